@@ -1,0 +1,47 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres lint fmt bench
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if $(PY) manage.py redis_available; then \
+		$(VENV)/bin/honcho --procfile Procfile.dev start; \
+	else \
+		CELERY_TASK_ALWAYS_EAGER=1 $(PY) manage.py runserver 127.0.0.1:8000; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# The whole suite on SQLite, then on PostgreSQL. pytest exits non-zero (5) when no test ran.
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) test-sqlite test-postgres
+
+test-sqlite: install
+	DATABASE_URL= $(PY) -m pytest
+
+test-postgres: install
+	DATABASE_URL=$(TEST_POSTGRES_URL) $(PY) -m pytest
+
+bench: install
+	$(PY) -m bench

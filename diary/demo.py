@@ -1,0 +1,79 @@
+"""A realistic 90-day demo diary, built as an interchange document so it loads like any import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+import zoneinfo
+
+from diary.interchange import FORMAT
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-diary"
+DEMO_TIMEZONE = "Europe/London"
+
+# (weight, triggers, locations, sensations, relieved_by, typical minutes, typical severity, hour range)
+_KINDS = [
+    (
+        6,
+        ["sitting"],
+        [("left", "sole"), ("left", "toes")],
+        ["numbness", "tingling"],
+        ["changed_position"],
+        6,
+        3,
+        (9, 21),
+    ),
+    (3, ["crossed_legs"], [("left", "top_of_foot")], ["numbness", "tingling"], ["changed_position"], 4, 2, (10, 22)),
+    (2, ["walking"], [("left", "calf"), ("left", "shin")], ["numbness", "pain"], ["rest"], 12, 5, (8, 19)),
+    (1, ["lying", "sleep"], [("left", "calf")], ["numbness", "pain"], ["walking_around"], 15, 5, (1, 5)),
+    (1, ["standing"], [("left", "thigh_outer")], ["burning", "tingling"], ["rest"], 20, 4, (12, 18)),
+]
+
+
+def demo_document(today: dt.date, seed: int = 7) -> dict:
+    """Ninety days ending yesterday: mostly sitting-related episodes in the left foot, a few after walking."""
+    rng = random.Random(seed)
+    zone = zoneinfo.ZoneInfo(DEMO_TIMEZONE)
+    weights = [kind[0] for kind in _KINDS]
+    episodes, checkins = [], []
+    for offset in range(90, 0, -1):
+        day = today - dt.timedelta(days=offset)
+        if rng.random() < 0.12:
+            continue  # not logged that day
+        count = rng.choices([0, 1, 2], weights=[3, 5, 2])[0]
+        for _ in range(count):
+            _, triggers, locations, sensations, relief, minutes, severity, hours = rng.choices(_KINDS, weights)[0]
+            hour = rng.randint(*hours)
+            local = dt.datetime.combine(day, dt.time(hour, rng.randint(0, 59)), tzinfo=zone)
+            symptoms = ["cramps", "sleep_disrupted"] if "sleep" in triggers else []
+            if "walking" in triggers:
+                symptoms = ["cramps"]
+            if "standing" in triggers and rng.random() < 0.5:
+                symptoms = ["back_pain"]
+            episodes.append(
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "started_at": local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "duration_minutes": max(1, round(rng.gauss(minutes, minutes / 3))),
+                    "ongoing": False,
+                    "severity": min(10, max(1, round(rng.gauss(severity, 1.2)))),
+                    "locations": [{"side": s, "region": r} for s, r in locations[: rng.randint(1, len(locations))]],
+                    "sensations": sensations,
+                    "triggers": triggers,
+                    "symptoms": symptoms,
+                    "relieved_by": relief,
+                    "notes": rng.choice(["", "", "", "At my desk.", "Long meeting.", "After the bus ride."])
+                    if "sitting" in triggers
+                    else "",
+                }
+            )
+        checkins.append({"date": day.isoformat(), "numbness_today": count > 0})
+    episodes.sort(key=lambda e: e["started_at"])
+    return {
+        "format": FORMAT,
+        "profile": {"timezone": DEMO_TIMEZONE, "conditions": ["back_problems"], "emergency_number": "999"},
+        "episodes": episodes,
+        "checkins": checkins,
+    }

@@ -1,0 +1,209 @@
+"""HTML forms: the log form, the profile form and sign-up. Rules come from the model validators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
+
+from diary import bodymap, vocab
+from diary.models import MAX_DURATION_MINUTES, MAX_NOTES, Episode, Profile, validate_started_at, validate_timezone
+
+DURATION_CHOICES = [
+    ("1", "1 min"),
+    ("5", "5 min"),
+    ("15", "15 min"),
+    ("30", "30 min"),
+    ("60", "1 hour"),
+    ("custom", "Other"),
+    ("ongoing", "Still going"),
+]
+SEVERITY_CHOICES = [(str(n), str(n)) for n in range(11)]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=vocab.choices(vocabulary),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        **kwargs,
+    )
+
+
+class EpisodeForm(forms.Form):
+    id = forms.UUIDField(widget=forms.HiddenInput)
+    when = forms.ChoiceField(
+        label="When did it start?",
+        choices=[("now", "Just now"), ("earlier", "Earlier")],
+        widget=forms.RadioSelect,
+        initial="now",
+    )
+    started_at = forms.DateTimeField(
+        label="Date and time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_started_at],
+    )
+    duration = forms.ChoiceField(label="How long?", choices=DURATION_CHOICES, widget=forms.RadioSelect, initial="5")
+    duration_custom = forms.IntegerField(
+        label="Minutes",
+        required=False,
+        min_value=0,
+        max_value=MAX_DURATION_MINUTES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    severity = forms.TypedChoiceField(
+        label="How bad? 0 = barely, 10 = worst imaginable",
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how bad it was, from 0 to 10."},
+    )
+    locations = forms.MultipleChoiceField(
+        label="Where?",
+        choices=bodymap.location_choices(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Mark at least one place on the leg."},
+    )
+    sensations = code_field(vocab.SENSATIONS, "What did it feel like?")
+    triggers = code_field(vocab.TRIGGERS, "What were you doing?")
+    alarm_symptoms = forms.MultipleChoiceField(
+        label="Anything else right now?",
+        choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if t.alarm],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_symptoms = forms.MultipleChoiceField(
+        label="Other symptoms",
+        choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if not t.alarm],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    relieved_by = code_field(vocab.RELIEF, "What helped?")
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def for_new(cls) -> EpisodeForm:
+        return cls(initial={"id": uuid.uuid4(), "sensations": ["numbness"]})
+
+    @classmethod
+    def for_episode(cls, episode: Episode) -> EpisodeForm:
+        presets = {choice for choice, _ in DURATION_CHOICES}
+        if episode.ongoing:
+            duration, custom = "ongoing", None
+        elif str(episode.duration_minutes) in presets:
+            duration, custom = str(episode.duration_minutes), None
+        else:
+            duration, custom = "custom", episode.duration_minutes
+        return cls(
+            initial={
+                "id": episode.id,
+                "when": "earlier",
+                "started_at": timezone.localtime(episode.started_at),
+                "duration": duration,
+                "duration_custom": custom,
+                "severity": str(episode.severity),
+                "locations": [f"{loc.side}:{loc.region}" for loc in episode.locations.all()],
+                "sensations": episode.sensations,
+                "triggers": episode.triggers,
+                "alarm_symptoms": [c for c in episode.symptoms if vocab.SYMPTOMS[c].alarm],
+                "other_symptoms": [c for c in episode.symptoms if not vocab.SYMPTOMS[c].alarm],
+                "relieved_by": episode.relieved_by,
+                "notes": episode.notes,
+            }
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
+            self.add_error("started_at", "Give the date and time it started.")
+        if (
+            data.get("duration") == "custom"
+            and data.get("duration_custom") is None
+            and "duration_custom" not in self.errors
+        ):
+            self.add_error("duration_custom", "Give the number of minutes.")
+        return data
+
+    def service_arguments(self, now: dt.datetime) -> dict:
+        """The cleaned form as keyword arguments of `services.save_episode`."""
+        data = self.cleaned_data
+        choice = data["duration"]
+        if choice == "ongoing":
+            minutes = None
+        elif choice == "custom":
+            minutes = data["duration_custom"]
+        else:
+            minutes = int(choice)
+        return {
+            "started_at": data["started_at"] if data["when"] == "earlier" else now,
+            "duration_minutes": minutes,
+            "severity": data["severity"],
+            "locations": [tuple(value.split(":", 1)) for value in data["locations"]],
+            "sensations": data["sensations"],
+            "triggers": data["triggers"],
+            "symptoms": data["alarm_symptoms"] + data["other_symptoms"],
+            "relieved_by": data["relieved_by"],
+            "notes": data["notes"],
+        }
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices, validators=[validate_timezone])
+    conditions = code_field(vocab.CONDITIONS, "Known conditions")
+
+    class Meta:
+        model = Profile
+        fields = ["timezone", "emergency_number", "conditions", "reminder_time", "date_of_birth"]
+        labels = {
+            "emergency_number": "Emergency number",
+            "reminder_time": "Daily reminder at",
+            "date_of_birth": "Date of birth (optional, shown on your report)",
+        }
+        widgets = {
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            "emergency_number": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def clean_conditions(self) -> list[str]:
+        return vocab.canonical(vocab.CONDITIONS, self.cleaned_data["conditions"])
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(label="Email (optional, for warnings and password resets)", required=False)
+    timezone = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean_timezone(self) -> str:
+        name = self.cleaned_data.get("timezone") or "UTC"
+        return name if name in zoneinfo.available_timezones() else "UTC"
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,0 +1,179 @@
+"""The interchange format "numbness-diary/1" (DESIGN §6): export, and all-or-nothing import.
+
+The same format is the patient's "Download my data", the `export_diary`/`import_diary`
+commands and the demo diary's loader. export → import → export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from diary import services
+from diary.days import local_date
+from diary.models import Episode, Profile
+from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
+
+FORMAT = "numbness-diary/1"
+PROFILE_FIELDS = ("timezone", "conditions", "emergency_number")
+
+
+class InterchangeError(Exception):
+    """The document can't be imported; `problems` names each record and field. Nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    episodes_created: int
+    episodes_replaced: int
+    checkins: int
+
+
+def export_diary(patient) -> dict:
+    profile = services.profile_of(patient)
+    episodes = patient.episodes.prefetch_related("locations").order_by("started_at", "id")
+    return {
+        "format": FORMAT,
+        "profile": {
+            "timezone": profile.timezone,
+            "conditions": list(profile.conditions),
+            "emergency_number": profile.emergency_number,
+        },
+        "episodes": [episode_record(e) for e in episodes],
+        "checkins": [
+            {"date": c.date.isoformat(), "numbness_today": c.numbness_today} for c in patient.checkins.order_by("date")
+        ],
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def flatten_errors(detail, prefix: str = "") -> list[str]:
+    """DRF's nested error detail as 'field.sub[0]: message' lines."""
+    if isinstance(detail, dict):
+        lines = []
+        for key, value in detail.items():
+            name = "" if key == "non_field_errors" else str(key)
+            if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            lines.extend(flatten_errors(value, path))
+        return lines
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return [f"{prefix}: {item}" if prefix else str(item) for item in detail]
+        lines = []
+        for index, item in enumerate(detail):
+            lines.extend(flatten_errors(item, f"{prefix}[{index}]"))
+        return lines
+    return [f"{prefix}: {detail}" if prefix else str(detail)]
+
+
+def parse(text: str | bytes) -> dict:
+    try:
+        document = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InterchangeError([f"The file is not valid JSON: {e}"]) from e
+    if not isinstance(document, dict):
+        raise InterchangeError(["The file is not a diary: expected a JSON object at the top."])
+    return document
+
+
+def _records(document: dict, key: str, problems: list[str]) -> list:
+    records = document.get(key, [])
+    if not isinstance(records, list):
+        problems.append(f"{key}: expected a list.")
+        return []
+    return records
+
+
+def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
+    problems: list[str] = []
+    if document.get("format") != FORMAT:
+        problems.append(f"format: expected {FORMAT!r}, got {document.get('format')!r}.")
+
+    profile_data = document.get("profile", {})
+    profile = ProfileSerializer(data=profile_data if isinstance(profile_data, dict) else None, partial=True)
+    profile_values = profile.validated_data if profile.is_valid() else {}
+    problems += flatten_errors(profile.errors, "profile")
+    zone = services.profile_of(patient).zone
+    if "timezone" in profile_values:
+        zone = Profile(timezone=profile_values["timezone"]).zone
+
+    episodes = []
+    for index, record in enumerate(_records(document, "episodes", problems)):
+        where = f"episodes[{index}]" + (f" (id {record.get('id')})" if isinstance(record, dict) else "")
+        serializer = EpisodeSerializer(data=record)
+        if not serializer.is_valid():
+            problems += flatten_errors(serializer.errors, where)
+        elif "id" not in serializer.validated_data:
+            problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
+        else:
+            episodes.append(serializer.validated_data)
+
+    ids = Counter(e["id"] for e in episodes)
+    problems += [f"episodes: id {i} appears {n} times." for i, n in ids.items() if n > 1]
+    taken = Episode.objects.filter(id__in=ids).exclude(patient=patient).values_list("id", flat=True)
+    problems += [f"episodes (id {i}): id: this id belongs to another account's episode." for i in taken]
+
+    episode_days = {local_date(e["started_at"], zone) for e in episodes}
+    today = local_date(timezone.now(), zone)
+    checkins = []
+    for index, record in enumerate(_records(document, "checkins", problems)):
+        where = f"checkins[{index}]" + (f" ({record.get('date')})" if isinstance(record, dict) else "")
+        serializer = CheckInSerializer(data=record)
+        if not serializer.is_valid():
+            problems += flatten_errors(serializer.errors, where)
+            continue
+        day, numb = serializer.validated_data["date"], serializer.validated_data["numbness_today"]
+        try:
+            services.validate_checkin_date(day, today)
+        except ValidationError as e:
+            problems += flatten_errors(e.message_dict, where)
+            continue
+        if not numb and day in episode_days:
+            problems.append(f"{where}: numbness_today: false, but episodes in this file started that day.")
+        checkins.append(serializer.validated_data)
+    days = Counter(c["date"] for c in checkins)
+    problems += [f"checkins: date {d} appears {n} times." for d, n in days.items() if n > 1]
+
+    if problems:
+        raise InterchangeError(problems)
+    return profile_values, episodes, checkins
+
+
+def import_diary(*, patient, document: dict) -> ImportSummary:
+    """Validate every record, then write all of them in one transaction, or none."""
+    profile_values, episodes, checkins = _validate(document, patient)
+    created = replaced = 0
+    with transaction.atomic():
+        if profile_values:
+            services.update_profile(patient=patient, **profile_values)
+        today = local_date(timezone.now(), services.profile_of(patient).zone)
+        for index, data in enumerate(episodes):
+            try:
+                saved = services.save_episode(
+                    patient=patient, episode_id=data["id"], **EpisodeSerializer.service_arguments(data)
+                )
+            except ValidationError as e:
+                raise InterchangeError(flatten_errors(e.message_dict, f"episodes[{index}] (id {data['id']})")) from e
+            created += saved.created
+            replaced += not saved.created
+        for index, data in enumerate(checkins):
+            try:
+                services.save_checkin(patient=patient, today=today, **data)
+            except ValidationError as e:
+                raise InterchangeError(flatten_errors(e.message_dict, f"checkins[{index}] ({data['date']})")) from e
+    return ImportSummary(episodes_created=created, episodes_replaced=replaced, checkins=len(checkins))

@@ -1,0 +1,44 @@
+"""Import a diary in the interchange format into one account, all or nothing."""
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from diary.interchange import InterchangeError, import_diary, parse
+
+
+class Command(BaseCommand):
+    help = "Import a numbness-diary/1 JSON file into a user's diary (all records or none)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path to the JSON file, or - for standard input")
+        parser.add_argument("--user", required=True, help="username to import into")
+        parser.add_argument("--create-user", action="store_true", help="create the user when missing")
+
+    def handle(self, *args, file, user, create_user, **options):
+        User = get_user_model()
+        patient = User.objects.filter(username=user).first()
+        if patient is None and not create_user:
+            raise CommandError(f"No user {user!r}; pass --create-user to create one.")
+        try:
+            if file == "-":
+                text = sys.stdin.buffer.read()
+            else:
+                with open(file, "rb") as f:
+                    text = f.read()
+        except OSError as e:
+            raise CommandError(f"Can't read {file}: {e.strerror}") from e
+        try:
+            document = parse(text)
+            if patient is None:
+                patient = User.objects.create_user(username=user)
+                patient.set_unusable_password()
+                patient.save()
+            summary = import_diary(patient=patient, document=document)
+        except InterchangeError as e:
+            raise CommandError("Nothing was imported:\n  " + "\n  ".join(e.problems)) from e
+        self.stdout.write(
+            f"Imported into {user}: {summary.episodes_created} new episodes, "
+            f"{summary.episodes_replaced} replaced, {summary.checkins} check-ins."
+        )

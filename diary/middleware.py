@@ -1,0 +1,22 @@
+"""Per-request wiring: dates and times are shown and read in the patient's own time zone."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from diary.services import profile_of
+
+
+class PatientTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            timezone.activate(profile_of(request.user).zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,158 @@
+"""Writes to the diary. The log form, the API and the import all call these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from diary import hooks, vocab
+from diary.days import day_range, local_date
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+
+
+class NotYours(Exception):
+    """The id belongs to another patient's row; callers answer 404, exactly as for a missing row."""
+
+
+@dataclass
+class SavedEpisode:
+    episode: Episode
+    created: bool
+    alerts: list[dict] = field(default_factory=list)
+
+
+def profile_of(patient) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=patient)
+    return profile
+
+
+def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    for side, region in locations:
+        if side not in vocab.SIDES:
+            raise ValidationError({"locations": f"Unknown side {side!r}."})
+        if region not in vocab.REGIONS:
+            raise ValidationError({"locations": f"Unknown region {region!r}."})
+    unique = set(locations)
+    if not unique:
+        raise ValidationError({"locations": "Mark at least one place on the leg."})
+    return sorted(unique, key=lambda pair: vocab.location_key(*pair))
+
+
+@transaction.atomic
+def save_episode(
+    *,
+    patient,
+    episode_id: uuid.UUID | None,
+    started_at: dt.datetime,
+    duration_minutes: int | None,
+    severity: int,
+    locations: list[tuple[str, str]],
+    sensations: list[str] = (),
+    triggers: list[str] = (),
+    symptoms: list[str] = (),
+    relieved_by: list[str] = (),
+    notes: str = "",
+) -> SavedEpisode:
+    """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
+
+    A retried save with the same id replaces the row instead of adding one, so a double tap,
+    a network retry and the offline queue's replay all leave one episode.
+    """
+    values = {
+        "started_at": started_at.replace(microsecond=0),
+        "duration_minutes": duration_minutes,
+        "severity": severity,
+        "notes": notes,
+    }
+    for name, given in (
+        ("sensations", sensations),
+        ("triggers", triggers),
+        ("symptoms", symptoms),
+        ("relieved_by", relieved_by),
+    ):
+        try:
+            values[name] = vocab.canonical(vocab.CODE_SETS[name], given)
+        except ValidationError as e:
+            raise ValidationError({name: e.messages}) from e
+    pairs = _canonical_locations(list(locations))
+    episode_id = episode_id or uuid.uuid4()
+
+    episode = Episode.objects.select_for_update().filter(id=episode_id).first()
+    created = episode is None
+    if episode is not None and episode.patient_id != patient.pk:
+        raise NotYours(episode_id)
+    if created:
+        episode = Episode(id=episode_id, patient=patient, **values)
+        episode.full_clean(exclude=["patient"])
+        try:
+            with transaction.atomic():
+                episode.save(force_insert=True)
+        except IntegrityError:
+            # Another request created the same id between our read and our insert: replace it.
+            episode = Episode.objects.select_for_update().get(id=episode_id)
+            if episode.patient_id != patient.pk:
+                raise NotYours(episode_id) from None
+            created = False
+    if not created:
+        for name, value in values.items():
+            setattr(episode, name, value)
+        episode.full_clean(exclude=["patient", "id"])
+        episode.save()
+        episode.locations.all().delete()
+    EpisodeLocation.objects.bulk_create(
+        EpisodeLocation(episode=episode, side=side, region=region) for side, region in pairs
+    )
+
+    day = local_date(episode.started_at, profile_of(patient).zone)
+    CheckIn.objects.update_or_create(patient=patient, date=day, defaults={"numbness_today": True})
+
+    alerts = hooks.alerts_for_saved_episode(episode, created)
+    hooks.diary_changed.send(sender=Episode, patient=patient)
+    return SavedEpisode(episode=episode, created=created, alerts=alerts)
+
+
+@transaction.atomic
+def delete_episode(*, patient, episode_id: uuid.UUID) -> bool:
+    deleted, _ = Episode.objects.filter(patient=patient, id=episode_id).delete()
+    if deleted:
+        hooks.diary_changed.send(sender=Episode, patient=patient)
+    return bool(deleted)
+
+
+def validate_checkin_date(day: dt.date, today: dt.date) -> None:
+    if day > today:
+        raise ValidationError({"date": "You can't check in for a day that hasn't come yet."})
+    if day.year < 1900:
+        raise ValidationError({"date": "The date can't be before 1900."})
+
+
+@transaction.atomic
+def save_checkin(*, patient, date: dt.date, numbness_today: bool, today: dt.date) -> tuple[CheckIn, bool]:
+    """Record whether the patient had numbness on a local date; one row per day, replaced on retry."""
+    validate_checkin_date(date, today)
+    if not numbness_today:
+        start, end = day_range(date, date, profile_of(patient).zone)
+        logged = patient.episodes.filter(started_at__gte=start, started_at__lt=end).count()
+        if logged:
+            raise ValidationError(
+                {"numbness_today": f"You logged {logged} episode(s) on {date:%d %b %Y}; delete them first."}
+            )
+    checkin, created = CheckIn.objects.update_or_create(
+        patient=patient, date=date, defaults={"numbness_today": numbness_today}
+    )
+    hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    return checkin, created
+
+
+@transaction.atomic
+def update_profile(*, patient, **values) -> Profile:
+    profile = profile_of(patient)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return profile

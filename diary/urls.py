@@ -1,0 +1,43 @@
+"""URLs of the patient's pages and of the API."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from diary import api, views
+
+router = SimpleRouter()
+router.register("episodes", api.EpisodeViewSet, basename="episode")
+router.register("checkins", api.CheckInViewSet, basename="checkin")
+
+api_urls = [
+    path("", include(router.urls)),
+    path("profile/", api.ProfileView.as_view(), name="api-profile"),
+    path("export/", api.ExportView.as_view(), name="api-export"),
+    path("token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("log/", views.log_episode, name="log"),
+    path("checkin/none/", views.checkin_none, name="checkin-none"),
+    path("episodes/<uuid:episode_id>/edit/", views.edit_episode, name="episode-edit"),
+    path("episodes/<uuid:episode_id>/delete/", views.delete_episode, name="episode-delete"),
+    path("history/", views.history, name="history"),
+    path("settings/", views.settings_view, name="settings"),
+    path("settings/my-data.json", views.download_data, name="download-data"),
+    path("settings/delete-account/", views.delete_account, name="delete-account"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/settings/"),
+        name="password-change",
+    ),
+    path("api/v1/", include(api_urls)),
+]

@@ -1,0 +1,206 @@
+"""The patient's pages: Today, Log, History, Settings, sign-up and account deletion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from diary import bodymap, services
+from diary.days import day_range, local_date
+from diary.forms import DeleteAccountForm, EpisodeForm, ProfileForm, SignupForm
+from diary.interchange import dumps, export_diary
+from diary.models import default_emergency_number
+
+HISTORY_PAGE_SIZE = 40
+
+
+def _today(request) -> dt.date:
+    return timezone.localdate()
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def today(request):
+    day = _today(request)
+    start, end = day_range(day, day, timezone.get_current_timezone())
+    episodes = request.user.episodes.filter(started_at__gte=start, started_at__lt=end).prefetch_related("locations")
+    checkin = request.user.checkins.filter(date=day).first()
+    return render(request, "diary/today.html", {"day": day, "episodes": episodes, "checkin": checkin})
+
+
+@login_required
+@require_POST
+def checkin_none(request):
+    try:
+        services.save_checkin(patient=request.user, date=_today(request), numbness_today=False, today=_today(request))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, "Noted: no numbness today.")
+    return redirect("today")
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
+    """Save a valid form; answer JSON to the offline queue, HTML to a plain form post."""
+    try:
+        saved = services.save_episode(
+            patient=request.user,
+            episode_id=form.cleaned_data["id"],
+            **form.service_arguments(timezone.now()),
+        )
+    except services.NotYours:
+        raise Http404("No such episode.") from None
+    except ValidationError as e:
+        for field, errors in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _form_response(request, form, template, context)
+    alerts_context = {"alerts": saved.alerts, "profile": services.profile_of(request.user)}
+    if _wants_json(request):
+        # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
+        return JsonResponse(
+            {
+                "id": str(saved.episode.id),
+                "created": saved.created,
+                "alerts": saved.alerts,
+                "alerts_html": render_to_string("diary/_alerts.html", alerts_context, request) if saved.alerts else "",
+                "next": reverse("today"),
+            }
+        )
+    if saved.alerts:
+        return render(request, "diary/alerts.html", alerts_context)
+    messages.success(request, "Episode saved." if saved.created else "Episode updated.")
+    return redirect("today")
+
+
+def _form_response(request, form: EpisodeForm, template: str, context: dict):
+    if _wants_json(request):
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return render(request, template, context | {"form": form, "views": bodymap.views()}, status=400)
+
+
+@login_required
+def log_episode(request):
+    if request.method == "POST":
+        form = EpisodeForm(request.POST)
+        if form.is_valid():
+            return _save_from_form(request, form, "diary/log.html", {"editing": None})
+        return _form_response(request, form, "diary/log.html", {"editing": None})
+    return render(request, "diary/log.html", {"form": EpisodeForm.for_new(), "views": bodymap.views(), "editing": None})
+
+
+@login_required
+def edit_episode(request, episode_id: uuid.UUID):
+    episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["id"] = str(episode.id)
+        form = EpisodeForm(data)
+        if form.is_valid():
+            return _save_from_form(request, form, "diary/log.html", {"editing": episode})
+        return _form_response(request, form, "diary/log.html", {"editing": episode})
+    form = EpisodeForm.for_episode(episode)
+    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": episode})
+
+
+@login_required
+def delete_episode(request, episode_id: uuid.UUID):
+    episode = get_object_or_404(request.user.episodes, id=episode_id)
+    if request.method == "POST":
+        services.delete_episode(patient=request.user, episode_id=episode.id)
+        messages.success(request, "Episode deleted.")
+        return redirect("history")
+    return render(request, "diary/episode_confirm_delete.html", {"episode": episode})
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def history(request):
+    zone = timezone.get_current_timezone()
+    first, last = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
+    episodes = request.user.episodes.prefetch_related("locations").order_by("-started_at")
+    if first:
+        episodes = episodes.filter(started_at__gte=day_range(first, first, zone)[0])
+    if last:
+        episodes = episodes.filter(started_at__lt=day_range(last, last, zone)[1])
+    page = Paginator(episodes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    days = [
+        (day, list(group))
+        for day, group in itertools.groupby(page.object_list, key=lambda e: local_date(e.started_at, zone))
+    ]
+    query = "&".join(f"{key}={value}" for key, value in (("from", first), ("to", last)) if value)
+    return render(
+        request, "diary/history.html", {"page": page, "days": days, "first": first, "last": last, "query": query}
+    )
+
+
+@login_required
+def settings_view(request):
+    profile = services.profile_of(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("settings")
+    return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def download_data(request):
+    response = HttpResponse(dumps(export_diary(request.user)), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="numbness-diary-{_today(request)}.json"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.user.delete()  # cascades to every row that belongs to the patient
+        messages.success(request, "Your account and all of your diary have been deleted.")
+        return redirect("login")
+    return render(request, "diary/account_delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("today")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            zone_name = form.cleaned_data["timezone"]
+            services.update_profile(
+                patient=user, timezone=zone_name, emergency_number=default_emergency_number(zone_name)
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("today")
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

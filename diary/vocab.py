@@ -1,0 +1,158 @@
+"""Every vocabulary code the diary uses: its label and, where verified, its SNOMED CT code.
+
+Forms, API, charts, exports and triage all read this module; the codes are stable (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+    snomed: str | None = None  # SNOMED CT concept id, only where verified (DESIGN §6)
+    level: int | None = None  # regions only: proximal level, toes 1 … buttock/groin 7
+    view: str = ""  # regions only: where the body map draws it, "front", "back" or "both"
+    alarm: bool = False  # symptoms only: grouped under "Anything else right now?"
+
+
+def _index(*terms: Term) -> dict[str, Term]:
+    return {term.code: term for term in terms}
+
+
+SIDES = _index(
+    Term("left", "Left", snomed="7771000"),
+    Term("right", "Right", snomed="24028007"),
+)
+BOTH_SIDES_SNOMED = "51440002"
+
+# Body sites: SNOMED CT 29707007 toe, 56459004 foot, 30021000 lower leg, 72696002 knee,
+# 68367000 thigh; 61685007 lower limb stands in where no narrower verified code is listed.
+LOWER_LIMB_SNOMED = "61685007"
+REGIONS = _index(
+    Term("toes", "Toes", snomed="29707007", level=1, view="front"),
+    Term("sole", "Sole", snomed="56459004", level=2, view="back"),
+    Term("heel", "Heel", snomed="56459004", level=2, view="back"),
+    Term("top_of_foot", "Top of foot", snomed="56459004", level=2, view="front"),
+    Term("ankle", "Ankle", snomed=LOWER_LIMB_SNOMED, level=3, view="both"),
+    Term("shin", "Shin", snomed="30021000", level=4, view="front"),
+    Term("calf", "Calf", snomed="30021000", level=4, view="back"),
+    Term("knee", "Knee", snomed="72696002", level=5, view="both"),
+    Term("thigh_front", "Front of thigh", snomed="68367000", level=6, view="front"),
+    Term("thigh_outer", "Outer thigh", snomed="68367000", level=6, view="both"),
+    Term("thigh_back", "Back of thigh", snomed="68367000", level=6, view="back"),
+    Term("buttock", "Buttock", snomed=LOWER_LIMB_SNOMED, level=7, view="back"),
+    Term("groin", "Groin, inner thigh or saddle area", snomed=LOWER_LIMB_SNOMED, level=7, view="front"),
+)
+
+SENSATIONS = _index(
+    Term("numbness", "Numbness", snomed="44077006"),
+    Term("tingling", "Tingling, pins and needles"),
+    Term("burning", "Burning"),
+    Term("cold", "Cold"),
+    Term("crawling", "Crawling"),
+    Term("pain", "Pain"),
+    Term("itching", "Itching"),
+    Term("hypersensitivity", "Over-sensitive to touch"),
+)
+
+TRIGGERS = _index(
+    Term("sitting", "Sitting"),
+    Term("crossed_legs", "Crossed legs"),
+    Term("lying", "Lying down"),
+    Term("sleep", "Sleep"),
+    Term("standing", "Standing"),
+    Term("walking", "Walking"),
+    Term("exercise", "Exercise"),
+    Term("cycling", "Cycling"),
+    Term("cold_exposure", "Cold"),
+    Term("tight_shoes", "Tight shoes or clothes"),
+    Term("alcohol", "Alcohol"),
+    Term("injury", "An injury or fall"),
+    Term("unknown", "Don't know"),
+)
+
+SYMPTOMS = _index(
+    Term("speech_difficulty", "Slurred or difficult speech", alarm=True),
+    Term("facial_droop", "Face drooping on one side", alarm=True),
+    Term("arm_or_face_numbness", "Numb arm or face", alarm=True),
+    Term("confusion", "Confusion", alarm=True),
+    Term("vision_problems", "Blurred, double or lost vision", alarm=True),
+    Term("paralysis", "Can't move the leg", alarm=True),
+    Term("loss_of_coordination", "Loss of balance or coordination", alarm=True),
+    Term("bladder_bowel_control", "Can't control bladder or bowel", alarm=True),
+    Term("leg_pale_cold", "Leg pale or cold", alarm=True),
+    Term("shortness_of_breath", "Short of breath", alarm=True),
+    Term("fainting", "Fainted or nearly fainted", alarm=True),
+    Term("leg_weakness", "Leg weak", alarm=True),
+    Term("difficulty_walking", "Hard to walk", alarm=True),
+    Term("sudden_severe_pain", "Sudden severe pain", alarm=True),
+    Term("leg_swollen", "Leg swollen", alarm=True),
+    Term("dizziness", "Dizziness"),
+    Term("back_pain", "Back pain"),
+    Term("neck_pain", "Neck pain"),
+    Term("cramps", "Cramps"),
+    Term("sleep_disrupted", "Woke me up or kept me awake"),
+    Term("rash", "Rash"),
+    Term("frequent_urination", "Passing urine often"),
+    Term("anxiety", "Anxious"),
+    Term("muscle_spasms", "Muscle spasms or twitching"),
+)
+
+RELIEF = _index(
+    Term("changed_position", "Changing position"),
+    Term("walking_around", "Walking around"),
+    Term("rest", "Rest"),
+    Term("massage", "Massage"),
+    Term("warmth", "Warmth"),
+    Term("medication", "Medication"),
+    Term("by_itself", "Went by itself"),
+    Term("nothing", "Nothing helped"),
+)
+
+CONDITIONS = _index(
+    Term("diabetes", "Diabetes"),
+    Term("multiple_sclerosis", "Multiple sclerosis"),
+    Term("pregnancy", "Pregnancy"),
+    Term("back_problems", "Back or spine problems"),
+    Term("vascular_disease", "Circulation or vascular disease"),
+    Term("thyroid", "Thyroid problems"),
+    Term("vitamin_deficiency", "Vitamin deficiency (e.g. B12)"),
+    Term("alcohol_use", "Regular alcohol use"),
+    Term("smoking", "Smoking"),
+)
+
+# The episode fields that hold a set of codes, and the vocabulary each one draws from.
+CODE_SETS: dict[str, dict[str, Term]] = {
+    "sensations": SENSATIONS,
+    "triggers": TRIGGERS,
+    "symptoms": SYMPTOMS,
+    "relieved_by": RELIEF,
+}
+
+
+def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
+    return [(term.code, term.label) for term in vocabulary.values()]
+
+
+def label(vocabulary: dict[str, Term], code: str) -> str:
+    return vocabulary[code].label
+
+
+def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+    """The codes deduplicated, in vocabulary order; raises ValidationError on an unknown one."""
+    unknown = sorted(set(codes) - vocabulary.keys())
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        raise ValidationError(f"Unknown code{plural}: {', '.join(repr(c) for c in unknown)}.")
+    wanted = set(codes)
+    return [code for code in vocabulary if code in wanted]
+
+
+def location_key(side: str, region: str) -> tuple[int, int]:
+    """Sort key for a (side, region) pair: left before right, toes up to groin."""
+    return (list(SIDES).index(side), list(REGIONS).index(region))
