@@ -81,6 +81,11 @@ def flatten_errors(detail, prefix: str = "") -> list[str]:
     return [f"{prefix}: {detail}" if prefix else str(detail)]
 
 
+def record_errors(where: str, detail) -> list[str]:
+    """Errors of one record, each line starting with the record's name: 'episodes[3] (id …): severity: …'."""
+    return [f"{where}: {line}" for line in flatten_errors(detail)]
+
+
 def parse(text: str | bytes) -> dict:
     try:
         document = json.loads(text)
@@ -114,10 +119,12 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
 
     episodes = []
     for index, record in enumerate(_records(document, "episodes", problems)):
-        where = f"episodes[{index}]" + (f" (id {record.get('id')})" if isinstance(record, dict) else "")
+        where = f"episodes[{index}]" + (
+            f" (id {record['id']})" if isinstance(record, dict) and record.get("id") else ""
+        )
         serializer = EpisodeSerializer(data=record)
         if not serializer.is_valid():
-            problems += flatten_errors(serializer.errors, where)
+            problems += record_errors(where, serializer.errors)
         elif "id" not in serializer.validated_data:
             problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
         else:
@@ -132,16 +139,18 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
     today = local_date(timezone.now(), zone)
     checkins = []
     for index, record in enumerate(_records(document, "checkins", problems)):
-        where = f"checkins[{index}]" + (f" ({record.get('date')})" if isinstance(record, dict) else "")
+        where = f"checkins[{index}]" + (
+            f" ({record['date']})" if isinstance(record, dict) and record.get("date") else ""
+        )
         serializer = CheckInSerializer(data=record)
         if not serializer.is_valid():
-            problems += flatten_errors(serializer.errors, where)
+            problems += record_errors(where, serializer.errors)
             continue
         day, numb = serializer.validated_data["date"], serializer.validated_data["numbness_today"]
         try:
             services.validate_checkin_date(day, today)
         except ValidationError as e:
-            problems += flatten_errors(e.message_dict, where)
+            problems += record_errors(where, e.message_dict)
             continue
         if not numb and day in episode_days:
             problems.append(f"{where}: numbness_today: false, but episodes in this file started that day.")
@@ -168,12 +177,12 @@ def import_diary(*, patient, document: dict) -> ImportSummary:
                     patient=patient, episode_id=data["id"], **EpisodeSerializer.service_arguments(data)
                 )
             except ValidationError as e:
-                raise InterchangeError(flatten_errors(e.message_dict, f"episodes[{index}] (id {data['id']})")) from e
+                raise InterchangeError(record_errors(f"episodes[{index}] (id {data['id']})", e.message_dict)) from e
             created += saved.created
             replaced += not saved.created
         for index, data in enumerate(checkins):
             try:
                 services.save_checkin(patient=patient, today=today, **data)
             except ValidationError as e:
-                raise InterchangeError(flatten_errors(e.message_dict, f"checkins[{index}] ({data['date']})")) from e
+                raise InterchangeError(record_errors(f"checkins[{index}] ({data['date']})", e.message_dict)) from e
     return ImportSummary(episodes_created=created, episodes_replaced=replaced, checkins=len(checkins))

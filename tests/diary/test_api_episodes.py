@@ -16,7 +16,9 @@ def test_put_creates_then_replaces_without_duplicating(api, patient):
     episode_id = uuid.uuid4()
     first = api.put(url(episode_id), episode_json(severity=4), format="json")
     again = api.put(url(episode_id), episode_json(severity=4), format="json")
-    changed = api.put(url(episode_id), episode_json(severity=6, locations=[{"side": "right", "region": "knee"}]), format="json")
+    changed = api.put(
+        url(episode_id), episode_json(severity=6, locations=[{"side": "right", "region": "knee"}]), format="json"
+    )
 
     assert (first.status_code, again.status_code, changed.status_code) == (201, 200, 200)
     assert Episode.objects.filter(patient=patient).count() == 1

@@ -1,0 +1,82 @@
+"""A new patient signs up on a phone, logs an episode by tapping the leg diagram, finds, edits and deletes it."""
+
+import re
+
+import pytest
+
+from diary.models import Episode
+
+pytestmark = pytest.mark.browser
+
+
+def at(page, path: str) -> None:
+    page.wait_for_url(re.compile(r"^https?://[^/]+" + re.escape(path) + "$"))
+
+
+def test_sign_up_log_by_body_map_edit_and_delete(phone, db):
+    phone.goto("/accounts/signup/")
+    phone.fill("#id_username", "phoebe")
+    phone.fill("#id_password1", "correct-horse-battery")
+    phone.fill("#id_password2", "correct-horse-battery")
+    phone.click("text=Create account")
+    at(phone, "/")
+    assert phone.get_by_role("link", name="Log numbness").is_visible()
+
+    phone.click("text=Log numbness")
+    at(phone, "/log/")
+    assert not phone.locator(".when-earlier").is_visible()  # "Just now" needs no date
+    phone.locator('rect[data-location="left:calf"]').first.tap()
+    assert phone.locator('input[value="left:calf"]').is_checked()
+    assert "selected" in phone.locator('rect[data-location="left:calf"]').first.get_attribute("class")
+    phone.locator(".chips.severity label", has_text="6").first.click()
+    phone.locator("label", has_text="15 min").click()
+    phone.locator("label.chip", has_text="Sitting").click()
+    phone.click("button:has-text('Save')")
+    at(phone, "/")
+    assert phone.locator(".episode", has_text="Left calf").is_visible()
+
+    episode = Episode.objects.get()
+    assert (episode.severity, episode.duration_minutes, episode.triggers) == (6, 15, ["sitting"])
+    assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "calf")]
+
+    phone.click("nav.tabs >> text=History")
+    phone.click(".episode-link")
+    at(phone, f"/episodes/{episode.id}/edit/")
+    phone.locator('rect[data-location="right:knee"]').first.tap()
+    phone.locator(".chips.severity label", has_text="8").first.click()
+    phone.click("button:has-text('Save changes')")
+    at(phone, "/")
+    episode.refresh_from_db()
+    assert episode.severity == 8
+    assert sorted((loc.side, loc.region) for loc in episode.locations.all()) == [("left", "calf"), ("right", "knee")]
+
+    phone.goto(f"/episodes/{episode.id}/edit/")
+    phone.click("text=Delete")
+    phone.click("button:has-text('Delete episode')")
+    at(phone, "/history/")
+    assert phone.get_by_text("No episodes").is_visible()
+    assert not Episode.objects.exists()
+
+
+def test_an_error_is_shown_next_to_the_field(phone, django_user_model):
+    django_user_model.objects.create_user(username="paul", password="correct-horse-battery")
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", "paul")
+    phone.fill("#id_password", "correct-horse-battery")
+    phone.click("button:has-text('Log in')")
+    phone.goto("/log/")
+    phone.locator(".chips.severity label", has_text="3").first.click()
+    phone.click("button:has-text('Save')")
+    assert phone.locator("#locations-error").inner_text() == "Mark at least one place on the leg."
+    assert not Episode.objects.exists()
+
+
+def test_pages_fit_the_phone_width(phone, django_user_model):
+    django_user_model.objects.create_user(username="pia", password="correct-horse-battery")
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", "pia")
+    phone.fill("#id_password", "correct-horse-battery")
+    phone.click("button:has-text('Log in')")
+    for path in ("/", "/log/", "/history/", "/settings/"):
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path

@@ -1,0 +1,108 @@
+"""Sign-up, settings, password change, "Download my data" and "Delete my account"."""
+
+import json
+
+from django.contrib.auth import get_user_model
+
+from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from tests.conftest import log
+
+
+def test_signup_uses_the_device_time_zone_and_its_emergency_number(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "maria",
+            "email": "",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "timezone": "America/New_York",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    profile = Profile.objects.get(user__username="maria")
+    assert (profile.timezone, profile.emergency_number) == ("America/New_York", "911")
+    assert "Log numbness" in client.get("/").content.decode()
+
+
+def test_signup_errors_are_shown_and_no_account_is_made(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "maria", "password1": "short", "password2": "other", "timezone": "Nowhere/City"},
+    )
+    assert response.status_code == 400
+    assert 'id="password2-error"' in response.content.decode()
+    assert not get_user_model().objects.filter(username="maria").exists()
+
+
+def test_login_with_username_and_password(client, patient):
+    response = client.post("/accounts/login/", {"username": "alice", "password": "a-long-pass-phrase"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_settings_save_and_validate(web, patient):
+    page = web.get("/settings/").content.decode()
+    assert 'value="Europe/London" selected' in page
+    ok = web.post(
+        "/settings/",
+        {"timezone": "Asia/Tokyo", "emergency_number": "119", "conditions": ["diabetes"], "reminder_time": "20:30"},
+    )
+    assert ok.status_code == 302
+    patient.profile.refresh_from_db()
+    assert (patient.profile.timezone, patient.profile.emergency_number, patient.profile.conditions) == (
+        "Asia/Tokyo",
+        "119",
+        ["diabetes"],
+    )
+    bad = web.post("/settings/", {"timezone": "Mars/Base", "emergency_number": "help!", "conditions": ["gout"]})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    for field in ("timezone", "emergency_number", "conditions"):
+        assert f'id="{field}-error"' in page
+    patient.profile.refresh_from_db()
+    assert patient.profile.timezone == "Asia/Tokyo"
+
+
+def test_profile_api_validates(api, patient):
+    bad = api.patch("/api/v1/profile/", {"timezone": "Nowhere", "conditions": ["gout"]}, format="json")
+    assert bad.status_code == 400 and {"timezone", "conditions"} <= bad.json().keys()
+    ok = api.patch("/api/v1/profile/", {"conditions": ["pregnancy", "diabetes", "diabetes"]}, format="json")
+    assert ok.json()["conditions"] == ["diabetes", "pregnancy"]
+
+
+def test_password_change(web, patient):
+    response = web.post(
+        "/accounts/password/",
+        {
+            "old_password": "a-long-pass-phrase",
+            "new_password1": "new-secret-words-9",
+            "new_password2": "new-secret-words-9",
+        },
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.check_password("new-secret-words-9")
+
+
+def test_download_my_data_is_the_interchange_document(web, patient):
+    episode = log(patient, notes="ünïcode ok")
+    response = web.get("/settings/my-data.json")
+    assert response["Content-Disposition"].startswith('attachment; filename="numbness-diary-')
+    data = json.loads(response.content)
+    assert data["format"] == "numbness-diary/1"
+    assert [e["id"] for e in data["episodes"]] == [str(episode.id)]
+    assert data["episodes"][0]["notes"] == "ünïcode ok"
+
+
+def test_delete_account_needs_the_password_and_removes_every_row(web, patient, other_patient):
+    log(patient)
+    log(other_patient)
+    refused = web.post("/settings/delete-account/", {"password": "wrong"})
+    assert refused.status_code == 400 and patient.episodes.count() == 1
+    web.post("/settings/delete-account/", {"password": "a-long-pass-phrase"})
+    assert not get_user_model().objects.filter(username="alice").exists()
+    assert list(Episode.objects.values_list("patient__username", flat=True)) == ["bob"]
+    assert EpisodeLocation.objects.count() == 1
+    assert list(CheckIn.objects.values_list("patient__username", flat=True)) == ["bob"]
+    assert list(Profile.objects.values_list("user__username", flat=True)) == ["bob"]

@@ -1,0 +1,55 @@
+"""Daily check-ins: "no numbness today" is told apart from "not logged"."""
+
+import datetime as dt
+
+import time_machine
+
+from diary.models import CheckIn
+from tests.conftest import log
+
+NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_numbness_button_checks_in_for_today(web, patient):
+    assert "No numbness today" in web.get("/").content.decode()
+    web.post("/checkin/none/")
+    assert list(patient.checkins.values_list("date", "numbness_today")) == [(dt.date(2026, 6, 10), False)]
+    page = web.get("/").content.decode()
+    assert "You checked in: no numbness today." in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_numbness_is_refused_when_episodes_were_logged_today(web, patient):
+    log(patient, started_at=NOW - dt.timedelta(hours=2))
+    response = web.post("/checkin/none/", follow=True)
+    assert "You logged 1 episode(s)" in response.content.decode()
+    assert patient.checkins.get().numbness_today is True
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_put_by_date_is_idempotent(api, patient):
+    first = api.put("/api/v1/checkins/2026-06-09/", {"numbness_today": False}, format="json")
+    second = api.put("/api/v1/checkins/2026-06-09/", {"numbness_today": False}, format="json")
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert CheckIn.objects.filter(patient=patient).count() == 1
+    assert api.get("/api/v1/checkins/2026-06-09/").json() == {"date": "2026-06-09", "numbness_today": False}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_rejects_future_dates_and_missing_answer(api):
+    future = api.put("/api/v1/checkins/2026-06-11/", {"numbness_today": False}, format="json")
+    assert future.status_code == 400 and "date" in future.json()
+    missing = api.put("/api/v1/checkins/2026-06-09/", {}, format="json")
+    assert missing.status_code == 400 and "numbness_today" in missing.json()
+    assert not CheckIn.objects.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_lists_by_range_and_deletes(api, patient):
+    for day in (7, 8, 9):
+        api.put(f"/api/v1/checkins/2026-06-0{day}/", {"numbness_today": day == 8}, format="json")
+    listed = api.get("/api/v1/checkins/", {"from": "2026-06-08", "to": "2026-06-09"}).json()
+    assert [c["date"] for c in listed] == ["2026-06-09", "2026-06-08"]
+    assert api.delete("/api/v1/checkins/2026-06-08/").status_code == 204
+    assert api.get("/api/v1/checkins/2026-06-08/").status_code == 404

@@ -1,0 +1,165 @@
+"""The interchange format: lossless round trips, all-or-nothing imports, the two commands."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from diary.interchange import FORMAT, InterchangeError, dumps, export_diary, import_diary
+from diary.models import CheckIn, Episode
+from tests.conftest import VIGNETTES, episode_json, load_vignette, make_patient
+
+
+def document(*episodes, checkins=(), **profile) -> dict:
+    return {
+        "format": FORMAT,
+        "profile": {"timezone": "Europe/London", "conditions": [], "emergency_number": "999"} | profile,
+        "episodes": list(episodes),
+        "checkins": list(checkins),
+    }
+
+
+def as_sets(episode: dict) -> dict:
+    return {key: sorted(map(json.dumps, value)) if isinstance(value, list) else value for key, value in episode.items()}
+
+
+def test_there_are_vignettes_to_check():
+    assert len(VIGNETTES) >= 5
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+def test_export_import_export_is_byte_identical(db, path):
+    vignette = load_vignette(path)
+    first = make_patient("first")
+    import_diary(patient=first, document=vignette["diary"])
+    exported = dumps(export_diary(first))
+
+    first.delete()  # as when moving a diary to another server: the ids are free again
+    second = make_patient("second")
+    import_diary(patient=second, document=json.loads(exported))
+    assert dumps(export_diary(second)) == exported
+    assert len(json.loads(exported)["episodes"]) == len(vignette["diary"]["episodes"])
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+def test_vignette_diaries_import_as_given(db, path):
+    diary = load_vignette(path)["diary"]
+    patient = make_patient()
+    import_diary(patient=patient, document=diary)
+    exported = export_diary(patient)
+    assert exported["profile"] == diary["profile"]
+    by_id = {e["id"]: as_sets(e) for e in exported["episodes"]}
+    for episode in diary["episodes"]:
+        assert by_id[episode["id"]] == as_sets(episode)  # the export keeps sets in a canonical order
+
+
+def test_reimporting_replaces_instead_of_duplicating(db):
+    patient = make_patient()
+    doc = document(episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11"))
+    import_diary(patient=patient, document=doc)
+    summary = import_diary(patient=patient, document=doc)
+    assert (summary.episodes_created, summary.episodes_replaced) == (0, 1)
+    assert Episode.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        (
+            episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22", severity=12),
+            "episodes[1] (id 7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22): severity:",
+        ),
+        (
+            episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22", started_at="2026-13-01T00:00:00Z"),
+            "episodes[1] (id 7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22): started_at:",
+        ),
+        (
+            episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22", symptoms=["hiccups"]),
+            "episodes[1] (id 7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22): symptoms[0]:",
+        ),
+        (
+            episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22", locations=[{"side": "left", "region": "elbow"}]),
+            "episodes[1] (id 7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c22): locations[0].region:",
+        ),
+        (episode_json(), "episodes[1]: id: an id is required"),
+        (
+            episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11"),
+            "episodes: id 7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11 appears 2 times.",
+        ),
+        ("not an object", "episodes[1]: Invalid data."),
+    ],
+)
+def test_a_bad_record_is_named_and_nothing_is_imported(db, record, expected):
+    patient = make_patient()
+    good = episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11")
+    with pytest.raises(InterchangeError) as caught:
+        import_diary(
+            patient=patient,
+            document=document(
+                good, record, checkins=[{"date": "2026-01-10", "numbness_today": True}], timezone="Asia/Tokyo"
+            ),
+        )
+    assert any(problem.startswith(expected) for problem in caught.value.problems), caught.value.problems
+    assert not Episode.objects.exists() and not CheckIn.objects.exists()
+    patient.profile.refresh_from_db()
+    assert patient.profile.timezone == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    "doc, expected",
+    [
+        ({**document(), "format": "numbness-diary/0"}, "format: expected"),
+        (document(checkins=[{"date": "2026-02-30", "numbness_today": True}]), "checkins[0] (2026-02-30): date:"),
+        (document(checkins=[{"date": "2999-01-01", "numbness_today": False}]), "checkins[0] (2999-01-01): date:"),
+        (document(checkins=[{"date": "2026-01-01"}]), "checkins[0] (2026-01-01): numbness_today:"),
+        (document(timezone="Mars/Olympus"), "profile.timezone:"),
+        (document(conditions=["lycanthropy"]), "profile.conditions[0]:"),
+        (document(emergency_number="call me"), "profile.emergency_number:"),
+        ({**document(), "episodes": {"a": 1}}, "episodes: expected a list."),
+        (
+            document(
+                episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11", started_at="2026-01-10T08:30:00Z"),
+                checkins=[{"date": "2026-01-10", "numbness_today": False}],
+            ),
+            "checkins[0] (2026-01-10): numbness_today: false, but episodes",
+        ),
+    ],
+)
+def test_bad_documents_are_rejected_whole(db, doc, expected):
+    patient = make_patient()
+    with pytest.raises(InterchangeError) as caught:
+        import_diary(patient=patient, document=doc)
+    assert any(p.startswith(expected) for p in caught.value.problems), caught.value.problems
+    assert not Episode.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_an_id_owned_by_another_account_is_refused(db):
+    doc = document(episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11"))
+    import_diary(patient=make_patient("alice"), document=doc)
+    with pytest.raises(InterchangeError) as caught:
+        import_diary(patient=make_patient("bob"), document=doc)
+    assert "belongs to another account" in caught.value.problems[0]
+    assert Episode.objects.get().patient.username == "alice"
+
+
+def test_commands_round_trip_through_files(db, tmp_path):
+    diary = load_vignette(VIGNETTES[0])["diary"]
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(diary))
+    call_command("import_diary", str(source), "--user", "carol", "--create-user", stdout=io.StringIO())
+    out = tmp_path / "carol.json"
+    call_command("export_diary", "--user", "carol", "--out", str(out))
+    assert [as_sets(e) for e in json.loads(out.read_text())["episodes"]] == [as_sets(e) for e in diary["episodes"]]
+
+
+def test_import_command_reports_problems_and_needs_the_user(db, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(CommandError, match="No user 'dave'"):
+        call_command("import_diary", str(broken), "--user", "dave")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("import_diary", str(broken), "--user", "dave", "--create-user")
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="dave").exists()

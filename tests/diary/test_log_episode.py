@@ -1,0 +1,148 @@
+"""The log form: quick choices, validation next to each field, idempotent double taps, edit and delete."""
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+
+from diary.models import Episode
+from tests.conftest import log
+
+
+def form_data(**overrides) -> dict:
+    return {
+        "id": str(uuid.uuid4()),
+        "when": "now",
+        "duration": "5",
+        "severity": "4",
+        "locations": ["left:sole", "left:toes"],
+        "sensations": ["numbness"],
+        "triggers": ["sitting"],
+        "relieved_by": ["changed_position"],
+        "notes": "",
+    } | overrides
+
+
+def test_log_page_offers_every_region_on_both_sides_of_the_diagram(web):
+    page = web.get("/log/").content.decode()
+    for side in ("left", "right"):
+        for region in (
+            "toes",
+            "sole",
+            "heel",
+            "top_of_foot",
+            "ankle",
+            "shin",
+            "calf",
+            "knee",
+            "thigh_front",
+            "thigh_outer",
+            "thigh_back",
+            "buttock",
+            "groin",
+        ):
+            assert f'data-location="{side}:{region}"' in page
+            assert f'value="{side}:{region}"' in page  # the same choice as a labelled checkbox
+    assert "Anything else right now?" in page
+
+
+@time_machine.travel(dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_logging_now_saves_the_episode_and_returns_to_today(web, patient):
+    response = web.post("/log/", form_data())
+    assert response.status_code == 302 and response["Location"] == "/"
+    episode = patient.episodes.get()
+    assert episode.started_at == dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
+    assert (episode.duration_minutes, episode.severity) == (5, 4)
+    assert sorted((loc.side, loc.region) for loc in episode.locations.all()) == [("left", "sole"), ("left", "toes")]
+    assert "Episode saved." in web.get("/").content.decode()
+
+
+def test_double_tap_on_save_leaves_one_episode(web, patient):
+    data = form_data()
+    web.post("/log/", data)
+    web.post("/log/", data)
+    assert patient.episodes.count() == 1
+
+
+def test_earlier_start_is_read_in_the_patients_time_zone(web, patient):
+    patient.profile.timezone = "America/Chicago"
+    patient.profile.save()
+    web.post("/log/", form_data(when="earlier", started_at="2026-01-20T07:15"))
+    assert patient.episodes.get().started_at == dt.datetime(2026, 1, 20, 13, 15, tzinfo=dt.UTC)
+
+
+def test_custom_and_ongoing_durations(web, patient):
+    web.post("/log/", form_data(id=str(uuid.uuid4()), duration="custom", duration_custom="42"))
+    web.post("/log/", form_data(id=str(uuid.uuid4()), duration="ongoing"))
+    assert sorted(patient.episodes.values_list("duration_minutes", flat=True), key=str) == [42, None]
+
+
+def test_symptoms_from_both_groups_are_kept(web, patient):
+    web.post("/log/", form_data(alarm_symptoms=["leg_weakness"], other_symptoms=["back_pain", "cramps"]))
+    assert patient.episodes.get().symptoms == ["leg_weakness", "back_pain", "cramps"]
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"severity": "11"}, "severity", "Select a valid choice"),
+        ({"severity": ""}, "severity", "Choose how bad it was"),
+        ({"locations": []}, "locations", "Mark at least one place on the leg."),
+        ({"locations": ["left:elbow"]}, "locations", "Select a valid choice"),
+        ({"when": "earlier", "started_at": "2999-01-01T10:00"}, "started_at", "can&#x27;t be in the future"),
+        ({"when": "earlier", "started_at": "1850-01-01T10:00"}, "started_at", "before 1900"),
+        ({"when": "earlier", "started_at": ""}, "started_at", "Give the date and time it started."),
+        ({"duration": "custom", "duration_custom": "-3"}, "duration_custom", "greater than or equal to 0"),
+        ({"duration": "custom", "duration_custom": "1441"}, "duration_custom", "less than or equal to 1440"),
+        ({"duration": "custom"}, "duration_custom", "Give the number of minutes."),
+        ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),
+        ({"sensations": ["glowing"]}, "sensations", "Select a valid choice"),
+    ],
+)
+def test_bad_input_is_shown_next_to_its_field_and_saves_nothing(web, change, field, message):
+    response = web.post("/log/", form_data(**change))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error_start = page.index(f'id="{field}-error"')
+    assert message in page[error_start : error_start + 300]
+    assert not Episode.objects.exists()
+
+
+def test_the_offline_queue_gets_json_with_errors_or_the_saved_id(web, patient):
+    bad = web.post("/log/", form_data(severity="12"), HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400 and "severity" in bad.json()["errors"]
+    data = form_data(when="earlier", started_at="2026-02-01T10:00:00+01:00")
+    good = web.post("/log/", data, HTTP_ACCEPT="application/json")
+    assert good.status_code == 200
+    assert good.json()["id"] == data["id"] and good.json()["alerts"] == []
+    assert patient.episodes.get().started_at == dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_edit_shows_the_episode_and_saves_changes(web, patient):
+    episode = log(patient, severity=3, duration_minutes=17, locations=[("right", "calf")], notes="after the bus")
+    page = web.get(f"/episodes/{episode.id}/edit/").content.decode()
+    assert "after the bus" in page
+    assert 'value="17"' in page  # an uncommon duration is shown as a custom one
+    response = web.post(
+        f"/episodes/{episode.id}/edit/",
+        form_data(id=str(uuid.uuid4()), when="earlier", started_at="2026-01-02T10:00", severity="8"),
+    )
+    assert response.status_code == 302
+    assert patient.episodes.count() == 1
+    episode.refresh_from_db()
+    assert episode.severity == 8  # the id in the URL wins over a tampered hidden id
+
+
+def test_delete_asks_then_deletes(web, patient):
+    episode = log(patient)
+    assert "This can't be undone." in web.get(f"/episodes/{episode.id}/delete/").content.decode()
+    assert patient.episodes.count() == 1
+    web.post(f"/episodes/{episode.id}/delete/")
+    assert patient.episodes.count() == 0
+
+
+def test_pages_need_a_login(client):
+    for path in ("/", "/log/", "/history/", "/settings/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
