@@ -1,12 +1,32 @@
-"""Top-level URL wiring."""
+"""Top-level URL wiring: pages of each app, and one API under /api/v1/."""
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
+from diary import urls as diary_urls
 from diary.views import healthz
+from triage import urls as triage_urls
+
+router = SimpleRouter()
+for app_urls in (diary_urls, triage_urls):
+    for prefix, viewset in app_urls.api_routes.items():
+        router.register(prefix, viewset, basename=prefix.rstrip("s"))
+
+api_urlpatterns = [
+    *router.urls,
+    *diary_urls.api_urlpatterns,
+    path("token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("", include("diary.urls")),
+    path("api/v1/", include(api_urlpatterns)),
+    path("", include(triage_urls.urlpatterns)),
+    path("", include(diary_urls.urlpatterns)),
 ]

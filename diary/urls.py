@@ -1,24 +1,14 @@
-"""URLs of the patient's pages and of the API."""
+"""URLs of the patient's diary pages, and the diary's API routes (mounted under /api/v1/ by config.urls)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
 from diary import api, views
 
-router = SimpleRouter()
-router.register("episodes", api.EpisodeViewSet, basename="episode")
-router.register("checkins", api.CheckInViewSet, basename="checkin")
-
-api_urls = [
-    path("", include(router.urls)),
+api_routes = {"episodes": api.EpisodeViewSet, "checkins": api.CheckInViewSet}
+api_urlpatterns = [
     path("profile/", api.ProfileView.as_view(), name="api-profile"),
     path("export/", api.ExportView.as_view(), name="api-export"),
-    path("token/", obtain_auth_token, name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [
@@ -39,5 +29,4 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/settings/"),
         name="password-change",
     ),
-    path("api/v1/", include(api_urls)),
 ]

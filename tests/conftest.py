@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from diary import services
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -54,6 +55,15 @@ def episode_json(**overrides) -> dict:
         "relieved_by": ["changed_position"],
         "notes": "",
     } | overrides
+
+
+@pytest.fixture(autouse=True)
+def background_work_in_process(settings):
+    """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture

@@ -1,0 +1,47 @@
+"""Flags in the API: list the caller's flags and acknowledge one."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from triage import services
+from triage.models import Flag
+from triage.presenters import flag_record
+
+
+@extend_schema(tags=["flags"])
+class FlagViewSet(viewsets.ViewSet):
+    """Warning signs raised by the review, with the numbers and sources behind each."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "acknowledged", "resolved"])],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def list(self, request):
+        flags = request.user.flags.all()
+        if status := request.query_params.get("status"):
+            flags = flags.filter(status=status)
+        return Response([flag_record(f) | {"id": f.id} for f in flags])
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def retrieve(self, request, pk=None):
+        return Response(flag_record(self._get(request, pk)) | {"id": int(pk)})
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        flag = self._get(request, pk)
+        services.acknowledge(flag)
+        flag.refresh_from_db()
+        return Response(flag_record(flag) | {"id": flag.id})
+
+    def _get(self, request, pk) -> Flag:
+        try:
+            return request.user.flags.get(id=int(pk))
+        except (ValueError, Flag.DoesNotExist):
+            raise Http404("No such flag.") from None

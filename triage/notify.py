@@ -1,0 +1,46 @@
+"""One email to the patient when a flag opens; never one per review."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from diary.services import profile_of
+from triage import signs
+from triage.models import OPEN, Flag
+
+log = logging.getLogger(__name__)
+
+
+def new_flags(flag_ids: list[int]) -> int:
+    """Email each newly opened flag once; returns how many emails were sent."""
+    sent = 0
+    for flag in Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient"):
+        # The conditional update decides who sends when two processes get here at once.
+        if not Flag.objects.filter(id=flag.id, notified_at=None).update(notified_at=timezone.now()):
+            continue
+        if not flag.patient.email:
+            continue
+        context = {
+            "flag": flag,
+            "sign": flag.sign,
+            "message": signs.patient_message(flag.code, profile_of(flag.patient).emergency_number),
+            "reasons": flag.reasons,
+            "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
+            "site_url": settings.SITE_URL,
+        }
+        try:
+            send_mail(
+                f"Numbness Diary: {flag.sign.title}",
+                render_to_string("triage/flag_email.txt", context),
+                None,
+                [flag.patient.email],
+            )
+            sent += 1
+        except OSError:
+            log.exception("Could not email flag %s to patient %s", flag.id, flag.patient_id)
+    return sent

@@ -1,0 +1,23 @@
+"""How a flag is shown: the JSON record of the API and the review command, and page context."""
+
+from __future__ import annotations
+
+from triage import signs
+from triage.models import Flag
+
+
+def flag_record(flag: Flag) -> dict:
+    sign = flag.sign
+    return {
+        "code": flag.code,
+        "level": flag.level,
+        "status": flag.status,
+        "title": sign.title,
+        "evidence": list(flag.evidence),
+        "detail": flag.detail,
+        "reasons": flag.reasons,
+        "sources": [{"id": s.id, "title": s.title} for s in sign.source_list],
+        "first_seen": flag.first_seen.isoformat(),
+        "last_seen": flag.last_seen.isoformat(),
+        "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
+    }

@@ -1,0 +1,38 @@
+"""Triage's receivers on the diary's hook point: instant alerts on save, a review after commit."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from diary.hooks import diary_changed, episode_saved
+from diary.services import profile_of
+from triage import detectors, signs, tasks
+from triage.review import facts_from_episode
+
+
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
+    return {
+        "code": sign.code,
+        "level": sign.level,
+        "title": sign.title,
+        "message": signs.patient_message(sign.code, emergency_number),
+        "matched": matched,
+        "emergency_number": emergency_number,
+        "sources": [{"id": s.id, "title": s.title} for s in sign.source_list],
+    }
+
+
+@receiver(episode_saved, dispatch_uid="triage.instant_alerts")
+def instant_alerts(sender, episode, created, **kwargs) -> list[dict]:
+    """Checked on the episode just saved, in the request: no queue, no Redis."""
+    profile = profile_of(episode.patient)
+    facts = facts_from_episode(episode, profile.zone)
+    return [alert(sign, matched, profile.emergency_number) for sign, matched in detectors.instant_signs(facts)]
+
+
+@receiver(diary_changed, dispatch_uid="triage.review_after_commit")
+def review_after_commit(sender, patient, **kwargs) -> None:
+    transaction.on_commit(partial(tasks.request_review, patient.pk), robust=True)

@@ -1,0 +1,38 @@
+"""Patient actions on flags, and the page view of one flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from triage import signs
+from triage.models import OPEN, Flag
+
+
+def acknowledge(flag: Flag) -> bool:
+    """The patient has read it. Conditional update: a repeated tap changes nothing."""
+    return bool(
+        Flag.objects.filter(id=flag.id, patient_id=flag.patient_id, status=OPEN).update(
+            status="acknowledged", acknowledged_at=timezone.now()
+        )
+    )
+
+
+@dataclass
+class ShownFlag:
+    flag: Flag
+    sign: signs.Sign
+    message: str
+    reasons: list[str]
+    episodes: list  # the patient's episodes behind it that still exist, oldest first
+
+
+def present(flag: Flag, episodes: dict, emergency_number: str) -> ShownFlag:
+    return ShownFlag(
+        flag=flag,
+        sign=flag.sign,
+        message=signs.patient_message(flag.code, emergency_number),
+        reasons=flag.reasons,
+        episodes=[episodes[i] for i in flag.evidence if i in episodes],
+    )

@@ -1,0 +1,71 @@
+"""Celery tasks: thin callers of the review. Enqueued after commit, coalesced per patient."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import OperationalError
+
+from triage import review
+
+log = logging.getLogger(__name__)
+
+COALESCE_SECONDS = 2  # saves within this window share one review
+PENDING_TTL = 120  # a lost task's pending mark expires; the nightly review is the safety net
+
+
+def pending_key(patient_id: int) -> str:
+    return f"triage:review-pending:{patient_id}"
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def review_patient_task(patient_id: int, as_of: str | None = None) -> dict:
+    cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
+    result = review.review_patient(patient_id, dt.date.fromisoformat(as_of) if as_of else None)
+    return {
+        "patient_id": patient_id,
+        "as_of": result.as_of.isoformat(),
+        "open": sorted(f.code for f in result.flags if f.status == "open"),
+        "opened": result.count("opened") + result.count("reopened"),
+        "resolved": result.count("resolved"),
+    }
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def review_due_patients() -> int:
+    """Nightly: one review task per patient with something to review, shared by every worker."""
+    due = review.patients_due()
+    for patient_id in due:
+        review_patient_task.delay(patient_id)
+    return len(due)
+
+
+def request_review(patient_id: int) -> bool:
+    """Ask for a review soon; a burst of saves from one patient makes one review. Never raises.
+
+    Runs after the patient's save has committed, so a Redis outage costs a delay (the nightly
+    review catches up), never the save.
+    """
+    try:
+        if not cache.add(pending_key(patient_id), 1, timeout=PENDING_TTL):
+            return False  # one is already waiting and will see this save
+        review_patient_task.apply_async((patient_id,), countdown=COALESCE_SECONDS)
+        return True
+    except Exception:  # noqa: BLE001 - any broker or cache failure
+        log.warning("Review for patient %s not queued; the nightly review will catch up.", patient_id, exc_info=True)
+        with contextlib.suppress(Exception):
+            cache.delete(pending_key(patient_id))
+        return False

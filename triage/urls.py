@@ -1,0 +1,12 @@
+"""URLs of the Flags pages, and triage's API routes (mounted under /api/v1/ by config.urls)."""
+
+from django.urls import path
+
+from triage import api, views
+
+api_routes = {"flags": api.FlagViewSet}
+
+urlpatterns = [
+    path("flags/", views.flags, name="flags"),
+    path("flags/<int:flag_id>/acknowledge/", views.acknowledge, name="flag-acknowledge"),
+]
