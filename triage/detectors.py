@@ -10,6 +10,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from diary import vocab
 from triage import signs
@@ -183,10 +184,11 @@ def detect_escalating(recent: Sequence[EpisodeFacts], baseline: Sequence[Episode
     sign = CATALOGUE["pattern.escalating"]
     if len(recent) < sign.t("min_recent") or len(baseline) < sign.t("min_baseline"):
         return None
-    mean_recent = statistics.fmean(e.severity for e in recent)
-    mean_baseline = statistics.fmean(e.severity for e in baseline)
-    rate_recent = len(recent) / signs.RECENT_DAYS
-    rate_baseline = len(baseline) / signs.BASELINE_DAYS
+    # Fractions, not floats: "exactly at the threshold" must fire.
+    mean_recent = Fraction(sum(e.severity for e in recent), len(recent))
+    mean_baseline = Fraction(sum(e.severity for e in baseline), len(baseline))
+    rate_recent = Fraction(len(recent), signs.RECENT_DAYS)
+    rate_baseline = Fraction(len(baseline), signs.BASELINE_DAYS)
     median_recent, median_baseline = _median_minutes(recent), _median_minutes(baseline)
     why = ["counts"]
     if mean_recent >= mean_baseline + sign.t("severity_rise"):
@@ -209,11 +211,11 @@ def detect_escalating(recent: Sequence[EpisodeFacts], baseline: Sequence[Episode
             "why": why,
             "recent": len(recent),
             "baseline": len(baseline),
-            "mean_recent": round(mean_recent, 1),
-            "mean_baseline": round(mean_baseline, 1),
+            "mean_recent": round(float(mean_recent), 1),
+            "mean_baseline": round(float(mean_baseline), 1),
             "severity_rise": sign.t("severity_rise"),
-            "rate_recent": round(rate_recent, 2),
-            "rate_baseline": round(rate_baseline, 2),
+            "rate_recent": round(float(rate_recent), 2),
+            "rate_baseline": round(float(rate_baseline), 2),
             "rate_ratio": sign.t("rate_ratio"),
             "median_recent": median_recent,
             "median_baseline": median_baseline,
