@@ -1,0 +1,72 @@
+"""The Flags page, the Today banner, the flags API, and another patient's flags."""
+
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.conftest import log
+from triage.review import review_patient
+
+
+@pytest.fixture
+def flagged(patient):
+    today = dt.date.today()
+    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
+    episodes = [log(patient, started_at=start - dt.timedelta(days=n), triggers=["injury"]) for n in (1, 2, 3, 4, 5)]
+    review_patient(patient.pk)
+    return episodes
+
+
+def test_today_shows_a_banner_when_a_flag_is_open(web, flagged):
+    page = web.get("/").content.decode()
+    assert "2 warning signs to read" in page  # urgent.injury and pattern.persistent
+
+
+def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
+    page = web.get("/flags/").content.decode()
+    assert "Numbness after an injury" in page
+    assert "5 episode(s) in the last 14 days with: An injury or fall." in page
+    assert "Numbness on 5 of the last 14 days (5 or more is the threshold)." in page
+    assert f"/episodes/{flagged[0].id}/edit/" in page
+    assert "What Causes Numbness in the Legs? Understanding the Basics [002]" in page
+    assert "not a diagnosis" in page
+    assert page.count("I've read this") == 2
+
+
+def test_acknowledging_moves_the_flag_out_of_the_banner(web, patient, flagged):
+    flag = patient.flags.get(code="urgent.injury")
+    web.post(f"/flags/{flag.id}/acknowledge/")
+    flag.refresh_from_db()
+    assert flag.status == "acknowledged"
+    assert "1 warning sign to read" in web.get("/").content.decode()
+
+
+def test_resolved_flags_stay_visible_in_the_history(web, patient, flagged):
+    patient.episodes.all().delete()
+    review_patient(patient.pk)
+    page = web.get("/flags/").content.decode()
+    assert "Earlier warning signs" in page and "No longer seen since" in page
+
+
+def test_flags_api_lists_and_acknowledges(api, patient, flagged):
+    listed = api.get("/api/v1/flags/", {"status": "open"}).json()
+    assert sorted(f["code"] for f in listed) == ["pattern.persistent", "urgent.injury"]
+    injury = next(f for f in listed if f["code"] == "urgent.injury")
+    assert injury["reasons"] == ["5 episode(s) in the last 14 days with: An injury or fall."]
+    acked = api.post(f"/api/v1/flags/{injury['id']}/acknowledge/").json()
+    assert acked["status"] == "acknowledged"
+
+
+def test_another_patient_cannot_see_or_acknowledge_flags(client, other_patient, patient, flagged):
+    flag = patient.flags.first()
+    client.force_login(other_patient)
+    assert client.post(f"/flags/{flag.id}/acknowledge/").status_code == 404
+    assert "Numbness after an injury" not in client.get("/flags/").content.decode()
+    bob = APIClient()
+    bob.force_authenticate(other_patient)
+    assert bob.get(f"/api/v1/flags/{flag.id}/").status_code == 404
+    assert bob.post(f"/api/v1/flags/{flag.id}/acknowledge/").status_code == 404
+    assert bob.get("/api/v1/flags/").json() == []
+    flag.refresh_from_db()
+    assert flag.status == "open"

@@ -1,0 +1,81 @@
+"""Saving an alarming episode shows what to do at once, from the form and the API, with Redis down too."""
+
+import uuid
+
+import pytest
+
+from config.celery import app as celery_app
+from tests.conftest import episode_json
+from tests.diary.test_log_episode import form_data
+
+
+def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
+    patient.profile.emergency_number = "999"
+    patient.profile.save()
+    response = web.post("/log/", form_data(alarm_symptoms=["speech_difficulty"]))
+    assert response.status_code == 200  # the screen itself, not a redirect to a page that might not load
+    page = response.content.decode()
+    assert "Possible signs of a stroke" in page
+    assert 'href="tel:999"' in page and "Call 999 now" in page
+    assert "You logged: Slurred or difficult speech." in page
+    assert "This is not a diagnosis" in page
+    assert "[000]" in page and "[004]" in page
+    assert patient.episodes.count() == 1
+
+
+def test_urgent_signs_show_a_see_a_doctor_today_screen_without_a_call_button(web, patient):
+    page = web.post("/log/", form_data(triggers=["injury"], alarm_symptoms=["leg_swollen"])).content.decode()
+    assert "Numbness after an injury" in page and "Swollen leg with numbness" in page
+    assert "looked at by a doctor today" in page
+    assert "tel:" not in page
+
+
+def test_ordinary_episode_goes_back_to_today(web):
+    assert web.post("/log/", form_data()).status_code == 302
+
+
+def test_api_save_response_carries_the_alerts(api, patient):
+    body = api.put(
+        f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(symptoms=["bladder_bowel_control"]), format="json"
+    ).json()
+    [alert] = body["alerts"]
+    assert alert["code"] == "emergency.spinal_cord" and alert["level"] == "emergency"
+    assert alert["matched"] == ["Can't control bladder or bowel"]
+    assert alert["emergency_number"] == patient.profile.emergency_number
+    assert [s["id"] for s in alert["sources"]] == ["000", "001"]
+
+
+def test_offline_queue_reply_carries_the_rendered_screen(web):
+    reply = web.post("/log/", form_data(alarm_symptoms=["leg_pale_cold"]), HTTP_ACCEPT="application/json").json()
+    assert [a["code"] for a in reply["alerts"]] == ["emergency.blood_clot"]
+    assert "Possible blocked blood vessel" in reply["alerts_html"]
+
+
+@pytest.fixture
+def redis_stopped(settings):
+    """Broker and cache point at a port where nothing listens, as when Redis is down."""
+    dead = "redis://127.0.0.1:9/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": dead,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    celery_app.conf.task_always_eager = False
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = dead
+    yield
+    celery_app.conf.broker_url = previous
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
+    from tests.conftest import make_patient
+
+    patient = make_patient("rhea")
+    client.force_login(patient)
+    response = client.post("/log/", form_data(alarm_symptoms=["paralysis"]))
+    assert response.status_code == 200
+    assert "Possible signs of a stroke" in response.content.decode()
+    assert patient.episodes.count() == 1  # committed even though no review could be queued

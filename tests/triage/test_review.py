@@ -1,0 +1,184 @@
+"""The review's flag lifecycle: open, update, resolve, acknowledge, reopen; idempotent; time zones."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError
+
+from tests.conftest import log, make_patient
+from triage.models import Flag, PatientReview
+from triage.review import patients_due, review_patient
+
+AS_OF = dt.date(2026, 3, 1)
+NOON = dt.time(12, 0)
+
+
+def at(patient, day: dt.date, time: dt.time = NOON, **fields):
+    """Log an episode at a local date and time of the patient."""
+    local = dt.datetime.combine(day, time, tzinfo=patient.profile.zone)
+    return log(patient, started_at=local, **fields)
+
+
+def flags(patient, status="open") -> list[str]:
+    return sorted(patient.flags.filter(status=status).values_list("code", flat=True))
+
+
+def days_before(n: int) -> dt.date:
+    return AS_OF - dt.timedelta(days=n)
+
+
+def test_a_pattern_opens_updates_and_resolves(patient):
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n))
+    first = review_patient(patient.pk, AS_OF)
+    assert [c.action for c in first.changes] == ["opened"]
+    flag = patient.flags.get()
+    assert (flag.code, flag.status, flag.first_seen, flag.detail["days"]) == ("pattern.persistent", "open", AS_OF, 5)
+
+    at(patient, days_before(1))
+    later = review_patient(patient.pk, AS_OF + dt.timedelta(days=1))
+    flag.refresh_from_db()
+    assert [c.action for c in later.changes] == ["updated"]
+    assert (flag.first_seen, flag.last_seen, flag.detail["days"], len(flag.evidence)) == (
+        AS_OF,
+        AS_OF + dt.timedelta(days=1),
+        6,
+        6,
+    )
+
+    gone = review_patient(patient.pk, AS_OF + dt.timedelta(days=20))  # the episodes left the window
+    flag.refresh_from_db()
+    assert [c.action for c in gone.changes] == ["resolved"]
+    assert flag.status == "resolved" and flag.resolved_at is not None
+
+
+def test_reviewing_twice_changes_nothing(patient):
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n), symptoms=["leg_weakness"])
+    review_patient(patient.pk, AS_OF)
+    before = list(Flag.objects.values())
+    again = review_patient(patient.pk, AS_OF)
+    assert {c.action for c in again.changes} == {"unchanged"}
+    assert list(Flag.objects.values()) == before
+
+
+def test_emergency_stays_open_until_read_then_resolves_when_gone(patient):
+    at(patient, days_before(2), symptoms=["facial_droop"])
+    review_patient(patient.pk, AS_OF)
+    three_weeks_on = AS_OF + dt.timedelta(days=21)
+    review_patient(patient.pk, three_weeks_on)
+    assert flags(patient) == ["emergency.stroke_signs"]  # still open: the patient has not read it
+
+    call_command("review", "--user", "alice", "--as-of", str(three_weeks_on), stdout=io.StringIO())
+    flag = patient.flags.get()
+    from triage.services import acknowledge
+
+    assert acknowledge(flag) and not acknowledge(flag)  # a second tap changes nothing
+    review_patient(patient.pk, three_weeks_on)
+    assert flags(patient, "resolved") == ["emergency.stroke_signs"]
+
+
+def test_acknowledged_emergency_reopens_on_a_new_matching_episode(patient):
+    at(patient, days_before(5), symptoms=["fainting"])
+    review_patient(patient.pk, AS_OF)
+    from triage.services import acknowledge
+
+    acknowledge(patient.flags.get())
+    review_patient(patient.pk, AS_OF)
+    assert flags(patient, "acknowledged") == ["emergency.breathing_or_fainting"]
+
+    at(patient, days_before(1), symptoms=["shortness_of_breath"])
+    result = review_patient(patient.pk, AS_OF)
+    assert [c.action for c in result.changes] == ["reopened"]
+    flag = patient.flags.get()
+    assert flag.status == "open" and len(flag.evidence) == 2
+
+
+def test_acknowledged_pattern_stays_acknowledged_while_it_holds(patient):
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n))
+    review_patient(patient.pk, AS_OF)
+    from triage.services import acknowledge
+
+    acknowledge(patient.flags.get())
+    at(patient, days_before(3))
+    review_patient(patient.pk, AS_OF)
+    assert flags(patient, "acknowledged") == ["pattern.persistent"]
+
+
+def test_the_database_allows_one_live_flag_per_patient_and_code(patient):
+    fields = {"patient": patient, "code": "pattern.persistent", "level": "see_doctor", "first_seen": AS_OF}
+    Flag.objects.create(status="open", last_seen=AS_OF, **fields)
+    Flag.objects.create(status="resolved", last_seen=AS_OF, **fields)  # history is fine
+    with pytest.raises(IntegrityError):
+        Flag.objects.create(status="acknowledged", last_seen=AS_OF, **fields)
+
+
+def test_dry_run_computes_but_writes_nothing(patient):
+    at(patient, days_before(1), triggers=["injury"])
+    out = io.StringIO()
+    call_command("review", "--user", "alice", "--as-of", str(AS_OF), "--dry-run", "--json", stdout=out)
+    printed = json.loads(out.getvalue())["flags"]
+    assert [(f["code"], f["status"], f["level"]) for f in printed] == [("urgent.injury", "open", "urgent")]
+    assert printed[0]["sources"] == [
+        {"id": "000", "title": "Numbness Of Legs - What To Do? Treatment Methods"},
+        {"id": "002", "title": "What Causes Numbness in the Legs? Understanding the Basics"},
+    ]
+    assert not Flag.objects.exists() and not PatientReview.objects.exists()
+
+
+def test_window_edges_follow_a_tokyo_patients_dates(db):
+    tokyo = make_patient("kenji", tz="Asia/Tokyo")
+    # 15:30 UTC on 15 Feb is 00:30 on 16 Feb in Tokyo: the first day of R as of 1 March.
+    log(tokyo, started_at=dt.datetime(2026, 2, 15, 15, 30, tzinfo=dt.UTC), symptoms=["paralysis"])
+    assert [f.code for f in review_patient(tokyo.pk, AS_OF).flags] == ["emergency.stroke_signs"]
+
+    tokyo_late = make_patient("yui", tz="Asia/Tokyo")
+    # 14:30 UTC on 15 Feb is 23:30 on 15 Feb in Tokyo: one day too early.
+    log(tokyo_late, started_at=dt.datetime(2026, 2, 15, 14, 30, tzinfo=dt.UTC), symptoms=["paralysis"])
+    assert review_patient(tokyo_late.pk, AS_OF).flags == []
+
+
+def test_night_and_window_edges_follow_a_chicago_patients_clock(db):
+    chicago = make_patient("ann", tz="America/Chicago")
+    # 04:00 UTC is 22:00 the evening before in Chicago: night, and still inside R on the last day.
+    for day in (dt.date(2026, 2, 25), dt.date(2026, 2, 28), dt.date(2026, 3, 2)):
+        log(chicago, started_at=dt.datetime.combine(day, dt.time(4, 0), tzinfo=dt.UTC), symptoms=["cramps"])
+    result = review_patient(chicago.pk, AS_OF)
+    assert [f.code for f in result.flags] == ["pattern.nocturnal"]
+    assert result.flags[0].detail["episodes"] == 3
+
+
+def test_one_email_when_a_flag_opens_not_one_per_review(patient, django_capture_on_commit_callbacks):
+    at(patient, days_before(1), symptoms=["leg_swollen"])
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patient(patient.pk, AS_OF)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patient(patient.pk, AS_OF)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["alice@example.org"] and "Swollen leg" in message.subject
+    assert "1 episode(s) in the last 14 days with: Leg swollen." in message.body
+    assert "not a diagnosis" in message.body
+
+
+def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        active = make_patient("active")
+        log(active, started_at=dt.datetime(2026, 2, 27, 9, tzinfo=dt.UTC))
+        quiet = make_patient("quiet")
+        log(quiet, started_at=dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC))
+        review_patient(quiet.pk)
+        flagged = make_patient("flagged")
+        Flag.objects.create(
+            patient=flagged, code="urgent.injury", level="urgent", first_seen=AS_OF, last_seen=AS_OF, status="open"
+        )
+        review_patient(flagged.pk)
+        make_patient("never_logged")
+        assert patients_due() == sorted([active.pk, flagged.pk])
