@@ -61,9 +61,16 @@ def episode_json(**overrides) -> dict:
 def background_work_in_process(settings):
     """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True  # the app reads Django's namespaced CELERY_* keys
     yield
-    celery_app.conf.task_always_eager = False
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    use_broker(settings.CELERY_BROKER_URL)
+
+
+def use_broker(url: str) -> None:
+    """Point this process's Celery producer at another broker."""
+    celery_app.conf.CELERY_BROKER_URL = url
+    celery_app._after_fork()  # drops pooled connections to the previous broker
 
 
 @pytest.fixture

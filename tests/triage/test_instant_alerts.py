@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from config.celery import app as celery_app
-from tests.conftest import episode_json
+from tests.conftest import episode_json, use_broker
 from tests.diary.test_log_episode import form_data
 
 
@@ -62,11 +62,8 @@ def redis_stopped(settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    celery_app.conf.task_always_eager = False
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = dead
-    yield
-    celery_app.conf.broker_url = previous
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    use_broker(dead)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,185 @@
+"""A real `celery worker` on real Redis: reviews arrive after saves, and survive a killed worker.
+
+The worker is a subprocess on the same test database (SQLite file or PostgreSQL) and a Redis
+database of its own (index 15), flushed before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from diary.models import Episode, EpisodeLocation
+from tests.conftest import episode_json, make_patient, use_broker
+from triage.models import Flag, PatientReview
+from triage.tasks import review_patient_task
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/15"
+VISIBILITY_TIMEOUT = 3
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def broker(settings):
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    use_broker(REDIS_URL)
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    yield client
+    client.flushdb()
+
+
+class Worker:
+    def __init__(self, log: Path, concurrency: int = 1):
+        env = os.environ | {
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": REDIS_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        }
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+             "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.log.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited:\n{self.log.read_text()}")
+            time.sleep(0.1)
+        raise AssertionError(f"no {text!r} within {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)  # no warm shutdown: the task stays unacknowledged
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    workers: list[Worker] = []
+
+    def start(concurrency: int = 1) -> Worker:
+        worker = Worker(tmp_path / "worker.log", concurrency)
+        workers.append(worker)
+        worker.wait_for("ready.")
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_until(predicate, timeout: float, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+def test_saving_through_the_api_produces_the_flag_within_15_seconds(broker, start_worker):
+    start_worker()
+    patient = make_patient("wendy")
+    api = APIClient()
+    api.force_authenticate(patient)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    body = episode_json(started_at=start.strftime("%Y-%m-%dT%H:%M:%SZ"), triggers=["injury"])
+    saved_at = time.monotonic()
+    assert api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json").status_code == 201
+
+    flag = wait_until(lambda: Flag.objects.filter(patient=patient, code="urgent.injury").first(), timeout=15)
+    assert flag is not None, "no flag within 15 s"
+    assert flag.status == "open" and time.monotonic() - saved_at < 15
+
+
+def test_a_burst_of_saves_queues_one_review(broker):
+    patient = make_patient("burst")
+    api = APIClient()
+    api.force_authenticate(patient)
+    for n in range(20):
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=n + 1)
+        api.put(f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(started_at=start.isoformat()), format="json")
+    assert broker.llen("celery") == 1  # no worker is running: the one coalesced review waits in the queue
+
+
+def many_episodes(patient, count: int) -> None:
+    """A heavy recent diary, written in bulk, so that one review takes a while."""
+    now = dt.datetime.now(dt.UTC)
+    episodes = Episode.objects.bulk_create(
+        Episode(
+            patient=patient,
+            started_at=now - dt.timedelta(minutes=30 * n + 60),
+            duration_minutes=40,
+            severity=5,
+            sensations=["numbness"],
+            triggers=["walking"],
+            symptoms=["back_pain"],
+            relieved_by=["rest"],
+        )
+        for n in range(count)
+    )
+    EpisodeLocation.objects.bulk_create(EpisodeLocation(episode=e, side="left", region="calf") for e in episodes)
+
+
+def test_a_worker_killed_mid_review_leaves_no_duplicate_flags(broker, start_worker):
+    patient = make_patient("kim")
+    many_episodes(patient, 1500)
+    worker = start_worker()
+    review_patient_task.delay(patient.pk)
+    worker.wait_for("review_patient_task[")  # received: the review has started
+    worker.kill()
+    # Killed holding the task: it is still unacknowledged in Redis and the review did not commit.
+    assert broker.hlen("unacked") == 1
+    assert not PatientReview.objects.filter(patient=patient).exists()
+
+    # A new worker (two processes) gets the unacknowledged task again, and two more reviews race it.
+    time.sleep(VISIBILITY_TIMEOUT + 0.5)
+    second = start_worker(concurrency=2)
+    review_patient_task.delay(patient.pk)
+    review_patient_task.delay(patient.pk)
+    expected = {"pattern.persistent", "pattern.exertional", "pattern.radicular"}
+    assert wait_until(lambda: PatientReview.objects.filter(patient=patient).exists(), timeout=60)
+    second.wait_for("succeeded", timeout=60)
+    time.sleep(3)
+
+    codes = list(Flag.objects.filter(patient=patient).values_list("code", flat=True))
+    assert sorted(codes) == sorted(expected), codes  # each once: no duplicates
+    assert set(Flag.objects.filter(patient=patient).values_list("status", flat=True)) == {"open"}
