@@ -32,17 +32,20 @@ _KINDS = [
 ]
 
 
-def demo_document(today: dt.date, seed: int = 7) -> dict:
-    """Ninety days ending yesterday: mostly sitting-related episodes in the left foot, a few after walking."""
+def demo_document(today: dt.date, seed: int = 7, days: int = 90, episodes_per_day=(3, 5, 2)) -> dict:
+    """`days` days ending yesterday: mostly sitting-related episodes in the left foot, a few after walking.
+
+    `episodes_per_day` weighs days with 0, 1 and 2 episodes; about one day in eight is not logged.
+    """
     rng = random.Random(seed)
     zone = zoneinfo.ZoneInfo(DEMO_TIMEZONE)
     weights = [kind[0] for kind in _KINDS]
     episodes, checkins = [], []
-    for offset in range(90, 0, -1):
+    for offset in range(days, 0, -1):
         day = today - dt.timedelta(days=offset)
         if rng.random() < 0.12:
             continue  # not logged that day
-        count = rng.choices([0, 1, 2], weights=[3, 5, 2])[0]
+        count = rng.choices([0, 1, 2], weights=episodes_per_day)[0]
         for _ in range(count):
             _, triggers, locations, sensations, relief, minutes, severity, hours = rng.choices(_KINDS, weights)[0]
             hour = rng.randint(*hours)

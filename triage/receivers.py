@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -33,6 +33,21 @@ def instant_alerts(sender, episode, created, **kwargs) -> list[dict]:
     return [alert(sign, matched, profile.emergency_number) for sign, matched in detectors.instant_signs(facts)]
 
 
+@dataclass(frozen=True)
+class ReviewAfterCommit:
+    """The on-commit callback; equal for the same patient, so one transaction registers it once."""
+
+    patient_id: int
+
+    def __call__(self) -> None:
+        tasks.request_review(self.patient_id)
+
+
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
 def review_after_commit(sender, patient, **kwargs) -> None:
-    transaction.on_commit(partial(tasks.request_review, patient.pk), robust=True)
+    callback = ReviewAfterCommit(patient.pk)
+    connection = transaction.get_connection()
+    # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.
+    if connection.in_atomic_block and any(entry[1] == callback for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(callback, robust=True)

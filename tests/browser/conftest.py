@@ -35,3 +35,21 @@ def phone(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(phone, django_user_model):
+    """Create a patient and log in on the phone; returns the patient."""
+
+    def sign_in(username: str = "pat", **profile):
+        from tests.conftest import make_patient
+
+        patient = make_patient(username, password="correct-horse-battery", **profile)
+        phone.goto("/accounts/login/")
+        phone.fill("#id_username", username)
+        phone.fill("#id_password", "correct-horse-battery")
+        phone.click("button:has-text('Log in')")
+        phone.wait_for_selector("text=Log numbness")
+        return patient
+
+    return sign_in

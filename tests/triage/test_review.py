@@ -182,3 +182,32 @@ def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):
         review_patient(flagged.pk)
         make_patient("never_logged")
         assert patients_due() == sorted([active.pk, flagged.pk])
+
+
+def test_nightly_task_fans_out_one_review_per_due_patient(db):
+    from triage.tasks import review_due_patients
+
+    first, second = make_patient("first"), make_patient("second")
+    for patient in (first, second):
+        for n in (1, 2):
+            log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=n), symptoms=["leg_weakness"])
+    make_patient("idle")
+    assert review_due_patients() == 2  # tasks run in-process in tests
+    assert sorted(Flag.objects.values_list("patient__username", "code")) == [
+        ("first", "urgent.weakness"),
+        ("second", "urgent.weakness"),
+    ]
+
+
+def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_on_commit_callbacks):
+    from diary.interchange import import_diary
+    from tests.conftest import episode_json
+    from triage.receivers import ReviewAfterCommit
+
+    episodes = [
+        episode_json(id=f"00000000-0000-4000-8000-{n:012d}", started_at=f"2026-01-{n + 1:02d}T08:00:00Z")
+        for n in range(20)
+    ]
+    with django_capture_on_commit_callbacks() as callbacks:
+        import_diary(patient=patient, document={"format": "numbness-diary/1", "episodes": episodes})
+    assert [c for c in callbacks if isinstance(c, ReviewAfterCommit)] == [ReviewAfterCommit(patient.pk)]

@@ -1,0 +1,40 @@
+"""Logging slurred speech on a phone shows the emergency screen with a tap-to-call link at once."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
+    patient = sign_in("sam", tz="America/Chicago", emergency_number="911")
+    phone.goto("/log/")
+    phone.locator('rect[data-location="right:calf"]').first.tap()
+    phone.locator(".chips.severity label", has_text="7").first.click()
+    phone.locator("label.chip", has_text="Slurred or difficult speech").click()
+    phone.click("button:has-text('Save')")
+
+    call = phone.get_by_role("link", name="Call 911 now")
+    call.wait_for()
+    assert call.get_attribute("href") == "tel:911"
+    assert phone.get_by_role("heading", name="Possible signs of a stroke").is_visible()
+    assert phone.get_by_text("You logged: Slurred or difficult speech.").is_visible()
+    box = phone.locator(".alert-emergency").bounding_box()
+    assert box["y"] < 200 and box["height"] > 500  # fills the screen, above anything else
+    assert patient.episodes.get().symptoms == ["speech_difficulty"]
+
+
+def test_the_flag_appears_on_today_and_can_be_acknowledged(phone, sign_in):
+    sign_in("tess")
+    phone.goto("/log/")
+    phone.locator('rect[data-location="left:shin"]').first.tap()
+    phone.locator(".chips.severity label", has_text="4").first.click()
+    phone.locator("label.chip", has_text="An injury or fall").click()
+    phone.click("button:has-text('Save')")
+    phone.get_by_role("heading", name="Numbness after an injury").wait_for()
+
+    phone.goto("/")  # the review ran after the save (in-process in tests)
+    phone.click("text=1 warning sign to read")
+    phone.get_by_text("1 episode(s) in the last 14 days with: An injury or fall.").wait_for()
+    phone.click('button:has-text("I\'ve read this")')
+    phone.get_by_text("Marked as read.").wait_for()
+    assert "warning sign to read" not in phone.goto("/").text()
