@@ -126,6 +126,15 @@ CONDITIONS = _index(
     Term("smoking", "Smoking"),
 )
 
+# Night, for charts and for triage's night-time pattern: starting at or after 22:00 or before 06:00.
+NIGHT_STARTS_HOUR = 22
+NIGHT_ENDS_HOUR = 6
+
+
+def is_night_hour(hour: int) -> bool:
+    return hour >= NIGHT_STARTS_HOUR or hour < NIGHT_ENDS_HOUR
+
+
 # The episode fields that hold a set of codes, and the vocabulary each one draws from.
 CODE_SETS: dict[str, dict[str, Term]] = {
     "sensations": SENSATIONS,

@@ -13,39 +13,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from diary import vocab
+from diary.facts import EpisodeFacts
 from triage import signs
 from triage.signs import CATALOGUE, Sign
-
-
-@dataclass(frozen=True)
-class EpisodeFacts:
-    """What the detectors need of one episode, with its start in the patient's local time."""
-
-    id: str
-    start: dt.datetime
-    duration_minutes: int | None
-    severity: int
-    locations: frozenset[tuple[str, str]]
-    sensations: frozenset[str] = frozenset()
-    triggers: frozenset[str] = frozenset()
-    symptoms: frozenset[str] = frozenset()
-    relieved_by: frozenset[str] = frozenset()
-
-    @property
-    def day(self) -> dt.date:
-        return self.start.date()
-
-    @property
-    def sides(self) -> set[str]:
-        return {side for side, _ in self.locations}
-
-    @property
-    def top_level(self) -> int:
-        return max((vocab.REGIONS[region].level or 0 for _, region in self.locations), default=0)
-
-    @property
-    def at_night(self) -> bool:
-        return self.start.hour >= signs.NIGHT_STARTS_HOUR or self.start.hour < signs.NIGHT_ENDS_HOUR
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.dispatch import receiver
 
+from diary.facts import facts_from_episode
 from diary.hooks import diary_changed, episode_saved
 from diary.services import profile_of
 from triage import detectors, signs, tasks
-from triage.review import facts_from_episode
 
 
 def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:

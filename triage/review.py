@@ -16,34 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from diary.days import day_range
+from diary.facts import load_facts
 from diary.models import CheckIn, Episode
 from diary.services import profile_of
 from triage import detectors, notify, signs
 from triage.models import ACKNOWLEDGED, ACTIVE, OPEN, RESOLVED, Flag, PatientReview
 
 log = logging.getLogger(__name__)
-
-
-def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> detectors.EpisodeFacts:
-    return detectors.EpisodeFacts(
-        id=str(episode.id),
-        start=episode.started_at.astimezone(zone),
-        duration_minutes=episode.duration_minutes,
-        severity=episode.severity,
-        locations=frozenset((loc.side, loc.region) for loc in episode.locations.all()),
-        sensations=frozenset(episode.sensations),
-        triggers=frozenset(episode.triggers),
-        symptoms=frozenset(episode.symptoms),
-        relieved_by=frozenset(episode.relieved_by),
-    )
-
-
-def load_facts(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> list[detectors.EpisodeFacts]:
-    """The patient's episodes that started on local dates first…last, in two queries."""
-    start, end = day_range(first, last, zone)
-    episodes = Episode.objects.filter(patient=patient, started_at__gte=start, started_at__lt=end)
-    return [facts_from_episode(e, zone) for e in episodes.prefetch_related("locations")]
 
 
 @dataclass

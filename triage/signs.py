@@ -40,8 +40,6 @@ SOURCES = {
 RECENT_DAYS = 14  # R: D-13 … D
 BASELINE_DAYS = 28  # B: the 28 dates before R
 MONTH_DAYS = 28  # M: D-27 … D
-NIGHT_STARTS_HOUR = 22  # night: at or after 22:00 …
-NIGHT_ENDS_HOUR = 6  # … or before 06:00 local time
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import zoneinfo
 
 import pytest
 
+from diary.facts import EpisodeFacts
 from triage import detectors
-from triage.detectors import EpisodeFacts
 
 AS_OF = dt.date(2026, 3, 1)
 ZONE = zoneinfo.ZoneInfo("Europe/London")
