@@ -16,8 +16,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary import services
+from diary import facts, services
 from diary.days import day_range
+from diary.forms import TrendRangeForm
 from diary.interchange import export_diary
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
@@ -208,3 +209,32 @@ class ExportView(APIView):
 
     def get(self, request):
         return Response(export_diary(request.user))
+
+
+@extend_schema(
+    tags=["trends"],
+    parameters=[
+        OpenApiParameter("range", OpenApiTypes.STR, enum=["2w", "3m", "1y", "all", "custom"]),
+        OpenApiParameter("from", OpenApiTypes.DATE, description="first local date (custom period)"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="last local date (custom period)"),
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
+class TrendsView(APIView):
+    """The numbers behind the Trends page for a period: the same function computes both."""
+
+    # The API names the custom dates from/to, like the other list routes.
+    PARAMETER_NAMES = {"start": "from", "end": "to", "__all__": "non_field_errors"}
+
+    def get(self, request):
+        query = request.query_params
+        form = TrendRangeForm(
+            {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
+            today=timezone.localdate(timezone=services.profile_of(request.user).zone),
+        )
+        if not form.is_valid():
+            raise ValidationError(
+                {self.PARAMETER_NAMES.get(field, field): errors for field, errors in form.errors.items()}
+            )
+        choice, custom = form.selection()
+        return Response(facts.trends_for(request.user, choice, custom).as_json())

@@ -99,3 +99,29 @@ def location_choices() -> list[tuple[str, str]]:
         for side in vocab.SIDES
         for region in vocab.REGIONS
     ]
+
+
+@dataclass(frozen=True)
+class ShadedShape:
+    shape: Shape
+    count: int
+    heat: int  # 0 (never) … 4 (most often)
+
+
+def heat_level(count: int, most: int) -> int:
+    return 0 if count == 0 or most == 0 else max(1, -(-4 * count // most))
+
+
+def shaded_views(counts: dict[str, int]) -> list[tuple[View, list[ShadedShape]]]:
+    """The diagram with each region shaded by how many episodes involved it ('side:region' → count)."""
+    most = max(counts.values(), default=0)
+    return [
+        (view, [ShadedShape(s, counts.get(s.key, 0), heat_level(counts.get(s.key, 0), most)) for s in view.shapes])
+        for view in views()
+    ]
+
+
+def region_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """('Left calf', 12) rows, most often first, for the diagram's data table."""
+    labels = dict(location_choices())
+    return sorted(((labels[key], n) for key, n in counts.items() if n), key=lambda row: (-row[1], row[0]))

@@ -10,9 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from diary import vocab
+from django.db.models import Min
+from django.utils import timezone
+
+from diary import trends, vocab
 from diary.days import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
+from diary.services import profile_of
 
 
 @dataclass(frozen=True)
@@ -94,3 +98,24 @@ def load_checkins(patient, first: dt.date | None, last: dt.date) -> dict[dt.date
     if first is not None:
         checkins = checkins.filter(date__gte=first)
     return dict(checkins.values_list("date", "numbness_today"))
+
+
+def first_entry_date(patient, zone: dt.tzinfo) -> dt.date | None:
+    """The local date of the patient's first episode or check-in, if any."""
+    first_episode = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"))["first"]
+    first_checkin = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"))["first"]
+    dates = [d for d in (first_episode and first_episode.astimezone(zone).date(), first_checkin) if d]
+    return min(dates) if dates else None
+
+
+def load_trends(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
+    """Trends for a patient's local dates first…last, in a fixed number of queries."""
+    return trends.compute(load_facts(patient, zone, first, last), load_checkins(patient, first, last), first, last)
+
+
+def trends_for(patient, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
+    """Trends for a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
+    zone = profile_of(patient).zone
+    first_entry = first_entry_date(patient, zone) if choice == "all" else None
+    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+    return load_trends(patient, zone, first, last)

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, services
+from diary import bodymap, facts, services, trends
 from diary.days import day_range, local_date
-from diary.forms import DeleteAccountForm, EpisodeForm, ProfileForm, SignupForm
+from diary.forms import DeleteAccountForm, EpisodeForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
 
@@ -204,3 +204,23 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("today")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def trends_page(request):
+    form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
+    if not form.is_valid():
+        return render(request, "diary/trends.html", {"form": form}, status=400)
+    choice, custom = form.selection()
+    data = facts.trends_for(request.user, choice, custom)
+    context = {
+        "form": form,
+        "trends": data,
+        "chart_data": data.as_json(),
+        "bodymap": bodymap.shaded_views(data.regions),
+        "region_rows": bodymap.region_rows(data.regions),
+        "calendar": data.calendar_cells(),
+        "ranges": trends.RANGES,
+        "choice": choice,
+    }
+    return render(request, "diary/trends.html", context)

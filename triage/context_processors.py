@@ -6,4 +6,4 @@ from triage.models import OPEN
 def open_flags(request) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"open_flags": list(request.user.flags.filter(status=OPEN).only("code", "level"))}
+    return {"open_flags": list(request.user.flags.filter(status=OPEN).only("code", "level", "first_seen"))}

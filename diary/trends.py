@@ -1,0 +1,276 @@
+"""Every number behind the Trends page, the trends API and the physician report.
+
+Pure functions: episodes (`EpisodeFacts`, local time) and check-ins in, a `Trends` out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+from diary import vocab
+
+if TYPE_CHECKING:
+    from diary.facts import EpisodeFacts
+
+MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
+MIN_GROUP = 3  # a comparison needs at least this many episodes on each side
+MOSTLY = 0.5  # "most" means at least half
+
+NUMBNESS, NONE, NOT_LOGGED = "numbness", "none", "not_logged"
+STATE_WORDS = {NUMBNESS: "numbness", NONE: "no numbness", NOT_LOGGED: "not logged"}
+PARTS_OF_DAY = [  # (name, first hour, last hour) in local time; night wraps past midnight
+    ("morning", 6, 11),
+    ("afternoon", 12, 17),
+    ("evening", 18, vocab.NIGHT_STARTS_HOUR - 1),
+]
+
+
+@dataclass(frozen=True)
+class Week:
+    start: dt.date  # Monday
+    days_in_range: int
+    episodes: int
+    days_logged: int
+    days_with_numbness: int
+    mean_severity: float | None
+    median_minutes: float | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    code: str
+    label: str
+    count: int
+    share: float  # of all episodes in the period, 0…1
+
+
+@dataclass(frozen=True)
+class Trends:
+    first: dt.date
+    last: dt.date
+    days: int
+    episodes: int
+    days_logged: int
+    days_with_numbness: int
+    mean_severity: float | None
+    median_minutes: float | None
+    weeks: list[Week]
+    calendar: list[tuple[dt.date, str]]
+    severities: list[tuple[dt.datetime, int]]
+    hours: list[int]
+    triggers: list[Ranked]
+    sensations: list[Ranked]
+    relief: list[Ranked]
+    regions: dict[str, int]
+    insights: list[str] = field(default_factory=list)
+
+    @property
+    def days_not_logged(self) -> int:
+        return self.days - self.days_logged
+
+    @property
+    def days_without_numbness(self) -> int:
+        return self.days_logged - self.days_with_numbness
+
+    def calendar_cells(self) -> list[dict]:
+        """The calendar for the page: each day's state, its words, and the weekday the first one falls on."""
+        return [
+            {"state": state, "text": f"{day:%a %d %b}: {STATE_WORDS[state]}", "weekday": day.isoweekday()}
+            for day, state in self.calendar
+        ]
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["days_not_logged"] = self.days_not_logged
+        data["days_without_numbness"] = self.days_without_numbness
+        data["calendar"] = [{"date": day, "state": state} for day, state in self.calendar]
+        data["severities"] = [{"started_at": start, "severity": sev} for start, sev in self.severities]
+        data["night_hours"] = [h for h in range(24) if vocab.is_night_hour(h)]
+        return data
+
+
+def _mean(values: Sequence[int]) -> float | None:
+    return round(statistics.fmean(values), 1) if values else None
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _durations(episodes: Sequence[EpisodeFacts]) -> list[int]:
+    return [e.duration_minutes for e in episodes if e.duration_minutes is not None]
+
+
+def day_states(
+    episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], first: dt.date, last: dt.date
+) -> list[tuple[dt.date, str]]:
+    """Each date: numbness (an episode or a "yes" check-in), none (a "no" check-in), or not logged."""
+    with_episodes = {e.day for e in episodes}
+    states = []
+    day = first
+    while day <= last:
+        if day in with_episodes or checkins.get(day):
+            states.append((day, NUMBNESS))
+        elif day in checkins:
+            states.append((day, NONE))
+        else:
+            states.append((day, NOT_LOGGED))
+        day += dt.timedelta(days=1)
+    return states
+
+
+def weeks(
+    episodes: Sequence[EpisodeFacts], calendar: list[tuple[dt.date, str]], first: dt.date, last: dt.date
+) -> list[Week]:
+    """Monday-to-Sunday weeks overlapping the period; the edge weeks count only days inside it."""
+
+    def monday(day: dt.date) -> dt.date:
+        return day - dt.timedelta(days=day.weekday())
+
+    days_by_week: dict[dt.date, list[str]] = defaultdict(list)
+    for day, state in calendar:
+        days_by_week[monday(day)].append(state)
+    episodes_by_week: dict[dt.date, list[EpisodeFacts]] = defaultdict(list)
+    for e in episodes:
+        episodes_by_week[monday(e.day)].append(e)
+    result = []
+    start = monday(first)
+    while start <= last:
+        states, in_week = days_by_week[start], episodes_by_week[start]
+        result.append(
+            Week(
+                start=start,
+                days_in_range=len(states),
+                episodes=len(in_week),
+                days_logged=sum(s != NOT_LOGGED for s in states),
+                days_with_numbness=sum(s == NUMBNESS for s in states),
+                mean_severity=_mean([e.severity for e in in_week]),
+                median_minutes=_median(_durations(in_week)),
+            )
+        )
+        start += dt.timedelta(days=7)
+    return result
+
+
+def ranked(episodes: Sequence[EpisodeFacts], attribute: str, vocabulary: dict[str, vocab.Term]) -> list[Ranked]:
+    """Codes by how many episodes carry them (ties in vocabulary order), with their share of all episodes."""
+    counts = Counter(code for e in episodes for code in getattr(e, attribute))
+    order = list(vocabulary)
+    return [
+        Ranked(code, vocabulary[code].label, count, round(count / len(episodes), 3))
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
+    ]
+
+
+def region_counts(episodes: Sequence[EpisodeFacts]) -> dict[str, int]:
+    """How many episodes involved each 'side:region'."""
+    return dict(Counter(f"{side}:{region}" for e in episodes for side, region in e.locations))
+
+
+def part_of_day(hour: int) -> str:
+    if vocab.is_night_hour(hour):
+        return "night"
+    return next(name for name, start, end in PARTS_OF_DAY if start <= hour <= end)
+
+
+def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
+    """A few plain sentences that the numbers support; none where there is too little to go on."""
+    n = len(episodes)
+    if n == 0:
+        return ["No episodes were logged in this period."]
+    if n < MIN_EPISODES_FOR_INSIGHTS:
+        return [
+            f"Only {n} episode{'s' if n > 1 else ''} in this period: too few to say anything about patterns "
+            f"(that needs at least {MIN_EPISODES_FOR_INSIGHTS})."
+        ]
+    said = []
+
+    by_trigger = []
+    for item in trends.triggers:
+        durations = _durations([e for e in episodes if item.code in e.triggers])
+        if len(durations) >= MIN_GROUP:
+            by_trigger.append((item, statistics.median(durations), len(durations)))
+    if len(by_trigger) >= 2:
+        (a, ma, na), (b, mb, nb) = by_trigger[:2]
+        said.append(
+            f"Episodes after {a.label.lower()} lasted {ma:g} min on median, after {b.label.lower()} {mb:g} min "
+            f"({na} and {nb} episodes)."
+        )
+
+    parts = Counter(part_of_day(e.start.hour) for e in episodes)
+    part, count = parts.most_common(1)[0]
+    if count / n >= MOSTLY:
+        said.append(f"Most episodes started in the {part}: {count} of {n}.")
+
+    left = sum(e.sides == {"left"} for e in episodes)
+    right = sum(e.sides == {"right"} for e in episodes)
+    both = n - left - right
+    said.append(f"Left leg only in {left} of {n} episodes, right leg only in {right}, both legs in {both}.")
+
+    if trends.relief:
+        top = trends.relief[0]
+        said.append(f"“{top.label}” was noted as helping in {top.count} of {n} episodes.")
+
+    if trends.days >= 14 and n >= 2 * MIN_EPISODES_FOR_INSIGHTS:
+        middle = trends.first + dt.timedelta(days=trends.days // 2)
+        early = sum(e.day < middle for e in episodes)
+        said.append(f"{early} episodes in the first half of the period, {n - early} in the second half.")
+
+    if trends.days_not_logged:
+        said.append(
+            f"Nothing was logged on {trends.days_not_logged} of {trends.days} days; those days are left out, "
+            "not counted as days without numbness."
+        )
+    return said
+
+
+def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], first: dt.date, last: dt.date) -> Trends:
+    """All trend numbers for the local dates first…last."""
+    episodes = sorted((e for e in episodes if first <= e.day <= last), key=lambda e: (e.start, e.id))
+    calendar = day_states(episodes, checkins, first, last)
+    hours = [0] * 24
+    for e in episodes:
+        hours[e.start.hour] += 1
+    trends = Trends(
+        first=first,
+        last=last,
+        days=len(calendar),
+        episodes=len(episodes),
+        days_logged=sum(s != NOT_LOGGED for _, s in calendar),
+        days_with_numbness=sum(s == NUMBNESS for _, s in calendar),
+        mean_severity=_mean([e.severity for e in episodes]),
+        median_minutes=_median(_durations(episodes)),
+        weeks=weeks(episodes, calendar, first, last),
+        calendar=calendar,
+        severities=[(e.start, e.severity) for e in episodes],
+        hours=hours,
+        triggers=ranked(episodes, "triggers", vocab.TRIGGERS),
+        sensations=ranked(episodes, "sensations", vocab.SENSATIONS),
+        relief=ranked(episodes, "relieved_by", vocab.RELIEF),
+        regions=region_counts(episodes),
+    )
+    trends.insights.extend(insights(trends, episodes))
+    return trends
+
+
+# --- Ranges the patient can pick -------------------------------------------------------------------
+
+RANGES = {"2w": ("2 weeks", 14), "3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("All", None)}
+DEFAULT_RANGE = "3m"
+
+
+def period(
+    choice: str, today: dt.date, first_entry: dt.date | None, custom: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date]:
+    """The local dates a range choice covers. 'all' starts at the first entry; 'custom' is given."""
+    if choice == "custom" and custom:
+        return custom
+    if choice == "all":
+        return (min(first_entry, today) if first_entry else today), today
+    _, days = RANGES.get(choice, RANGES[DEFAULT_RANGE])
+    return today - dt.timedelta(days=days - 1), today
