@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -140,8 +141,7 @@ def test_a_burst_of_saves_queues_one_review(broker):
     assert broker.llen("celery") == 1  # no worker is running: the one coalesced review waits in the queue
 
 
-def many_episodes(patient, count: int) -> None:
-    """A heavy recent diary, written in bulk, so that one review takes a while."""
+def recent_diary(patient, count: int) -> None:
     now = dt.datetime.now(dt.UTC)
     episodes = Episode.objects.bulk_create(
         Episode(
@@ -161,11 +161,16 @@ def many_episodes(patient, count: int) -> None:
 
 def test_a_worker_killed_mid_review_leaves_no_duplicate_flags(broker, start_worker):
     patient = make_patient("kim")
-    many_episodes(patient, 1500)
+    recent_diary(patient, 30)
     worker = start_worker()
-    review_patient_task.delay(patient.pk)
-    worker.wait_for("review_patient_task[")  # received: the review has started
-    worker.kill()
+    # Hold the patient's row: the worker's review starts, then waits inside its transaction
+    # (at the row lock on PostgreSQL, at its first write on SQLite) until we kill it.
+    with transaction.atomic():
+        get_user_model().objects.filter(pk=patient.pk).update(last_name="locked")
+        review_patient_task.delay(patient.pk)
+        worker.wait_for("review_patient_task[")  # received
+        time.sleep(1.5)
+        worker.kill()
     # Killed holding the task: it is still unacknowledged in Redis and the review did not commit.
     assert broker.hlen("unacked") == 1
     assert not PatientReview.objects.filter(patient=patient).exists()
