@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "diary",
     "triage",
+    "report",
 ]
 
 MIDDLEWARE = [

@@ -28,5 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
+    path("", include("report.urls")),
     path("", include(diary_urls.urlpatterns)),
 ]

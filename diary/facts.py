@@ -30,6 +30,11 @@ class EpisodeFacts:
     triggers: frozenset[str] = frozenset()
     symptoms: frozenset[str] = frozenset()
     relieved_by: frozenset[str] = frozenset()
+    notes: str = ""
+
+    @property
+    def ongoing(self) -> bool:
+        return self.duration_minutes is None
 
     @property
     def day(self) -> dt.date:
@@ -59,10 +64,21 @@ def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> EpisodeFacts:
         triggers=frozenset(episode.triggers),
         symptoms=frozenset(episode.symptoms),
         relieved_by=frozenset(episode.relieved_by),
+        notes=episode.notes,
     )
 
 
-FIELDS = ("id", "started_at", "duration_minutes", "severity", "sensations", "triggers", "symptoms", "relieved_by")
+FIELDS = (
+    "id",
+    "started_at",
+    "duration_minutes",
+    "severity",
+    "sensations",
+    "triggers",
+    "symptoms",
+    "relieved_by",
+    "notes",
+)
 
 
 def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
@@ -88,8 +104,9 @@ def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -
             triggers=frozenset(triggers),
             symptoms=frozenset(symptoms),
             relieved_by=frozenset(relieved_by),
+            notes=notes,
         )
-        for episode_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved_by in rows
+        for episode_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved_by, notes in rows
     ]
 
 

@@ -1,0 +1,49 @@
+"""Write the physician report for a user and period as PDF, CSV or FHIR JSON."""
+
+import datetime as dt
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from report import content
+from report.csv_export import episodes_csv
+from report.fhir_export import fhir_bundle
+from report.pdf import PAPER_SIZES, render_pdf
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise CommandError(f"{option}: expected YYYY-MM-DD, got {value!r}.") from e
+
+
+class Command(BaseCommand):
+    help = "Export the physician report (pdf, csv or fhir) for a user and a period of local dates."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True)
+        parser.add_argument("--from", dest="first", required=True, help="first date, YYYY-MM-DD")
+        parser.add_argument("--to", dest="last", required=True, help="last date, YYYY-MM-DD")
+        parser.add_argument("--format", required=True, choices=["pdf", "csv", "fhir"])
+        parser.add_argument("--paper", default="a4", choices=sorted(PAPER_SIZES))
+        parser.add_argument("--out", required=True, help="file to write")
+
+    def handle(self, *args, user, first, last, format, paper, out, **options):
+        patient = get_user_model().objects.filter(username=user).first()
+        if patient is None:
+            raise CommandError(f"No user {user!r}.")
+        first, last = _date(first, "--from"), _date(last, "--to")
+        if first > last:
+            raise CommandError("--to is before --from.")
+        report = content.build(patient, first, last)
+        if format == "pdf":
+            data = render_pdf(report, paper)
+        elif format == "csv":
+            data = episodes_csv(report.episodes).encode("utf-8")
+        else:
+            data = json.dumps(fhir_bundle(report, patient.pk), indent=2, ensure_ascii=False).encode("utf-8")
+        with open(out, "wb") as f:
+            f.write(data)
+        self.stdout.write(f"Wrote {out}: {len(report.episodes)} episodes, {len(report.flags)} warning signs.")

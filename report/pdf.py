@@ -1,0 +1,24 @@
+"""The report as a PDF: a Django template rendered by WeasyPrint, A4 or US Letter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+
+from report.charts import body_maps, report_charts
+from report.content import Report
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+STYLESHEET = Path(__file__).resolve().parent / "static" / "report" / "report.css"
+
+
+def report_context(report: Report) -> dict:
+    return {"report": report, "charts": report_charts(report.trends.weeks), "maps": body_maps(report.shaded_views)}
+
+
+def render_pdf(report: Report, paper: str = "a4") -> bytes:
+    html = render_to_string("report/pdf.html", report_context(report))
+    page = CSS(string=f"@page {{ size: {PAPER_SIZES.get(paper, 'A4')}; }}")
+    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(stylesheets=[CSS(filename=STYLESHEET), page])
