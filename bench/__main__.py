@@ -4,7 +4,7 @@ import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["review", "trends"]
+BENCHMARKS = ["review", "trends", "report"]
 
 if __name__ == "__main__":
     names = sys.argv[1:] or BENCHMARKS

@@ -12,7 +12,7 @@ class ShareLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token; the token is not kept")
     first = models.DateField()
     last = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -35,12 +35,14 @@ def create_link(*, patient, first: dt.date, last: dt.date, days: int = DEFAULT_D
     if first > last:
         raise ValidationError({"last": "The end date is before the start date."})
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     link = ShareLink.objects.create(
         patient=patient,
         token_hash=token_hash(token),
         first=first,
         last=last,
-        expires_at=timezone.now() + dt.timedelta(days=days),
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
     )
     return NewLink(link, token)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
@@ -61,6 +62,7 @@ def episode_json(**overrides) -> dict:
 def background_work_in_process(settings):
     """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # in-process caches are shared by the whole test process
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True  # the app reads Django's namespaced CELERY_* keys
     yield
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
