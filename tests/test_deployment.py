@@ -65,3 +65,13 @@ def test_compose_file_parses_with_every_service():
     )
     assert result.returncode == 0, result.stderr
     assert {"web", "worker", "beat", "redis", "postgres"} <= set(result.stdout.split())
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path, db):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text()
+    for path in ("/api/v1/episodes/{id}/", "/api/v1/checkins/{date}/", "/api/v1/trends/", "/api/v1/flags/{id}/acknowledge/"):
+        assert path in schema

@@ -14,11 +14,17 @@ from triage.models import Flag
 from triage.presenters import flag_record
 
 
+FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
 @extend_schema(tags=["flags"])
 class FlagViewSet(viewsets.ViewSet):
     """Warning signs raised by the review, with the numbers and sources behind each."""
 
+    lookup_value_regex = r"\d+"
+
     @extend_schema(
+        operation_id="flags_list",
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "acknowledged", "resolved"])],
         responses=OpenApiTypes.OBJECT,
     )
@@ -28,11 +34,11 @@ class FlagViewSet(viewsets.ViewSet):
             flags = flags.filter(status=status)
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FLAG_ID], responses=OpenApiTypes.OBJECT)
     def retrieve(self, request, pk=None):
         return Response(flag_record(self._get(request, pk)) | {"id": int(pk)})
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FLAG_ID], request=None, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         flag = self._get(request, pk)

@@ -17,6 +17,11 @@ PAINTED_PIXELS = """canvas => {
 
 def test_demo_trends_draw_every_chart(phone, db):
     call_command("seed_demo", stdout=io.StringIO())
+    from django.contrib.auth import get_user_model
+
+    from triage.review import review_patient
+
+    review_patient(get_user_model().objects.get(username="demo").pk)  # the demo diary holds open patterns
     phone.goto("/accounts/login/")
     phone.fill("#id_username", "demo")
     phone.fill("#id_password", "demo-diary")
@@ -36,4 +41,5 @@ def test_demo_trends_draw_every_chart(phone, db):
     assert phone.locator("table.data").count() >= 7  # weeks, severity, hours, 3 ranked lists, places
     assert phone.locator(".insights li").count() >= 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.locator(".flag-marks li[data-flag-date]").count() >= 1  # open flags marked where they fired
     assert errors == []
