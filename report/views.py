@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.contrib import messages
@@ -103,36 +104,38 @@ def share_revoke(request, link_id: int):
     return redirect("report")
 
 
-def _shared(request, token: str, what: str):
-    address = request.META.get("REMOTE_ADDR", "")
-    if sharing.blocked(address):
-        return render(request, "report/shared_missing.html", {"slow_down": True}, status=429)
-    link = sharing.resolve(token, address, what)
-    if link is None:
-        # Wrong, expired and revoked tokens all look the same.
-        return render(request, "report/shared_missing.html", status=404)
-    return link
+def shared(what: str):
+    """Resolve the token of a shared-report URL, log the access, and pass the report on.
+
+    Wrong, expired and revoked tokens all get the same 404; an address that guessed too often
+    gets 429. Shared responses are never cached and send no referrer.
+    """
+
+    def decorate(view):
+        @require_GET
+        @functools.wraps(view)
+        def wrapper(request, token: str):
+            address = request.META.get("REMOTE_ADDR", "")
+            if sharing.blocked(address):
+                return render(request, "report/shared_missing.html", {"slow_down": True}, status=429)
+            link = sharing.resolve(token, address, what)
+            if link is None:
+                return render(request, "report/shared_missing.html", status=404)
+            response = view(request, link, content.build(link.patient, link.first, link.last), token)
+            response["Cache-Control"] = "no-store"
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+
+        return wrapper
+
+    return decorate
 
 
-@require_GET
-def shared_report(request, token: str):
-    link = _shared(request, token, "page")
-    if isinstance(link, HttpResponse):
-        return link
-    report = content.build(link.patient, link.first, link.last)
-    context = report_context(report) | {"link": link, "token": token}
-    response = render(request, "report/shared.html", context)
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "no-store"
-    return response
+@shared("page")
+def shared_report(request, link, report: content.Report, token: str):
+    return render(request, "report/shared.html", report_context(report) | {"link": link, "token": token})
 
 
-@require_GET
-def shared_pdf(request, token: str):
-    link = _shared(request, token, "pdf")
-    if isinstance(link, HttpResponse):
-        return link
-    report = content.build(link.patient, link.first, link.last)
-    response = download_response(report, link.patient_id, "pdf", request.GET.get("paper", "a4"))
-    response["Cache-Control"] = "no-store"
-    return response
+@shared("pdf")
+def shared_pdf(request, link, report: content.Report, token: str):
+    return download_response(report, link.patient_id, "pdf", request.GET.get("paper", "a4"))

@@ -73,5 +73,10 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path, db):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     schema = out.read_text()
-    for path in ("/api/v1/episodes/{id}/", "/api/v1/checkins/{date}/", "/api/v1/trends/", "/api/v1/flags/{id}/acknowledge/"):
+    for path in (
+        "/api/v1/episodes/{id}/",
+        "/api/v1/checkins/{date}/",
+        "/api/v1/trends/",
+        "/api/v1/flags/{id}/acknowledge/",
+    ):
         assert path in schema

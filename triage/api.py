@@ -13,7 +13,6 @@ from triage import services
 from triage.models import Flag
 from triage.presenters import flag_record
 
-
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 

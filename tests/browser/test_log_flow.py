@@ -58,12 +58,8 @@ def test_sign_up_log_by_body_map_edit_and_delete(phone, db):
     assert not Episode.objects.exists()
 
 
-def test_an_error_is_shown_next_to_the_field(phone, django_user_model):
-    django_user_model.objects.create_user(username="paul", password="correct-horse-battery")
-    phone.goto("/accounts/login/")
-    phone.fill("#id_username", "paul")
-    phone.fill("#id_password", "correct-horse-battery")
-    phone.click("button:has-text('Log in')")
+def test_an_error_is_shown_next_to_the_field(phone, sign_in):
+    sign_in("paul")
     phone.goto("/log/")
     phone.locator(".chips.severity label", has_text="3").first.click()
     phone.click("button:has-text('Save')")
@@ -71,12 +67,8 @@ def test_an_error_is_shown_next_to_the_field(phone, django_user_model):
     assert not Episode.objects.exists()
 
 
-def test_pages_fit_the_phone_width(phone, django_user_model):
-    django_user_model.objects.create_user(username="pia", password="correct-horse-battery")
-    phone.goto("/accounts/login/")
-    phone.fill("#id_username", "pia")
-    phone.fill("#id_password", "correct-horse-battery")
-    phone.click("button:has-text('Log in')")
-    for path in ("/", "/log/", "/history/", "/settings/"):
+def test_pages_fit_the_phone_width(phone, sign_in):
+    sign_in("pia")
+    for path in ("/", "/log/", "/history/", "/trends/", "/flags/", "/report/", "/settings/"):
         phone.goto(path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
