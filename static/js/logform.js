@@ -11,4 +11,20 @@
   }
   form.addEventListener("change", sync);
   sync();
+
+  // A new-episode form gets a fresh id each time it is shown, including when the Back button
+  // brings it back from the cache after a save: otherwise the next episode would replace the last.
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  if (form.hasAttribute("data-new-episode")) {
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) form.querySelector("input[name=id]").value = uuid4();
+    });
+  }
 })();
