@@ -17,9 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diary import facts, services
-from diary.days import day_range
+from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.interchange import export_diary
+from diary.models import Episode
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
 RANGE_PARAMETERS = [
@@ -60,7 +61,7 @@ class EpisodeViewSet(viewsets.ViewSet):
     def _get(self, request, id) -> object:
         try:
             return self._episodes(request).get(id=uuid.UUID(str(id)))
-        except (ValueError, self._episodes(request).model.DoesNotExist):
+        except (ValueError, Episode.DoesNotExist):
             raise Http404("No such episode.") from None
 
     def _save(self, request, episode_id: uuid.UUID | None, data) -> Response:
@@ -82,12 +83,8 @@ class EpisodeViewSet(viewsets.ViewSet):
     @extend_schema(parameters=RANGE_PARAMETERS, responses=EpisodeSerializer(many=True))
     def list(self, request):
         zone = services.profile_of(request.user).zone  # DRF authenticates after the middleware ran
-        episodes = self._episodes(request).order_by("-started_at")
         first, last = _date_param(request, "from"), _date_param(request, "to")
-        if first:
-            episodes = episodes.filter(started_at__gte=day_range(first, first, zone)[0])
-        if last:
-            episodes = episodes.filter(started_at__lt=day_range(last, last, zone)[1])
+        episodes = started_between(self._episodes(request).order_by("-started_at"), first, last, zone)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)

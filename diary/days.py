@@ -17,3 +17,12 @@ def day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 def day_range(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) instants covering the local dates first…last inclusive."""
     return day_start(first, zone), day_start(last + dt.timedelta(days=1), zone)
+
+
+def started_between(episodes, first: dt.date | None, last: dt.date | None, zone: dt.tzinfo):
+    """Narrow a queryset of episodes to those that started on the local dates first…last (either may be open)."""
+    if first:
+        episodes = episodes.filter(started_at__gte=day_start(first, zone))
+    if last:
+        episodes = episodes.filter(started_at__lt=day_start(last + dt.timedelta(days=1), zone))
+    return episodes

@@ -246,3 +246,29 @@ class TrendRangeForm(forms.Form):
         """(range choice, custom dates or None) of a valid form."""
         data = self.cleaned_data
         return data["range"], (data["start"], data["end"]) if data["range"] == "custom" else None
+
+
+class HistoryFilterForm(forms.Form):
+    """History's ?from=&to= filter; a bad date is reported and ignored instead of hiding everything."""
+
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+    def __init__(self, query):
+        super().__init__({"start": query.get("from", ""), "end": query.get("to", "")})
+
+    def dates(self) -> tuple[dt.date | None, dt.date | None]:
+        if not self.is_valid():
+            return (self.cleaned_data.get("start"), self.cleaned_data.get("end"))
+        return self.cleaned_data["start"], self.cleaned_data["end"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date is before the start date.")
+            data.pop("end")
+        return data
+
+    def messages(self) -> list[str]:
+        names = {"start": "From", "end": "To"}
+        return [f"{names[field]}: {' '.join(errors)}" for field, errors in self.errors.items()]

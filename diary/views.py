@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from diary import bodymap, facts, services, trends
-from diary.days import day_range, local_date
-from diary.forms import DeleteAccountForm, EpisodeForm, ProfileForm, SignupForm, TrendRangeForm
+from diary.days import local_date, started_between
+from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
 
@@ -29,6 +29,7 @@ HISTORY_PAGE_SIZE = 40
 
 
 def _today(request) -> dt.date:
+    """The patient's local date (the middleware activated their time zone)."""
     return timezone.localdate()
 
 
@@ -40,8 +41,9 @@ def healthz(request):
 @login_required
 def today(request):
     day = _today(request)
-    start, end = day_range(day, day, timezone.get_current_timezone())
-    episodes = request.user.episodes.filter(started_at__gte=start, started_at__lt=end).prefetch_related("locations")
+    episodes = started_between(
+        request.user.episodes.prefetch_related("locations"), day, day, timezone.get_current_timezone()
+    )
     checkin = request.user.checkins.filter(date=day).first()
     return render(request, "diary/today.html", {"day": day, "episodes": episodes, "checkin": checkin})
 
@@ -134,31 +136,22 @@ def delete_episode(request, episode_id: uuid.UUID):
     return render(request, "diary/episode_confirm_delete.html", {"episode": episode})
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @login_required
 def history(request):
     zone = timezone.get_current_timezone()
-    first, last = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
-    episodes = request.user.episodes.prefetch_related("locations").order_by("-started_at")
-    if first:
-        episodes = episodes.filter(started_at__gte=day_range(first, first, zone)[0])
-    if last:
-        episodes = episodes.filter(started_at__lt=day_range(last, last, zone)[1])
+    form = HistoryFilterForm(request.GET)
+    first, last = form.dates()
+    episodes = started_between(
+        request.user.episodes.prefetch_related("locations").order_by("-started_at"), first, last, zone
+    )
     page = Paginator(episodes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(group))
         for day, group in itertools.groupby(page.object_list, key=lambda e: local_date(e.started_at, zone))
     ]
     query = "&".join(f"{key}={value}" for key, value in (("from", first), ("to", last)) if value)
-    return render(
-        request, "diary/history.html", {"page": page, "days": days, "first": first, "last": last, "query": query}
-    )
+    context = {"page": page, "days": days, "first": first, "last": last, "query": query, "errors": form.messages()}
+    return render(request, "diary/history.html", context, status=400 if context["errors"] else 200)
 
 
 @login_required

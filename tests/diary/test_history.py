@@ -32,3 +32,13 @@ def test_paging(web, patient):
     assert "Page 1 of 2" in first and "Older" in first
     second = web.get("/history/", {"page": 2}).content.decode()
     assert "Thursday 1 January 2026" in second and "Thursday 1 January 2026" not in first
+
+
+def test_a_bad_date_is_reported_not_silently_ignored(web, patient):
+    log(patient, started_at=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC))
+    response = web.get("/history/", {"from": "last tuesday"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "From: Enter a valid date." in page and "10 March 2026" in page  # the rest still shows
+    reversed_range = web.get("/history/", {"from": "2026-03-31", "to": "2026-03-01"}).content.decode()
+    assert "To: The end date is before the start date." in reversed_range
