@@ -265,8 +265,7 @@ class HistoryFilterForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The end date is before the start date.")
-            data.pop("end")
+            self.add_error("end", "The end date is before the start date.")  # also drops it from cleaned_data
         return data
 
     def messages(self) -> list[str]:
