@@ -270,7 +270,7 @@ def period(
     """The local dates a range choice covers. 'all' starts at the first entry; 'custom' is given."""
     if choice == "custom" and custom:
         return custom
-    if choice == "all":
-        return (min(first_entry, today) if first_entry else today), today
     _, days = RANGES.get(choice, RANGES[DEFAULT_RANGE])
+    if days is None:  # "all"
+        return (min(first_entry, today) if first_entry else today), today
     return today - dt.timedelta(days=days - 1), today

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from diary import bodymap, trends, vocab
 from diary.facts import EpisodeFacts, load_checkins, load_facts
+from diary.trends import Trends
 from diary.services import profile_of
 from triage import signs
 from triage.models import Flag
@@ -60,8 +61,8 @@ class Report:
     last: dt.date
     previous: tuple[dt.date, dt.date]
     generated_at: dt.datetime
-    trends: trends.Trends
-    previous_trends: trends.Trends
+    trends: Trends
+    previous_trends: Trends
     key_numbers: list[KeyNumber]
     flags: list[ReportFlag]
     episodes: list[EpisodeFacts]
@@ -89,7 +90,7 @@ def _change(now: float | None, before: float | None, unit: str = "") -> str:
     return f"{delta:+g}{unit}"
 
 
-def key_numbers(current: trends.Trends, earlier: trends.Trends) -> list[KeyNumber]:
+def key_numbers(current: Trends, earlier: Trends) -> list[KeyNumber]:
     days = f"previous {earlier.days} days"
     return [
         KeyNumber("Episodes", str(current.episodes), f"{_change(current.episodes, earlier.episodes)} vs {days}"),
