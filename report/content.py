@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from diary import bodymap, trends, vocab
 from diary.facts import EpisodeFacts, load_checkins, load_facts
-from diary.trends import Trends
 from diary.services import profile_of
+from diary.trends import Trends
 from triage import signs
 from triage.models import Flag
 
