@@ -174,6 +174,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "diary.tasks.send_reminders", "schedule": 600.0},
     "nightly-review": {
         "task": "triage.tasks.review_due_patients",
         "schedule": crontab(hour=envint("NIGHTLY_REVIEW_HOUR_UTC", "3"), minute=15),

@@ -63,6 +63,7 @@ class Profile(models.Model):
         validators=[RegexValidator(r"^[0-9]{2,15}$", "Use digits only, e.g. 112, 911 or 999.")],
     )
     reminder_time = models.TimeField(null=True, blank=True)
+    reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")
     date_of_birth = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:

@@ -106,3 +106,23 @@ def test_delete_account_needs_the_password_and_removes_every_row(web, patient, o
     assert EpisodeLocation.objects.count() == 1
     assert list(CheckIn.objects.values_list("patient__username", flat=True)) == ["bob"]
     assert list(Profile.objects.values_list("user__username", flat=True)) == ["bob"]
+
+
+def test_password_reset_by_email(client, patient):
+    import re
+
+    from django.core import mail
+
+    assert "Forgot your password?" in client.get("/accounts/login/").content.decode()
+    client.post("/accounts/password-reset/", {"email": "alice@example.org"})
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-brand-new-phrase-7", "new_password2": "a-brand-new-phrase-7"},
+    )
+    patient.refresh_from_db()
+    assert patient.check_password("a-brand-new-phrase-7")
+    assert "has been used or has expired" in client.get(link, follow=True).content.decode()
