@@ -225,13 +225,14 @@ class TrendsView(APIView):
 
     def get(self, request):
         query = request.query_params
+        zone = services.profile_of(request.user).zone
         form = TrendRangeForm(
             {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
-            today=timezone.localdate(timezone=services.profile_of(request.user).zone),
+            today=timezone.localdate(timezone=zone),
         )
         if not form.is_valid():
             raise ValidationError(
                 {self.PARAMETER_NAMES.get(field, field): errors for field, errors in form.errors.items()}
             )
         choice, custom = form.selection()
-        return Response(facts.trends_for(request.user, choice, custom).as_json())
+        return Response(facts.trends_for(request.user, zone, choice, custom).as_json())

@@ -16,7 +16,6 @@ from django.utils import timezone
 from diary import trends, vocab
 from diary.days import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
-from diary.services import profile_of
 
 
 @dataclass(frozen=True)
@@ -130,9 +129,13 @@ def load_trends(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> tren
     return trends.compute(load_facts(patient, zone, first, last), load_checkins(patient, first, last), first, last)
 
 
-def trends_for(patient, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
-    """Trends for a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
-    zone = profile_of(patient).zone
+def period_for(
+    patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date]:
+    """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
     first_entry = first_entry_date(patient, zone) if choice == "all" else None
-    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
-    return load_trends(patient, zone, first, last)
+    return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+
+
+def trends_for(patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
+    return load_trends(patient, zone, *period_for(patient, zone, choice, custom))

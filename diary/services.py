@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from diary import hooks, vocab
 from diary.days import day_range, local_date
+from diary.facts import facts_from_episode
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 
 
@@ -81,10 +82,12 @@ def save_episode(
     pairs = _canonical_locations(list(locations))
     episode_id = episode_id or uuid.uuid4()
 
+    zone = profile_of(patient).zone
     episode = Episode.objects.select_for_update().filter(id=episode_id).first()
     created = episode is None
     if episode is not None and episode.patient_id != patient.pk:
         raise NotYours(episode_id)
+    before = None if episode is None else facts_from_episode(episode, zone)
     if created:
         episode = Episode(id=episode_id, patient=patient, **values)
         episode.full_clean(exclude=["patient"])
@@ -96,7 +99,7 @@ def save_episode(
             episode = Episode.objects.select_for_update().get(id=episode_id)
             if episode.patient_id != patient.pk:
                 raise NotYours(episode_id) from None
-            created = False
+            created, before = False, facts_from_episode(episode, zone)
     if not created:
         for name, value in values.items():
             setattr(episode, name, value)
@@ -107,10 +110,10 @@ def save_episode(
         EpisodeLocation(episode=episode, side=side, region=region) for side, region in pairs
     )
 
-    day = local_date(episode.started_at, profile_of(patient).zone)
+    day = local_date(episode.started_at, zone)
     CheckIn.objects.update_or_create(patient=patient, date=day, defaults={"numbness_today": True})
 
-    alerts = hooks.alerts_for_saved_episode(episode, created)
+    alerts = hooks.alerts_for_saved_episode(episode, created, before)
     hooks.diary_changed.send(sender=Episode, patient=patient)
     return SavedEpisode(episode=episode, created=created, alerts=alerts)
 

@@ -205,7 +205,7 @@ def trends_page(request):
     if not form.is_valid():
         return render(request, "diary/trends.html", {"form": form}, status=400)
     choice, custom = form.selection()
-    data = facts.trends_for(request.user, choice, custom)
+    data = facts.trends_for(request.user, services.profile_of(request.user).zone, choice, custom)
     context = {
         "form": form,
         "trends": data,

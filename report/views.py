@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from diary import trends
-from diary.facts import first_entry_date
+from diary.facts import period_for
 from diary.forms import TrendRangeForm
 from diary.services import profile_of
 from report import content, sharing
@@ -29,13 +29,11 @@ FORMATS = {"pdf", "csv", "fhir"}
 
 def _period(request):
     """The period asked for (default: the last 3 months), or the invalid form."""
-    today = timezone.localdate(timezone=profile_of(request.user).zone)
-    form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=today)
+    zone = profile_of(request.user).zone
+    form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=timezone.localdate(timezone=zone))
     if not form.is_valid():
         return form, None
-    choice, custom = form.selection()
-    first_entry = first_entry_date(request.user, profile_of(request.user).zone) if choice == "all" else None
-    return form, trends.period(choice, today, first_entry, custom)
+    return form, period_for(request.user, zone, *form.selection())
 
 
 def download_response(report: content.Report, patient_id: int, what: str, paper: str = "a4") -> HttpResponse:

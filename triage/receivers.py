@@ -26,11 +26,18 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, **kwargs) -> list[dict]:
-    """Checked on the episode just saved, in the request: no queue, no Redis."""
+def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict]:
+    """Checked on the episode just saved, in the request: no queue, no Redis.
+
+    An edit alerts only on what it added: correcting the duration of an old alarming episode
+    does not show the emergency screen again.
+    """
     profile = profile_of(episode.patient)
-    facts = facts_from_episode(episode, profile.zone)
-    return [alert(sign, matched, profile.emergency_number) for sign, matched in detectors.instant_signs(facts)]
+    hits = detectors.instant_signs(facts_from_episode(episode, profile.zone))
+    if before is not None:
+        known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
+        hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
+    return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
 
 
 @dataclass(frozen=True)

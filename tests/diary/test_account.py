@@ -96,8 +96,18 @@ def test_download_my_data_is_the_interchange_document(web, patient):
 
 
 def test_delete_account_needs_the_password_and_removes_every_row(web, patient, other_patient):
-    log(patient)
-    log(other_patient)
+    import datetime as dt
+
+    from report.models import ShareAccess, ShareLink
+    from report.sharing import create_link, resolve
+    from triage.models import Flag, PatientReview
+    from triage.review import review_patient
+
+    for who in (patient, other_patient):
+        log(who, triggers=["injury"])
+        review_patient(who.pk)
+        token = create_link(patient=who, first=dt.date(2026, 1, 1), last=dt.date(2026, 2, 1)).token
+        resolve(token, "127.0.0.1", "page")
     refused = web.post("/settings/delete-account/", {"password": "wrong"})
     assert refused.status_code == 400 and patient.episodes.count() == 1
     web.post("/settings/delete-account/", {"password": "a-long-pass-phrase"})
@@ -106,6 +116,13 @@ def test_delete_account_needs_the_password_and_removes_every_row(web, patient, o
     assert EpisodeLocation.objects.count() == 1
     assert list(CheckIn.objects.values_list("patient__username", flat=True)) == ["bob"]
     assert list(Profile.objects.values_list("user__username", flat=True)) == ["bob"]
+    for model, owner in (
+        (Flag, "patient"),
+        (PatientReview, "patient"),
+        (ShareLink, "patient"),
+        (ShareAccess, "link__patient"),
+    ):
+        assert list(model.objects.values_list(f"{owner}__username", flat=True)) == ["bob"], model
 
 
 def test_password_reset_by_email(client, patient):

@@ -76,3 +76,14 @@ def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
     assert response.status_code == 200
     assert "Possible signs of a stroke" in response.content.decode()
     assert patient.episodes.count() == 1  # committed even though no review could be queued
+
+
+def test_editing_an_alarming_episode_alerts_only_on_what_the_edit_adds(web, patient):
+    data = form_data(alarm_symptoms=["speech_difficulty"])
+    assert "Possible signs of a stroke" in web.post("/log/", data).content.decode()
+    episode = patient.episodes.get()
+    edit = data | {"when": "earlier", "started_at": "2026-01-05T10:00", "duration": "custom", "duration_custom": "25"}
+    assert web.post(f"/episodes/{episode.id}/edit/", edit).status_code == 302  # a correction: no screen again
+    worse = edit | {"alarm_symptoms": ["speech_difficulty", "fainting"]}
+    page = web.post(f"/episodes/{episode.id}/edit/", worse).content.decode()
+    assert "Breathlessness or fainting with numbness" in page and "Possible signs of a stroke" not in page
