@@ -5,11 +5,24 @@
   "use strict";
   var KEY = "numbness-diary.queue";
   var status = document.getElementById("offline-status");
+  // Entries belong to the patient who typed them: on a shared phone, another patient's session
+  // must never send them.
+  var patient = document.body.dataset.patient;
 
-  function load() {
+  function loadAll() {
     try { return JSON.parse(localStorage.getItem(KEY) || "{}"); } catch (e) { return {}; }
   }
-  function store(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
+  function load() {
+    var all = loadAll(), mine = {};
+    Object.keys(all).forEach(function (id) { if (all[id].patient === patient) mine[id] = all[id]; });
+    return mine;
+  }
+  function store(mine) {
+    var all = loadAll();
+    Object.keys(all).forEach(function (id) { if (all[id].patient === patient) delete all[id]; });
+    Object.keys(mine).forEach(function (id) { all[id] = mine[id]; });
+    localStorage.setItem(KEY, JSON.stringify(all));
+  }
   function say(text) {
     if (!status) return;
     status.textContent = text;
@@ -22,12 +35,13 @@
   function pending() { return Object.keys(load()).length; }
   function explainPending() {
     var n = pending();
-    say(n ? n + (n === 1 ? " entry is" : " entries are") + " saved on this phone and will be sent when you are online." : "");
+    say(n ? n + (n === 1 ? " entry is" : " entries are") + " saved on this phone and will be sent when you are online and signed in." : "");
   }
 
   function send(entry) {
     var body = new FormData();
-    entry.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+    // The form's CSRF token may be stale by now (a new login rotates it); the header sends the current one.
+    entry.fields.forEach(function (pair) { if (pair[0] !== "csrfmiddlewaretoken") body.append(pair[0], pair[1]); });
     return fetch(entry.url, {
       method: "POST",
       body: body,
@@ -38,15 +52,24 @@
 
   function forget(id) { var q = load(); delete q[id]; store(q); }
 
+  // Saved means the save view answered in JSON. A redirect to the login page (the session
+  // ended), a CSRF refusal or a server error keeps the entry for a later try.
+  function saved(response) {
+    var type = response.headers.get("Content-Type") || "";
+    return response.ok && !response.redirected && type.indexOf("application/json") >= 0;
+  }
+  function refusedForGood(response) { return response.status === 400 || response.status === 404; }
+
   function flush() {
     var queue = load();
     Object.keys(queue).forEach(function (id) {
       send(queue[id]).then(function (response) {
-        if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
-          // Saved, or refused for good (the reply says why on the log page); either way, done.
+        if (saved(response)) {
           forget(id);
-          if (!response.ok) say("One entry from this phone could not be saved: please log it again.");
-          else explainPending();
+          explainPending();
+        } else if (refusedForGood(response)) {
+          forget(id);
+          say("One entry from this phone could not be saved: please log it again.");
         }
       }).catch(function () { explainPending(); });
     });
@@ -71,7 +94,7 @@
         fields = fields.filter(function (p) { return p[0] !== "when" && p[0] !== "started_at"; });
         fields.push(["when", "earlier"], ["started_at", isoNow()]);
       }
-      var entry = { url: form.action, fields: fields, queuedAt: Date.now() };
+      var entry = { url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
       var queue = load();
       queue[idInput.value] = entry;
       store(queue);
@@ -83,7 +106,7 @@
           form.submit();  // let the server render the form with every message next to its field
           return;
         }
-        if (!response.ok) throw new Error("HTTP " + response.status);
+        if (!saved(response)) throw new Error("not saved: HTTP " + response.status);
         return response.json().then(function (reply) {
           forget(idInput.value);
           if (reply.alerts_html) {
@@ -100,6 +123,7 @@
     });
   }
 
+  if (!patient) return;  // signed out: nothing to send, and nobody to send it for
   document.querySelectorAll("form[data-offline-queue]").forEach(enhance);
   window.addEventListener("online", flush);
   explainPending();

@@ -51,3 +51,34 @@ def test_a_refused_entry_is_shown_with_its_errors(phone, sign_in):
     phone.locator("#locations-error").wait_for()
     assert phone.locator("#locations-error").inner_text() == "Mark at least one place on the leg."
     assert phone.evaluate("localStorage.getItem('numbness-diary.queue')") == "{}"
+
+
+def test_another_patient_on_the_same_phone_never_sends_the_first_ones_entry(phone, sign_in):
+    first = sign_in("una")
+    fill_log_form(phone)
+    phone.context.set_offline(True)
+    phone.click("button:has-text('Save')")
+    phone.locator("#offline-status").wait_for()
+    phone.context.clear_cookies()  # una's session ends with the entry still on the phone …
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")  # … and the replay meets the login page
+    phone.wait_for_timeout(500)
+    assert len(phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")) == 1
+
+    second = sign_in("vera")
+    phone.goto("/")
+    phone.wait_for_load_state("networkidle")
+    assert not second.episodes.exists() and not first.episodes.exists()
+    assert len(phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")) == 1
+
+    phone.context.clear_cookies()
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", "una")
+    phone.fill("#id_password", "correct-horse-battery")
+    phone.click("button:has-text('Log in')")
+    phone.wait_for_load_state("networkidle")
+    for _ in range(50):
+        if first.episodes.exists():
+            break
+        phone.wait_for_timeout(100)
+    assert first.episodes.count() == 1 and not second.episodes.exists()
