@@ -12,8 +12,9 @@
   form.addEventListener("change", sync);
   sync();
 
-  // A new-episode form gets a fresh id each time it is shown, including when the Back button
-  // brings it back from the cache after a save: otherwise the next episode would replace the last.
+  // A new-episode form gets a fresh id each time it is shown: the Back button can show a copy of
+  // the page whose id was already used, and the next episode would replace the last. Within one
+  // showing the id stays, so a double tap saves once.
   function uuid4() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var b = crypto.getRandomValues(new Uint8Array(16));
@@ -23,8 +24,8 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
   if (form.hasAttribute("data-new-episode")) {
-    window.addEventListener("pageshow", function (event) {
-      if (event.persisted) form.querySelector("input[name=id]").value = uuid4();
+    window.addEventListener("pageshow", function () {
+      form.querySelector("input[name=id]").value = uuid4();
     });
   }
 })();

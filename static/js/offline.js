@@ -60,19 +60,23 @@
   }
   function refusedForGood(response) { return response.status === 400 || response.status === 404; }
 
+  // One entry at a time, oldest first: the server sees them in the order they were typed.
   function flush() {
     var queue = load();
-    Object.keys(queue).forEach(function (id) {
-      send(queue[id]).then(function (response) {
-        if (saved(response)) {
-          forget(id);
-          explainPending();
-        } else if (refusedForGood(response)) {
-          forget(id);
-          say("One entry from this phone could not be saved: please log it again.");
-        }
-      }).catch(function () { explainPending(); });
-    });
+    var ids = Object.keys(queue).sort(function (a, b) { return queue[a].queuedAt - queue[b].queuedAt; });
+    ids.reduce(function (previous, id) {
+      return previous.then(function () {
+        return send(queue[id]).then(function (response) {
+          if (saved(response)) {
+            forget(id);
+            explainPending();
+          } else if (refusedForGood(response)) {
+            forget(id);
+            say("One entry from this phone could not be saved: please log it again.");
+          }
+        });
+      });
+    }, Promise.resolve()).catch(function () { explainPending(); });
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
