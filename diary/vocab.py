@@ -148,10 +148,6 @@ def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in vocabulary.values()]
 
 
-def label(vocabulary: dict[str, Term], code: str) -> str:
-    return vocabulary[code].label
-
-
 def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
     """The codes deduplicated, in vocabulary order; raises ValidationError on an unknown one."""
     unknown = sorted(set(codes) - vocabulary.keys())

@@ -19,8 +19,6 @@ from diary.trends import Trends
 from triage import signs
 from triage.models import Flag
 
-DEFAULT_DAYS = 91  # "the last 3 months"
-
 
 @dataclass(frozen=True)
 class KeyNumber:
@@ -168,7 +166,3 @@ def build(patient, first: dt.date, last: dt.date, now: dt.datetime | None = None
         shaded_views=bodymap.shaded_views(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
     )
-
-
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    return today - dt.timedelta(days=DEFAULT_DAYS - 1), today

@@ -6,8 +6,12 @@ from report import sharing
 
 
 class ShareForm(forms.Form):
-    first = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(widget=forms.HiddenInput)
+    last = forms.DateField(widget=forms.HiddenInput)
     days = forms.IntegerField(
-        label="Link works for (days)", min_value=1, max_value=sharing.MAX_DAYS, initial=sharing.DEFAULT_DAYS
+        label=f"Link works for (days, up to {sharing.MAX_DAYS})",
+        min_value=1,
+        max_value=sharing.MAX_DAYS,
+        initial=sharing.DEFAULT_DAYS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

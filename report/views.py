@@ -22,7 +22,7 @@ from report import content, sharing
 from report.csv_export import episodes_csv
 from report.fhir_export import fhir_bundle
 from report.forms import ShareForm
-from report.pdf import PAPER_SIZES, render_pdf, report_context
+from report.pdf import render_pdf, report_context
 
 FORMATS = {"pdf", "csv", "fhir"}
 
@@ -55,14 +55,18 @@ def download_response(report: content.Report, patient_id: int, what: str, paper:
 @login_required
 def report_page(request):
     form, period = _period(request)
-    context = {"form": form, "ranges": trends.RANGES, "share_form": ShareForm(), "papers": PAPER_SIZES}
+    context = {"form": form, "ranges": trends.RANGES}
     links = request.user.share_links.prefetch_related("accesses")
     context["links"] = links
     context["new_share_url"] = request.session.pop("new_share_url", None)
     if period is None:
         return render(request, "report/page.html", context, status=400)
     report = content.build(request.user, *period)
-    context |= report_context(report) | {"query": request.GET.urlencode(), "choice": form.cleaned_data["range"]}
+    context |= report_context(report) | {
+        "query": request.GET.urlencode(),
+        "choice": form.cleaned_data["range"],
+        "share_form": ShareForm(initial={"first": report.first, "last": report.last}),
+    }
     return render(request, "report/page.html", context)
 
 

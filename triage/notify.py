@@ -19,7 +19,10 @@ log = logging.getLogger(__name__)
 def new_flags(flag_ids: list[int]) -> int:
     """Email each newly opened flag once; returns how many emails were sent."""
     sent = 0
-    for flag in Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient"):
+    flags = list(Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient"))
+    patients = {f.patient_id: f.patient for f in flags}
+    numbers = {pid: profile_of(patient).emergency_number for pid, patient in patients.items()}
+    for flag in flags:
         # The conditional update decides who sends when two processes get here at once.
         if not Flag.objects.filter(id=flag.id, notified_at=None).update(notified_at=timezone.now()):
             continue
@@ -28,7 +31,7 @@ def new_flags(flag_ids: list[int]) -> int:
         context = {
             "flag": flag,
             "sign": flag.sign,
-            "message": signs.patient_message(flag.code, profile_of(flag.patient).emergency_number),
+            "message": signs.patient_message(flag.code, numbers[flag.patient_id]),
             "reasons": flag.reasons,
             "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
             "site_url": settings.SITE_URL,

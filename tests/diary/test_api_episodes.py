@@ -1,5 +1,6 @@
 """The episodes API: idempotent create-or-replace, listing by local dates, edits and deletes."""
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -66,7 +67,7 @@ def test_saving_an_episode_implies_a_checkin_on_its_local_date(api, patient):
     patient.profile.save()
     api.put(url(uuid.uuid4()), episode_json(started_at="2026-01-10T23:30:00Z"), format="json")
     assert list(CheckIn.objects.filter(patient=patient).values_list("date", "numbness_today")) == [
-        (__import__("datetime").date(2026, 1, 11), True)
+        (dt.date(2026, 1, 11), True)
     ]
 
 
@@ -110,15 +111,11 @@ def test_malformed_json_is_a_400(api):
 
 
 def test_start_within_clock_skew_is_accepted(api):
-    import datetime as dt
-
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert api.put(url(uuid.uuid4()), episode_json(started_at=soon), format="json").status_code == 201
 
 
 def test_list_filters_by_local_dates_newest_first(api, patient):
-    import datetime as dt
-
     patient.profile.timezone = "America/Chicago"
     patient.profile.save()
     # 03:00 UTC on 5 March is still 4 March in Chicago.

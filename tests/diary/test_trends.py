@@ -1,7 +1,6 @@
 """Trend numbers on vignette diaries, checked by hand; the page and API; constant query counts."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.db import connection
@@ -124,7 +123,6 @@ def test_api_returns_the_same_numbers(api, patient):
     assert body["episodes"] == 12 and body["regions"] == {"left:calf": 12}
     assert body["triggers"] == [{"code": "sitting", "label": "Sitting", "count": 12, "share": 1.0}]
     assert len(body["hours"]) == 24 and 23 in body["night_hours"]
-    json.dumps(body)
 
 
 @pytest.mark.parametrize(
