@@ -59,6 +59,12 @@ def episode_json(**overrides) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2's deliberate slowness is for attackers, not for tests (healthchecks does the same)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def background_work_in_process(settings):
     """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
