@@ -7,7 +7,6 @@ import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
@@ -65,7 +64,10 @@ class EpisodeViewSet(viewsets.ViewSet):
             raise Http404("No such episode.") from None
 
     def _save(self, request, episode_id: uuid.UUID | None, data) -> Response:
-        serializer = EpisodeSerializer(data=data)
+        # Token and session callers alike: a time without offset is read on the patient's clock.
+        profile = services.profile_of(request.user)
+        context = {"clock": profile.clock, "date_of_birth": profile.date_of_birth}
+        serializer = EpisodeSerializer(data=data, context=context)
         serializer.is_valid(raise_exception=True)
         try:
             saved = services.save_episode(
@@ -82,7 +84,7 @@ class EpisodeViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=RANGE_PARAMETERS, responses=EpisodeSerializer(many=True))
     def list(self, request):
-        zone = services.profile_of(request.user).zone  # DRF authenticates after the middleware ran
+        zone = services.clock_of(request.user).zone  # explicit: a token caller has no activated zone
         first, last = _date_param(request, "from"), _date_param(request, "to")
         episodes = started_between(self._episodes(request).order_by("-started_at"), first, last, zone)
         paginator = LimitOffsetPagination()
@@ -164,7 +166,7 @@ class CheckInViewSet(viewsets.ViewSet):
                 patient=request.user,
                 date=day,
                 numbness_today=serializer.validated_data["numbness_today"],
-                today=timezone.localdate(timezone=services.profile_of(request.user).zone),
+                today=services.clock_of(request.user).today(),
             )
         except DjangoValidationError as e:
             raise _as_drf_error(e) from e
@@ -225,14 +227,14 @@ class TrendsView(APIView):
 
     def get(self, request):
         query = request.query_params
-        zone = services.profile_of(request.user).zone
+        clock = services.clock_of(request.user)
         form = TrendRangeForm(
             {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
-            today=timezone.localdate(timezone=zone),
+            today=clock.today(),
         )
         if not form.is_valid():
             raise ValidationError(
                 {self.PARAMETER_NAMES.get(field, field): errors for field, errors in form.errors.items()}
             )
         choice, custom = form.selection()
-        return Response(facts.trends_for(request.user, zone, choice, custom).as_json())
+        return Response(facts.trends_for(request.user, clock.zone, choice, custom).as_json())

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from diary import services
-from diary.days import local_date
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
@@ -113,16 +111,19 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
     profile = ProfileSerializer(data=profile_data if isinstance(profile_data, dict) else None, partial=True)
     profile_values = profile.validated_data if profile.is_valid() else {}
     problems += flatten_errors(profile.errors, "profile")
-    zone = services.profile_of(patient).zone
+    # One rule for times without an offset: the file's profile time zone, else the patient's.
+    patient_profile = services.profile_of(patient)
+    clock = patient_profile.clock
     if "timezone" in profile_values:
-        zone = Profile(timezone=profile_values["timezone"]).zone
+        clock = Profile(timezone=profile_values["timezone"]).clock
+    context = {"clock": clock, "date_of_birth": patient_profile.date_of_birth}
 
     episodes = []
     for index, record in enumerate(_records(document, "episodes", problems)):
         where = f"episodes[{index}]" + (
             f" (id {record['id']})" if isinstance(record, dict) and record.get("id") else ""
         )
-        serializer = EpisodeSerializer(data=record)
+        serializer = EpisodeSerializer(data=record, context=context)
         if not serializer.is_valid():
             problems += record_errors(where, serializer.errors)
         elif "id" not in serializer.validated_data:
@@ -135,8 +136,8 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
     taken = Episode.objects.filter(id__in=ids).exclude(patient=patient).values_list("id", flat=True)
     problems += [f"episodes (id {i}): id: this id belongs to another account's episode." for i in taken]
 
-    episode_days = {local_date(e["started_at"], zone) for e in episodes}
-    today = local_date(timezone.now(), zone)
+    episode_days = {clock.local(e["started_at"]).date() for e in episodes}
+    today = clock.today()
     checkins = []
     for index, record in enumerate(_records(document, "checkins", problems)):
         where = f"checkins[{index}]" + (
@@ -170,7 +171,7 @@ def import_diary(*, patient, document: dict) -> ImportSummary:
     with transaction.atomic():
         if profile_values:
             services.update_profile(patient=patient, **profile_values)
-        today = local_date(timezone.now(), services.profile_of(patient).zone)
+        today = services.clock_of(patient).today()
         for index, data in enumerate(episodes):
             try:
                 saved = services.save_episode(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from diary import vocab
+from diary.days import Clock
 from diary.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTES,
     CheckIn,
     Episode,
     Profile,
+    validate_start_for_patient,
     validate_started_at,
     validate_timezone,
 )
@@ -56,9 +59,34 @@ class LocationSerializer(serializers.Serializer):
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A time with an offset is that instant; one without is read on the clock in the serializer's context."""
+
+    def __init__(self, *, label_text: str, **kwargs) -> None:
+        self.label_text = label_text
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        clock = self.context.get("clock")
+        if not isinstance(clock, Clock):
+            raise RuntimeError("This serializer reads times without an offset on a Clock: pass context={'clock': …}.")
+        try:
+            return clock.field_aware(value, self.field_name, self.label_text)
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict[self.field_name]) from None
+
+
 class EpisodeSerializer(serializers.Serializer):
+    """An episode as the API and the import take it; context: `clock` (the patient's) and `date_of_birth`."""
+
     id = serializers.UUIDField(required=False)
-    started_at = serializers.DateTimeField(validators=[validate_started_at])
+    started_at = LocalDateTimeField(
+        label_text="The start time",
+        validators=[validate_started_at],
+        help_text="ISO 8601. With an offset (or Z) it is that instant; without one it is read in the "
+        "patient's time zone (the file's profile time zone for an import). A local time skipped or "
+        "repeated by a daylight-saving change is refused with both possible readings.",
+    )
     duration_minutes = serializers.IntegerField(
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
@@ -72,6 +100,14 @@ class EpisodeSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
 
     def validate(self, data: dict) -> dict:
+        clock = self.context.get("clock")
+        if isinstance(clock, Clock):
+            try:
+                validate_start_for_patient(
+                    data["started_at"], zone=clock.zone, date_of_birth=self.context.get("date_of_birth")
+                )
+            except DjangoValidationError as e:
+                raise serializers.ValidationError(e.message_dict) from None
         if data.get("ongoing") and data.get("duration_minutes") is not None:
             raise serializers.ValidationError({"duration_minutes": "Leave the duration empty while it is still going."})
         if not data.get("ongoing") and data.get("duration_minutes") is None:

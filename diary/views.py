@@ -7,7 +7,7 @@ import itertools
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,8 +29,8 @@ HISTORY_PAGE_SIZE = 40
 
 
 def _today(request) -> dt.date:
-    """The patient's local date (the middleware activated their time zone)."""
-    return timezone.localdate()
+    """The patient's local date, from their profile's clock (not from the request's active zone)."""
+    return services.clock_of(request.user).today()
 
 
 @require_GET
@@ -40,10 +40,9 @@ def healthz(request):
 
 @login_required
 def today(request):
-    day = _today(request)
-    episodes = started_between(
-        request.user.episodes.prefetch_related("locations"), day, day, timezone.get_current_timezone()
-    )
+    clock = services.clock_of(request.user)
+    day = clock.today()
+    episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, clock.zone)
     checkin = request.user.checkins.filter(date=day).first()
     return render(request, "diary/today.html", {"day": day, "episodes": episodes, "checkin": checkin})
 
@@ -51,8 +50,9 @@ def today(request):
 @login_required
 @require_POST
 def checkin_none(request):
+    day = _today(request)
     try:
-        services.save_checkin(patient=request.user, date=_today(request), numbness_today=False, today=_today(request))
+        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=day)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -96,6 +96,12 @@ def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
     return redirect("today")
 
 
+def _episode_form(request, *args, **kwargs) -> EpisodeForm:
+    """A bound log form that reads times on the patient's clock and bounds them by their date of birth."""
+    profile = services.profile_of(request.user)
+    return EpisodeForm(*args, clock=profile.clock, date_of_birth=profile.date_of_birth, **kwargs)
+
+
 def _form_response(request, form: EpisodeForm, template: str, context: dict):
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -105,11 +111,12 @@ def _form_response(request, form: EpisodeForm, template: str, context: dict):
 @login_required
 def log_episode(request):
     if request.method == "POST":
-        form = EpisodeForm(request.POST)
+        form = _episode_form(request, request.POST)
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": None})
         return _form_response(request, form, "diary/log.html", {"editing": None})
-    return render(request, "diary/log.html", {"form": EpisodeForm.for_new(), "views": bodymap.views(), "editing": None})
+    form = EpisodeForm.for_new(services.clock_of(request.user))
+    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": None})
 
 
 @login_required
@@ -118,11 +125,11 @@ def edit_episode(request, episode_id: uuid.UUID):
     if request.method == "POST":
         data = request.POST.copy()
         data["id"] = str(episode.id)
-        form = EpisodeForm(data)
+        form = _episode_form(request, data)
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})
-    form = EpisodeForm.for_episode(episode)
+    form = EpisodeForm.for_episode(episode, services.clock_of(request.user))
     return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": episode})
 
 
@@ -138,7 +145,7 @@ def delete_episode(request, episode_id: uuid.UUID):
 
 @login_required
 def history(request):
-    zone = timezone.get_current_timezone()
+    zone = services.clock_of(request.user).zone
     form = HistoryFilterForm(request.GET)
     first, last = form.dates()
     episodes = started_between(
@@ -177,7 +184,8 @@ def download_data(request):
 def delete_account(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.user.delete()  # cascades to every row that belongs to the patient
+        services.delete_account(patient=request.user)  # every row of the patient, and every session
+        logout(request)  # this request's session is gone too: start a fresh one for the message
         messages.success(request, "Your account and all of your diary have been deleted.")
         return redirect("login")
     return render(request, "diary/account_delete.html", {"form": form}, status=400 if form.errors else 200)

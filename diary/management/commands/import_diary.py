@@ -4,6 +4,7 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from diary.interchange import InterchangeError, import_diary, parse
 
@@ -31,11 +32,11 @@ class Command(BaseCommand):
             raise CommandError(f"Can't read {file}: {e.strerror}") from e
         try:
             document = parse(text)
-            if patient is None:
-                patient = User.objects.create_user(username=user)
-                patient.set_unusable_password()
-                patient.save()
-            summary = import_diary(patient=patient, document=document)
+            # A new account is part of the import: when the import fails, no empty account is left.
+            with transaction.atomic():
+                if patient is None:
+                    patient = User.objects.create_user(username=user, password=None)
+                summary = import_diary(patient=patient, document=document)
         except InterchangeError as e:
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(e.problems)) from e
         self.stdout.write(
