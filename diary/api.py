@@ -8,10 +8,10 @@ import uuid
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,17 +20,25 @@ from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.interchange import export_diary
 from diary.models import Episode
+from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
 RANGE_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive (either may be left out)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last local date, inclusive"),
 ]
 
 
+class DiaryApi:
+    """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
+
+    schema = ApiSchema()
+    parser_classes = [JSONParser]
+
+
 def _date_param(request, name: str) -> dt.date | None:
     value = request.query_params.get(name)
-    if not value:
+    if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -46,12 +54,22 @@ class EpisodeSaveResponse(EpisodeSerializer):
     alerts = serializers.ListField(child=serializers.DictField(), read_only=True)
 
 
+@extend_schema_serializer(many=False)
+class EpisodePage(serializers.Serializer):
+    """One page of episodes, newest first (LimitOffset paging)."""
+
+    count = serializers.IntegerField(help_text="episodes matching the filter, on every page")
+    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
+    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
+    results = EpisodeSerializer(many=True)
+
+
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(viewsets.ViewSet):
+class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
     """Episodes by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
     lookup_field = "id"
-    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = EpisodeSerializer
 
     def _episodes(self, request):
@@ -82,12 +100,12 @@ class EpisodeViewSet(viewsets.ViewSet):
         body = EpisodeSerializer(saved.episode).data | {"alerts": saved.alerts}
         return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=EpisodeSerializer(many=True))
+    @extend_schema(parameters=RANGE_PARAMETERS + PAGE_PARAMETERS, responses=EpisodePage)
     def list(self, request):
         zone = services.clock_of(request.user).zone  # explicit: a token caller has no activated zone
         first, last = _date_param(request, "from"), _date_param(request, "to")
-        episodes = started_between(self._episodes(request).order_by("-started_at"), first, last, zone)
-        paginator = LimitOffsetPagination()
+        episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)
 
@@ -126,11 +144,11 @@ class EpisodeViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["check-ins"])
-class CheckInViewSet(viewsets.ViewSet):
+class CheckInViewSet(DiaryApi, viewsets.ViewSet):
     """One check-in per local date: did the patient have numbness that day?"""
 
     lookup_field = "date"
-    lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
+    lookup_value_regex = "[^/]+"  # a malformed date is a JSON 404 from the view
     serializer_class = CheckInSerializer
 
     def _date(self, value: str) -> dt.date:
@@ -180,7 +198,7 @@ class CheckInViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["profile"])
-class ProfileView(APIView):
+class ProfileView(DiaryApi, APIView):
     serializer_class = ProfileSerializer
 
     def get(self, request):
@@ -203,7 +221,7 @@ class ProfileView(APIView):
 
 
 @extend_schema(tags=["export"], responses=OpenApiTypes.OBJECT)
-class ExportView(APIView):
+class ExportView(DiaryApi, APIView):
     """The patient's whole diary in the interchange format numbness-diary/1."""
 
     def get(self, request):
@@ -213,13 +231,26 @@ class ExportView(APIView):
 @extend_schema(
     tags=["trends"],
     parameters=[
-        OpenApiParameter("range", OpenApiTypes.STR, enum=["2w", "3m", "1y", "all", "custom"]),
-        OpenApiParameter("from", OpenApiTypes.DATE, description="first local date (custom period)"),
-        OpenApiParameter("to", OpenApiTypes.DATE, description="last local date (custom period)"),
+        OpenApiParameter(
+            "range",
+            OpenApiTypes.STR,
+            enum=["2w", "3m", "1y", "all", "custom"],
+            description="a named period (default 3m); `custom` needs `from` and `to`",
+        ),
+        OpenApiParameter(
+            "from",
+            OpenApiTypes.DATE,
+            description="first local date of a custom period. **Give `from` and `to` together** (either alone "
+            "is a 400); they override `range`, `from` must not be after `to`, `to` not after today, and the "
+            "period is at most ten years.",
+        ),
+        OpenApiParameter(
+            "to", OpenApiTypes.DATE, description="last local date of a custom period; given together with `from`."
+        ),
     ],
     responses=OpenApiTypes.OBJECT,
 )
-class TrendsView(APIView):
+class TrendsView(DiaryApi, APIView):
     """The numbers behind the Trends page for a period: the same function computes both."""
 
     # The API names the custom dates from/to, like the other list routes.
@@ -227,6 +258,9 @@ class TrendsView(APIView):
 
     def get(self, request):
         query = request.query_params
+        for name in ("range", "from", "to"):
+            if query.get(name) == "":
+                raise ValidationError({name: "Leave the parameter out, or give it a value."})
         clock = services.clock_of(request.user)
         form = TrendRangeForm(
             {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary import vocab
@@ -54,6 +56,15 @@ def code_list(vocabulary: dict[str, vocab.Term]) -> serializers.ListField:
     )
 
 
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: a number or a boolean is refused, not turned into text."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class LocationSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
@@ -92,12 +103,14 @@ class EpisodeSerializer(serializers.Serializer):
     )
     ongoing = serializers.BooleanField(required=False, default=False)
     severity = serializers.IntegerField(min_value=0, max_value=10)
-    locations = LocationSerializer(many=True, allow_empty=False)
+    locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)
     symptoms = code_list(vocab.SYMPTOMS)
     relieved_by = code_list(vocab.RELIEF)
-    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    notes = StrictCharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
     def validate(self, data: dict) -> dict:
         clock = self.context.get("clock")
@@ -144,9 +157,33 @@ class CheckInSerializer(serializers.ModelSerializer):
         fields = ["date", "numbness_today"]
 
 
+@extend_schema_field({"type": "string", "enum": sorted(zoneinfo.available_timezones()), "example": "Europe/London"})
+class TimeZoneField(StrictCharField):
+    """An IANA time zone name; the schema lists every name this server knows."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "description": "local time of day in the patient's zone, HH:MM or HH:MM:SS (no offset)",
+    }
+)
+class LocalTimeOfDayField(serializers.TimeField):
+    """A wall-clock time of day, HH:MM or HH:MM:SS: an offset means nothing for a daily reminder."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(input_formats=["%H:%M", "%H:%M:%S"], format="%H:%M:%S", **kwargs)
+
+
 class ProfileSerializer(serializers.ModelSerializer):
-    timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
+    timezone = TimeZoneField(max_length=64, validators=[validate_timezone])
     conditions = code_list(vocab.CONDITIONS)
+    emergency_number = StrictCharField(
+        max_length=15, required=False, validators=Profile._meta.get_field("emergency_number").validators
+    )
+    reminder_time = LocalTimeOfDayField(allow_null=True, required=False)
 
     class Meta:
         model = Profile
