@@ -29,6 +29,10 @@ RANGE_PARAMETERS = [
 ]
 
 
+EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the episode's UUID")
+CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
+
+
 class DiaryApi:
     """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
 
@@ -109,7 +113,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         page = paginator.paginate_queryset(episodes, request, view=self)
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)
 
-    @extend_schema(responses=EpisodeSerializer)
+    @extend_schema(parameters=[EPISODE_ID], responses=EpisodeSerializer)
     def retrieve(self, request, id=None):
         return Response(EpisodeSerializer(self._get(request, id)).data)
 
@@ -118,7 +122,11 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         """Create an episode; send an `id` to make retries safe."""
         return self._save(request, None, request.data)
 
-    @extend_schema(request=EpisodeSerializer, responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse})
+    @extend_schema(
+        parameters=[EPISODE_ID],
+        request=EpisodeSerializer,
+        responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse},
+    )
     def update(self, request, id=None):
         """Create or replace the episode with this id. Sending it twice leaves one episode."""
         try:
@@ -127,7 +135,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
             raise Http404("No such episode.") from None
         return self._save(request, episode_id, request.data)
 
-    @extend_schema(request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
+    @extend_schema(parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
     def partial_update(self, request, id=None):
         episode = self._get(request, id)
         if not isinstance(request.data, dict):
@@ -137,6 +145,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
             merged["ongoing"] = request.data["duration_minutes"] is None
         return self._save(request, episode.id, merged)
 
+    @extend_schema(parameters=[EPISODE_ID])
     def destroy(self, request, id=None):
         episode = self._get(request, id)
         services.delete_episode(patient=request.user, episode_id=episode.id)
@@ -167,13 +176,18 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
             checkins = checkins.filter(date__lte=last)
         return Response(CheckInSerializer(checkins, many=True).data)
 
+    @extend_schema(parameters=[CHECKIN_DATE])
     def retrieve(self, request, date=None):
         checkin = request.user.checkins.filter(date=self._date(date)).first()
         if checkin is None:
             raise Http404("No check-in that day.")
         return Response(CheckInSerializer(checkin).data)
 
-    @extend_schema(request=CheckInSerializer, responses={200: CheckInSerializer, 201: CheckInSerializer})
+    @extend_schema(
+        parameters=[CHECKIN_DATE],
+        request=CheckInSerializer,
+        responses={200: CheckInSerializer, 201: CheckInSerializer},
+    )
     def update(self, request, date=None):
         day = self._date(date)
         data = dict(request.data) if isinstance(request.data, dict) else {}
@@ -190,6 +204,7 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
             raise _as_drf_error(e) from e
         return Response(CheckInSerializer(checkin).data, status=201 if created else 200)
 
+    @extend_schema(parameters=[CHECKIN_DATE])
     def destroy(self, request, date=None):
         deleted, _ = request.user.checkins.filter(date=self._date(date)).delete()
         if not deleted:

@@ -16,8 +16,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
-BODY_METHODS = ("POST", "PUT", "PATCH")
-
 _DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "what went wrong, in plain words"}},
@@ -60,15 +58,14 @@ class ApiSchema(AutoSchema):
         if operation is None:
             return None
         parameters = operation.get("parameters", [])
+        # Every route refuses wrong credentials (even the token endpoint, for a bad Authorization header).
         codes = ["401", "403", "429"]
-        if self.method in BODY_METHODS or any(p["in"] == "query" for p in parameters):
+        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             codes.append("400")
         if any(p["in"] == "path" for p in parameters):
             codes.append("404")
-        if self.method in BODY_METHODS:
+        if "requestBody" in operation:
             codes.append("413")
-        if not operation.get("security"):  # open routes (the token endpoint) never ask for a sign-in
-            codes = [c for c in codes if c not in ("401", "403")]
         responses = operation["responses"]
         for code in sorted(codes):
             responses.setdefault(code, ERROR_ANSWERS[code])

@@ -65,6 +65,15 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans: 0, 1, "yes" and "true" are refused rather than guessed at."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class LocationSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
@@ -101,7 +110,7 @@ class EpisodeSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
-    ongoing = serializers.BooleanField(required=False, default=False)
+    ongoing = StrictBooleanField(required=False, default=False)
     severity = serializers.IntegerField(min_value=0, max_value=10)
     locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
@@ -152,6 +161,8 @@ class EpisodeSerializer(serializers.Serializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
+    numbness_today = StrictBooleanField()
+
     class Meta:
         model = CheckIn
         fields = ["date", "numbness_today"]
