@@ -21,7 +21,13 @@ from diary.forms import TrendRangeForm
 from diary.interchange import export_diary
 from diary.models import Episode
 from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
-from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
+from diary.serializers import (
+    CheckInAnswerSerializer,
+    CheckInSerializer,
+    EpisodeSerializer,
+    ProfileSerializer,
+    episode_record,
+)
 
 RANGE_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive (either may be left out)"),
@@ -185,13 +191,12 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
 
     @extend_schema(
         parameters=[CHECKIN_DATE],
-        request=CheckInSerializer,
+        request=CheckInAnswerSerializer,
         responses={200: CheckInSerializer, 201: CheckInSerializer},
     )
     def update(self, request, date=None):
         day = self._date(date)
-        data = dict(request.data) if isinstance(request.data, dict) else {}
-        serializer = CheckInSerializer(data=data | {"date": day.isoformat()})
+        serializer = CheckInAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             checkin, created = services.save_checkin(

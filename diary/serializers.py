@@ -74,6 +74,15 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as a JSON string: a number (or false, which is 0) is not turned into an id."""
+
+    def to_internal_value(self, data: object) -> object:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class LocationSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
@@ -99,7 +108,7 @@ class LocalDateTimeField(serializers.DateTimeField):
 class EpisodeSerializer(serializers.Serializer):
     """An episode as the API and the import take it; context: `clock` (the patient's) and `date_of_birth`."""
 
-    id = serializers.UUIDField(required=False)
+    id = StrictUUIDField(required=False)
     started_at = LocalDateTimeField(
         label_text="The start time",
         validators=[validate_started_at],
@@ -158,6 +167,12 @@ class EpisodeSerializer(serializers.Serializer):
             "relieved_by": data["relieved_by"],
             "notes": data["notes"],
         }
+
+
+class CheckInAnswerSerializer(serializers.Serializer):
+    """The body of PUT checkins/{date}/: the date is in the path."""
+
+    numbness_today = StrictBooleanField()
 
 
 class CheckInSerializer(serializers.ModelSerializer):

@@ -99,7 +99,7 @@ def test_query_values_outside_the_schema_are_a_400_naming_them(api, query, field
 
 @pytest.mark.parametrize(
     "change, field",
-    [({"ongoing": 0}, "ongoing"), ({"notes": 12}, "notes"), ({"ongoing": "true"}, "ongoing")],
+    [({"ongoing": 0}, "ongoing"), ({"notes": 12}, "notes"), ({"ongoing": "true"}, "ongoing"), ({"id": False}, "id")],
 )
 def test_json_types_are_not_coerced(api, patient, change, field):
     response = api.put(f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(**change), format="json")
