@@ -192,8 +192,14 @@ def drive(patient: Patient, base: str, episodes: int, deadline: float, tally: Ta
                 status = put(episode_id, body)
         if rng.random() < 0.2:
             replay.append((episode_id, body))  # the offline queue sends it again later
-        if n % 3 == 2:
-            session.get(f"{base}/api/v1/episodes/?limit=20", timeout=30)
+        if n % 3 == 2:  # the phone shows the list now and then
+            start = time.perf_counter()
+            try:
+                listed = session.get(f"{base}/api/v1/episodes/?limit=20", timeout=30)
+            except requests.RequestException as e:
+                tally.record(None, None, f"list: {type(e).__name__}")
+            else:
+                tally.record(time.perf_counter() - start, listed.status_code)
     for episode_id, body in replay:
         put(episode_id, body)
 

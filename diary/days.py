@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -100,7 +101,9 @@ def day_range(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[dt.dateti
     return day_start(first, zone), day_start(last + dt.timedelta(days=1), zone)
 
 
-def started_between(episodes: QuerySet, first: dt.date | None, last: dt.date | None, zone: dt.tzinfo) -> QuerySet:
+def started_between(
+    episodes: QuerySet[Any], first: dt.date | None, last: dt.date | None, zone: dt.tzinfo
+) -> QuerySet[Any]:
     """Narrow a queryset of episodes to those that started on the local dates first…last (either may be open)."""
     if first:
         episodes = episodes.filter(started_at__gte=day_start(first, zone))
