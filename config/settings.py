@@ -10,11 +10,15 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Lets the code write ModelForm[Profile] and the like (types for mypy --strict) at run time.
+django_stubs_ext.monkeypatch()
 
 
 def envbool(name: str, default: str) -> bool:

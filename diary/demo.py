@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import uuid
 import zoneinfo
+from typing import Any
 
 from diary.interchange import FORMAT
 
@@ -32,7 +33,7 @@ _KINDS = [
 ]
 
 
-def demo_document(today: dt.date, seed: int = 7, days: int = 90, episodes_per_day=(3, 5, 2)) -> dict:
+def demo_document(today: dt.date, seed: int = 7, days: int = 90, episodes_per_day=(3, 5, 2)) -> dict[str, Any]:
     """`days` days ending yesterday: mostly sitting-related episodes in the left foot, a few after walking.
 
     `episodes_per_day` weighs days with 0, 1 and 2 episodes; about one day in eight is not logged.

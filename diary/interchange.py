@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +28,7 @@ PROFILE_FIELDS = ("timezone", "conditions", "emergency_number")
 class InterchangeError(Exception):
     """The document can't be imported; `problems` names each record and field. Nothing was written."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -38,7 +40,7 @@ class ImportSummary:
     checkins: int
 
 
-def export_diary(patient) -> dict:
+def export_diary(patient: User) -> dict[str, Any]:
     profile = services.profile_of(patient)
     episodes = patient.episodes.prefetch_related("locations").order_by("started_at", "id")
     return {
@@ -55,7 +57,7 @@ def export_diary(patient) -> dict:
     }
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -86,7 +88,7 @@ def record_errors(where: str, detail) -> list[str]:
     return [f"{where}: {line}" for line in flatten_errors(detail)]
 
 
-def parse(text: str | bytes) -> dict:
+def parse(text: str | bytes) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
@@ -96,7 +98,7 @@ def parse(text: str | bytes) -> dict:
     return document
 
 
-def _records(document: dict, key: str, problems: list[str]) -> list:
+def _records(document: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
     records = document.get(key, [])
     if not isinstance(records, list):
         problems.append(f"{key}: expected a list.")
@@ -104,7 +106,9 @@ def _records(document: dict, key: str, problems: list[str]) -> list:
     return records
 
 
-def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
+def _validate(
+    document: dict[str, Any], patient: User
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     problems: list[str] = []
     if document.get("format") != FORMAT:
         problems.append(f"format: expected {FORMAT!r}, got {document.get('format')!r}.")
@@ -163,7 +167,7 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
     return profile_values, episodes, checkins
 
 
-def import_diary(*, patient, document: dict) -> ImportSummary:
+def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
     """Validate every record, then write all of them in one transaction, or none."""
     profile_values, episodes, checkins = _validate(document, patient)
     created = replaced = 0

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils import timezone
 
 from diary.services import profile_of
 
 
 class PatientTimezoneMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         if request.user.is_authenticated:
             timezone.activate(profile_of(request.user).zone)
         else:

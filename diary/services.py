@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -23,10 +26,10 @@ class NotYours(Exception):
 class SavedEpisode:
     episode: Episode
     created: bool
-    alerts: list[dict] = field(default_factory=list)
+    alerts: list[hooks.Alert] = field(default_factory=list)
 
 
-def profile_of(patient) -> Profile:
+def profile_of(patient: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=patient)
     return profile
 
@@ -46,16 +49,16 @@ def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, st
 @transaction.atomic
 def save_episode(
     *,
-    patient,
+    patient: User,
     episode_id: uuid.UUID | None,
     started_at: dt.datetime,
     duration_minutes: int | None,
     severity: int,
     locations: list[tuple[str, str]],
-    sensations: list[str] = (),
-    triggers: list[str] = (),
-    symptoms: list[str] = (),
-    relieved_by: list[str] = (),
+    sensations: Sequence[str] = (),
+    triggers: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    relieved_by: Sequence[str] = (),
     notes: str = "",
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
@@ -63,7 +66,7 @@ def save_episode(
     A retried save with the same id replaces the row instead of adding one, so a double tap,
     a network retry and the offline queue's replay all leave one episode.
     """
-    values = {
+    values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
         "duration_minutes": duration_minutes,
         "severity": severity,
@@ -100,6 +103,7 @@ def save_episode(
             if episode.patient_id != patient.pk:
                 raise NotYours(episode_id) from None
             created, before = False, facts_from_episode(episode, zone)
+    assert episode is not None  # found, inserted, or taken over from a concurrent insert
     if not created:
         for name, value in values.items():
             setattr(episode, name, value)
@@ -119,7 +123,7 @@ def save_episode(
 
 
 @transaction.atomic
-def delete_episode(*, patient, episode_id: uuid.UUID) -> bool:
+def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     deleted, _ = Episode.objects.filter(patient=patient, id=episode_id).delete()
     if deleted:
         hooks.diary_changed.send(sender=Episode, patient=patient)
@@ -134,7 +138,7 @@ def validate_checkin_date(day: dt.date, today: dt.date) -> None:
 
 
 @transaction.atomic
-def save_checkin(*, patient, date: dt.date, numbness_today: bool, today: dt.date) -> tuple[CheckIn, bool]:
+def save_checkin(*, patient: User, date: dt.date, numbness_today: bool, today: dt.date) -> tuple[CheckIn, bool]:
     """Record whether the patient had numbness on a local date; one row per day, replaced on retry."""
     validate_checkin_date(date, today)
     if not numbness_today:
@@ -152,7 +156,16 @@ def save_checkin(*, patient, date: dt.date, numbness_today: bool, today: dt.date
 
 
 @transaction.atomic
-def update_profile(*, patient, **values) -> Profile:
+def delete_checkin(*, patient: User, date: dt.date) -> bool:
+    """Forget whether the patient had numbness on a local date (the day becomes "not logged")."""
+    deleted, _ = CheckIn.objects.filter(patient=patient, date=date).delete()
+    if deleted:
+        hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    return bool(deleted)
+
+
+@transaction.atomic
+def update_profile(*, patient: User, **values: Any) -> Profile:
     profile = profile_of(patient)
     for name, value in values.items():
         setattr(profile, name, value)

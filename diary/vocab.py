@@ -5,6 +5,7 @@ Forms, API, charts, exports and triage all read this module; the codes are stabl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -148,7 +149,7 @@ def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in vocabulary.values()]
 
 
-def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+def canonical(vocabulary: dict[str, Term], codes: Collection[str]) -> list[str]:
     """The codes deduplicated, in vocabulary order; raises ValidationError on an unknown one."""
     unknown = sorted(set(codes) - vocabulary.keys())
     if unknown:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -65,7 +67,7 @@ class Report:
     flags: list[ReportFlag]
     episodes: list[EpisodeFacts]
     rows: list[EpisodeRow]
-    shaded_views: list
+    shaded_views: list[Any]
     conditions: list[str]
 
 
@@ -132,7 +134,7 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
     )
 
 
-def flags_in_period(patient, first: dt.date, last: dt.date) -> list[Flag]:
+def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
     """Every flag that was live at some point in the period, most serious first."""
     flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
         Q(last_seen__gte=first) | Q(status__in=("open", "acknowledged"))
@@ -140,7 +142,7 @@ def flags_in_period(patient, first: dt.date, last: dt.date) -> list[Flag]:
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
-def build(patient, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Report:
+def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Report:
     profile = profile_of(patient)
     zone = profile.zone
     earlier_first, earlier_last = previous_period(first, last)

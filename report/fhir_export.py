@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
@@ -50,7 +51,7 @@ def _instant(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], codes) -> list[dict]:
+def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], codes) -> list[dict[str, Any]]:
     components = []
     for code, term in vocabulary.items():
         if code not in codes:
@@ -62,7 +63,7 @@ def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], c
     return components
 
 
-def observation(e: EpisodeFacts, patient_ref: str) -> dict:
+def observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
     places = sorted(e.locations, key=lambda pair: vocab.location_key(*pair))
     sides = e.sides
     side = "both" if len(sides) == 2 else next(iter(sides))
@@ -102,7 +103,7 @@ def observation(e: EpisodeFacts, patient_ref: str) -> dict:
     return resource
 
 
-def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict:
+def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict[str, Any]:
     flag, sign = item.flag, item.sign
     sources = "; ".join(f"[{s.id}] {s.title}" for s in sign.source_list)
     detail = " ".join(item.reasons) + f" Rationale: {sign.rationale} Status: {flag.status}. Sources: {sources}."
@@ -125,7 +126,7 @@ def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict:
     return resource
 
 
-def fhir_bundle(report: Report, patient_id: int) -> dict:
+def fhir_bundle(report: Report, patient_id: int) -> dict[str, Any]:
     """The bundle as a JSON-ready dict, validated against FHIR R4B before it is returned."""
     patient_uuid = uuid.uuid5(PATIENT_NAMESPACE, str(patient_id))
     patient_ref = f"urn:uuid:{patient_uuid}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
@@ -14,7 +15,7 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 STYLESHEET = Path(__file__).resolve().parent / "static" / "report" / "report.css"
 
 
-def report_context(report: Report) -> dict:
+def report_context(report: Report) -> dict[str, Any]:
     return {"report": report, "charts": report_charts(report.trends.weeks), "maps": body_maps(report.shaded_views)}
 
 

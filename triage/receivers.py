@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -13,7 +15,7 @@ from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict[str, Any]:
     return {
         "code": sign.code,
         "level": sign.level,
@@ -26,7 +28,7 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict]:
+def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict[str, Any]]:
     """Checked on the episode just saved, in the request: no queue, no Redis.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
@@ -51,7 +53,7 @@ class ReviewAfterCommit:
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
-def review_after_commit(sender, patient, **kwargs) -> None:
+def review_after_commit(sender, patient: User, **kwargs) -> None:
     callback = ReviewAfterCommit(patient.pk)
     connection = transaction.get_connection()
     # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.

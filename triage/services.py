@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -25,10 +26,10 @@ class ShownFlag:
     sign: signs.Sign
     message: str
     reasons: list[str]
-    episodes: list  # the patient's episodes behind it that still exist, oldest first
+    episodes: list[Any]  # the patient's episodes behind it that still exist, oldest first
 
 
-def present(flag: Flag, episodes: dict, emergency_number: str) -> ShownFlag:
+def present(flag: Flag, episodes: dict[str, Any], emergency_number: str) -> ShownFlag:
     return ShownFlag(
         flag=flag,
         sign=flag.sign,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
@@ -32,7 +33,7 @@ def pending_key(patient_id: int) -> str:
     soft_time_limit=60,
     time_limit=90,
 )
-def review_patient_task(patient_id: int, as_of: str | None = None) -> dict:
+def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
     result = review.review_patient(patient_id, dt.date.fromisoformat(as_of) if as_of else None)
     return {
