@@ -7,6 +7,7 @@ without a network in between, so the figures are server time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from bench.setup import django_on_scratch_database, patient_with_years, report, timed
 
@@ -40,7 +41,7 @@ def main(repeat: int = 40) -> None:
         ("Trends API, all (two years)", "/api/v1/trends/?range=all"),
     ):
         assert client.get(path).status_code == 200, path
-        median = report(label, timed(lambda path=path: client.get(path), repeat))
+        median = report(label, timed(functools.partial(client.get, path), repeat))
         print(f"    ratio to the bare view: {median / bare:.1f}; to the plain page: {median / page:.1f}")
     print(f"  targets: median < {TARGET_MEDIAN_MS} ms, ratio < {TARGET_RATIO}")
 

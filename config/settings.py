@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -188,7 +189,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # The cache coalesces review requests; it lives in Redis beside the broker, or in-process
 # when background work runs in-process.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if CELERY_TASK_ALWAYS_EAGER
     else {

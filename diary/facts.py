@@ -7,9 +7,9 @@ building model instances, so that charts and reviews stay fast on years of entri
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Min
@@ -89,7 +89,7 @@ def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.d
     if first is not None:
         episodes = episodes.filter(started_at__gte=start)
     rows = list(episodes.order_by("started_at", "id").values_list(*FIELDS))
-    places: dict[str, Any] = defaultdict(set)
+    places: dict[uuid.UUID, set[tuple[str, str]]] = defaultdict(set)
     for episode_id, side, region in EpisodeLocation.objects.filter(episode__in=episodes).values_list(
         "episode_id", "side", "region"
     ):

@@ -61,7 +61,7 @@ def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def flatten_errors(detail, prefix: str = "") -> list[str]:
+def flatten_errors(detail: Any, prefix: str = "") -> list[str]:
     """DRF's nested error detail as 'field.sub[0]: message' lines."""
     if isinstance(detail, dict):
         lines = []
@@ -83,7 +83,7 @@ def flatten_errors(detail, prefix: str = "") -> list[str]:
     return [f"{prefix}: {detail}" if prefix else str(detail)]
 
 
-def record_errors(where: str, detail) -> list[str]:
+def record_errors(where: str, detail: Any) -> list[str]:
     """Errors of one record, each line starting with the record's name: 'episodes[3] (id …): severity: …'."""
     return [f"{where}: {line}" for line in flatten_errors(detail)]
 
@@ -146,11 +146,11 @@ def _validate(
         where = f"checkins[{index}]" + (
             f" ({record['date']})" if isinstance(record, dict) and record.get("date") else ""
         )
-        serializer = CheckInSerializer(data=record)
-        if not serializer.is_valid():
-            problems += record_errors(where, serializer.errors)
+        checkin = CheckInSerializer(data=record)
+        if not checkin.is_valid():
+            problems += record_errors(where, checkin.errors)
             continue
-        day, numb = serializer.validated_data["date"], serializer.validated_data["numbness_today"]
+        day, numb = checkin.validated_data["date"], checkin.validated_data["numbness_today"]
         try:
             services.validate_checkin_date(day, today)
         except ValidationError as e:
@@ -158,7 +158,7 @@ def _validate(
             continue
         if not numb and day in episode_days:
             problems.append(f"{where}: numbness_today: false, but episodes in this file started that day.")
-        checkins.append(serializer.validated_data)
+        checkins.append(checkin.validated_data)
     days = Counter(c["date"] for c in checkins)
     problems += [f"checkins: date {d} appears {n} times." for d, n in days.items() if n > 1]
 

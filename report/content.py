@@ -7,6 +7,7 @@ shared web page, the CSV and the FHIR bundle are all built from this.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,7 +113,7 @@ def key_numbers(current: Trends, earlier: Trends) -> list[KeyNumber]:
     ]
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes) -> str:
+def _labels(vocabulary: dict[str, vocab.Term], codes: Collection[str]) -> str:
     return ", ".join(t.label for code, t in vocabulary.items() if code in codes)
 
 

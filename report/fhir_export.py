@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
 from diary import vocab
 from diary.facts import EpisodeFacts
-from report.content import Report, place_label
+from report.content import Report, ReportFlag, place_label
 from triage import signs
 
 SNOMED = "http://snomed.info/sct"
@@ -51,7 +52,9 @@ def _instant(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], codes) -> list[dict[str, Any]]:
+def _code_components(
+    kind: str, label: str, vocabulary: dict[str, vocab.Term], codes: Collection[str]
+) -> list[dict[str, Any]]:
     components = []
     for code, term in vocabulary.items():
         if code not in codes:
@@ -68,7 +71,7 @@ def observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
     sides = e.sides
     side = "both" if len(sides) == 2 else next(iter(sides))
     period = {"start": _instant(e.start)}
-    if not e.ongoing:
+    if e.duration_minutes is not None:
         period["end"] = _instant(e.start + dt.timedelta(minutes=e.duration_minutes))
     components = [
         {"code": {"coding": [NUMERIC_RATING], "text": "Severity, 0–10 numeric rating"}, "valueInteger": e.severity},
@@ -103,12 +106,12 @@ def observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
     return resource
 
 
-def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict[str, Any]:
+def detected_issue(item: ReportFlag, patient_ref: str, in_bundle: set[str]) -> dict[str, Any]:
     flag, sign = item.flag, item.sign
     sources = "; ".join(f"[{s.id}] {s.title}" for s in sign.source_list)
     detail = " ".join(item.reasons) + f" Rationale: {sign.rationale} Status: {flag.status}. Sources: {sources}."
     evidence = [{"reference": f"urn:uuid:{i}"} for i in flag.evidence if i in in_bundle]
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "id": f"flag-{flag.id}",
         "status": "final",

@@ -22,4 +22,6 @@ def report_context(report: Report) -> dict[str, Any]:
 def render_pdf(report: Report, paper: str = "a4") -> bytes:
     html = render_to_string("report/pdf.html", report_context(report))
     page = CSS(string=f"@page {{ size: {PAPER_SIZES.get(paper, 'A4')}; }}")
-    return HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(stylesheets=[CSS(filename=STYLESHEET), page])
+    document = HTML(string=html, base_url=str(STYLESHEET.parent))
+    pdf: bytes = document.write_pdf(stylesheets=[CSS(filename=STYLESHEET), page])
+    return pdf

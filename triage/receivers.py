@@ -7,15 +7,17 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 from django.dispatch import receiver
 
-from diary.facts import facts_from_episode
-from diary.hooks import diary_changed, episode_saved
+from diary.facts import EpisodeFacts, facts_from_episode
+from diary.hooks import Alert, diary_changed, episode_saved
+from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict[str, Any]:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> Alert:
     return {
         "code": sign.code,
         "level": sign.level,
@@ -28,7 +30,9 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict[s
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict[str, Any]]:
+def instant_alerts(
+    sender: type[Episode], episode: Episode, created: bool, before: EpisodeFacts | None = None, **kwargs: Any
+) -> list[Alert]:
     """Checked on the episode just saved, in the request: no queue, no Redis.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
@@ -53,7 +57,7 @@ class ReviewAfterCommit:
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
-def review_after_commit(sender, patient: User, **kwargs) -> None:
+def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
     callback = ReviewAfterCommit(patient.pk)
     connection = transaction.get_connection()
     # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.

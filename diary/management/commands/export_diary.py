@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True)
         parser.add_argument("--out", help="file to write; standard output when omitted")
 
-    def handle(self, *args: Any, user, out, **options: Any) -> None:
+    def handle(self, *args: Any, user: Any, out: Any, **options: Any) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
             raise CommandError(f"No user {user!r}.")

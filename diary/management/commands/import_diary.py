@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="username to import into")
         parser.add_argument("--create-user", action="store_true", help="create the user when missing")
 
-    def handle(self, *args: Any, file, user, create_user, **options: Any) -> None:
+    def handle(self, *args: Any, file: Any, user: Any, create_user: Any, **options: Any) -> None:
         User = get_user_model()
         patient = User.objects.filter(username=user).first()
         if patient is None and not create_user:

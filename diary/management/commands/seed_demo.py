@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="delete and rebuild the demo account")
 
-    def handle(self, *args: Any, reset, **options: Any) -> None:
+    def handle(self, *args: Any, reset: Any, **options: Any) -> None:
         User = get_user_model()
         with transaction.atomic():
             existing = User.objects.filter(username=DEMO_USERNAME).first()

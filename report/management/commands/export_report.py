@@ -31,14 +31,16 @@ class Command(BaseCommand):
         parser.add_argument("--paper", default="a4", choices=sorted(PAPER_SIZES))
         parser.add_argument("--out", required=True, help="file to write")
 
-    def handle(self, *args: Any, user, first, last, format, paper, out, **options: Any) -> None:
+    def handle(
+        self, *args: Any, user: str, first: str, last: str, format: str, paper: str, out: str, **options: Any
+    ) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
             raise CommandError(f"No user {user!r}.")
-        first, last = _date(first, "--from"), _date(last, "--to")
-        if first > last:
+        first_day, last_day = _date(first, "--from"), _date(last, "--to")
+        if first_day > last_day:
             raise CommandError("--to is before --from.")
-        report = content.build(patient, first, last)
+        report = content.build(patient, first_day, last_day)
         if format == "pdf":
             data = render_pdf(report, paper)
         elif format == "csv":

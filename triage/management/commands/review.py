@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="compute and print, but change no flag")
         parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
 
-    def handle(self, *args: Any, user, as_of, dry_run, as_json, **options: Any) -> None:
+    def handle(self, *args: Any, user: Any, as_of: Any, dry_run: Any, as_json: Any, **options: Any) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
             raise CommandError(f"No user {user!r}.")
