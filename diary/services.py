@@ -30,8 +30,8 @@ class SavedEpisode:
 
 
 def profile_of(patient: User) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=patient)
-    return profile
+    """The patient's profile, made with the account (`diary.models.create_profile`); cached on the user."""
+    return patient.profile
 
 
 def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, str]]:
