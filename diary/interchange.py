@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from diary import services
+from diary import hooks, services
 from diary.days import local_date
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
@@ -178,7 +178,10 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
         for index, data in enumerate(episodes):
             try:
                 saved = services.save_episode(
-                    patient=patient, episode_id=data["id"], **EpisodeSerializer.service_arguments(data)
+                    patient=patient,
+                    episode_id=data["id"],
+                    announce=False,
+                    **EpisodeSerializer.service_arguments(data),
                 )
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"episodes[{index}] (id {data['id']})", e.message_dict)) from e
@@ -186,7 +189,8 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
             replaced += not saved.created
         for index, data in enumerate(checkins):
             try:
-                services.save_checkin(patient=patient, today=today, **data)
+                services.save_checkin(patient=patient, today=today, announce=False, **data)
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"checkins[{index}] ({data['date']})", e.message_dict)) from e
+        hooks.diary_changed.send(sender=Episode, patient=patient)  # once for the whole file
     return ImportSummary(episodes_created=created, episodes_replaced=replaced, checkins=len(checkins))

@@ -60,11 +60,13 @@ def save_episode(
     symptoms: Sequence[str] = (),
     relieved_by: Sequence[str] = (),
     notes: str = "",
+    announce: bool = True,
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
 
     A retried save with the same id replaces the row instead of adding one, so a double tap,
-    a network retry and the offline queue's replay all leave one episode.
+    a network retry and the offline queue's replay all leave one episode. `announce=False` leaves
+    `diary_changed` to the caller (an import sends it once for the whole file).
     """
     values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
@@ -118,7 +120,8 @@ def save_episode(
     CheckIn.objects.update_or_create(patient=patient, date=day, defaults={"numbness_today": True})
 
     alerts = hooks.alerts_for_saved_episode(episode, created, before)
-    hooks.diary_changed.send(sender=Episode, patient=patient)
+    if announce:
+        hooks.diary_changed.send(sender=Episode, patient=patient)
     return SavedEpisode(episode=episode, created=created, alerts=alerts)
 
 
@@ -138,7 +141,9 @@ def validate_checkin_date(day: dt.date, today: dt.date) -> None:
 
 
 @transaction.atomic
-def save_checkin(*, patient: User, date: dt.date, numbness_today: bool, today: dt.date) -> tuple[CheckIn, bool]:
+def save_checkin(
+    *, patient: User, date: dt.date, numbness_today: bool, today: dt.date, announce: bool = True
+) -> tuple[CheckIn, bool]:
     """Record whether the patient had numbness on a local date; one row per day, replaced on retry."""
     validate_checkin_date(date, today)
     if not numbness_today:
@@ -151,7 +156,8 @@ def save_checkin(*, patient: User, date: dt.date, numbness_today: bool, today: d
     checkin, created = CheckIn.objects.update_or_create(
         patient=patient, date=date, defaults={"numbness_today": numbness_today}
     )
-    hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    if announce:
+        hooks.diary_changed.send(sender=CheckIn, patient=patient)
     return checkin, created
 
 

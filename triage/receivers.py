@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -46,21 +46,7 @@ def instant_alerts(
     return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
 
 
-@dataclass(frozen=True)
-class ReviewAfterCommit:
-    """The on-commit callback; equal for the same patient, so one transaction registers it once."""
-
-    patient_id: int
-
-    def __call__(self) -> None:
-        tasks.request_review(self.patient_id)
-
-
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
 def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
-    callback = ReviewAfterCommit(patient.pk)
-    connection = transaction.get_connection()
-    # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.
-    if connection.in_atomic_block and any(entry[1] == callback for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(callback, robust=True)
+    """Ask for a review once the change is committed; `tasks.request_review` coalesces a burst of them."""
+    transaction.on_commit(functools.partial(tasks.request_review, patient.pk), robust=True)
