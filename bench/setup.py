@@ -40,7 +40,7 @@ def patient_with_years(username: str, years: int = 2) -> User:
     User = get_user_model()
     User.objects.filter(username=username).delete()
     patient = User.objects.create_user(username=username)
-    document = demo_document(dt.date.today(), seed=11, days=365 * years, episodes_per_day=(0, 1, 2))
+    document = demo_document(dt.datetime.now(dt.UTC).date(), seed=11, days=365 * years, episodes_per_day=(0, 1, 2))
     import_diary(patient=patient, document=document)
     return patient
 

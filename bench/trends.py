@@ -20,6 +20,7 @@ def main(repeat: int = 40) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from diary.facts import load_facts
 
@@ -31,7 +32,8 @@ def main(repeat: int = 40) -> None:
 
     bare = report("bare Django view (/healthz, same middleware)", timed(lambda: client.get("/healthz"), repeat))
     page = report("a plain page of the app (Today, base template)", timed(lambda: client.get("/"), repeat))
-    zone, today = patient.profile.zone, dt.date.today()
+    zone = patient.profile.zone
+    today = timezone.localdate(timezone=zone)
     three_months = timed(lambda: load_facts(patient, zone, today - dt.timedelta(days=90), today), repeat)
     report("floor: load 3 months of episodes", three_months)
     for label, path in (

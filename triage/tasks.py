@@ -34,6 +34,7 @@ def pending_key(patient_id: int) -> str:
     time_limit=90,
 )
 def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
+    log.info("Review of patient %s started.", patient_id)
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
     result = review.review_patient(patient_id, dt.date.fromisoformat(as_of) if as_of else None)
     return {
