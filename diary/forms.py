@@ -25,7 +25,7 @@ DURATION_CHOICES = [
     ("custom", "Other"),
     ("ongoing", "Still going"),
 ]
-SEVERITY_CHOICES = [(str(n), str(n)) for n in range(11)]
+SEVERITY_CHOICES = [(str(n), str(n)) for n in vocab.SEVERITY_SCALE]
 
 
 def timezone_choices() -> list[tuple[str, str]]:

@@ -91,7 +91,9 @@ class Episode(models.Model):
     duration_minutes = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_MINUTES)]
     )
-    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    severity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(vocab.SEVERITY_MIN), MaxValueValidator(vocab.SEVERITY_MAX)]
+    )
     sensations = models.JSONField(default=list, blank=True)
     triggers = models.JSONField(default=list, blank=True)
     symptoms = models.JSONField(default=list, blank=True)

@@ -64,7 +64,7 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
     ongoing = serializers.BooleanField(required=False, default=False)
-    severity = serializers.IntegerField(min_value=0, max_value=10)
+    severity = serializers.IntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
     locations = LocationSerializer(many=True, allow_empty=False)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)

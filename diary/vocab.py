@@ -127,6 +127,11 @@ CONDITIONS = _index(
     Term("smoking", "Smoking"),
 )
 
+# The 0–10 numeric rating scale of an episode's severity (it rates the numbness, not pain).
+SEVERITY_MIN, SEVERITY_MAX = 0, 10
+SEVERITY_SCALE = range(SEVERITY_MIN, SEVERITY_MAX + 1)
+SEVERITY_RANGE_LABEL = f"{SEVERITY_MIN}–{SEVERITY_MAX}"
+
 # Night, for charts and for triage's night-time pattern: starting at or after 22:00 or before 06:00.
 NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 6

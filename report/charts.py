@@ -7,7 +7,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from diary import bodymap, trends
+from diary import bodymap, trends, vocab
 
 # Colours and sizes are SVG presentation attributes: WeasyPrint does not apply the page's CSS to SVG.
 WIDTH, HEIGHT = 520, 170
@@ -99,7 +99,11 @@ def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
     return {
         "frequency": bar_chart([w.episodes for w in weeks], labels, "episodes / week", "Episodes per week"),
         "severity": line_chart(
-            [w.mean_severity for w in weeks], labels, 10, "mean severity", "Mean severity per week (0–10)"
+            [w.mean_severity for w in weeks],
+            labels,
+            vocab.SEVERITY_MAX,
+            "mean severity",
+            f"Mean severity per week ({vocab.SEVERITY_RANGE_LABEL})",
         ),
         "duration": bar_chart([w.median_minutes for w in weeks], labels, "median minutes", "Median duration per week"),
     }

@@ -20,7 +20,7 @@ from diary.facts import EpisodeFacts, load_checkins, load_facts
 from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
-from triage.models import Flag
+from triage.models import ACTIVE, Flag
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def key_numbers(current: Trends, earlier: Trends) -> list[KeyNumber]:
             f"{_change(current.median_minutes, earlier.median_minutes, ' min')} vs {days}",
         ),
         KeyNumber(
-            "Mean severity (0–10)",
+            f"Mean severity ({vocab.SEVERITY_RANGE_LABEL})",
             _number(current.mean_severity),
             f"{_change(current.mean_severity, earlier.mean_severity)} vs {days}",
         ),
@@ -138,7 +138,7 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
 def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
     """Every flag that was live at some point in the period, most serious first."""
     flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
-        Q(last_seen__gte=first) | Q(status__in=("open", "acknowledged"))
+        Q(last_seen__gte=first) | Q(status__in=ACTIVE)
     )
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 

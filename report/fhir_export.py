@@ -74,7 +74,10 @@ def observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
     if e.duration_minutes is not None:
         period["end"] = _instant(e.start + dt.timedelta(minutes=e.duration_minutes))
     components = [
-        {"code": {"coding": [NUMERIC_RATING], "text": "Severity, 0–10 numeric rating"}, "valueInteger": e.severity},
+        {
+            "code": {"coding": [NUMERIC_RATING], "text": f"Severity, {vocab.SEVERITY_RANGE_LABEL} numeric rating"},
+            "valueInteger": e.severity,
+        },
         {"code": {"text": "Laterality"}, "valueCodeableConcept": {"coding": [LATERALITY[side]]}},
     ]
     for place_side, region in places:

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from diary.http import patient_of
 from triage import services
-from triage.models import Flag
+from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -26,7 +26,7 @@ class FlagViewSet(viewsets.ViewSet):
 
     @extend_schema(
         operation_id="flags_list",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "acknowledged", "resolved"])],
+        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=list(STATUSES))],
         responses=OpenApiTypes.OBJECT,
     )
     def list(self, request: Request) -> Response:

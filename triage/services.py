@@ -8,14 +8,14 @@ from typing import Any
 from django.utils import timezone
 
 from triage import signs
-from triage.models import OPEN, Flag
+from triage.models import ACKNOWLEDGED, OPEN, Flag
 
 
 def acknowledge(flag: Flag) -> bool:
     """The patient has read it. Conditional update: a repeated tap changes nothing."""
     return bool(
         Flag.objects.filter(id=flag.id, patient_id=flag.patient_id, status=OPEN).update(
-            status="acknowledged", acknowledged_at=timezone.now()
+            status=ACKNOWLEDGED, acknowledged_at=timezone.now()
         )
     )
 

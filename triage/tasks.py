@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from triage import review
+from triage.models import OPEN
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, 
     return {
         "patient_id": patient_id,
         "as_of": result.as_of.isoformat(),
-        "open": sorted(f.code for f in result.flags if f.status == "open"),
+        "open": sorted(f.code for f in result.flags if f.status == OPEN),
         "opened": result.count("opened") + result.count("reopened"),
         "resolved": result.count("resolved"),
     }

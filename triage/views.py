@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from diary.http import PatientRequest
 from diary.services import profile_of
 from triage import services, signs
-from triage.models import ACTIVE, RESOLVED
+from triage.models import ACTIVE, OPEN, RESOLVED
 
 
 @login_required
@@ -19,7 +19,7 @@ def flags(request: PatientRequest) -> HttpResponse:
     patient_flags = request.user.flags.all()
     live = sorted(
         (f for f in patient_flags if f.status in ACTIVE),
-        key=lambda f: (f.status != "open", signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
+        key=lambda f: (f.status != OPEN, signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
     )
     resolved = [f for f in patient_flags if f.status == RESOLVED]
     evidence_ids = {i for f in live + resolved for i in f.evidence}
