@@ -161,7 +161,7 @@ def settings_view(request: PatientRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(patient=request.user, **form.cleaned_data)
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
