@@ -32,6 +32,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -48,8 +49,8 @@ class Tally:
     """What the clients saw: latencies of answered requests, and every failure by kind."""
 
     latencies: list[float] = field(default_factory=list)
-    statuses: Counter = field(default_factory=Counter)
-    errors: Counter = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, seconds: float | None, status: int | None, error: str | None = None) -> None:
@@ -73,7 +74,7 @@ class Patient:
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 def scratch_database() -> tuple[str, str | None]:
@@ -124,7 +125,7 @@ def make_patients(count: int) -> list[Patient]:
     return patients
 
 
-def episode_body(rng: random.Random, started: dt.datetime) -> dict:
+def episode_body(rng: random.Random, started: dt.datetime) -> dict[str, Any]:
     return {
         "started_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration_minutes": rng.choice([1, 5, 15, 30, 60]),
@@ -149,7 +150,7 @@ def drive(patient: Patient, base: str, episodes: int, deadline: float, tally: Ta
     session.headers["Authorization"] = f"Token {patient.token}"
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
-    def put(episode_id: uuid.UUID, body: dict, timeout: float = 30) -> int | None:
+    def put(episode_id: uuid.UUID, body: dict[str, Any], timeout: float = 30) -> int | None:
         start = time.perf_counter()
         try:
             response = session.put(f"{base}/api/v1/episodes/{episode_id}/", json=body, timeout=timeout)
@@ -164,7 +165,7 @@ def drive(patient: Patient, base: str, episodes: int, deadline: float, tally: Ta
             tally.record(None, None, f"HTTP {response.status_code}: {response.text[:120]}")
         return response.status_code
 
-    replay: list[tuple[uuid.UUID, dict]] = []
+    replay: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for n in range(episodes):
         if time.monotonic() > deadline:
             tally.record(None, None, "stopped at the time bound")
@@ -245,7 +246,7 @@ def drain(redis_url: str, seconds: float) -> int:
 
     queue = redis.Redis.from_url(redis_url)
     deadline = time.monotonic() + seconds
-    while (left := queue.llen("celery")) and time.monotonic() < deadline:
+    while (left := int(queue.llen("celery"))) and time.monotonic() < deadline:  # type: ignore[arg-type]
         time.sleep(0.5)
     return left
 
@@ -280,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "LOG_LEVEL")})
-    processes: list[subprocess.Popen] = []
+    processes: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         import django

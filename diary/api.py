@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
 from diary import facts, services
 from diary.days import started_between
 from diary.forms import TrendRangeForm
+from diary.http import patient_of
 from diary.interchange import export_diary
 from diary.models import Episode
 from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
@@ -42,11 +48,11 @@ CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH
 class DiaryApi:
     """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
 
-    schema = ApiSchema()
-    parser_classes = [JSONParser]
+    schema: ViewInspector | None = ApiSchema()
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
 
 
-def _date_param(request, name: str) -> dt.date | None:
+def _date_param(request: Request, name: str) -> dt.date | None:
     value = request.query_params.get(name)
     if value is None:
         return None
@@ -65,7 +71,7 @@ class EpisodeSaveResponse(EpisodeSerializer):
 
 
 @extend_schema_serializer(many=False)
-class EpisodePage(serializers.Serializer):
+class EpisodePage(serializers.Serializer[Any]):
     """One page of episodes, newest first (LimitOffset paging)."""
 
     count = serializers.IntegerField(help_text="episodes matching the filter, on every page")
@@ -82,24 +88,24 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
     lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = EpisodeSerializer
 
-    def _episodes(self, request):
-        return request.user.episodes.prefetch_related("locations")
+    def _episodes(self, request: Request) -> QuerySet[Episode]:
+        return patient_of(request).episodes.prefetch_related("locations")
 
-    def _get(self, request, id) -> object:
+    def _get(self, request: Request, id: str | None) -> Episode:
         try:
             return self._episodes(request).get(id=uuid.UUID(str(id)))
         except (ValueError, Episode.DoesNotExist):
             raise Http404("No such episode.") from None
 
-    def _save(self, request, episode_id: uuid.UUID | None, data) -> Response:
+    def _save(self, request: Request, episode_id: uuid.UUID | None, data: Any) -> Response:
         # Token and session callers alike: a time without offset is read on the patient's clock.
-        profile = services.profile_of(request.user)
+        profile = services.profile_of(patient_of(request))
         context = {"clock": profile.clock, "date_of_birth": profile.date_of_birth}
         serializer = EpisodeSerializer(data=data, context=context)
         serializer.is_valid(raise_exception=True)
         try:
             saved = services.save_episode(
-                patient=request.user,
+                patient=patient_of(request),
                 episode_id=episode_id or serializer.validated_data.get("id"),
                 **EpisodeSerializer.service_arguments(serializer.validated_data),
             )
@@ -111,8 +117,8 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
 
     @extend_schema(parameters=RANGE_PARAMETERS + PAGE_PARAMETERS, responses=EpisodePage)
-    def list(self, request):
-        zone = services.clock_of(request.user).zone  # explicit: a token caller has no activated zone
+    def list(self, request: Request) -> Response:
+        zone = services.clock_of(patient_of(request)).zone  # explicit: a token caller has no activated zone
         first, last = _date_param(request, "from"), _date_param(request, "to")
         episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
         paginator = StrictLimitOffsetPagination()
@@ -120,11 +126,11 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)
 
     @extend_schema(parameters=[EPISODE_ID], responses=EpisodeSerializer)
-    def retrieve(self, request, id=None):
+    def retrieve(self, request: Request, id: str | None = None) -> Response:
         return Response(EpisodeSerializer(self._get(request, id)).data)
 
     @extend_schema(request=EpisodeSerializer, responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse})
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         """Create an episode; send an `id` to make retries safe."""
         return self._save(request, None, request.data)
 
@@ -133,7 +139,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         request=EpisodeSerializer,
         responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse},
     )
-    def update(self, request, id=None):
+    def update(self, request: Request, id: str | None = None) -> Response:
         """Create or replace the episode with this id. Sending it twice leaves one episode."""
         try:
             episode_id = uuid.UUID(str(id))
@@ -142,7 +148,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         return self._save(request, episode_id, request.data)
 
     @extend_schema(parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
-    def partial_update(self, request, id=None):
+    def partial_update(self, request: Request, id: str | None = None) -> Response:
         episode = self._get(request, id)
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": "Expected a JSON object."})
@@ -152,9 +158,9 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         return self._save(request, episode.id, merged)
 
     @extend_schema(parameters=[EPISODE_ID])
-    def destroy(self, request, id=None):
+    def destroy(self, request: Request, id: str | None = None) -> Response:
         episode = self._get(request, id)
-        services.delete_episode(patient=request.user, episode_id=episode.id)
+        services.delete_episode(patient=patient_of(request), episode_id=episode.id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -166,15 +172,15 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
     lookup_value_regex = "[^/]+"  # a malformed date is a JSON 404 from the view
     serializer_class = CheckInSerializer
 
-    def _date(self, value: str) -> dt.date:
+    def _date(self, value: str | None) -> dt.date:
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value or "")
         except ValueError:
             raise Http404("No such date.") from None
 
     @extend_schema(parameters=RANGE_PARAMETERS, responses=CheckInSerializer(many=True))
-    def list(self, request):
-        checkins = request.user.checkins.order_by("-date")
+    def list(self, request: Request) -> Response:
+        checkins = patient_of(request).checkins.order_by("-date")
         first, last = _date_param(request, "from"), _date_param(request, "to")
         if first:
             checkins = checkins.filter(date__gte=first)
@@ -183,8 +189,8 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
         return Response(CheckInSerializer(checkins, many=True).data)
 
     @extend_schema(parameters=[CHECKIN_DATE])
-    def retrieve(self, request, date=None):
-        checkin = request.user.checkins.filter(date=self._date(date)).first()
+    def retrieve(self, request: Request, date: str | None = None) -> Response:
+        checkin = patient_of(request).checkins.filter(date=self._date(date)).first()
         if checkin is None:
             raise Http404("No check-in that day.")
         return Response(CheckInSerializer(checkin).data)
@@ -194,25 +200,24 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
         request=CheckInAnswerSerializer,
         responses={200: CheckInSerializer, 201: CheckInSerializer},
     )
-    def update(self, request, date=None):
+    def update(self, request: Request, date: str | None = None) -> Response:
         day = self._date(date)
         serializer = CheckInAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             checkin, created = services.save_checkin(
-                patient=request.user,
+                patient=patient_of(request),
                 date=day,
                 numbness_today=serializer.validated_data["numbness_today"],
-                today=services.clock_of(request.user).today(),
+                today=services.clock_of(patient_of(request)).today(),
             )
         except DjangoValidationError as e:
             raise _as_drf_error(e) from e
         return Response(CheckInSerializer(checkin).data, status=201 if created else 200)
 
     @extend_schema(parameters=[CHECKIN_DATE])
-    def destroy(self, request, date=None):
-        deleted, _ = request.user.checkins.filter(date=self._date(date)).delete()
-        if not deleted:
+    def destroy(self, request: Request, date: str | None = None) -> Response:
+        if not services.delete_checkin(patient=patient_of(request), date=self._date(date)):
             raise Http404("No check-in that day.")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -221,22 +226,22 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
 class ProfileView(DiaryApi, APIView):
     serializer_class = ProfileSerializer
 
-    def get(self, request):
-        return Response(ProfileSerializer(services.profile_of(request.user)).data)
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(services.profile_of(patient_of(request))).data)
 
-    def _write(self, request, partial: bool):
-        serializer = ProfileSerializer(services.profile_of(request.user), data=request.data, partial=partial)
+    def _write(self, request: Request, partial: bool) -> Response:
+        serializer = ProfileSerializer(services.profile_of(patient_of(request)), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:
-            profile = services.update_profile(patient=request.user, **serializer.validated_data)
+            profile = services.update_profile(patient=patient_of(request), **serializer.validated_data)
         except DjangoValidationError as e:
             raise _as_drf_error(e) from e
         return Response(ProfileSerializer(profile).data)
 
-    def put(self, request):
+    def put(self, request: Request) -> Response:
         return self._write(request, partial=False)
 
-    def patch(self, request):
+    def patch(self, request: Request) -> Response:
         return self._write(request, partial=True)
 
 
@@ -244,8 +249,8 @@ class ProfileView(DiaryApi, APIView):
 class ExportView(DiaryApi, APIView):
     """The patient's whole diary in the interchange format numbness-diary/1."""
 
-    def get(self, request):
-        return Response(export_diary(request.user))
+    def get(self, request: Request) -> Response:
+        return Response(export_diary(patient_of(request)))
 
 
 @extend_schema(
@@ -276,19 +281,20 @@ class TrendsView(DiaryApi, APIView):
     # The API names the custom dates from/to, like the other list routes.
     PARAMETER_NAMES = {"start": "from", "end": "to", "__all__": "non_field_errors"}
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         query = request.query_params
         for name in ("range", "from", "to"):
             if query.get(name) == "":
                 raise ValidationError({name: "Leave the parameter out, or give it a value."})
-        clock = services.clock_of(request.user)
+        clock = services.clock_of(patient_of(request))
         form = TrendRangeForm(
             {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
             today=clock.today(),
         )
         if not form.is_valid():
+            names = self.PARAMETER_NAMES
             raise ValidationError(
-                {self.PARAMETER_NAMES.get(field, field): errors for field, errors in form.errors.items()}
+                {names.get(field, field): [str(e) for e in errors] for field, errors in form.errors.items()}
             )
         choice, custom = form.selection()
-        return Response(facts.trends_for(request.user, clock.zone, choice, custom).as_json())
+        return Response(facts.trends_for(patient_of(request), clock.zone, choice, custom).as_json())

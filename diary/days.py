@@ -9,23 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from diary.models import Episode
 
 
 class LocalTimeError(ValueError):
     """A local time that a DST change makes impossible or ambiguous; the message gives both readings."""
-
-
-def _offset(moment: dt.datetime) -> str:
-    offset = moment.utcoffset() or dt.timedelta(0)
-    sign = "-" if offset < dt.timedelta(0) else "+"
-    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
-    return f"UTC{sign}{hours:02d}:{rest // 60:02d}"
 
 
 def _reading(moment: dt.datetime) -> str:
@@ -79,13 +74,6 @@ class Clock:
             return moment
         return aware_in(moment, self.zone, label)
 
-    def field_aware(self, moment: dt.datetime, field: str, label: str) -> dt.datetime:
-        """`aware`, with a refusal as a ValidationError on `field` (what forms, the API and the import show)."""
-        try:
-            return self.aware(moment, label)
-        except LocalTimeError as e:
-            raise ValidationError({field: str(e)}) from None
-
 
 def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return moment.astimezone(zone).date()
@@ -102,8 +90,8 @@ def day_range(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[dt.dateti
 
 
 def started_between(
-    episodes: QuerySet[Any], first: dt.date | None, last: dt.date | None, zone: dt.tzinfo
-) -> QuerySet[Any]:
+    episodes: QuerySet[Episode], first: dt.date | None, last: dt.date | None, zone: dt.tzinfo
+) -> QuerySet[Episode]:
     """Narrow a queryset of episodes to those that started on the local dates first…last (either may be open)."""
     if first:
         episodes = episodes.filter(started_at__gte=day_start(first, zone))

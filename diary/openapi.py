@@ -122,7 +122,7 @@ PAGE_PARAMETERS = [
 ]
 
 
-class TokenEndpointSchema(OpenApiViewExtension):
+class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
     """The token endpoint (DRF's view) with its real answers: wrong credentials are a 400."""
 
     target_class = "rest_framework.authtoken.views.ObtainAuthToken"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary import vocab
-from diary.days import Clock
+from diary.days import Clock, LocalTimeError
 from diary.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTES,
@@ -27,7 +29,7 @@ def utc_timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def episode_record(episode: Episode) -> dict:
+def episode_record(episode: Episode) -> dict[str, Any]:
     """An episode in the interchange format (DESIGN §6); the API returns the same shape."""
     return {
         "id": str(episode.id),
@@ -77,13 +79,13 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictUUIDField(serializers.UUIDField):
     """A UUID as a JSON string: a number (or false, which is 0) is not turned into an id."""
 
-    def to_internal_value(self, data: object) -> object:
+    def to_internal_value(self, data: object) -> uuid.UUID:
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
 
 
-class LocationSerializer(serializers.Serializer):
+class LocationSerializer(serializers.Serializer[Any]):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
 
@@ -91,7 +93,7 @@ class LocationSerializer(serializers.Serializer):
 class LocalDateTimeField(serializers.DateTimeField):
     """A time with an offset is that instant; one without is read on the clock in the serializer's context."""
 
-    def __init__(self, *, label_text: str, **kwargs) -> None:
+    def __init__(self, *, label_text: str, **kwargs: Any) -> None:
         self.label_text = label_text
         super().__init__(**kwargs)
 
@@ -100,12 +102,12 @@ class LocalDateTimeField(serializers.DateTimeField):
         if not isinstance(clock, Clock):
             raise RuntimeError("This serializer reads times without an offset on a Clock: pass context={'clock': …}.")
         try:
-            return clock.field_aware(value, self.field_name, self.label_text)
-        except DjangoValidationError as e:
-            raise serializers.ValidationError(e.message_dict[self.field_name]) from None
+            return clock.aware(value, self.label_text)
+        except LocalTimeError as e:
+            raise serializers.ValidationError(str(e)) from None
 
 
-class EpisodeSerializer(serializers.Serializer):
+class EpisodeSerializer(serializers.Serializer[Any]):
     """An episode as the API and the import take it; context: `clock` (the patient's) and `date_of_birth`."""
 
     id = StrictUUIDField(required=False)
@@ -120,7 +122,7 @@ class EpisodeSerializer(serializers.Serializer):
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
     ongoing = StrictBooleanField(required=False, default=False)
-    severity = serializers.IntegerField(min_value=0, max_value=10)
+    severity = serializers.IntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
     locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)
@@ -130,7 +132,7 @@ class EpisodeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    def validate(self, data: dict) -> dict:
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         clock = self.context.get("clock")
         if isinstance(clock, Clock):
             try:
@@ -147,14 +149,14 @@ class EpisodeSerializer(serializers.Serializer):
             )
         return data
 
-    def to_representation(self, instance: Episode) -> dict:
+    def to_representation(self, instance: Episode) -> dict[str, Any]:
         return episode_record(instance) | {
             "created_at": utc_timestamp(instance.created_at),
             "updated_at": utc_timestamp(instance.updated_at),
         }
 
     @staticmethod
-    def service_arguments(data: dict) -> dict:
+    def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_episode`."""
         return {
             "started_at": data["started_at"],
@@ -169,13 +171,13 @@ class EpisodeSerializer(serializers.Serializer):
         }
 
 
-class CheckInAnswerSerializer(serializers.Serializer):
+class CheckInAnswerSerializer(serializers.Serializer[Any]):
     """The body of PUT checkins/{date}/: the date is in the path."""
 
     numbness_today = StrictBooleanField()
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(serializers.ModelSerializer[Any]):
     numbness_today = StrictBooleanField()
 
     class Meta:
@@ -199,11 +201,11 @@ class TimeZoneField(StrictCharField):
 class LocalTimeOfDayField(serializers.TimeField):
     """A wall-clock time of day, HH:MM or HH:MM:SS: an offset means nothing for a daily reminder."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(input_formats=["%H:%M", "%H:%M:%S"], format="%H:%M:%S", **kwargs)
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(serializers.ModelSerializer[Any]):
     timezone = TimeZoneField(max_length=64, validators=[validate_timezone])
     conditions = code_list(vocab.CONDITIONS)
     emergency_number = StrictCharField(

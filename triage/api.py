@@ -1,6 +1,8 @@
-"""Flags in the API: list the caller's flags and acknowledge one."""
+"""Flags in the API: list[Any] the caller's flags and acknowledge one."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -9,29 +11,30 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 
+from diary.http import patient_of
 from diary.openapi import ApiSchema
 from triage import services, signs
-from triage.models import Flag
+from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-STATUSES = [value for value, _ in Flag._meta.get_field("status").choices]
 
 
-class SourceRecord(serializers.Serializer):
+class SourceRecord(serializers.Serializer[Any]):
     id = serializers.CharField()
     title = serializers.CharField()
 
 
-class FlagRecord(serializers.Serializer):
+class FlagRecord(serializers.Serializer[Any]):
     """The JSON of one flag (`triage.presenters.flag_record` plus its id); used to describe the API."""
 
     id = serializers.IntegerField()
     code = serializers.ChoiceField(choices=sorted(signs.CATALOGUE))
     level = serializers.ChoiceField(choices=list(signs.LEVEL_LABELS))
-    status = serializers.ChoiceField(choices=STATUSES)
+    status = serializers.ChoiceField(choices=list(STATUSES))
     title = serializers.CharField()
     evidence = serializers.ListField(child=serializers.UUIDField(), help_text="ids of the episodes behind it")
     detail = serializers.DictField(help_text="the numbers that made it fire")
@@ -53,12 +56,14 @@ class FlagViewSet(viewsets.ViewSet):
     @extend_schema(
         operation_id="flags_list",
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=STATUSES, description="only the flags in this state")
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, enum=list(STATUSES), description="only the flags in this state"
+            )
         ],
         responses=FlagRecord(many=True),
     )
-    def list(self, request):
-        flags = request.user.flags.all()
+    def list(self, request: Request) -> Response:
+        flags = patient_of(request).flags.all()
         status = request.query_params.get("status")
         if status is not None:
             if status not in STATUSES:
@@ -67,19 +72,19 @@ class FlagViewSet(viewsets.ViewSet):
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
     @extend_schema(parameters=[FLAG_ID], responses=FlagRecord)
-    def retrieve(self, request, pk=None):
-        return Response(flag_record(self._get(request, pk)) | {"id": int(pk)})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(flag_record(self._get(request, pk)) | {"id": int(pk or "")})
 
     @extend_schema(parameters=[FLAG_ID], request=None, responses=FlagRecord)
     @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None):
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         flag = self._get(request, pk)
         services.acknowledge(flag)
         flag.refresh_from_db()
         return Response(flag_record(flag) | {"id": flag.id})
 
-    def _get(self, request, pk) -> Flag:
+    def _get(self, request: Request, pk: str | None) -> Flag:
         try:
-            return request.user.flags.get(id=int(pk))
+            return patient_of(request).flags.get(id=int(pk or ""))
         except (ValueError, Flag.DoesNotExist):
             raise Http404("No such flag.") from None

@@ -161,15 +161,15 @@ def test_the_clock_gives_now_today_and_reads_naive_times():
     assert tokyo.now().utcoffset() == dt.timedelta(hours=9)
     noon = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
     assert tokyo.aware(noon) is noon  # an offset wins
-    assert tokyo.aware(dt.datetime(2026, 1, 1, 21)) == noon
+    assert tokyo.aware(dt.datetime(2026, 1, 1, 21)) == noon  # noqa: DTZ001 - a wall-clock time on purpose
 
 
 @pytest.mark.parametrize(
     "zone, wall, message_start",
-    [
-        ("America/Chicago", dt.datetime(2026, 3, 8, 2, 30), "The time 2026-03-08 02:30 does not exist"),
-        ("America/Chicago", dt.datetime(2026, 11, 1, 1, 30), "The time 2026-11-01 01:30 happened twice"),
-        ("Australia/Lord_Howe", dt.datetime(2026, 4, 5, 1, 45), "The time 2026-04-05 01:45 happened twice"),
+    [  # wall-clock times without a zone, on purpose
+        ("America/Chicago", dt.datetime(2026, 3, 8, 2, 30), "The time 2026-03-08 02:30 does not exist"),  # noqa: DTZ001
+        ("America/Chicago", dt.datetime(2026, 11, 1, 1, 30), "The time 2026-11-01 01:30 happened twice"),  # noqa: DTZ001
+        ("Australia/Lord_Howe", dt.datetime(2026, 4, 5, 1, 45), "The time 2026-04-05 01:45 happened twice"),  # noqa: DTZ001
     ],
 )
 def test_dst_refusals_in_other_zones(zone, wall, message_start):

@@ -11,8 +11,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from diary import services
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, Profile
 from tests.conftest import make_patient
 from tests.diary.test_clock import PATHS, save_through
 
@@ -100,7 +99,7 @@ def test_a_date_of_birth_in_the_future_is_refused_on_every_path(db, zone, date_o
         ok = response.status_code == 200
         shown = response.status_code == 400 and "The date of birth can't be" in response.json()["date_of_birth"][0]
     assert ok is accepted and shown is not accepted
-    stored = services.profile_of(patient).date_of_birth
+    stored = Profile.objects.get(user=patient).date_of_birth
     assert (stored == dt.date.fromisoformat(date_of_birth)) is accepted
 
 
