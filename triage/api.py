@@ -7,10 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from triage import services
-from triage.models import Flag
+from triage.models import ACKNOWLEDGED, OPEN, RESOLVED, Flag
 from triage.presenters import flag_record
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -29,8 +30,11 @@ class FlagViewSet(viewsets.ViewSet):
     )
     def list(self, request):
         flags = request.user.flags.all()
-        if status := request.query_params.get("status"):
-            flags = flags.filter(status=status)
+        if statuses := [value for value in request.query_params.getlist("status") if value]:
+            known = [OPEN, ACKNOWLEDGED, RESOLVED]
+            if bad := [s for s in statuses if s not in known]:
+                raise ValidationError({"status": f"Expected one of {', '.join(known)}; got {bad[0]!r}."})
+            flags = flags.filter(status__in=statuses)
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
     @extend_schema(parameters=[FLAG_ID], responses=OpenApiTypes.OBJECT)
