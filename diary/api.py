@@ -14,6 +14,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +23,7 @@ from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.interchange import export_diary
 from diary.models import Episode
+from diary.parsers import BoundedJSONParser
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
 RANGE_PARAMETERS = [
@@ -241,6 +243,8 @@ class TrendsView(APIView):
 
 class TokenView(ObtainAuthToken):
     """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
+
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     def post(self, request, *args, **kwargs):
         username = request.data.get("username", "") if isinstance(request.data, dict) else ""
