@@ -1,6 +1,7 @@
 """Abuse of the API and the pages: nested JSON, oversized bodies, bad filters, and no caching of private answers."""
 
 import datetime as dt
+import gzip
 import json
 import uuid
 
@@ -127,3 +128,13 @@ def test_every_api_answer_is_no_store_with_a_session_or_a_token(web, token_api, 
 def test_public_pages_may_be_cached(client, db):
     assert "no-store" not in client.get("/accounts/signup/").get("Cache-Control", "")
     assert "no-store" not in client.get("/healthz").get("Cache-Control", "")
+
+
+def test_pages_are_gzipped_with_random_padding_against_breach(web, patient):
+    log(patient)
+    response = web.get("/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    # Django's GZipMiddleware (5.x) writes 0-99 random bytes as the gzip file name (FNAME flag).
+    assert response.content[:2] == b"\x1f\x8b" and response.content[3] & 0x08
+    assert "Log numbness" in gzip.decompress(response.content).decode()
