@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Min
@@ -14,6 +15,9 @@ from django.utils import timezone
 from diary.days import local_date
 from diary.services import profile_of
 from report.models import ShareAccess, ShareLink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
@@ -38,7 +42,7 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def first_entry(patient) -> dt.date | None:
+def first_entry(patient: User) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
     zone = profile_of(patient).zone
     started = patient.episodes.aggregate(first=Min("started_at"))["first"]
@@ -48,7 +52,7 @@ def first_entry(patient) -> dt.date | None:
     return min(dates, default=None)
 
 
-def bounded_period(*, patient, first: dt.date, last: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+def bounded_period(*, patient: User, first: dt.date, last: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     """The period a link may show: refused when impossible, started no earlier than the first entry."""
     if first > last:
         raise ValidationError({"last": "The end date is before the start date."})
@@ -68,7 +72,7 @@ def bounded_period(*, patient, first: dt.date, last: dt.date, today: dt.date) ->
 
 
 def create_link(
-    *, patient, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, today: dt.date | None = None
+    *, patient: User, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, today: dt.date | None = None
 ) -> NewLink:
     """A new link for the period (bounded, see bounded_period); `today` defaults to the patient's local date."""
     if not 1 <= days <= MAX_DAYS:
@@ -88,7 +92,7 @@ def create_link(
     return NewLink(link, token)
 
 
-def revoke(*, patient, link_id: int) -> bool:
+def revoke(*, patient: User, link_id: int) -> bool:
     return bool(
         ShareLink.objects.filter(id=link_id, patient=patient, revoked_at=None).update(revoked_at=timezone.now())
     )
