@@ -91,8 +91,12 @@ PRODUCTION = {
 }
 
 
+# Not the test process's own switches: the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE.
+NOT_INHERITED = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ENVIRONMENT")} | env
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED} | env
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )

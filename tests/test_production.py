@@ -114,7 +114,9 @@ def free_port() -> int:
 def server(static_root, tmp_path):
     redis.Redis.from_url(REDIS_URL).flushdb()  # no rate-limit counts left by an earlier run
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("CELERY_TASK_ALWAYS_EAGER", "DEBUG")} | {
+    skipped = ("CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    inherited = {k: v for k, v in os.environ.items() if k not in skipped}
+    env = inherited | {
         "PATH": f"{BIN}:{os.environ['PATH']}",
         "ENVIRONMENT": "production",
         "DEBUG": "0",
