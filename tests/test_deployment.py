@@ -143,3 +143,15 @@ def test_dockerfile_and_compose_run_the_commands_the_production_test_runs():
     for name, command in (("migrate", "migrate"), ("web", "web"), ("worker", "worker"), ("beat", "beat")):
         assert services[name]["command"] == ["bin/diary", command], name
     assert os.access(ROOT / "bin" / "diary", os.X_OK)
+
+
+def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / "bin" / "diary"), "web"],
+        cwd=ROOT,
+        env=os.environ | {"STATIC_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "run bin/diary build first" in result.stderr
