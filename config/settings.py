@@ -7,6 +7,7 @@ with DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -226,6 +227,9 @@ RATE_LIMITS = {
     "reset-address": os.getenv("RATE_LIMIT_RESET_ADDRESS", "10/h"),
     "share-miss-address": os.getenv("RATE_LIMIT_SHARE_MISSES", "20/15m"),
 }
+for _name, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"Rate limit {_name}: {_rate!r} is not like '10/15m' (count/[n]s|m|h|d).")
 
 # Request bodies: the API takes 1 MB; a whole diary (the import) up to 20 MB; other posts Django's 2.5 MB.
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", str(1024 * 1024))

@@ -155,3 +155,8 @@ def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path
         timeout=60,
     )
     assert result.returncode == 1 and "run bin/diary build first" in result.stderr
+
+
+def test_a_malformed_rate_limit_stops_the_start_with_its_name():
+    result = settings_import(RATE_LIMIT_SIGNUP_ADDRESS="ten per hour")
+    assert result.returncode != 0 and "Rate limit signup-address: 'ten per hour' is not like '10/15m'" in result.stderr
