@@ -32,7 +32,7 @@ class Source:
         return f"{self.title} ({self.publisher})"
 
 
-SEED = "Seed article, ../shared/seeds"
+SEED = "web article"  # the seed articles in ../shared/seeds name no publisher
 SOURCES = {
     s.id: s
     for s in (
