@@ -12,7 +12,6 @@ from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
 from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, load_vignette, make_patient
 
-
 # These numbers were checked by hand on the worked examples beside the repository; a clone without
 # ../shared skips them (the project's own cases in tests/fixtures/vignettes are always tested).
 NEEDS_SHARED = pytest.mark.skipif(not SHARED_VIGNETTES.is_dir(), reason="hand-checked on ../shared/vignettes")
