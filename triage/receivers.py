@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from diary.facts import facts_from_episode
+from diary.facts import EpisodeFacts, facts_from_episode
 from diary.hooks import diary_changed, episode_saved
 from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> dict:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> dict[str, Any]:
     """What the patient sees at once. A late entry of stroke signs gets the urgent screen; the flag is the same."""
     return {
         "code": sign.code,
@@ -30,12 +31,14 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: 
     }
 
 
-def source_records(sign: signs.Sign) -> list[dict]:
+def source_records(sign: signs.Sign) -> list[dict[str, str]]:
     return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list]
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict]:
+def instant_alerts(
+    sender: Any, episode: Any, created: bool, before: EpisodeFacts | None = None, **kwargs: Any
+) -> list[dict[str, Any]]:
     """Checked on the episode just saved, in the request: no queue, no Redis.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
@@ -65,7 +68,7 @@ class ReviewAfterCommit:
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
-def review_after_commit(sender, patient, **kwargs) -> None:
+def review_after_commit(sender: Any, patient: Any, **kwargs: Any) -> None:
     callback = ReviewAfterCommit(patient.pk)
     connection = transaction.get_connection()
     # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.
