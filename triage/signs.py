@@ -95,7 +95,7 @@ class Sign:
     rationale: str  # to the physician
     sources: tuple[str, ...]
     reasons: dict[str, str]  # why it fired, filled in from the finding's numbers
-    thresholds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType[str, Any]({}))
     pattern: bool = False  # found by the review over several episodes, never on one saved episode
     extra: dict[str, str] = field(default_factory=dict)  # sentences added to the message for a "why" key
     late_title: str = ""  # stroke signs logged long after they started: the urgent screen instead
