@@ -13,20 +13,22 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
-from diary import facts, services
+from diary import facts, services, throttles
 from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.http import patient_of
 from diary.interchange import export_diary
 from diary.models import Episode
 from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
+from diary.parsers import BoundedJSONParser
 from diary.serializers import (
     CheckInAnswerSerializer,
     CheckInSerializer,
@@ -49,7 +51,7 @@ class DiaryApi:
     """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
 
     schema: ViewInspector | None = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
+    parser_classes: Sequence[type[BaseParser]] = [BoundedJSONParser]
 
 
 def _date_param(request: Request, name: str) -> dt.date | None:
@@ -298,3 +300,15 @@ class TrendsView(DiaryApi, APIView):
             )
         choice, custom = form.selection()
         return Response(facts.trends_for(patient_of(request), clock.zone, choice, custom).as_json())
+
+
+class TokenView(ObtainAuthToken):
+    """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
+
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        username = request.data.get("username", "") if isinstance(request.data, dict) else ""
+        if wait := throttles.password_attempt(request._request, str(username)):
+            raise Throttled(wait=wait.retry_after, detail=wait.message("sign-in attempts"))
+        return super().post(request, *args, **kwargs)

@@ -10,12 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from diary.http import patient_of
 from diary.openapi import ApiSchema
+from diary.parsers import BoundedJSONParser
 from triage import services, signs
 from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
@@ -51,24 +51,27 @@ class FlagViewSet(viewsets.ViewSet):
 
     lookup_value_regex = "[^/]+"  # a malformed id is a JSON 404 from the view
     schema = ApiSchema()
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="flags_list",
         parameters=[
             OpenApiParameter(
-                "status", OpenApiTypes.STR, enum=list(STATUSES), description="only the flags in this state"
+                "status",
+                OpenApiTypes.STR,
+                enum=[*STATUSES, ""],
+                many=True,
+                description="only the flags in these states (repeat it for several); an empty value is ignored",
             )
         ],
         responses=FlagRecord(many=True),
     )
     def list(self, request: Request) -> Response:
         flags = patient_of(request).flags.all()
-        status = request.query_params.get("status")
-        if status is not None:
-            if status not in STATUSES:
-                raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}."})
-            flags = flags.filter(status=status)
+        if statuses := [value for value in request.query_params.getlist("status") if value]:
+            if bad := [s for s in statuses if s not in STATUSES]:
+                raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}; got {bad[0]!r}."})
+            flags = flags.filter(status__in=statuses)
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
     @extend_schema(parameters=[FLAG_ID], responses=FlagRecord)

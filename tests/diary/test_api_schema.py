@@ -51,7 +51,8 @@ def test_the_flags_list_is_an_array_of_flags_with_a_status_enum(schema):
     flag = resolve(schema, body["items"])
     assert {"id", "code", "level", "status", "reasons", "evidence", "sources"} <= set(flag["properties"])
     status = next(p for p in listing["parameters"] if p["name"] == "status")
-    assert sorted(status["schema"]["enum"]) == ["acknowledged", "open", "resolved"]
+    assert status["schema"]["type"] == "array"
+    assert sorted(status["schema"]["items"]["enum"]) == ["", "acknowledged", "open", "resolved"]
 
 
 def test_locations_need_at_least_one_item_and_trends_dates_come_as_a_pair(schema):
