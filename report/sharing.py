@@ -6,11 +6,13 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from report.content import MAX_QUESTIONS
 from report.models import ShareAccess, ShareLink
 
 DEFAULT_DAYS = 14
@@ -29,11 +31,15 @@ class NewLink:
     token: str  # shown to the patient once; only its hash is stored
 
 
-def create_link(*, patient, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS) -> NewLink:
+def create_link(
+    *, patient: Any, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, questions: str = ""
+) -> NewLink:
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"A link can last from 1 to {MAX_DAYS} days."})
     if first > last:
         raise ValidationError({"last": "The end date is before the start date."})
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationError({"questions": f"Keep the questions under {MAX_QUESTIONS} characters."})
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = ShareLink.objects.create(
@@ -43,6 +49,7 @@ def create_link(*, patient, first: dt.date, last: dt.date, days: int = DEFAULT_D
         last=last,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
+        questions=questions.strip(),
     )
     return NewLink(link, token)
 
