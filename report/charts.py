@@ -144,19 +144,24 @@ def _canvas(title: str, y_label: str, y_max: float, labels: list[tuple[int, str]
     return parts
 
 
+def _week_labels(weeks: Sequence[Any], first: dt.date | None) -> list[str]:
+    """Each week by its first day inside the period, so that no label predates the period (or the diary)."""
+    return [f"{max(week.start, first or week.start):%d %b}" for week in weeks]
+
+
 def _spaced(labels: list[str], room: int) -> list[tuple[int, str]]:
     """Every n-th label so that at most `room` of them are drawn."""
     every = max(1, -(-len(labels) // room))
     return [(i, label) for i, label in enumerate(labels) if i % every == 0]
 
 
-def weekly_frequency(weeks: Sequence[Any]) -> SafeString:
+def weekly_frequency(weeks: Sequence[Any], first: dt.date | None = None) -> SafeString:
     """Episodes per week, one bar per week of the period."""
     values = [w.episodes for w in weeks]
     y_max = _nice_max(max(values, default=0))
     plot_h = CANVAS_H - PAD_T - PAD_B
     slot = (CANVAS_W - PAD_L - PAD_R) / max(1, len(values))
-    parts = _canvas("Episodes per week", "episodes a week", y_max, _spaced([f"{w.start:%d %b}" for w in weeks], 4),
+    parts = _canvas("Episodes per week", "episodes a week", y_max, _spaced(_week_labels(weeks, first), 4),
                     len(values))  # fmt: skip
     for i, value in enumerate(values):
         if value:
@@ -172,7 +177,9 @@ def w_label(week: Any) -> str:
     return f"{week.start:%d %b %Y}"
 
 
-def weekly_severity(weeks: Sequence[Any], severities: Sequence[tuple[Any, int]]) -> SafeString:
+def weekly_severity(
+    weeks: Sequence[Any], severities: Sequence[tuple[Any, int]], first: dt.date | None = None
+) -> SafeString:
     """Every episode's severity as a dot in its week (bigger where several coincide), and the weekly mean."""
     plot_h = CANVAS_H - PAD_T - PAD_B
     slot = (CANVAS_W - PAD_L - PAD_R) / max(1, len(weeks))
@@ -183,7 +190,7 @@ def weekly_severity(weeks: Sequence[Any], severities: Sequence[tuple[Any, int]])
         if monday in index:
             dots[(index[monday], severity)] += 1
     parts = _canvas("Severity per episode and weekly mean (0–10)", "severity 0–10", 10,
-                    _spaced([f"{w.start:%d %b}" for w in weeks], 4), len(weeks))  # fmt: skip
+                    _spaced(_week_labels(weeks, first), 4), len(weeks))  # fmt: skip
     for (i, severity), count in sorted(dots.items()):
         r = min(slot * 0.45, 2.5 + math.sqrt(count))
         y = PAD_T + plot_h - plot_h * severity / 10

@@ -26,8 +26,8 @@ def report_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "charts": {
-            "frequency": weekly_frequency(t.weeks),
-            "severity": weekly_severity(t.weeks, t.severities),
+            "frequency": weekly_frequency(t.weeks, t.first),
+            "severity": weekly_severity(t.weeks, t.severities, t.first),
             "hours": hours_chart(t.hours, vocab.is_night_hour),
         },
         "maps": labelled_maps(report.shaded_views),

@@ -2,12 +2,14 @@
 their comparison, red flags with their episodes, patterns, and withdrawn flags left out."""
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
 
 from diary.facts import EpisodeFacts
 from report import content
+from report.pdf import report_context
 from tests.conftest import log, make_patient
 from triage.models import Flag
 from triage.review import review_patient
@@ -118,3 +120,14 @@ def test_withdrawn_flags_never_reach_the_report(patient):
     assert content.kept_flags([flag]) == []
     [pattern] = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns
     assert pattern.sources and all(not s[:3].isdigit() for s in pattern.sources)  # titles, not ids
+
+
+def test_charts_start_at_the_diarys_first_entry_not_at_the_start_of_the_period_asked_for(patient):
+    log(patient, started_at=at("2026-01-08"))  # a Thursday
+    log(patient, started_at=at("2026-01-15"))
+    report = content.build(patient, dt.date(2025, 1, 19), dt.date(2026, 1, 18))  # a year asked for
+    charts = report_context(report)["charts"]
+    assert len(report.trends.weeks) == 2
+    for chart in (charts["frequency"], charts["severity"]):
+        labels = re.findall(r'text-anchor="middle"[^>]*>(\d\d \w\w\w)</text>', chart)
+        assert labels == ["08 Jan", "12 Jan"]
