@@ -28,7 +28,8 @@ def main(repeat: int = 10) -> None:
 
     pdf = report("PDF, A4 (build + render)", timed(lambda: render_pdf(content.build(patient, first, last)), repeat))
     fhir = report(
-        "FHIR R4B bundle (build + validate)", timed(lambda: fhir_bundle(content.build(patient, first, last), 1), repeat)
+        "FHIR bundle, Symptoms IG, R4B (build + validate)",
+        timed(lambda: fhir_bundle(content.build(patient, first, last), 1), repeat),
     )
     report("CSV (build + write)", timed(lambda: episodes_csv(content.build(patient, first, last).episodes), repeat))
     print(f"  targets: PDF median < {TARGETS['pdf']} ms ({pdf:.0f}), FHIR < {TARGETS['fhir']} ms ({fhir:.0f})")

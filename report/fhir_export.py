@@ -110,7 +110,9 @@ def _coded(kind: str, term: vocab.Term) -> dict[str, Any]:
     return {"coding": codings, "text": term.label}
 
 
-def _components(code: dict[str, Any], kind: str, vocabulary: dict[str, vocab.Term], codes: frozenset[str]) -> list:
+def _components(
+    code: dict[str, Any], kind: str, vocabulary: dict[str, vocab.Term], codes: frozenset[str]
+) -> list[dict[str, Any]]:
     return [
         {"code": {"coding": [code]}, "valueCodeableConcept": _coded(kind, term)}
         for term in vocabulary.values()

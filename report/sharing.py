@@ -54,7 +54,7 @@ def create_link(
     return NewLink(link, token)
 
 
-def revoke(*, patient, link_id: int) -> bool:
+def revoke(*, patient: Any, link_id: int) -> bool:
     return bool(
         ShareLink.objects.filter(id=link_id, patient=patient, revoked_at=None).update(revoked_at=timezone.now())
     )
