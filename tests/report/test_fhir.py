@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 from diary import services, vocab
 from diary.interchange import import_diary
 from report import content
-from report.fhir_export import fhir_bundle
+from report.fhir_export import fhir_bundle, validate
 from tests.conftest import SHARED, load_vignette, log, make_patient
 from triage.review import review_patient
 
@@ -164,6 +164,21 @@ def test_flags_are_detected_issues_citing_their_episodes(bundle):
     assert "Numbness in the legs (medically reviewed 2025)" in issue["detail"]
     in_bundle = {e["fullUrl"] for e in data["entry"]}
     assert issue["evidence"][0]["detail"] and all(r["reference"] in in_bundle for r in issue["evidence"][0]["detail"])
+
+
+def test_validation_still_sees_every_component_and_every_other_element(bundle):
+    data, _, _ = bundle
+    validate(data)
+    for corrupt in (
+        lambda obs: obs["component"][-1].__setitem__("valueInteger", "eleven"),
+        lambda obs: obs["component"][0].__setitem__("colour", "blue"),
+        lambda obs: obs["component"][0].pop("code"),
+        lambda obs: obs.__setitem__("effectivePeriod", "yesterday"),
+    ):
+        broken = copy.deepcopy(data)
+        corrupt(next(e["resource"] for e in broken["entry"] if e["resource"]["resourceType"] == "Observation"))
+        with pytest.raises(ValueError):
+            validate(broken)
 
 
 def test_an_invalid_bundle_is_refused():
