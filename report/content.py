@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
 from triage.detectors import instant_signs
-from triage.models import Flag
+from triage.models import ACTIVE, Flag
 
 MAX_QUESTIONS = 1000  # characters the patient may write in "questions for my doctor"
 WITHDRAWN = "withdrawn"  # Flag.resolution of a flag whose evidence was deleted or corrected away
@@ -150,7 +151,7 @@ def span_words(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def patient_name(patient: Any, profile: Any) -> str:
+def patient_name(patient: User, profile: Any) -> str:
     """The profile's display name when it has one, then the account's first/last name, then the username."""
     chosen = (getattr(profile, "display_name", "") or "").strip()
     return chosen or patient.get_full_name().strip() or patient.username
@@ -162,7 +163,7 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=length - 1), end
 
 
-def diary_span(patient: Any, zone: dt.tzinfo) -> tuple[dt.date, dt.date] | None:
+def diary_span(patient: User, zone: dt.tzinfo) -> tuple[dt.date, dt.date] | None:
     """The local dates of the patient's first and last entry (episode or check-in), if any."""
     ep = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"), last=Max("started_at"))
     ci = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"), last=Max("date"))
@@ -218,7 +219,7 @@ def key_numbers(current: Trends, earlier: Trends, earlier_has_data: bool) -> lis
             vs(_change(current.median_minutes, earlier.median_minutes, " min")),
         ),
         KeyNumber(
-            "Severity (0–10)",
+            f"Severity ({vocab.SEVERITY_RANGE_LABEL})",
             f"mean {_number(current.mean_severity)}, median {median_severity}, range {spread}",
             vs(_change(current.mean_severity, earlier.mean_severity)),
         ),
@@ -287,10 +288,10 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
     )
 
 
-def flags_in_period(patient: Any, first: dt.date, last: dt.date) -> list[Flag]:
+def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
     """Every flag that was live at some point in the period, most serious first; never a withdrawn one."""
     flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
-        Q(last_seen__gte=first) | Q(status__in=("open", "acknowledged"))
+        Q(last_seen__gte=first) | Q(status__in=ACTIVE)
     )
     return sorted(kept_flags(flags), key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
@@ -300,7 +301,7 @@ def kept_flags(flags: Iterable[Flag]) -> list[Flag]:
     return [f for f in flags if getattr(f, "resolution", "") != WITHDRAWN]
 
 
-def _evidence(patient: Any, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
+def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
     """Facts for every evidence id, loading (in one query) only those outside the loaded range."""
     missing = ids - known.keys()
     found = dict(known)
@@ -311,7 +312,7 @@ def _evidence(patient: Any, zone: dt.tzinfo, ids: set[str], known: dict[str, Epi
 
 
 def red_flags(
-    in_period: list[EpisodeFacts], flags: list[Flag], patient: Any, zone: dt.tzinfo, known: dict[str, EpisodeFacts]
+    in_period: list[EpisodeFacts], flags: list[Flag], patient: User, zone: dt.tzinfo, known: dict[str, EpisodeFacts]
 ) -> list[ReportFlag]:
     """Emergency and urgent signs: each episode in the period that matches one (with its date and time),
     and any live urgent pattern flag (numbness climbing both legs) with the episodes behind it."""
@@ -348,7 +349,7 @@ def places(counts: dict[str, int]) -> list[Place]:
     return [Place(label, count) for label, count in bodymap.region_rows(counts)]
 
 
-def build(patient: Any, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
+def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
     profile = profile_of(patient)
     zone = profile.zone
     span = diary_span(patient, zone)

@@ -6,8 +6,8 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -32,7 +32,7 @@ class NewLink:
 
 
 def create_link(
-    *, patient: Any, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, questions: str = ""
+    *, patient: User, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, questions: str = ""
 ) -> NewLink:
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"A link can last from 1 to {MAX_DAYS} days."})
@@ -54,7 +54,7 @@ def create_link(
     return NewLink(link, token)
 
 
-def revoke(*, patient: Any, link_id: int) -> bool:
+def revoke(*, patient: User, link_id: int) -> bool:
     return bool(
         ShareLink.objects.filter(id=link_id, patient=patient, revoked_at=None).update(revoked_at=timezone.now())
     )

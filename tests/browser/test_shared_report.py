@@ -51,7 +51,7 @@ def shared_url(db, live_server):
             notes="Long drive, numb toes the whole way 🦶 日本語のメモ" if day % 7 == 0 else "")  # fmt: skip
     log(patient, started_at=now - dt.timedelta(days=3, hours=2), symptoms=["speech_difficulty", "back_pain"])
     review_patient(patient.pk)
-    today = dt.date.today()
+    today = now.date()
     new = sharing.create_link(patient=patient, first=today - dt.timedelta(days=90), last=today,
                               questions="Could this come from my back?\nShould I stop cycling to work?")  # fmt: skip
     return f"{live_server.url}/share/{new.token}/", new.link
