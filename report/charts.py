@@ -118,8 +118,8 @@ def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
 # it is shown at least 1:1) and in print (where 260 units take about 70 mm). Added by the report work;
 # diary/charts.py is to become the one renderer, and these can move there.
 
-CANVAS_W, CANVAS_H = 260, 136
-PAD_L, PAD_R, PAD_T, PAD_B = 28, 6, 22, 20
+CANVAS_W, CANVAS_H = 260, 112
+PAD_L, PAD_R, PAD_T, PAD_B = 28, 6, 10, 20
 TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="12"'
 MAP_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="16"'
 NIGHT_BAR, DOT = "#173f5f", "#7fa3c2"
@@ -135,8 +135,7 @@ def _canvas(title: str, y_label: str, y_max: float, labels: list[tuple[int, str]
     slot = (CANVAS_W - PAD_L - PAD_R) / max(1, slots)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CANVAS_W} {CANVAS_H}" class="chart-svg" '
-        f'role="img" aria-label="{escape(title)}">',
-        f'<text x="2" y="12" fill="{INK}" {TEXT}>{escape(y_label)}</text>',
+        f'role="img" aria-label="{escape(title)} ({escape(y_label)})">',
     ]
     for step in (0, 2, 4):
         y = PAD_T + plot_h - plot_h * step / 4
