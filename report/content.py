@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +25,9 @@ from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
 from triage.detectors import instant_signs
-from triage.models import ACTIVE, Flag
+from triage.models import ACTIVE, WITHDRAWN, Flag
 
 MAX_QUESTIONS = 1000  # characters the patient may write in "questions for my doctor"
-WITHDRAWN = "withdrawn"  # Flag.resolution of a flag whose evidence was deleted or corrected away
 LEVEL_NAMES = {signs.EMERGENCY: "Emergency", signs.URGENT: "Urgent", signs.SEE_DOCTOR: "Pattern"}
 STATUS_WORDS = {
     "open": "open, not yet read by the patient",
@@ -290,15 +288,12 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
 
 def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
     """Every flag that was live at some point in the period, most serious first; never a withdrawn one."""
-    flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
-        Q(last_seen__gte=first) | Q(status__in=ACTIVE)
+    flags = (
+        Flag.objects.filter(patient=patient, first_seen__lte=last)
+        .filter(Q(last_seen__gte=first) | Q(status__in=ACTIVE))
+        .exclude(resolution=WITHDRAWN)
     )
-    return sorted(kept_flags(flags), key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
-
-
-def kept_flags(flags: Iterable[Flag]) -> list[Flag]:
-    """Leave out flags withdrawn because their evidence was deleted or corrected (triage's `resolution`)."""
-    return [f for f in flags if getattr(f, "resolution", "") != WITHDRAWN]
+    return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
 def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:

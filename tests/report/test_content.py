@@ -11,7 +11,7 @@ from diary.facts import EpisodeFacts
 from report import content
 from report.pdf import report_context
 from tests.conftest import log, make_patient
-from triage.models import Flag
+from triage.models import WITHDRAWN, Flag
 from triage.review import review_patient
 
 UTC = dt.UTC
@@ -114,10 +114,11 @@ def test_withdrawn_flags_never_reach_the_report(patient):
     for day in range(2, 9):
         log(patient, started_at=at(f"2026-02-0{day}"), duration_minutes=45, relieved_by=[])
     review_patient(patient.pk, dt.date(2026, 2, 8))
-    [flag] = Flag.objects.filter(patient=patient)
-    assert [f.code for f in content.kept_flags([flag])] == ["pattern.persistent"]
-    flag.resolution = "withdrawn"  # the triage-v2 field; set on the instance so this holds before it exists
-    assert content.kept_flags([flag]) == []
+    [pattern] = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns
+    assert pattern.sign.code == "pattern.persistent"
+    Flag.objects.filter(patient=patient).update(status="resolved", resolution=WITHDRAWN)
+    assert content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns == []
+    Flag.objects.filter(patient=patient).update(resolution="")
     [pattern] = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns
     assert pattern.sources and all(not s[:3].isdigit() for s in pattern.sources)  # titles, not ids
 
