@@ -8,7 +8,7 @@ from diary.facts import EpisodeFacts
 from diary.interchange import import_diary
 from report import content
 from report.csv_export import COLUMNS, episodes_csv, neutralise
-from tests.conftest import SHARED, load_vignette, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, load_vignette, make_patient
 
 FIRST, LAST = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
 
@@ -19,7 +19,7 @@ def rows(text: str) -> list[dict[str, str]]:
 
 
 def test_one_row_per_episode_with_codes_and_labels(db):
-    vignette = load_vignette(SHARED / "vignettes" / "persistent-most-days.json")
+    vignette = load_vignette(FIXTURE_VIGNETTES / "desk-worker-most-days.json")
     patient = make_patient("petra")
     import_diary(patient=patient, document=vignette["diary"])
     text = episodes_csv(content.build(patient, FIRST, LAST).episodes)

@@ -13,7 +13,7 @@ from diary import services, vocab
 from diary.interchange import import_diary
 from report import content
 from report.fhir_export import fhir_bundle, validate
-from tests.conftest import SHARED, load_vignette, log, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, load_vignette, log, make_patient
 from triage.review import review_patient
 
 IG = "http://hl7.org/fhir/uv/symptoms"
@@ -69,7 +69,7 @@ def symptom_observation_problems(obs: dict, patients: set[str]) -> list[str]:
 
 @pytest.fixture
 def bundle(db):
-    vignette = load_vignette(SHARED / "vignettes" / "persistent-most-days.json")
+    vignette = load_vignette(FIXTURE_VIGNETTES / "desk-worker-most-days.json")
     patient = make_patient("petra", date_of_birth=dt.date(1961, 4, 2))
     import_diary(patient=patient, document=vignette["diary"])
     review_patient(patient.pk, dt.date.fromisoformat(vignette["as_of"]))
@@ -160,7 +160,7 @@ def test_flags_are_detected_issues_citing_their_episodes(bundle):
     [issue] = resources(data, "DetectedIssue")
     assert issue["code"]["coding"][0]["code"] == "pattern.persistent" and issue["severity"] == "low"
     assert issue["status"] == "final" and issue["patient"]["reference"] == data["entry"][0]["fullUrl"]
-    assert "Numbness on 8 of the last 14 days" in issue["detail"]
+    assert "Numbness on 6 of the last 14 days" in issue["detail"]
     assert "Numbness in the legs (medically reviewed 2025)" in issue["detail"]
     in_bundle = {e["fullUrl"] for e in data["entry"]}
     assert issue["evidence"][0]["detail"] and all(r["reference"] in in_bundle for r in issue["evidence"][0]["detail"])

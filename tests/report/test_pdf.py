@@ -14,7 +14,7 @@ from diary import services, vocab
 from diary.interchange import import_diary
 from report import content
 from report.pdf import render_pdf
-from tests.conftest import SHARED, load_vignette, log, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, SHARED, load_vignette, log, make_patient
 from triage import signs
 from triage.review import review_patient
 
@@ -22,7 +22,8 @@ FIRST, LAST = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
 
 
 def vignette_patient(name: str, username: str = "petra", **profile):
-    vignette = load_vignette(SHARED / "vignettes" / f"{name}.json")
+    own = FIXTURE_VIGNETTES / f"{name}.json"
+    vignette = load_vignette(own if own.exists() else SHARED / "vignettes" / f"{name}.json")
     patient = make_patient(username, **profile)
     import_diary(patient=patient, document=vignette["diary"])
     review_patient(patient.pk, dt.date.fromisoformat(vignette["as_of"]))
@@ -31,7 +32,7 @@ def vignette_patient(name: str, username: str = "petra", **profile):
 
 @pytest.fixture
 def persistent(db):
-    patient, diary = vignette_patient("persistent-most-days", date_of_birth=dt.date(1961, 4, 2))
+    patient, diary = vignette_patient("desk-worker-most-days", date_of_birth=dt.date(1961, 4, 2))
     services.update_profile(patient=patient, conditions=["back_problems"])
     patient.first_name, patient.last_name = "Petra", "Novak"
     patient.save()
@@ -57,8 +58,8 @@ def test_page_one_reads_in_the_clinicians_order(persistent):
     order = [
         "Petra Novak",
         "Date of birth: 2 Apr 1961",
-        "Diary period: 20 Jan 2026 – 28 Feb 2026 (6 weeks)",
-        "the diary began 20 Jan 2026",
+        "Diary period: 25 Jan 2026 – 27 Feb 2026 (5 weeks)",
+        "the diary began 25 Jan 2026",
         "Known conditions: Back or spine problems",
         report.summary,
         "Key numbers",
@@ -74,7 +75,7 @@ def test_page_one_reads_in_the_clinicians_order(persistent):
     positions = [first.find(part) for part in order]
     assert -1 not in positions, [p for p, at in zip(order, positions, strict=True) if at == -1]
     assert positions == sorted(positions)
-    assert report.summary.startswith(f"Over 6 weeks: {len(diary['episodes'])} episodes on ")
+    assert report.summary.startswith(f"Over 5 weeks: {len(diary['episodes'])} episodes on ")
     assert "Page 1 of" in first and "not a diagnosis" in first
     assert internal_codes(" ".join([first, *rest])) == []
 
@@ -85,7 +86,7 @@ def test_key_numbers_show_no_comparison_when_the_previous_period_is_empty(persis
     numbers = first[first.index("Key numbers") : first.index("Red flags")]
     assert f"Episodes {len(diary['episodes'])} Days with numbness" in numbers
     assert "vs previous" not in numbers and "previous:" not in numbers
-    assert "No comparison: nothing was logged in the 40 days before (11 Dec 2025 – 19 Jan 2026)." in numbers
+    assert "No comparison: nothing was logged in the 34 days before (22 Dec 2025 – 24 Jan 2026)." in numbers
 
 
 def test_key_numbers_show_the_change_when_the_previous_period_has_data(persistent):
@@ -95,7 +96,8 @@ def test_key_numbers_show_the_change_when_the_previous_period_has_data(persisten
     assert report.previous_has_data
     first = pages(render_pdf(report))[0]
     change = report.key_numbers[0].change
-    assert change.endswith("vs previous 2 weeks") and f"Episodes {report.trends.episodes} {change}" in first
+    assert change.endswith(f"vs previous {content.span_words(report.trends.days)}")
+    assert f"Episodes {report.trends.episodes} {change}" in first
 
 
 def test_every_red_flag_shows_its_episodes_date_and_time(db):
