@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from diary.days import local_date
 from diary.services import profile_of
+from report.content import MAX_QUESTIONS
 from report.models import ShareAccess, ShareLink
 
 if TYPE_CHECKING:
@@ -72,11 +73,21 @@ def bounded_period(*, patient: User, first: dt.date, last: dt.date, today: dt.da
 
 
 def create_link(
-    *, patient: User, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS, today: dt.date | None = None
+    *,
+    patient: User,
+    first: dt.date,
+    last: dt.date,
+    days: int = DEFAULT_DAYS,
+    today: dt.date | None = None,
+    questions: str = "",
 ) -> NewLink:
-    """A new link for the period (bounded, see bounded_period); `today` defaults to the patient's local date."""
+    """A new link for the period (bounded, see bounded_period); `today` defaults to the patient's local date.
+
+    `questions` are the patient's questions for the doctor, shown on page 1 of the shared report."""
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"A link can last from 1 to {MAX_DAYS} days."})
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationError({"questions": f"Keep the questions under {MAX_QUESTIONS} characters."})
     today = today or timezone.localdate(timezone=profile_of(patient).zone)
     first, last = bounded_period(patient=patient, first=first, last=last, today=today)
     token = secrets.token_urlsafe(32)
@@ -88,6 +99,7 @@ def create_link(
         last=last,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
+        questions=questions.strip(),
     )
     return NewLink(link, token)
 

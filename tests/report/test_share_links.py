@@ -1,11 +1,13 @@
 """Share links: valid, expired, revoked, wrong, another patient's; the access log; rate limiting."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 import time_machine
 from django.conf import settings
+from pypdf import PdfReader
 
 from report import sharing
 from report.models import ShareAccess, ShareLink
@@ -152,7 +154,28 @@ def test_patient_creates_sees_and_revokes_links_with_their_access_log(web, patie
 def test_bad_share_form_changes_nothing(web):
     web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "365"})
     web.post("/report/share/", {"first": "2026-03-31", "last": "2026-01-01", "days": "5"})
+    too_long = {"first": "2026-01-01", "last": "2026-03-31", "days": "5", "questions": "?" * 1001}
+    response = web.post("/report/share/", too_long)
+    assert response.status_code == 400
+    assert "Questions for my doctor (optional, printed on page 1): Ensure this value has at most 1000 characters" in (
+        response.content.decode()
+    )
     assert not ShareLink.objects.exists()
+
+
+def test_the_questions_for_the_doctor_travel_with_the_link_to_page_and_pdf(web, patient, client):
+    log(patient, started_at=dt.datetime(2026, 2, 10, 9, tzinfo=dt.UTC))
+    questions = "Should I stop cycling?\nIs it my back?"
+    response = web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "7",
+                                           "questions": questions}, follow=True)  # fmt: skip
+    url = re.search(r'value="http://testserver(/share/[^"]+/)"', response.content.decode()).group(1)
+    assert ShareLink.objects.get().questions == questions
+    page = client.get(url).content.decode()
+    assert "Questions for my doctor" in page and "Should I stop cycling?<br>Is it my back?" in page
+    link = ShareLink.objects.get()
+    assert f"This link works until <strong>{link.expires_at:%-d %b %Y %H:%M} UTC</strong>" in page
+    pdf = PdfReader(io.BytesIO(client.get(f"{url}report.pdf").content))
+    assert "Should I stop cycling?" in pdf.pages[0].extract_text()
 
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
