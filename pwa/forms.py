@@ -21,7 +21,7 @@ def _b64url(value: str, field: str, size: int) -> str:
 
 
 class SubscriptionForm(forms.Form):
-    endpoint = forms.URLField(max_length=1000)
+    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
     p256dh = forms.CharField(max_length=100)
     auth = forms.CharField(max_length=50)
 

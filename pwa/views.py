@@ -137,7 +137,9 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     body = _json_body(request)
     endpoint = body.get("endpoint") if isinstance(body, dict) else None
     if not isinstance(endpoint, str) or not endpoint:
-        return JsonResponse({"errors": {"endpoint": [{"message": "This field is required.", "code": "required"}]}}, status=400)
+        return JsonResponse(
+            {"errors": {"endpoint": [{"message": "This field is required.", "code": "required"}]}}, status=400
+        )
     request.user.push_subscriptions.filter(endpoint=endpoint).delete()
     request.session.pop(SESSION_KEY, None)
     return JsonResponse({"subscribed": False})
