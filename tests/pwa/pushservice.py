@@ -52,7 +52,9 @@ class Browser:
 
 
 def verify_vapid(authorization: str, public_key: str) -> dict:
-    """Check "vapid t=JWT, k=KEY" (RFC 8292): k is the server's key and the ES256 signature verifies; returns the claims."""
+    """Check "vapid t=JWT, k=KEY" (RFC 8292): k is the server's key and the ES256 signature verifies.
+
+    Returns the JWT's claims."""
     scheme, _, params = authorization.partition(" ")
     assert scheme == "vapid"
     parts = dict(p.strip().split("=", 1) for p in params.split(","))

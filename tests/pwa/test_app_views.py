@@ -6,7 +6,6 @@ import struct
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-
 from django.test import override_settings
 
 from pwa.models import PushSubscription
