@@ -1,0 +1,77 @@
+"""A real web server (gunicorn) in a subprocess on the test database, that a test can stop and start again:
+with it stopped the site is really unreachable, for the page and for its service worker alike."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    def __init__(self, log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.access_log = log.with_suffix(".access")
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = os.environ | {
+            "DATABASE_URL": database_url(),
+            "DEBUG": "1",  # WhiteNoise serves the static files straight from static/
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                    "--workers", "1", "--threads", "4", "--access-logfile", str(self.access_log),
+                ],
+                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        for _ in range(300):  # readiness, not a timing assertion: up to 30 s for a cold start on a busy machine
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).close()
+                return
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if self.process.poll() is not None:
+                    raise RuntimeError("the server exited: " + self.log.read_text())
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start: " + self.log.read_text())
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+    def requests(self, method: str, path: str) -> int:
+        """How many requests of this method and path the server answered, over every start."""
+        if not self.access_log.exists():
+            return 0
+        return sum(f'"{method} {path} ' in line for line in self.access_log.read_text().splitlines())
