@@ -58,9 +58,9 @@ class AppServer:
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=1).close()
                 return
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (urllib.error.URLError, ConnectionError, OSError) as e:
                 if self.process.poll() is not None:
-                    raise RuntimeError("the server exited: " + self.log.read_text())
+                    raise RuntimeError("the server exited: " + self.log.read_text()) from e
                 time.sleep(0.1)
         raise RuntimeError("the server did not start: " + self.log.read_text())
 

@@ -68,7 +68,9 @@ def cached_pages(page) -> list[str]:
         """async () => {
             const names = (await caches.keys()).filter((k) => k.startsWith("pages-"));
             const urls = [];
-            for (const name of names) for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+            for (const name of names) {
+                for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+            }
             return urls.sort();
         }"""
     )
@@ -170,8 +172,13 @@ def test_logging_out_clears_the_cached_pages_and_other_patients_entries(app_phon
     page.wait_for_url("**/accounts/login/")
     assert cached_pages(page) == []
     kept = page.evaluate(
-        "() => new Promise((ok) => { const r = indexedDB.open('numbness-diary'); r.onsuccess = () => {"
-        " const q = r.result.transaction('entries').objectStore('entries').getAll(); q.onsuccess = () => ok(q.result.map((e) => e.id)); }; })"
+        """() => new Promise((ok) => {
+            const r = indexedDB.open("numbness-diary");
+            r.onsuccess = () => {
+                const q = r.result.transaction("entries").objectStore("entries").getAll();
+                q.onsuccess = () => ok(q.result.map((e) => e.id));
+            };
+        })"""
     )
     assert kept == ["00000000-0000-4000-8000-000000000002"]  # una's own unsent entry waits for her next sign-in
 
@@ -219,6 +226,7 @@ def test_a_push_message_to_the_worker_shows_a_notification(app_phone, server):
         "ServiceWorker.deliverPushMessage",
         {"origin": server.url, "registrationId": registrations[0], "data": json.dumps(message)},
     )
-    shown = "async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => [n.title, n.body, n.tag])"
+    shown = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+        .map((n) => [n.title, n.body, n.tag])"""
     until(page, lambda: page.evaluate(shown))
     assert page.evaluate(shown) == [["Numbness Diary", "Time for your diary entry", "reminder"]]
