@@ -13,10 +13,14 @@
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
+  var toastTimer = null;
+  // The confirmation shows for a while beside the Save button; the header chip keeps the count after it.
   function say(text) {
     if (!toast) return;
     toast.textContent = text;
     toast.hidden = !text;
+    clearTimeout(toastTimer);
+    if (text) toastTimer = setTimeout(function () { toast.hidden = true; }, 8000);
   }
   function showCount() {
     return Queue.count(patient).then(function (n) {

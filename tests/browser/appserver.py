@@ -10,11 +10,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from tests.conftest import make_patient
+
 ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"
 
 
 def database_url() -> str:
@@ -75,3 +80,32 @@ class AppServer:
         if not self.access_log.exists():
             return 0
         return sum(f'"{method} {path} ' in line for line in self.access_log.read_text().splitlines())
+
+
+def until(page, check: Callable[[], object], tries: int = 150) -> None:
+    """Wait for a condition the page reaches by itself (wait_for_function needs eval, which CSP forbids)."""
+    for _ in range(tries):
+        if check():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("never happened")
+
+
+def sign_in(page, username: str, *, new: bool = True):
+    """Log in on the phone (creating the patient unless new=False) and wait for the worker to control the page."""
+    from django.contrib.auth import get_user_model
+
+    if new:
+        patient = make_patient(username, password=PASSWORD)
+        # The server process has the production hashers, not the tests' fast one.
+        patient.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+        patient.save(update_fields=["password"])
+    else:
+        patient = get_user_model().objects.get(username=username)
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Log in')")
+    page.wait_for_selector("text=Log numbness")
+    until(page, lambda: page.evaluate("!!navigator.serviceWorker.controller"))
+    return patient

@@ -7,60 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from diary.models import Episode
-from tests.browser.appserver import AppServer
+from tests.browser.appserver import sign_in, until
 from tests.browser.conftest import CHROMIUM, FLAGS, PHONE
-from tests.conftest import make_patient
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"
-
-
-def until(page, check: Callable[[], object], tries: int = 150) -> None:
-    """Wait for a condition the page reaches by itself (wait_for_function needs eval, which CSP forbids)."""
-    for _ in range(tries):
-        if check():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("never happened")
-
-
-@pytest.fixture
-def server(tmp_path) -> Iterator[AppServer]:
-    app = AppServer(tmp_path / "server.log")
-    app.start()
-    yield app
-    app.stop()
-
-
-@pytest.fixture
-def app_phone(browser, server):
-    context = browser.new_context(viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def sign_in(page, username: str):
-    patient = make_patient(username, password=PASSWORD)
-    # The server process has the production hashers, not the tests' fast one.
-    patient.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
-    patient.save(update_fields=["password"])
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    page.wait_for_selector("text=Log numbness")
-    # The first page registers the worker; from then on it controls the pages.
-    until(page, lambda: page.evaluate("!!navigator.serviceWorker.controller"))
-    return patient
 
 
 def cached_pages(page) -> list[str]:
