@@ -27,6 +27,11 @@
       if (!chip) return;
       chip.textContent = n ? n + " waiting to send" : "";
       chip.hidden = !n;
+      if (!n) {  // everything went: "saved on this phone" is no longer true
+        document.querySelectorAll(".queue-saved").forEach(function (note) {
+          if (note.dataset.kind === "queued") note.hidden = true;
+        });
+      }
     });
   }
   function askForSync() {
@@ -63,6 +68,18 @@
 
   function enhance(form) {
     var idInput = form.querySelector("input[name=id]");
+    var button = form.querySelector("button[type=submit]");
+    // The confirmation goes right under the Save button, where the patient is looking.
+    var note = document.createElement("p");
+    note.className = "queue-saved";
+    note.setAttribute("role", "status");
+    note.hidden = true;
+    if (button) button.insertAdjacentElement("afterend", note); else form.appendChild(note);
+    function confirm(text) {
+      note.textContent = text;
+      note.hidden = !text;
+      if (text && note.scrollIntoView) note.scrollIntoView({ block: "nearest" });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var fields = [];
@@ -74,15 +91,16 @@
       }
       var id = idInput.value;
       var entry = { id: id, url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
-      var button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
+      confirm("");
+      note.dataset.kind = "";
       Queue.put(entry).then(function () {
         return Queue.sendNow(id, csrf());
       }).then(function (response) {
         if (response === null) { window.location.assign("/"); return; }  // a replay sent it already
         if (response.status === 404) {
           if (button) button.disabled = false;
-          say("This entry could not be saved: please log it again.");
+          confirm("This entry could not be saved: please log it again.");
           return;
         }
         if (response.status === 400) {
@@ -100,7 +118,8 @@
         });
       }).catch(function () {
         if (button) button.disabled = false;
-        say("Saved on this phone, will send when online.");
+        confirm("Saved on this phone, will send when online.");
+        note.dataset.kind = "queued";
         showCount();
         askForSync();
       });
@@ -108,6 +127,13 @@
   }
 
   if (!patient || !Queue || !window.indexedDB) return;  // signed out: nothing to send, and nobody to send it for
+  // The chip lives in the header; once the header scrolls out of view the chip floats, so it stays in sight.
+  var header = chip && chip.closest("header");
+  if (header && window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      chip.classList.toggle("is-floating", !entries[0].isIntersecting);
+    }).observe(header);
+  }
   document.querySelectorAll("form[data-offline-queue]").forEach(enhance);
   window.addEventListener("online", flush);
   if ("serviceWorker" in navigator) {

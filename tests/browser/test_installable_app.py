@@ -55,14 +55,14 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     page.locator(".chips.severity label", has_text="5").first.click()
     tapped_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
     page.click("button:has-text('Save')")
-    toast = page.locator("#queue-toast")
-    toast.wait_for()
+    saved = page.locator(".queue-saved")
+    saved.wait_for()
     tapped_to = dt.datetime.now(dt.UTC)
-    assert toast.inner_text() == "Saved on this phone, will send when online."
+    assert saved.inner_text() == "Saved on this phone, will send when online."
     chip = page.locator("#queue-chip")
     chip.wait_for()
     assert chip.inner_text() == "1 waiting to send"
-    assert in_viewport(chip) and in_viewport(toast)  # where the patient is looking: by the Save button
+    assert in_viewport(chip) and in_viewport(saved)  # where the patient is looking: by the Save button
 
     page.wait_for_timeout(1500)  # so that a start time taken at replay would differ from the tap's
     server.start()

@@ -39,7 +39,7 @@ def test_entry_survives_a_dropped_connection_and_is_sent_once(app_phone, server)
     fill_log_form(phone)
     server.stop()
     phone.click("button:has-text('Save')")
-    status = phone.locator("#queue-toast")
+    status = phone.locator(".queue-saved")
     status.wait_for()
     assert status.inner_text() == "Saved on this phone, will send when online."
     assert not Episode.objects.exists()
