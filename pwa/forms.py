@@ -43,6 +43,7 @@ class SubscriptionForm(forms.Form):
 
     @classmethod
     def from_json(cls, body: object) -> SubscriptionForm:
-        data = body if isinstance(body, dict) else {}
-        keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+        data: dict[str, object] = body if isinstance(body, dict) else {}
+        found = data.get("keys")
+        keys: dict[str, object] = found if isinstance(found, dict) else {}
         return cls({"endpoint": data.get("endpoint"), "p256dh": keys.get("p256dh"), "auth": keys.get("auth")})

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template.loader import get_template
 from django.templatetags.static import static
 
 # What a page needs to draw itself; report/ (the PDF's stylesheet) and vendor licences are not.
@@ -29,6 +28,11 @@ def shell_paths() -> list[str]:
     return sorted(set(paths))
 
 
+def worker_source() -> Path:
+    """The worker's own source, so that a change to it alone also makes a new version."""
+    return Path(__file__).resolve().parent / "templates" / "pwa" / "sw.js"
+
+
 def _compute() -> tuple[str, list[str]]:
     digest = hashlib.sha256()
     paths = shell_paths()
@@ -37,8 +41,8 @@ def _compute() -> tuple[str, list[str]]:
         digest.update(path.encode())
         if isinstance(found, str):
             digest.update(Path(found).read_bytes())
-    template = get_template("pwa/sw.js")
-    digest.update(Path(template.origin.name).read_bytes())
+    worker = worker_source()
+    digest.update(worker.read_bytes())
     # static() gives the hashed names of the manifest storage in production.
     return digest.hexdigest()[:16], [static(path) for path in paths]
 

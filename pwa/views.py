@@ -140,6 +140,6 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
         return JsonResponse(
             {"errors": {"endpoint": [{"message": "This field is required.", "code": "required"}]}}, status=400
         )
-    request.user.push_subscriptions.filter(endpoint=endpoint).delete()
+    PushSubscription.objects.filter(patient=request.user.pk, endpoint=endpoint).delete()
     request.session.pop(SESSION_KEY, None)
     return JsonResponse({"subscribed": False})
