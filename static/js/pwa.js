@@ -46,7 +46,7 @@
     var patience = new Promise(function (resolve) { setTimeout(resolve, 3000); });
     return Promise.race([Promise.all(work).catch(function () {}), patience]);
   }
-  document.querySelectorAll("form.logout").forEach(function (form) {
+  document.querySelectorAll("form.logout, form[action$='/logout/']").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (form.dataset.cleared) return;
       event.preventDefault();

@@ -97,3 +97,26 @@ def test_another_patient_on_the_same_phone_never_sends_the_first_ones_entry(app_
     sign_in(phone, "una", new=False)
     until(phone, lambda: not queued(phone))
     assert first.episodes.count() == 1 and not second.episodes.exists()
+
+
+def test_entries_left_in_the_old_local_storage_queue_are_carried_over_and_sent(phone, sign_in):
+    patient = sign_in("ruth")
+    fill_log_form(phone)
+    # An entry as the queue kept it before IndexedDB: {id: {url, fields, queuedAt, patient}} in localStorage.
+    old_id = phone.evaluate(
+        """() => {
+            const form = document.querySelector("form[data-offline-queue]");
+            const fields = [];
+            new FormData(form).forEach((value, name) => fields.push([name, value]));
+            const id = form.querySelector("input[name=id]").value;
+            const patient = document.body.dataset.patient;
+            const entry = { url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
+            localStorage.setItem("numbness-diary.queue", JSON.stringify({ [id]: entry }));
+            return id;
+        }"""
+    )
+    phone.goto("/")
+    until(phone, lambda: patient.episodes.exists())
+    assert str(patient.episodes.get().id) == old_id
+    until(phone, lambda: not queued(phone))
+    assert phone.evaluate("localStorage.getItem('numbness-diary.queue')") is None

@@ -60,21 +60,27 @@ function withPatience(promise) {
 }
 
 async function navigate(request, url) {
+  const kept = PAGES.indexOf(url.pathname) >= 0;
   let response;
   try {
-    response = await withPatience(fetch(request));
+    // Only the kept pages have a copy to fall back on; a slow report download must not be cut short.
+    response = await (kept ? withPatience(fetch(request)) : fetch(request));
   } catch (e) {
-    return fromCache(request, url);
+    return kept ? fromCache(request, url) : offlinePage();
   }
-  const patient = response.headers.get(PATIENT_HEADER);
   if (response.type === "opaqueredirect") return response;
+  const patient = response.headers.get(PATIENT_HEADER);
   if (!patient) {
     // A page nobody is signed in to (the login page, say): health data must not outlive the session.
     await forgetPages();
-  } else if (PAGES.indexOf(url.pathname) >= 0 && response.status === 200) {
+  } else if (kept && response.status === 200) {
     await keep(PAGE_PREFIX + patient, request, response.clone());
   }
   return response;
+}
+
+function offlinePage() {
+  return caches.open(SHELL_CACHE).then((cache) => cache.match(OFFLINE_URL)).then((page) => page || Response.error());
 }
 
 async function keep(cacheName, request, response) {
@@ -97,8 +103,7 @@ async function fromCache(request, url) {
       return new Response(html, { status: 200, headers: hit.headers });
     }
   }
-  const fallback = await caches.open(SHELL_CACHE).then((cache) => cache.match(OFFLINE_URL));
-  return fallback || Response.error();
+  return offlinePage();
 }
 
 // Background Sync: replay the queue of the patient whose session this browser holds, one at a time.
