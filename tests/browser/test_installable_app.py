@@ -11,8 +11,9 @@ import re
 import pytest
 
 from diary.models import Episode
+from tests.browser import chromium
 from tests.browser.appserver import sign_in, until
-from tests.browser.conftest import CHROMIUM, FLAGS, PHONE
+from tests.browser.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -145,7 +146,7 @@ def test_logging_out_clears_the_cached_pages_and_other_patients_entries(app_phon
 def test_the_manifest_passes_chromiums_installability_check(browser, server, tmp_path):
     # A profile on disk: Chromium installs nothing from an incognito-like context.
     context = browser.browser_type.launch_persistent_context(
-        tmp_path / "profile", executable_path=CHROMIUM, args=FLAGS, viewport=PHONE, base_url=server.url
+        tmp_path / "profile", **chromium.launch_options(), viewport=PHONE, base_url=server.url
     )
     page = context.pages[0] if context.pages else context.new_page()
     try:
