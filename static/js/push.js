@@ -31,7 +31,11 @@
     button.dataset.on = on ? "1" : "";
     state.textContent = text || (on ? "Notifications are on for this phone." : "Notifications are off: reminders come by email.");
   }
-  if (!key || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+  if (!key) {
+    state.textContent = "Notifications are not set up on this server: reminders come by email.";
+    return;
+  }
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
     state.textContent = "This browser cannot show notifications: reminders come by email.";
     return;
   }
