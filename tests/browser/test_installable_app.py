@@ -65,8 +65,9 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     assert chip.inner_text() == "1 waiting to send"
     assert in_viewport(chip) and in_viewport(saved)  # where the patient is looking: by the Save button
 
-    page.wait_for_timeout(1500)  # so that a start time taken at replay would differ from the tap's
     server.start()
+    # The replay must come in a later second than the tap, so that a start time taken then would show.
+    until(page, lambda: dt.datetime.now(dt.UTC) > tapped_to + dt.timedelta(seconds=1))
     page.goto("/")  # the next open sends what waits
     until(page, lambda: Episode.objects.exists())
     until(page, lambda: page.locator("#queue-chip").is_hidden())
