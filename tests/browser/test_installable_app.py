@@ -164,6 +164,16 @@ def check_installable(page) -> None:
     assert manifest["url"].endswith("/manifest.webmanifest")
     assert manifest.get("errors", []) == []
 
+    # Chromium offers the install prompt to an installable site: Today shows the small hint instead.
+    page.goto("/")
+    hint = page.locator("#install-hint")
+    hint.wait_for()
+    hint.locator("[data-install-dismiss]").click()
+    assert hint.is_hidden()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert hint.is_hidden()  # "Not now" is remembered
+
 
 def test_a_push_message_to_the_worker_shows_a_notification(app_phone, server):
     page = app_phone
