@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "diary",
     "triage",
     "report",
+    "pwa",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diary.middleware.PatientTimezoneMiddleware",
+    "pwa.middleware.PatientHeaderMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -205,6 +207,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "diary.tasks.send_reminders", "schedule": 600.0},
+    "still-going-nudges": {"task": "diary.tasks.nudge_still_going", "schedule": 600.0},
     "nightly-review": {
         "task": "triage.tasks.review_due_patients",
         "schedule": crontab(hour=envint("NIGHTLY_REVIEW_HOUR_UTC", "3"), minute=15),
@@ -249,6 +252,13 @@ EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Numbness Diary <diary@localhost>")
+
+# Web Push (VAPID). `python manage.py generate_vapid_keys` prints a pair. Without them, development makes
+# its own pair once in a gitignored file; production without them sends reminders by email only.
+VAPID_PUBLIC_KEY = os.getenv("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.getenv("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "mailto:diary@localhost")
+VAPID_DEV_KEY_FILE = None if ENVIRONMENT == "production" else BASE_DIR / ".vapid-dev.json"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

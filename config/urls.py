@@ -29,5 +29,6 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
     path("", include("report.urls")),
+    path("", include("pwa.urls")),
     path("", include(diary_urls.urlpatterns)),
 ]

@@ -136,6 +136,8 @@ class Episode(models.Model):
     notes = models.TextField(blank=True, default="", validators=[MaxLengthValidator(MAX_NOTES)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the patient was nudged about this episode still going (diary/reminders.py): once per episode.
+    still_going_nudged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
