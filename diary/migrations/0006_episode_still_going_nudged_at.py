@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0004_saddle_region'),
+        ('diary', '0005_date_of_birth_bounds'),
     ]
 
     operations = [
