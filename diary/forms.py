@@ -24,6 +24,76 @@ DURATION_CHOICES = [
     ("ongoing", "Still going"),
 ]
 SEVERITY_CHOICES = [(str(n), str(n)) for n in range(11)]
+# "When did it start?": a few minutes ago is the common answer; the minutes count back from the tap.
+WHEN_CHOICES = [
+    ("now", "Just now"),
+    ("5", "5 min ago"),
+    ("15", "15 min ago"),
+    ("30", "30 min ago"),
+    ("60", "1 hour ago"),
+    ("earlier", "Earlier"),
+]
+MINUTES_AGO = {code: int(code) for code, _ in WHEN_CHOICES if code.isdigit()}
+
+# The alarm questions grouped the way a patient thinks of them. diary/vocab.py owns the grouping
+# (ALARM_GROUPS); until it has one, this fallback groups whichever alarm symptoms it defines.
+FALLBACK_ALARM_GROUPS: list[tuple[str, list[str]]] = [
+    (
+        "Face, arm, speech, sight or balance",
+        [
+            "facial_droop",
+            "arm_or_face_numbness",
+            "arm_weakness",
+            "speech_difficulty",
+            "vision_problems",
+            "loss_of_coordination",
+            "confusion",
+            "sudden_headache",
+        ],
+    ),
+    (
+        "Back, bladder and both legs",
+        [
+            "bladder_bowel_control",
+            "urinary_retention",
+            "saddle_numbness",
+            "leg_weakness",
+            "difficulty_walking",
+            "paralysis",
+        ],
+    ),
+    (
+        "Circulation and breathing",
+        ["leg_pale_cold", "leg_swollen", "sudden_severe_pain", "shortness_of_breath", "chest_pain", "fainting"],
+    ),
+]
+
+
+def _group_parts(group: object) -> tuple[str, list[str]]:
+    """(title, codes) of one group, whether vocab spells it as a pair or as an object with fields."""
+    if isinstance(group, tuple | list) and len(group) == 2 and isinstance(group[0], str):
+        return group[0], list(group[1])
+    title = next((getattr(group, name) for name in ("title", "label", "name") if hasattr(group, name)), "")
+    codes = next((getattr(group, name) for name in ("codes", "symptoms", "items") if hasattr(group, name)), [])
+    return str(title), [getattr(code, "code", code) for code in codes]
+
+
+def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(group title, [(code, label), …]), …] covering every alarm symptom exactly once."""
+    alarm = {code: term for code, term in vocab.SYMPTOMS.items() if term.alarm}
+    source = getattr(vocab, "ALARM_GROUPS", None) or FALLBACK_ALARM_GROUPS
+    pairs = [_group_parts(group) for group in (source.items() if isinstance(source, dict) else source)]
+    seen: set[str] = set()
+    groups = []
+    for title, codes in pairs:
+        members = [(code, alarm[code].label) for code in codes if code in alarm and code not in seen]
+        seen.update(code for code, _ in members)
+        if members:
+            groups.append((title, members))
+    rest = [(code, term.label) for code, term in alarm.items() if code not in seen]
+    if rest:
+        groups.append(("Anything else sudden", rest))
+    return groups
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -42,12 +112,7 @@ def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs) -> forms
 
 class EpisodeForm(forms.Form):
     id = forms.UUIDField(widget=forms.HiddenInput)
-    when = forms.ChoiceField(
-        label="When did it start?",
-        choices=[("now", "Just now"), ("earlier", "Earlier")],
-        widget=forms.RadioSelect,
-        initial="now",
-    )
+    when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="now")
     started_at = forms.DateTimeField(
         label="Date and time",
         required=False,
@@ -79,7 +144,7 @@ class EpisodeForm(forms.Form):
     triggers = code_field(vocab.TRIGGERS, "What were you doing?")
     alarm_symptoms = forms.MultipleChoiceField(
         label="Anything else right now?",
-        choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if t.alarm],
+        choices=lambda: [choice for _, members in alarm_groups() for choice in members],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -96,7 +161,16 @@ class EpisodeForm(forms.Form):
 
     @classmethod
     def for_new(cls) -> EpisodeForm:
-        return cls(initial={"id": uuid.uuid4(), "sensations": ["numbness"]})
+        return cls(initial={"id": uuid.uuid4()})
+
+    @classmethod
+    def for_repeat(cls, episode: Episode) -> EpisodeForm:
+        """A new episode like `episode`: everything but the time, the notes and the alarm questions,
+        which are asked afresh every time."""
+        initial = cls.for_episode(episode).initial
+        return cls(
+            initial=initial | {"id": uuid.uuid4(), "when": "now", "started_at": None, "alarm_symptoms": [], "notes": ""}
+        )
 
     @classmethod
     def for_episode(cls, episode: Episode) -> EpisodeForm:
@@ -125,6 +199,11 @@ class EpisodeForm(forms.Form):
             }
         )
 
+    def alarm_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The alarm checkboxes, grouped, for the template."""
+        widgets = {option.data["value"]: option for option in self["alarm_symptoms"]}
+        return [(title, [widgets[code] for code, _ in members]) for title, members in alarm_groups()]
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
@@ -147,8 +226,12 @@ class EpisodeForm(forms.Form):
             minutes = data["duration_custom"]
         else:
             minutes = int(choice)
+        if data["when"] == "earlier":
+            started_at = data["started_at"]
+        else:
+            started_at = now - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
         return {
-            "started_at": data["started_at"] if data["when"] == "earlier" else now,
+            "started_at": started_at,
             "duration_minutes": minutes,
             "severity": data["severity"],
             "locations": [tuple(value.split(":", 1)) for value in data["locations"]],

@@ -17,13 +17,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, services, trends
+from diary import bodymap, facts, quicklog, services, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
+from diary.templatetags.quicklog import JUST_SAVED
 
 HISTORY_PAGE_SIZE = 40
 
@@ -79,6 +81,9 @@ def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
             form.add_error(field if field in form.fields else None, errors)
         return _form_response(request, form, template, context)
     alerts_context = {"alerts": saved.alerts, "profile": services.profile_of(request.user)}
+    if saved.created and not saved.alerts:
+        # The page the patient lands on says "saved" and offers Undo for a few seconds (templatetags/quicklog.py).
+        request.session[JUST_SAVED] = str(saved.episode.id)
     if _wants_json(request):
         # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
         return JsonResponse(
@@ -92,14 +97,21 @@ def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
         )
     if saved.alerts:
         return render(request, "diary/alerts.html", alerts_context)
-    messages.success(request, "Episode saved." if saved.created else "Episode updated.")
+    if not saved.created:
+        messages.success(request, "Episode updated.")
     return redirect("today")
 
 
 def _form_response(request, form: EpisodeForm, template: str, context: dict):
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return render(request, template, context | {"form": form, "views": bodymap.views()}, status=400)
+    return render(request, template, _log_context(form) | context, status=400)
+
+
+def _log_context(form: EpisodeForm) -> dict:
+    data = form.data if form.is_bound else form.initial
+    places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
+    return {"form": form, "views": bodymap.views(), "chosen_places": bodymap.describe(places)}
 
 
 @login_required
@@ -109,7 +121,18 @@ def log_episode(request):
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": None})
         return _form_response(request, form, "diary/log.html", {"editing": None})
-    return render(request, "diary/log.html", {"form": EpisodeForm.for_new(), "views": bodymap.views(), "editing": None})
+    form, again = EpisodeForm.for_new(), None
+    if request.GET.get("again"):
+        # "Log this again" without JavaScript: a card is a link that fills the form from that episode.
+        try:
+            again = request.user.episodes.prefetch_related("locations").filter(id=request.GET["again"]).first()
+        except ValidationError:
+            again = None  # not a UUID: show the plain form
+        if again is not None:
+            form = EpisodeForm.for_repeat(again)
+    cards = quicklog.repeat_cards(request.user)
+    context = _log_context(form) | {"editing": None, "cards": cards, "again": again}
+    return render(request, "diary/log.html", context)
 
 
 @login_required
@@ -123,7 +146,7 @@ def edit_episode(request, episode_id: uuid.UUID):
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})
     form = EpisodeForm.for_episode(episode)
-    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": episode})
+    return render(request, "diary/log.html", _log_context(form) | {"editing": episode})
 
 
 @login_required
@@ -131,6 +154,12 @@ def delete_episode(request, episode_id: uuid.UUID):
     episode = get_object_or_404(request.user.episodes, id=episode_id)
     if request.method == "POST":
         services.delete_episode(patient=request.user, episode_id=episode.id)
+        if request.POST.get("undo"):
+            # Undo from the "saved" confirmation: back to the page it was shown on.
+            messages.success(request, "Undone: that episode is no longer in your diary.")
+            back = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+            return redirect(back if safe and back.startswith("/") else "today")
         messages.success(request, "Episode deleted.")
         return redirect("history")
     return render(request, "diary/episode_confirm_delete.html", {"episode": episode})
