@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 # Colours and sizes are SVG presentation attributes: WeasyPrint does not apply the page's CSS to SVG.
 WIDTH, HEIGHT = 520, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 14, 24
 INK, GRID, BAR, LINE = "#444444", "#dddddd", "#1f5f8b", "#c4561a"
-HEAT = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]
 FONT = 'font-family="DejaVu Sans, sans-serif" font-size="9"'
 
 
@@ -70,24 +70,13 @@ def line_chart(values: Sequence[float | None], labels: Sequence[str], y_max: flo
 
 
 def body_maps(shaded_views) -> list[SafeString]:
-    """The leg diagram, front and back, each region filled by how often it was involved."""
-    maps = []
-    for view, shapes in shaded_views:
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 152 404" class="map-svg" role="img" '
-            f'aria-label="{escape(view.title)} of both legs">',
-            f'<text x="76" y="9" text-anchor="middle" fill="{INK}" {FONT}>{escape(view.title)}</text>',
-        ]
-        for item in shapes:
-            s = item.shape
-            parts.append(
-                f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="6" fill="{HEAT[item.heat]}" '
-                f'stroke="#9aa8b4" stroke-width="0.8"><title>{escape(s.label)}: {item.count}</title></rect>'
-            )
-        for x, text in view.side_labels:
-            parts.append(f'<text x="{x}" y="400" text-anchor="middle" fill="{INK}" {FONT}>{escape(text)}</text>')
-        maps.append(mark_safe("".join(parts + ["</svg>"])))  # noqa: S308 - numbers and escaped labels only
-    return maps
+    """The leg map, front, back and feet, each region filled by how often it was involved (diary.bodymap)."""
+    return [
+        SafeString(
+            render_to_string("diary/_bodymap_heat_view.html", {"view": view, "shapes": shapes, "svg_class": "map-svg"})
+        )
+        for view, shapes in shaded_views
+    ]
 
 
 def report_charts(weeks) -> dict[str, SafeString]:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 def fill_log_form(phone) -> None:
     phone.goto("/log/")
-    phone.locator('rect[data-location="left:heel"]').first.tap()
+    phone.locator('.region[data-location="left:heel"]').tap()
     phone.locator(".chips.severity label", has_text="5").first.click()
 
 
