@@ -166,7 +166,7 @@ _medial = _pchip(
 
 def _saddle_edge(y: float) -> float:
     """The saddle's outer border, from the waistband (front) down to the crotch."""
-    return 63 + 21 * max(0.0, (y - TOP) / (104 - TOP)) ** 1.6
+    return 63 + 21 * float(max(0.0, (y - TOP) / (104 - TOP)) ** 1.6)
 
 
 _SPLIT_TOP_X = 54  # the outer strip of the thigh: 45+ units wide at the hip, narrowing to the knee
@@ -252,7 +252,12 @@ def _front_leg() -> tuple[dict[str, list[Point]], dict[str, list[Point]]]:
     }
     # The foot seen from the front, drawn small: it is tapped in the foot inset.
     foot_l, foot_r = _lateral(ANKLE_BOTTOM), _medial(ANKLE_BOTTOM)
-    instep = [(foot_l, ANKLE_BOTTOM), (foot_r, ANKLE_BOTTOM), (foot_r + 6, FOOT_SPLIT), (foot_l - 5, FOOT_SPLIT)]
+    instep: list[Point] = [
+        (foot_l, ANKLE_BOTTOM),
+        (foot_r, ANKLE_BOTTOM),
+        (foot_r + 6, FOOT_SPLIT),
+        (foot_l - 5, FOOT_SPLIT),
+    ]
     toes = _path([(foot_l - 5, FOOT_SPLIT), (foot_r + 6, FOOT_SPLIT)], _foot_tip(foot_r + 6, foot_l - 5, FOOT_SPLIT))
     return regions, {"top_of_foot": instep, "toes": toes}
 
@@ -459,6 +464,7 @@ def _centre(points: Sequence[Point]) -> Point:
 LABEL_NUDGE: dict[str, Point] = {  # where a short label sits, relative to its shape's box centre
     "groin": (-4, -8),
     "saddle": (0, -10),
+    "back:saddle": (1, -1),  # the widest part of the diamond between the buttocks
     "buttock": (-6, -10),
     "thigh_front": (4, -6),
     "thigh_back": (4, -6),
@@ -469,7 +475,9 @@ LABEL_NUDGE: dict[str, Point] = {  # where a short label sits, relative to its s
 }
 
 
-def _leg_view(name: str, title: str, near_side: str, regions: Mapping[str, list[Point]], drawn: Mapping) -> View:
+def _leg_view(
+    name: str, title: str, near_side: str, regions: Mapping[str, list[Point]], drawn: Mapping[str, list[Point]]
+) -> View:
     """Both legs: `near_side` is the leg drawn on the viewer's left."""
     far_side = "left" if near_side == "right" else "right"
     shapes: list[Shape] = []
@@ -481,7 +489,7 @@ def _leg_view(name: str, title: str, near_side: str, regions: Mapping[str, list[
                 drawn_parts.append(Drawn(_d(outline)))  # drawn, but not a region of this vocabulary
                 continue
             cx, cy = _centre(outline)
-            nx, ny = LABEL_NUDGE.get(region, (0, 0))
+            nx, ny = LABEL_NUDGE.get(f"{name}:{region}", LABEL_NUDGE.get(region, (0, 0)))
             shapes.append(
                 Shape(
                     side,
@@ -496,7 +504,7 @@ def _leg_view(name: str, title: str, near_side: str, regions: Mapping[str, list[
             outline = _mirror(points, LEGS_WIDTH) if mirrored else list(points)
             drawn_parts.append(Drawn(_d(outline), f"{side}:{region}" if region in vocab.REGIONS else ""))
     centre_near, centre_far = 64.0, LEGS_WIDTH - 64.0
-    labels = [
+    labels: list[tuple[float, float, str]] = [
         (centre_near, LEGS_HEIGHT - 1, vocab.SIDES[near_side].label),
         (centre_far, LEGS_HEIGHT - 1, vocab.SIDES[far_side].label),
     ]

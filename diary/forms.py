@@ -9,6 +9,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.forms.boundfield import BoundWidget
 from django.utils import timezone
 
 from diary import bodymap, trends, vocab
@@ -199,7 +200,7 @@ class EpisodeForm(forms.Form):
             }
         )
 
-    def alarm_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def alarm_groups(self) -> list[tuple[str, list[BoundWidget]]]:
         """The alarm checkboxes, grouped, for the template."""
         widgets = {option.data["value"]: option for option in self["alarm_symptoms"]}
         return [(title, [widgets[code] for code, _ in members]) for title, members in alarm_groups()]
