@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from diary.facts import facts_from_episode
 from diary.hooks import diary_changed, episode_saved
@@ -13,16 +14,24 @@ from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> dict:
+    """What the patient sees at once. A late entry of stroke signs gets the urgent screen; the flag is the same."""
     return {
         "code": sign.code,
-        "level": sign.level,
-        "title": sign.title,
-        "message": signs.patient_message(sign.code, emergency_number),
+        "level": signs.URGENT if late else sign.level,
+        "title": sign.late_title if late else sign.title,
+        "message": signs.late_entry_message(sign.code, emergency_number)
+        if late
+        else signs.patient_message(sign.code, emergency_number),
         "matched": matched,
+        "late_entry": late,
         "emergency_number": emergency_number,
-        "sources": [{"id": s.id, "title": s.title} for s in sign.source_list],
+        "sources": source_records(sign),
     }
+
+
+def source_records(sign: signs.Sign) -> list[dict]:
+    return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list]
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
@@ -37,7 +46,12 @@ def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict
     if before is not None:
         known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
         hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
-    return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
+    # "Saved" is this save: an edit that adds a stroke sign to an old episode is a late entry too.
+    saved_at = episode.updated_at or timezone.now()
+    return [
+        alert(sign, matched, profile.emergency_number, late=detectors.is_late_entry(sign, episode.started_at, saved_at))
+        for sign, matched in hits
+    ]
 
 
 @dataclass(frozen=True)

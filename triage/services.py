@@ -32,7 +32,7 @@ def present(flag: Flag, episodes: dict, emergency_number: str) -> ShownFlag:
     return ShownFlag(
         flag=flag,
         sign=flag.sign,
-        message=signs.patient_message(flag.code, emergency_number),
+        message=signs.patient_message(flag.code, emergency_number, flag.detail),
         reasons=flag.reasons,
         episodes=[episodes[i] for i in flag.evidence if i in episodes],
     )
