@@ -73,7 +73,10 @@ def body_maps(shaded_views) -> list[SafeString]:
     """The leg map, front, back and feet, each region filled by how often it was involved (diary.bodymap)."""
     return [
         SafeString(
-            render_to_string("diary/_bodymap_heat_view.html", {"view": view, "shapes": shapes, "svg_class": "map-svg"})
+            render_to_string(
+                "diary/_bodymap_heat_view.html",
+                {"view": view, "shapes": shapes, "svg_class": f"map-svg map-{view.name}"},
+            )
         )
         for view, shapes in shaded_views
     ]
