@@ -36,57 +36,14 @@ WHEN_CHOICES = [
 ]
 MINUTES_AGO = {code: int(code) for code, _ in WHEN_CHOICES if code.isdigit()}
 
-# The alarm questions grouped the way a patient thinks of them. diary/vocab.py owns the grouping
-# (ALARM_GROUPS); until it has one, this fallback groups whichever alarm symptoms it defines.
-FALLBACK_ALARM_GROUPS: list[tuple[str, list[str]]] = [
-    (
-        "Face, arm, speech, sight or balance",
-        [
-            "facial_droop",
-            "arm_or_face_numbness",
-            "arm_weakness",
-            "speech_difficulty",
-            "vision_problems",
-            "loss_of_coordination",
-            "confusion",
-            "sudden_headache",
-        ],
-    ),
-    (
-        "Back, bladder and both legs",
-        [
-            "bladder_bowel_control",
-            "urinary_retention",
-            "saddle_numbness",
-            "leg_weakness",
-            "difficulty_walking",
-            "paralysis",
-        ],
-    ),
-    (
-        "Circulation and breathing",
-        ["leg_pale_cold", "leg_swollen", "sudden_severe_pain", "shortness_of_breath", "chest_pain", "fainting"],
-    ),
-]
-
-
-def _group_parts(group: object) -> tuple[str, list[str]]:
-    """(title, codes) of one group, whether vocab spells it as a pair or as an object with fields."""
-    if isinstance(group, tuple | list) and len(group) == 2 and isinstance(group[0], str):
-        return group[0], list(group[1])
-    title = next((getattr(group, name) for name in ("title", "label", "name") if hasattr(group, name)), "")
-    codes = next((getattr(group, name) for name in ("codes", "symptoms", "items") if hasattr(group, name)), [])
-    return str(title), [getattr(code, "code", code) for code in codes]
-
 
 def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(group title, [(code, label), …]), …] covering every alarm symptom exactly once."""
+    """[(group title, [(code, label), …]), …] from `vocab.ALARM_GROUPS`, covering every alarm symptom
+    exactly once: one the groups leave out is still asked, in a last group."""
     alarm = {code: term for code, term in vocab.SYMPTOMS.items() if term.alarm}
-    source = getattr(vocab, "ALARM_GROUPS", None) or FALLBACK_ALARM_GROUPS
-    pairs = [_group_parts(group) for group in (source.items() if isinstance(source, dict) else source)]
     seen: set[str] = set()
     groups = []
-    for title, codes in pairs:
+    for title, codes in vocab.ALARM_GROUPS:
         members = [(code, alarm[code].label) for code in codes if code in alarm and code not in seen]
         seen.update(code for code, _ in members)
         if members:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -108,7 +109,7 @@ def _form_response(request, form: EpisodeForm, template: str, context: dict):
     return render(request, template, _log_context(form) | context, status=400)
 
 
-def _log_context(form: EpisodeForm) -> dict:
+def _log_context(form: EpisodeForm) -> dict[str, Any]:
     data = form.data if form.is_bound else form.initial
     places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
     return {"form": form, "views": bodymap.views(), "chosen_places": bodymap.describe(places)}
