@@ -412,7 +412,11 @@ class Shape:
 
     @property
     def label(self) -> str:
-        return f"{vocab.SIDES[self.side].label} {vocab.REGIONS[self.region].label.lower()}"
+        """The accessible name: it contains the word drawn on the shape (WCAG 2.5.3, label in name)."""
+        side, region = vocab.SIDES[self.side].label, vocab.REGIONS[self.region].label.lower()
+        if self.short.lower() in region:
+            return f"{side} {region}"
+        return f"{side} {self.short.lower()}: {region}"  # "Right saddle: between the legs / around the bottom"
 
     @property
     def short(self) -> str:

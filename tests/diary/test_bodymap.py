@@ -127,3 +127,10 @@ def test_the_log_map_is_a_picture_until_the_script_makes_it_buttons():
     assert "<rect" not in html
     for key in EVERY_KEY:
         assert f'data-location="{key}"' in html
+
+
+def test_the_word_on_each_shape_is_part_of_its_accessible_name():
+    for view in bodymap.views():
+        for shape in view.shapes:
+            assert shape.short.lower() in shape.label.lower(), shape.key
+            assert shape.label.startswith(vocab.SIDES[shape.side].label + " ")
