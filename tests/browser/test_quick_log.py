@@ -219,6 +219,9 @@ def test_the_form_still_posts_without_javascript(browser, live_server, django_us
     assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "heel")]
     ago = dt.datetime.now(dt.UTC) - episode.started_at
     assert dt.timedelta(minutes=14) < ago < dt.timedelta(minutes=16)
+    page.get_by_role("button", name="Undo").click()  # Undo is a plain form: it needs no script either
+    page.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
+    assert not patient.episodes.exists()
     context.close()
 
 
