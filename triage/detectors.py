@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from diary import vocab
 from diary.facts import EpisodeFacts
@@ -21,7 +22,7 @@ from triage.signs import CATALOGUE, Sign
 class Finding:
     code: str
     evidence: tuple[str, ...]  # episode ids, oldest first
-    detail: dict
+    detail: dict[str, Any]
 
     @property
     def sign(self) -> Sign:

@@ -95,7 +95,7 @@ class Sign:
     rationale: str  # to the physician
     sources: tuple[str, ...]
     reasons: dict[str, str]  # why it fired, filled in from the finding's numbers
-    thresholds: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType[str, Any]({}))
     pattern: bool = False  # found by the review over several episodes, never on one saved episode
     extra: dict[str, str] = field(default_factory=dict)  # sentences added to the message for a "why" key
     late_title: str = ""  # stroke signs logged long after they started: the urgent screen instead
@@ -119,7 +119,7 @@ class Sign:
         return self.thresholds[name]
 
 
-def _t(**values: Any) -> MappingProxyType:
+def _t(**values: Any) -> MappingProxyType[str, Any]:
     return MappingProxyType(values)
 
 
@@ -417,13 +417,13 @@ def sign(code: str) -> Sign:
     return CATALOGUE[code]
 
 
-def explain(code: str, detail: dict) -> list[str]:
+def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
     return [sign_.reasons[key].format(**detail) for key in detail.get("why", []) if key in sign_.reasons]
 
 
-def patient_message(code: str, emergency_number: str, detail: dict | None = None) -> str:
+def patient_message(code: str, emergency_number: str, detail: dict[str, Any] | None = None) -> str:
     """The sign's message to the patient, with the sentences its numbers add (e.g. "moved between legs")."""
     sign_ = CATALOGUE[code]
     why = (detail or {}).get("why", [])

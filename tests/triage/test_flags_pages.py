@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import log
@@ -11,8 +12,8 @@ from triage.review import review_patient
 
 @pytest.fixture
 def flagged(patient):
-    today = dt.date.today()
-    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
+    # Noon in the patient's zone today, whatever the host's clock zone: yesterday … five days ago.
+    start = timezone.localtime(timezone=patient.profile.zone).replace(hour=12, minute=0, second=0, microsecond=0)
     episodes = [log(patient, started_at=start - dt.timedelta(days=n), triggers=["injury"]) for n in (1, 2, 3, 4, 5)]
     review_patient(patient.pk)
     return episodes
@@ -46,7 +47,8 @@ def test_resolved_flags_stay_visible_in_the_history(web, patient, flagged):
     from triage.services import acknowledge
 
     acknowledge(patient.flags.get(code="urgent.injury"))
-    review_patient(patient.pk, dt.date.today() + dt.timedelta(days=20))  # the episodes left the window
+    later = timezone.localdate(timezone=patient.profile.zone) + dt.timedelta(days=20)
+    review_patient(patient.pk, later)  # the episodes left the window
     page = web.get("/flags/").content.decode()
     assert "Earlier warning signs" in page and page.count("No longer seen since") == 2
     assert "withdrawn" not in page
