@@ -127,10 +127,8 @@ class EpisodeForm(forms.Form):
     def for_repeat(cls, episode: Episode) -> EpisodeForm:
         """A new episode like `episode`: everything but the time, the notes and the alarm questions,
         which are asked afresh every time."""
-        initial = cls.for_episode(episode).initial
-        return cls(
-            initial=initial | {"id": uuid.uuid4(), "when": "now", "started_at": None, "alarm_symptoms": [], "notes": ""}
-        )
+        fresh = {"id": uuid.uuid4(), "when": "now", "started_at": None, "alarm_symptoms": [], "notes": ""}
+        return cls(initial={**cls.for_episode(episode).initial, **fresh})
 
     @classmethod
     def for_episode(cls, episode: Episode) -> EpisodeForm:
