@@ -232,3 +232,15 @@ def test_late_stroke_entry_on_the_form_has_no_call_now_button(web, patient):
     page = web.post("/log/", data).content.decode()
     assert "Signs of a stroke that have passed" in page and "See a doctor today" in page
     assert "Call 112 now" not in page and 'href="tel:' not in page
+
+
+def test_the_flags_page_gives_late_stroke_entries_the_same_advice_as_the_save_screen(web, patient):
+    log(patient, started_at=days_ago(3), symptoms=["arm_weakness"])  # logged three days late
+    review_patient(patient.pk)
+    page = web.get("/flags/").content.decode()
+    assert "See a doctor today, even though these signs have gone." in page and "Call 112 now" not in page
+
+    log(patient, started_at=NOW - dt.timedelta(hours=2), symptoms=["facial_droop"])  # logged at once
+    review_patient(patient.pk)
+    page = web.get("/flags/").content.decode()
+    assert "Call 112 now." in page
