@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
 from html import escape
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -99,3 +103,128 @@ def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
         ),
         "duration": bar_chart([w.median_minutes for w in weeks], labels, "median minutes", "Median duration per week"),
     }
+
+
+# --- Page-1 and time-of-day charts of the physician report ---------------------------------------------
+# Drawn at a size whose text is 12 units high, so that the same SVG is legible on a 390 px phone (where
+# it is shown at least 1:1) and in print (where 260 units take about 70 mm). Added by the report work;
+# diary/charts.py is to become the one renderer, and these can move there.
+
+CANVAS_W, CANVAS_H = 260, 112
+PAD_L, PAD_R, PAD_T, PAD_B = 28, 6, 10, 20
+TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="12"'
+MAP_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="16"'
+NIGHT_BAR, DOT = "#173f5f", "#7fa3c2"
+
+
+def _nice_max(value: float) -> float:
+    """An axis top of at least 4 that divides evenly into four ticks."""
+    return 4.0 if value <= 4 else float(4 * -(-int(value) // 4))
+
+
+def _canvas(title: str, y_label: str, y_max: float, labels: list[tuple[int, str]], slots: int) -> list[str]:
+    plot_h = CANVAS_H - PAD_T - PAD_B
+    slot = (CANVAS_W - PAD_L - PAD_R) / max(1, slots)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CANVAS_W} {CANVAS_H}" class="chart-svg" '
+        f'role="img" aria-label="{escape(title)} ({escape(y_label)})">',
+    ]
+    for step in (0, 2, 4):
+        y = PAD_T + plot_h - plot_h * step / 4
+        parts.append(f'<line x1="{PAD_L}" x2="{CANVAS_W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
+        parts.append(
+            f'<text x="{PAD_L - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}" {TEXT}>{y_max * step / 4:g}</text>'
+        )
+    for index, label in labels:
+        x = PAD_L + slot * (index + 0.5)
+        parts.append(
+            f'<text x="{x:.1f}" y="{CANVAS_H - 5}" text-anchor="middle" fill="{INK}" {TEXT}>{escape(label)}</text>'
+        )
+    return parts
+
+
+def _week_labels(weeks: Sequence[Any], first: dt.date | None) -> list[str]:
+    """Each week by its first day inside the period, so that no label predates the period (or the diary)."""
+    return [f"{max(week.start, first or week.start):%d %b}" for week in weeks]
+
+
+def _spaced(labels: list[str], room: int) -> list[tuple[int, str]]:
+    """Every n-th label so that at most `room` of them are drawn."""
+    every = max(1, -(-len(labels) // room))
+    return [(i, label) for i, label in enumerate(labels) if i % every == 0]
+
+
+def weekly_frequency(weeks: Sequence[Any], first: dt.date | None = None) -> SafeString:
+    """Episodes per week, one bar per week of the period."""
+    values = [w.episodes for w in weeks]
+    y_max = _nice_max(max(values, default=0))
+    plot_h = CANVAS_H - PAD_T - PAD_B
+    slot = (CANVAS_W - PAD_L - PAD_R) / max(1, len(values))
+    parts = _canvas("Episodes per week", "episodes a week", y_max, _spaced(_week_labels(weeks, first), 4),
+                    len(values))  # fmt: skip
+    for i, value in enumerate(values):
+        if value:
+            h = plot_h * value / y_max
+            parts.append(
+                f'<rect x="{PAD_L + slot * (i + 0.15):.1f}" y="{PAD_T + plot_h - h:.1f}" width="{slot * 0.7:.1f}" '
+                f'height="{h:.1f}" fill="{BAR}"><title>week of {w_label(weeks[i])}: {value}</title></rect>'
+            )
+    return mark_safe("".join(parts + ["</svg>"]))  # noqa: S308 - numbers and escaped labels only
+
+
+def w_label(week: Any) -> str:
+    return f"{week.start:%d %b %Y}"
+
+
+def weekly_severity(
+    weeks: Sequence[Any], severities: Sequence[tuple[Any, int]], first: dt.date | None = None
+) -> SafeString:
+    """Every episode's severity as a dot in its week (bigger where several coincide), and the weekly mean."""
+    plot_h = CANVAS_H - PAD_T - PAD_B
+    slot = (CANVAS_W - PAD_L - PAD_R) / max(1, len(weeks))
+    index = {w.start: i for i, w in enumerate(weeks)}
+    dots: Counter[tuple[int, int]] = Counter()
+    for start, severity in severities:
+        monday = start.date() - dt.timedelta(days=start.weekday())
+        if monday in index:
+            dots[(index[monday], severity)] += 1
+    parts = _canvas("Severity per episode and weekly mean (0–10)", "severity 0–10", 10,
+                    _spaced(_week_labels(weeks, first), 4), len(weeks))  # fmt: skip
+    for (i, severity), count in sorted(dots.items()):
+        r = min(slot * 0.45, 2.5 + math.sqrt(count))
+        y = PAD_T + plot_h - plot_h * severity / 10
+        parts.append(f'<circle cx="{PAD_L + slot * (i + 0.5):.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{DOT}"/>')
+    points = [
+        (PAD_L + slot * (i + 0.5), PAD_T + plot_h - plot_h * w.mean_severity / 10)
+        for i, w in enumerate(weeks)
+        if w.mean_severity is not None
+    ]
+    if len(points) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{LINE}"/>' for x, y in points]
+    return mark_safe("".join(parts + ["</svg>"]))  # noqa: S308 - numbers and escaped labels only
+
+
+def hours_chart(hours: Sequence[int], night: Callable[[int], bool]) -> SafeString:
+    """Episodes by starting hour, 00 to 23 local time; night hours drawn darker."""
+    y_max = _nice_max(max(hours, default=0))
+    plot_h = CANVAS_H - PAD_T - PAD_B
+    slot = (CANVAS_W - PAD_L - PAD_R) / 24
+    labels = [(h, f"{h:02d}") for h in range(0, 24, 3)]
+    parts = _canvas("Episodes by starting hour (24-hour clock)", "episodes", y_max, labels, 24)
+    for hour, count in enumerate(hours):
+        if count:
+            h = plot_h * count / y_max
+            parts.append(
+                f'<rect x="{PAD_L + slot * (hour + 0.1):.1f}" y="{PAD_T + plot_h - h:.1f}" width="{slot * 0.8:.1f}" '
+                f'height="{h:.1f}" fill="{NIGHT_BAR if night(hour) else BAR}">'
+                f"<title>{hour:02d}:00–{hour:02d}:59: {count}</title></rect>"
+            )
+    return mark_safe("".join(parts + ["</svg>"]))  # noqa: S308 - numbers and escaped labels only
+
+
+def labelled_maps(shaded_views: Sequence[Any]) -> list[SafeString]:
+    """The leg map, front, back and feet, each region shaded by how often it was involved, with its label and
+    count (drawn by diary.bodymap's heat template, colours as SVG attributes)."""
+    return body_maps(list(shaded_views))
