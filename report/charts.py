@@ -113,7 +113,6 @@ def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
 CANVAS_W, CANVAS_H = 260, 112
 PAD_L, PAD_R, PAD_T, PAD_B = 28, 6, 10, 20
 TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="12"'
-MAP_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="16"'
 NIGHT_BAR, DOT = "#173f5f", "#7fa3c2"
 
 
