@@ -1,60 +1,410 @@
-"""Geometry of the leg diagram: both legs, front and back, every region of DESIGN §4 on each side.
+"""The leg map: front and back silhouettes of both legs, and a foot inset, as SVG paths.
 
-The log form draws it for tapping; later the trends page and report shade it by count.
+Every region of the vocabulary (DESIGN §4) is a shape on each side. The log form draws the map
+for tapping (every shape at least 44×44 CSS px at a 390 px wide phone); Trends and the physician
+report draw the heat variant, each shape shaded by how often it was involved, with its count.
+
+Coordinates are SVG user units; the log form draws them 1:1 as CSS pixels on a phone, so the
+44-unit minimum below is the touch-target minimum.
+
+The shapes are computed, not hand-drawn: each leg's outline is two smooth edges (lateral and
+medial) through a few control points, and the regions are slices of that outline between curved
+boundaries, so neighbouring regions share their borders exactly. The second leg is the mirror image.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from diary import vocab
 
-LEG_WIDTH = 56
-GAP = 16
-MARGIN = 12
-VIEW_WIDTH = 2 * LEG_WIDTH + GAP + 2 * MARGIN
-VIEW_HEIGHT = 380
+MIN_TARGET = 44  # the smallest width and height of a tappable region, in units (= CSS px at 390 px)
 
-# (region, top, height, part of the leg's width) for each view, from hip to toes. "outer"
-# and "inner" take a strip on that side of the leg; "full" the whole width. At the top, "saddle"
-# is the inner strip reaching to the midline (the two sides meet between the legs), and
-# "beside_saddle" the rest of the leg's width.
-_BANDS = {
-    "front": [
-        ("groin", 0, 40, "beside_saddle"),
-        ("saddle", 0, 40, "saddle"),
-        ("thigh_outer", 44, 110, "outer"),
-        ("thigh_front", 44, 110, "inner"),
-        ("knee", 158, 34, "full"),
-        ("shin", 196, 96, "full"),
-        ("ankle", 296, 24, "full"),
-        ("top_of_foot", 324, 26, "full"),
-        ("toes", 354, 22, "full"),
-    ],
-    "back": [
-        ("buttock", 0, 40, "beside_saddle"),
-        ("saddle", 0, 40, "saddle"),
-        ("thigh_outer", 44, 110, "outer"),
-        ("thigh_back", 44, 110, "inner"),
-        ("knee", 158, 34, "full"),
-        ("calf", 196, 96, "full"),
-        ("ankle", 296, 24, "full"),
-        ("heel", 324, 22, "full"),
-        ("sole", 350, 26, "full"),
-    ],
+LEGS_WIDTH = 220
+LEGS_HEIGHT = 452
+MIDLINE = LEGS_WIDTH / 2
+FEET_WIDTH = 128
+
+Point = tuple[float, float]
+
+# Short words drawn on the shapes; the full name ("Left outer thigh") is the accessible name.
+SHORT_LABELS = {
+    "toes": "Toes",
+    "sole": "Sole",
+    "heel": "Heel",
+    "top_of_foot": "Top",  # drawn under the heading "Tops of the feet"
+    "ankle": "Ankle",
+    "shin": "Shin",
+    "calf": "Calf",
+    "knee": "Knee",
+    "thigh_front": "Thigh",
+    "thigh_outer": "Outer thigh",
+    "thigh_back": "Thigh",
+    "buttock": "Buttock",
+    "groin": "Groin",
+    "saddle": "Saddle",
 }
-OUTER_STRIP = 18
-SADDLE_STRIP = 18
+
+
+# --- smooth curves -------------------------------------------------------------------------------
+
+
+def _pchip(points: Sequence[Point]) -> Callable[[float], float]:
+    """A smooth function through (t, value) control points that never overshoots them (monotone cubic)."""
+    ts = [p[0] for p in points]
+    vs = [p[1] for p in points]
+    n = len(points)
+    slopes = [(vs[i + 1] - vs[i]) / (ts[i + 1] - ts[i]) for i in range(n - 1)]
+    tangents = [slopes[0]] + [
+        0.0 if slopes[i - 1] * slopes[i] <= 0 else 2 / (1 / slopes[i - 1] + 1 / slopes[i]) for i in range(1, n - 1)
+    ]
+    tangents.append(slopes[-1])
+
+    def value(t: float) -> float:
+        i = max(0, min(n - 2, next((k for k in range(n - 1) if t <= ts[k + 1]), n - 2)))
+        h = ts[i + 1] - ts[i]
+        s = (t - ts[i]) / h
+        h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+        h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+        return h00 * vs[i] + h10 * h * tangents[i] + h01 * vs[i + 1] + h11 * h * tangents[i + 1]
+
+    return value
+
+
+def _steps(start: float, end: float, step: float = 4.0) -> list[float]:
+    count = max(1, math.ceil(abs(end - start) / step))
+    return [start + (end - start) * k / count for k in range(count + 1)]
+
+
+def _edge(x_of_y: Callable[[float], float], y0: float, y1: float) -> list[Point]:
+    """Points down (or up) an edge x = f(y) from y0 to y1."""
+    return [(x_of_y(y), y) for y in _steps(y0, y1)]
+
+
+def _across(x0: float, x1: float, y: float, bulge: float = 0.0) -> list[Point]:
+    """Points across the leg at height y, bowed by `bulge` units in the middle (negative: upwards)."""
+    return [(x, y + bulge * math.sin(math.pi * (x - x0) / (x1 - x0))) for x in _steps(x0, x1)]
+
+
+def _curve(points: Sequence[Point], step: float = 4.0) -> list[Point]:
+    """A smooth curve through points ordered by x (either direction)."""
+    ordered = sorted(points)
+    y_of_x = _pchip(ordered)
+    xs = _steps(points[0][0], points[-1][0], step)
+    return [(x, y_of_x(x)) for x in xs]
+
+
+def _path(*runs: Iterable[Point]) -> list[Point]:
+    """Join runs of points into one closed outline, dropping a repeated joint."""
+    outline: list[Point] = []
+    for run in runs:
+        for point in run:
+            if not outline or math.dist(outline[-1], point) > 0.05:
+                outline.append(point)
+    if len(outline) > 1 and math.dist(outline[0], outline[-1]) <= 0.05:
+        outline.pop()
+    return outline
+
+
+def _d(points: Sequence[Point]) -> str:
+    head, *rest = points
+    return f"M{head[0]:.1f} {head[1]:.1f}" + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest) + "Z"
+
+
+def _mirror(points: Sequence[Point], width: float) -> list[Point]:
+    return [(width - x, y) for x, y in reversed(points)]
+
+
+# --- the leg on the viewer's left; the other leg is its mirror image ------------------------------
+
+TOP = 14  # waistband
+HIP = 62  # where the lateral edge meets the groin crease (front) or where the thigh begins
+CROTCH = 112
+KNEE_TOP, KNEE_BOTTOM = 198, 246
+ANKLE_TOP, ANKLE_BOTTOM = 350, 396
+FOOT_SPLIT, FOOT_BOTTOM = 420, 444
+
+_lateral = _pchip(
+    [
+        (TOP, 14),
+        (40, 10),
+        (HIP, 9),
+        (100, 11),
+        (150, 18),
+        (KNEE_TOP, 30),
+        (222, 32),
+        (KNEE_BOTTOM, 31),
+        (274, 25),
+        (310, 33),
+        (ANKLE_TOP, 42),
+        (372, 41),
+        (ANKLE_BOTTOM, 41),
+    ]
+)
+_medial = _pchip(
+    [
+        (CROTCH, 108),
+        (130, 104),
+        (160, 98),
+        (KNEE_TOP, 93),
+        (222, 95),
+        (KNEE_BOTTOM, 92),
+        (266, 98),
+        (310, 90),
+        (ANKLE_TOP, 88),
+        (372, 89),
+        (ANKLE_BOTTOM, 88),
+    ]
+)
+
+
+def _saddle_edge(y: float) -> float:
+    """The saddle's outer border, from the waistband (front) down to the crotch."""
+    return 63 + 21 * float(max(0.0, (y - TOP) / (104 - TOP)) ** 1.6)
+
+
+_SPLIT_TOP_X = 54  # the outer strip of the thigh: 45+ units wide at the hip, narrowing to the knee
+
+
+def _split_x(y: float, y_top: float) -> float:
+    """The border between the outer strip and the rest of the thigh: a straight line down to the knee."""
+    x_bottom = _lateral(KNEE_TOP) + 32
+    return _SPLIT_TOP_X + (x_bottom - _SPLIT_TOP_X) * (y - y_top) / (KNEE_TOP - y_top)
+
+
+def _lower_leg() -> dict[str, list[Point]]:
+    """Knee, shin/calf and ankle: the same outline in both views."""
+    knee_top = _across(_lateral(KNEE_TOP), _medial(KNEE_TOP), KNEE_TOP, -5)
+    knee_bottom = _across(_lateral(KNEE_BOTTOM), _medial(KNEE_BOTTOM), KNEE_BOTTOM, 5)
+    ankle_top = _across(_lateral(ANKLE_TOP), _medial(ANKLE_TOP), ANKLE_TOP, 3)
+    ankle_bottom = _across(_lateral(ANKLE_BOTTOM), _medial(ANKLE_BOTTOM), ANKLE_BOTTOM)
+    return {
+        "knee": _path(
+            knee_top,
+            _edge(_medial, KNEE_TOP, KNEE_BOTTOM),
+            reversed(knee_bottom),
+            _edge(_lateral, KNEE_BOTTOM, KNEE_TOP),
+        ),
+        "lower": _path(
+            knee_bottom,
+            _edge(_medial, KNEE_BOTTOM, ANKLE_TOP),
+            reversed(ankle_top),
+            _edge(_lateral, ANKLE_TOP, KNEE_BOTTOM),
+        ),
+        "ankle": _path(
+            ankle_top,
+            _edge(_medial, ANKLE_TOP, ANKLE_BOTTOM),
+            reversed(ankle_bottom),
+            _edge(_lateral, ANKLE_BOTTOM, ANKLE_TOP),
+        ),
+        "_knee_top": knee_top,
+    }
+
+
+def _front_leg() -> tuple[dict[str, list[Point]], dict[str, list[Point]]]:
+    """(regions, drawn-only parts) of the viewer's left leg seen from the front."""
+    lower = _lower_leg()
+    knee_top = lower.pop("_knee_top")
+    crease_end_y = 84
+    crease = _curve([(_lateral(HIP), HIP), (40, 70), (_saddle_edge(crease_end_y), crease_end_y)])
+    split_top_y = next(y for x, y in crease if x >= _SPLIT_TOP_X)
+    crease_outer = [p for p in crease if p[0] <= _SPLIT_TOP_X] + [(_SPLIT_TOP_X, split_top_y)]
+    crease_inner = [(_SPLIT_TOP_X, split_top_y)] + [p for p in crease if p[0] > _SPLIT_TOP_X]
+    crotch = _curve([(_saddle_edge(104), 104), (96, 110), (MIDLINE, CROTCH)])
+    split = [(_split_x(y, split_top_y), y) for y in _steps(split_top_y, KNEE_TOP)]
+    knee_split = min(range(len(knee_top)), key=lambda i: abs(knee_top[i][0] - split[-1][0]))
+    split[-1] = knee_top[knee_split]
+    regions = {
+        "groin": _path(
+            [(_lateral(TOP), TOP), (_saddle_edge(TOP), TOP)],
+            _edge(_saddle_edge, TOP, crease_end_y),
+            reversed(crease),
+            _edge(_lateral, HIP, TOP),
+        ),
+        "saddle": _path(
+            [(_saddle_edge(TOP), TOP), (MIDLINE, TOP), (MIDLINE, CROTCH)],
+            reversed(crotch),
+            _edge(_saddle_edge, 104, TOP),
+        ),
+        "thigh_outer": _path(
+            crease_outer,
+            split,
+            reversed(knee_top[: knee_split + 1]),
+            _edge(_lateral, KNEE_TOP, HIP),
+        ),
+        "thigh_front": _path(
+            crease_inner,
+            _edge(_saddle_edge, crease_end_y, 104),
+            crotch[:-1],
+            _edge(_medial, CROTCH, KNEE_TOP),
+            reversed(knee_top[knee_split:]),
+            reversed(split),
+        ),
+        "knee": lower["knee"],
+        "shin": lower["lower"],
+        "ankle": lower["ankle"],
+    }
+    # The foot seen from the front, drawn small: it is tapped in the foot inset.
+    foot_l, foot_r = _lateral(ANKLE_BOTTOM), _medial(ANKLE_BOTTOM)
+    instep: list[Point] = [
+        (foot_l, ANKLE_BOTTOM),
+        (foot_r, ANKLE_BOTTOM),
+        (foot_r + 6, FOOT_SPLIT),
+        (foot_l - 5, FOOT_SPLIT),
+    ]
+    toes = _path([(foot_l - 5, FOOT_SPLIT), (foot_r + 6, FOOT_SPLIT)], _foot_tip(foot_r + 6, foot_l - 5, FOOT_SPLIT))
+    return regions, {"top_of_foot": instep, "toes": toes}
+
+
+def _foot_tip(x_from: float, x_to: float, y: float) -> list[Point]:
+    """The rounded front of a foot seen from the front, from x_from back to x_to below height y."""
+    depth = FOOT_BOTTOM - y
+    return [
+        (x, y + depth * max(0.0, math.sin(math.pi * (x - x_to) / (x_from - x_to))) ** 0.5) for x in _steps(x_from, x_to)
+    ]
+
+
+def _back_leg() -> tuple[dict[str, list[Point]], dict[str, list[Point]]]:
+    """(regions, drawn-only parts) of the viewer's left leg seen from behind."""
+    lower = _lower_leg()
+    knee_top = lower.pop("_knee_top")
+    fold_y = 100  # the buttock's lower fold at the outer edge
+    saddle_top = 48  # where the saddle meets the cleft between the buttocks
+    saddle_corner = (63.0, 78.0)
+    saddle_arc = _curve([(MIDLINE, saddle_top), (88, 58), saddle_corner])
+    fold = _curve([(_lateral(fold_y), fold_y), (36, 108), (58, 104), (_saddle_edge(92) - 0.5, 92)])
+
+    def saddle_side(y: float) -> float:
+        return saddle_corner[0] + (_saddle_edge(y) - saddle_corner[0]) * (y - saddle_corner[1]) / (
+            104 - saddle_corner[1]
+        )
+
+    fold_end = fold[-1]
+    split_top_y = next(y for x, y in fold if x >= _SPLIT_TOP_X)
+    fold_outer = [p for p in fold if p[0] <= _SPLIT_TOP_X] + [(_SPLIT_TOP_X, split_top_y)]
+    fold_inner = [(_SPLIT_TOP_X, split_top_y)] + [p for p in fold if p[0] > _SPLIT_TOP_X]
+    crotch = _curve([(_saddle_edge(104), 104), (96, 110), (MIDLINE, CROTCH)])
+    split = [(_split_x(y, split_top_y), y) for y in _steps(split_top_y, KNEE_TOP)]
+    knee_split = min(range(len(knee_top)), key=lambda i: abs(knee_top[i][0] - split[-1][0]))
+    split[-1] = knee_top[knee_split]
+    regions = {
+        "buttock": _path(
+            [(_lateral(TOP), TOP), (MIDLINE, TOP), (MIDLINE, saddle_top)],
+            saddle_arc,
+            _edge(saddle_side, saddle_corner[1], fold_end[1]),
+            reversed(fold),
+            _edge(_lateral, fold_y, TOP),
+        ),
+        "saddle": _path(
+            [(MIDLINE, saddle_top), (MIDLINE, CROTCH)],
+            reversed(crotch),
+            _edge(saddle_side, 104, saddle_corner[1]),
+            reversed(saddle_arc),
+        ),
+        "thigh_outer": _path(
+            fold_outer,
+            split,
+            reversed(knee_top[: knee_split + 1]),
+            _edge(_lateral, KNEE_TOP, fold_y),
+        ),
+        "thigh_back": _path(
+            fold_inner,
+            _edge(saddle_side, fold_end[1], 104),
+            crotch[:-1],
+            _edge(_medial, CROTCH, KNEE_TOP),
+            reversed(knee_top[knee_split:]),
+            reversed(split),
+        ),
+        "knee": lower["knee"],
+        "calf": lower["lower"],
+        "ankle": lower["ankle"],
+    }
+    foot_l, foot_r = _lateral(ANKLE_BOTTOM), _medial(ANKLE_BOTTOM)
+    heel_bottom = FOOT_SPLIT + 6
+    heel = _path(
+        [(foot_l, ANKLE_BOTTOM), (foot_r, ANKLE_BOTTOM)],
+        [
+            (
+                x,
+                ANKLE_BOTTOM
+                + (heel_bottom - ANKLE_BOTTOM) * max(0.0, math.sin(math.pi * (x - foot_l) / (foot_r - foot_l))) ** 0.4,
+            )
+            for x in _steps(foot_r, foot_l)
+        ],
+    )
+    cx, rx, cy = (foot_l + foot_r) / 2, (foot_r - foot_l) / 2 + 5, FOOT_BOTTOM - 9
+    sole = [(cx + rx * math.cos(a), cy + 7 * math.sin(a)) for a in _steps(0, 2 * math.pi, math.pi / 12)]
+    return regions, {"heel": heel, "sole": sole}
+
+
+# --- the foot inset: tops of both feet and both soles, toes up, left foot on the left -----------
+
+FOOT_BOX = 56
+FOOT_LENGTH = 140
+TOE_LINE, ARCH_LINE = 47, 93  # toes 2–47, sole 47–93, heel 93–140 (each at least 44 tall)
+TOES = [(5, 22, 4.0), (11.5, 15, 4.5), (19.5, 10, 5.2), (29, 6, 6.0), (44, 2, 9.5)]  # (x, tip y, radius), little to big
+
+_foot_lateral = _pchip([(20, 1.5), (TOE_LINE, 1), (80, 4), (110, 6), (128, 9), (FOOT_LENGTH - 2, 20)])
+_foot_medial = _pchip([(10, 54), (TOE_LINE, 56), (70, 51), (96, 48), (118, 51), (FOOT_LENGTH - 2, 40)])
+
+
+def _toe_tips() -> list[Point]:
+    points: list[Point] = [(_foot_lateral(20), 20.0)]
+    for x, tip, r in TOES:
+        cy = tip + r
+        points += [(x + r * math.cos(a), cy - r * math.sin(a)) for a in _steps(math.pi, 0, math.pi / 8)]
+    points.append((_foot_medial(10), 10.0))
+    return points
+
+
+def _left_foot() -> dict[str, list[Point]]:
+    """Regions of the left foot in its box (medial side on the right), toes at the top."""
+    toe_line = _across(_foot_lateral(TOE_LINE), _foot_medial(TOE_LINE), TOE_LINE, 2)
+    arch_line = _across(_foot_lateral(ARCH_LINE), _foot_medial(ARCH_LINE), ARCH_LINE, 3)
+    heel_end = _across(_foot_lateral(FOOT_LENGTH - 2), _foot_medial(FOOT_LENGTH - 2), FOOT_LENGTH - 2, 2)
+    toes = _path(_toe_tips(), _edge(_foot_medial, 10, TOE_LINE), reversed(toe_line), _edge(_foot_lateral, TOE_LINE, 20))
+    return {
+        "toes": toes,
+        "top_of_foot": _path(
+            toe_line,
+            _edge(_foot_medial, TOE_LINE, FOOT_LENGTH - 2),
+            reversed(heel_end),
+            _edge(_foot_lateral, FOOT_LENGTH - 2, TOE_LINE),
+        ),
+        "sole": _path(
+            toe_line,
+            _edge(_foot_medial, TOE_LINE, ARCH_LINE),
+            reversed(arch_line),
+            _edge(_foot_lateral, ARCH_LINE, TOE_LINE),
+        ),
+        "heel": _path(
+            arch_line,
+            _edge(_foot_medial, ARCH_LINE, FOOT_LENGTH - 2),
+            reversed(heel_end),
+            _edge(_foot_lateral, FOOT_LENGTH - 2, ARCH_LINE),
+        ),
+    }
+
+
+# --- assembling the views ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Shape:
+    """One tappable region on one side."""
+
     side: str
     region: str
-    x: int
-    y: int
-    width: int
-    height: int
+    d: str  # SVG path data
+    box: tuple[float, float, float, float]  # x, y, width, height
+    label_at: Point
+    vertical: bool = False  # the short label runs up the shape (the outer thigh's narrow strip)
 
     @property
     def key(self) -> str:
@@ -62,54 +412,187 @@ class Shape:
 
     @property
     def label(self) -> str:
-        return f"{vocab.SIDES[self.side].label} {vocab.REGIONS[self.region].label.lower()}"
+        """The accessible name: it contains the word drawn on the shape (WCAG 2.5.3, label in name)."""
+        side, region = vocab.SIDES[self.side].label, vocab.REGIONS[self.region].label.lower()
+        if self.short.lower() in region:
+            return f"{side} {region}"
+        return f"{side} {self.short.lower()}: {region}"  # "Right saddle: between the legs / around the bottom"
+
+    @property
+    def short(self) -> str:
+        return SHORT_LABELS.get(self.region, vocab.REGIONS[self.region].label)
+
+    @property
+    def label_x(self) -> str:
+        return f"{self.label_at[0]:.1f}"
+
+    @property
+    def label_y(self) -> str:
+        return f"{self.label_at[1]:.1f}"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A part of the drawing that is not tapped here; it lights up with the region it shows."""
+
+    d: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
 class View:
-    name: str  # "front" or "back"
+    name: str  # "front", "back" or "feet"
     title: str
+    width: int
+    height: int
     shapes: list[Shape]
-    side_labels: list[tuple[int, str]]  # (x centre, "Right") under each leg
+    drawn: list[Drawn] = field(default_factory=list)
+    side_labels: list[tuple[float, float, str]] = field(default_factory=list)  # (x, y, "Right")
+    captions: list[tuple[float, float, str]] = field(default_factory=list)  # panel titles inside the view
+
+    @property
+    def viewbox(self) -> str:
+        return f"0 0 {self.width} {self.height}"
 
 
-def _leg_shapes(view: str, side: str, left_edge: int, outer_on_left: bool) -> list[Shape]:
-    shapes = []
-    for region, top, height, part in _BANDS[view]:
-        x, width = left_edge, LEG_WIDTH
-        if part == "saddle":
-            width = SADDLE_STRIP + GAP // 2
-            x = left_edge - GAP // 2 if outer_on_left is False else left_edge + LEG_WIDTH - SADDLE_STRIP
-        elif part == "beside_saddle":
-            width = LEG_WIDTH - SADDLE_STRIP - 2
-            x = left_edge if outer_on_left else left_edge + SADDLE_STRIP + 2
-        elif part != "full":
-            strip_on_left = outer_on_left == (part == "outer")
-            width = OUTER_STRIP if part == "outer" else LEG_WIDTH - OUTER_STRIP - 2
-            x = left_edge if strip_on_left else left_edge + LEG_WIDTH - width
-        shapes.append(Shape(side, region, x, top + MARGIN, width, height))
-    return shapes
+def _box(points: Sequence[Point]) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _centre(points: Sequence[Point]) -> Point:
+    x, y, w, h = _box(points)
+    return (x + w / 2, y + h / 2)
+
+
+LABEL_NUDGE: dict[str, Point] = {  # where a short label sits, relative to its shape's box centre
+    "groin": (-4, -8),
+    "saddle": (0, -10),
+    "back:saddle": (1, -1),  # the widest part of the diamond between the buttocks
+    "buttock": (-6, -10),
+    "thigh_front": (4, -6),
+    "thigh_back": (4, -6),
+    "thigh_outer": (-4, -4),
+    "knee": (0, 2),
+    "shin": (0, -6),
+    "calf": (0, -6),
+}
+
+
+def _leg_view(
+    name: str, title: str, near_side: str, regions: Mapping[str, list[Point]], drawn: Mapping[str, list[Point]]
+) -> View:
+    """Both legs: `near_side` is the leg drawn on the viewer's left."""
+    far_side = "left" if near_side == "right" else "right"
+    shapes: list[Shape] = []
+    drawn_parts: list[Drawn] = []
+    for side, mirrored in ((near_side, False), (far_side, True)):
+        for region, points in regions.items():
+            outline = _mirror(points, LEGS_WIDTH) if mirrored else list(points)
+            if region not in vocab.REGIONS:
+                drawn_parts.append(Drawn(_d(outline)))  # drawn, but not a region of this vocabulary
+                continue
+            cx, cy = _centre(outline)
+            nx, ny = LABEL_NUDGE.get(f"{name}:{region}", LABEL_NUDGE.get(region, (0, 0)))
+            shapes.append(
+                Shape(
+                    side,
+                    region,
+                    _d(outline),
+                    _box(outline),
+                    (cx - nx if mirrored else cx + nx, cy + ny),
+                    vertical=region == "thigh_outer",
+                )
+            )
+        for region, points in drawn.items():
+            outline = _mirror(points, LEGS_WIDTH) if mirrored else list(points)
+            drawn_parts.append(Drawn(_d(outline), f"{side}:{region}" if region in vocab.REGIONS else ""))
+    centre_near, centre_far = 64.0, LEGS_WIDTH - 64.0
+    labels: list[tuple[float, float, str]] = [
+        (centre_near, LEGS_HEIGHT - 1, vocab.SIDES[near_side].label),
+        (centre_far, LEGS_HEIGHT - 1, vocab.SIDES[far_side].label),
+    ]
+    return View(name, title, LEGS_WIDTH, LEGS_HEIGHT, shapes, drawn_parts, labels)
+
+
+def _feet_view(side_by_side: bool = False) -> View:
+    """Tops of both feet above their soles (the log form's inset beside the legs), or beside them."""
+    foot = _left_foot()
+    second = (FEET_WIDTH, 18.0) if side_by_side else (0.0, 18.0 + 16 + FOOT_LENGTH + 44)
+    panels = [
+        ("Tops of the feet", 0.0, 18.0, ("toes", "top_of_foot")),
+        ("Soles", second[0], second[1], ("sole", "heel")),
+    ]
+    shapes: list[Shape] = []
+    drawn: list[Drawn] = []
+    captions: list[tuple[float, float, str]] = []
+    side_labels: list[tuple[float, float, str]] = []
+    for caption, left, top, regions in panels:
+        captions.append((left + FEET_WIDTH / 2, top - 6, caption))
+        left_x, right_x = left + 4.0, left + FEET_WIDTH - 4.0 - FOOT_BOX
+        for side, x0, mirrored in (("left", left_x, False), ("right", right_x, True)):
+            for region, points in foot.items():
+                local = _mirror(points, FOOT_BOX) if mirrored else list(points)
+                outline = [(x0 + x, top + y) for x, y in local]
+                if region in regions and region in vocab.REGIONS:
+                    cx, cy = _centre(outline)
+                    if region == "toes":
+                        cy += 8
+                    shapes.append(Shape(side, region, _d(outline), _box(outline), (cx, cy)))
+                elif region == "toes":
+                    drawn.append(Drawn(_d(outline), f"{side}:toes"))  # the toes' undersides, shown on the soles
+            side_labels.append((x0 + FOOT_BOX / 2, top + FOOT_LENGTH + 14, vocab.SIDES[side].label))
+    order = {"toes": 0, "top_of_foot": 1, "sole": 2, "heel": 3}
+    shapes.sort(key=lambda s: (order[s.region], s.side != "left"))
+    width = 2 * FEET_WIDTH if side_by_side else FEET_WIDTH
+    height = int(max(box[1] + box[3] for box in (s.box for s in shapes))) + 22
+    return View("feet", "Feet", width, height, shapes, drawn, side_labels, captions)
 
 
 def views() -> list[View]:
-    """Front as seen facing the patient (their right leg on the viewer's left); back as seen from behind."""
-    left_x, right_x = MARGIN, MARGIN + LEG_WIDTH + GAP
-    centre = LEG_WIDTH // 2
-    front = _leg_shapes("front", "right", left_x, True) + _leg_shapes("front", "left", right_x, False)
-    back = _leg_shapes("back", "left", left_x, True) + _leg_shapes("back", "right", right_x, False)
-    return [
-        View("front", "Front", front, [(left_x + centre, "Right"), (right_x + centre, "Left")]),
-        View("back", "Back", back, [(left_x + centre, "Left"), (right_x + centre, "Right")]),
-    ]
+    """Front (seen facing the patient: their right leg on the viewer's left), back, and the feet."""
+    return list(_views())
+
+
+@cache
+def _views() -> tuple[View, ...]:
+    front_regions, front_drawn = _front_leg()
+    back_regions, back_drawn = _back_leg()
+    return (
+        _leg_view("front", "Front", "right", front_regions, front_drawn),
+        _leg_view("back", "Back", "left", back_regions, back_drawn),
+        _feet_view(),
+    )
+
+
+def every_shape() -> list[Shape]:
+    return [shape for view in views() for shape in view.shapes]
 
 
 def location_choices() -> list[tuple[str, str]]:
-    """Checkbox choices 'side:region', left leg first, toes up to the saddle."""
+    """Checkbox choices 'side:region', left leg first, toes up to the hip."""
     return [
         (f"{side}:{region}", f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}")
         for side in vocab.SIDES
         for region in vocab.REGIONS
     ]
+
+
+def describe(keys: Iterable[str]) -> str:
+    """The selection in words, in vocabulary order: 'Left toes, left sole'."""
+    labels = dict(location_choices())
+    chosen = sorted(
+        (tuple(key.split(":", 1)) for key in set(keys) if key in labels),
+        key=lambda pair: vocab.location_key(pair[0], pair[1]),
+    )
+    text = ", ".join(labels[f"{side}:{region}"].lower() for side, region in chosen)
+    return text[:1].upper() + text[1:]
+
+
+# --- the heat variant (Trends, the physician report) --------------------------------------------
+
+HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]  # for SVG without the page's CSS (PDF)
+HEAT_INK = ["#1b1f23", "#1b1f23", "#1b1f23", "#1b1f23", "#ffffff"]
 
 
 @dataclass(frozen=True)
@@ -118,21 +601,61 @@ class ShadedShape:
     count: int
     heat: int  # 0 (never) … 4 (most often)
 
+    @property
+    def fill(self) -> str:
+        return HEAT_FILLS[self.heat]
+
+    @property
+    def ink(self) -> str:
+        return HEAT_INK[self.heat]
+
 
 def heat_level(count: int, most: int) -> int:
     return 0 if count == 0 or most == 0 else max(1, -(-4 * count // most))
 
 
-def shaded_views(counts: dict[str, int]) -> list[tuple[View, list[ShadedShape]]]:
-    """The diagram with each region shaded by how many episodes involved it ('side:region' → count)."""
-    most = max(counts.values(), default=0)
+def _counts_by_key(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> dict[str, int]:
+    """Counts keyed 'side:region', from keys that are either that string or a (side, region) pair."""
+    result: dict[str, int] = {}
+    for key, n in counts.items():
+        text = key if isinstance(key, str) else f"{key[0]}:{key[1]}"
+        result[text] = result.get(text, 0) + int(n)
+    return result
+
+
+def shaded_views(
+    counts: Mapping[str, int] | Mapping[tuple[str, str], int],
+) -> list[tuple[View, list[ShadedShape]]]:
+    """Every view with each region shaded by how many episodes involved it."""
+    by_key = _counts_by_key(counts)
+    most = max(by_key.values(), default=0)
     return [
-        (view, [ShadedShape(s, counts.get(s.key, 0), heat_level(counts.get(s.key, 0), most)) for s in view.shapes])
-        for view in views()
+        (view, [ShadedShape(s, by_key.get(s.key, 0), heat_level(by_key.get(s.key, 0), most)) for s in view.shapes])
+        for view in _heat_views()
     ]
 
 
-def region_rows(counts: dict[str, int]) -> list[tuple[str, int]]:
+@cache
+def _heat_views() -> tuple[View, ...]:
+    """The heat map's views: both legs as on the log form, the feet panels side by side."""
+    front, back, _ = _views()
+    return (front, back, _feet_view(side_by_side=True))
+
+
+def heat_context(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> dict[str, object]:
+    """The context of templates/diary/_bodymap_heat.html for counts per (side, region)."""
+    by_key = _counts_by_key(counts)
+    return {"shaded": shaded_views(by_key), "region_rows": region_rows(by_key)}
+
+
+def heat_svg(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> SafeString:
+    """The heat map as standalone SVG markup (fills as attributes, so a PDF renderer needs no CSS)."""
+    return SafeString(render_to_string("diary/_bodymap_heat.html", heat_context(counts)))
+
+
+def region_rows(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     """('Left calf', 12) rows, most often first, for the diagram's data table."""
     labels = dict(location_choices())
-    return sorted(((labels[key], n) for key, n in counts.items() if n), key=lambda row: (-row[1], row[0]))
+    return sorted(
+        ((labels[key], n) for key, n in counts.items() if n and key in labels), key=lambda row: (-row[1], row[0])
+    )

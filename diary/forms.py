@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
@@ -36,6 +37,33 @@ DURATION_CHOICES = [
     ("ongoing", "Still going"),
 ]
 SEVERITY_CHOICES = [(str(n), str(n)) for n in vocab.SEVERITY_SCALE]
+# "When did it start?": a few minutes ago is the common answer; the minutes count back from the tap.
+WHEN_CHOICES = [
+    ("now", "Just now"),
+    ("5", "5 min ago"),
+    ("15", "15 min ago"),
+    ("30", "30 min ago"),
+    ("60", "1 hour ago"),
+    ("earlier", "Earlier"),
+]
+MINUTES_AGO = {code: int(code) for code, _ in WHEN_CHOICES if code.isdigit()}
+
+
+def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(group title, [(code, label), …]), …] from `vocab.ALARM_GROUPS`, covering every alarm symptom
+    exactly once: one the groups leave out is still asked, in a last group."""
+    alarm = {code: term for code, term in vocab.SYMPTOMS.items() if term.alarm}
+    seen: set[str] = set()
+    groups = []
+    for title, codes in vocab.ALARM_GROUPS:
+        members = [(code, alarm[code].label) for code in codes if code in alarm and code not in seen]
+        seen.update(code for code, _ in members)
+        if members:
+            groups.append((title, members))
+    rest = [(code, term.label) for code, term in alarm.items() if code not in seen]
+    if rest:
+        groups.append(("Anything else sudden", rest))
+    return groups
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -90,12 +118,7 @@ class EpisodeForm(forms.Form):
     """The log form. `clock` reads "Earlier" times; `date_of_birth` bounds them (both are the patient's)."""
 
     id = forms.UUIDField(widget=forms.HiddenInput)
-    when = forms.ChoiceField(
-        label="When did it start?",
-        choices=[("now", "Just now"), ("earlier", "Earlier")],
-        widget=forms.RadioSelect,
-        initial="now",
-    )
+    when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="now")
     started_at = LocalDateTimeField(
         label="Date and time",
         required=False,
@@ -127,7 +150,7 @@ class EpisodeForm(forms.Form):
     triggers = code_field(vocab.TRIGGERS, "What were you doing?")
     alarm_symptoms = forms.MultipleChoiceField(
         label="Anything else right now?",
-        choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if t.alarm],
+        choices=lambda: [choice for _, members in alarm_groups() for choice in members],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -150,8 +173,15 @@ class EpisodeForm(forms.Form):
         started_at.clock, started_at.label_text = clock, "The start time"
 
     @classmethod
+    def for_repeat(cls, episode: Episode, clock: Clock) -> EpisodeForm:
+        """A new episode like `episode`: everything but the time, the notes and the alarm questions,
+        which are asked afresh every time."""
+        fresh = {"id": uuid.uuid4(), "when": "now", "started_at": None, "alarm_symptoms": [], "notes": ""}
+        return cls(initial={**cls.for_episode(episode, clock).initial, **fresh}, clock=clock)
+
+    @classmethod
     def for_new(cls, clock: Clock) -> EpisodeForm:
-        return cls(initial={"id": uuid.uuid4(), "sensations": ["numbness"]}, clock=clock)
+        return cls(initial={"id": uuid.uuid4()}, clock=clock)
 
     @classmethod
     def for_episode(cls, episode: Episode, clock: Clock) -> EpisodeForm:
@@ -181,6 +211,11 @@ class EpisodeForm(forms.Form):
             },
         )
 
+    def alarm_groups(self) -> list[tuple[str, list[BoundWidget]]]:
+        """The alarm checkboxes, grouped, for the template."""
+        widgets = {option.data["value"]: option for option in self["alarm_symptoms"]}
+        return [(title, [widgets[code] for code, _ in members]) for title, members in alarm_groups()]
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -209,8 +244,12 @@ class EpisodeForm(forms.Form):
             minutes = data["duration_custom"]
         else:
             minutes = int(choice)
+        if data["when"] == "earlier":
+            started_at = data["started_at"]
+        else:
+            started_at = now - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
         return {
-            "started_at": data["started_at"] if data["when"] == "earlier" else now,
+            "started_at": started_at,
             "duration_minutes": minutes,
             "severity": data["severity"],
             "locations": [tuple(value.split(":", 1)) for value in data["locations"]],

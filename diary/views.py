@@ -20,14 +20,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, services, throttles, trends
+from diary import bodymap, facts, quicklog, services, throttles, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
+from diary.templatetags.quicklog import JUST_SAVED
 
 HISTORY_PAGE_SIZE = 40
 
@@ -83,6 +85,9 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
             form.add_error(field if field in form.fields else None, errors)
         return _form_response(request, form, template, context)
     alerts_context = {"alerts": saved.alerts, "profile": services.profile_of(request.user)}
+    if saved.created and not saved.alerts:
+        # The page the patient lands on says "saved" and offers Undo for a few seconds (templatetags/quicklog.py).
+        request.session[JUST_SAVED] = str(saved.episode.id)
     if _wants_json(request):
         # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
         return JsonResponse(
@@ -96,7 +101,8 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         )
     if saved.alerts:
         return render(request, "diary/alerts.html", alerts_context)
-    messages.success(request, "Episode saved." if saved.created else "Episode updated.")
+    if not saved.created:
+        messages.success(request, "Episode updated.")
     return redirect("today")
 
 
@@ -109,7 +115,13 @@ def _episode_form(request: PatientRequest, *args: Any, **kwargs: Any) -> Episode
 def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return render(request, template, context | {"form": form, "views": bodymap.views()}, status=400)
+    return render(request, template, _log_context(form) | context, status=400)
+
+
+def _log_context(form: EpisodeForm) -> dict[str, Any]:
+    data = form.data if form.is_bound else form.initial
+    places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
+    return {"form": form, "views": bodymap.views(), "chosen_places": bodymap.describe(places)}
 
 
 @login_required
@@ -119,8 +131,18 @@ def log_episode(request: PatientRequest) -> HttpResponse:
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": None})
         return _form_response(request, form, "diary/log.html", {"editing": None})
-    form = EpisodeForm.for_new(services.clock_of(request.user))
-    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": None})
+    form, again = EpisodeForm.for_new(services.clock_of(request.user)), None
+    if request.GET.get("again"):
+        # "Log this again" without JavaScript: a card is a link that fills the form from that episode.
+        try:
+            again = request.user.episodes.prefetch_related("locations").filter(id=request.GET["again"]).first()
+        except ValidationError:
+            again = None  # not a UUID: show the plain form
+        if again is not None:
+            form = EpisodeForm.for_repeat(again, services.clock_of(request.user))
+    cards = quicklog.repeat_cards(request.user)
+    context = _log_context(form) | {"editing": None, "cards": cards, "again": again}
+    return render(request, "diary/log.html", context)
 
 
 @login_required
@@ -134,7 +156,7 @@ def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})
     form = EpisodeForm.for_episode(episode, services.clock_of(request.user))
-    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": episode})
+    return render(request, "diary/log.html", _log_context(form) | {"editing": episode})
 
 
 @login_required
@@ -142,6 +164,12 @@ def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespon
     episode = get_object_or_404(request.user.episodes, id=episode_id)
     if request.method == "POST":
         services.delete_episode(patient=request.user, episode_id=episode.id)
+        if request.POST.get("undo"):
+            # Undo from the "saved" confirmation: back to the page it was shown on.
+            messages.success(request, "Undone: that episode is no longer in your diary.")
+            back = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+            return redirect(back if safe and back.startswith("/") else "today")
         messages.success(request, "Episode deleted.")
         return redirect("history")
     return render(request, "diary/episode_confirm_delete.html", {"episode": episode})

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from diary import bodymap, trends, vocab
@@ -17,7 +18,6 @@ from diary import bodymap, trends, vocab
 WIDTH, HEIGHT = 520, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 14, 24
 INK, GRID, BAR, LINE = "#444444", "#dddddd", "#1f5f8b", "#c4561a"
-HEAT = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]
 FONT = 'font-family="DejaVu Sans, sans-serif" font-size="9"'
 
 
@@ -78,24 +78,16 @@ def line_chart(
 
 
 def body_maps(shaded_views: list[tuple[bodymap.View, list[bodymap.ShadedShape]]]) -> list[SafeString]:
-    """The leg diagram, front and back, each region filled by how often it was involved."""
-    maps = []
-    for view, shapes in shaded_views:
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 152 404" class="map-svg" role="img" '
-            f'aria-label="{escape(view.title)} of both legs">',
-            f'<text x="76" y="9" text-anchor="middle" fill="{INK}" {FONT}>{escape(view.title)}</text>',
-        ]
-        for item in shapes:
-            s = item.shape
-            parts.append(
-                f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="6" fill="{HEAT[item.heat]}" '
-                f'stroke="#9aa8b4" stroke-width="0.8"><title>{escape(s.label)}: {item.count}</title></rect>'
+    """The leg map, front, back and feet, each region filled by how often it was involved (diary.bodymap)."""
+    return [
+        SafeString(
+            render_to_string(
+                "diary/_bodymap_heat_view.html",
+                {"view": view, "shapes": shapes, "svg_class": f"map-svg map-{view.name}"},
             )
-        for x, text in view.side_labels:
-            parts.append(f'<text x="{x}" y="400" text-anchor="middle" fill="{INK}" {FONT}>{escape(text)}</text>')
-        maps.append(mark_safe("".join(parts + ["</svg>"])))  # noqa: S308 - numbers and escaped labels only
-    return maps
+        )
+        for view, shapes in shaded_views
+    ]
 
 
 def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
@@ -121,7 +113,6 @@ def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
 CANVAS_W, CANVAS_H = 260, 112
 PAD_L, PAD_R, PAD_T, PAD_B = 28, 6, 10, 20
 TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="12"'
-MAP_TEXT = 'font-family="DejaVu Sans, sans-serif" font-size="16"'
 NIGHT_BAR, DOT = "#173f5f", "#7fa3c2"
 
 
@@ -233,34 +224,6 @@ def hours_chart(hours: Sequence[int], night: Callable[[int], bool]) -> SafeStrin
 
 
 def labelled_maps(shaded_views: Sequence[Any]) -> list[SafeString]:
-    """The leg diagram, front and back, each region shaded by how often it was involved and showing that count."""
-    maps = []
-    for view, shapes in shaded_views:
-        width = max((item.shape.x + item.shape.width for item in shapes), default=140) + 12
-        height = max((item.shape.y + item.shape.height for item in shapes), default=380) + 36
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="map-svg" role="img" '
-            f'aria-label="{escape(view.title)} of both legs, with the number of episodes in each place">',
-            f'<text x="{width / 2:.0f}" y="14" text-anchor="middle" fill="{INK}" {MAP_TEXT}>'
-            f"{escape(view.title)}</text>",
-            '<g transform="translate(0 10)">',
-        ]
-        for item in shapes:
-            s = item.shape
-            parts.append(
-                f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="6" fill="{HEAT[item.heat]}" '
-                f'stroke="#9aa8b4" stroke-width="0.8"><title>{escape(s.label)}: {item.count}</title></rect>'
-            )
-            if item.count:
-                ink = "#ffffff" if item.heat >= 3 else "#111111"
-                parts.append(
-                    f'<text x="{s.x + s.width / 2:.1f}" y="{s.y + s.height / 2 + 6:.1f}" text-anchor="middle" '
-                    f'fill="{ink}" {MAP_TEXT}>{item.count}</text>'
-                )
-        parts.append("</g>")
-        for x, text in view.side_labels:
-            parts.append(
-                f'<text x="{x}" y="{height - 4}" text-anchor="middle" fill="{INK}" {MAP_TEXT}>{escape(text)}</text>'
-            )
-        maps.append(mark_safe("".join(parts + ["</svg>"])))  # noqa: S308 - numbers and escaped labels only
-    return maps
+    """The leg map, front, back and feet, each region shaded by how often it was involved, with its label and
+    count (drawn by diary.bodymap's heat template, colours as SVG attributes)."""
+    return body_maps(list(shaded_views))

@@ -1,16 +1,66 @@
-// Log form: show the date field only for "Earlier" and the minutes field only for "Other".
+// Log form: show the date field only for "Earlier" and the minutes field only for "Other"; keep the
+// one-line summary next to Save and the alarm block's state line true; fix a relative start time
+// ("just now", "5 min ago") to the moment of the tap.
 (function () {
   "use strict";
   var form = document.querySelector(".log-form");
   if (!form) return;
+  var summary = form.querySelector("[data-log-summary]");
+  var alarmState = form.querySelector("[data-alarm-state]");
+
+  function checked(name) {
+    return Array.prototype.slice.call(form.querySelectorAll("input[name=" + name + "]:checked"));
+  }
+  function labelOf(input) {
+    var label = input.closest("label");
+    return label ? label.textContent.trim() : input.value;
+  }
+  function sentence(labels) {
+    return labels.map(function (label, i) { return i ? label.toLowerCase() : label; }).join(", ");
+  }
+
   function sync() {
-    var when = form.querySelector("input[name=when]:checked");
-    var duration = form.querySelector("input[name=duration]:checked");
+    var when = checked("when")[0];
+    var duration = checked("duration")[0];
     form.querySelector(".when-earlier").hidden = !(when && when.value === "earlier");
     form.querySelector(".duration-custom").hidden = !(duration && duration.value === "custom");
+
+    if (summary) {
+      var places = checked("locations").map(labelOf);
+      var severity = checked("severity")[0];
+      var parts = [];
+      parts.push(places.length ? (places.length > 2 ? sentence(places.slice(0, 2)) + " +" + (places.length - 2) : sentence(places)) : "Where?");
+      parts.push(severity ? severity.value + "/10" : "How bad?");
+      if (duration) parts.push(duration.value === "custom" ? "other" : labelOf(duration).toLowerCase());
+      if (when && when.value !== "now") parts.push(labelOf(when).toLowerCase());
+      summary.textContent = parts.join(" · ");
+    }
+    if (alarmState) {
+      var alarms = checked("alarm_symptoms").map(labelOf);
+      alarmState.textContent = alarms.length ? "Ticked: " + sentence(alarms) : "None ticked: tap to check the list";
+      alarmState.classList.toggle("ticked", alarms.length > 0);
+    }
   }
   form.addEventListener("change", sync);
   sync();
+
+  // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
+  // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
+  // sends the start as a date and time with the phone's UTC offset.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function isoLocal(d) {
+    var off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
+    off = Math.abs(off);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(off / 60)) + ":" + pad(off % 60);
+  }
+  form.addEventListener("formdata", function (event) {
+    var data = event.formData, when = data.get("when");
+    if (when !== "now" && !/^[0-9]+$/.test(when || "")) return;
+    var minutes = when === "now" ? 0 : parseInt(when, 10);
+    data.set("when", "earlier");
+    data.set("started_at", isoLocal(new Date(Date.now() - minutes * 60000)));
+  });
 
   // A new-episode form gets a fresh id each time it is shown: the Back button can show a copy of
   // the page whose id was already used, and the next episode would replace the last. Within one

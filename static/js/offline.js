@@ -109,7 +109,9 @@
         }
         if (!Queue.saved(response)) throw new Error("not saved: HTTP " + response.status);
         return response.json().then(function (reply) {
-          if (reply.alerts_html) {
+          if (reply.alert_url) {
+            window.location.assign(reply.alert_url);  // the warning has its own page
+          } else if (reply.alerts_html) {
             document.getElementById("main").innerHTML = reply.alerts_html;
             window.scrollTo(0, 0);
           } else {

@@ -8,8 +8,9 @@ pytestmark = pytest.mark.browser
 def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
     patient = sign_in("sam", tz="America/Chicago", emergency_number="911")
     phone.goto("/log/")
-    phone.locator('rect[data-location="right:calf"]').first.tap()
+    phone.locator('[data-view=front] .region[data-location="right:shin"]').tap()
     phone.locator(".chips.severity label", has_text="7").first.click()
+    phone.click(".alarm-check summary")  # the alarm questions open on one tap
     phone.locator("label.chip", has_text="Slurred or difficult speech").click()
     phone.click("button:has-text('Save')")
 
@@ -21,12 +22,13 @@ def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
     box = phone.locator(".alert-emergency").bounding_box()
     assert box["y"] < 200 and box["height"] > 500  # fills the screen, above anything else
     assert patient.episodes.get().symptoms == ["speech_difficulty"]
+    assert [(loc.side, loc.region) for loc in patient.episodes.get().locations.all()] == [("right", "shin")]
 
 
 def test_the_flag_appears_on_today_and_can_be_acknowledged(phone, sign_in):
     sign_in("tess")
     phone.goto("/log/")
-    phone.locator('rect[data-location="left:shin"]').first.tap()
+    phone.locator('[data-view=front] .region[data-location="left:shin"]').tap()
     phone.locator(".chips.severity label", has_text="4").first.click()
     phone.locator("label.chip", has_text="An injury or fall").click()
     phone.click("button:has-text('Save')")

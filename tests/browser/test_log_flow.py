@@ -25,11 +25,12 @@ def test_sign_up_log_by_body_map_edit_and_delete(phone, db):
     phone.click("text=Log numbness")
     at(phone, "/log/")
     assert not phone.locator(".when-earlier").is_visible()  # "Just now" needs no date
-    phone.locator('rect[data-location="left:calf"]').first.tap()
+    phone.get_by_role("button", name="Back", exact=True).tap()  # the calf is on the back of the leg
+    phone.locator('.region[data-location="left:calf"]').tap()
     assert phone.locator('input[value="left:calf"]').is_checked()
-    assert "selected" in phone.locator('rect[data-location="left:calf"]').first.get_attribute("class")
+    assert phone.locator('.region[data-location="left:calf"]').get_attribute("aria-pressed") == "true"
     phone.locator(".chips.severity label", has_text="6").first.click()
-    phone.locator("label", has_text="15 min").click()
+    phone.locator(".chips.duration label", has_text="15 min").click()
     phone.locator("label.chip", has_text="Sitting").click()
     phone.click("button:has-text('Save')")
     at(phone, "/")
@@ -42,7 +43,7 @@ def test_sign_up_log_by_body_map_edit_and_delete(phone, db):
     phone.click("nav.tabs >> text=History")
     phone.click(".episode-link")
     at(phone, f"/episodes/{episode.id}/edit/")
-    phone.locator('rect[data-location="right:knee"]').first.tap()
+    phone.locator('[data-view=front] .region[data-location="right:knee"]').tap()
     phone.locator(".chips.severity label", has_text="8").first.click()
     phone.click("button:has-text('Save changes')")
     at(phone, "/")

@@ -28,7 +28,7 @@ def queued(phone) -> list[str]:
 
 def fill_log_form(phone) -> None:
     phone.goto("/log/")
-    phone.locator('rect[data-location="left:heel"]').first.tap()
+    phone.locator('.region[data-location="left:heel"]').tap()
     phone.locator(".chips.severity label", has_text="5").first.click()
 
 

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 def choose(phone, name: str) -> None:
     """Tick a checkbox by its accessible name; opens the collapsed list it sits in when needed."""
     pattern = re.escape(name).replace("/", r"\/")  # Playwright sends the pattern between slashes
-    box = phone.get_by_role("checkbox", name=re.compile(f"^{pattern}$", re.IGNORECASE))
-    if not box.is_visible():
-        phone.get_by_text(re.compile("choose from a list", re.IGNORECASE)).first.click()
+    box = phone.get_by_role("checkbox", name=re.compile(f"^{pattern}$", re.IGNORECASE), include_hidden=True)
+    if not box.is_visible():  # inside a closed list (places, or the alarm questions): open it
+        box.locator("xpath=ancestor::details[1]/summary").click()
     box.check()
 
 

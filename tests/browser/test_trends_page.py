@@ -36,7 +36,7 @@ def test_demo_trends_draw_every_chart(phone, db):
         canvas.scroll_into_view_if_needed()
         assert canvas.bounding_box()["height"] > 100, chart
         assert canvas.evaluate(PAINTED_PIXELS) > 2000, f"{chart} is empty"
-    assert phone.locator(".heatmap rect.heat-4").count() >= 1  # the most involved place is shaded darkest
+    assert phone.locator(".heatmap .region.heat-4").count() >= 1  # the most involved place is shaded darkest
     assert phone.locator(".calendar li.day-numbness").count() > 10
     assert phone.locator("table.data").count() >= 7  # weeks, severity, hours, 3 ranked lists, places
     assert phone.locator(".insights li").count() >= 3

@@ -1,0 +1,265 @@
+"""The log in a few taps, on a 390×844 phone: every tap is counted, and Save never leaves the screen."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from diary import bodymap, vocab
+from diary.models import Episode
+from tests.conftest import log
+
+pytestmark = pytest.mark.browser
+
+VIEWPORT_HEIGHT = 844
+
+
+class Taps:
+    """Taps on a phone, counted; after each one Save must still be on screen and not covered."""
+
+    def __init__(self, page, check_save: bool = True):
+        self.page = page
+        self.count = 0
+        self.check_save = check_save
+
+    def __call__(self, locator) -> None:
+        locator.tap()
+        self.count += 1
+        if self.check_save and self.page.url.endswith("/log/"):
+            assert_save_on_screen(self.page)
+
+
+def assert_save_on_screen(page) -> None:
+    save = page.locator("button.log-save")
+    box = save.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORT_HEIGHT, box
+    # Nothing (the tab bar, a card) covers it: the element at its centre is the button itself.
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    assert page.evaluate(f"document.elementFromPoint({x}, {y}).closest('button.log-save') !== null")
+
+
+def region(page, key: str, view: str | None = None):
+    scope = f'[data-view="{view}"] ' if view else ""
+    return page.locator(f'{scope}.region[data-location="{key}"]')
+
+
+def test_a_repeat_episode_takes_three_taps_from_today(phone, sign_in):
+    patient = sign_in("rita")
+    before = log(
+        patient,
+        started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1),
+        duration_minutes=15,
+        severity=6,
+        locations=[("right", "calf"), ("right", "heel")],
+        sensations=["numbness", "cold"],
+        triggers=["crossed_legs"],
+        symptoms=["cramps", "leg_weakness"],  # the alarm question is never copied
+        relieved_by=["walking_around"],
+        notes="on the train",
+    )
+    log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2), locations=[("left", "toes")])
+    phone.goto("/")
+    tap = Taps(phone)
+    tap(phone.get_by_role("link", name="Log numbness"))
+    phone.wait_for_url(re.compile(r"/log/$"))
+    cards = phone.locator(".repeat-card")
+    assert cards.count() == 2
+    tap(cards.filter(has_text="Right heel, right calf"))
+    phone.wait_for_url(re.compile(r"/log/\?again="))
+    assert_save_on_screen(phone)
+    tapped_at = dt.datetime.now(dt.UTC)
+    tap(phone.locator("button.log-save"))
+    phone.locator(".just-saved").wait_for()
+    assert tap.count == 3
+
+    again = patient.episodes.exclude(id=before.id).order_by("-started_at").first()
+    assert abs(again.started_at - tapped_at) < dt.timedelta(minutes=1)  # "just now", not the old time
+    assert (again.duration_minutes, again.severity) == (15, 6)
+    assert sorted((loc.side, loc.region) for loc in again.locations.all()) == [("right", "calf"), ("right", "heel")]
+    assert (again.sensations, again.triggers, again.relieved_by) == (
+        ["numbness", "cold"],
+        ["crossed_legs"],
+        ["walking_around"],
+    )
+    assert again.symptoms == ["cramps"] and again.notes == ""
+
+
+def test_a_new_typical_episode_takes_eight_taps_and_save_stays_on_screen(phone, sign_in):
+    """Left toes and sole, tingling, 5 minutes, severity 4, after sitting, eased by changing position."""
+    patient = sign_in("tara")
+    phone.goto("/")
+    tap = Taps(phone)
+    tap(phone.get_by_role("link", name="Log numbness"))
+    phone.wait_for_url(re.compile(r"/log/$"))
+    assert_save_on_screen(phone)
+    assert phone.locator("input[name=duration][value='5']").is_checked()  # 5 minutes is the usual answer
+    tap(region(phone, "left:toes"))
+    tap(region(phone, "left:sole"))
+    assert phone.locator("[data-bodymap-readback]").inner_text() == "Left toes, left sole"
+    tap(phone.locator("label.chip", has_text="Tingling"))
+    tap(phone.locator(".chips.severity label", has_text="4"))
+    tap(phone.locator(".chips.triggers label", has_text="Sitting"))
+    tap(phone.locator(".chips.relieved_by label", has_text="Changing position"))
+    assert phone.locator("[data-log-summary]").inner_text() == "Left toes, left sole · 4/10 · 5 min"
+    tap(phone.locator("button.log-save"))
+    phone.locator(".just-saved").wait_for()
+    assert tap.count == 8
+
+    episode = patient.episodes.get()
+    assert sorted((loc.side, loc.region) for loc in episode.locations.all()) == [("left", "sole"), ("left", "toes")]
+    assert (episode.duration_minutes, episode.severity) == (5, 4)
+    assert (episode.sensations, episode.triggers, episode.relieved_by) == (
+        ["tingling"],
+        ["sitting"],
+        ["changed_position"],
+    )
+    assert episode.symptoms == []  # the alarm questions were asked, not pre-answered
+
+
+def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
+    patient = sign_in("ursula")
+    phone.clock.install()
+    phone.goto("/log/")
+    region(phone, "right:ankle", "front").tap()
+    phone.locator(".chips.severity label", has_text="2").tap()
+    phone.locator("button.log-save").tap()
+    note = phone.locator(".just-saved")
+    note.wait_for()
+    assert "Episode saved." in note.inner_text() and "Right ankle · 2/10" in note.inner_text()
+    phone.clock.run_for(11_000)  # after a few seconds it steps aside
+    assert not note.is_visible()
+    assert patient.episodes.count() == 1
+
+    phone.goto("/log/")  # the next save, undone in time
+    region(phone, "left:knee", "front").tap()
+    phone.locator(".chips.severity label", has_text="3").tap()
+    phone.locator("button.log-save").tap()
+    phone.locator(".just-saved").get_by_role("button", name="Undo").tap()
+    phone.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
+    assert [loc.region for e in patient.episodes.all() for loc in e.locations.all()] == ["ankle"]
+    phone.reload()  # shown once only
+    assert phone.locator(".just-saved").count() == 0
+
+
+def test_the_map_works_by_touch_and_by_keyboard(phone, sign_in):
+    sign_in("kim")
+    phone.goto("/log/")
+    toes = region(phone, "left:toes")
+    assert toes.get_attribute("role") == "button" and toes.get_attribute("aria-label") == "Left toes"
+    assert toes.get_attribute("aria-pressed") == "false"
+    toes.tap()
+    assert toes.get_attribute("aria-pressed") == "true"
+    assert phone.locator("input[name=locations][value='left:toes']").is_checked()
+    toes.tap()
+    assert toes.get_attribute("aria-pressed") == "false"
+    assert not phone.locator("input[name=locations][value='left:toes']").is_checked()
+
+    # Keyboard: Tab from the Front/Back switch reaches the first region of the front view.
+    phone.get_by_role("button", name="Back", exact=True).focus()
+    phone.keyboard.press("Shift+Tab")  # back to "Front"
+    phone.keyboard.press("Enter")
+    phone.keyboard.press("Tab")
+    phone.keyboard.press("Tab")
+    focused = phone.evaluate("document.activeElement.getAttribute('data-location')")
+    assert focused == "right:groin"  # the front view: the patient's right leg on the viewer's left, from the hip
+    phone.keyboard.press("Enter")
+    assert region(phone, "right:groin", "front").get_attribute("aria-pressed") == "true"
+    phone.keyboard.press("Tab")
+    second = phone.evaluate("document.activeElement.getAttribute('data-location')")
+    scrolled = phone.evaluate("window.scrollY")
+    phone.keyboard.press("Space")
+    assert region(phone, second, "front").get_attribute("aria-pressed") == "true"
+    assert phone.evaluate("window.scrollY") == scrolled  # Space toggles; it does not scroll the page
+    phone.keyboard.press("Space")
+    assert region(phone, second, "front").get_attribute("aria-pressed") == "false"
+    assert phone.locator("[data-bodymap-readback]").inner_text() == bodymap.describe(["right:groin"])
+
+
+def test_every_region_is_a_target_of_at_least_44_px(phone, sign_in):
+    sign_in("tom")
+    phone.goto("/log/")
+    seen = set()
+    for view in ("front", "back", "feet"):
+        if view in ("front", "back"):
+            phone.get_by_role("button", name=view.title(), exact=True).tap()
+        shapes = phone.locator(f'[data-view="{view}"] .region')
+        assert shapes.count() > 0
+        for i in range(shapes.count()):
+            shape = shapes.nth(i)
+            box = shape.bounding_box()
+            key = shape.get_attribute("data-location")
+            assert box["width"] >= 44 and box["height"] >= 44, (view, key, box)
+            assert shape.is_visible()
+            seen.add(key)
+    assert seen == {f"{side}:{code}" for side in vocab.SIDES for code in vocab.REGIONS}
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_form_still_posts_without_javascript(browser, live_server, django_user_model):
+    from tests.conftest import make_patient
+
+    patient = make_patient("nojs", password="correct-horse-battery")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "nojs")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("button:has-text('Log in')")
+    page.goto("/log/")
+    assert page.locator(".location-list").get_attribute("open") is not None  # the list is the way in
+    page.locator(".location-list label.chip", has_text="Left heel").click()
+    page.locator(".chips.severity label", has_text="5").click()
+    page.locator(".chips.when label", has_text="15 min ago").click()
+    page.click("button.log-save")
+    page.get_by_text("Episode saved.").wait_for()
+    episode = patient.episodes.get()
+    assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "heel")]
+    ago = dt.datetime.now(dt.UTC) - episode.started_at
+    assert dt.timedelta(minutes=14) < ago < dt.timedelta(minutes=16)
+    page.get_by_role("button", name="Undo").click()  # Undo is a plain form: it needs no script either
+    page.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
+    assert not patient.episodes.exists()
+    context.close()
+
+
+def test_minutes_ago_count_back_from_the_tap_even_when_sent_later(phone, sign_in):
+    patient = sign_in("mona")
+    tapped = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2)
+    phone.clock.install(time=tapped - dt.timedelta(minutes=1))
+    phone.goto("/log/")
+    phone.clock.pause_at(tapped)  # the phone's clock reads `tapped` when Save is tapped
+    region(phone, "left:heel").tap()
+    phone.locator(".chips.severity label", has_text="5").tap()
+    phone.locator(".chips.when label", has_text="30 min ago").tap()
+    phone.context.set_offline(True)
+    phone.locator("button.log-save").tap()
+    phone.locator("#offline-status").wait_for()
+    phone.clock.set_system_time(tapped + dt.timedelta(hours=1))  # back online an hour later
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(100):
+        if Episode.objects.exists():
+            break
+        phone.wait_for_timeout(100)
+    assert patient.episodes.get().started_at == tapped - dt.timedelta(minutes=30)
+
+
+def test_alarm_questions_are_visible_and_open_on_one_tap(phone, sign_in):
+    sign_in("ada")
+    phone.goto("/log/")
+    block = phone.locator(".alarm-check")
+    block.scroll_into_view_if_needed()
+    assert block.is_visible()
+    assert block.locator("summary").inner_text().startswith("Anything else right now?")
+    assert phone.locator("input[name=alarm_symptoms]:checked").count() == 0  # never pre-answered
+    block.locator("summary").tap()
+    groups = block.locator("fieldset.alarm-set legend")
+    assert groups.count() >= 3
+    every_alarm = [code for code, term in vocab.SYMPTOMS.items() if term.alarm]
+    assert block.locator("input[name=alarm_symptoms]").count() == len(every_alarm)
+    weak = vocab.SYMPTOMS["leg_weakness"].label
+    block.locator("label.chip", has_text=weak).tap()
+    assert block.locator("[data-alarm-state]").inner_text() == f"Ticked: {weak}"
