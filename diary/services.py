@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from diary import hooks, vocab
 from diary.days import day_range, local_date
 from diary.facts import facts_from_episode
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import MAX_DURATION_MINUTES, CheckIn, Episode, EpisodeLocation, Profile
 
 
 class NotYours(Exception):
@@ -124,6 +124,35 @@ def delete_episode(*, patient, episode_id: uuid.UUID) -> bool:
     if deleted:
         hooks.diary_changed.send(sender=Episode, patient=patient)
     return bool(deleted)
+
+
+def end_episode(*, patient, episode_id: uuid.UUID, ended_at: dt.datetime) -> SavedEpisode:
+    """An episode that was "still going" stopped at `ended_at`: its duration becomes the time since it started.
+
+    Written through `save_episode`, so the locations, the check-in and the review follow as for any edit.
+    A duration longer than the longest allowed is cut to it; one that would be negative is refused.
+    """
+    episode = Episode.objects.filter(patient=patient, id=episode_id).prefetch_related("locations").first()
+    if episode is None:
+        raise NotYours(episode_id)
+    if not episode.ongoing:
+        raise ValidationError({"duration_minutes": "This episode already has a duration."})
+    minutes = int((ended_at - episode.started_at).total_seconds() // 60)
+    if minutes < 0:
+        raise ValidationError({"duration_minutes": "It can't stop before it started."})
+    return save_episode(
+        patient=patient,
+        episode_id=episode.id,
+        started_at=episode.started_at,
+        duration_minutes=min(minutes, MAX_DURATION_MINUTES),
+        severity=episode.severity,
+        locations=[(loc.side, loc.region) for loc in episode.locations.all()],
+        sensations=episode.sensations,
+        triggers=episode.triggers,
+        symptoms=episode.symptoms,
+        relieved_by=episode.relieved_by,
+        notes=episode.notes,
+    )
 
 
 def validate_checkin_date(day: dt.date, today: dt.date) -> None:

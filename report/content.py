@@ -150,7 +150,7 @@ def build(patient, first: dt.date, last: dt.date, now: dt.datetime | None = None
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
     in_period = [e for e in episodes if first <= e.day <= last]
     return Report(
-        patient_name=patient.get_full_name() or patient.username,
+        patient_name=profile.display_name or patient.get_full_name() or patient.username,
         date_of_birth=profile.date_of_birth,
         timezone=profile.timezone,
         first=first,

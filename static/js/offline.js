@@ -113,12 +113,8 @@
         if (!saved(response)) throw new Error("not saved: HTTP " + response.status);
         return response.json().then(function (reply) {
           forget(idInput.value);
-          if (reply.alerts_html) {
-            document.getElementById("main").innerHTML = reply.alerts_html;
-            window.scrollTo(0, 0);
-          } else {
-            window.location.assign(reply.next);
-          }
+          // A warning screen is a page of its own (alert_url): a reload shows it again.
+          window.location.assign(reply.alert_url || reply.next);
         });
       }).catch(function () {
         if (button) button.disabled = false;

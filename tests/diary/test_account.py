@@ -46,7 +46,13 @@ def test_settings_save_and_validate(web, patient):
     assert 'value="Europe/London" selected' in page
     ok = web.post(
         "/settings/",
-        {"timezone": "Asia/Tokyo", "emergency_number": "119", "conditions": ["diabetes"], "reminder_time": "20:30"},
+        {
+            "timezone": "Asia/Tokyo",
+            "emergency_number": "119",
+            "conditions": ["diabetes"],
+            "reminder_time": "20:30",
+            "email": "alice@example.org",
+        },
     )
     assert ok.status_code == 302
     patient.profile.refresh_from_db()
