@@ -24,7 +24,7 @@ DARK_INK, DARK_PAPER = "#e8ecef", "#111417"
 
 # Pale to deep red on a light page; dim to bright on a dark one, so "worse" always stands out more.
 LIGHT: tuple[Step, ...] = (
-    Step("#e6eef2", INK),
+    Step("#f3f6f8", INK),
     Step("#fdf3c0", INK),
     Step("#fde68a", INK),
     Step("#fcd34d", INK),
@@ -44,7 +44,7 @@ DARK: tuple[Step, ...] = (
     Step("#845606", DARK_INK),
     Step("#9c5208", DARK_INK),
     Step("#e2681c", DARK_PAPER),
-    Step("#f0563f", DARK_PAPER),
+    Step("#f45f48", DARK_PAPER),
     Step("#f7706a", DARK_PAPER),
     Step("#ff8f86", DARK_PAPER),
     Step("#ffb8b2", DARK_PAPER),
