@@ -7,6 +7,7 @@ without a network in between, so the figures are server time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from bench.setup import django_on_scratch_database, patient_with_years, report, timed
 
@@ -19,6 +20,7 @@ def main(repeat: int = 40) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from diary.facts import load_facts
 
@@ -30,7 +32,8 @@ def main(repeat: int = 40) -> None:
 
     bare = report("bare Django view (/healthz, same middleware)", timed(lambda: client.get("/healthz"), repeat))
     page = report("a plain page of the app (Today, base template)", timed(lambda: client.get("/"), repeat))
-    zone, today = patient.profile.zone, dt.date.today()
+    zone = patient.profile.zone
+    today = timezone.localdate(timezone=zone)
     three_months = timed(lambda: load_facts(patient, zone, today - dt.timedelta(days=90), today), repeat)
     report("floor: load 3 months of episodes", three_months)
     for label, path in (
@@ -40,7 +43,7 @@ def main(repeat: int = 40) -> None:
         ("Trends API, all (two years)", "/api/v1/trends/?range=all"),
     ):
         assert client.get(path).status_code == 200, path
-        median = report(label, timed(lambda path=path: client.get(path), repeat))
+        median = report(label, timed(functools.partial(client.get, path), repeat))
         print(f"    ratio to the bare view: {median / bare:.1f}; to the plain page: {median / page:.1f}")
     print(f"  targets: median < {TARGET_MEDIAN_MS} ms, ratio < {TARGET_RATIO}")
 

@@ -7,9 +7,11 @@ building model instances, so that charts and reviews stay fast on years of entri
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Min
 from django.utils import timezone
 
@@ -80,14 +82,14 @@ FIELDS = (
 )
 
 
-def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
+def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
     """The patient's episodes that started on local dates first…last (first=None: from the start), oldest first."""
     start, end = day_range(first or last, last, zone)
     episodes = Episode.objects.filter(patient=patient, started_at__lt=end)
     if first is not None:
         episodes = episodes.filter(started_at__gte=start)
     rows = list(episodes.order_by("started_at", "id").values_list(*FIELDS))
-    places: dict = defaultdict(set)
+    places: dict[uuid.UUID, set[tuple[str, str]]] = defaultdict(set)
     for episode_id, side, region in EpisodeLocation.objects.filter(episode__in=episodes).values_list(
         "episode_id", "side", "region"
     ):
@@ -109,14 +111,14 @@ def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -
     ]
 
 
-def load_checkins(patient, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:
+def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:
     checkins = CheckIn.objects.filter(patient=patient, date__lte=last)
     if first is not None:
         checkins = checkins.filter(date__gte=first)
     return dict(checkins.values_list("date", "numbness_today"))
 
 
-def first_entry_date(patient, zone: dt.tzinfo) -> dt.date | None:
+def first_entry_date(patient: User, zone: dt.tzinfo) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
     first_episode = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"))["first"]
     first_checkin = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"))["first"]
@@ -124,18 +126,20 @@ def first_entry_date(patient, zone: dt.tzinfo) -> dt.date | None:
     return min(dates) if dates else None
 
 
-def load_trends(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
+def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
     """Trends for a patient's local dates first…last, in a fixed number of queries."""
     return trends.compute(load_facts(patient, zone, first, last), load_checkins(patient, first, last), first, last)
 
 
 def period_for(
-    patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
+    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
     """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
     first_entry = first_entry_date(patient, zone) if choice == "all" else None
     return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
 
 
-def trends_for(patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
+def trends_for(
+    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
+) -> trends.Trends:
     return load_trends(patient, zone, *period_for(patient, zone, choice, custom))

@@ -6,10 +6,12 @@ import datetime as dt
 import json
 import uuid
 import zoneinfo
+from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.http import QueryDict
 from django.utils import timezone
 
 from diary import bodymap, trends, vocab
@@ -35,14 +37,14 @@ DURATION_CHOICES = [
     ("custom", "Other"),
     ("ongoing", "Still going"),
 ]
-SEVERITY_CHOICES = [(str(n), str(n)) for n in range(11)]
+SEVERITY_CHOICES = [(str(n), str(n)) for n in vocab.SEVERITY_SCALE]
 
 
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs) -> forms.MultipleChoiceField:
+def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=vocab.choices(vocabulary),
@@ -137,8 +139,9 @@ class EpisodeForm(forms.Form):
             }
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
             self.add_error("started_at", "Give the date and time it started.")
         if (
@@ -149,7 +152,7 @@ class EpisodeForm(forms.Form):
             self.add_error("duration_custom", "Give the number of minutes.")
         return data
 
-    def service_arguments(self, now: dt.datetime) -> dict:
+    def service_arguments(self, now: dt.datetime) -> dict[str, Any]:
         """The cleaned form as keyword arguments of `services.save_episode`."""
         data = self.cleaned_data
         choice = data["duration"]
@@ -176,7 +179,7 @@ EMAIL_HELP = "Only used to reset a forgotten password, for your daily reminder a
 NAME_HELP = "Shown on the report for your doctor. Leave it empty to show your username."
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Profile]):
     """Settings: the profile, and the account's email, which lives on the user."""
 
     display_name = forms.CharField(label="Your name", required=False, max_length=80, help_text=NAME_HELP)
@@ -199,7 +202,7 @@ class ProfileForm(forms.ModelForm):
             "emergency_number": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.user.email
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
@@ -208,8 +211,8 @@ class ProfileForm(forms.ModelForm):
     def clean_conditions(self) -> list[str]:
         return vocab.canonical(vocab.CONDITIONS, self.cleaned_data["conditions"])
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("reminder_time") and not data.get("email") and "email" not in self.errors:
             self.add_error("email", "A daily reminder needs an email address to go to.")
         return data
@@ -223,7 +226,7 @@ class ProfileForm(forms.ModelForm):
         return profile
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(UserCreationForm[User]):
     """One screen: the account, the name and birth date for the report, and the phone's time zone."""
 
     display_name = forms.CharField(label="Your name (optional)", required=False, max_length=80, help_text=NAME_HELP)
@@ -249,11 +252,11 @@ class SignupForm(UserCreationForm):
         help_text="The warning screens offer to call it. Empty: the usual number for your time zone.",
     )
 
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
+    class Meta:
+        model = User
         fields = ["username", "email"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An error must not wipe what was typed: the passwords come back too (the page is not cached).
         for name in ("password1", "password2"):
@@ -268,12 +271,12 @@ class SignupForm(UserCreationForm):
         )
 
     def clean_emergency_number(self) -> str:
-        number = self.cleaned_data["emergency_number"].strip()
+        number: str = self.cleaned_data["emergency_number"].strip()
         if number:
             Profile._meta.get_field("emergency_number").run_validators(number)
         return number
 
-    def profile_values(self) -> dict:
+    def profile_values(self) -> dict[str, Any]:
         """What sign-up writes to the new patient's profile."""
         data = self.cleaned_data
         return {
@@ -287,12 +290,12 @@ class SignupForm(UserCreationForm):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
@@ -310,12 +313,13 @@ class TrendRangeForm(forms.Form):
 
     MAX_DAYS = 366 * 10
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") or data.get("end"):
             data["range"] = "custom"
         data["range"] = data.get("range") or trends.DEFAULT_RANGE
@@ -343,7 +347,7 @@ class HistoryFilterForm(forms.Form):
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
 
-    def __init__(self, query):
+    def __init__(self, query: QueryDict) -> None:
         super().__init__({"start": query.get("from", ""), "end": query.get("to", "")})
 
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
@@ -351,12 +355,13 @@ class HistoryFilterForm(forms.Form):
             return (self.cleaned_data.get("start"), self.cleaned_data.get("end"))
         return self.cleaned_data["start"], self.cleaned_data["end"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date is before the start date.")  # also drops it from cleaned_data
         return data
 
     def messages(self) -> list[str]:
         names = {"start": "From", "end": "To"}
-        return [f"{names[field]}: {' '.join(errors)}" for field, errors in self.errors.items()]
+        return [f"{names[field]}: {' '.join(map(str, errors))}" for field, errors in self.errors.items()]

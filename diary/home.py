@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from diary import facts, trends
 from diary.models import Episode
@@ -53,14 +53,14 @@ class Home:
         return self.last_episode is None and all(d.state in (trends.NOT_LOGGED, BEFORE_START) for d in self.week)
 
 
-def diary_start(patient: AbstractBaseUser, zone: dt.tzinfo, today: dt.date) -> dt.date:
+def diary_start(patient: User, zone: dt.tzinfo, today: dt.date) -> dt.date:
     """The day the diary began: sign-up, or an earlier imported entry."""
-    joined = patient.date_joined.astimezone(zone).date()  # type: ignore[attr-defined]
+    joined = patient.date_joined.astimezone(zone).date()
     first = facts.first_entry_date(patient, zone)
     return min(d for d in (joined, first, today) if d is not None)
 
 
-def home(patient: AbstractBaseUser, zone: dt.tzinfo, today: dt.date) -> Home:
+def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
     """Everything the Today page shows besides today's episodes and the flags."""
     week_first = today - dt.timedelta(days=WEEK_DAYS - 1)
     month_first = today.replace(day=1)

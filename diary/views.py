@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,23 +26,24 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import bodymap, facts, home, services, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
+from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
 
 HISTORY_PAGE_SIZE = 40
 
 
-def _today(request) -> dt.date:
+def _today(request: PatientRequest) -> dt.date:
     """The patient's local date (the middleware activated their time zone)."""
     return timezone.localdate()
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required
-def today(request):
+def today(request: PatientRequest) -> HttpResponse:
     day = _today(request)
     zone = timezone.get_current_timezone()
     episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, zone)
@@ -52,7 +54,7 @@ def today(request):
 
 @login_required
 @require_POST
-def episode_stopped(request, episode_id: uuid.UUID):
+def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     """Today's "It stopped now" on an episode still going."""
     try:
         saved = services.end_episode(patient=request.user, episode_id=episode_id, ended_at=timezone.now())
@@ -68,7 +70,7 @@ def episode_stopped(request, episode_id: uuid.UUID):
 
 @login_required
 @require_POST
-def checkin_none(request):
+def checkin_none(request: PatientRequest) -> HttpResponse:
     try:
         services.save_checkin(patient=request.user, date=_today(request), numbness_today=False, today=_today(request))
     except ValidationError as e:
@@ -78,11 +80,11 @@ def checkin_none(request):
     return redirect("today")
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: PatientRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
+def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     """Save a valid form; answer JSON to the offline queue, HTML to a plain form post."""
     try:
         saved = services.save_episode(
@@ -121,14 +123,14 @@ def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
     return redirect("today")
 
 
-def _form_response(request, form: EpisodeForm, template: str, context: dict):
+def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return render(request, template, context | {"form": form, "views": bodymap.views()}, status=400)
 
 
 @login_required
-def log_episode(request):
+def log_episode(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
         form = EpisodeForm(request.POST)
         if form.is_valid():
@@ -138,7 +140,7 @@ def log_episode(request):
 
 
 @login_required
-def edit_episode(request, episode_id: uuid.UUID):
+def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
     if request.method == "POST":
         data = request.POST.copy()
@@ -152,7 +154,7 @@ def edit_episode(request, episode_id: uuid.UUID):
 
 
 @login_required
-def delete_episode(request, episode_id: uuid.UUID):
+def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = get_object_or_404(request.user.episodes, id=episode_id)
     if request.method == "POST":
         services.delete_episode(patient=request.user, episode_id=episode.id)
@@ -162,7 +164,7 @@ def delete_episode(request, episode_id: uuid.UUID):
 
 
 @login_required
-def history(request):
+def history(request: PatientRequest) -> HttpResponse:
     zone = timezone.get_current_timezone()
     form = HistoryFilterForm(request.GET)
     first, last = form.dates()
@@ -180,7 +182,7 @@ def history(request):
 
 
 @login_required
-def settings_view(request):
+def settings_view(request: PatientRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -193,14 +195,14 @@ def settings_view(request):
 
 @login_required
 @require_GET
-def download_data(request):
+def download_data(request: PatientRequest) -> HttpResponse:
     response = HttpResponse(dumps(export_diary(request.user)), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="numbness-diary-{_today(request)}.json"'
     return response
 
 
 @login_required
-def delete_account(request):
+def delete_account(request: PatientRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.user.delete()  # cascades to every row that belongs to the patient
@@ -209,7 +211,7 @@ def delete_account(request):
     return render(request, "diary/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("today")
     form = SignupForm(request.POST or None)
@@ -228,7 +230,7 @@ def signup(request):
 
 
 @login_required
-def trends_page(request):
+def trends_page(request: PatientRequest) -> HttpResponse:
     form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
     if not form.is_valid():
         return render(request, "diary/trends.html", {"form": form}, status=400)

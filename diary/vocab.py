@@ -5,6 +5,7 @@ Forms, API, charts, exports and triage all read this module; the codes are stabl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -126,6 +127,11 @@ CONDITIONS = _index(
     Term("smoking", "Smoking"),
 )
 
+# The 0–10 numeric rating scale of an episode's severity (it rates the numbness, not pain).
+SEVERITY_MIN, SEVERITY_MAX = 0, 10
+SEVERITY_SCALE = range(SEVERITY_MIN, SEVERITY_MAX + 1)
+SEVERITY_RANGE_LABEL = f"{SEVERITY_MIN}–{SEVERITY_MAX}"
+
 # Night, for charts and for triage's night-time pattern: starting at or after 22:00 or before 06:00.
 NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 6
@@ -148,7 +154,7 @@ def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in vocabulary.values()]
 
 
-def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+def canonical(vocabulary: dict[str, Term], codes: Collection[str]) -> list[str]:
     """The codes deduplicated, in vocabulary order; raises ValidationError on an unknown one."""
     unknown = sorted(set(codes) - vocabulary.keys())
     if unknown:

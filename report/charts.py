@@ -7,6 +7,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from diary import bodymap, trends, vocab
+
 # Colours and sizes are SVG presentation attributes: WeasyPrint does not apply the page's CSS to SVG.
 WIDTH, HEIGHT = 520, 170
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 14, 24
@@ -55,7 +57,9 @@ def bar_chart(values: Sequence[float | None], labels: Sequence[str], y_label: st
     return _frame(bars, y_max, y_label, labels, title)
 
 
-def line_chart(values: Sequence[float | None], labels: Sequence[str], y_max: float, y_label: str, title: str):
+def line_chart(
+    values: Sequence[float | None], labels: Sequence[str], y_max: float, y_label: str, title: str
+) -> SafeString:
     plot_h = HEIGHT - TOP - BOTTOM
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(values))
     points = [
@@ -69,7 +73,7 @@ def line_chart(values: Sequence[float | None], labels: Sequence[str], y_max: flo
     return _frame(body, y_max, y_label, labels, title)
 
 
-def body_maps(shaded_views) -> list[SafeString]:
+def body_maps(shaded_views: list[tuple[bodymap.View, list[bodymap.ShadedShape]]]) -> list[SafeString]:
     """The leg diagram, front and back, each region filled by how often it was involved."""
     maps = []
     for view, shapes in shaded_views:
@@ -90,12 +94,16 @@ def body_maps(shaded_views) -> list[SafeString]:
     return maps
 
 
-def report_charts(weeks) -> dict[str, SafeString]:
+def report_charts(weeks: Sequence[trends.Week]) -> dict[str, SafeString]:
     labels = [f"{w.start:%d %b}" for w in weeks]
     return {
         "frequency": bar_chart([w.episodes for w in weeks], labels, "episodes / week", "Episodes per week"),
         "severity": line_chart(
-            [w.mean_severity for w in weeks], labels, 10, "mean severity", "Mean severity per week (0–10)"
+            [w.mean_severity for w in weeks],
+            labels,
+            vocab.SEVERITY_MAX,
+            "mean severity",
+            f"Mean severity per week ({vocab.SEVERITY_RANGE_LABEL})",
         ),
         "duration": bar_chart([w.median_minutes for w in weeks], labels, "median minutes", "Median duration per week"),
     }

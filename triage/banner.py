@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from triage import signs
@@ -31,7 +32,7 @@ def most_serious_first(flags: list[Flag]) -> list[Flag]:
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal(), -f.pk))
 
 
-def banner(patient, emergency_number: str) -> Banner | None:
+def banner(patient: User, emergency_number: str) -> Banner | None:
     """None when nothing is open. Two queries at most: the open flags, then the episode of the screen."""
     open_flags = most_serious_first(list(Flag.objects.filter(patient=patient, status=OPEN)))
     if not open_flags:

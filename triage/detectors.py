@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from diary import vocab
 from diary.facts import EpisodeFacts
@@ -22,7 +23,7 @@ from triage.signs import CATALOGUE, Sign
 class Finding:
     code: str
     evidence: tuple[str, ...]  # episode ids, oldest first
-    detail: dict
+    detail: dict[str, Any]
 
     @property
     def sign(self) -> Sign:

@@ -8,6 +8,7 @@ from django.db import models
 from triage import signs
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
+STATUSES = {OPEN: "Open", ACKNOWLEDGED: "Acknowledged", RESOLVED: "Resolved"}
 ACTIVE = (OPEN, ACKNOWLEDGED)
 
 
@@ -15,9 +16,7 @@ class Flag(models.Model):
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
     code = models.CharField(max_length=40, choices=[(code, s.title) for code, s in signs.CATALOGUE.items()])
     level = models.CharField(max_length=12, choices=list(signs.LEVEL_LABELS.items()))
-    status = models.CharField(
-        max_length=12, choices=[(OPEN, "Open"), (ACKNOWLEDGED, "Acknowledged"), (RESOLVED, "Resolved")], default=OPEN
-    )
+    status = models.CharField(max_length=12, choices=list(STATUSES.items()), default=OPEN)
     first_seen = models.DateField(help_text="review date on which it first fired")
     last_seen = models.DateField(help_text="latest review date on which it still held")
     opened_at = models.DateTimeField(auto_now_add=True)

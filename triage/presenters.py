@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from triage import signs
 from triage.models import Flag
 
 
-def flag_record(flag: Flag) -> dict:
+def flag_record(flag: Flag) -> dict[str, Any]:
     sign = flag.sign
     return {
         "code": flag.code,

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 from django.dispatch import receiver
 
-from diary.facts import facts_from_episode
-from diary.hooks import diary_changed, episode_saved
+from diary.facts import EpisodeFacts, facts_from_episode
+from diary.hooks import Alert, diary_changed, episode_saved
+from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> Alert:
     return {
         "code": sign.code,
         "level": sign.level,
@@ -26,7 +30,9 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict]:
+def instant_alerts(
+    sender: type[Episode], episode: Episode, created: bool, before: EpisodeFacts | None = None, **kwargs: Any
+) -> list[Alert]:
     """Checked on the episode just saved, in the request: no queue, no Redis.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
@@ -40,21 +46,7 @@ def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict
     return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
 
 
-@dataclass(frozen=True)
-class ReviewAfterCommit:
-    """The on-commit callback; equal for the same patient, so one transaction registers it once."""
-
-    patient_id: int
-
-    def __call__(self) -> None:
-        tasks.request_review(self.patient_id)
-
-
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
-def review_after_commit(sender, patient, **kwargs) -> None:
-    callback = ReviewAfterCommit(patient.pk)
-    connection = transaction.get_connection()
-    # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.
-    if connection.in_atomic_block and any(entry[1] == callback for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(callback, robust=True)
+def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
+    """Ask for a review once the change is committed; `tasks.request_review` coalesces a burst of them."""
+    transaction.on_commit(functools.partial(tasks.request_review, patient.pk), robust=True)

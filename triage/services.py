@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
 from triage import signs
-from triage.models import OPEN, Flag
+from triage.models import ACKNOWLEDGED, OPEN, Flag
 
 
 def acknowledge(flag: Flag) -> bool:
     """The patient has read it. Conditional update: a repeated tap changes nothing."""
     return bool(
         Flag.objects.filter(id=flag.id, patient_id=flag.patient_id, status=OPEN).update(
-            status="acknowledged", acknowledged_at=timezone.now()
+            status=ACKNOWLEDGED, acknowledged_at=timezone.now()
         )
     )
 
@@ -25,10 +26,10 @@ class ShownFlag:
     sign: signs.Sign
     message: str
     reasons: list[str]
-    episodes: list  # the patient's episodes behind it that still exist, oldest first
+    episodes: list[Any]  # the patient's episodes behind it that still exist, oldest first
 
 
-def present(flag: Flag, episodes: dict, emergency_number: str) -> ShownFlag:
+def present(flag: Flag, episodes: dict[str, Any], emergency_number: str) -> ShownFlag:
     return ShownFlag(
         flag=flag,
         sign=flag.sign,

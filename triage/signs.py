@@ -51,7 +51,7 @@ class Sign:
     rationale: str  # to the physician
     sources: tuple[str, ...]
     reasons: dict[str, str]  # why it fired, filled in from the finding's numbers
-    thresholds: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType[str, Any]({}))
 
     @property
     def instant(self) -> bool:
@@ -66,7 +66,7 @@ class Sign:
         return self.thresholds[name]
 
 
-def _t(**values: Any) -> MappingProxyType:
+def _t(**values: Any) -> MappingProxyType[str, Any]:
     return MappingProxyType(values)
 
 
@@ -322,7 +322,7 @@ def sign(code: str) -> Sign:
     return CATALOGUE[code]
 
 
-def explain(code: str, detail: dict) -> list[str]:
+def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
     return [sign_.reasons[key].format(**detail) for key in detail.get("why", []) if key in sign_.reasons]

@@ -6,10 +6,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from diary.facts import facts_from_episode
+from diary.http import PatientRequest
 from diary.services import profile_of
 from triage import detectors, services, signs
 from triage.models import ACTIVE, OPEN, RESOLVED
@@ -17,11 +19,11 @@ from triage.receivers import alert
 
 
 @login_required
-def flags(request):
+def flags(request: PatientRequest) -> HttpResponse:
     patient_flags = request.user.flags.all()
     live = sorted(
         (f for f in patient_flags if f.status in ACTIVE),
-        key=lambda f: (f.status != "open", signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
+        key=lambda f: (f.status != OPEN, signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
     )
     resolved = [f for f in patient_flags if f.status == RESOLVED]
     evidence_ids = {i for f in live + resolved for i in f.evidence}
@@ -38,7 +40,7 @@ def flags(request):
 
 @login_required
 @require_POST
-def acknowledge(request, flag_id: int):
+def acknowledge(request: PatientRequest, flag_id: int) -> HttpResponse:
     flag = get_object_or_404(request.user.flags, id=flag_id)
     if services.acknowledge(flag):
         messages.success(request, "Marked as read.")
@@ -46,7 +48,7 @@ def acknowledge(request, flag_id: int):
 
 
 @login_required
-def episode_alert(request, episode_id: uuid.UUID):
+def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     """The emergency or "see a doctor today" screen of one episode: where a save that matched a sign lands.
 
     Computed again from the episode on every showing, so a reload, the Back button or the link on Today

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import log
@@ -11,8 +12,8 @@ from triage.review import review_patient
 
 @pytest.fixture
 def flagged(patient):
-    today = dt.date.today()
-    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
+    # Noon in the patient's zone today, whatever the host's clock zone: yesterday … five days ago.
+    start = timezone.localtime(timezone=patient.profile.zone).replace(hour=12, minute=0, second=0, microsecond=0)
     episodes = [log(patient, started_at=start - dt.timedelta(days=n), triggers=["injury"]) for n in (1, 2, 3, 4, 5)]
     review_patient(patient.pk)
     return episodes

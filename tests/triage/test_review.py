@@ -202,7 +202,7 @@ def test_nightly_task_fans_out_one_review_per_due_patient(db):
 def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_on_commit_callbacks):
     from diary.interchange import import_diary
     from tests.conftest import episode_json
-    from triage.receivers import ReviewAfterCommit
+    from triage.tasks import request_review
 
     episodes = [
         episode_json(id=f"00000000-0000-4000-8000-{n:012d}", started_at=f"2026-01-{n + 1:02d}T08:00:00Z")
@@ -210,4 +210,5 @@ def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_
     ]
     with django_capture_on_commit_callbacks() as callbacks:
         import_diary(patient=patient, document={"format": "numbness-diary/1", "episodes": episodes})
-    assert [c for c in callbacks if isinstance(c, ReviewAfterCommit)] == [ReviewAfterCommit(patient.pk)]
+    reviews = [c for c in callbacks if getattr(c, "func", None) is request_review]
+    assert [c.args for c in reviews] == [(patient.pk,)]
