@@ -34,7 +34,9 @@ LAYOUT_PROBLEMS = """() => {
         const [a, ra] = items[i], [b, rb] = items[j];
         const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
         const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
-        if (x > 1 && y > 1) problems.push(`${label}: ${name(a)} overlaps ${name(b)} by ${Math.round(x)}x${Math.round(y)}px`);
+        if (x > 1 && y > 1) {
+          problems.push(`${label}: ${name(a)} overlaps ${name(b)} by ${Math.round(x)}x${Math.round(y)}px`);
+        }
       }
     }
   };
