@@ -35,7 +35,7 @@ def test_the_phone_zone_and_number_are_proposed_and_an_error_keeps_the_form(chic
     phone.fill("#id_password1", "correct-horse-battery")
     phone.fill("#id_password2", "correct-horse-batter")
     phone.fill("#id_display_name", "Maria Rossi")
-    phone.click("button:has-text('Create my diary')")
+    phone.click("button:has-text('Create account')")
     phone.locator("#password2-error").wait_for()
     assert phone.locator("#id_password1").input_value() == "correct-horse-battery"
     assert phone.locator("#id_display_name").input_value() == "Maria Rossi"
@@ -43,7 +43,7 @@ def test_the_phone_zone_and_number_are_proposed_and_an_error_keeps_the_form(chic
 
     phone.fill("#id_emergency_number", "112")
     phone.fill("#id_password2", "correct-horse-battery")
-    phone.click("button:has-text('Create my diary')")
+    phone.click("button:has-text('Create account')")
     phone.get_by_text("Your diary is ready.").wait_for()
     profile = Profile.objects.get(user__username="maria")
     assert (profile.timezone, profile.emergency_number, profile.display_name) == ("Europe/London", "112", "Maria Rossi")
