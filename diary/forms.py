@@ -217,14 +217,6 @@ class ProfileForm(forms.ModelForm[Profile]):
             self.add_error("email", "A daily reminder needs an email address to go to.")
         return data
 
-    def save(self, commit: bool = True) -> Profile:
-        profile = super().save(commit=commit)
-        user = profile.user
-        if commit and user.email != self.cleaned_data["email"]:
-            user.email = self.cleaned_data["email"]
-            user.save(update_fields=["email"])
-        return profile
-
 
 class SignupForm(UserCreationForm[User]):
     """One screen: the account, the name and birth date for the report, and the phone's time zone."""

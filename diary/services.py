@@ -207,3 +207,13 @@ def update_profile(*, patient: User, **values: Any) -> Profile:
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile
+
+
+def update_email(*, patient: User, email: str) -> bool:
+    """The account's email (password reset, reminders, warning emails); True when it changed."""
+    if patient.email == email:
+        return False
+    patient.email = email
+    patient.full_clean(exclude=["password", "username", "first_name", "last_name"])
+    patient.save(update_fields=["email"])
+    return True

@@ -186,8 +186,11 @@ def settings_view(request: PatientRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        email = values.pop("email")
         with transaction.atomic():
-            form.save()
+            services.update_profile(patient=request.user, **values)
+            services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)

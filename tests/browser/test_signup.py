@@ -1,4 +1,4 @@
-"""Sign-up on a phone: the phone's time zone and its emergency number are proposed, and an error keeps what was typed."""
+"""Sign-up on a phone: its time zone and emergency number are proposed, and an error keeps what was typed."""
 
 import pytest
 

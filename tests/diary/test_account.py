@@ -243,6 +243,10 @@ def test_settings_add_and_change_the_email_and_name(web, patient):
     assert response.status_code == 302
     patient.refresh_from_db()
     assert (patient.email, patient.profile.display_name) == ("new@example.org", "Alice B")
+    bad = web.post("/settings/", {"timezone": "Europe/London", "emergency_number": "999", "email": "not an email"})
+    assert bad.status_code == 400 and 'id="email-error"' in bad.content.decode()
+    patient.refresh_from_db()
+    assert patient.email == "new@example.org"
 
 
 def test_a_reminder_needs_an_email(web, patient):
