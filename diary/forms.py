@@ -256,6 +256,7 @@ class SignupForm(UserCreationForm[User]):
         self.fields["password1"].help_text = ""  # the rules are listed before the field, see the template
         self.fields["username"].help_text = "Letters, digits and @ . + - _ only. You log in with it."
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # read the page first; no keyboard over it
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["emergency_number"].widget.attrs["data-numbers"] = json.dumps(

@@ -28,6 +28,7 @@ from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
+from diary.models import MAX_DURATION_MINUTES
 
 HISTORY_PAGE_SIZE = 40
 
@@ -63,8 +64,11 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("today")
-    minutes = saved.episode.duration_minutes
-    messages.success(request, f"Noted: it lasted {minutes} minute{'' if minutes == 1 else 's'}.")
+    minutes = saved.episode.duration_minutes or 0
+    if minutes == MAX_DURATION_MINUTES:
+        messages.success(request, "Saved as 24 hours, the longest an episode can be: edit it if it was different.")
+    else:
+        messages.success(request, f"Noted: it lasted {home.duration_words(minutes)}.")
     return redirect("today")
 
 

@@ -113,9 +113,10 @@ def test_an_episode_still_going_can_be_stopped_now(frozen, web, patient):
 def test_an_episode_forgotten_for_days_stops_at_the_longest_duration(frozen, web, patient):
     episode = log(patient, started_at=at(-3), duration_minutes=None)
     assert "Still going since Sun 15 Mar, 09:00" in web.get("/").content.decode()
-    web.post(f"/episodes/{episode.id}/stopped/")
+    page = web.post(f"/episodes/{episode.id}/stopped/", follow=True).content.decode()
     episode.refresh_from_db()
     assert episode.duration_minutes == 24 * 60
+    assert "Saved as 24 hours, the longest an episode can be" in page
 
 
 def test_another_patients_episode_cannot_be_stopped(frozen, client, patient, other_patient):
@@ -137,3 +138,14 @@ def test_today_costs_the_same_queries_for_a_long_diary(frozen, web, patient):
     with CaptureQueriesContext(connection) as long:
         web.get("/")
     assert len(long) == len(short)
+
+
+def test_durations_in_words():
+    assert [home.duration_words(m) for m in (0, 1, 55, 60, 61, 125)] == [
+        "0 minutes",
+        "1 minute",
+        "55 minutes",
+        "1 hour",
+        "1 hour 1 minute",
+        "2 hours 5 minutes",
+    ]
