@@ -285,3 +285,13 @@ def test_reading_a_page_writes_nothing_and_reads_the_profile_once(client, patien
     assert all("django_session" in q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in writes)
     profile_reads = [q for q in queries.captured_queries if 'FROM "diary_profile"' in q["sql"]]
     assert len(profile_reads) == 1
+
+
+def test_the_profile_api_carries_the_name(api, patient):
+    assert api.patch("/api/v1/profile/", {"display_name": "Alice Bell"}, format="json").json()["display_name"] == (
+        "Alice Bell"
+    )
+    too_long = api.patch("/api/v1/profile/", {"display_name": "x" * 81}, format="json")
+    assert too_long.status_code == 400 and "display_name" in too_long.json()
+    patient.profile.refresh_from_db()
+    assert patient.profile.display_name == "Alice Bell"
