@@ -23,6 +23,8 @@ diary_changed = Signal()
 class AlertSource(TypedDict):
     id: str
     title: str
+    publisher: str
+    url: str  # empty for the seed articles, which are cited by id and title
 
 
 class Alert(TypedDict):
@@ -33,6 +35,7 @@ class Alert(TypedDict):
     title: str
     message: str
     matched: list[str]
+    late_entry: bool  # stroke signs logged over 24 h after they started: the urgent screen
     emergency_number: str
     sources: list[AlertSource]
 

@@ -20,7 +20,7 @@ from diary.facts import EpisodeFacts, load_checkins, load_facts
 from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
-from triage.models import ACTIVE, Flag
+from triage.models import ACTIVE, WITHDRAWN, Flag
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,11 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
 
 
 def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
-    """Every flag that was live at some point in the period, most serious first."""
-    flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
-        Q(last_seen__gte=first) | Q(status__in=ACTIVE)
+    """Every flag that was live at some point in the period, most serious first; never a withdrawn one."""
+    flags = (
+        Flag.objects.filter(patient=patient, first_seen__lte=last)
+        .filter(Q(last_seen__gte=first) | Q(status__in=ACTIVE))
+        .exclude(resolution=WITHDRAWN)
     )
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 

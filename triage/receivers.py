@@ -9,24 +9,33 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Model
 from django.dispatch import receiver
+from django.utils import timezone
 
 from diary.facts import EpisodeFacts, facts_from_episode
-from diary.hooks import Alert, diary_changed, episode_saved
+from diary.hooks import Alert, AlertSource, diary_changed, episode_saved
 from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> Alert:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> Alert:
+    """What the patient sees at once. A late entry of stroke signs gets the urgent screen; the flag is the same."""
     return {
         "code": sign.code,
-        "level": sign.level,
-        "title": sign.title,
-        "message": signs.patient_message(sign.code, emergency_number),
+        "level": signs.URGENT if late else sign.level,
+        "title": sign.late_title if late else sign.title,
+        "message": signs.late_entry_message(sign.code, emergency_number)
+        if late
+        else signs.patient_message(sign.code, emergency_number),
         "matched": matched,
+        "late_entry": late,
         "emergency_number": emergency_number,
-        "sources": [{"id": s.id, "title": s.title} for s in sign.source_list],
+        "sources": source_records(sign),
     }
+
+
+def source_records(sign: signs.Sign) -> list[AlertSource]:
+    return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list]
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
@@ -43,7 +52,12 @@ def instant_alerts(
     if before is not None:
         known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
         hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
-    return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
+    # "Saved" is this save: an edit that adds a stroke sign to an old episode is a late entry too.
+    saved_at = episode.updated_at or timezone.now()
+    return [
+        alert(sign, matched, profile.emergency_number, late=detectors.is_late_entry(sign, episode.started_at, saved_at))
+        for sign, matched in hits
+    ]
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")

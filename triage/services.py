@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from triage import signs
+from triage import detectors, signs
 from triage.models import ACKNOWLEDGED, OPEN, Flag
 
 
@@ -30,10 +30,15 @@ class ShownFlag:
 
 
 def present(flag: Flag, episodes: dict[str, Any], emergency_number: str) -> ShownFlag:
+    behind = [episodes[i] for i in flag.evidence if i in episodes]
+    # Stroke signs that were all logged long after they started: the same advice as the save screen.
+    late = bool(behind) and all(detectors.is_late_entry(flag.sign, e.started_at, e.created_at) for e in behind)
     return ShownFlag(
         flag=flag,
         sign=flag.sign,
-        message=signs.patient_message(flag.code, emergency_number),
+        message=signs.late_entry_message(flag.code, emergency_number)
+        if late
+        else signs.patient_message(flag.code, emergency_number, flag.detail),
         reasons=flag.reasons,
-        episodes=[episodes[i] for i in flag.evidence if i in episodes],
+        episodes=behind,
     )

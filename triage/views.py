@@ -63,7 +63,19 @@ def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespons
     hits = [(sign, found) for sign, found in hits if sign.code in asked] or hits
     if not hits:
         return redirect("today")
-    alerts = [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
+    # Late or not is judged as at the save that made the episode what it is, as the save's own screen did.
+    alerts = sorted(
+        (
+            alert(
+                sign,
+                matched,
+                profile.emergency_number,
+                late=detectors.is_late_entry(sign, episode.started_at, episode.updated_at),
+            )
+            for sign, matched in hits
+        ),
+        key=lambda a: signs.LEVEL_ORDER[a["level"]],
+    )
     codes = [a["code"] for a in alerts]
     open_flags = {f.code: f for f in request.user.flags.filter(status=OPEN, code__in=codes)}
     context = {

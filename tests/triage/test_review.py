@@ -124,9 +124,9 @@ def test_dry_run_computes_but_writes_nothing(patient):
     call_command("review", "--user", "alice", "--as-of", str(AS_OF), "--dry-run", "--json", stdout=out)
     printed = json.loads(out.getvalue())["flags"]
     assert [(f["code"], f["status"], f["level"]) for f in printed] == [("urgent.injury", "open", "urgent")]
-    assert printed[0]["sources"] == [
-        {"id": "000", "title": "Numbness Of Legs - What To Do? Treatment Methods"},
-        {"id": "002", "title": "What Causes Numbness in the Legs? Understanding the Basics"},
+    assert [(s["id"], s["title"], s["publisher"]) for s in printed[0]["sources"]] == [
+        ("000", "Numbness Of Legs - What To Do? Treatment Methods", "web article"),
+        ("002", "What Causes Numbness in the Legs? Understanding the Basics", "web article"),
     ]
     assert not Flag.objects.exists() and not PatientReview.objects.exists()
 
@@ -164,6 +164,8 @@ def test_one_email_when_a_flag_opens_not_one_per_review(patient, django_capture_
     assert message.to == ["alice@example.org"] and "Swollen leg" in message.subject
     assert "1 episode(s) in the last 14 days with: Leg swollen." in message.body
     assert "not a diagnosis" in message.body
+    assert message.body.index("See a doctor today.") < message.body.index("Why:")  # action first
+    assert "- Deep vein thrombosis (DVT) (NHS): https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in message.body
 
 
 def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0003_profile_for_every_account'),
+        ('diary', '0004_saddle_region'),
     ]
 
     operations = [
