@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from triage import signs
+from triage import detectors, signs
 from triage.models import OPEN, Flag
 
 
 @dataclass(frozen=True)
 class Banner:
-    level: str  # the most serious open level: signs.EMERGENCY, URGENT or SEE_DOCTOR
+    level: str  # the most serious open level (signs.EMERGENCY, URGENT, SEE_DOCTOR); urgent for late stroke entries
     count: int
     top: Flag  # the most serious open flag, the most recently seen of its level
     emergency_number: str
@@ -38,12 +38,16 @@ def banner(patient: User, emergency_number: str) -> Banner | None:
     if not open_flags:
         return None
     top = open_flags[0]
-    alert_url = None
+    level, alert_url = top.level, None
     if top.sign.instant and top.evidence:
-        newest = (
-            patient.episodes.filter(id__in=top.evidence).order_by("-started_at").values_list("id", flat=True).first()
+        behind = list(
+            patient.episodes.filter(id__in=top.evidence)
+            .order_by("-started_at")
+            .values_list("id", "started_at", "created_at")
         )
-        alert_url = reverse("episode-alert", args=[newest]) if newest else None
-    return Banner(
-        level=top.level, count=len(open_flags), top=top, emergency_number=emergency_number, alert_url=alert_url
-    )
+        if behind:
+            alert_url = reverse("episode-alert", args=[behind[0][0]])
+            # Stroke signs all logged long after they started: the advice of the save screen, see a doctor today.
+            if all(detectors.is_late_entry(top.sign, started, created) for _, started, created in behind):
+                level = signs.URGENT
+    return Banner(level=level, count=len(open_flags), top=top, emergency_number=emergency_number, alert_url=alert_url)

@@ -55,9 +55,9 @@ def test_another_patients_warning_screen_is_not_found(client, patient, other_pat
 def test_sign_narrows_the_screen_and_a_stale_sign_shows_them_all(web, patient):
     episode = log(patient, symptoms=["speech_difficulty", "fainting"])
     both = web.get(f"/alert/{episode.id}/").content.decode()
-    assert "Possible signs of a stroke" in both and "Breathlessness or fainting with numbness" in both
+    assert "Possible signs of a stroke" in both and "Breathlessness, chest pain or fainting" in both
     one = web.get(f"/alert/{episode.id}/?sign=emergency.breathing_or_fainting").content.decode()
-    assert "Possible signs of a stroke" not in one and "Breathlessness or fainting with numbness" in one
+    assert "Possible signs of a stroke" not in one and "Breathlessness, chest pain or fainting" in one
     stale = web.get(f"/alert/{episode.id}/?sign=urgent.injury").content.decode()
     assert "Possible signs of a stroke" in stale
 
@@ -66,7 +66,7 @@ def test_the_banner_takes_the_most_serious_open_level_with_a_call_button(web, pa
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=6)
     for n in range(5):  # a pattern (see a doctor) that sorts first by date
         log(patient, started_at=start + dt.timedelta(days=n))
-    stroke = log(patient, started_at=start - dt.timedelta(days=2), symptoms=["speech_difficulty"])
+    stroke = log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2), symptoms=["speech_difficulty"])
     review_patient(patient.pk)
     levels = set(patient.flags.filter(status="open").values_list("level", flat=True))
     assert {"emergency", "see_doctor"} <= levels
@@ -86,3 +86,19 @@ def test_an_urgent_banner_links_its_screen_without_a_call_button(web, patient):
 
 def test_without_open_flags_the_banner_says_nothing_is_open(web, patient):
     assert "nothing open" in web.get("/").content.decode()
+
+
+def test_a_stroke_sign_logged_a_day_late_keeps_the_urgent_screen_on_reload(web, patient):
+    episode = log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3), symptoms=["arm_weakness"])
+    page = web.get(f"/alert/{episode.id}/").content.decode()
+    assert "See a doctor today" in page and "Signs of a stroke that have passed" in page
+    assert 'href="tel:' not in page
+
+
+def test_a_late_stroke_entry_banner_says_see_a_doctor_today_without_a_call_button(web, patient):
+    episode = log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3), symptoms=["arm_weakness"])
+    review_patient(patient.pk)
+    assert patient.flags.filter(status="open", level="emergency").exists()
+    page = web.get("/").content.decode()
+    assert 'class="flag-banner level-urgent"' in page and 'href="tel:' not in page
+    assert f'href="/alert/{episode.id}/"' in page and "What to do today" in page
