@@ -48,7 +48,10 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
             relieved_by=["changed_position"],
             notes="After a long drive." if n == 3 else "",
         )
-    services.save_checkin(patient=patient, date=today - dt.timedelta(days=2), numbness_today=False, today=today)
+    zone = services.profile_of(patient).zone
+    logged = {e.started_at.astimezone(zone).date() for e in patient.episodes.all()}
+    quiet = next(today - dt.timedelta(days=n) for n in range(1, 40) if today - dt.timedelta(days=n) not in logged)
+    services.save_checkin(patient=patient, date=quiet, numbness_today=False, today=today)
     log(patient, started_at=now - dt.timedelta(minutes=50), duration_minutes=None, severity=5)
     alarming = log(patient, started_at=now - dt.timedelta(hours=3), severity=7, symptoms=["speech_difficulty"])
     review_patient(patient.pk)
