@@ -8,8 +8,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-key-000000000000 python manage.py collectstatic --noinput
+# bin/diary holds every production command; tests/test_production.py runs the same ones.
+RUN bin/diary build
 RUN useradd --create-home diary
 USER diary
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["bin/diary", "web"]

@@ -13,18 +13,21 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary import facts, services
+from diary import facts, services, throttles
 from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.http import patient_of
 from diary.interchange import export_diary
 from diary.models import Episode
+from diary.parsers import BoundedJSONParser
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
 RANGE_PARAMETERS = [
@@ -240,3 +243,15 @@ class TrendsView(APIView):
             )
         choice, custom = form.selection()
         return Response(facts.trends_for(patient_of(request), zone, choice, custom).as_json())
+
+
+class TokenView(ObtainAuthToken):
+    """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
+
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        username = request.data.get("username", "") if isinstance(request.data, dict) else ""
+        if wait := throttles.password_attempt(request._request, str(username)):
+            raise Throttled(wait=wait.retry_after, detail=wait.message("sign-in attempts"))
+        return super().post(request, *args, **kwargs)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from diary import hooks, services
+from diary import hooks, parsers, services
 from diary.days import local_date
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
@@ -90,7 +90,9 @@ def record_errors(where: str, detail: Any) -> list[str]:
 
 def parse(text: str | bytes) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = parsers.loads(text)
+    except parsers.TooDeep as e:
+        raise InterchangeError([f"The file is not a diary: {e}"]) from e
     except (ValueError, UnicodeDecodeError) as e:
         raise InterchangeError([f"The file is not valid JSON: {e}"]) from e
     if not isinstance(document, dict):

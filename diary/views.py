@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +25,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, home, services, trends
+from diary import bodymap, facts, home, services, throttles, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
@@ -221,6 +223,8 @@ def delete_account(request: PatientRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("today")
+    if request.method == "POST" and (wait := throttles.signup_attempt(request)):
+        return throttled_page(request, wait, "sign-ups from this address", reverse("signup"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -254,3 +258,28 @@ def trends_page(request: PatientRequest) -> HttpResponse:
         "choice": choice,
     }
     return render(request, "diary/trends.html", context)
+
+
+def throttled_page(request: HttpRequest, wait: throttles.Throttled, what: str, back: str) -> HttpResponse:
+    """429 with a plain message and Retry-After: the person waits, nothing is locked."""
+    response = render(request, "registration/throttled.html", {"message": wait.message(what), "back": back}, status=429)
+    response["Retry-After"] = str(wait.retry_after)
+    return response
+
+
+_login_page = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+_password_reset_page = auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt")
+
+
+def login_view(request: HttpRequest) -> HttpResponseBase:
+    """Django's login page, with every password attempt counted per account and per address."""
+    if request.method == "POST" and (wait := throttles.password_attempt(request, request.POST.get("username", ""))):
+        return throttled_page(request, wait, "sign-in attempts", reverse("login"))
+    return _login_page(request)
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """Django's password reset, counted per address and per email address."""
+    if request.method == "POST" and (wait := throttles.reset_attempt(request, request.POST.get("email", ""))):
+        return throttled_page(request, wait, "password reset requests", reverse("password_reset"))
+    return _password_reset_page(request)

@@ -6,8 +6,8 @@ from report import sharing
 
 
 class ShareForm(forms.Form):
-    first = forms.DateField(widget=forms.HiddenInput)
-    last = forms.DateField(widget=forms.HiddenInput)
+    first = forms.DateField(label="Start date", widget=forms.HiddenInput)
+    last = forms.DateField(label="End date", widget=forms.HiddenInput)
     days = forms.IntegerField(
         label=f"Link works for (days, up to {sharing.MAX_DAYS})",
         min_value=1,

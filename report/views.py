@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import trends
+from diary import throttles, trends
 from diary.facts import period_for
 from diary.forms import TrendRangeForm
 from diary.http import PatientRequest
@@ -92,14 +92,27 @@ def share_create(request: PatientRequest) -> HttpResponse:
         try:
             new = sharing.create_link(patient=request.user, **form.cleaned_data)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
             url = request.build_absolute_uri(reverse("shared-report", args=[new.token]))
             request.session["new_share_url"] = url  # shown once on the next page
             messages.success(request, "Link created. Copy it now: it is shown only once.")
-    else:
-        messages.error(request, " ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
-    return redirect("report")
+            return redirect("report")
+    # Nothing was created: the Report page again, with the problem named, as a 400.
+    messages.error(request, "No link was created. " + " ".join(_named_errors(form)))
+    response = report_page(request)
+    response.status_code = 400
+    return response
+
+
+def _named_errors(form: ShareForm) -> list[str]:
+    return [
+        f"{form.fields[field].label}: {' '.join(map(str, errors))}"
+        if field in form.fields
+        else " ".join(map(str, errors))
+        for field, errors in form.errors.items()
+    ]
 
 
 @login_required
@@ -116,19 +129,25 @@ SharedView = Callable[[HttpRequest, ShareLink, content.Report, str], HttpRespons
 def shared(what: str) -> Callable[[SharedView], Callable[..., HttpResponse]]:
     """Resolve the token of a shared-report URL, log the access, and pass the report on.
 
-    Wrong, expired and revoked tokens all get the same 404; an address that guessed too often
-    gets 429. Shared responses are never cached and send no referrer.
+    Wrong, expired and revoked tokens all get the same 404, and each is counted against the
+    client's address: past RATE_LIMITS["share-miss-address"] a wrong token gets 429 until the
+    window passes, while a valid token always opens. Shared responses are never cached and send
+    no referrer.
     """
 
     def decorate(view: SharedView) -> Callable[..., HttpResponse]:
         @require_GET
         @functools.wraps(view)
         def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-            address = request.META.get("REMOTE_ADDR", "")
-            if sharing.blocked(address):
-                return render(request, "report/shared_missing.html", {"slow_down": True}, status=429)
-            link = sharing.resolve(token, address, what)
+            link = sharing.resolve(token, what)
             if link is None:
+                address = throttles.client_address(request)
+                if wait := throttles.count(request, "share-miss-address", address):
+                    response = render(
+                        request, "report/shared_missing.html", {"slow_down": True, "minutes": wait.minutes}, status=429
+                    )
+                    response["Retry-After"] = str(wait.retry_after)
+                    return response
                 return render(request, "report/shared_missing.html", status=404)
             response = view(request, link, content.build(link.patient, link.first, link.last), token)
             response["Cache-Control"] = "no-store"

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,8 +32,10 @@ class FlagViewSet(viewsets.ViewSet):
     )
     def list(self, request: Request) -> Response:
         flags = patient_of(request).flags.all()
-        if status := request.query_params.get("status"):
-            flags = flags.filter(status=status)
+        if statuses := [value for value in request.query_params.getlist("status") if value]:
+            if bad := [s for s in statuses if s not in STATUSES]:
+                raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}; got {bad[0]!r}."})
+            flags = flags.filter(status__in=statuses)
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
     @extend_schema(parameters=[FLAG_ID], responses=OpenApiTypes.OBJECT)

@@ -3,6 +3,7 @@
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -22,14 +23,17 @@ class Command(BaseCommand):
         patient = User.objects.filter(username=user).first()
         if patient is None and not create_user:
             raise CommandError(f"No user {user!r}; pass --create-user to create one.")
+        limit = settings.IMPORT_MAX_BYTES
         try:
             if file == "-":
-                text = sys.stdin.buffer.read()
+                text = sys.stdin.buffer.read(limit + 1)
             else:
                 with open(file, "rb") as f:
-                    text = f.read()
+                    text = f.read(limit + 1)
         except OSError as e:
             raise CommandError(f"Can't read {file}: {e.strerror}") from e
+        if len(text) > limit:
+            raise CommandError(f"Nothing was imported: the file is larger than {limit // (1024 * 1024)} MB.")
         try:
             document = parse(text)
             if patient is None:
