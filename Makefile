@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint fmt bench browsers services
+.PHONY: install run test test-sqlite test-postgres lint fmt bench browsers services screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -54,3 +54,7 @@ test-postgres: install
 
 bench: install
 	$(PY) -m bench
+
+# A PNG of every page at 390x844, signed in as the demo patient, into docs/screenshots/ (scratch database).
+screenshots: install browsers
+	$(PY) -m tests.browser.screenshots docs/screenshots

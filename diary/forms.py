@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 import zoneinfo
 from typing import Any
@@ -18,10 +19,14 @@ from django.utils.dateparse import parse_datetime
 from diary import bodymap, trends, vocab
 from diary.days import Clock, LocalTimeError
 from diary.models import (
+    DEFAULT_EMERGENCY_NUMBER,
+    EMERGENCY_NUMBERS,
     MAX_DURATION_MINUTES,
     MAX_NOTES,
     Episode,
     Profile,
+    default_emergency_number,
+    validate_date_of_birth,
     validate_start_for_patient,
     validate_started_at,
     validate_timezone,
@@ -261,39 +266,109 @@ class EpisodeForm(forms.Form):
         }
 
 
+EMAIL_HELP = "Only used to reset a forgotten password, for your daily reminder and to tell you about a warning sign."
+NAME_HELP = "Shown on the report for your doctor. Leave it empty to show your username."
+
+
 class ProfileForm(forms.ModelForm[Profile]):
+    """Settings: the profile, and the account's email, which lives on the user."""
+
+    display_name = forms.CharField(label="Your name", required=False, max_length=80, help_text=NAME_HELP)
+    email = forms.EmailField(label="Email", required=False, help_text=EMAIL_HELP)
     timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices, validators=[validate_timezone])
     conditions = code_field(vocab.CONDITIONS, "Known conditions")
 
     class Meta:
         model = Profile
-        fields = ["timezone", "emergency_number", "conditions", "reminder_time", "date_of_birth"]
+        fields = ["display_name", "timezone", "emergency_number", "conditions", "reminder_time", "date_of_birth"]
         labels = {
             "emergency_number": "Emergency number",
             "reminder_time": "Daily reminder at",
             "date_of_birth": "Date of birth (optional, shown on your report)",
         }
+        help_texts = {"reminder_time": "An email at this time on days you have not logged yet. Needs an email."}
         widgets = {
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
-            "emergency_number": forms.TextInput(attrs={"inputmode": "tel"}),
+            "emergency_number": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.user.email
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_conditions(self) -> list[str]:
         return vocab.canonical(vocab.CONDITIONS, self.cleaned_data["conditions"])
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("reminder_time") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", "A daily reminder needs an email address to go to.")
+        return data
+
 
 class SignupForm(UserCreationForm[User]):
-    email = forms.EmailField(label="Email (optional, for warnings and password resets)", required=False)
-    timezone = forms.CharField(widget=forms.HiddenInput, required=False)
+    """One screen: the account, the name and birth date for the report, and the phone's time zone."""
+
+    display_name = forms.CharField(label="Your name (optional)", required=False, max_length=80, help_text=NAME_HELP)
+    email = forms.EmailField(label="Email (optional)", required=False, help_text=EMAIL_HELP)
+    date_of_birth = forms.DateField(
+        label="Date of birth (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_of_birth],
+        help_text="Shown on your report, so your doctor knows it is yours.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        initial="UTC",
+        help_text="Your days start at midnight here. Your phone's zone is chosen for you.",
+    )
+    emergency_number = forms.CharField(
+        label="Emergency number",
+        required=False,
+        max_length=15,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text="The warning screens offer to call it. Empty: the usual number for your time zone.",
+    )
 
     class Meta:
         model = User
         fields = ["username", "email"]
 
-    def clean_timezone(self) -> str:
-        name: str = self.cleaned_data.get("timezone") or "UTC"
-        return name if name in zoneinfo.available_timezones() else "UTC"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An error must not wipe what was typed: the passwords come back too (the page is not cached).
+        for name in ("password1", "password2"):
+            self.fields[name].widget = forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True)
+        self.fields["password1"].help_text = ""  # the rules are listed before the field, see the template
+        self.fields["username"].help_text = "Letters, digits and @ . + - _ only. You log in with it."
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.pop("autofocus", None)  # read the page first; no keyboard over it
+        self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["emergency_number"].widget.attrs["data-numbers"] = json.dumps(
+            {"rules": EMERGENCY_NUMBERS, "default": DEFAULT_EMERGENCY_NUMBER}
+        )
+
+    def clean_emergency_number(self) -> str:
+        number: str = self.cleaned_data["emergency_number"].strip()
+        if number:
+            Profile._meta.get_field("emergency_number").run_validators(number)
+        return number
+
+    def profile_values(self) -> dict[str, Any]:
+        """What sign-up writes to the new patient's profile."""
+        data = self.cleaned_data
+        return {
+            "timezone": data["timezone"],
+            "emergency_number": data["emergency_number"] or default_emergency_number(data["timezone"]),
+            "display_name": data["display_name"].strip(),
+            "date_of_birth": data["date_of_birth"],
+        }
 
 
 class DeleteAccountForm(forms.Form):

@@ -69,19 +69,31 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"Unknown time zone {value!r}: use an IANA name such as Europe/London.")
 
 
+# The usual emergency number by time zone: a name ending in "/" is a prefix. 112 works across Europe
+# and on most phones. Sign-up hands the same table to the browser to propose a number as the zone changes.
+EMERGENCY_NUMBERS: tuple[tuple[str, str], ...] = (
+    ("America/", "911"),
+    ("US/", "911"),
+    ("Canada/", "911"),
+    ("Pacific/Honolulu", "911"),
+    ("Europe/London", "999"),
+    ("Europe/Dublin", "999"),
+    ("Europe/Belfast", "999"),
+    ("Australia/", "000"),
+    ("Asia/Tokyo", "119"),
+    ("Asia/Seoul", "119"),
+    ("Asia/Taipei", "119"),
+    ("Pacific/Auckland", "111"),
+)
+DEFAULT_EMERGENCY_NUMBER = "112"
+
+
 def default_emergency_number(tz_name: str) -> str:
-    """The usual emergency number for a time zone's region; 112 works across Europe and on most phones."""
-    if tz_name.startswith(("America/", "US/", "Canada/", "Pacific/Honolulu")):
-        return "911"
-    if tz_name in ("Europe/London", "Europe/Dublin", "Europe/Belfast"):
-        return "999"
-    if tz_name.startswith("Australia/"):
-        return "000"
-    if tz_name in ("Asia/Tokyo", "Asia/Seoul", "Asia/Taipei"):
-        return "119"
-    if tz_name == "Pacific/Auckland":
-        return "111"
-    return "112"
+    """The usual emergency number for a time zone's region."""
+    for name, number in EMERGENCY_NUMBERS:
+        if tz_name == name or (name.endswith("/") and tz_name.startswith(name)):
+            return number
+    return DEFAULT_EMERGENCY_NUMBER
 
 
 class Profile(models.Model):
@@ -92,6 +104,9 @@ class Profile(models.Model):
         max_length=15,
         default="112",
         validators=[RegexValidator(r"^[0-9]{2,15}$", "Use digits only, e.g. 112, 911 or 999.")],
+    )
+    display_name = models.CharField(
+        max_length=80, blank=True, default="", help_text="the patient's name as shown on the physician report"
     )
     reminder_time = models.TimeField(null=True, blank=True)
     reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")

@@ -215,7 +215,7 @@ class ProfileSerializer(serializers.ModelSerializer[Any]):
 
     class Meta:
         model = Profile
-        fields = ["timezone", "conditions", "emergency_number", "reminder_time", "date_of_birth"]
+        fields = ["timezone", "conditions", "emergency_number", "reminder_time", "date_of_birth", "display_name"]
 
     def validate_conditions(self, value: list[str]) -> list[str]:
         return vocab.canonical(vocab.CONDITIONS, value)

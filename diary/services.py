@@ -17,7 +17,15 @@ from django.utils import timezone
 from diary import hooks, vocab
 from diary.days import Clock, day_range, local_date
 from diary.facts import facts_from_episode
-from diary.models import EARLIEST_DAY, CheckIn, Episode, EpisodeLocation, Profile, validate_start_for_patient
+from diary.models import (
+    EARLIEST_DAY,
+    MAX_DURATION_MINUTES,
+    CheckIn,
+    Episode,
+    EpisodeLocation,
+    Profile,
+    validate_start_for_patient,
+)
 
 
 class NotYours(Exception):
@@ -144,6 +152,35 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     return bool(deleted)
 
 
+def end_episode(*, patient: User, episode_id: uuid.UUID, ended_at: dt.datetime) -> SavedEpisode:
+    """An episode that was "still going" stopped at `ended_at`: its duration becomes the time since it started.
+
+    Written through `save_episode`, so the locations, the check-in and the review follow as for any edit.
+    A duration longer than the longest allowed is cut to it; one that would be negative is refused.
+    """
+    episode = Episode.objects.filter(patient=patient, id=episode_id).prefetch_related("locations").first()
+    if episode is None:
+        raise NotYours(episode_id)
+    if not episode.ongoing:
+        raise ValidationError({"duration_minutes": "This episode already has a duration."})
+    minutes = int((ended_at - episode.started_at).total_seconds() // 60)
+    if minutes < 0:
+        raise ValidationError({"duration_minutes": "It can't stop before it started."})
+    return save_episode(
+        patient=patient,
+        episode_id=episode.id,
+        started_at=episode.started_at,
+        duration_minutes=min(minutes, MAX_DURATION_MINUTES),
+        severity=episode.severity,
+        locations=[(loc.side, loc.region) for loc in episode.locations.all()],
+        sensations=episode.sensations,
+        triggers=episode.triggers,
+        symptoms=episode.symptoms,
+        relieved_by=episode.relieved_by,
+        notes=episode.notes,
+    )
+
+
 def validate_checkin_date(day: dt.date, today: dt.date) -> None:
     if day > today:
         raise ValidationError({"date": "You can't check in for a day that hasn't come yet."})
@@ -208,3 +245,13 @@ def delete_account(*, patient: User) -> None:
     """Remove the patient and every row of theirs (cascade: diary, flags, links, API token) and end their sessions."""
     end_sessions(patient)
     patient.delete()
+
+
+def update_email(*, patient: User, email: str) -> bool:
+    """The account's email (password reset, reminders, warning emails); True when it changed."""
+    if patient.email == email:
+        return False
+    patient.email = email
+    patient.full_clean(exclude=["password", "username", "first_name", "last_name"])
+    patient.save(update_fields=["email"])
+    return True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("checkin/none/", views.checkin_none, name="checkin-none"),
     path("episodes/<uuid:episode_id>/edit/", views.edit_episode, name="episode-edit"),
     path("episodes/<uuid:episode_id>/delete/", views.delete_episode, name="episode-delete"),
+    path("episodes/<uuid:episode_id>/stopped/", views.episode_stopped, name="episode-stopped"),
     path("history/", views.history, name="history"),
     path("trends/", views.trends_page, name="trends"),
     path("settings/", views.settings_view, name="settings"),

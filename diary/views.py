@@ -6,11 +6,13 @@ import datetime as dt
 import itertools
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -20,15 +22,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, quicklog, services, throttles, trends
+from diary import bodymap, facts, home, quicklog, services, throttles, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
-from diary.models import default_emergency_number
+from diary.models import MAX_DURATION_MINUTES
 from diary.templatetags.quicklog import JUST_SAVED
 
 HISTORY_PAGE_SIZE = 40
@@ -47,10 +50,30 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def today(request: PatientRequest) -> HttpResponse:
     clock = services.clock_of(request.user)
-    day = clock.today()
-    episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, clock.zone)
+    day, zone = clock.today(), clock.zone
+    episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, zone)
     checkin = request.user.checkins.filter(date=day).first()
-    return render(request, "diary/today.html", {"day": day, "episodes": episodes, "checkin": checkin})
+    context = {"day": day, "episodes": episodes, "checkin": checkin, "home": home.home(request.user, zone, day)}
+    return render(request, "diary/today.html", context)
+
+
+@login_required
+@require_POST
+def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """Today's "It stopped now" on an episode still going."""
+    try:
+        saved = services.end_episode(patient=request.user, episode_id=episode_id, ended_at=timezone.now())
+    except services.NotYours:
+        raise Http404("No such episode.") from None
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("today")
+    minutes = saved.episode.duration_minutes or 0
+    if minutes == MAX_DURATION_MINUTES:
+        messages.success(request, "Saved as 24 hours, the longest an episode can be: edit it if it was different.")
+    else:
+        messages.success(request, f"Noted: it lasted {home.duration_words(minutes)}.")
+    return redirect("today")
 
 
 @login_required
@@ -88,6 +111,12 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     if saved.created and not saved.alerts:
         # The page the patient lands on says "saved" and offers Undo for a few seconds (templatetags/quicklog.py).
         request.session[JUST_SAVED] = str(saved.episode.id)
+    # The warning screen is a page of its own (triage's), so a reload or a return from Today shows it again.
+    # It names the signs this save raised: an edit that adds a symptom shows only what it added.
+    alert_url = None
+    if saved.alerts:
+        signs = urlencode({"sign": [a["code"] for a in saved.alerts]}, doseq=True)
+        alert_url = f"{reverse('episode-alert', args=[saved.episode.id])}?{signs}"
     if _wants_json(request):
         # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
         return JsonResponse(
@@ -96,11 +125,12 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
                 "created": saved.created,
                 "alerts": saved.alerts,
                 "alerts_html": render_to_string("diary/_alerts.html", alerts_context, request) if saved.alerts else "",
-                "next": reverse("today"),
+                "alert_url": alert_url,
+                "next": alert_url or reverse("today"),
             }
         )
-    if saved.alerts:
-        return render(request, "diary/alerts.html", alerts_context)
+    if alert_url:
+        return redirect(alert_url)
     if not saved.created:
         messages.success(request, "Episode updated.")
     return redirect("today")
@@ -198,7 +228,11 @@ def settings_view(request: PatientRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(patient=request.user, **form.cleaned_data)
+        values = dict(form.cleaned_data)
+        email = values.pop("email")
+        with transaction.atomic():
+            services.update_profile(patient=request.user, **values)
+            services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
@@ -232,13 +266,15 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            zone_name = form.cleaned_data["timezone"]
-            services.update_profile(
-                patient=user, timezone=zone_name, emergency_number=default_emergency_number(zone_name)
-            )
+            services.update_profile(patient=user, **form.profile_values())
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your diary is ready. Log an episode, or tell it you had no numbness today.")
         return redirect("today")
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "password_rules": password_validators_help_texts()}
+    response = render(request, "registration/signup.html", context, status=400 if form.errors else 200)
+    if form.errors:
+        add_never_cache_headers(response)  # the page carries the typed passwords back
+    return response
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from diary import bodymap, trends, vocab
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
-from diary.models import CheckIn, Episode
+from diary.models import CheckIn, Episode, Profile
 from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
@@ -149,9 +149,9 @@ def span_words(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def patient_name(patient: User, profile: Any) -> str:
+def patient_name(patient: User, profile: Profile) -> str:
     """The profile's display name when it has one, then the account's first/last name, then the username."""
-    chosen = (getattr(profile, "display_name", "") or "").strip()
+    chosen = profile.display_name.strip()
     return chosen or patient.get_full_name().strip() or patient.username
 
 

@@ -9,4 +9,5 @@ api_routes = {"flags": api.FlagViewSet}
 urlpatterns = [
     path("flags/", views.flags, name="flags"),
     path("flags/<int:flag_id>/acknowledge/", views.acknowledge, name="flag-acknowledge"),
+    path("alert/<uuid:episode_id>/", views.episode_alert, name="episode-alert"),
 ]

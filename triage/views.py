@@ -1,6 +1,8 @@
-"""The patient's Flags page and "I've read this"."""
+"""The patient's Flags page, "I've read this", and the warning screen of an episode."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from diary.facts import facts_from_episode
 from diary.http import PatientRequest
 from diary.services import profile_of
-from triage import services, signs
+from triage import detectors, services, signs
 from triage.models import ACTIVE, OPEN, RESOLVED
+from triage.receivers import alert
 
 
 @login_required
@@ -41,3 +45,46 @@ def acknowledge(request: PatientRequest, flag_id: int) -> HttpResponse:
     if services.acknowledge(flag):
         messages.success(request, "Marked as read.")
     return redirect("flags")
+
+
+@login_required
+def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """The emergency or "see a doctor today" screen of one episode: where a save that matched a sign lands.
+
+    Computed again from the episode on every showing, so a reload, the Back button or the link on Today
+    show it as long as the episode says so; the open flags behind it are linked. `?sign=CODE` (repeated)
+    narrows it to the signs a save just raised; without it, or when none of them holds any more, every
+    sign the episode matches is shown.
+    """
+    episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
+    profile = profile_of(request.user)
+    hits = detectors.instant_signs(facts_from_episode(episode, profile.zone))
+    asked = set(request.GET.getlist("sign"))
+    hits = [(sign, found) for sign, found in hits if sign.code in asked] or hits
+    if not hits:
+        return redirect("today")
+    # Late or not is judged as at the save that made the episode what it is, as the save's own screen did.
+    alerts = sorted(
+        (
+            alert(
+                sign,
+                matched,
+                profile.emergency_number,
+                late=detectors.is_late_entry(sign, episode.started_at, episode.updated_at),
+            )
+            for sign, matched in hits
+        ),
+        key=lambda a: signs.LEVEL_ORDER[a["level"]],
+    )
+    codes = [a["code"] for a in alerts]
+    open_flags = {f.code: f for f in request.user.flags.filter(status=OPEN, code__in=codes)}
+    context = {
+        "alerts": alerts,
+        "episode": episode,
+        "profile": profile,
+        "level": alerts[0]["level"],
+        "flags_behind": [open_flags[c] for c in codes if c in open_flags],
+    }
+    response = render(request, "triage/alert.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

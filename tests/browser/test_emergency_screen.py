@@ -1,4 +1,4 @@
-"""Logging slurred speech on a phone shows the emergency screen with a tap-to-call link at once."""
+"""Logging slurred speech on a phone shows the emergency screen, a page of its own, with a tap-to-call link."""
 
 import pytest
 
@@ -19,10 +19,30 @@ def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
     assert call.get_attribute("href") == "tel:911"
     assert phone.get_by_role("heading", name="Possible signs of a stroke").is_visible()
     assert phone.get_by_text("You logged: Slurred or difficult speech.").is_visible()
-    box = phone.locator(".alert-emergency").bounding_box()
+    box = phone.locator(".alert-screen").bounding_box()
     assert box["y"] < 200 and box["height"] > 500  # fills the screen, above anything else
-    assert patient.episodes.get().symptoms == ["speech_difficulty"]
-    assert [(loc.side, loc.region) for loc in patient.episodes.get().locations.all()] == [("right", "shin")]
+    episode = patient.episodes.get()
+    assert episode.symptoms == ["speech_difficulty"]
+    assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("right", "shin")]
+    assert phone.url.split("?")[0].endswith(f"/alert/{episode.id}/")
+    assert_focused_and_announced(phone)
+
+    phone.reload()  # a reload shows it again, focus and all
+    phone.get_by_role("link", name="Call 911 now").wait_for()
+    assert_focused_and_announced(phone)
+
+    phone.goto("/")  # and Today leads back to it while the flag is open
+    banner = phone.locator(".flag-banner.level-emergency")
+    assert banner.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
+    banner.get_by_role("link", name="Open the emergency screen").click()
+    phone.get_by_role("heading", name="Possible signs of a stroke").wait_for()
+    assert_focused_and_announced(phone)
+
+
+def assert_focused_and_announced(phone):
+    focused = phone.evaluate("document.activeElement.id")
+    assert focused == "alert-screen-title"
+    assert phone.evaluate("document.activeElement.closest('[role=alert]') !== null")
 
 
 def test_the_flag_appears_on_today_and_can_be_acknowledged(phone, sign_in):

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from tests.conftest import log
@@ -49,7 +50,13 @@ def test_settings_save_and_validate(web, patient):
     assert 'value="Europe/London" selected' in page
     ok = web.post(
         "/settings/",
-        {"timezone": "Asia/Tokyo", "emergency_number": "119", "conditions": ["diabetes"], "reminder_time": "20:30"},
+        {
+            "timezone": "Asia/Tokyo",
+            "emergency_number": "119",
+            "conditions": ["diabetes"],
+            "reminder_time": "20:30",
+            "email": "alice@example.org",
+        },
     )
     assert ok.status_code == 302
     patient.profile.refresh_from_db()
@@ -148,6 +155,120 @@ def test_password_reset_by_email(client, patient):
     assert "has been used or has expired" in client.get(link, follow=True).content.decode()
 
 
+def test_signup_explains_the_diary_and_shows_the_password_rules_before_typing(client, db):
+    page = client.get("/accounts/signup/").content.decode()
+    assert "What it does" in page and "Not a diagnosis" in page and "Your data" in page
+    assert "at least 8 characters" in page and 'aria-describedby="password-rules"' in page
+    assert 'name="display_name"' in page and 'name="date_of_birth"' in page and 'name="email"' in page
+    assert '<select name="timezone"' in page and "data-numbers=" in page and "js/timezone.js" in page
+
+
+def test_signup_errors_keep_what_was_typed(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "maria",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-batter",
+            "display_name": "Maria Rossi",
+            "email": "maria@example.org",
+            "timezone": "Europe/Rome",
+            "emergency_number": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="password2-error"' in page
+    for kept in ('value="maria"', 'value="Maria Rossi"', 'value="maria@example.org"', 'value="Europe/Rome" selected'):
+        assert kept in page
+    assert page.count('value="correct-horse-battery"') == 1 and 'value="correct-horse-batter"' in page
+    assert "no-store" in response["Cache-Control"]
+    assert not get_user_model().objects.filter(username="maria").exists()
+
+
+def test_signup_keeps_name_birth_date_email_and_a_chosen_number(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "maria",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "display_name": "  Maria Rossi ",
+            "email": "maria@example.org",
+            "date_of_birth": "1970-05-04",
+            "timezone": "Europe/Rome",
+            "emergency_number": "118",
+        },
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user__username="maria")
+    assert (profile.display_name, str(profile.date_of_birth), profile.emergency_number, profile.timezone) == (
+        "Maria Rossi",
+        "1970-05-04",
+        "118",
+        "Europe/Rome",
+    )
+    assert profile.user.email == "maria@example.org"
+
+
+def test_signup_refuses_a_bad_number_and_a_birth_date_in_the_future(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "maria",
+            "password1": "correct-horse-battery",
+            "password2": "correct-horse-battery",
+            "timezone": "Europe/Rome",
+            "emergency_number": "call me",
+            "date_of_birth": "2999-01-01",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="emergency_number-error"' in page and "digits only" in page
+    assert 'id="date_of_birth-error"' in page and "can&#x27;t be in the future" in page
+    assert not get_user_model().objects.filter(username="maria").exists()
+
+
+def test_settings_add_and_change_the_email_and_name(web, patient):
+    page = web.get("/settings/").content.decode()
+    assert 'value="alice@example.org"' in page and "reset a forgotten password" in page
+    web.post("/settings/", {"timezone": "Europe/London", "emergency_number": "999", "email": "", "display_name": ""})
+    patient.refresh_from_db()
+    assert patient.email == ""
+    response = web.post(
+        "/settings/",
+        {"timezone": "Europe/London", "emergency_number": "999", "email": "new@example.org", "display_name": "Alice B"},
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.email, patient.profile.display_name) == ("new@example.org", "Alice B")
+    bad = web.post("/settings/", {"timezone": "Europe/London", "emergency_number": "999", "email": "not an email"})
+    assert bad.status_code == 400 and 'id="email-error"' in bad.content.decode()
+    patient.refresh_from_db()
+    assert patient.email == "new@example.org"
+
+
+def test_a_reminder_needs_an_email(web, patient):
+    response = web.post(
+        "/settings/", {"timezone": "Europe/London", "emergency_number": "999", "email": "", "reminder_time": "20:00"}
+    )
+    assert response.status_code == 400
+    assert "A daily reminder needs an email address" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.email == "alice@example.org" and patient.profile.reminder_time is None
+
+
+def test_the_report_shows_the_name_from_settings(patient):
+    from report import content
+
+    today = timezone.localdate()
+    assert content.build(patient, today, today).patient_name == "alice"
+    patient.profile.display_name = "Alice Bell"
+    patient.profile.save()
+    assert content.build(patient, today, today).patient_name == "Alice Bell"
+
+
 def test_an_account_comes_with_its_profile(db):
     user = get_user_model().objects.create_user("newcomer", password="a-long-pass-phrase")
     assert Profile.objects.filter(user=user).exists()
@@ -164,3 +285,13 @@ def test_reading_a_page_writes_nothing_and_reads_the_profile_once(client, patien
     assert all("django_session" in q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in writes)
     profile_reads = [q for q in queries.captured_queries if 'FROM "diary_profile"' in q["sql"]]
     assert len(profile_reads) == 1
+
+
+def test_the_profile_api_carries_the_name(api, patient):
+    assert api.patch("/api/v1/profile/", {"display_name": "Alice Bell"}, format="json").json()["display_name"] == (
+        "Alice Bell"
+    )
+    too_long = api.patch("/api/v1/profile/", {"display_name": "x" * 81}, format="json")
+    assert too_long.status_code == 400 and "display_name" in too_long.json()
+    patient.profile.refresh_from_db()
+    assert patient.profile.display_name == "Alice Bell"

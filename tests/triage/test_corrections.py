@@ -229,7 +229,7 @@ def test_late_stroke_entry_on_the_form_has_no_call_now_button(web, patient):
     from tests.diary.test_log_episode import form_data
 
     data = form_data(when="earlier", started_at="2026-02-20T09:00", alarm_symptoms=["sudden_headache"])
-    page = web.post("/log/", data).content.decode()
+    page = web.post("/log/", data, follow=True).content.decode()  # the warning page of its own
     assert "Signs of a stroke that have passed" in page and "See a doctor today" in page
     assert "Call 112 now" not in page and 'href="tel:' not in page
 

@@ -13,8 +13,11 @@ def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
     patient.profile.emergency_number = "999"
     patient.profile.save()
     response = web.post("/log/", form_data(alarm_symptoms=["speech_difficulty"]))
-    assert response.status_code == 200  # the screen itself, not a redirect to a page that might not load
-    page = response.content.decode()
+    episode = patient.episodes.get()
+    # A page of its own, so a reload shows it again.
+    assert response.status_code == 302
+    assert response["Location"] == f"/alert/{episode.id}/?sign=emergency.stroke_signs"
+    page = web.get(response["Location"]).content.decode()
     assert "Possible signs of a stroke" in page
     assert 'href="tel:999"' in page and "Call 999 now" in page
     assert "You logged: Slurred or difficult speech." in page
@@ -28,7 +31,9 @@ def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
 
 
 def test_urgent_signs_show_a_see_a_doctor_today_screen_without_a_call_button(web, patient):
-    page = web.post("/log/", form_data(triggers=["injury"], alarm_symptoms=["leg_swollen"])).content.decode()
+    page = web.post(
+        "/log/", form_data(triggers=["injury"], alarm_symptoms=["leg_swollen"]), follow=True
+    ).content.decode()
     assert "Numbness after an injury" in page and "Swollen leg with numbness" in page
     assert "looked at by a doctor today" in page
     assert "tel:" not in page
@@ -82,7 +87,7 @@ def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
 
     patient = make_patient("rhea")
     client.force_login(patient)
-    response = client.post("/log/", form_data(alarm_symptoms=["paralysis"]))
+    response = client.post("/log/", form_data(alarm_symptoms=["paralysis"]), follow=True)
     assert response.status_code == 200
     assert "Possible signs of a stroke" in response.content.decode()
     assert patient.episodes.count() == 1  # committed even though no review could be queued
@@ -90,10 +95,10 @@ def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
 
 def test_editing_an_alarming_episode_alerts_only_on_what_the_edit_adds(web, patient):
     data = form_data(alarm_symptoms=["speech_difficulty"])
-    assert "Possible signs of a stroke" in web.post("/log/", data).content.decode()
+    assert "Possible signs of a stroke" in web.post("/log/", data, follow=True).content.decode()
     episode = patient.episodes.get()
     edit = data | {"when": "earlier", "started_at": "2026-01-05T10:00", "duration": "custom", "duration_custom": "25"}
     assert web.post(f"/episodes/{episode.id}/edit/", edit).status_code == 302  # a correction: no screen again
     worse = edit | {"alarm_symptoms": ["speech_difficulty", "fainting"]}
-    page = web.post(f"/episodes/{episode.id}/edit/", worse).content.decode()
+    page = web.post(f"/episodes/{episode.id}/edit/", worse, follow=True).content.decode()
     assert "Breathlessness, chest pain or fainting" in page and "Possible signs of a stroke" not in page

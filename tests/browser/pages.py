@@ -1,0 +1,82 @@
+"""Every page of the app, for the tests that check them all (layout, axe) and for `make screenshots`.
+
+A page added to the app is checked once it is listed here. `diary_for_pages` builds one patient with
+something on every page: weeks of episodes, a "no numbness" day, an episode still going, an emergency
+episode (so a warning sign is open and its screen exists) and a share link for the physician's page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from diary import services
+from report import sharing
+from tests.conftest import log, make_patient
+from triage.review import review_patient
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    signed_in: bool = True
+
+
+SIGNED_OUT = [
+    Page("login", "/accounts/login/", signed_in=False),
+    Page("signup", "/accounts/signup/", signed_in=False),
+    Page("password-reset", "/accounts/password-reset/", signed_in=False),
+]
+
+
+def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
+    patient = make_patient(username, tz="Europe/London", emergency_number="999", display_name="Pat Example")
+    now = timezone.now()
+    today = timezone.localdate()
+    for n in range(1, 40, 2):
+        log(
+            patient,
+            started_at=now - dt.timedelta(days=n, hours=n % 5),
+            severity=n % 11,
+            duration_minutes=5 + n,
+            triggers=["sitting"] if n % 3 else ["walking"],
+            relieved_by=["changed_position"],
+            notes="After a long drive." if n == 3 else "",
+        )
+    zone = services.profile_of(patient).zone
+    logged = {e.started_at.astimezone(zone).date() for e in patient.episodes.all()}
+    quiet = next(today - dt.timedelta(days=n) for n in range(1, 40) if today - dt.timedelta(days=n) not in logged)
+    services.save_checkin(patient=patient, date=quiet, numbness_today=False, today=today)
+    log(patient, started_at=now - dt.timedelta(minutes=50), duration_minutes=None, severity=5)
+    alarming = log(patient, started_at=now - dt.timedelta(hours=3), severity=7, symptoms=["speech_difficulty"])
+    review_patient(patient.pk)
+    link = sharing.create_link(patient=patient, first=today - dt.timedelta(days=90), last=today)
+    pages = [
+        *SIGNED_OUT,
+        Page("today", "/"),
+        Page("log", "/log/"),
+        Page("edit", f"/episodes/{alarming.id}/edit/"),
+        Page("history", "/history/"),
+        Page("trends", "/trends/"),
+        Page("flags", "/flags/"),
+        Page("emergency", f"/alert/{alarming.id}/"),
+        Page("report", "/report/"),
+        Page("settings", "/settings/"),
+        Page("password-change", "/accounts/password/"),
+        Page("delete-episode", f"/episodes/{alarming.id}/delete/"),
+        Page("delete-account", "/settings/delete-account/"),
+        Page("shared-report", f"/share/{link.token}/", signed_in=False),
+    ]
+    return patient, pages
+
+
+def session_cookie(patient: User, base_url: str) -> dict[str, str]:
+    """A signed-in session for a browser context, without typing into the login form."""
+    client = Client()
+    client.force_login(patient)
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}
