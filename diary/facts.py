@@ -133,7 +133,7 @@ def period_for(
     patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
     """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
-    first_entry = first_entry_date(patient, zone) if choice == "all" else None
+    first_entry = first_entry_date(patient, zone)
     return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
-from report.charts import body_maps, report_charts
+from diary.charts import body_maps, report_charts
 from report.content import Report
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -15,7 +15,11 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "report" / "report.css
 
 
 def report_context(report: Report) -> dict:
-    return {"report": report, "charts": report_charts(report.trends.weeks), "maps": body_maps(report.shaded_views)}
+    return {
+        "report": report,
+        "charts": report_charts(report.trends.weeks, report.trends.severities),
+        "maps": body_maps(report.shaded_views),
+    }
 
 
 def render_pdf(report: Report, paper: str = "a4") -> bytes:

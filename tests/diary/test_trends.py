@@ -70,12 +70,23 @@ def test_too_few_episodes_are_said_plainly(db):
 
 
 def test_periods():
-    today = dt.date(2026, 3, 1)
-    assert trends.period("2w", today, None) == (dt.date(2026, 2, 16), today)
-    assert trends.period("3m", today, None) == (dt.date(2025, 12, 1), today)
-    assert trends.period("1y", today, None) == (dt.date(2025, 3, 2), today)
+    today, long_ago = dt.date(2026, 3, 1), dt.date(2020, 1, 1)
+    assert trends.period("2w", today, long_ago) == (dt.date(2026, 2, 16), today)
+    assert trends.period("3m", today, long_ago) == (dt.date(2025, 12, 1), today)
+    assert trends.period("1y", today, long_ago) == (dt.date(2025, 3, 2), today)
     assert trends.period("all", today, dt.date(2024, 7, 1)) == (dt.date(2024, 7, 1), today)
     assert trends.period("all", today, None) == (today, today)
+
+
+def test_periods_start_no_earlier_than_the_first_entry():
+    today = dt.date(2026, 3, 1)
+    assert trends.period("3m", today, dt.date(2026, 2, 20)) == (dt.date(2026, 2, 20), today)
+    assert trends.period("1y", today, today) == (today, today)
+    assert trends.period("2w", today, None) == (today, today)  # a diary with nothing in it yet starts today
+    custom = (dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    assert trends.period("custom", today, dt.date(2026, 2, 1), custom) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    before = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))  # wholly before the diary: shown as asked
+    assert trends.period("custom", today, dt.date(2026, 2, 1), before) == before
 
 
 def bulk_diary(patient, count: int) -> None:
