@@ -59,7 +59,7 @@ class Size:
         return f'font-family="DejaVu Sans, sans-serif" font-size="{self.font:g}"'
 
 
-WEB = Size(width=360, height=190, left=30, right=8, top=20, bottom=24, font=11)
+WEB = Size(width=360, height=190, left=22, right=2, top=20, bottom=24, font=11)
 PRINT = Size(width=520, height=170, left=30, right=8, top=14, bottom=24, font=9)
 
 Href = Callable[["Week"], str]
@@ -104,12 +104,12 @@ def _open(size: Size, title: str, interactive: bool, css: str) -> str:
     )
 
 
-def _axes(size: Size, y_max: float, y_label: str, x_labels: Sequence[tuple[float, str]]) -> str:
+def _axes(size: Size, y_max: float, y_label: str, x_labels: Sequence[tuple[float, str]], steps: int = 4) -> str:
     """Grid, y ticks, x labels and the y axis title, hidden from screen readers (the marks carry the numbers)."""
     font = size.font_attrs()
     parts = ['<g class="axes" aria-hidden="true">']
-    for step in range(5):
-        value = y_max * step / 4
+    for step in range(steps + 1):
+        value = y_max * step / steps
         y = size.y(value, y_max)
         parts.append(
             f'<line x1="{size.left}" x2="{size.width - size.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
@@ -213,8 +213,8 @@ def frequency_chart(
     per = "day" if unit == "day" else "week"
     parts = [_open(size, f"Episodes per {per}", href is not None, "frequency")]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
     parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
-    parts += _flag_marks(size, buckets, unit, marks)
     return _svg(parts)
 
 
@@ -252,7 +252,7 @@ def severity_chart(
     """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
     per = "day" if unit == "day" else "week"
     parts = [_open(size, f"Severity of each episode (0–10) with the mean per {per}", False, "severity")]
-    parts.append(_axes(size, 10, "severity", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts.append(_axes(size, 10, "severity", _slot_labels(size, [_short(b.start) for b in buckets]), steps=5))
     if buckets:
         origin = dt.datetime.combine(buckets[0].start, dt.time())
         span_days = len(buckets) * (1 if unit == "day" else 7)
@@ -297,7 +297,7 @@ def hours_chart(hours: Sequence[int], *, size: Size = WEB) -> SafeString:
         f"{h:02d}:00–{(h + 1) % 24:02d}:00: {_plural(n, 'episode')}{' (night)' if night[h] else ''}"
         for h, n in enumerate(hours)
     ]
-    parts = [_open(size, "Start times over 24 hours, night hours darker", False, "hours")]
+    parts = [_open(size, "Start times over 24 hours, night hours in solid bars", False, "hours")]
     labels = [f"{h:02d}" if h % 3 == 0 else "" for h in range(24)]
     parts.append(
         _axes(size, y_max, "episodes by starting hour", [(x, t) for x, t in _slot_labels(size, labels, 24) if t])
@@ -396,7 +396,7 @@ def captions(trends: Trends) -> dict[str, str]:
             f"{trends.days_logged} of {_plural(trends.days, 'day')} logged."
         ),
         "calendar": (
-            f"{trends.days_with_numbness} days with numbness, {trends.days_without_numbness} without, "
+            f"{_plural(trends.days_with_numbness, 'day')} with numbness, {trends.days_without_numbness} without, "
             f"{trends.days_not_logged} not logged."
         ),
         "severity": (
@@ -411,7 +411,7 @@ def captions(trends: Trends) -> dict[str, str]:
             else "No finished episodes in this period, so no duration."
         ),
         "hours": (
-            f"{night} of {_plural(n, 'episode')} started at night (22:00–06:00), drawn darker; "
+            f"{night} of {_plural(n, 'episode')} started at night (22:00–06:00, the solid bars); "
             f"most often at {peak:02d}:00 ({trends.hours[peak]})."
             if n
             else "No episodes in this period."
@@ -438,4 +438,63 @@ def report_charts(weeks: Sequence[Week], severities: Sequence[tuple[dt.datetime,
         "frequency": frequency_chart(weeks, "week", size=PRINT),
         "severity": severity_chart(severities, weeks, "week", size=PRINT),
         "duration": duration_chart(weeks, "week", size=PRINT),
+    }
+
+
+# --- Data tables: every chart's numbers as a table, built here because they can be hundreds of rows -----
+
+
+def data_table(
+    head: Sequence[str], rows: Sequence[Sequence[object]], *, links: Sequence[str] | None = None
+) -> SafeString:
+    """A `table.data`: the first cell of each row is its header (a link when `links` gives one)."""
+    parts = ['<table class="data"><thead><tr>']
+    parts += [f'<th scope="col">{escape(h)}</th>' for h in head]
+    parts.append("</tr></thead><tbody>")
+    for i, row in enumerate(rows):
+        first = escape(str(row[0]))
+        if links:
+            first = f'<a href="{escape(links[i])}">{first}</a>'
+        cells = "".join(f"<td>{escape(str(cell))}</td>" for cell in row[1:])
+        parts.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
+    if not rows:
+        parts.append(f'<tr><td colspan="{len(head)}">Nothing to show.</td></tr>')
+    parts.append("</tbody></table>")
+    return mark_safe("".join(parts))  # noqa: S308 - every cell escaped
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def trends_tables(trends: Trends, href: Href | None = None) -> dict[str, SafeString]:
+    """The data tables behind the charts: per day or week (linked to History when `href` is given), per hour."""
+    unit = trends.unit
+    first_col = "Day" if unit == "day" else "Week of"
+    labels = [
+        f"{b.start:%a} {_short(b.start)}" if unit == "day" else f"{_short(b.start)} {b.start.year}"
+        for b in trends.buckets
+    ]
+    links = [href(b) for b in trends.buckets] if href else None
+    return {
+        "frequency": data_table(
+            [first_col, "Episodes", "Days with numbness", "Days logged"],
+            [
+                (label, b.episodes, b.days_with_numbness, f"{b.days_logged} of {b.days_in_range}")
+                for label, b in zip(labels, trends.buckets, strict=True)
+            ],
+            links=links,
+        ),
+        "severity": data_table(
+            [first_col, "Mean severity", "Median minutes"],
+            [
+                (label, _number(b.mean_severity), _number(b.median_minutes))
+                for label, b in zip(labels, trends.buckets, strict=True)
+            ],
+            links=links,
+        ),
+        "hours": data_table(
+            ["Hour", "Episodes"],
+            [(f"{h:02d}:00{' (night)' if vocab.is_night_hour(h) else ''}", n) for h, n in enumerate(trends.hours)],
+        ),
     }

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, services, trends
+from diary import bodymap, charts, facts, services, trends
 from diary.days import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.interchange import dumps, export_diary
@@ -199,21 +199,39 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _history_link(last: dt.date, unit: str):
+    """A function from a day or week of the Trends charts to that day's or week's History."""
+    base, span = reverse("history"), dt.timedelta(days=0 if unit == trends.DAY else 6)
+
+    def href(bucket: trends.Week) -> str:
+        return f"{base}?from={bucket.start:%Y-%m-%d}&to={min(bucket.start + span, last):%Y-%m-%d}"
+
+    return href
+
+
 @login_required
 def trends_page(request):
     form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
+    context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
     if not form.is_valid():
-        return render(request, "diary/trends.html", {"form": form}, status=400)
+        return render(request, "diary/trends.html", context, status=400)
     choice, custom = form.selection()
     data = facts.trends_for(request.user, services.profile_of(request.user).zone, choice, custom)
-    context = {
-        "form": form,
-        "trends": data,
-        "chart_data": data.as_json(),
-        "bodymap": bodymap.shaded_views(data.regions),
-        "region_rows": bodymap.region_rows(data.regions),
-        "calendar": data.calendar_cells(),
-        "ranges": trends.RANGES,
-        "choice": choice,
-    }
-    return render(request, "diary/trends.html", context)
+    flags = [flag for flag in request.user.flags.filter(status="open") if data.first <= flag.first_seen <= data.last]
+    href = _history_link(data.last, data.unit)
+    marks = [(flag.first_seen, flag.get_code_display()) for flag in flags]
+    return render(
+        request,
+        "diary/trends.html",
+        context
+        | {
+            "choice": choice,
+            "trends": data,
+            "flags": flags,
+            "charts": charts.trends_charts(data, href=href, marks=marks),
+            "captions": charts.captions(data),
+            "tables": charts.trends_tables(data, href=href),
+            "bodymap": bodymap.shaded_views(data.regions),
+            "region_rows": bodymap.region_rows(data.regions),
+        },
+    )

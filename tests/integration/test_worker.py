@@ -31,7 +31,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 # TEST_REDIS_DB lets two checkouts run this file at once without sharing a queue.
-REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/" + os.getenv("TEST_REDIS_DB", "15")
+REDIS_URL = (
+    os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/" + os.getenv("TEST_REDIS_DB", "15")
+)
 VISIBILITY_TIMEOUT = 3
 
 
