@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from diary import bodymap, charts, facts, services, trends
-from diary.days import local_date, started_between
+from diary.days import history_days, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
@@ -145,10 +144,21 @@ def history(request):
         request.user.episodes.prefetch_related("locations").order_by("-started_at"), first, last, zone
     )
     page = Paginator(episodes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    days = [
-        (day, list(group))
-        for day, group in itertools.groupby(page.object_list, key=lambda e: local_date(e.started_at, zone))
-    ]
+    on_page = list(page.object_list)
+    # This page's stretch of days: from its oldest episode (or the range's start, on the last page) up to
+    # where the newer page ended (or the range's end, on the first page); check-in days in it show too.
+    down_to = local_date(on_page[-1].started_at, zone) if page.has_next() and on_page else first
+    newer_than = last + dt.timedelta(days=1) if last else None
+    if page.number > 1:
+        newer_than = local_date(episodes[page.start_index() - 2].started_at, zone)
+    checkins = request.user.checkins.all()
+    if down_to:
+        checkins = checkins.filter(date__gte=down_to)
+    if newer_than:
+        checkins = checkins.filter(date__lt=newer_than)
+    days = history_days(
+        on_page, zone, dict(checkins.values_list("date", "numbness_today")), down_to=down_to, newer_than=newer_than
+    )
     query = "&".join(f"{key}={value}" for key, value in (("from", first), ("to", last)) if value)
     context = {"page": page, "days": days, "first": first, "last": last, "query": query, "errors": form.messages()}
     return render(request, "diary/history.html", context, status=400 if context["errors"] else 200)
