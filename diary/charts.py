@@ -32,6 +32,7 @@ HEAT = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]
 STATE_FILL = {"numbness": "#e0792b", "none": "#8fbf9f", "not_logged": "#ffffff"}
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # strftime is slow
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def bucket_label(bucket: Week, unit: str) -> str:
 
 
 def _short(day: dt.date) -> str:
-    return f"{day.day} {day:%b}"
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def _minutes(value: float | None) -> str:
@@ -353,7 +354,8 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
         x, y = left + offset // 7 * cell, top + offset % 7 * cell
         parts.append(
             f'<rect class="day-{state}" x="{x}" y="{y}" width="{cell - gap}" height="{cell - gap}" rx="2" '
-            f'fill="{STATE_FILL[state]}" stroke="{GRID}"><title>{day:%a} {_short(day)}: {STATE_WORDS[state]}'
+            f'fill="{STATE_FILL[state]}" stroke="{GRID}"><title>{WEEKDAYS[offset % 7]} {_short(day)}: '
+            f"{STATE_WORDS[state]}"
             "</title></rect>"
         )
     return _svg(parts)

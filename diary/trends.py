@@ -136,14 +136,15 @@ def buckets(
     episodes: Sequence[EpisodeFacts], calendar: list[tuple[dt.date, str]], first: dt.date, last: dt.date, unit: str
 ) -> list[Week]:
     """The period cut into days, or into Monday-to-Sunday weeks (the edge weeks count only days inside it)."""
-    key = (lambda day: day) if unit == DAY else monday
     step = dt.timedelta(days=1 if unit == DAY else 7)
+    bucket_of = {day: day if unit == DAY else monday(day) for day, _ in calendar}
     days_by_bucket: dict[dt.date, list[str]] = defaultdict(list)
     for day, state in calendar:
-        days_by_bucket[key(day)].append(state)
+        days_by_bucket[bucket_of[day]].append(state)
     episodes_by_bucket: dict[dt.date, list[EpisodeFacts]] = defaultdict(list)
     for e in episodes:
-        episodes_by_bucket[key(e.day)].append(e)
+        episodes_by_bucket[bucket_of[e.start.date()]].append(e)
+    key = (lambda day: day) if unit == DAY else monday
     result = []
     start = key(first)
     while start <= last:
