@@ -332,7 +332,7 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
         for m in re.findall(r"review_patient_task\[[^\]]+\] succeeded in ([0-9.]+)s", log.read_text(errors="replace"))
     ]
     print(
-        f"  load average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} (this machine has {os.cpu_count()} cores)"
+        f"  load average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)"
     )
     print(
         f"  {concurrency} worker process{'es' if concurrency > 1 else ''}: {done:,} patients reviewed in {wall:.1f} s "
