@@ -64,6 +64,7 @@ def setup_django(database: str, redis_url: str) -> None:
         REDIS_URL=redis_url,
         CELERY_TASK_ALWAYS_EAGER="0",
         DJANGO_SETTINGS_MODULE="config.settings",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",  # new flags send mail: keep it in memory
     )
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
