@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 BENCHMARKS = ["review", "trends", "report"]
-ON_REQUEST = ["scale"]  # needs PostgreSQL and Redis, and minutes: run by name only
+ON_REQUEST = ["scale", "web"]  # need PostgreSQL and Redis, or Lighthouse, and minutes: run by name only
 
 if __name__ == "__main__":
     args = sys.argv[1:]

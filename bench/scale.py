@@ -332,9 +332,7 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
         float(m) * 1000
         for m in re.findall(r"review_patient_task\[[^\]]+\] succeeded in ([0-9.]+)s", log.read_text(errors="replace"))
     ]
-    print(
-        f"  load average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)"
-    )
+    print(f"  load average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(
         f"  {concurrency} worker process{'es' if concurrency > 1 else ''}: {done:,} patients reviewed in {wall:.1f} s "
         f"= {done / wall:,.0f} patients/s (fan-out enqueued in {enqueued:.1f} s); per task in the worker: median "

@@ -143,3 +143,8 @@ def test_password_reset_by_email(client, patient):
     patient.refresh_from_db()
     assert patient.check_password("a-brand-new-phrase-7")
     assert "has been used or has expired" in client.get(link, follow=True).content.decode()
+
+
+def test_favicon_points_at_the_app_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
