@@ -7,20 +7,25 @@ stay fast on years of entries.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from diary import trends, vocab
 from diary.days import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,27 @@ def load_checkins(patient, first: dt.date | None, last: dt.date) -> dict[dt.date
 
 def first_entry_date(patient, zone: dt.tzinfo) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
-    first_episode = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"))["first"]
-    first_checkin = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"))["first"]
-    dates = [d for d in (first_episode and first_episode.astimezone(zone).date(), first_checkin) if d]
-    return min(dates) if dates else None
+    return _diary_state(patient, zone)[0]
+
+
+def _diary_state(patient, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
+    """The local date of the first entry, and a stamp that changes whenever an entry is added, changed or removed.
+
+    Two aggregate queries over the patient's own rows (their index range), whatever the diary's size.
+    """
+    episodes = Episode.objects.filter(patient=patient).aggregate(
+        n=Count("pk"), changed=Max("updated_at"), first=Min("started_at")
+    )
+    checkins = CheckIn.objects.filter(patient=patient).aggregate(
+        n=Count("pk"), changed=Max("updated_at"), first=Min("date")
+    )
+    dates = [d for d in (episodes["first"] and episodes["first"].astimezone(zone).date(), checkins["first"]) if d]
+    stamp = ".".join(
+        str(part)
+        for rows in (episodes, checkins)
+        for part in (rows["n"], rows["changed"] and rows["changed"].timestamp())
+    )
+    return (min(dates) if dates else None), stamp
 
 
 def load_trends(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
@@ -181,5 +203,28 @@ def period_for(
     return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
 
 
+TRENDS_CACHE_VERSION = 1  # bump when the numbers or their labels change shape
+TRENDS_CACHE_SECONDS = 24 * 3600
+
+
 def trends_for(patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
-    return load_trends(patient, zone, *period_for(patient, zone, choice, custom))
+    """Trends for a range choice, computed once per state of the diary.
+
+    The cache key holds the patient, time zone, period and the diary's stamp (counts and latest
+    changes of episodes and check-ins), so any save, edit or deletion computes afresh; a cache that
+    does not answer (Redis down) only costs the computation.
+    """
+    first_entry, stamp = _diary_state(patient, zone)
+    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+    key = f"trends:{TRENDS_CACHE_VERSION}:{patient.pk}:{zone}:{first}:{last}:{stamp}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("Trends cache unavailable; computing.", exc_info=True)
+        cached = None
+    if isinstance(cached, trends.Trends):
+        return cached
+    result = load_trends(patient, zone, first, last)
+    with contextlib.suppress(Exception):
+        cache.set(key, result, TRENDS_CACHE_SECONDS)
+    return result

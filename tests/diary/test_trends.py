@@ -227,3 +227,34 @@ def test_another_patients_trends_are_not_shown(client, patient, other_patient):
     bob = APIClient()
     bob.force_authenticate(other_patient)
     assert bob.get("/api/v1/trends/", {"range": "all"}).json()["episodes"] == 0
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))  # the clock runs: edits get new times
+def test_trends_are_computed_afresh_after_every_change(api, patient):
+    """Trends are cached per state of the diary: a save, an edit, a deletion or a check-in shows at once."""
+    first = log(patient, dt.datetime(2026, 3, 18, 9, tzinfo=dt.UTC), severity=2)
+
+    def numbers():
+        body = api.get("/api/v1/trends/", {"range": "2w"}).json()
+        return body["episodes"], body["mean_severity"], body["days_logged"]
+
+    assert numbers() == numbers() == (1, 2.0, 1)
+    second = log(patient, dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC), severity=4)
+    assert numbers() == (2, 3.0, 2)
+    services.save_episode(
+        patient=patient, episode_id=second.id, started_at=second.started_at, duration_minutes=5, severity=8,
+        locations=[("left", "sole")], sensations=["numbness"],
+    )  # fmt: skip
+    assert numbers() == (2, 5.0, 2)
+    services.delete_episode(patient=patient, episode_id=first.id)
+    assert numbers() == (1, 8.0, 2)  # 18 March keeps its implied check-in
+    services.save_checkin(patient=patient, date=dt.date(2026, 3, 20), numbness_today=False, today=dt.date(2026, 3, 20))
+    assert numbers() == (1, 8.0, 3)
+
+
+def test_trends_still_answer_when_the_cache_is_down(web, patient, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    bulk_diary(patient, 3)
+    assert "3 episodes in" in web.get("/trends/?range=2w").content.decode()
