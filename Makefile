@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-web bench-scale
+.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-web bench-scale browsers services
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,8 +33,16 @@ fmt: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Debian's Chromium when installed, else Playwright's own build (tests/browser/chromium.py decides).
+browsers: install
+	@$(PY) -m tests.browser.chromium | grep -qx playwright && $(VENV)/bin/playwright install chromium || true
+
+# PostgreSQL and Redis must answer; one line each when they don't (or `docker compose up -d` them).
+services: install
+	@$(PY) -m tests.preflight
+
 # The whole suite on SQLite, then on PostgreSQL. pytest exits non-zero (5) when no test ran.
-test: lint
+test: lint services browsers
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) test-sqlite test-postgres
 

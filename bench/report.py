@@ -12,6 +12,7 @@ TARGETS = {"pdf": 2000, "fhir": 500}
 def main(repeat: int = 10) -> None:
     django_on_scratch_database()
     from django.db import connection
+    from django.utils import timezone
 
     from report import content
     from report.csv_export import episodes_csv
@@ -21,7 +22,7 @@ def main(repeat: int = 10) -> None:
 
     patient = patient_with_years("bench-report", years=1)
     review_patient(patient.pk)
-    last = dt.date.today()
+    last = timezone.localdate(timezone=patient.profile.zone)
     first = last - dt.timedelta(days=364)
     episodes = len(content.build(patient, first, last).episodes)
     print(f"report: a year of daily entries, {episodes} episodes, {connection.vendor}")

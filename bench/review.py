@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bench.setup import django_on_scratch_database, patient_with_years, report, timed
+
+if TYPE_CHECKING:
+    from diary.models import Episode, EpisodeLocation
 
 TARGET_MEDIAN_MS = 50
 TARGET_RATIO = 3
@@ -18,7 +23,7 @@ def main(repeat: int = 50) -> None:
     episodes = patient.episodes.count()
     print(f"review_patient: {episodes} episodes over two years, {connection.vendor}")
 
-    def fetch_all():
+    def fetch_all() -> list[tuple[Episode, list[EpisodeLocation]]]:
         return [(e, list(e.locations.all())) for e in patient.episodes.prefetch_related("locations")]
 
     floor = report("floor: fetch all the patient's episodes", timed(fetch_all, repeat))

@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nd_scale"
@@ -91,7 +92,9 @@ class Population:
         return sum(self.diary_days.values()) / 365
 
 
-def _episode_rows(population: Population, rng: random.Random, today: dt.date, now: dt.datetime) -> Iterator[tuple]:
+def _episode_rows(
+    population: Population, rng: random.Random, today: dt.date, now: dt.datetime
+) -> Iterator[tuple[Any, ...]]:
     from diary.demo import _KINDS
 
     weights = [kind[0] for kind in _KINDS]
@@ -160,7 +163,7 @@ def populate(n: int, seed: int) -> Population:
                 "relieved_by, notes, created_at, updated_at"
             )
             locations: list[tuple[uuid.UUID, str, str]] = []
-            checkins: list[tuple] = []
+            checkins: list[tuple[Any, ...]] = []
             with raw.copy(f"COPY diary_episode ({episode_cols}) FROM STDIN") as copy:
                 for row in _episode_rows(population, rng, today, now):
                     if row[0] == "checkin":
@@ -312,7 +315,7 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
 
     reset_reviews(population)
     redis.Redis.from_url(redis_url).flushdb()
-    app.conf.broker_url = redis_url
+    app.conf.update(broker_url=redis_url)
     log = Path(tempfile.mkdtemp(prefix="nd-scale-")) / f"worker-{concurrency}.log"
     worker = start_worker(concurrency, database, redis_url, log)
     load = os.getloadavg()

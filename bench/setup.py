@@ -8,6 +8,10 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def django_on_scratch_database() -> None:
@@ -26,7 +30,7 @@ def django_on_scratch_database() -> None:
     call_command("migrate", verbosity=0)
 
 
-def patient_with_years(username: str, years: int = 2):
+def patient_with_years(username: str, years: int = 2) -> User:
     """A patient with `years` of daily diary (about 1.5 episodes a day), imported like any diary."""
     from django.contrib.auth import get_user_model
 
@@ -36,7 +40,7 @@ def patient_with_years(username: str, years: int = 2):
     User = get_user_model()
     User.objects.filter(username=username).delete()
     patient = User.objects.create_user(username=username)
-    document = demo_document(dt.date.today(), seed=11, days=365 * years, episodes_per_day=(0, 1, 2))
+    document = demo_document(dt.datetime.now(dt.UTC).date(), seed=11, days=365 * years, episodes_per_day=(0, 1, 2))
     import_diary(patient=patient, document=document)
     return patient
 

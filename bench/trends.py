@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.test import Client
 
 from bench.setup import django_on_scratch_database, patient_with_years, report, timed
 
@@ -20,6 +24,7 @@ def main(repeat: int = 40) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from diary.facts import load_facts
 
@@ -28,7 +33,8 @@ def main(repeat: int = 40) -> None:
     client = Client()
     client.force_login(patient)
     print(f"trends: {patient.episodes.count()} episodes over two years, {connection.vendor}")
-    zone, today = patient.profile.zone, dt.date.today()
+    zone = patient.profile.zone
+    today = timezone.localdate(timezone=zone)
     paths = {
         "bare Django view (/healthz, same middleware)": "/healthz",
         "a plain page of the app (Today, base template)": "/",
@@ -60,7 +66,7 @@ def main(repeat: int = 40) -> None:
     print(f"  targets: median < {TARGET_MEDIAN_MS} ms, ratio < {TARGET_RATIO} (to the plain page)")
 
 
-def _once(client, path: str) -> list[float]:
+def _once(client: Client, path: str) -> list[float]:
     """One request's time; '…cold' paths first empty the cache of computed trends (the first view after a save)."""
     if path.endswith("cold"):
         from django.core.cache import cache

@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "bench" / "web" / "node_modules" / ".bin" / "lighthouse"
@@ -65,13 +66,14 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
 
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.utils import timezone
 
     from report.sharing import create_link
     from triage.review import review_patient
 
     demo = get_user_model().objects.get(username="demo")
     review_patient(demo.pk)
-    today = dt.date.today()
+    today = timezone.localdate()
     link = create_link(patient=demo, first=today - dt.timedelta(days=90), last=today)
     client = Client()
     client.force_login(demo)
@@ -96,7 +98,7 @@ def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     sys.exit(f"gunicorn did not start:\n{log.read_text(errors='replace')[-2000:]}")
 
 
-def lighthouse(name: str, url: str, cookie: str | None) -> dict:
+def lighthouse(name: str, url: str, cookie: str | None) -> dict[str, Any]:
     out = RESULTS / f"{name.lower().replace(' ', '-')}.json"
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
@@ -107,7 +109,8 @@ def lighthouse(name: str, url: str, cookie: str | None) -> dict:
     for attempt in range(3):  # a loaded machine sometimes loses the trace (NO_NAVSTART): run it again
         done = subprocess.run(command, env=os.environ | {"CHROME_PATH": "/usr/bin/chromium"}, timeout=300)
         if done.returncode == 0:
-            return json.loads(out.read_text())
+            result: dict[str, Any] = json.loads(out.read_text())
+            return result
         print(f"  {name}: Lighthouse failed (attempt {attempt + 1} of 3)")
     sys.exit(f"Lighthouse could not measure {url}.")
 

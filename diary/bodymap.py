@@ -16,10 +16,13 @@ VIEW_WIDTH = 2 * LEG_WIDTH + GAP + 2 * MARGIN
 VIEW_HEIGHT = 380
 
 # (region, top, height, part of the leg's width) for each view, from hip to toes. "outer"
-# and "inner" take a strip on that side of the leg; "full" the whole width.
+# and "inner" take a strip on that side of the leg; "full" the whole width. At the top, "saddle"
+# is the inner strip reaching to the midline (the two sides meet between the legs), and
+# "beside_saddle" the rest of the leg's width.
 _BANDS = {
     "front": [
-        ("groin", 0, 40, "full"),
+        ("groin", 0, 40, "beside_saddle"),
+        ("saddle", 0, 40, "saddle"),
         ("thigh_outer", 44, 110, "outer"),
         ("thigh_front", 44, 110, "inner"),
         ("knee", 158, 34, "full"),
@@ -29,7 +32,8 @@ _BANDS = {
         ("toes", 354, 22, "full"),
     ],
     "back": [
-        ("buttock", 0, 40, "full"),
+        ("buttock", 0, 40, "beside_saddle"),
+        ("saddle", 0, 40, "saddle"),
         ("thigh_outer", 44, 110, "outer"),
         ("thigh_back", 44, 110, "inner"),
         ("knee", 158, 34, "full"),
@@ -40,6 +44,7 @@ _BANDS = {
     ],
 }
 OUTER_STRIP = 18
+SADDLE_STRIP = 18
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,13 @@ def _leg_shapes(view: str, side: str, left_edge: int, outer_on_left: bool) -> li
     shapes = []
     for region, top, height, part in _BANDS[view]:
         x, width = left_edge, LEG_WIDTH
-        if part != "full":
+        if part == "saddle":
+            width = SADDLE_STRIP + GAP // 2
+            x = left_edge - GAP // 2 if outer_on_left is False else left_edge + LEG_WIDTH - SADDLE_STRIP
+        elif part == "beside_saddle":
+            width = LEG_WIDTH - SADDLE_STRIP - 2
+            x = left_edge if outer_on_left else left_edge + SADDLE_STRIP + 2
+        elif part != "full":
             strip_on_left = outer_on_left == (part == "outer")
             width = OUTER_STRIP if part == "outer" else LEG_WIDTH - OUTER_STRIP - 2
             x = left_edge if strip_on_left else left_edge + LEG_WIDTH - width
@@ -93,7 +104,7 @@ def views() -> list[View]:
 
 
 def location_choices() -> list[tuple[str, str]]:
-    """Checkbox choices 'side:region', left leg first, toes up to groin."""
+    """Checkbox choices 'side:region', left leg first, toes up to the saddle."""
     return [
         (f"{side}:{region}", f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}")
         for side in vocab.SIDES

@@ -6,7 +6,12 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from diary.models import Episode
 
 
 def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
@@ -23,7 +28,9 @@ def day_range(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[dt.dateti
     return day_start(first, zone), day_start(last + dt.timedelta(days=1), zone)
 
 
-def started_between(episodes, first: dt.date | None, last: dt.date | None, zone: dt.tzinfo):
+def started_between(
+    episodes: QuerySet[Episode], first: dt.date | None, last: dt.date | None, zone: dt.tzinfo
+) -> QuerySet[Episode]:
     """Narrow a queryset of episodes to those that started on the local dates first…last (either may be open)."""
     if first:
         episodes = episodes.filter(started_at__gte=day_start(first, zone))

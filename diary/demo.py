@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import uuid
 import zoneinfo
+from typing import Any
 
 from diary.interchange import FORMAT
 
@@ -32,7 +33,9 @@ _KINDS = [
 ]
 
 
-def demo_document(today: dt.date, seed: int = 7, days: int = 90, episodes_per_day=(3, 5, 2)) -> dict:
+def demo_document(
+    today: dt.date, seed: int = 7, days: int = 90, episodes_per_day: tuple[int, int, int] = (3, 5, 2)
+) -> dict[str, Any]:
     """`days` days ending yesterday: mostly sitting-related episodes in the left foot, a few after walking.
 
     `episodes_per_day` weighs days with 0, 1 and 2 episodes; about one day in eight is not logged.
@@ -73,7 +76,7 @@ def demo_document(today: dt.date, seed: int = 7, days: int = 90, episodes_per_da
                 }
             )
         checkins.append({"date": day.isoformat(), "numbness_today": count > 0})
-    episodes.sort(key=lambda e: e["started_at"])
+    episodes.sort(key=lambda e: str(e["started_at"]))
     return {
         "format": FORMAT,
         "profile": {"timezone": DEMO_TIMEZONE, "conditions": ["back_problems"], "emergency_number": "999"},

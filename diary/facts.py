@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Max, Min, QuerySet
@@ -99,7 +100,8 @@ def _raw_rows(queryset: QuerySet[Any], fields: Sequence[str]) -> list[tuple[Any,
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def _uuid(value: Any) -> str:
@@ -111,7 +113,8 @@ def _uuid(value: Any) -> str:
 def _instant(value: Any) -> dt.datetime:
     if isinstance(value, str):  # SQLite: UTC without an offset
         return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    instant: dt.datetime = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return instant
 
 
 class _Codes(dict[Any, frozenset[str]]):
@@ -126,7 +129,7 @@ class _Codes(dict[Any, frozenset[str]]):
         return self[value] if isinstance(value, (str, bytes)) else frozenset(value or ())
 
 
-def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
+def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
     """The patient's episodes that started on local dates first…last (first=None: from the start), oldest first."""
     start, end = day_range(first or last, last, zone)
     episodes = Episode.objects.filter(patient=patient, started_at__lt=end)
@@ -158,19 +161,19 @@ def load_facts(patient, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -
     return facts
 
 
-def load_checkins(patient, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:
+def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:
     checkins = CheckIn.objects.filter(patient=patient, date__lte=last)
     if first is not None:
         checkins = checkins.filter(date__gte=first)
     return dict(checkins.values_list("date", "numbness_today"))
 
 
-def first_entry_date(patient, zone: dt.tzinfo) -> dt.date | None:
+def first_entry_date(patient: User, zone: dt.tzinfo) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
     return _diary_state(patient, zone)[0]
 
 
-def _diary_state(patient, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
+def _diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
     """The local date of the first entry, and a stamp that changes whenever an entry is added, changed or removed.
 
     Two aggregate queries over the patient's own rows (their index range), whatever the diary's size.
@@ -190,13 +193,13 @@ def _diary_state(patient, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
     return (min(dates) if dates else None), stamp
 
 
-def load_trends(patient, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
+def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
     """Trends for a patient's local dates first…last, in a fixed number of queries."""
     return trends.compute(load_facts(patient, zone, first, last), load_checkins(patient, first, last), first, last)
 
 
 def period_for(
-    patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
+    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
     """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
     first_entry = first_entry_date(patient, zone)
@@ -207,7 +210,9 @@ TRENDS_CACHE_VERSION = 1  # bump when the numbers or their labels change shape
 TRENDS_CACHE_SECONDS = 24 * 3600
 
 
-def trends_for(patient, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None) -> trends.Trends:
+def trends_for(
+    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
+) -> trends.Trends:
     """Trends for a range choice, computed once per state of the diary.
 
     The cache key holds the patient, time zone, period and the diary's stamp (counts and latest

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.http import QueryDict
 from django.utils import timezone
 
 from diary import bodymap, trends, vocab
@@ -23,14 +25,14 @@ DURATION_CHOICES = [
     ("custom", "Other"),
     ("ongoing", "Still going"),
 ]
-SEVERITY_CHOICES = [(str(n), str(n)) for n in range(11)]
+SEVERITY_CHOICES = [(str(n), str(n)) for n in vocab.SEVERITY_SCALE]
 
 
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs) -> forms.MultipleChoiceField:
+def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=vocab.choices(vocabulary),
@@ -125,8 +127,9 @@ class EpisodeForm(forms.Form):
             }
         )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
             self.add_error("started_at", "Give the date and time it started.")
         if (
@@ -137,7 +140,7 @@ class EpisodeForm(forms.Form):
             self.add_error("duration_custom", "Give the number of minutes.")
         return data
 
-    def service_arguments(self, now: dt.datetime) -> dict:
+    def service_arguments(self, now: dt.datetime) -> dict[str, Any]:
         """The cleaned form as keyword arguments of `services.save_episode`."""
         data = self.cleaned_data
         choice = data["duration"]
@@ -160,7 +163,7 @@ class EpisodeForm(forms.Form):
         }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Profile]):
     timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices, validators=[validate_timezone])
     conditions = code_field(vocab.CONDITIONS, "Known conditions")
 
@@ -182,28 +185,28 @@ class ProfileForm(forms.ModelForm):
         return vocab.canonical(vocab.CONDITIONS, self.cleaned_data["conditions"])
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(UserCreationForm[User]):
     email = forms.EmailField(label="Email (optional, for warnings and password resets)", required=False)
     timezone = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
+    class Meta:
+        model = User
         fields = ["username", "email"]
 
     def clean_timezone(self) -> str:
-        name = self.cleaned_data.get("timezone") or "UTC"
+        name: str = self.cleaned_data.get("timezone") or "UTC"
         return name if name in zoneinfo.available_timezones() else "UTC"
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label="Your password", widget=forms.PasswordInput, strip=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
@@ -221,12 +224,13 @@ class TrendRangeForm(forms.Form):
 
     MAX_DAYS = 366 * 10
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") or data.get("end"):
             data["range"] = "custom"
         data["range"] = data.get("range") or trends.DEFAULT_RANGE
@@ -254,7 +258,7 @@ class HistoryFilterForm(forms.Form):
     start = forms.DateField(required=False)
     end = forms.DateField(required=False)
 
-    def __init__(self, query):
+    def __init__(self, query: QueryDict) -> None:
         super().__init__({"start": query.get("from", ""), "end": query.get("to", "")})
 
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
@@ -262,12 +266,13 @@ class HistoryFilterForm(forms.Form):
             return (self.cleaned_data.get("start"), self.cleaned_data.get("end"))
         return self.cleaned_data["start"], self.cleaned_data["end"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date is before the start date.")  # also drops it from cleaned_data
         return data
 
     def messages(self) -> list[str]:
         names = {"start": "From", "end": "To"}
-        return [f"{names[field]}: {' '.join(errors)}" for field, errors in self.errors.items()]
+        return [f"{names[field]}: {' '.join(map(str, errors))}" for field, errors in self.errors.items()]

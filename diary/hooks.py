@@ -4,15 +4,15 @@ The diary never imports triage; triage connects receivers here.
 
 - `episode_saved(sender=Episode, episode=…, created=…, before=…)` is sent inside the saving
   transaction; `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
-  receiver may return a list of alerts (dicts) that the patient must see at once; the saving
-  view shows them before anything else.
+  receiver may return a list of `Alert`s that the patient must see at once; the saving view
+  shows them before anything else.
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.dispatch import Signal
 
@@ -20,10 +20,31 @@ episode_saved = Signal()
 diary_changed = Signal()
 
 
-def alerts_for_saved_episode(episode: Any, created: bool, before: Any = None) -> list[dict]:
-    alerts: list[dict] = []
+class AlertSource(TypedDict):
+    id: str
+    title: str
+    publisher: str
+    url: str  # empty for the seed articles, which are cited by id and title
+
+
+class Alert(TypedDict):
+    """What the patient must be told at once about the episode just saved (filled in by triage)."""
+
+    code: str
+    level: str
+    title: str
+    message: str
+    matched: list[str]
+    late_entry: bool  # stroke signs logged over 24 h after they started: the urgent screen
+    emergency_number: str
+    sources: list[AlertSource]
+
+
+def alerts_for_saved_episode(episode: Any, created: bool, before: Any = None) -> list[Alert]:
+    alerts: list[Alert] = []
     for _receiver, response in episode_saved.send(
         sender=type(episode), episode=episode, created=created, before=before
     ):
-        alerts.extend(response or [])
+        if isinstance(response, list):
+            alerts.extend(response)
     return alerts

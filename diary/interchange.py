@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from diary import services
+from diary import hooks, services
 from diary.days import local_date
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
@@ -26,7 +28,7 @@ PROFILE_FIELDS = ("timezone", "conditions", "emergency_number")
 class InterchangeError(Exception):
     """The document can't be imported; `problems` names each record and field. Nothing was written."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
 
@@ -38,7 +40,7 @@ class ImportSummary:
     checkins: int
 
 
-def export_diary(patient) -> dict:
+def export_diary(patient: User) -> dict[str, Any]:
     profile = services.profile_of(patient)
     episodes = patient.episodes.prefetch_related("locations").order_by("started_at", "id")
     return {
@@ -55,11 +57,11 @@ def export_diary(patient) -> dict:
     }
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def flatten_errors(detail, prefix: str = "") -> list[str]:
+def flatten_errors(detail: Any, prefix: str = "") -> list[str]:
     """DRF's nested error detail as 'field.sub[0]: message' lines."""
     if isinstance(detail, dict):
         lines = []
@@ -81,12 +83,12 @@ def flatten_errors(detail, prefix: str = "") -> list[str]:
     return [f"{prefix}: {detail}" if prefix else str(detail)]
 
 
-def record_errors(where: str, detail) -> list[str]:
+def record_errors(where: str, detail: Any) -> list[str]:
     """Errors of one record, each line starting with the record's name: 'episodes[3] (id …): severity: …'."""
     return [f"{where}: {line}" for line in flatten_errors(detail)]
 
 
-def parse(text: str | bytes) -> dict:
+def parse(text: str | bytes) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
@@ -96,7 +98,7 @@ def parse(text: str | bytes) -> dict:
     return document
 
 
-def _records(document: dict, key: str, problems: list[str]) -> list:
+def _records(document: dict[str, Any], key: str, problems: list[str]) -> list[Any]:
     records = document.get(key, [])
     if not isinstance(records, list):
         problems.append(f"{key}: expected a list.")
@@ -104,7 +106,9 @@ def _records(document: dict, key: str, problems: list[str]) -> list:
     return records
 
 
-def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
+def _validate(
+    document: dict[str, Any], patient: User
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     problems: list[str] = []
     if document.get("format") != FORMAT:
         problems.append(f"format: expected {FORMAT!r}, got {document.get('format')!r}.")
@@ -142,11 +146,11 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
         where = f"checkins[{index}]" + (
             f" ({record['date']})" if isinstance(record, dict) and record.get("date") else ""
         )
-        serializer = CheckInSerializer(data=record)
-        if not serializer.is_valid():
-            problems += record_errors(where, serializer.errors)
+        checkin = CheckInSerializer(data=record)
+        if not checkin.is_valid():
+            problems += record_errors(where, checkin.errors)
             continue
-        day, numb = serializer.validated_data["date"], serializer.validated_data["numbness_today"]
+        day, numb = checkin.validated_data["date"], checkin.validated_data["numbness_today"]
         try:
             services.validate_checkin_date(day, today)
         except ValidationError as e:
@@ -154,7 +158,7 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
             continue
         if not numb and day in episode_days:
             problems.append(f"{where}: numbness_today: false, but episodes in this file started that day.")
-        checkins.append(serializer.validated_data)
+        checkins.append(checkin.validated_data)
     days = Counter(c["date"] for c in checkins)
     problems += [f"checkins: date {d} appears {n} times." for d, n in days.items() if n > 1]
 
@@ -163,7 +167,7 @@ def _validate(document: dict, patient) -> tuple[dict, list[dict], list[dict]]:
     return profile_values, episodes, checkins
 
 
-def import_diary(*, patient, document: dict) -> ImportSummary:
+def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
     """Validate every record, then write all of them in one transaction, or none."""
     profile_values, episodes, checkins = _validate(document, patient)
     created = replaced = 0
@@ -174,7 +178,10 @@ def import_diary(*, patient, document: dict) -> ImportSummary:
         for index, data in enumerate(episodes):
             try:
                 saved = services.save_episode(
-                    patient=patient, episode_id=data["id"], **EpisodeSerializer.service_arguments(data)
+                    patient=patient,
+                    episode_id=data["id"],
+                    announce=False,
+                    **EpisodeSerializer.service_arguments(data),
                 )
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"episodes[{index}] (id {data['id']})", e.message_dict)) from e
@@ -182,7 +189,8 @@ def import_diary(*, patient, document: dict) -> ImportSummary:
             replaced += not saved.created
         for index, data in enumerate(checkins):
             try:
-                services.save_checkin(patient=patient, today=today, **data)
+                services.save_checkin(patient=patient, today=today, announce=False, **data)
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"checkins[{index}] ({data['date']})", e.message_dict)) from e
+        hooks.diary_changed.send(sender=Episode, patient=patient)  # once for the whole file
     return ImportSummary(episodes_created=created, episodes_replaced=replaced, checkins=len(checkins))

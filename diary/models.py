@@ -6,11 +6,15 @@ import datetime as dt
 import uuid
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from diary import vocab
@@ -87,7 +91,9 @@ class Episode(models.Model):
     duration_minutes = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_MINUTES)]
     )
-    severity = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    severity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(vocab.SEVERITY_MIN), MaxValueValidator(vocab.SEVERITY_MAX)]
+    )
     sensations = models.JSONField(default=list, blank=True)
     triggers = models.JSONField(default=list, blank=True)
     symptoms = models.JSONField(default=list, blank=True)
@@ -145,3 +151,10 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date}: {'numbness' if self.numbness_today else 'none'}"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="diary.profile_with_account")
+def create_profile(sender: type[models.Model], instance: User, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """Every account has its profile from the start, so reading it never writes."""
+    if created and not raw:
+        Profile.objects.create(user=instance)

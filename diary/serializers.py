@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ def utc_timestamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def episode_record(episode: Episode) -> dict:
+def episode_record(episode: Episode) -> dict[str, Any]:
     """An episode in the interchange format (DESIGN §6); the API returns the same shape."""
     return {
         "id": str(episode.id),
@@ -51,19 +52,19 @@ def code_list(vocabulary: dict[str, vocab.Term]) -> serializers.ListField:
     )
 
 
-class LocationSerializer(serializers.Serializer):
+class LocationSerializer(serializers.Serializer[Any]):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
 
 
-class EpisodeSerializer(serializers.Serializer):
+class EpisodeSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(required=False)
     started_at = serializers.DateTimeField(validators=[validate_started_at])
     duration_minutes = serializers.IntegerField(
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
     ongoing = serializers.BooleanField(required=False, default=False)
-    severity = serializers.IntegerField(min_value=0, max_value=10)
+    severity = serializers.IntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
     locations = LocationSerializer(many=True, allow_empty=False)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)
@@ -71,7 +72,7 @@ class EpisodeSerializer(serializers.Serializer):
     relieved_by = code_list(vocab.RELIEF)
     notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
 
-    def validate(self, data: dict) -> dict:
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("ongoing") and data.get("duration_minutes") is not None:
             raise serializers.ValidationError({"duration_minutes": "Leave the duration empty while it is still going."})
         if not data.get("ongoing") and data.get("duration_minutes") is None:
@@ -80,14 +81,14 @@ class EpisodeSerializer(serializers.Serializer):
             )
         return data
 
-    def to_representation(self, instance: Episode) -> dict:
+    def to_representation(self, instance: Episode) -> dict[str, Any]:
         return episode_record(instance) | {
             "created_at": utc_timestamp(instance.created_at),
             "updated_at": utc_timestamp(instance.updated_at),
         }
 
     @staticmethod
-    def service_arguments(data: dict) -> dict:
+    def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_episode`."""
         return {
             "started_at": data["started_at"],
@@ -102,13 +103,13 @@ class EpisodeSerializer(serializers.Serializer):
         }
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = CheckIn
         fields = ["date", "numbness_today"]
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(serializers.ModelSerializer[Any]):
     timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
     conditions = code_list(vocab.CONDITIONS)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -23,12 +26,12 @@ class NotYours(Exception):
 class SavedEpisode:
     episode: Episode
     created: bool
-    alerts: list[dict] = field(default_factory=list)
+    alerts: list[hooks.Alert] = field(default_factory=list)
 
 
-def profile_of(patient) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=patient)
-    return profile
+def profile_of(patient: User) -> Profile:
+    """The patient's profile, made with the account (`diary.models.create_profile`); cached on the user."""
+    return patient.profile
 
 
 def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -46,24 +49,26 @@ def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, st
 @transaction.atomic
 def save_episode(
     *,
-    patient,
+    patient: User,
     episode_id: uuid.UUID | None,
     started_at: dt.datetime,
     duration_minutes: int | None,
     severity: int,
     locations: list[tuple[str, str]],
-    sensations: list[str] = (),
-    triggers: list[str] = (),
-    symptoms: list[str] = (),
-    relieved_by: list[str] = (),
+    sensations: Sequence[str] = (),
+    triggers: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    relieved_by: Sequence[str] = (),
     notes: str = "",
+    announce: bool = True,
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
 
     A retried save with the same id replaces the row instead of adding one, so a double tap,
-    a network retry and the offline queue's replay all leave one episode.
+    a network retry and the offline queue's replay all leave one episode. `announce=False` leaves
+    `diary_changed` to the caller (an import sends it once for the whole file).
     """
-    values = {
+    values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
         "duration_minutes": duration_minutes,
         "severity": severity,
@@ -100,6 +105,7 @@ def save_episode(
             if episode.patient_id != patient.pk:
                 raise NotYours(episode_id) from None
             created, before = False, facts_from_episode(episode, zone)
+    assert episode is not None  # found, inserted, or taken over from a concurrent insert
     if not created:
         for name, value in values.items():
             setattr(episode, name, value)
@@ -114,12 +120,13 @@ def save_episode(
     CheckIn.objects.update_or_create(patient=patient, date=day, defaults={"numbness_today": True})
 
     alerts = hooks.alerts_for_saved_episode(episode, created, before)
-    hooks.diary_changed.send(sender=Episode, patient=patient)
+    if announce:
+        hooks.diary_changed.send(sender=Episode, patient=patient)
     return SavedEpisode(episode=episode, created=created, alerts=alerts)
 
 
 @transaction.atomic
-def delete_episode(*, patient, episode_id: uuid.UUID) -> bool:
+def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     deleted, _ = Episode.objects.filter(patient=patient, id=episode_id).delete()
     if deleted:
         hooks.diary_changed.send(sender=Episode, patient=patient)
@@ -134,7 +141,9 @@ def validate_checkin_date(day: dt.date, today: dt.date) -> None:
 
 
 @transaction.atomic
-def save_checkin(*, patient, date: dt.date, numbness_today: bool, today: dt.date) -> tuple[CheckIn, bool]:
+def save_checkin(
+    *, patient: User, date: dt.date, numbness_today: bool, today: dt.date, announce: bool = True
+) -> tuple[CheckIn, bool]:
     """Record whether the patient had numbness on a local date; one row per day, replaced on retry."""
     validate_checkin_date(date, today)
     if not numbness_today:
@@ -147,12 +156,22 @@ def save_checkin(*, patient, date: dt.date, numbness_today: bool, today: dt.date
     checkin, created = CheckIn.objects.update_or_create(
         patient=patient, date=date, defaults={"numbness_today": numbness_today}
     )
-    hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    if announce:
+        hooks.diary_changed.send(sender=CheckIn, patient=patient)
     return checkin, created
 
 
 @transaction.atomic
-def update_profile(*, patient, **values) -> Profile:
+def delete_checkin(*, patient: User, date: dt.date) -> bool:
+    """Forget whether the patient had numbness on a local date (the day becomes "not logged")."""
+    deleted, _ = CheckIn.objects.filter(patient=patient, date=date).delete()
+    if deleted:
+        hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    return bool(deleted)
+
+
+@transaction.atomic
+def update_profile(*, patient: User, **values: Any) -> Profile:
     profile = profile_of(patient)
     for name, value in values.items():
         setattr(profile, name, value)

@@ -10,7 +10,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from diary import vocab
 
@@ -81,14 +81,14 @@ class Trends:
     def days_without_numbness(self) -> int:
         return self.days_logged - self.days_with_numbness
 
-    def calendar_cells(self) -> list[dict]:
+    def calendar_cells(self) -> list[dict[str, Any]]:
         """The calendar for the page: each day's state, its words, and the weekday the first one falls on."""
         return [
             {"state": state, "text": f"{day:%a %d %b}: {STATE_WORDS[state]}", "weekday": day.isoweekday()}
             for day, state in self.calendar
         ]
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["days_not_logged"] = self.days_not_logged
         data["days_without_numbness"] = self.days_without_numbness

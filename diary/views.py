@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -22,30 +23,31 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import bodymap, charts, facts, services, trends
 from diary.days import history_days, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
+from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
 from diary.models import default_emergency_number
 
 HISTORY_PAGE_SIZE = 40
 
 
-def _today(request) -> dt.date:
+def _today(request: PatientRequest) -> dt.date:
     """The patient's local date (the middleware activated their time zone)."""
     return timezone.localdate()
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
 @require_GET
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages that name no icon; a 404 there is a console error."""
     return redirect(static("icons/icon.svg"), permanent=True)
 
 
 @login_required
-def today(request):
+def today(request: PatientRequest) -> HttpResponse:
     day = _today(request)
     episodes = started_between(
         request.user.episodes.prefetch_related("locations"), day, day, timezone.get_current_timezone()
@@ -56,7 +58,7 @@ def today(request):
 
 @login_required
 @require_POST
-def checkin_none(request):
+def checkin_none(request: PatientRequest) -> HttpResponse:
     try:
         services.save_checkin(patient=request.user, date=_today(request), numbness_today=False, today=_today(request))
     except ValidationError as e:
@@ -66,11 +68,11 @@ def checkin_none(request):
     return redirect("today")
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: PatientRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
+def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     """Save a valid form; answer JSON to the offline queue, HTML to a plain form post."""
     try:
         saved = services.save_episode(
@@ -102,14 +104,14 @@ def _save_from_form(request, form: EpisodeForm, template: str, context: dict):
     return redirect("today")
 
 
-def _form_response(request, form: EpisodeForm, template: str, context: dict):
+def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return render(request, template, context | {"form": form, "views": bodymap.views()}, status=400)
 
 
 @login_required
-def log_episode(request):
+def log_episode(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
         form = EpisodeForm(request.POST)
         if form.is_valid():
@@ -119,7 +121,7 @@ def log_episode(request):
 
 
 @login_required
-def edit_episode(request, episode_id: uuid.UUID):
+def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
     if request.method == "POST":
         data = request.POST.copy()
@@ -133,7 +135,7 @@ def edit_episode(request, episode_id: uuid.UUID):
 
 
 @login_required
-def delete_episode(request, episode_id: uuid.UUID):
+def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     episode = get_object_or_404(request.user.episodes, id=episode_id)
     if request.method == "POST":
         services.delete_episode(patient=request.user, episode_id=episode.id)
@@ -143,7 +145,7 @@ def delete_episode(request, episode_id: uuid.UUID):
 
 
 @login_required
-def history(request):
+def history(request: PatientRequest) -> HttpResponse:
     zone = timezone.get_current_timezone()
     form = HistoryFilterForm(request.GET)
     first, last = form.dates()
@@ -172,11 +174,11 @@ def history(request):
 
 
 @login_required
-def settings_view(request):
+def settings_view(request: PatientRequest) -> HttpResponse:
     profile = services.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(patient=request.user, **form.cleaned_data)
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
@@ -184,14 +186,14 @@ def settings_view(request):
 
 @login_required
 @require_GET
-def download_data(request):
+def download_data(request: PatientRequest) -> HttpResponse:
     response = HttpResponse(dumps(export_diary(request.user)), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="numbness-diary-{_today(request)}.json"'
     return response
 
 
 @login_required
-def delete_account(request):
+def delete_account(request: PatientRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.user.delete()  # cascades to every row that belongs to the patient
@@ -200,7 +202,7 @@ def delete_account(request):
     return render(request, "diary/account_delete.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def signup(request):
+def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("today")
     form = SignupForm(request.POST or None)
@@ -216,7 +218,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _history_link(last: dt.date, unit: str):
+def _history_link(last: dt.date, unit: str) -> charts.Href:
     """A function from a day or week of the Trends charts to that day's or week's History."""
     base, span = reverse("history"), dt.timedelta(days=0 if unit == trends.DAY else 6)
 
@@ -227,7 +229,7 @@ def _history_link(last: dt.date, unit: str):
 
 
 @login_required
-def trends_page(request):
+def trends_page(request: PatientRequest) -> HttpResponse:
     form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
     context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
     if not form.is_valid():

@@ -5,6 +5,7 @@ Forms, API, charts, exports and triage all read this module; the codes are stabl
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,9 +16,9 @@ class Term:
     code: str
     label: str
     snomed: str | None = None  # SNOMED CT concept id, only where verified (DESIGN §6)
-    level: int | None = None  # regions only: proximal level, toes 1 … buttock/groin 7
+    level: int | None = None  # regions only: proximal level, toes 1 … buttock/groin/saddle 7
     view: str = ""  # regions only: where the body map draws it, "front", "back" or "both"
-    alarm: bool = False  # symptoms only: grouped under "Anything else right now?"
+    alarm: bool = False  # symptoms only: asked about in one of the ALARM_GROUPS
 
 
 def _index(*terms: Term) -> dict[str, Term]:
@@ -46,7 +47,10 @@ REGIONS = _index(
     Term("thigh_outer", "Outer thigh", snomed="68367000", level=6, view="both"),
     Term("thigh_back", "Back of thigh", snomed="68367000", level=6, view="back"),
     Term("buttock", "Buttock", snomed=LOWER_LIMB_SNOMED, level=7, view="back"),
-    Term("groin", "Groin, inner thigh or saddle area", snomed=LOWER_LIMB_SNOMED, level=7, view="front"),
+    # Groin and inner thigh: not alarming by itself (DESIGN §4 v2).
+    Term("groin", "Groin or inner thigh", snomed=LOWER_LIMB_SNOMED, level=7, view="front"),
+    # The area that would touch a saddle: alarming by itself (cauda equina). Drawn on both views.
+    Term("saddle", "Between the legs / around the bottom", snomed=LOWER_LIMB_SNOMED, level=7, view="both"),
 )
 
 SENSATIONS = _index(
@@ -77,21 +81,28 @@ TRIGGERS = _index(
 )
 
 SYMPTOMS = _index(
-    Term("speech_difficulty", "Slurred or difficult speech", alarm=True),
+    # Alarm questions, in the order of ALARM_GROUPS below; short plain labels.
     Term("facial_droop", "Face drooping on one side", alarm=True),
+    Term("arm_weakness", "Arm weak or heavy", alarm=True),
     Term("arm_or_face_numbness", "Numb arm or face", alarm=True),
-    Term("confusion", "Confusion", alarm=True),
+    Term("speech_difficulty", "Slurred or difficult speech", alarm=True),
     Term("vision_problems", "Blurred, double or lost vision", alarm=True),
+    Term("loss_of_coordination", "Suddenly lost balance or coordination", alarm=True),
+    Term("sudden_headache", "Sudden, very bad headache", alarm=True),
+    Term("confusion", "Confusion", alarm=True),
     Term("paralysis", "Can't move the leg", alarm=True),
-    Term("loss_of_coordination", "Loss of balance or coordination", alarm=True),
     Term("bladder_bowel_control", "Can't control bladder or bowel", alarm=True),
-    Term("leg_pale_cold", "Leg pale or cold", alarm=True),
-    Term("shortness_of_breath", "Short of breath", alarm=True),
-    Term("fainting", "Fainted or nearly fainted", alarm=True),
-    Term("leg_weakness", "Leg weak", alarm=True),
+    Term("urinary_retention", "Can't pee, or can't empty the bladder", alarm=True),
+    Term("saddle_numbness", "Numb between the legs or around the bottom", alarm=True),
+    Term("leg_weakness", "Leg or legs weak", alarm=True),
     Term("difficulty_walking", "Hard to walk", alarm=True),
-    Term("sudden_severe_pain", "Sudden severe pain", alarm=True),
+    Term("leg_pale_cold", "Leg or foot pale, blue or cold to touch", alarm=True),
     Term("leg_swollen", "Leg swollen", alarm=True),
+    Term("sudden_severe_pain", "Sudden severe pain", alarm=True),
+    Term("shortness_of_breath", "Short of breath", alarm=True),
+    Term("chest_pain", "Chest pain", alarm=True),
+    Term("fainting", "Fainted or nearly fainted", alarm=True),
+    # Other symptoms.
     Term("dizziness", "Dizziness"),
     Term("back_pain", "Back pain"),
     Term("neck_pain", "Neck pain"),
@@ -102,6 +113,39 @@ SYMPTOMS = _index(
     Term("anxiety", "Anxious"),
     Term("muscle_spasms", "Muscle spasms or twitching"),
 )
+
+# The alarm questions of the log form, grouped the way a patient thinks: (title, symptom codes).
+# Every alarm symptom is in exactly one group; the form renders them in this order.
+ALARM_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Signs of a stroke",
+        (
+            "facial_droop",
+            "arm_weakness",
+            "arm_or_face_numbness",
+            "speech_difficulty",
+            "vision_problems",
+            "loss_of_coordination",
+            "sudden_headache",
+            "confusion",
+            "paralysis",
+        ),
+    ),
+    (
+        "Back and bladder",
+        ("bladder_bowel_control", "urinary_retention", "saddle_numbness", "leg_weakness", "difficulty_walking"),
+    ),
+    (
+        "Circulation and breathing",
+        ("leg_pale_cold", "leg_swollen", "sudden_severe_pain", "shortness_of_breath", "chest_pain", "fainting"),
+    ),
+)
+
+
+def alarm_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The alarm questions as Django grouped choices: [(group title, [(code, label), …]), …]."""
+    return [(title, [(code, SYMPTOMS[code].label) for code in codes]) for title, codes in ALARM_GROUPS]
+
 
 RELIEF = _index(
     Term("changed_position", "Changing position"),
@@ -126,6 +170,11 @@ CONDITIONS = _index(
     Term("smoking", "Smoking"),
 )
 
+# The 0–10 numeric rating scale of an episode's severity (it rates the numbness, not pain).
+SEVERITY_MIN, SEVERITY_MAX = 0, 10
+SEVERITY_SCALE = range(SEVERITY_MIN, SEVERITY_MAX + 1)
+SEVERITY_RANGE_LABEL = f"{SEVERITY_MIN}–{SEVERITY_MAX}"
+
 # Night, for charts and for triage's night-time pattern: starting at or after 22:00 or before 06:00.
 NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 6
@@ -148,7 +197,7 @@ def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in vocabulary.values()]
 
 
-def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | set[str]) -> list[str]:
+def canonical(vocabulary: dict[str, Term], codes: Collection[str]) -> list[str]:
     """The codes deduplicated, in vocabulary order; raises ValidationError on an unknown one."""
     unknown = sorted(set(codes) - vocabulary.keys())
     if unknown:
@@ -159,5 +208,5 @@ def canonical(vocabulary: dict[str, Term], codes: list[str] | tuple[str, ...] | 
 
 
 def location_key(side: str, region: str) -> tuple[int, int]:
-    """Sort key for a (side, region) pair: left before right, toes up to groin."""
+    """Sort key for a (side, region) pair: left before right, toes up to the saddle."""
     return (list(SIDES).index(side), list(REGIONS).index(region))

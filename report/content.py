@@ -7,8 +7,11 @@ shared web page, the CSV and the FHIR bundle are all built from this.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -17,7 +20,7 @@ from diary.facts import EpisodeFacts, load_checkins, load_facts
 from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
-from triage.models import Flag
+from triage.models import ACTIVE, WITHDRAWN, Flag
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Report:
     flags: list[ReportFlag]
     episodes: list[EpisodeFacts]
     rows: list[EpisodeRow]
-    shaded_views: list
+    shaded_views: list[Any]
     conditions: list[str]
 
 
@@ -103,14 +106,14 @@ def key_numbers(current: Trends, earlier: Trends) -> list[KeyNumber]:
             f"{_change(current.median_minutes, earlier.median_minutes, ' min')} vs {days}",
         ),
         KeyNumber(
-            "Mean severity (0–10)",
+            f"Mean severity ({vocab.SEVERITY_RANGE_LABEL})",
             _number(current.mean_severity),
             f"{_change(current.mean_severity, earlier.mean_severity)} vs {days}",
         ),
     ]
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes) -> str:
+def _labels(vocabulary: dict[str, vocab.Term], codes: Collection[str]) -> str:
     return ", ".join(t.label for code, t in vocabulary.items() if code in codes)
 
 
@@ -132,15 +135,17 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
     )
 
 
-def flags_in_period(patient, first: dt.date, last: dt.date) -> list[Flag]:
-    """Every flag that was live at some point in the period, most serious first."""
-    flags = Flag.objects.filter(patient=patient, first_seen__lte=last).filter(
-        Q(last_seen__gte=first) | Q(status__in=("open", "acknowledged"))
+def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
+    """Every flag that was live at some point in the period, most serious first; never a withdrawn one."""
+    flags = (
+        Flag.objects.filter(patient=patient, first_seen__lte=last)
+        .filter(Q(last_seen__gte=first) | Q(status__in=ACTIVE))
+        .exclude(resolution=WITHDRAWN)
     )
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
-def build(patient, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Report:
+def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Report:
     profile = profile_of(patient)
     zone = profile.zone
     earlier_first, earlier_last = previous_period(first, last)

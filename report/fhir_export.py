@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
+from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
 from diary import vocab
 from diary.facts import EpisodeFacts
-from report.content import Report, place_label
+from report.content import Report, ReportFlag, place_label
 from triage import signs
 
 SNOMED = "http://snomed.info/sct"
@@ -50,7 +52,9 @@ def _instant(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], codes) -> list[dict]:
+def _code_components(
+    kind: str, label: str, vocabulary: dict[str, vocab.Term], codes: Collection[str]
+) -> list[dict[str, Any]]:
     components = []
     for code, term in vocabulary.items():
         if code not in codes:
@@ -62,15 +66,18 @@ def _code_components(kind: str, label: str, vocabulary: dict[str, vocab.Term], c
     return components
 
 
-def observation(e: EpisodeFacts, patient_ref: str) -> dict:
+def observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
     places = sorted(e.locations, key=lambda pair: vocab.location_key(*pair))
     sides = e.sides
     side = "both" if len(sides) == 2 else next(iter(sides))
     period = {"start": _instant(e.start)}
-    if not e.ongoing:
+    if e.duration_minutes is not None:
         period["end"] = _instant(e.start + dt.timedelta(minutes=e.duration_minutes))
     components = [
-        {"code": {"coding": [NUMERIC_RATING], "text": "Severity, 0–10 numeric rating"}, "valueInteger": e.severity},
+        {
+            "code": {"coding": [NUMERIC_RATING], "text": f"Severity, {vocab.SEVERITY_RANGE_LABEL} numeric rating"},
+            "valueInteger": e.severity,
+        },
         {"code": {"text": "Laterality"}, "valueCodeableConcept": {"coding": [LATERALITY[side]]}},
     ]
     for place_side, region in places:
@@ -102,12 +109,12 @@ def observation(e: EpisodeFacts, patient_ref: str) -> dict:
     return resource
 
 
-def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict:
+def detected_issue(item: ReportFlag, patient_ref: str, in_bundle: set[str]) -> dict[str, Any]:
     flag, sign = item.flag, item.sign
     sources = "; ".join(f"[{s.id}] {s.title}" for s in sign.source_list)
     detail = " ".join(item.reasons) + f" Rationale: {sign.rationale} Status: {flag.status}. Sources: {sources}."
     evidence = [{"reference": f"urn:uuid:{i}"} for i in flag.evidence if i in in_bundle]
-    resource = {
+    resource: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "id": f"flag-{flag.id}",
         "status": "final",
@@ -125,7 +132,7 @@ def detected_issue(item, patient_ref: str, in_bundle: set[str]) -> dict:
     return resource
 
 
-def fhir_bundle(report: Report, patient_id: int) -> dict:
+def fhir_bundle(report: Report, patient_id: int) -> dict[str, Any]:
     """The bundle as a JSON-ready dict, validated against FHIR R4B before it is returned."""
     patient_uuid = uuid.uuid5(PATIENT_NAMESPACE, str(patient_id))
     patient_ref = f"urn:uuid:{patient_uuid}"

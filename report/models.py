@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -22,7 +24,7 @@ class ShareLink(models.Model):
     def __str__(self) -> str:
         return f"Share link {self.id} ({self.first}…{self.last})"
 
-    def is_live(self, now=None) -> bool:
+    def is_live(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
 

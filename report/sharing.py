@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -29,7 +30,7 @@ class NewLink:
     token: str  # shown to the patient once; only its hash is stored
 
 
-def create_link(*, patient, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS) -> NewLink:
+def create_link(*, patient: User, first: dt.date, last: dt.date, days: int = DEFAULT_DAYS) -> NewLink:
     if not 1 <= days <= MAX_DAYS:
         raise ValidationError({"days": f"A link can last from 1 to {MAX_DAYS} days."})
     if first > last:
@@ -47,7 +48,7 @@ def create_link(*, patient, first: dt.date, last: dt.date, days: int = DEFAULT_D
     return NewLink(link, token)
 
 
-def revoke(*, patient, link_id: int) -> bool:
+def revoke(*, patient: User, link_id: int) -> bool:
     return bool(
         ShareLink.objects.filter(id=link_id, patient=patient, revoked_at=None).update(revoked_at=timezone.now())
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,17 +20,19 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import trends
 from diary.facts import period_for
 from diary.forms import TrendRangeForm
+from diary.http import PatientRequest
 from diary.services import profile_of
 from report import content, sharing
 from report.csv_export import episodes_csv
 from report.fhir_export import fhir_bundle
 from report.forms import ShareForm
+from report.models import ShareLink
 from report.pdf import render_pdf, report_context
 
 FORMATS = {"pdf", "csv", "fhir"}
 
 
-def _period(request):
+def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.date] | None]:
     """The period asked for (default: the last 3 months), or the invalid form."""
     zone = profile_of(request.user).zone
     form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=timezone.localdate(timezone=zone))
@@ -53,11 +58,10 @@ def download_response(report: content.Report, patient_id: int, what: str, paper:
 
 
 @login_required
-def report_page(request):
+def report_page(request: PatientRequest) -> HttpResponse:
     form, period = _period(request)
-    context = {"form": form, "ranges": trends.RANGES}
-    links = request.user.share_links.prefetch_related("accesses")
-    context["links"] = links
+    context: dict[str, Any] = {"form": form, "ranges": trends.RANGES}
+    context["links"] = request.user.share_links.prefetch_related("accesses")
     context["new_share_url"] = request.session.pop("new_share_url", None)
     if period is None:
         return render(request, "report/page.html", context, status=400)
@@ -72,7 +76,7 @@ def report_page(request):
 
 @login_required
 @require_GET
-def download(request, what: str):
+def download(request: PatientRequest, what: str) -> HttpResponse:
     form, period = _period(request)
     if what not in FORMATS or period is None:
         return HttpResponse("Unknown format or period.", status=400, content_type="text/plain")
@@ -82,7 +86,7 @@ def download(request, what: str):
 
 @login_required
 @require_POST
-def share_create(request):
+def share_create(request: PatientRequest) -> HttpResponse:
     form = ShareForm(request.POST)
     if form.is_valid():
         try:
@@ -94,29 +98,32 @@ def share_create(request):
             request.session["new_share_url"] = url  # shown once on the next page
             messages.success(request, "Link created. Copy it now: it is shown only once.")
     else:
-        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, " ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
     return redirect("report")
 
 
 @login_required
 @require_POST
-def share_revoke(request, link_id: int):
+def share_revoke(request: PatientRequest, link_id: int) -> HttpResponse:
     if sharing.revoke(patient=request.user, link_id=link_id):
         messages.success(request, "Link revoked: it no longer opens.")
     return redirect("report")
 
 
-def shared(what: str):
+SharedView = Callable[[HttpRequest, ShareLink, content.Report, str], HttpResponse]
+
+
+def shared(what: str) -> Callable[[SharedView], Callable[..., HttpResponse]]:
     """Resolve the token of a shared-report URL, log the access, and pass the report on.
 
     Wrong, expired and revoked tokens all get the same 404; an address that guessed too often
     gets 429. Shared responses are never cached and send no referrer.
     """
 
-    def decorate(view):
+    def decorate(view: SharedView) -> Callable[..., HttpResponse]:
         @require_GET
         @functools.wraps(view)
-        def wrapper(request, token: str):
+        def wrapper(request: HttpRequest, token: str) -> HttpResponse:
             address = request.META.get("REMOTE_ADDR", "")
             if sharing.blocked(address):
                 return render(request, "report/shared_missing.html", {"slow_down": True}, status=429)
@@ -134,10 +141,10 @@ def shared(what: str):
 
 
 @shared("page")
-def shared_report(request, link, report: content.Report, token: str):
+def shared_report(request: HttpRequest, link: ShareLink, report: content.Report, token: str) -> HttpResponse:
     return render(request, "report/shared.html", report_context(report) | {"link": link, "token": token})
 
 
 @shared("pdf")
-def shared_pdf(request, link, report: content.Report, token: str):
+def shared_pdf(request: HttpRequest, link: ShareLink, report: content.Report, token: str) -> HttpResponse:
     return download_response(report, link.patient_id, "pdf", request.GET.get("paper", "a4"))

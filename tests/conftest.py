@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,68 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from diary import services
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VIGNETTES = sorted((SHARED / "vignettes").glob("*.json"))
+REPO = Path(__file__).resolve().parents[1]
+# The project's own triage cases: always tested; a clone needs nothing outside the repository.
+FIXTURE_VIGNETTES = REPO / "tests" / "fixtures" / "vignettes"
+# The worked examples beside the repository (../shared/vignettes), tested as well when present.
+SHARED = REPO.parent / "shared"
+SHARED_VIGNETTES = SHARED / "vignettes"
+VIGNETTES = sorted(FIXTURE_VIGNETTES.glob("*.json")) + (
+    sorted(SHARED_VIGNETTES.glob("*.json")) if SHARED_VIGNETTES.is_dir() else []
+)
+
+
+def vignette_id(path: Path) -> str:
+    return f"{'own' if path.parent == FIXTURE_VIGNETTES else 'shared'}:{path.stem}"
 
 
 def load_vignette(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """A triage case as {"diary", "as_of", "expect": {"flags"}}, from either shape.
+
+    The shared examples hold an interchange-format diary; the project's own fixtures are written
+    as a story with entries counted in days before the review date (see tests/fixtures/vignettes).
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "diary" in data:
+        return data
+    return case_to_vignette(data)
+
+
+def case_to_vignette(case: dict) -> dict:
+    zone = zoneinfo.ZoneInfo(case["zone"])
+    review_on = dt.date.fromisoformat(case["review_on"])
+    episodes = []
+    for n, entry in enumerate(case["entries"]):
+        day = review_on - dt.timedelta(days=entry["days_before"])
+        local = dt.datetime.combine(day, dt.time.fromisoformat(entry["at"]), tzinfo=zone)
+        episodes.append(
+            {
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{case['story']}#{n}")),
+                "started_at": local.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+                "duration_minutes": entry["minutes"],
+                "ongoing": entry["minutes"] is None,
+                "severity": entry["strength"],
+                "locations": [
+                    dict(zip(("side", "region"), place.split(" ", 1), strict=True)) for place in entry["where"]
+                ],
+                "sensations": entry.get("felt", ["numbness"]),
+                "triggers": entry.get("doing", []),
+                "symptoms": entry.get("also", []),
+                "relieved_by": entry.get("eased_by", []),
+                "notes": "",
+            }
+        )
+    return {
+        "name": case["story"],
+        "as_of": case["review_on"],
+        "diary": {
+            "format": "numbness-diary/1",
+            "profile": {"timezone": case["zone"], "conditions": case.get("conditions", []), "emergency_number": "112"},
+            "episodes": episodes,
+            "checkins": [],
+        },
+        "expect": {"flags": case["open_flags"]},
+    }
 
 
 def make_patient(username: str = "alice", tz: str = "Europe/London", password: str = "a-long-pass-phrase", **profile):

@@ -7,10 +7,10 @@ whose `detail` holds the numbers that made it fire, or None.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from diary import vocab
 from diary.facts import EpisodeFacts
@@ -22,7 +22,7 @@ from triage.signs import CATALOGUE, Sign
 class Finding:
     code: str
     evidence: tuple[str, ...]  # episode ids, oldest first
-    detail: dict
+    detail: dict[str, Any]
 
     @property
     def sign(self) -> Sign:
@@ -36,6 +36,7 @@ class Windows:
     recent: tuple[dt.date, dt.date]
     baseline: tuple[dt.date, dt.date]
     month: tuple[dt.date, dt.date]
+    week: tuple[dt.date, dt.date]
 
     @classmethod
     def ending(cls, as_of: dt.date) -> Windows:
@@ -45,11 +46,39 @@ class Windows:
             recent=(recent_first, as_of),
             baseline=(recent_first - signs.BASELINE_DAYS * day, recent_first - day),
             month=(as_of - (signs.MONTH_DAYS - 1) * day, as_of),
+            week=(as_of - (signs.WEEK_DAYS - 1) * day, as_of),
         )
 
     @property
     def earliest(self) -> dt.date:
-        return min(self.recent[0], self.baseline[0], self.month[0])
+        return min(self.recent[0], self.baseline[0], self.month[0], self.week[0])
+
+
+def review_moment(as_of: dt.date, zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:
+    """The end of local day D (midnight at the start of D+1), or now if D is the patient's today."""
+    if now is not None and now.astimezone(zone).date() == as_of:
+        return now
+    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
+
+
+def lasted(episode: EpisodeFacts, moment: dt.datetime) -> dt.timedelta:
+    """How long an episode lasted; an ongoing one lasts from its start until the review moment."""
+    if episode.duration_minutes is not None:
+        return dt.timedelta(minutes=episode.duration_minutes)
+    return max(moment - episode.start, dt.timedelta(0))
+
+
+def is_positional(episode: EpisodeFacts, moment: dt.datetime) -> bool:
+    """Brought on by a position, eased by moving, and over within 15 minutes."""
+    return (
+        bool(episode.triggers & signs.POSITIONAL_TRIGGERS)
+        and bool(episode.relieved_by & signs.EASING_RELIEF)
+        and lasted(episode, moment) <= signs.POSITIONAL_MAX
+    )
+
+
+def both_legs(episode: EpisodeFacts) -> bool:
+    return len(episode.sides) == 2
 
 
 def _within(episodes: Iterable[EpisodeFacts], window: tuple[dt.date, dt.date]) -> list[EpisodeFacts]:
@@ -62,14 +91,14 @@ def _ids(episodes: Iterable[EpisodeFacts]) -> tuple[str, ...]:
 
 
 def _labels(vocabulary: dict[str, vocab.Term], codes: Iterable[str]) -> list[str]:
-    return [vocabulary[code].label for code in vocabulary if code in set(codes)]
+    wanted = set(codes)
+    return [term.label for code, term in vocabulary.items() if code in wanted]
 
 
 # --- Emergency and urgent signs: matched on single episodes -------------------------------------------
 
 
-def matched(sign: Sign, episode: EpisodeFacts) -> list[str]:
-    """What in this episode matches an emergency or urgent sign, in the patient's words; empty if nothing."""
+def _own_match(sign: Sign, episode: EpisodeFacts) -> list[str]:
     found: list[str] = []
     t = sign.thresholds
     if "symptoms" in t:
@@ -80,17 +109,43 @@ def matched(sign: Sign, episode: EpisodeFacts) -> list[str]:
             for side, region in sorted(episode.locations, key=lambda pair: vocab.location_key(*pair))
             if region in t["regions"]
         ]
+    if "both_legs_symptoms" in t and both_legs(episode):
+        found += [
+            f"{label} (both legs)" for label in _labels(vocab.SYMPTOMS, episode.symptoms & t["both_legs_symptoms"])
+        ]
+    if "together" in t:
+        sensation, symptom = t["together"]
+        if sensation in episode.sensations and symptom in episode.symptoms:
+            found.append(f"{vocab.SENSATIONS[sensation].label} with {vocab.SYMPTOMS[symptom].label.lower()}")
     if "triggers" in t:
         found += _labels(vocab.TRIGGERS, episode.triggers & t["triggers"])
-    if "sensation" in t and t["sensation"] in episode.sensations and episode.severity >= t["min_pain_severity"]:
-        found.append(f"{vocab.SENSATIONS[t['sensation']].label} at severity {episode.severity}")
+    return found
+
+
+def matched(sign: Sign, episode: EpisodeFacts) -> list[str]:
+    """What in this episode matches an emergency or urgent sign, in the patient's words; empty if nothing.
+
+    A sign with an `unless` threshold does not fire for an episode that fires that other sign
+    (both legs weak is a spinal-cord emergency, not an urgent weakness).
+    """
+    if not sign.per_episode:
+        return []
+    found = _own_match(sign, episode)
+    if found and "unless" in sign.thresholds and _own_match(CATALOGUE[sign.t("unless")], episode):
+        return []
     return found
 
 
 def instant_signs(episode: EpisodeFacts) -> list[tuple[Sign, list[str]]]:
     """Every emergency or urgent sign this one episode matches, most serious first."""
-    hits = [(sign, matched(sign, episode)) for sign in CATALOGUE.values() if sign.instant]
+    hits = [(sign, matched(sign, episode)) for sign in CATALOGUE.values() if sign.per_episode]
     return sorted(((s, m) for s, m in hits if m), key=lambda hit: signs.LEVEL_ORDER[hit[0].level])
+
+
+def is_late_entry(sign: Sign, started_at: dt.datetime, saved_at: dt.datetime) -> bool:
+    """Logged more than the sign's late-entry threshold after it started (stroke signs: 24 hours)."""
+    late = sign.thresholds.get("late_entry")
+    return late is not None and saved_at - started_at > late
 
 
 def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None:
@@ -116,38 +171,79 @@ def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None
 # --- Patterns -------------------------------------------------------------------------------------
 
 
-def detect_persistent(recent: Sequence[EpisodeFacts]) -> Finding | None:
-    sign = CATALOGUE["pattern.persistent"]
-    days = {e.day for e in recent}
-    long = [
-        e
-        for e in recent
-        if e.duration_minutes is not None
-        and e.duration_minutes >= sign.t("min_minutes")
-        and not (e.relieved_by & sign.t("easing_relief"))
+def _level_name(level: int) -> str:
+    return " or ".join(t.label.lower() for t in vocab.REGIONS.values() if t.level == level)
+
+
+def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:
+    """Two episodes in W in both legs, the later (by start) at least two levels higher than the earlier."""
+    sign = CATALOGUE["urgent.ascending"]
+    bilateral = sorted((e for e in week if both_legs(e)), key=lambda e: (e.start, e.id))
+    pairs = [
+        (earlier, later)
+        for i, earlier in enumerate(bilateral)
+        for later in bilateral[i + 1 :]
+        if later.start > earlier.start and later.top_level >= earlier.top_level + sign.t("level_rise")
     ]
+    if not pairs:
+        return None
+    low, high = max(pairs, key=lambda p: (p[1].top_level - p[0].top_level, p[1].start))
+    return Finding(
+        sign.code,
+        _ids({e.id: e for pair in pairs for e in pair}.values()),
+        {
+            "why": ["climbing"],
+            "window_days": signs.WEEK_DAYS,
+            "from_level": low.top_level,
+            "to_level": high.top_level,
+            "from_region": _level_name(low.top_level),
+            "to_region": _level_name(high.top_level),
+            "from_started": f"{low.start:%d %b %H:%M}",
+            "to_started": f"{high.start:%d %b %H:%M}",
+        },
+    )
+
+
+def detect_persistent(recent: Sequence[EpisodeFacts], moment: dt.datetime) -> Finding | None:
+    sign = CATALOGUE["pattern.persistent"]
+    counted = [e for e in recent if not is_positional(e, moment)]
+    days = {e.day for e in counted}
+    min_long = dt.timedelta(minutes=sign.t("min_minutes"))
+    long = [e for e in recent if lasted(e, moment) >= min_long and not (e.relieved_by & signs.EASING_RELIEF)]
     why = (["days"] if len(days) >= sign.t("min_days") else []) + (["long"] if long else [])
     if not why:
         return None
-    evidence = recent if "days" in why else long
+    evidence = {e.id: e for e in (counted if "days" in why else []) + long}
     return Finding(
         sign.code,
-        _ids(evidence),
+        _ids(evidence.values()),
         {
             "why": why,
             "days": len(days),
             "window_days": signs.RECENT_DAYS,
             "min_days": sign.t("min_days"),
             "long_episodes": len(long),
-            "longest_minutes": max((e.duration_minutes or 0 for e in long), default=0),
+            "longest_minutes": max((int(lasted(e, moment).total_seconds() // 60) for e in long), default=0),
             "min_minutes": sign.t("min_minutes"),
         },
     )
 
 
-def _median_minutes(episodes: Sequence[EpisodeFacts]) -> float | None:
-    durations = [e.duration_minutes for e in episodes if e.duration_minutes is not None]
-    return statistics.median(durations) if durations else None
+def _median_minutes(episodes: Sequence[EpisodeFacts]) -> Fraction | None:
+    """Median duration of the finished episodes, exactly."""
+    durations = sorted(e.duration_minutes for e in episodes if e.duration_minutes is not None)
+    if not durations:
+        return None
+    middle = len(durations) // 2
+    if len(durations) % 2:
+        return Fraction(durations[middle])
+    return Fraction(durations[middle - 1] + durations[middle], 2)
+
+
+def _number(value: Fraction | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else float(value)
 
 
 def detect_escalating(recent: Sequence[EpisodeFacts], baseline: Sequence[EpisodeFacts]) -> Finding | None:
@@ -187,16 +283,12 @@ def detect_escalating(recent: Sequence[EpisodeFacts], baseline: Sequence[Episode
             "rate_recent": round(float(rate_recent), 2),
             "rate_baseline": round(float(rate_baseline), 2),
             "rate_ratio": sign.t("rate_ratio"),
-            "median_recent": median_recent,
-            "median_baseline": median_baseline,
+            "median_recent": _number(median_recent),
+            "median_baseline": _number(median_baseline),
             "duration_ratio": sign.t("duration_ratio"),
             "min_median_minutes": sign.t("min_median_minutes"),
         },
     )
-
-
-def _level_name(level: int) -> str:
-    return " or ".join(t.label.lower() for t in vocab.REGIONS.values() if t.level == level)
 
 
 def detect_spreading(recent: Sequence[EpisodeFacts], baseline: Sequence[EpisodeFacts]) -> Finding | None:
@@ -226,10 +318,10 @@ def detect_spreading(recent: Sequence[EpisodeFacts], baseline: Sequence[EpisodeF
 
 def detect_bilateral(recent: Sequence[EpisodeFacts], baseline: Sequence[EpisodeFacts]) -> Finding | None:
     sign = CATALOGUE["pattern.bilateral"]
-    both = [e for e in recent if len(e.sides) == 2]
+    both = [e for e in recent if both_legs(e)]
     if len(both) < sign.t("min_recent") or len(baseline) < sign.t("min_baseline"):
         return None
-    if any(len(e.sides) == 2 for e in baseline):
+    if any(both_legs(e) for e in baseline):
         return None
     return Finding(sign.code, _ids(both), {"why": ["both"], "recent_bilateral": len(both), "baseline": len(baseline)})
 
@@ -262,22 +354,27 @@ def detect_exertional(month: Sequence[EpisodeFacts]) -> Finding | None:
 
 
 def detect_radicular(month: Sequence[EpisodeFacts]) -> Finding | None:
+    """One-sided episodes with back pain, on either side; both sides among them means it moved between legs."""
     sign = CATALOGUE["pattern.radicular"]
-    with_back_pain = [e for e in month if sign.t("symptom") in e.symptoms and len(e.sides) == 1]
-    for side in vocab.SIDES:
-        one_side = [e for e in with_back_pain if e.sides == {side}]
-        if len(one_side) >= sign.t("min_episodes"):
-            return Finding(
-                sign.code,
-                _ids(one_side),
-                {
-                    "why": ["side"],
-                    "episodes": len(one_side),
-                    "side": vocab.SIDES[side].label.lower(),
-                    "min_episodes": sign.t("min_episodes"),
-                },
-            )
-    return None
+    one_sided = [e for e in month if sign.t("symptom") in e.symptoms and len(e.sides) == 1]
+    if len(one_sided) < sign.t("min_episodes"):
+        return None
+    per_side = {side: sum(e.sides == {side} for e in one_sided) for side in vocab.SIDES}
+    moved = all(per_side.values())
+    return Finding(
+        sign.code,
+        _ids(one_sided),
+        {
+            "why": ["side", "moved"] if moved else ["side"],
+            "episodes": len(one_sided),
+            "side": "both legs, one at a time"
+            if moved
+            else next(vocab.SIDES[s].label.lower() for s, n in per_side.items() if n),
+            "left": per_side["left"],
+            "right": per_side["right"],
+            "min_episodes": sign.t("min_episodes"),
+        },
+    )
 
 
 def detect_known_condition(month: Sequence[EpisodeFacts], conditions: Iterable[str]) -> Finding | None:
@@ -297,16 +394,30 @@ def detect_known_condition(month: Sequence[EpisodeFacts], conditions: Iterable[s
     )
 
 
-def review(episodes: Iterable[EpisodeFacts], as_of: dt.date, conditions: Iterable[str] = ()) -> list[Finding]:
-    """Every finding as of a local date, in catalogue order."""
-    windows = Windows.ending(as_of)
+def review(
+    episodes: Iterable[EpisodeFacts],
+    as_of: dt.date,
+    conditions: Iterable[str] = (),
+    moment: dt.datetime | None = None,
+) -> list[Finding]:
+    """Every finding as of a local date, in catalogue order.
+
+    `moment` is the review moment that ongoing episodes last until; by default the end of local
+    day D in the episodes' time zone (callers reviewing "today" pass `review_moment(…, now)`).
+    """
     episodes = [e for e in episodes if e.day <= as_of]
+    if moment is None:
+        zone = episodes[0].start.tzinfo if episodes else dt.UTC
+        moment = review_moment(as_of, zone or dt.UTC)
+    windows = Windows.ending(as_of)
     recent = _within(episodes, windows.recent)
     baseline = _within(episodes, windows.baseline)
     month = _within(episodes, windows.month)
-    found = [detect_instant(sign, recent) for sign in CATALOGUE.values() if sign.instant]
+    week = _within(episodes, windows.week)
+    found = [detect_instant(sign, recent) for sign in CATALOGUE.values() if sign.per_episode]
     found += [
-        detect_persistent(recent),
+        detect_ascending(week),
+        detect_persistent(recent, moment),
         detect_escalating(recent, baseline),
         detect_spreading(recent, baseline),
         detect_bilateral(recent, baseline),
@@ -315,4 +426,5 @@ def review(episodes: Iterable[EpisodeFacts], as_of: dt.date, conditions: Iterabl
         detect_radicular(month),
         detect_known_condition(month, conditions),
     ]
-    return [f for f in found if f is not None]
+    order = list(CATALOGUE)
+    return sorted((f for f in found if f is not None), key=lambda f: order.index(f.code))

@@ -31,7 +31,7 @@ def new_flags(flag_ids: list[int]) -> int:
         context = {
             "flag": flag,
             "sign": flag.sign,
-            "message": signs.patient_message(flag.code, numbers[flag.patient_id]),
+            "message": signs.patient_message(flag.code, numbers[flag.patient_id], flag.detail),
             "reasons": flag.reasons,
             "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
             "site_url": settings.SITE_URL,

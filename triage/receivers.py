@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Model
 from django.dispatch import receiver
+from django.utils import timezone
 
-from diary.facts import facts_from_episode
-from diary.hooks import diary_changed, episode_saved
+from diary.facts import EpisodeFacts, facts_from_episode
+from diary.hooks import Alert, AlertSource, diary_changed, episode_saved
+from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str) -> dict:
+def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> Alert:
+    """What the patient sees at once. A late entry of stroke signs gets the urgent screen; the flag is the same."""
     return {
         "code": sign.code,
-        "level": sign.level,
-        "title": sign.title,
-        "message": signs.patient_message(sign.code, emergency_number),
+        "level": signs.URGENT if late else sign.level,
+        "title": sign.late_title if late else sign.title,
+        "message": signs.late_entry_message(sign.code, emergency_number)
+        if late
+        else signs.patient_message(sign.code, emergency_number),
         "matched": matched,
+        "late_entry": late,
         "emergency_number": emergency_number,
-        "sources": [{"id": s.id, "title": s.title} for s in sign.source_list],
+        "sources": source_records(sign),
     }
 
 
+def source_records(sign: signs.Sign) -> list[AlertSource]:
+    return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list]
+
+
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")
-def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict]:
+def instant_alerts(
+    sender: type[Episode], episode: Episode, created: bool, before: EpisodeFacts | None = None, **kwargs: Any
+) -> list[Alert]:
     """Checked on the episode just saved, in the request: no queue, no Redis.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
@@ -37,24 +52,15 @@ def instant_alerts(sender, episode, created, before=None, **kwargs) -> list[dict
     if before is not None:
         known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
         hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
-    return [alert(sign, matched, profile.emergency_number) for sign, matched in hits]
-
-
-@dataclass(frozen=True)
-class ReviewAfterCommit:
-    """The on-commit callback; equal for the same patient, so one transaction registers it once."""
-
-    patient_id: int
-
-    def __call__(self) -> None:
-        tasks.request_review(self.patient_id)
+    # "Saved" is this save: an edit that adds a stroke sign to an old episode is a late entry too.
+    saved_at = episode.updated_at or timezone.now()
+    return [
+        alert(sign, matched, profile.emergency_number, late=detectors.is_late_entry(sign, episode.started_at, saved_at))
+        for sign, matched in hits
+    ]
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
-def review_after_commit(sender, patient, **kwargs) -> None:
-    callback = ReviewAfterCommit(patient.pk)
-    connection = transaction.get_connection()
-    # An import saves hundreds of episodes in one transaction: ask for one review, not hundreds.
-    if connection.in_atomic_block and any(entry[1] == callback for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(callback, robust=True)
+def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
+    """Ask for a review once the change is committed; `tasks.request_review` coalesces a burst of them."""
+    transaction.on_commit(functools.partial(tasks.request_review, patient.pk), robust=True)

@@ -1,5 +1,8 @@
 """The review: load a patient's recent episodes, run the detectors, reconcile their Flags.
 
+Corrections (DESIGN §5): a flag whose every episode was deleted or edited so it no longer matches
+is withdrawn; evidence never names a deleted episode; a backdated review changes nothing.
+
 `review_patient` is idempotent (a second run with the same data changes nothing) and safe
 when two workers review one patient at once: the patient's row is locked for the review, and
 the database allows one live flag per (patient, code).
@@ -10,17 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from diary.facts import load_facts
+from diary.facts import EpisodeFacts, facts_from_episode, load_facts
 from diary.models import CheckIn, Episode
 from diary.services import profile_of
 from triage import detectors, notify, signs
-from triage.models import ACKNOWLEDGED, ACTIVE, OPEN, RESOLVED, Flag, PatientReview
+from triage.models import ACKNOWLEDGED, ACTIVE, CLEARED, OPEN, RESOLVED, WITHDRAWN, Flag, PatientReview
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Change:
     code: str
-    action: str  # opened, reopened, updated, unchanged, resolved
+    action: str  # opened, reopened, updated, unchanged, resolved, withdrawn, pruned (history only)
     flag: Flag
 
 
@@ -38,23 +42,41 @@ class ReviewResult:
     as_of: dt.date
     findings: list[detectors.Finding]
     changes: list[Change] = field(default_factory=list)
+    backdated: bool = False  # earlier than the patient's last review: computed, nothing changed
 
     @property
     def flags(self) -> list[Flag]:
-        """The patient's live flags after the review, and the ones this review resolved."""
-        return [c.flag for c in self.changes]
+        """The patient's live flags after the review, and the ones this review resolved or withdrew."""
+        return [c.flag for c in self.changes if c.action != "pruned"]
 
     def count(self, action: str) -> int:
         return sum(c.action == action for c in self.changes)
 
 
+def _supporting(flag: Flag, evidence: dict[str, EpisodeFacts]) -> list[EpisodeFacts]:
+    """The flag's evidence episodes that still exist and, for a per-episode sign, still match it."""
+    kept = [evidence[i] for i in flag.evidence if i in evidence]
+    if flag.sign.per_episode:
+        kept = [e for e in kept if detectors.matched(flag.sign, e)]
+    return kept
+
+
 def plan(
-    active: dict[str, Flag], findings: list[detectors.Finding], patient_id: int, as_of: dt.date, now: dt.datetime
+    active: dict[str, Flag],
+    findings: list[detectors.Finding],
+    patient_id: int,
+    as_of: dt.date,
+    now: dt.datetime,
+    evidence: dict[str, EpisodeFacts] | None = None,
 ) -> list[Change]:
-    """What the review does to each flag, without writing: the same plan serves --dry-run."""
+    """What the review does to each live flag, without writing: the same plan serves --dry-run.
+
+    `evidence` holds the facts of every episode that live flags name and that still exists
+    (None: assume they all exist and still match, as before corrections were tracked).
+    """
     changes = []
     for finding in findings:
-        evidence, detail = list(finding.evidence), finding.detail
+        ids, detail = list(finding.evidence), finding.detail
         flag = active.get(finding.code)
         if flag is None:
             flag = Flag(
@@ -64,34 +86,76 @@ def plan(
                 status=OPEN,
                 first_seen=as_of,
                 last_seen=as_of,
-                evidence=evidence,
+                evidence=ids,
                 detail=detail,
             )
             changes.append(Change(finding.code, "opened", flag))
             continue
         action = "unchanged"
-        if (flag.evidence, flag.detail) != (evidence, detail) or flag.last_seen < as_of:
+        if (flag.evidence, flag.detail) != (ids, detail) or flag.last_seen < as_of:
             action = "updated"
-        # An acknowledged emergency or urgent flag opens again when a new episode matches it.
-        if flag.status == ACKNOWLEDGED and finding.sign.instant and set(evidence) - set(flag.evidence):
+        # An acknowledged emergency or urgent flag opens again when a new or edited episode matches it.
+        if flag.status == ACKNOWLEDGED and finding.sign.instant and set(ids) - set(flag.evidence):
             action = "reopened"
             flag.status, flag.acknowledged_at, flag.notified_at = OPEN, None, None
-        flag.evidence, flag.detail, flag.last_seen = evidence, detail, max(flag.last_seen, as_of)
+        flag.evidence, flag.detail, flag.last_seen = ids, detail, max(flag.last_seen, as_of)
         changes.append(Change(finding.code, action, flag))
     found = {f.code for f in findings}
     for code, flag in active.items():
         if code in found:
             continue
-        if flag.sign.instant and flag.status == OPEN:
-            changes.append(Change(code, "unchanged", flag))  # stays open until the patient has read it
+        supporting = None if evidence is None else _supporting(flag, evidence)
+        if flag.evidence and supporting == []:
+            # Every episode it rested on was deleted or corrected: the flag was a mistake.
+            flag.status, flag.resolution, flag.resolved_at = RESOLVED, WITHDRAWN, now
+            flag.evidence = [i for i in flag.evidence if evidence is not None and i in evidence]
+            changes.append(Change(code, "withdrawn", flag))
+        elif flag.sign.instant and flag.status == OPEN:
+            action = "unchanged"  # stays open until the patient has read it
+            if supporting is not None and [e.id for e in supporting] != flag.evidence:
+                # Some of its episodes were deleted or corrected: keep the rest, recount.
+                recount = detectors.detect_instant(flag.sign, supporting) if flag.sign.per_episode else None
+                flag.evidence = [e.id for e in supporting]
+                flag.detail = recount.detail if recount else flag.detail
+                action = "updated"
+            changes.append(Change(code, action, flag))
         else:
-            flag.status, flag.resolved_at = RESOLVED, now
+            flag.status, flag.resolution, flag.resolved_at = RESOLVED, CLEARED, now
+            if evidence is not None:
+                flag.evidence = [i for i in flag.evidence if i in evidence]
             changes.append(Change(code, "resolved", flag))
     return changes
 
 
+def prune_history(history: list[Flag], existing: set[str]) -> list[Change]:
+    """Resolved flags never name a deleted episode; one that named only deleted episodes is withdrawn."""
+    changes = []
+    for flag in history:
+        kept = [i for i in flag.evidence if i in existing]
+        if kept == flag.evidence:
+            continue
+        if not kept:
+            flag.resolution = WITHDRAWN
+        flag.evidence = kept
+        changes.append(Change(flag.code, "pruned", flag))
+    return changes
+
+
+def _evidence_facts(patient: Any, zone: dt.tzinfo, flags: list[Flag]) -> dict[str, EpisodeFacts]:
+    """Facts of the episodes that these flags name and that still exist, in two queries."""
+    ids = {i for f in flags for i in f.evidence}
+    if not ids:
+        return {}
+    episodes = Episode.objects.filter(patient=patient, id__in=list(ids)).prefetch_related("locations")
+    return {str(e.id): facts_from_episode(e, zone) for e in episodes}
+
+
 def review_patient(patient_id: int, as_of: dt.date | None = None, *, dry_run: bool = False) -> ReviewResult:
-    """Review one patient as of a local date (default: their today) and reconcile their flags."""
+    """Review one patient as of a local date (default: their today) and reconcile their flags.
+
+    A review as of a date earlier than the patient's last review computes what it would do but
+    changes nothing and sends nothing, like a dry run: it cannot resolve or reopen today's flags.
+    """
     now = timezone.now()
     with transaction.atomic():
         # Lock the patient's row: a second worker reviewing the same patient waits for this one.
@@ -99,12 +163,20 @@ def review_patient(patient_id: int, as_of: dt.date | None = None, *, dry_run: bo
         profile = profile_of(patient)
         zone = profile.zone
         as_of = as_of or timezone.localdate(now, zone)
+        last = PatientReview.objects.filter(patient=patient).first()
+        backdated = last is not None and as_of < last.as_of
         windows = detectors.Windows.ending(as_of)
         facts = load_facts(patient, zone, windows.earliest, as_of)
-        findings = detectors.review(facts, as_of, profile.conditions)
-        active = {f.code: f for f in Flag.objects.filter(patient=patient, status__in=ACTIVE)}
-        result = ReviewResult(patient_id, as_of, findings, plan(active, findings, patient_id, as_of, now))
-        if dry_run:
+        moment = detectors.review_moment(as_of, zone, now)
+        findings = detectors.review(facts, as_of, profile.conditions, moment)
+        every_flag = list(Flag.objects.filter(patient=patient))
+        active = {f.code: f for f in every_flag if f.status in ACTIVE}
+        history = [f for f in every_flag if f.status == RESOLVED and f.evidence and not f.withdrawn]
+        evidence = _evidence_facts(patient, zone, list(active.values()) + history)
+        changes = plan(active, findings, patient_id, as_of, now, evidence)
+        changes += prune_history(history, set(evidence))
+        result = ReviewResult(patient_id, as_of, findings, changes, backdated=backdated)
+        if dry_run or backdated:
             transaction.set_rollback(True)
             return result
         for change in result.changes:

@@ -6,6 +6,7 @@ holds a threshold or a message. Messages paraphrase the sources in ../shared/see
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -23,16 +24,53 @@ NOT_A_DIAGNOSIS = (
 class Source:
     id: str
     title: str
+    publisher: str
+    url: str = ""  # the public page; the seed articles are cited by id and title only
+
+    @property
+    def citation(self) -> str:
+        return f"{self.title} ({self.publisher})"
 
 
+SEED = "web article"  # the seed articles in ../shared/seeds name no publisher
 SOURCES = {
     s.id: s
     for s in (
-        Source("000", "Numbness Of Legs - What To Do? Treatment Methods"),
-        Source("001", "Numbness in the legs (medically reviewed 2025)"),
-        Source("002", "What Causes Numbness in the Legs? Understanding the Basics"),
-        Source("003", "Why are my legs numb?"),
-        Source("004", "Numbness of the Legs (2012)"),
+        Source("000", "Numbness Of Legs - What To Do? Treatment Methods", SEED),
+        Source("001", "Numbness in the legs (medically reviewed 2025)", "iLive"),
+        Source("002", "What Causes Numbness in the Legs? Understanding the Basics", SEED),
+        Source("003", "Why are my legs numb?", SEED),
+        Source("004", "Numbness of the Legs (2012)", SEED),
+        Source(
+            "nhs-cauda-equina", "Cauda equina syndrome", "NHS", "https://www.nhs.uk/conditions/cauda-equina-syndrome/"
+        ),
+        Source("nhs-stroke", "Stroke: symptoms", "NHS", "https://www.nhs.uk/conditions/stroke/symptoms/"),
+        Source(
+            "nhs-tia",
+            "Transient ischaemic attack (TIA)",
+            "NHS",
+            "https://www.nhs.uk/conditions/transient-ischaemic-attack-tia/",
+        ),
+        Source(
+            "nhs-dvt", "Deep vein thrombosis (DVT)", "NHS", "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/"
+        ),
+        Source("nhs-pe", "Pulmonary embolism", "NHS", "https://www.nhs.uk/conditions/pulmonary-embolism/"),
+        Source(
+            "nhs-pad",
+            "Peripheral arterial disease (PAD)",
+            "NHS",
+            "https://www.nhs.uk/conditions/peripheral-arterial-disease-pad/",
+        ),
+        Source("nhs-gbs", "Guillain-Barré syndrome", "NHS", "https://www.nhs.uk/conditions/guillain-barre-syndrome/"),
+        Source(
+            "nhs-neuropathy", "Peripheral neuropathy", "NHS", "https://www.nhs.uk/conditions/peripheral-neuropathy/"
+        ),
+        Source(
+            "nice-sciatica",
+            "Sciatica (lumbar radiculopathy)",
+            "NICE CKS",
+            "https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/",
+        ),
     )
 }
 
@@ -40,6 +78,12 @@ SOURCES = {
 RECENT_DAYS = 14  # R: D-13 … D
 BASELINE_DAYS = 28  # B: the 28 dates before R
 MONTH_DAYS = 28  # M: D-27 … D
+WEEK_DAYS = 7  # W: D-6 … D
+
+# A positional episode: brought on by a position, eased by moving, and short (DESIGN §5).
+POSITIONAL_TRIGGERS = frozenset({"sitting", "crossed_legs", "lying"})
+EASING_RELIEF = frozenset({"changed_position", "walking_around"})
+POSITIONAL_MAX = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -47,16 +91,25 @@ class Sign:
     code: str
     level: str
     title: str
-    message: str  # to the patient: plain words, what to do; "{number}" is their emergency number
+    message: str  # to the patient: action first, plain words; "{number}" is their emergency number
     rationale: str  # to the physician
     sources: tuple[str, ...]
     reasons: dict[str, str]  # why it fired, filled in from the finding's numbers
-    thresholds: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    thresholds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType[str, Any]({}))
+    pattern: bool = False  # found by the review over several episodes, never on one saved episode
+    extra: dict[str, str] = field(default_factory=dict)  # sentences added to the message for a "why" key
+    late_title: str = ""  # stroke signs logged long after they started: the urgent screen instead
+    late_message: str = ""
 
     @property
     def instant(self) -> bool:
-        """Emergency and urgent signs are checked on each episode as it is saved."""
+        """Emergency and urgent flags stay open until the patient has read them."""
         return self.level in (EMERGENCY, URGENT)
+
+    @property
+    def per_episode(self) -> bool:
+        """Checked on each episode as it is saved, and by the review on every episode in R."""
+        return self.instant and not self.pattern
 
     @property
     def source_list(self) -> list[Source]:
@@ -66,7 +119,7 @@ class Sign:
         return self.thresholds[name]
 
 
-def _t(**values: Any) -> MappingProxyType:
+def _t(**values: Any) -> MappingProxyType[str, Any]:
     return MappingProxyType(values)
 
 
@@ -79,12 +132,12 @@ CATALOGUE: dict[str, Sign] = {
             "emergency.stroke_signs",
             EMERGENCY,
             "Possible signs of a stroke",
-            "Numbness together with slurred speech, a drooping face, a numb arm or face, confusion, trouble "
-            "seeing, a leg you cannot move or sudden clumsiness can come from a stroke. Call {number} now, even "
-            "if the signs have already gone, and tell them what time they started.",
-            "Leg numbness with focal neurological signs (speech, face, arm/face sensory loss, confusion, vision, "
-            "paralysis, ataxia): possible stroke or TIA, for immediate assessment.",
-            ("000", "001", "002", "004"),
+            "Call {number} now. A drooping face, a weak or numb arm, slurred speech, trouble seeing, suddenly "
+            "losing your balance, a sudden very bad headache, confusion or a leg you cannot move can be signs of "
+            "a stroke. Call even if the signs have gone away. Tell them the time the signs started.",
+            "Leg numbness with focal neurological signs (face, arm weakness or numbness, speech, vision, ataxia, "
+            "thunderclap headache, confusion, paralysis): possible stroke or TIA, for immediate assessment.",
+            ("000", "001", "002", "004", "nhs-stroke", "nhs-tia"),
             _EPISODE_REASON,
             _t(
                 symptoms=frozenset(
@@ -92,55 +145,81 @@ CATALOGUE: dict[str, Sign] = {
                         "speech_difficulty",
                         "facial_droop",
                         "arm_or_face_numbness",
+                        "arm_weakness",
+                        "sudden_headache",
                         "confusion",
                         "vision_problems",
                         "paralysis",
                         "loss_of_coordination",
                     }
-                )
+                ),
+                # Logged more than this long after they started: the urgent screen, not "call now".
+                late_entry=dt.timedelta(hours=24),
             ),
+            late_title="Signs of a stroke that have passed",
+            late_message="See a doctor today, even though these signs have gone. Signs like these that come and "
+            "go can be a warning that a stroke may follow, so they need checking today. Call your doctor or an "
+            "urgent care service now. If any sign comes back, call {number} at once.",
         ),
         Sign(
             "emergency.spinal_cord",
             EMERGENCY,
-            "Possible pressure on the spinal cord",
-            "Losing control of your bladder or bowel, or numbness in the groin, inner thighs or saddle area, "
-            "together with numb legs can mean the spinal cord or its nerves are being squeezed. This needs "
-            "emergency care now: call {number} or go to an emergency department.",
-            "Sphincter disturbance or saddle/groin anaesthesia with leg numbness: possible cord or cauda equina "
-            "compression.",
-            ("000", "001"),
+            "Possible pressure on the nerves in your back",
+            "Call {number} now, or go to an emergency department. Numbness between the legs or around the "
+            "bottom, not being able to pee, losing control of your bladder or bowel, or both legs going weak can "
+            "mean the nerves at the bottom of your spine are being squeezed. This needs treatment fast to save "
+            "your bladder, bowel and legs.",
+            "Saddle anaesthesia, urinary retention or sphincter disturbance, or bilateral leg weakness with "
+            "numbness: possible cauda equina syndrome or cord compression, for emergency assessment.",
+            ("000", "001", "nhs-cauda-equina"),
             _EPISODE_REASON,
-            _t(symptoms=frozenset({"bladder_bowel_control"}), regions=frozenset({"groin"})),
+            _t(
+                symptoms=frozenset({"bladder_bowel_control", "urinary_retention", "saddle_numbness"}),
+                regions=frozenset({"saddle"}),
+                both_legs_symptoms=frozenset({"leg_weakness", "difficulty_walking", "paralysis"}),
+            ),
         ),
         Sign(
             "emergency.blood_clot",
             EMERGENCY,
             "Possible blocked blood vessel",
-            "A numb leg that turns pale and cold can mean its blood supply is blocked, for example by a clot. "
-            "Call {number} now.",
-            "Numb, pale, cold limb: possible acute arterial occlusion or thrombosis.",
-            ("000", "004"),
+            "Call {number} now. A numb leg or foot that looks pale or blue or feels cold, or a cold foot with "
+            "sudden bad pain, can mean blood cannot get through to it. This needs treatment fast.",
+            "Numb, pale or cold limb, or cold with sudden severe pain: possible acute limb ischaemia or thrombosis.",
+            ("000", "004", "nhs-pad"),
             _EPISODE_REASON,
-            _t(symptoms=frozenset({"leg_pale_cold"})),
+            _t(symptoms=frozenset({"leg_pale_cold"}), together=("cold", "sudden_severe_pain")),
         ),
         Sign(
             "emergency.breathing_or_fainting",
             EMERGENCY,
-            "Breathlessness or fainting with numbness",
-            "Being short of breath or fainting together with a numb leg needs checking straight away: a clot "
-            "from the leg can reach the lungs, and fainting can have serious causes. Call {number} now.",
-            "Dyspnoea or syncope with leg numbness: consider pulmonary embolism and other acute causes.",
-            ("001", "004"),
+            "Breathlessness, chest pain or fainting",
+            "Call {number} now. Being short of breath, having chest pain or fainting when your leg is numb can "
+            "mean a clot has moved from the leg to the lungs, or another serious problem.",
+            "Dyspnoea, chest pain or syncope with leg numbness: consider pulmonary embolism and other acute causes.",
+            ("001", "004", "nhs-pe"),
             _EPISODE_REASON,
-            _t(symptoms=frozenset({"shortness_of_breath", "fainting"})),
+            _t(symptoms=frozenset({"shortness_of_breath", "chest_pain", "fainting"})),
+        ),
+        Sign(
+            "urgent.both_legs_back_pain",
+            URGENT,
+            "Back pain with numbness in both legs",
+            "See a doctor today. Back pain with numbness in both legs can come from nerves being pressed in the "
+            "lower back, and should be checked soon. Call {number} at once if you cannot pee, lose control of "
+            "your bladder or bowel, or go numb between the legs or around the bottom.",
+            "Bilateral sciatica (back pain with bilateral leg numbness) without red flags: urgent review to "
+            "exclude early cauda equina syndrome.",
+            ("004", "nhs-cauda-equina", "nice-sciatica"),
+            _EPISODE_REASON,
+            _t(both_legs_symptoms=frozenset({"back_pain"}), unless="emergency.spinal_cord"),
         ),
         Sign(
             "urgent.injury",
             URGENT,
             "Numbness after an injury",
-            "Numbness that follows an injury or a fall should be looked at by a doctor today, even if you can "
-            "still move the leg normally.",
+            "See a doctor today. Numbness after an injury or a fall should be looked at by a doctor today, even "
+            "if you can still move the leg normally.",
             "Post-traumatic leg numbness: assess for fracture, dislocation or nerve injury.",
             ("000", "002"),
             _EPISODE_REASON,
@@ -150,59 +229,74 @@ CATALOGUE: dict[str, Sign] = {
             "urgent.weakness",
             URGENT,
             "Weakness or trouble walking",
-            "A weak leg or difficulty walking together with numbness should be checked by a doctor today. If it "
-            "came on suddenly, or with any sign of a stroke, call {number}.",
+            "See a doctor today. A weak leg or trouble walking together with numbness should be checked today. "
+            "If it came on suddenly, or with any sign of a stroke, call {number}.",
             "Motor weakness or gait disturbance with numbness: possible radiculopathy, myelopathy or central cause.",
             ("001", "002"),
             _EPISODE_REASON,
-            _t(symptoms=frozenset({"leg_weakness", "difficulty_walking"})),
+            _t(symptoms=frozenset({"leg_weakness", "difficulty_walking"}), unless="emergency.spinal_cord"),
         ),
         Sign(
             "urgent.severe_pain",
             URGENT,
-            "Severe pain with numbness",
-            "Sharp, sudden or severe pain together with numbness should be checked by a doctor today.",
-            "Severe or sudden pain with leg numbness.",
+            "Sudden severe pain with numbness",
+            "See a doctor today. Sudden, severe pain together with numbness should be checked today. If the leg "
+            "or foot also turns pale, blue or cold, call {number}.",
+            "Sudden severe pain with leg numbness (patient-reported; the 0–10 score rates numbness, not pain).",
             ("002",),
             _EPISODE_REASON,
-            _t(symptoms=frozenset({"sudden_severe_pain"}), sensation="pain", min_pain_severity=8),
+            _t(symptoms=frozenset({"sudden_severe_pain"})),
         ),
         Sign(
             "urgent.swollen_leg",
             URGENT,
             "Swollen leg with numbness",
-            "A swollen, numb leg can come from a clot in a vein and should be checked by a doctor today. If you "
-            "also become short of breath or have chest pain, call {number}.",
-            "Unilateral swelling with numbness: exclude deep vein thrombosis.",
-            ("001", "004"),
+            "See a doctor today. A swollen, numb leg can come from a clot in a vein. If you also get short of "
+            "breath or chest pain, call {number}.",
+            "Leg swelling with numbness: exclude deep vein thrombosis.",
+            ("001", "004", "nhs-dvt"),
             _EPISODE_REASON,
             _t(symptoms=frozenset({"leg_swollen"})),
+        ),
+        Sign(
+            "urgent.ascending",
+            URGENT,
+            "Numbness climbing both legs",
+            "See a doctor today. Numbness that climbs up both legs over a few days can come from a problem with "
+            "the nerves that needs checking quickly. If your legs get weak, or breathing or swallowing gets "
+            "hard, call {number}.",
+            "New bilateral numbness ascending over days: consider Guillain-Barré syndrome or another acute "
+            "polyneuropathy or myelopathy.",
+            ("004", "nhs-gbs"),
+            {
+                "climbing": "In the last {window_days} days numbness in both legs went from the {from_region} "
+                "({from_started}) up to the {to_region} ({to_started}).",
+            },
+            _t(level_rise=2),
+            pattern=True,
         ),
         Sign(
             "pattern.persistent",
             SEE_DOCTOR,
             "Numbness that keeps coming back or lasts",
-            "Numbness that comes most days, or lasts half an hour or more without easing when you move, is worth "
-            "showing to your doctor. Book an appointment and bring this diary.",
-            "Persistent paraesthesia: frequent episodes or prolonged episodes not relieved by repositioning.",
+            "Book an appointment with your doctor and bring this diary. Numbness on most days, or numbness that "
+            "lasts half an hour or more and does not ease when you move, is worth a check.",
+            "Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
+            "repositioning.",
             ("002", "004", "001"),
             {
                 "days": "Numbness on {days} of the last {window_days} days ({min_days} or more is the threshold).",
                 "long": "{long_episodes} episode(s) of {min_minutes} minutes or more that moving did not ease "
                 "(longest {longest_minutes} minutes).",
             },
-            _t(
-                min_minutes=30,
-                easing_relief=frozenset({"changed_position", "walking_around"}),
-                min_days=5,
-            ),
+            _t(min_minutes=30, min_days=5),
         ),
         Sign(
             "pattern.escalating",
             SEE_DOCTOR,
             "Getting worse",
-            "Your episodes have become clearly more frequent, stronger or longer over the last two weeks than "
-            "in the four weeks before. Book an appointment with your doctor and bring this diary.",
+            "Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
+            "frequent, stronger or longer over the last two weeks than in the four weeks before.",
             "Escalating frequency, severity or duration compared with the preceding 4 weeks.",
             ("000", "001"),
             {
@@ -227,8 +321,8 @@ CATALOGUE: dict[str, Sign] = {
             "pattern.spreading",
             SEE_DOCTOR,
             "Spreading up the leg",
-            "The numbness now reaches higher up the leg than it did a few weeks ago. Numbness that spreads "
-            "should be checked: book an appointment with your doctor.",
+            "Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a few "
+            "weeks ago, and numbness that spreads should be checked.",
             "Proximal extension of the numb area compared with the preceding 4 weeks.",
             ("000", "001"),
             {
@@ -241,9 +335,8 @@ CATALOGUE: dict[str, Sign] = {
             "pattern.bilateral",
             SEE_DOCTOR,
             "Now in both legs",
-            "The numbness has started to affect both legs at once, which it did not before. Numbness that "
-            "spreads to both legs should be checked soon: book an appointment with your doctor. If it is severe "
-            "or getting quickly worse, get urgent care.",
+            "Book an appointment with your doctor soon. The numbness has started to affect both legs at once, "
+            "which it did not before. If it is severe or getting quickly worse, get urgent care.",
             "New bilateral involvement after a unilateral baseline.",
             ("004", "002"),
             {
@@ -256,8 +349,8 @@ CATALOGUE: dict[str, Sign] = {
             "pattern.nocturnal",
             SEE_DOCTOR,
             "Numbness at night that disturbs sleep",
-            "Numbness at night that comes with pain or cramps or wakes you, again and again, is worth a visit to "
-            "your doctor, who can look for a cause in the nerves or circulation.",
+            "Book an appointment with your doctor. Numbness at night that comes with pain or cramps or wakes "
+            "you, again and again, is worth a visit: the doctor can look for a cause in the nerves or blood flow.",
             "Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
             ("001", "000"),
             {
@@ -275,10 +368,10 @@ CATALOGUE: dict[str, Sign] = {
             "pattern.exertional",
             SEE_DOCTOR,
             "Comes on with walking, eases with rest",
-            "Numbness that comes on when you walk and goes when you rest can come from narrowed arteries or a "
-            "narrowed spinal canal. Book an appointment with your doctor.",
+            "Book an appointment with your doctor. Numbness that comes on when you walk and goes when you rest "
+            "can come from narrowed arteries or a narrowed spinal canal.",
             "Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic claudication.",
-            ("001", "003", "002"),
+            ("001", "003", "002", "nhs-pad"),
             {
                 "walking": "{episodes} episodes in the last 28 days came on with walking and eased with rest "
                 "({min_episodes} or more is the threshold).",
@@ -288,26 +381,28 @@ CATALOGUE: dict[str, Sign] = {
         Sign(
             "pattern.radicular",
             SEE_DOCTOR,
-            "One leg, with back pain",
-            "Numbness in one leg that comes with back pain can come from a nerve pinched in the lower back. "
-            "Book an appointment with your doctor; get urgent care if the leg becomes weak or you lose bladder "
-            "or bowel control.",
+            "One leg at a time, with back pain",
+            "Book an appointment with your doctor. Numbness in one leg that comes with back pain can come from a "
+            "nerve pinched in the lower back. Get urgent care if a leg becomes weak or you lose bladder or bowel "
+            "control.",
             "Unilateral leg numbness with back pain: possible lumbar radiculopathy.",
-            ("004", "002"),
+            ("004", "002", "nice-sciatica"),
             {
-                "side": "{episodes} episodes in the last 28 days in the {side} leg only, each with back pain "
+                "side": "{episodes} episodes in the last 28 days in one leg only, each with back pain "
                 "({min_episodes} or more is the threshold).",
+                "moved": "The numbness moved between legs: {left} of them in the left leg, {right} in the right.",
             },
             _t(min_episodes=3, symptom="back_pain"),
+            extra={"moved": "The numbness has moved between your legs: tell your doctor this too."},
         ),
         Sign(
             "pattern.known_condition",
             SEE_DOCTOR,
             "Recurring numbness with a known condition",
-            "You have a condition that can itself cause numbness, and the numbness keeps coming back. Tell the "
-            "doctor who looks after that condition at your next visit, sooner if it gets worse.",
+            "Tell the doctor who looks after your condition at your next visit, sooner if it gets worse. You "
+            "have a condition that can itself cause numbness, and the numbness keeps coming back.",
             "Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
-            ("002", "000"),
+            ("002", "000", "nhs-neuropathy"),
             {
                 "condition": "{episodes} episodes in the last 28 days, with {conditions} in your profile "
                 "({min_episodes} or more is the threshold).",
@@ -322,11 +417,19 @@ def sign(code: str) -> Sign:
     return CATALOGUE[code]
 
 
-def explain(code: str, detail: dict) -> list[str]:
+def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
     return [sign_.reasons[key].format(**detail) for key in detail.get("why", []) if key in sign_.reasons]
 
 
-def patient_message(code: str, emergency_number: str) -> str:
-    return CATALOGUE[code].message.format(number=emergency_number)
+def patient_message(code: str, emergency_number: str, detail: dict[str, Any] | None = None) -> str:
+    """The sign's message to the patient, with the sentences its numbers add (e.g. "moved between legs")."""
+    sign_ = CATALOGUE[code]
+    why = (detail or {}).get("why", [])
+    parts = [sign_.message] + [sign_.extra[key] for key in why if key in sign_.extra]
+    return " ".join(parts).format(number=emergency_number)
+
+
+def late_entry_message(code: str, emergency_number: str) -> str:
+    return CATALOGUE[code].late_message.format(number=emergency_number)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
 from triage import review
+from triage.models import OPEN
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +34,14 @@ def pending_key(patient_id: int) -> str:
     soft_time_limit=60,
     time_limit=90,
 )
-def review_patient_task(patient_id: int, as_of: str | None = None) -> dict:
+def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
+    log.info("Review of patient %s started.", patient_id)
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
     result = review.review_patient(patient_id, dt.date.fromisoformat(as_of) if as_of else None)
     return {
         "patient_id": patient_id,
         "as_of": result.as_of.isoformat(),
-        "open": sorted(f.code for f in result.flags if f.status == "open"),
+        "open": sorted(f.code for f in result.flags if f.status == OPEN),
         "opened": result.count("opened") + result.count("reopened"),
         "resolved": result.count("resolved"),
     }

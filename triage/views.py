@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from diary.http import PatientRequest
 from diary.services import profile_of
 from triage import services, signs
-from triage.models import ACTIVE, RESOLVED
+from triage.models import ACTIVE, OPEN, RESOLVED
 
 
 @login_required
-def flags(request):
+def flags(request: PatientRequest) -> HttpResponse:
     patient_flags = request.user.flags.all()
     live = sorted(
         (f for f in patient_flags if f.status in ACTIVE),
-        key=lambda f: (f.status != "open", signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
+        key=lambda f: (f.status != OPEN, signs.LEVEL_ORDER[f.level], -f.last_seen.toordinal()),
     )
     resolved = [f for f in patient_flags if f.status == RESOLVED]
     evidence_ids = {i for f in live + resolved for i in f.evidence}
@@ -34,7 +36,7 @@ def flags(request):
 
 @login_required
 @require_POST
-def acknowledge(request, flag_id: int):
+def acknowledge(request: PatientRequest, flag_id: int) -> HttpResponse:
     flag = get_object_or_404(request.user.flags, id=flag_id)
     if services.acknowledge(flag):
         messages.success(request, "Marked as read.")

@@ -1,29 +1,22 @@
-"""Playwright driving Debian's Chromium at the reference phone size, against pytest-django's live server."""
+"""Playwright driving Chromium (see chromium.py) at the reference phone size, against pytest-django's live server."""
 
 import os
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.browser import chromium
+
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = playwright.chromium.launch(**chromium.launch_options())
         yield browser
         browser.close()
 

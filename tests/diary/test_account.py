@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
 from tests.conftest import log
@@ -143,6 +146,24 @@ def test_password_reset_by_email(client, patient):
     patient.refresh_from_db()
     assert patient.check_password("a-brand-new-phrase-7")
     assert "has been used or has expired" in client.get(link, follow=True).content.decode()
+
+
+def test_an_account_comes_with_its_profile(db):
+    user = get_user_model().objects.create_user("newcomer", password="a-long-pass-phrase")
+    assert Profile.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/history/", "/trends/", "/flags/", "/report/", "/settings/"])
+def test_reading_a_page_writes_nothing_and_reads_the_profile_once(client, patient, path):
+    client.force_login(patient)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
+    writes = [s for s in statements if s in ("INSERT", "UPDATE", "DELETE")]
+    # The session's last-activity update is Django's, not ours: only the session table may be written.
+    assert all("django_session" in q["sql"] for q in queries.captured_queries if q["sql"].split()[0].upper() in writes)
+    profile_reads = [q for q in queries.captured_queries if 'FROM "diary_profile"' in q["sql"]]
+    assert len(profile_reads) == 1
 
 
 def test_favicon_points_at_the_app_icon(client, db):

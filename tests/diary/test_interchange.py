@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from diary.interchange import FORMAT, InterchangeError, dumps, export_diary, import_diary
 from diary.models import CheckIn, Episode
-from tests.conftest import VIGNETTES, episode_json, load_vignette, make_patient
+from tests.conftest import VIGNETTES, episode_json, load_vignette, make_patient, vignette_id
 
 
 def document(*episodes, checkins=(), **profile) -> dict:
@@ -28,7 +28,7 @@ def test_there_are_vignettes_to_check():
     assert len(VIGNETTES) >= 5
 
 
-@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VIGNETTES, ids=vignette_id)
 def test_export_import_export_is_byte_identical(db, path):
     vignette = load_vignette(path)
     first = make_patient("first")
@@ -42,7 +42,7 @@ def test_export_import_export_is_byte_identical(db, path):
     assert len(json.loads(exported)["episodes"]) == len(vignette["diary"]["episodes"])
 
 
-@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VIGNETTES, ids=vignette_id)
 def test_vignette_diaries_import_as_given(db, path):
     diary = load_vignette(path)["diary"]
     patient = make_patient()

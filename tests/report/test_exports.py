@@ -16,7 +16,7 @@ from report import content
 from report.csv_export import COLUMNS, episodes_csv
 from report.fhir_export import fhir_bundle
 from report.pdf import render_pdf
-from tests.conftest import SHARED, load_vignette, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, load_vignette, make_patient
 from triage.review import review_patient
 
 FIRST, LAST = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
@@ -25,7 +25,7 @@ FIRST, LAST = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
 @pytest.fixture
 def persistent(db):
     """A vignette with a flag, reviewed as of its date; the report covers the whole diary."""
-    vignette = load_vignette(SHARED / "vignettes" / "persistent-most-days.json")
+    vignette = load_vignette(FIXTURE_VIGNETTES / "desk-worker-most-days.json")
     patient = make_patient("petra", date_of_birth=dt.date(1961, 4, 2))
     import_diary(patient=patient, document=vignette["diary"])
     review_patient(patient.pk, dt.date.fromisoformat(vignette["as_of"]))

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.conftest import log
@@ -11,8 +12,8 @@ from triage.review import review_patient
 
 @pytest.fixture
 def flagged(patient):
-    today = dt.date.today()
-    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)
+    # Noon in the patient's zone today, whatever the host's clock zone: yesterday … five days ago.
+    start = timezone.localtime(timezone=patient.profile.zone).replace(hour=12, minute=0, second=0, microsecond=0)
     episodes = [log(patient, started_at=start - dt.timedelta(days=n), triggers=["injury"]) for n in (1, 2, 3, 4, 5)]
     review_patient(patient.pk)
     return episodes
@@ -29,7 +30,7 @@ def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
     assert "5 episode(s) in the last 14 days with: An injury or fall." in page
     assert "Numbness on 5 of the last 14 days (5 or more is the threshold)." in page
     assert f"/episodes/{flagged[0].id}/edit/" in page
-    assert "What Causes Numbness in the Legs? Understanding the Basics [002]" in page
+    assert "<cite>What Causes Numbness in the Legs? Understanding the Basics</cite> (web article, source 002)" in page
     assert "not a diagnosis" in page
     assert page.count("I've read this") == 2
 
@@ -43,10 +44,14 @@ def test_acknowledging_moves_the_flag_out_of_the_banner(web, patient, flagged):
 
 
 def test_resolved_flags_stay_visible_in_the_history(web, patient, flagged):
-    patient.episodes.all().delete()
-    review_patient(patient.pk)
+    from triage.services import acknowledge
+
+    acknowledge(patient.flags.get(code="urgent.injury"))
+    later = timezone.localdate(timezone=patient.profile.zone) + dt.timedelta(days=20)
+    review_patient(patient.pk, later)  # the episodes left the window
     page = web.get("/flags/").content.decode()
-    assert "Earlier warning signs" in page and "No longer seen since" in page
+    assert "Earlier warning signs" in page and page.count("No longer seen since") == 2
+    assert "withdrawn" not in page
 
 
 def test_flags_api_lists_and_acknowledges(api, patient, flagged):

@@ -19,7 +19,11 @@ def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
     assert 'href="tel:999"' in page and "Call 999 now" in page
     assert "You logged: Slurred or difficult speech." in page
     assert "This is not a diagnosis" in page
-    assert "[000]" in page and "[004]" in page
+    assert "(web article, source 000)" in page
+    assert (
+        'href="https://www.nhs.uk/conditions/stroke/symptoms/" rel="noopener noreferrer">Stroke: symptoms</a> (NHS)'
+        in page
+    )
     assert patient.episodes.count() == 1
 
 
@@ -42,7 +46,13 @@ def test_api_save_response_carries_the_alerts(api, patient):
     assert alert["code"] == "emergency.spinal_cord" and alert["level"] == "emergency"
     assert alert["matched"] == ["Can't control bladder or bowel"]
     assert alert["emergency_number"] == patient.profile.emergency_number
-    assert [s["id"] for s in alert["sources"]] == ["000", "001"]
+    assert [s["id"] for s in alert["sources"]] == ["000", "001", "nhs-cauda-equina"]
+    assert alert["sources"][2] == {
+        "id": "nhs-cauda-equina",
+        "title": "Cauda equina syndrome",
+        "publisher": "NHS",
+        "url": "https://www.nhs.uk/conditions/cauda-equina-syndrome/",
+    }
 
 
 def test_offline_queue_reply_carries_the_rendered_screen(web):
@@ -86,4 +96,4 @@ def test_editing_an_alarming_episode_alerts_only_on_what_the_edit_adds(web, pati
     assert web.post(f"/episodes/{episode.id}/edit/", edit).status_code == 302  # a correction: no screen again
     worse = edit | {"alarm_symptoms": ["speech_difficulty", "fainting"]}
     page = web.post(f"/episodes/{episode.id}/edit/", worse).content.decode()
-    assert "Breathlessness or fainting with numbness" in page and "Possible signs of a stroke" not in page
+    assert "Breathlessness, chest pain or fainting" in page and "Possible signs of a stroke" not in page

@@ -124,9 +124,9 @@ def test_dry_run_computes_but_writes_nothing(patient):
     call_command("review", "--user", "alice", "--as-of", str(AS_OF), "--dry-run", "--json", stdout=out)
     printed = json.loads(out.getvalue())["flags"]
     assert [(f["code"], f["status"], f["level"]) for f in printed] == [("urgent.injury", "open", "urgent")]
-    assert printed[0]["sources"] == [
-        {"id": "000", "title": "Numbness Of Legs - What To Do? Treatment Methods"},
-        {"id": "002", "title": "What Causes Numbness in the Legs? Understanding the Basics"},
+    assert [(s["id"], s["title"], s["publisher"]) for s in printed[0]["sources"]] == [
+        ("000", "Numbness Of Legs - What To Do? Treatment Methods", "web article"),
+        ("002", "What Causes Numbness in the Legs? Understanding the Basics", "web article"),
     ]
     assert not Flag.objects.exists() and not PatientReview.objects.exists()
 
@@ -164,6 +164,8 @@ def test_one_email_when_a_flag_opens_not_one_per_review(patient, django_capture_
     assert message.to == ["alice@example.org"] and "Swollen leg" in message.subject
     assert "1 episode(s) in the last 14 days with: Leg swollen." in message.body
     assert "not a diagnosis" in message.body
+    assert message.body.index("See a doctor today.") < message.body.index("Why:")  # action first
+    assert "- Deep vein thrombosis (DVT) (NHS): https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in message.body
 
 
 def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):
@@ -202,7 +204,7 @@ def test_nightly_task_fans_out_one_review_per_due_patient(db):
 def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_on_commit_callbacks):
     from diary.interchange import import_diary
     from tests.conftest import episode_json
-    from triage.receivers import ReviewAfterCommit
+    from triage.tasks import request_review
 
     episodes = [
         episode_json(id=f"00000000-0000-4000-8000-{n:012d}", started_at=f"2026-01-{n + 1:02d}T08:00:00Z")
@@ -210,7 +212,8 @@ def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_
     ]
     with django_capture_on_commit_callbacks() as callbacks:
         import_diary(patient=patient, document={"format": "numbness-diary/1", "episodes": episodes})
-    assert [c for c in callbacks if isinstance(c, ReviewAfterCommit)] == [ReviewAfterCommit(patient.pk)]
+    reviews = [c for c in callbacks if getattr(c, "func", None) is request_review]
+    assert [c.args for c in reviews] == [(patient.pk,)]
 
 
 def test_the_nightly_selection_is_one_query_whatever_the_number_of_patients(db, django_assert_num_queries):

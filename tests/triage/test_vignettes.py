@@ -1,4 +1,8 @@
-"""Every story in ../shared/vignettes: import into an empty account, review as of its date, compare flags."""
+"""Every triage case: the project's own (tests/fixtures/vignettes) and, when present, ../shared/vignettes.
+
+Each is imported into an empty account and reviewed as of its date; the open flags must be exactly
+the expected ones.
+"""
 
 import datetime as dt
 import io
@@ -8,11 +12,28 @@ import pytest
 from django.core.management import call_command
 
 from diary.interchange import import_diary
-from tests.conftest import VIGNETTES, load_vignette, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, VIGNETTES, load_vignette, make_patient, vignette_id
 from triage.review import review_patient
 
 
-@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+def test_the_projects_own_cases_are_there():
+    """Fails, not skips, when the fixture folder is empty or missing: a clone must test its own rules."""
+    own = sorted(FIXTURE_VIGNETTES.glob("*.json"))
+    assert len(own) >= 20, f"expected the project's triage cases in {FIXTURE_VIGNETTES}"
+    if SHARED_VIGNETTES.is_dir():
+        assert set(VIGNETTES) >= set(SHARED_VIGNETTES.glob("*.json"))
+
+
+def test_the_own_cases_cover_every_instant_and_urgent_sign_and_quiet_stories():
+    from triage.signs import CATALOGUE
+
+    expected = [set(load_vignette(p)["expect"]["flags"]) for p in FIXTURE_VIGNETTES.glob("*.json")]
+    covered = set().union(*expected)
+    assert {code for code, sign in CATALOGUE.items()} - covered == {"pattern.spreading", "pattern.bilateral"}
+    assert sum(not flags for flags in expected) >= 6  # negatives: stories that must raise nothing
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=vignette_id)
 def test_vignette_raises_exactly_its_flags(db, path):
     vignette = load_vignette(path)
     patient = make_patient("v")
@@ -22,7 +43,7 @@ def test_vignette_raises_exactly_its_flags(db, path):
     assert opened == sorted(vignette["expect"]["flags"])
 
 
-@pytest.mark.parametrize("path", VIGNETTES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VIGNETTES, ids=vignette_id)
 def test_review_command_prints_the_same_flags(db, path):
     vignette = load_vignette(path)
     import_diary(patient=make_patient("cli"), document=vignette["diary"])

@@ -1,9 +1,10 @@
 """Import a diary in the interchange format into one account, all or nothing."""
 
 import sys
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from diary.interchange import InterchangeError, import_diary, parse
 
@@ -11,12 +12,12 @@ from diary.interchange import InterchangeError, import_diary, parse
 class Command(BaseCommand):
     help = "Import a numbness-diary/1 JSON file into a user's diary (all records or none)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="path to the JSON file, or - for standard input")
         parser.add_argument("--user", required=True, help="username to import into")
         parser.add_argument("--create-user", action="store_true", help="create the user when missing")
 
-    def handle(self, *args, file, user, create_user, **options):
+    def handle(self, *args: Any, file: Any, user: Any, create_user: Any, **options: Any) -> None:
         User = get_user_model()
         patient = User.objects.filter(username=user).first()
         if patient is None and not create_user:

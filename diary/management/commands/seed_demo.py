@@ -2,9 +2,10 @@
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from diary.demo import DEMO_PASSWORD, DEMO_TIMEZONE, DEMO_USERNAME, demo_document
@@ -14,10 +15,10 @@ from diary.interchange import import_diary
 class Command(BaseCommand):
     help = f"Create the demo account ({DEMO_USERNAME} / {DEMO_PASSWORD}) with 90 days of diary."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true", help="delete and rebuild the demo account")
 
-    def handle(self, *args, reset, **options):
+    def handle(self, *args: Any, reset: Any, **options: Any) -> None:
         User = get_user_model()
         with transaction.atomic():
             existing = User.objects.filter(username=DEMO_USERNAME).first()

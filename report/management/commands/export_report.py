@@ -2,9 +2,10 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from report import content
 from report.csv_export import episodes_csv
@@ -22,7 +23,7 @@ def _date(value: str, option: str) -> dt.date:
 class Command(BaseCommand):
     help = "Export the physician report (pdf, csv or fhir) for a user and a period of local dates."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True)
         parser.add_argument("--from", dest="first", required=True, help="first date, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", required=True, help="last date, YYYY-MM-DD")
@@ -30,14 +31,16 @@ class Command(BaseCommand):
         parser.add_argument("--paper", default="a4", choices=sorted(PAPER_SIZES))
         parser.add_argument("--out", required=True, help="file to write")
 
-    def handle(self, *args, user, first, last, format, paper, out, **options):
+    def handle(
+        self, *args: Any, user: str, first: str, last: str, format: str, paper: str, out: str, **options: Any
+    ) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
             raise CommandError(f"No user {user!r}.")
-        first, last = _date(first, "--from"), _date(last, "--to")
-        if first > last:
+        first_day, last_day = _date(first, "--from"), _date(last, "--to")
+        if first_day > last_day:
             raise CommandError("--to is before --from.")
-        report = content.build(patient, first, last)
+        report = content.build(patient, first_day, last_day)
         if format == "pdf":
             data = render_pdf(report, paper)
         elif format == "csv":

@@ -2,9 +2,10 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from triage.presenters import flag_record
 from triage.review import review_patient
@@ -13,13 +14,13 @@ from triage.review import review_patient
 class Command(BaseCommand):
     help = "Run the warning-sign review for one user and print the resulting flags."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True)
         parser.add_argument("--as-of", help="review date YYYY-MM-DD in the patient's time zone (default: today)")
         parser.add_argument("--dry-run", action="store_true", help="compute and print, but change no flag")
         parser.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
 
-    def handle(self, *args, user, as_of, dry_run, as_json, **options):
+    def handle(self, *args: Any, user: Any, as_of: Any, dry_run: Any, as_json: Any, **options: Any) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
             raise CommandError(f"No user {user!r}.")

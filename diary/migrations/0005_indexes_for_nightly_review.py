@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0002_profile_reminder_sent_on'),
+        ('diary', '0004_saddle_region'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,33 @@
+"""Which Chromium the browser tests (and `make screenshots`, `make bench-web`) drive: decided here only.
+
+Debian's /usr/bin/chromium when it is installed; otherwise Playwright's own build, which
+`make browsers` installs (`playwright install chromium`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SYSTEM = Path(os.getenv("CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def executable() -> str | None:
+    """The system Chromium's path, or None for Playwright's own build."""
+    return str(SYSTEM) if SYSTEM.exists() else None
+
+
+def launch_options() -> dict[str, object]:
+    return {"executable_path": executable(), "args": FLAGS}
+
+
+if __name__ == "__main__":
+    print(executable() or "playwright")

@@ -1,0 +1,246 @@
+"""Corrections (DESIGN §5): deleted or edited-away evidence withdraws a flag; backdated reviews change nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+import time_machine
+from django.core import mail
+
+from diary import services
+from report import content
+from tests.conftest import log
+from triage.models import Flag, PatientReview
+from triage.review import review_patient
+from triage.services import acknowledge
+
+# Real commits, so that each save's and delete's hook runs the review (in-process in tests).
+COMMITTED = pytest.mark.django_db(transaction=True)
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)  # Europe/London: local date 1 March
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def days_ago(n: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(TODAY - dt.timedelta(days=n), dt.time(hour), tzinfo=dt.UTC)
+
+
+def stroke(patient, n: int, **fields):
+    return log(patient, started_at=days_ago(n), symptoms=["facial_droop"], **fields)
+
+
+def only_flag(patient) -> Flag:
+    return patient.flags.get()
+
+
+@COMMITTED
+def test_deleting_the_only_evidence_withdraws_the_flag(web, patient):
+    episode = stroke(patient, 1)  # committed: its hook asked for a review
+    assert only_flag(patient).status == "open"
+    assert "1 warning sign to read" in web.get("/").content.decode()
+
+    # The delete view goes through the service, whose hook asks for a review after commit.
+    assert web.post(f"/episodes/{episode.id}/delete/").status_code == 302
+    flag = only_flag(patient)
+    assert (flag.status, flag.resolution, flag.evidence) == ("resolved", "withdrawn", [])
+    assert flag.resolved_at == NOW
+
+    assert "warning sign to read" not in web.get("/").content.decode()
+    page = web.get("/flags/").content.decode()
+    assert "Nothing open." in page
+    assert "withdrawn: entry corrected" in page  # the patient's own history
+    assert "Face drooping" not in page and "I&#x27;ve read this" not in page and "Call 112" not in page
+    assert content.build(patient, TODAY - dt.timedelta(days=30), TODAY).flags == []
+
+
+@COMMITTED
+def test_deleting_through_the_api_reviews_and_withdraws(api, patient):
+    episode = log(patient, started_at=days_ago(2), triggers=["injury"])
+    assert only_flag(patient).status == "open"
+    assert api.delete(f"/api/v1/episodes/{episode.id}/").status_code == 204
+    assert only_flag(patient).resolution == "withdrawn"
+    [record] = api.get("/api/v1/flags/").json()
+    assert (record["status"], record["resolution"], record["evidence"]) == ("resolved", "withdrawn", [])
+
+
+@COMMITTED
+@pytest.mark.parametrize("acknowledged", [False, True])
+def test_editing_away_the_only_evidence_withdraws_the_flag(patient, acknowledged):
+    episode = stroke(patient, 1)
+    if acknowledged:
+        acknowledge(only_flag(patient))
+    services.save_episode(
+        patient=patient,
+        episode_id=episode.id,
+        started_at=episode.started_at,
+        duration_minutes=5,
+        severity=3,
+        locations=[("left", "sole")],
+        symptoms=[],  # the stroke sign was ticked by mistake
+    )
+    flag = only_flag(patient)
+    assert (flag.status, flag.resolution) == ("resolved", "withdrawn")
+    assert flag.evidence == [str(episode.id)]  # it still exists; it just no longer matches
+
+
+@COMMITTED
+def test_with_other_evidence_the_flag_stays_open_and_is_recounted(patient):
+    first = log(patient, started_at=days_ago(3), symptoms=["speech_difficulty"])
+    second = stroke(patient, 1)
+    flag = only_flag(patient)
+    assert flag.detail["episodes"] == 2
+    services.delete_episode(patient=patient, episode_id=first.id)
+    flag.refresh_from_db()
+    assert (flag.status, flag.resolution) == ("open", "")
+    assert flag.evidence == [str(second.id)]
+    assert (flag.detail["episodes"], flag.detail["matched"]) == (1, "Face drooping on one side")
+    assert flag.reasons == ["1 episode(s) in the last 14 days with: Face drooping on one side."]
+
+
+def test_an_unread_flag_outside_the_window_drops_a_deleted_episode_from_its_evidence(patient):
+    old, kept = stroke(patient, 12), stroke(patient, 13)
+    review_patient(patient.pk, TODAY)
+    with time_machine.travel(NOW + dt.timedelta(days=5), tick=False):
+        services.delete_episode(patient=patient, episode_id=old.id)
+        review_patient(patient.pk)  # both episodes have left R; the flag is unread, so it stays open
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence, flag.detail["episodes"]) == ("open", [str(kept.id)], 1)
+
+
+def test_a_pattern_that_no_longer_holds_after_a_delete_resolves_without_naming_it(patient):
+    episodes = [log(patient, started_at=days_ago(n)) for n in (1, 3, 5, 7, 9)]
+    review_patient(patient.pk)
+    assert only_flag(patient).code == "pattern.persistent"
+    services.delete_episode(patient=patient, episode_id=episodes[0].id)
+    review_patient(patient.pk)
+    flag = only_flag(patient)
+    # It rested on five episodes, not on the deleted one alone: an ordinary resolution.
+    assert (flag.status, flag.resolution) == ("resolved", "cleared")
+    assert str(episodes[0].id) not in flag.evidence and len(flag.evidence) == 4
+
+
+def test_a_pattern_that_still_holds_keeps_its_other_evidence(patient):
+    episodes = [log(patient, started_at=days_ago(n)) for n in (1, 3, 5, 7, 9, 11)]
+    review_patient(patient.pk)
+    services.delete_episode(patient=patient, episode_id=episodes[0].id)
+    review_patient(patient.pk)
+    flag = only_flag(patient)
+    assert (flag.status, flag.detail["days"], len(flag.evidence)) == ("open", 5, 5)
+    assert str(episodes[0].id) not in flag.evidence
+
+
+def test_history_never_names_a_deleted_episode(patient):
+    episode = log(patient, started_at=days_ago(2), triggers=["injury"])
+    review_patient(patient.pk)
+    acknowledge(only_flag(patient))
+    later = TODAY + dt.timedelta(days=20)
+    review_patient(patient.pk, later)
+    assert (only_flag(patient).status, only_flag(patient).resolution) == ("resolved", "cleared")
+    assert [f.flag.code for f in content.build(patient, TODAY - dt.timedelta(days=30), later).flags] == [
+        "urgent.injury"
+    ]
+
+    services.delete_episode(patient=patient, episode_id=episode.id)
+    review_patient(patient.pk, later)
+    flag = only_flag(patient)
+    assert (flag.evidence, flag.resolution) == ([], "withdrawn")
+    assert content.build(patient, TODAY - dt.timedelta(days=30), later).flags == []
+
+
+# --- backdated reviews -----------------------------------------------------------------------------
+
+
+def test_a_backdated_review_changes_nothing_and_sends_nothing(patient, django_capture_on_commit_callbacks):
+    for n in (0, 2, 4, 6, 8):
+        log(patient, started_at=days_ago(n), triggers=["injury"] if n == 0 else [])
+    log(patient, started_at=days_ago(30), symptoms=["fainting"])  # outside today's R
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patient(patient.pk)
+    assert len(mail.outbox) == 2  # urgent.injury and pattern.persistent
+    before = list(Flag.objects.order_by("id").values())
+    state = PatientReview.objects.values().get()
+
+    # As of 20 days ago: today's flags would resolve and the fainting would open a new one.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = review_patient(patient.pk, TODAY - dt.timedelta(days=20))
+    assert result.backdated
+    assert "emergency.breathing_or_fainting" in {f.code for f in result.findings}
+    assert list(Flag.objects.order_by("id").values()) == before
+    assert PatientReview.objects.values().get() == state
+    assert callbacks == [] and len(mail.outbox) == 2
+
+
+def test_a_backdated_dry_run_shows_what_it_would_do(patient):
+    log(patient, started_at=days_ago(30), symptoms=["fainting"])
+    review_patient(patient.pk)
+    result = review_patient(patient.pk, TODAY - dt.timedelta(days=20), dry_run=True)
+    assert [(c.code, c.action) for c in result.changes] == [("emergency.breathing_or_fainting", "opened")]
+    assert not Flag.objects.exists()
+
+
+def test_a_review_as_of_the_same_day_or_later_is_not_backdated(patient):
+    log(patient, started_at=days_ago(1), triggers=["injury"])
+    assert not review_patient(patient.pk, TODAY).backdated
+    assert not review_patient(patient.pk, TODAY).backdated
+    assert not review_patient(patient.pk, TODAY + dt.timedelta(days=1)).backdated
+
+
+# --- the late-entry stroke screen, through the API and the form --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ago, level, title",
+    [
+        (dt.timedelta(hours=23, minutes=59), "emergency", "Possible signs of a stroke"),
+        (dt.timedelta(hours=24, minutes=1), "urgent", "Signs of a stroke that have passed"),
+    ],
+)
+def test_stroke_signs_logged_late_get_the_urgent_screen(api, patient, ago, level, title):
+    body = api.put(
+        f"/api/v1/episodes/{uuid.uuid4()}/",
+        {
+            "started_at": (NOW - ago).isoformat(),
+            "duration_minutes": 20,
+            "ongoing": False,
+            "severity": 5,
+            "locations": [{"side": "left", "region": "calf"}],
+            "sensations": ["numbness"],
+            "symptoms": ["facial_droop", "leg_swollen"],
+        },
+        format="json",
+    ).json()
+    alerts = {a["code"]: a for a in body["alerts"]}
+    stroke_alert = alerts["emergency.stroke_signs"]
+    assert (stroke_alert["level"], stroke_alert["title"]) == (level, title)
+    assert stroke_alert["message"].startswith("Call 112 now" if level == "emergency" else "See a doctor today")
+    assert alerts["urgent.swollen_leg"]["level"] == "urgent"  # other signs are not affected
+    review_patient(patient.pk)
+    assert patient.flags.get(code="emergency.stroke_signs").level == "emergency"  # the flag is the same
+
+
+def test_late_stroke_entry_on_the_form_has_no_call_now_button(web, patient):
+    from tests.diary.test_log_episode import form_data
+
+    data = form_data(when="earlier", started_at="2026-02-20T09:00", alarm_symptoms=["sudden_headache"])
+    page = web.post("/log/", data).content.decode()
+    assert "Signs of a stroke that have passed" in page and "See a doctor today" in page
+    assert "Call 112 now" not in page and 'href="tel:' not in page
+
+
+def test_the_flags_page_gives_late_stroke_entries_the_same_advice_as_the_save_screen(web, patient):
+    log(patient, started_at=days_ago(3), symptoms=["arm_weakness"])  # logged three days late
+    review_patient(patient.pk)
+    page = web.get("/flags/").content.decode()
+    assert "See a doctor today, even though these signs have gone." in page and "Call 112 now" not in page
+
+    log(patient, started_at=NOW - dt.timedelta(hours=2), symptoms=["facial_droop"])  # logged at once
+    review_patient(patient.pk)
+    page = web.get("/flags/").content.decode()
+    assert "Call 112 now." in page
