@@ -198,12 +198,13 @@ def reset_reviews(population: Population) -> None:
     Flag.objects.all().delete()
     PatientReview.objects.all().delete()
     night = dt.time(3, 15, tzinfo=dt.UTC)
-    today = dt.datetime.now(dt.UTC).date()
+    now = dt.datetime.now(dt.UTC)
+    earlier = now - dt.timedelta(minutes=1)  # never in the future: the fan-out waits for reviews after its start
     PatientReview.objects.bulk_create(
         [
             PatientReview(
                 patient_id=pid,
-                reviewed_at=dt.datetime.combine(min(day + dt.timedelta(days=1), today), night),
+                reviewed_at=min(dt.datetime.combine(day + dt.timedelta(days=1), night), earlier),
                 as_of=day,
             )
             for pid, day in population.last_day.items()
@@ -339,7 +340,7 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
     print(
         f"  {concurrency} worker process{'es' if concurrency > 1 else ''}: {done:,} patients reviewed in {wall:.1f} s "
         f"= {done / wall:,.0f} patients/s (fan-out enqueued in {enqueued:.1f} s); per task in the worker: median "
-        f"{statistics.median(task_times):.1f} ms, p95 {percentile(task_times, 95):.1f} ms"
+        f"{statistics.median(task_times or [0]):.1f} ms, p95 {percentile(task_times or [0], 95):.1f} ms"
     )
 
 
