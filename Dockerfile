@@ -2,14 +2,17 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-# Pango and a font for WeasyPrint's PDF report.
+# Pango and fonts for WeasyPrint's PDF report: DejaVu for text; Noto for other scripts, CJK and emoji,
+# so that notes in any language come out as text.
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=0 SECRET_KEY=build-only-collectstatic-key-000000000000 python manage.py collectstatic --noinput
+# bin/diary holds every production command; tests/test_production.py runs the same ones.
+RUN bin/diary build
 RUN useradd --create-home diary
 USER diary
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["bin/diary", "web"]

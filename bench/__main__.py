@@ -1,21 +1,21 @@
-"""Run every benchmark, or the ones named: python -m bench [review ...]; python -m bench scale --patients N."""
+"""Run every benchmark, or the ones named: python -m bench [review ...]; python -m bench load|scale|web [options]."""
 
 import importlib
 import subprocess
 import sys
 
 BENCHMARKS = ["review", "trends", "report"]
-ON_REQUEST = ["scale", "web"]  # need PostgreSQL and Redis, or Lighthouse, and minutes: run by name only
+ON_REQUEST = ["load", "scale", "web"]  # need PostgreSQL and Redis, or Lighthouse, and minutes: only when named
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    names = [a for a in args if not a.startswith("-") and a in BENCHMARKS + ON_REQUEST] or BENCHMARKS
-    for name in (a for a in args if not a.startswith("-") and a not in BENCHMARKS + ON_REQUEST):
-        if not any(args[i].startswith("-") for i in range(args.index(name))):
+    if sys.argv[1:2] in (["load"], ["scale"]):
+        importlib.import_module(f"bench.{sys.argv[1]}").main(sys.argv[2:])
+        sys.exit()
+    names = sys.argv[1:] or BENCHMARKS
+    for name in names:
+        if name not in BENCHMARKS + ON_REQUEST:
             sys.exit(f"Unknown benchmark {name!r}; choose from {', '.join(BENCHMARKS + ON_REQUEST)}.")
-    if names == ["scale"]:
-        importlib.import_module("bench.scale").main(args[args.index("scale") + 1 :])
-    elif len(names) == 1:
+    if len(names) == 1:
         importlib.import_module(f"bench.{names[0]}").main()
     else:
         # One process each: every benchmark sets up Django on its own scratch database.

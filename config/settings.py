@@ -7,6 +7,7 @@ with DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,20 @@ if ENVIRONMENT == "production":
         raise ImproperlyConfigured("Set SECRET_KEY to a random string of 32+ characters.")
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # HTTPS only. TLS ends at the front server, which says so in SECURE_PROXY_SSL_HEADER (a header
+    # name such as X-Forwarded-Proto, sent as "https"); /healthz stays plain HTTP for health checks.
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
+
+if proxy_ssl_header := os.getenv("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app. Only when the
+# direct peer is one of them is X-Forwarded-For believed, for rate limits by address.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,11 +83,16 @@ INSTALLED_APPS = [
     "diary",
     "triage",
     "report",
+    "pwa",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON compressed; Django pads each compressed body with random bytes against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
+    "diary.guards.RequestBodyLimitMiddleware",
+    "diary.guards.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -79,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diary.middleware.PatientTimezoneMiddleware",
+    "pwa.middleware.PatientHeaderMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -146,7 +168,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,6 +178,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# WhiteNoise serves hashed names with a ten-year `immutable` Cache-Control, and a gzip and a brotli
+# copy of each text file. Source maps are for developer tools only: not worth compressing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -181,6 +207,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "diary.tasks.send_reminders", "schedule": 600.0},
+    "still-going-nudges": {"task": "diary.tasks.nudge_still_going", "schedule": 600.0},
     "nightly-review": {
         "task": "triage.tasks.review_due_patients",
         "schedule": crontab(hour=envint("NIGHTLY_REVIEW_HOUR_UTC", "3"), minute=15),
@@ -198,6 +225,24 @@ CACHES: dict[str, dict[str, Any]] = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# Throttles (django-ratelimit's fixed windows in the cache above): "count/period" per window.
+# Login and the API token endpoint share the password counters, so two doors don't double the guesses.
+RATE_LIMITS = {
+    "password-account": os.getenv("RATE_LIMIT_PASSWORD_ACCOUNT", "10/15m"),
+    "password-address": os.getenv("RATE_LIMIT_PASSWORD_ADDRESS", "30/15m"),
+    "signup-address": os.getenv("RATE_LIMIT_SIGNUP_ADDRESS", "10/h"),
+    "reset-account": os.getenv("RATE_LIMIT_RESET_ACCOUNT", "3/h"),
+    "reset-address": os.getenv("RATE_LIMIT_RESET_ADDRESS", "10/h"),
+    "share-miss-address": os.getenv("RATE_LIMIT_SHARE_MISSES", "20/15m"),
+}
+for _name, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(f"Rate limit {_name}: {_rate!r} is not like '10/15m' (count/[n]s|m|h|d).")
+
+# Request bodies: the API takes 1 MB; a whole diary (the import) up to 20 MB; other posts Django's 2.5 MB.
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", str(1024 * 1024))
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -208,6 +253,13 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Numbness Diary <diary@localhost>")
 
+# Web Push (VAPID). `python manage.py generate_vapid_keys` prints a pair. Without them, development makes
+# its own pair once in a gitignored file; production without them sends reminders by email only.
+VAPID_PUBLIC_KEY = os.getenv("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.getenv("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "mailto:diary@localhost")
+VAPID_DEV_KEY_FILE = None if ENVIRONMENT == "production" else BASE_DIR / ".vapid-dev.json"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -217,6 +269,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_PARSER_CLASSES": [
+        "diary.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

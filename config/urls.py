@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from diary import urls as diary_urls
+from diary.api import TokenView
 from diary.views import favicon, healthz
 from triage import urls as triage_urls
 
@@ -18,7 +18,7 @@ for app_urls in (diary_urls, triage_urls):
 api_urlpatterns = [
     *router.urls,
     *diary_urls.api_urlpatterns,
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -30,5 +30,6 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
     path("", include("report.urls")),
+    path("", include("pwa.urls")),
     path("", include(diary_urls.urlpatterns)),
 ]

@@ -4,38 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
-from diary import facts, services
+from diary import facts, services, throttles
 from diary.days import started_between
 from diary.forms import TrendRangeForm
 from diary.http import patient_of
 from diary.interchange import export_diary
 from diary.models import Episode
-from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
+from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
+from diary.parsers import BoundedJSONParser
+from diary.serializers import (
+    CheckInAnswerSerializer,
+    CheckInSerializer,
+    EpisodeSerializer,
+    ProfileSerializer,
+    episode_record,
+)
 
 RANGE_PARAMETERS = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive (either may be left out)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="last local date, inclusive"),
 ]
 
 
+EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the episode's UUID")
+CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
+
+
+class DiaryApi:
+    """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
+
+    schema: ViewInspector | None = ApiSchema()
+    parser_classes: Sequence[type[BaseParser]] = [BoundedJSONParser]
+
+
 def _date_param(request: Request, name: str) -> dt.date | None:
     value = request.query_params.get(name)
-    if not value:
+    if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
@@ -51,12 +72,22 @@ class EpisodeSaveResponse(EpisodeSerializer):
     alerts = serializers.ListField(child=serializers.DictField(), read_only=True)
 
 
+@extend_schema_serializer(many=False)
+class EpisodePage(serializers.Serializer[Any]):
+    """One page of episodes, newest first (LimitOffset paging)."""
+
+    count = serializers.IntegerField(help_text="episodes matching the filter, on every page")
+    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
+    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
+    results = EpisodeSerializer(many=True)
+
+
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(viewsets.ViewSet):
+class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
     """Episodes by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
     lookup_field = "id"
-    lookup_value_regex = "[0-9a-fA-F-]{32,36}"
+    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = EpisodeSerializer
 
     def _episodes(self, request: Request) -> QuerySet[Episode]:
@@ -69,7 +100,10 @@ class EpisodeViewSet(viewsets.ViewSet):
             raise Http404("No such episode.") from None
 
     def _save(self, request: Request, episode_id: uuid.UUID | None, data: Any) -> Response:
-        serializer = EpisodeSerializer(data=data)
+        # Token and session callers alike: a time without offset is read on the patient's clock.
+        profile = services.profile_of(patient_of(request))
+        context = {"clock": profile.clock, "date_of_birth": profile.date_of_birth}
+        serializer = EpisodeSerializer(data=data, context=context)
         serializer.is_valid(raise_exception=True)
         try:
             saved = services.save_episode(
@@ -84,16 +118,16 @@ class EpisodeViewSet(viewsets.ViewSet):
         body = EpisodeSerializer(saved.episode).data | {"alerts": saved.alerts}
         return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=EpisodeSerializer(many=True))
+    @extend_schema(parameters=RANGE_PARAMETERS + PAGE_PARAMETERS, responses=EpisodePage)
     def list(self, request: Request) -> Response:
-        zone = services.profile_of(patient_of(request)).zone  # DRF authenticates after the middleware ran
+        zone = services.clock_of(patient_of(request)).zone  # explicit: a token caller has no activated zone
         first, last = _date_param(request, "from"), _date_param(request, "to")
-        episodes = started_between(self._episodes(request).order_by("-started_at"), first, last, zone)
-        paginator = LimitOffsetPagination()
+        episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)
 
-    @extend_schema(responses=EpisodeSerializer)
+    @extend_schema(parameters=[EPISODE_ID], responses=EpisodeSerializer)
     def retrieve(self, request: Request, id: str | None = None) -> Response:
         return Response(EpisodeSerializer(self._get(request, id)).data)
 
@@ -102,7 +136,11 @@ class EpisodeViewSet(viewsets.ViewSet):
         """Create an episode; send an `id` to make retries safe."""
         return self._save(request, None, request.data)
 
-    @extend_schema(request=EpisodeSerializer, responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse})
+    @extend_schema(
+        parameters=[EPISODE_ID],
+        request=EpisodeSerializer,
+        responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse},
+    )
     def update(self, request: Request, id: str | None = None) -> Response:
         """Create or replace the episode with this id. Sending it twice leaves one episode."""
         try:
@@ -111,7 +149,7 @@ class EpisodeViewSet(viewsets.ViewSet):
             raise Http404("No such episode.") from None
         return self._save(request, episode_id, request.data)
 
-    @extend_schema(request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
+    @extend_schema(parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
     def partial_update(self, request: Request, id: str | None = None) -> Response:
         episode = self._get(request, id)
         if not isinstance(request.data, dict):
@@ -121,6 +159,7 @@ class EpisodeViewSet(viewsets.ViewSet):
             merged["ongoing"] = request.data["duration_minutes"] is None
         return self._save(request, episode.id, merged)
 
+    @extend_schema(parameters=[EPISODE_ID])
     def destroy(self, request: Request, id: str | None = None) -> Response:
         episode = self._get(request, id)
         services.delete_episode(patient=patient_of(request), episode_id=episode.id)
@@ -128,11 +167,11 @@ class EpisodeViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["check-ins"])
-class CheckInViewSet(viewsets.ViewSet):
+class CheckInViewSet(DiaryApi, viewsets.ViewSet):
     """One check-in per local date: did the patient have numbness that day?"""
 
     lookup_field = "date"
-    lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
+    lookup_value_regex = "[^/]+"  # a malformed date is a JSON 404 from the view
     serializer_class = CheckInSerializer
 
     def _date(self, value: str | None) -> dt.date:
@@ -151,29 +190,34 @@ class CheckInViewSet(viewsets.ViewSet):
             checkins = checkins.filter(date__lte=last)
         return Response(CheckInSerializer(checkins, many=True).data)
 
+    @extend_schema(parameters=[CHECKIN_DATE])
     def retrieve(self, request: Request, date: str | None = None) -> Response:
         checkin = patient_of(request).checkins.filter(date=self._date(date)).first()
         if checkin is None:
             raise Http404("No check-in that day.")
         return Response(CheckInSerializer(checkin).data)
 
-    @extend_schema(request=CheckInSerializer, responses={200: CheckInSerializer, 201: CheckInSerializer})
+    @extend_schema(
+        parameters=[CHECKIN_DATE],
+        request=CheckInAnswerSerializer,
+        responses={200: CheckInSerializer, 201: CheckInSerializer},
+    )
     def update(self, request: Request, date: str | None = None) -> Response:
         day = self._date(date)
-        data = dict(request.data) if isinstance(request.data, dict) else {}
-        serializer = CheckInSerializer(data=data | {"date": day.isoformat()})
+        serializer = CheckInAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             checkin, created = services.save_checkin(
                 patient=patient_of(request),
                 date=day,
                 numbness_today=serializer.validated_data["numbness_today"],
-                today=timezone.localdate(timezone=services.profile_of(patient_of(request)).zone),
+                today=services.clock_of(patient_of(request)).today(),
             )
         except DjangoValidationError as e:
             raise _as_drf_error(e) from e
         return Response(CheckInSerializer(checkin).data, status=201 if created else 200)
 
+    @extend_schema(parameters=[CHECKIN_DATE])
     def destroy(self, request: Request, date: str | None = None) -> Response:
         if not services.delete_checkin(patient=patient_of(request), date=self._date(date)):
             raise Http404("No check-in that day.")
@@ -181,7 +225,7 @@ class CheckInViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["profile"])
-class ProfileView(APIView):
+class ProfileView(DiaryApi, APIView):
     serializer_class = ProfileSerializer
 
     def get(self, request: Request) -> Response:
@@ -204,7 +248,7 @@ class ProfileView(APIView):
 
 
 @extend_schema(tags=["export"], responses=OpenApiTypes.OBJECT)
-class ExportView(APIView):
+class ExportView(DiaryApi, APIView):
     """The patient's whole diary in the interchange format numbness-diary/1."""
 
     def get(self, request: Request) -> Response:
@@ -214,13 +258,26 @@ class ExportView(APIView):
 @extend_schema(
     tags=["trends"],
     parameters=[
-        OpenApiParameter("range", OpenApiTypes.STR, enum=["2w", "3m", "1y", "all", "custom"]),
-        OpenApiParameter("from", OpenApiTypes.DATE, description="first local date (custom period)"),
-        OpenApiParameter("to", OpenApiTypes.DATE, description="last local date (custom period)"),
+        OpenApiParameter(
+            "range",
+            OpenApiTypes.STR,
+            enum=["2w", "3m", "1y", "all", "custom"],
+            description="a named period (default 3m); `custom` needs `from` and `to`",
+        ),
+        OpenApiParameter(
+            "from",
+            OpenApiTypes.DATE,
+            description="first local date of a custom period. **Give `from` and `to` together** (either alone "
+            "is a 400); they override `range`, `from` must not be after `to`, `to` not after today, and the "
+            "period is at most ten years.",
+        ),
+        OpenApiParameter(
+            "to", OpenApiTypes.DATE, description="last local date of a custom period; given together with `from`."
+        ),
     ],
     responses=OpenApiTypes.OBJECT,
 )
-class TrendsView(APIView):
+class TrendsView(DiaryApi, APIView):
     """The numbers behind the Trends page for a period: the same function computes both."""
 
     # The API names the custom dates from/to, like the other list routes.
@@ -228,10 +285,13 @@ class TrendsView(APIView):
 
     def get(self, request: Request) -> Response:
         query = request.query_params
-        zone = services.profile_of(patient_of(request)).zone
+        for name in ("range", "from", "to"):
+            if query.get(name) == "":
+                raise ValidationError({name: "Leave the parameter out, or give it a value."})
+        clock = services.clock_of(patient_of(request))
         form = TrendRangeForm(
             {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
-            today=timezone.localdate(timezone=zone),
+            today=clock.today(),
         )
         if not form.is_valid():
             names = self.PARAMETER_NAMES
@@ -239,4 +299,16 @@ class TrendsView(APIView):
                 {names.get(field, field): [str(e) for e in errors] for field, errors in form.errors.items()}
             )
         choice, custom = form.selection()
-        return Response(facts.trends_for(patient_of(request), zone, choice, custom).as_json())
+        return Response(facts.trends_for(patient_of(request), clock.zone, choice, custom).as_json())
+
+
+class TokenView(ObtainAuthToken):
+    """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
+
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        username = request.data.get("username", "") if isinstance(request.data, dict) else ""
+        if wait := throttles.password_attempt(request._request, str(username)):
+            raise Throttled(wait=wait.retry_after, detail=wait.message("sign-in attempts"))
+        return super().post(request, *args, **kwargs)

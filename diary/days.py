@@ -1,4 +1,9 @@
-"""Local calendar days: a patient's dates are in their profile's time zone, not UTC."""
+"""Local calendar days and clock times: a patient's dates and times are in their profile's zone, not UTC.
+
+`Clock` is the one place that turns a patient's zone into "now", "today" and an instant from a
+time without an offset. Every writer (the log form, the API with a session or a token, the
+import) reads naive times through it, so one local time means one instant on every path.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,69 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from diary.models import Episode
+
+
+class LocalTimeError(ValueError):
+    """A local time that a DST change makes impossible or ambiguous; the message gives both readings."""
+
+
+def _reading(moment: dt.datetime) -> str:
+    """One possible reading of a local time, as the patient's clock shows it and with its offset."""
+    return f"{moment:%H:%M} {moment.tzname()} ({moment.isoformat(timespec='minutes')})"
+
+
+def aware_in(naive: dt.datetime, zone: ZoneInfo, label: str = "The time") -> dt.datetime:
+    """The instant a wall-clock time names in `zone`; a time that DST skips or repeats is refused.
+
+    `label` names the field in the message ("The start time"), which gives the two possible readings.
+    """
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    wall = f"{naive:%Y-%m-%d %H:%M}"
+    if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        # Skipped: read with the offset before the change or with the one after, it lands on either side.
+        before = first.astimezone(dt.UTC).astimezone(zone)
+        after = second.astimezone(dt.UTC).astimezone(zone)
+        earlier, later = sorted((before, after))
+        raise LocalTimeError(
+            f"{label} {wall} does not exist in {zone.key}: the clocks went forward then. "
+            f"It is either {_reading(earlier)} or {_reading(later)}; give one of those."
+        )
+    raise LocalTimeError(
+        f"{label} {wall} happened twice in {zone.key}: the clocks went back then. "
+        f"It is either {_reading(first)}, the first time, or {_reading(second)}, the second; "
+        "give the time with its UTC offset."
+    )
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A patient's clock: their zone, their "now" and "today", and how a time without offset is read."""
+
+    zone: ZoneInfo
+
+    def now(self) -> dt.datetime:
+        return timezone.now().astimezone(self.zone)
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.zone)
+
+    def aware(self, moment: dt.datetime, label: str = "The time") -> dt.datetime:
+        """`moment` if it has an offset, else the instant it names on this clock (LocalTimeError if none or two)."""
+        if timezone.is_aware(moment):
+            return moment
+        return aware_in(moment, self.zone, label)
 
 
 def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:

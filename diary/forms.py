@@ -10,11 +10,21 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from diary import bodymap, trends, vocab
-from diary.models import MAX_DURATION_MINUTES, MAX_NOTES, Episode, Profile, validate_started_at, validate_timezone
+from diary.days import Clock, LocalTimeError
+from diary.models import (
+    MAX_DURATION_MINUTES,
+    MAX_NOTES,
+    Episode,
+    Profile,
+    validate_start_for_patient,
+    validate_started_at,
+    validate_timezone,
+)
 
 DURATION_CHOICES = [
     ("1", "1 min"),
@@ -42,7 +52,43 @@ def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs: Any) -> 
     )
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time read and shown on the patient's clock (set by the form), not the request's active zone."""
+
+    clock: Clock | None = None
+    label_text = "The time"
+
+    def to_python(self, value: object) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            moment = value
+        else:
+            text = str(value).strip()
+            try:
+                parsed = parse_datetime(text)  # ISO 8601, with or without an offset
+            except ValueError:
+                parsed = None
+            read = parsed or forms.fields.BaseTemporalField.to_python(self, text)
+            if not isinstance(read, dt.datetime):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            moment = read
+        if self.clock is None:
+            raise RuntimeError("LocalDateTimeField needs the patient's clock to read a time.")
+        try:
+            return self.clock.aware(moment, self.label_text)
+        except LocalTimeError as e:
+            raise ValidationError(str(e), code="local_time") from None
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, dt.datetime) and self.clock is not None and value.tzinfo is not None:
+            return self.clock.local(value).replace(tzinfo=None)
+        return value
+
+
 class EpisodeForm(forms.Form):
+    """The log form. `clock` reads "Earlier" times; `date_of_birth` bounds them (both are the patient's)."""
+
     id = forms.UUIDField(widget=forms.HiddenInput)
     when = forms.ChoiceField(
         label="When did it start?",
@@ -50,7 +96,7 @@ class EpisodeForm(forms.Form):
         widget=forms.RadioSelect,
         initial="now",
     )
-    started_at = forms.DateTimeField(
+    started_at = LocalDateTimeField(
         label="Date and time",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -96,12 +142,19 @@ class EpisodeForm(forms.Form):
         label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    @classmethod
-    def for_new(cls) -> EpisodeForm:
-        return cls(initial={"id": uuid.uuid4(), "sensations": ["numbness"]})
+    def __init__(self, *args: Any, clock: Clock, date_of_birth: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clock, self.date_of_birth = clock, date_of_birth
+        started_at = self.fields["started_at"]
+        assert isinstance(started_at, LocalDateTimeField)
+        started_at.clock, started_at.label_text = clock, "The start time"
 
     @classmethod
-    def for_episode(cls, episode: Episode) -> EpisodeForm:
+    def for_new(cls, clock: Clock) -> EpisodeForm:
+        return cls(initial={"id": uuid.uuid4(), "sensations": ["numbness"]}, clock=clock)
+
+    @classmethod
+    def for_episode(cls, episode: Episode, clock: Clock) -> EpisodeForm:
         presets = {choice for choice, _ in DURATION_CHOICES}
         if episode.ongoing:
             duration, custom = "ongoing", None
@@ -110,10 +163,11 @@ class EpisodeForm(forms.Form):
         else:
             duration, custom = "custom", episode.duration_minutes
         return cls(
+            clock=clock,
             initial={
                 "id": episode.id,
                 "when": "earlier",
-                "started_at": timezone.localtime(episode.started_at),
+                "started_at": clock.local(episode.started_at),
                 "duration": duration,
                 "duration_custom": custom,
                 "severity": str(episode.severity),
@@ -124,7 +178,7 @@ class EpisodeForm(forms.Form):
                 "other_symptoms": [c for c in episode.symptoms if not vocab.SYMPTOMS[c].alarm],
                 "relieved_by": episode.relieved_by,
                 "notes": episode.notes,
-            }
+            },
         )
 
     def clean(self) -> dict[str, Any]:
@@ -132,6 +186,11 @@ class EpisodeForm(forms.Form):
         data = self.cleaned_data
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
             self.add_error("started_at", "Give the date and time it started.")
+        if data.get("when") == "earlier" and data.get("started_at"):
+            try:
+                validate_start_for_patient(data["started_at"], zone=self.clock.zone, date_of_birth=self.date_of_birth)
+            except ValidationError as e:
+                self.add_error(None, e)
         if (
             data.get("duration") == "custom"
             and data.get("duration_custom") is None

@@ -14,10 +14,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from diary import hooks, services
-from diary.days import local_date
+from diary import hooks, parsers, services
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 
@@ -90,7 +88,9 @@ def record_errors(where: str, detail: Any) -> list[str]:
 
 def parse(text: str | bytes) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = parsers.loads(text)
+    except parsers.TooDeep as e:
+        raise InterchangeError([f"The file is not a diary: {e}"]) from e
     except (ValueError, UnicodeDecodeError) as e:
         raise InterchangeError([f"The file is not valid JSON: {e}"]) from e
     if not isinstance(document, dict):
@@ -117,16 +117,19 @@ def _validate(
     profile = ProfileSerializer(data=profile_data if isinstance(profile_data, dict) else None, partial=True)
     profile_values = profile.validated_data if profile.is_valid() else {}
     problems += flatten_errors(profile.errors, "profile")
-    zone = services.profile_of(patient).zone
+    # One rule for times without an offset: the file's profile time zone, else the patient's.
+    patient_profile = services.profile_of(patient)
+    clock = patient_profile.clock
     if "timezone" in profile_values:
-        zone = Profile(timezone=profile_values["timezone"]).zone
+        clock = Profile(timezone=profile_values["timezone"]).clock
+    context = {"clock": clock, "date_of_birth": patient_profile.date_of_birth}
 
     episodes = []
     for index, record in enumerate(_records(document, "episodes", problems)):
         where = f"episodes[{index}]" + (
             f" (id {record['id']})" if isinstance(record, dict) and record.get("id") else ""
         )
-        serializer = EpisodeSerializer(data=record)
+        serializer = EpisodeSerializer(data=record, context=context)
         if not serializer.is_valid():
             problems += record_errors(where, serializer.errors)
         elif "id" not in serializer.validated_data:
@@ -139,8 +142,8 @@ def _validate(
     taken = Episode.objects.filter(id__in=ids).exclude(patient=patient).values_list("id", flat=True)
     problems += [f"episodes (id {i}): id: this id belongs to another account's episode." for i in taken]
 
-    episode_days = {local_date(e["started_at"], zone) for e in episodes}
-    today = local_date(timezone.now(), zone)
+    episode_days = {clock.local(e["started_at"]).date() for e in episodes}
+    today = clock.today()
     checkins = []
     for index, record in enumerate(_records(document, "checkins", problems)):
         where = f"checkins[{index}]" + (
@@ -174,7 +177,7 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
     with transaction.atomic():
         if profile_values:
             services.update_profile(patient=patient, **profile_values)
-        today = local_date(timezone.now(), services.profile_of(patient).zone)
+        today = services.clock_of(patient).today()
         for index, data in enumerate(episodes):
             try:
                 saved = services.save_episode(

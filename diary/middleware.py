@@ -1,4 +1,9 @@
-"""Per-request wiring: dates and times are shown and read in the patient's own time zone."""
+"""Per-request wiring: templates show dates and times in the patient's own time zone.
+
+Activating the zone is for display only (Django's date filters and widgets). Data never depends on
+it: forms, the API (session or token), the import and the views read and compute on the patient's
+clock, `services.clock_of(patient)`, passed explicitly.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from diary.services import profile_of
+from diary.services import clock_of
 
 
 class PatientTimezoneMiddleware:
@@ -16,7 +21,7 @@ class PatientTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            timezone.activate(profile_of(request.user).zone)
+            timezone.activate(clock_of(request.user).zone)
         else:
             timezone.deactivate()
         try:

@@ -18,18 +18,45 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from diary import vocab
+from diary.days import Clock
 
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
 CLOCK_SKEW = dt.timedelta(minutes=5)
-EARLIEST_START = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+EARLIEST_DAY = dt.date(2000, 1, 1)
+# Zones run from UTC-12 to UTC+14: the first instant that is 1 Jan 2000 anywhere, and how far ahead of
+# UTC "today" can be. The patient's own zone is checked by validate_start_for_patient.
+LATEST_OFFSET = dt.timedelta(hours=14)
+EARLIEST_START = dt.datetime.combine(EARLIEST_DAY, dt.time.min, tzinfo=dt.timezone(LATEST_OFFSET))
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def validate_started_at(value: dt.datetime) -> None:
     if value < EARLIEST_START:
-        raise ValidationError("The start time can't be before 1900.")
+        raise ValidationError(f"The start time can't be before {EARLIEST_DAY:%-d %B %Y}.")
     if value > timezone.now() + CLOCK_SKEW:
         raise ValidationError("The start time can't be in the future.")
+
+
+def validate_start_for_patient(started_at: dt.datetime, *, zone: dt.tzinfo, date_of_birth: dt.date | None) -> None:
+    """The bounds of a start that depend on the patient: 1 Jan 2000 and their date of birth, in local dates.
+
+    The form, the API and the import call it before saving, and `services.save_episode` again.
+    """
+    day = started_at.astimezone(zone).date()
+    if day < EARLIEST_DAY:
+        raise ValidationError({"started_at": f"The start time can't be before {EARLIEST_DAY:%-d %B %Y}."})
+    if date_of_birth is not None and day < date_of_birth:
+        raise ValidationError(
+            {"started_at": f"The start time can't be before your date of birth ({date_of_birth:%-d %B %Y})."}
+        )
+
+
+def validate_date_of_birth(value: dt.date) -> None:
+    if value > (timezone.now() + LATEST_OFFSET).date():
+        raise ValidationError("The date of birth can't be in the future.")
+    if value < EARLIEST_BIRTH:
+        raise ValidationError(f"The date of birth can't be before {EARLIEST_BIRTH.year}.")
 
 
 @cache
@@ -68,7 +95,7 @@ class Profile(models.Model):
     )
     reminder_time = models.TimeField(null=True, blank=True)
     reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -77,11 +104,19 @@ class Profile(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.zone)
+
     def clean(self) -> None:
         try:
             self.conditions = vocab.canonical(vocab.CONDITIONS, self.conditions)
         except ValidationError as e:
             raise ValidationError({"conditions": e.messages}) from e
+        if self.date_of_birth and self.timezone in _zone_names():
+            # The field's validator allows for the zone furthest ahead; here "today" is the patient's own.
+            if self.date_of_birth > timezone.now().astimezone(self.zone).date():
+                raise ValidationError({"date_of_birth": "The date of birth can't be in the future."})
 
 
 class Episode(models.Model):
@@ -101,6 +136,8 @@ class Episode(models.Model):
     notes = models.TextField(blank=True, default="", validators=[MaxLengthValidator(MAX_NOTES)])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the patient was nudged about this episode still going (diary/reminders.py): once per episode.
+    still_going_nudged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

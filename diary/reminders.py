@@ -1,4 +1,8 @@
-"""The daily reminder: one email at the patient's chosen local time, unless they already logged that day."""
+"""Reminders: the daily one at the patient's chosen local time (unless they already logged that day), and a
+gentle nudge when an episode has been "still going" for more than 12 hours.
+
+Each goes by push to the devices where the patient turned notifications on, by email otherwise.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,17 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 
-from diary.models import CheckIn, Profile
+from diary.models import CheckIn, Episode, Profile
+from pwa import push
 
 log = logging.getLogger(__name__)
+
+STILL_GOING_AFTER = dt.timedelta(hours=12)
+# Older "still going" episodes (an import, a diary left for weeks) get no nudge: it would come too late to help.
+STILL_GOING_NUDGE_WINDOW = dt.timedelta(days=3)
 
 
 def is_due(profile: Profile, now: dt.datetime) -> bool:
@@ -23,21 +33,27 @@ def is_due(profile: Profile, now: dt.datetime) -> bool:
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> int:
-    """Email every patient whose reminder is due and who has not checked in today; returns how many."""
+    """Remind every patient whose reminder is due and who has not checked in today; returns how many."""
     now = now or timezone.now()
-    profiles = Profile.objects.filter(reminder_time__isnull=False).exclude(user__email="").select_related("user")
+    profiles = Profile.objects.filter(reminder_time__isnull=False).select_related("user")
     due = [p for p in profiles if is_due(p, now)]
     logged = set(
         CheckIn.objects.filter(
             patient__in=[p.user_id for p in due], date__in={now.astimezone(p.zone).date() for p in due}
         ).values_list("patient_id", "date")
     )
+    with_push = push.subscribed([p.user_id for p in due])
     sent = 0
     for profile in due:
         today = now.astimezone(profile.zone).date()
-        # The conditional update decides who sends when two beat runs overlap: one email a day.
+        # The conditional update decides who sends when two beat runs overlap: one reminder a day.
         claimed = Profile.objects.filter(pk=profile.pk).exclude(reminder_sent_on=today).update(reminder_sent_on=today)
         if not claimed or (profile.user_id, today) in logged:
+            continue
+        if profile.user_id in with_push and push.notify(profile.user_id, push.diary_reminder(reverse("today"))):
+            sent += 1
+            continue
+        if not profile.user.email:
             continue
         try:
             send_mail(
@@ -50,4 +66,48 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             sent += 1
         except OSError:
             log.exception("Could not send the reminder to patient %s", profile.user_id)
+    return sent
+
+
+def nudge_still_going(now: dt.datetime | None = None) -> int:
+    """Once per episode left "still going" for more than 12 hours: ask the patient to note when it ended.
+
+    By push where they turned notifications on; by email only to patients who asked for reminders.
+    Returns how many nudges went out.
+    """
+    now = now or timezone.now()
+    episodes = list(
+        Episode.objects.filter(
+            duration_minutes__isnull=True,
+            still_going_nudged_at__isnull=True,
+            started_at__lte=now - STILL_GOING_AFTER,
+            started_at__gt=now - STILL_GOING_NUDGE_WINDOW,
+        ).select_related("patient", "patient__profile")
+    )
+    with_push = push.subscribed([e.patient_id for e in episodes])
+    sent = 0
+    for episode in episodes:
+        # Claimed by a conditional update: two beat runs never nudge twice.
+        if not Episode.objects.filter(pk=episode.pk, still_going_nudged_at__isnull=True).update(
+            still_going_nudged_at=now
+        ):
+            continue
+        path = reverse("episode-edit", args=[episode.pk])
+        if episode.patient_id in with_push and push.notify(episode.patient_id, push.entry_to_finish(path)):
+            sent += 1
+            continue
+        profile = getattr(episode.patient, "profile", None)
+        if not episode.patient.email or profile is None or profile.reminder_time is None:
+            continue
+        try:
+            send_mail(
+                "Numbness Diary: is it still going?",
+                "An entry in your diary is still marked as going. When it has stopped, you can note how long "
+                f"it lasted:\n\n{settings.SITE_URL}{path}\n\nYou get this once per entry.",
+                None,
+                [episode.patient.email],
+            )
+            sent += 1
+        except OSError:
+            log.exception("Could not send the still-going nudge to patient %s", episode.patient_id)
     return sent

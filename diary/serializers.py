@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+import zoneinfo
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary import vocab
+from diary.days import Clock, LocalTimeError
 from diary.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTES,
     CheckIn,
     Episode,
     Profile,
+    validate_start_for_patient,
     validate_started_at,
     validate_timezone,
 )
@@ -52,27 +58,89 @@ def code_list(vocabulary: dict[str, vocab.Term]) -> serializers.ListField:
     )
 
 
+class StrictCharField(serializers.CharField):
+    """Text that must arrive as a JSON string: a number or a boolean is refused, not turned into text."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """true or false as JSON booleans: 0, 1, "yes" and "true" are refused rather than guessed at."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID as a JSON string: a number (or false, which is 0) is not turned into an id."""
+
+    def to_internal_value(self, data: object) -> uuid.UUID:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class LocationSerializer(serializers.Serializer[Any]):
     side = serializers.ChoiceField(choices=vocab.choices(vocab.SIDES))
     region = serializers.ChoiceField(choices=vocab.choices(vocab.REGIONS))
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A time with an offset is that instant; one without is read on the clock in the serializer's context."""
+
+    def __init__(self, *, label_text: str, **kwargs: Any) -> None:
+        self.label_text = label_text
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        clock = self.context.get("clock")
+        if not isinstance(clock, Clock):
+            raise RuntimeError("This serializer reads times without an offset on a Clock: pass context={'clock': …}.")
+        try:
+            return clock.aware(value, self.label_text)
+        except LocalTimeError as e:
+            raise serializers.ValidationError(str(e)) from None
+
+
 class EpisodeSerializer(serializers.Serializer[Any]):
-    id = serializers.UUIDField(required=False)
-    started_at = serializers.DateTimeField(validators=[validate_started_at])
+    """An episode as the API and the import take it; context: `clock` (the patient's) and `date_of_birth`."""
+
+    id = StrictUUIDField(required=False)
+    started_at = LocalDateTimeField(
+        label_text="The start time",
+        validators=[validate_started_at],
+        help_text="ISO 8601. With an offset (or Z) it is that instant; without one it is read in the "
+        "patient's time zone (the file's profile time zone for an import). A local time skipped or "
+        "repeated by a daylight-saving change is refused with both possible readings.",
+    )
     duration_minutes = serializers.IntegerField(
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
-    ongoing = serializers.BooleanField(required=False, default=False)
+    ongoing = StrictBooleanField(required=False, default=False)
     severity = serializers.IntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
-    locations = LocationSerializer(many=True, allow_empty=False)
+    locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)
     symptoms = code_list(vocab.SYMPTOMS)
     relieved_by = code_list(vocab.RELIEF)
-    notes = serializers.CharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    notes = StrictCharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        clock = self.context.get("clock")
+        if isinstance(clock, Clock):
+            try:
+                validate_start_for_patient(
+                    data["started_at"], zone=clock.zone, date_of_birth=self.context.get("date_of_birth")
+                )
+            except DjangoValidationError as e:
+                raise serializers.ValidationError(e.message_dict) from None
         if data.get("ongoing") and data.get("duration_minutes") is not None:
             raise serializers.ValidationError({"duration_minutes": "Leave the duration empty while it is still going."})
         if not data.get("ongoing") and data.get("duration_minutes") is None:
@@ -103,15 +171,47 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         }
 
 
+class CheckInAnswerSerializer(serializers.Serializer[Any]):
+    """The body of PUT checkins/{date}/: the date is in the path."""
+
+    numbness_today = StrictBooleanField()
+
+
 class CheckInSerializer(serializers.ModelSerializer[Any]):
+    numbness_today = StrictBooleanField()
+
     class Meta:
         model = CheckIn
         fields = ["date", "numbness_today"]
 
 
+@extend_schema_field({"type": "string", "enum": sorted(zoneinfo.available_timezones()), "example": "Europe/London"})
+class TimeZoneField(StrictCharField):
+    """An IANA time zone name; the schema lists every name this server knows."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "description": "local time of day in the patient's zone, HH:MM or HH:MM:SS (no offset)",
+    }
+)
+class LocalTimeOfDayField(serializers.TimeField):
+    """A wall-clock time of day, HH:MM or HH:MM:SS: an offset means nothing for a daily reminder."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=["%H:%M", "%H:%M:%S"], format="%H:%M:%S", **kwargs)
+
+
 class ProfileSerializer(serializers.ModelSerializer[Any]):
-    timezone = serializers.CharField(max_length=64, validators=[validate_timezone])
+    timezone = TimeZoneField(max_length=64, validators=[validate_timezone])
     conditions = code_list(vocab.CONDITIONS)
+    emergency_number = StrictCharField(
+        max_length=15, required=False, validators=Profile._meta.get_field("emergency_number").validators
+    )
+    reminder_time = LocalTimeOfDayField(allow_null=True, required=False)
 
     class Meta:
         model = Profile

@@ -9,13 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from diary import hooks, vocab
-from diary.days import day_range, local_date
+from diary.days import Clock, day_range, local_date
 from diary.facts import facts_from_episode
-from diary.models import CheckIn, Episode, EpisodeLocation, Profile
+from diary.models import EARLIEST_DAY, CheckIn, Episode, EpisodeLocation, Profile, validate_start_for_patient
 
 
 class NotYours(Exception):
@@ -32,6 +34,11 @@ class SavedEpisode:
 def profile_of(patient: User) -> Profile:
     """The patient's profile, made with the account (`diary.models.create_profile`); cached on the user."""
     return patient.profile
+
+
+def clock_of(patient: User) -> Clock:
+    """The patient's zone, "now" and local "today": the one clock every page, form, API call and import uses."""
+    return profile_of(patient).clock
 
 
 def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -87,7 +94,9 @@ def save_episode(
     pairs = _canonical_locations(list(locations))
     episode_id = episode_id or uuid.uuid4()
 
-    zone = profile_of(patient).zone
+    profile = profile_of(patient)
+    zone = profile.zone
+    validate_start_for_patient(values["started_at"], zone=zone, date_of_birth=profile.date_of_birth)
     episode = Episode.objects.select_for_update().filter(id=episode_id).first()
     created = episode is None
     if episode is not None and episode.patient_id != patient.pk:
@@ -95,7 +104,9 @@ def save_episode(
     before = None if episode is None else facts_from_episode(episode, zone)
     if created:
         episode = Episode(id=episode_id, patient=patient, **values)
-        episode.full_clean(exclude=["patient"])
+        # No uniqueness check here: a concurrent save of the same id must reach the insert and its
+        # IntegrityError fallback below, not a "this id already exists" refusal.
+        episode.full_clean(exclude=["patient"], validate_unique=False)
         try:
             with transaction.atomic():
                 episode.save(force_insert=True)
@@ -109,7 +120,7 @@ def save_episode(
     if not created:
         for name, value in values.items():
             setattr(episode, name, value)
-        episode.full_clean(exclude=["patient", "id"])
+        episode.full_clean(exclude=["patient", "id"], validate_unique=False)
         episode.save()
         episode.locations.all().delete()
     EpisodeLocation.objects.bulk_create(
@@ -136,8 +147,8 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
 def validate_checkin_date(day: dt.date, today: dt.date) -> None:
     if day > today:
         raise ValidationError({"date": "You can't check in for a day that hasn't come yet."})
-    if day.year < 1900:
-        raise ValidationError({"date": "The date can't be before 1900."})
+    if day < EARLIEST_DAY:
+        raise ValidationError({"date": f"The date can't be before {EARLIEST_DAY:%-d %B %Y}."})
 
 
 @transaction.atomic
@@ -178,3 +189,22 @@ def update_profile(*, patient: User, **values: Any) -> Profile:
     profile.full_clean(exclude=["user"])
     profile.save()
     return profile
+
+
+def end_sessions(patient: User) -> int:
+    """Delete every stored session signed in as the patient (every device); returns how many."""
+    user_id = str(patient.pk)
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
+        if session.get_decoded().get("_auth_user_id") == user_id
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def delete_account(*, patient: User) -> None:
+    """Remove the patient and every row of theirs (cascade: diary, flags, links, API token) and end their sessions."""
+    end_sessions(patient)
+    patient.delete()

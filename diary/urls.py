@@ -24,13 +24,9 @@ urlpatterns = [
     path("settings/my-data.json", views.download_data, name="download-data"),
     path("settings/delete-account/", views.delete_account, name="delete-account"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt"),
-        name="password_reset",
-    ),
+    path("accounts/password-reset/", views.password_reset, name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "accounts/reset/<uidb64>/<token>/",

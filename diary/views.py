@@ -7,12 +7,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -20,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, charts, facts, services, trends
+from diary import bodymap, charts, facts, services, throttles, trends
 from diary.days import history_days, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
@@ -31,8 +33,8 @@ HISTORY_PAGE_SIZE = 40
 
 
 def _today(request: PatientRequest) -> dt.date:
-    """The patient's local date (the middleware activated their time zone)."""
-    return timezone.localdate()
+    """The patient's local date, from their profile's clock (not from the request's active zone)."""
+    return services.clock_of(request.user).today()
 
 
 @require_GET
@@ -48,10 +50,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def today(request: PatientRequest) -> HttpResponse:
-    day = _today(request)
-    episodes = started_between(
-        request.user.episodes.prefetch_related("locations"), day, day, timezone.get_current_timezone()
-    )
+    clock = services.clock_of(request.user)
+    day = clock.today()
+    episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, clock.zone)
     checkin = request.user.checkins.filter(date=day).first()
     return render(request, "diary/today.html", {"day": day, "episodes": episodes, "checkin": checkin})
 
@@ -59,8 +60,9 @@ def today(request: PatientRequest) -> HttpResponse:
 @login_required
 @require_POST
 def checkin_none(request: PatientRequest) -> HttpResponse:
+    day = _today(request)
     try:
-        services.save_checkin(patient=request.user, date=_today(request), numbness_today=False, today=_today(request))
+        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=day)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -104,6 +106,12 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     return redirect("today")
 
 
+def _episode_form(request: PatientRequest, *args: Any, **kwargs: Any) -> EpisodeForm:
+    """A bound log form that reads times on the patient's clock and bounds them by their date of birth."""
+    profile = services.profile_of(request.user)
+    return EpisodeForm(*args, clock=profile.clock, date_of_birth=profile.date_of_birth, **kwargs)
+
+
 def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -113,11 +121,12 @@ def _form_response(request: PatientRequest, form: EpisodeForm, template: str, co
 @login_required
 def log_episode(request: PatientRequest) -> HttpResponse:
     if request.method == "POST":
-        form = EpisodeForm(request.POST)
+        form = _episode_form(request, request.POST)
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": None})
         return _form_response(request, form, "diary/log.html", {"editing": None})
-    return render(request, "diary/log.html", {"form": EpisodeForm.for_new(), "views": bodymap.views(), "editing": None})
+    form = EpisodeForm.for_new(services.clock_of(request.user))
+    return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": None})
 
 
 @login_required
@@ -126,11 +135,11 @@ def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse
     if request.method == "POST":
         data = request.POST.copy()
         data["id"] = str(episode.id)
-        form = EpisodeForm(data)
+        form = _episode_form(request, data)
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})
-    form = EpisodeForm.for_episode(episode)
+    form = EpisodeForm.for_episode(episode, services.clock_of(request.user))
     return render(request, "diary/log.html", {"form": form, "views": bodymap.views(), "editing": episode})
 
 
@@ -146,7 +155,7 @@ def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespon
 
 @login_required
 def history(request: PatientRequest) -> HttpResponse:
-    zone = timezone.get_current_timezone()
+    zone = services.clock_of(request.user).zone
     form = HistoryFilterForm(request.GET)
     first, last = form.dates()
     episodes = started_between(
@@ -196,7 +205,8 @@ def download_data(request: PatientRequest) -> HttpResponse:
 def delete_account(request: PatientRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        request.user.delete()  # cascades to every row that belongs to the patient
+        services.delete_account(patient=request.user)  # every row of the patient, and every session
+        logout(request)  # this request's session is gone too: start a fresh one for the message
         messages.success(request, "Your account and all of your diary have been deleted.")
         return redirect("login")
     return render(request, "diary/account_delete.html", {"form": form}, status=400 if form.errors else 200)
@@ -205,6 +215,8 @@ def delete_account(request: PatientRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("today")
+    if request.method == "POST" and (wait := throttles.signup_attempt(request)):
+        return throttled_page(request, wait, "sign-ups from this address", reverse("signup"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -254,3 +266,28 @@ def trends_page(request: PatientRequest) -> HttpResponse:
             "region_rows": bodymap.region_rows(data.regions),
         },
     )
+
+
+def throttled_page(request: HttpRequest, wait: throttles.Throttled, what: str, back: str) -> HttpResponse:
+    """429 with a plain message and Retry-After: the person waits, nothing is locked."""
+    response = render(request, "registration/throttled.html", {"message": wait.message(what), "back": back}, status=429)
+    response["Retry-After"] = str(wait.retry_after)
+    return response
+
+
+_login_page = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+_password_reset_page = auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt")
+
+
+def login_view(request: HttpRequest) -> HttpResponseBase:
+    """Django's login page, with every password attempt counted per account and per address."""
+    if request.method == "POST" and (wait := throttles.password_attempt(request, request.POST.get("username", ""))):
+        return throttled_page(request, wait, "sign-in attempts", reverse("login"))
+    return _login_page(request)
+
+
+def password_reset(request: HttpRequest) -> HttpResponseBase:
+    """Django's password reset, counted per address and per email address."""
+    if request.method == "POST" and (wait := throttles.reset_attempt(request, request.POST.get("email", ""))):
+        return throttled_page(request, wait, "password reset requests", reverse("password_reset"))
+    return _password_reset_page(request)

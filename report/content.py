@@ -1,44 +1,48 @@
-"""What the physician report says, for one patient and period: numbers, changes, flags, episodes.
+"""What the physician report says, for one patient and period: who, when, a summary sentence, the
+numbers with their change, red flags, patterns, and every episode.
 
-The numbers come from `diary.trends`; the flags and their reasons from `triage`. The PDF, the
-shared web page, the CSV and the FHIR bundle are all built from this.
+The numbers come from `diary.trends`; the red flags from triage's instant-sign matcher applied to
+the period's episodes (plus any live urgent pattern flag); the patterns from the review's flags.
+The PDF, the shared web page, the CSV and the FHIR bundle are all built from one `Report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from dataclasses import dataclass
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from diary import bodymap, trends, vocab
-from diary.facts import EpisodeFacts, load_checkins, load_facts
+from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
+from diary.models import CheckIn, Episode
 from diary.services import profile_of
 from diary.trends import Trends
 from triage import signs
+from triage.detectors import instant_signs
 from triage.models import ACTIVE, WITHDRAWN, Flag
+
+MAX_QUESTIONS = 1000  # characters the patient may write in "questions for my doctor"
+LEVEL_NAMES = {signs.EMERGENCY: "Emergency", signs.URGENT: "Urgent", signs.SEE_DOCTOR: "Pattern"}
+STATUS_WORDS = {
+    "open": "open, not yet read by the patient",
+    "acknowledged": "read by the patient",
+    "resolved": "no longer present",
+}
+# How relief reads after "eased by"; the codes whose label does not fit that phrase.
+RELIEF_PHRASES = {"by_itself": "passing by itself", "nothing": "nothing helping"}
 
 
 @dataclass(frozen=True)
 class KeyNumber:
     label: str
     value: str
-    change: str  # against the previous period of equal length
-
-
-@dataclass(frozen=True)
-class ReportFlag:
-    flag: Flag
-    sign: signs.Sign
-    reasons: list[str]
-
-    @property
-    def level_label(self) -> str:
-        return signs.LEVEL_LABELS[self.flag.level]
+    change: str = ""  # against the previous period; empty when that period has no data for it
 
 
 @dataclass(frozen=True)
@@ -54,22 +58,101 @@ class EpisodeRow:
 
 
 @dataclass(frozen=True)
+class FlagEpisode:
+    """One episode behind a red flag: its date and time, and what in it matched."""
+
+    facts: EpisodeFacts
+    when: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class ReportFlag:
+    sign: signs.Sign
+    reasons: list[str]
+    flag: Flag | None = None  # the review's flag, when there is one
+    episodes: list[FlagEpisode] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.sign.code
+
+    @property
+    def level(self) -> str:
+        return self.sign.level
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_NAMES[self.sign.level]
+
+    @property
+    def status(self) -> str:
+        return STATUS_WORDS.get(self.flag.status, self.flag.status) if self.flag else ""
+
+    @property
+    def sources(self) -> list[str]:
+        """Each source as its title (and publisher, where the catalogue gives one): never an id."""
+        cited = []
+        for source in self.sign.source_list:
+            publisher = getattr(source, "publisher", "")
+            cited.append(f"{source.title} ({publisher})" if publisher else source.title)
+        return cited
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Report:
     patient_name: str
     date_of_birth: dt.date | None
     timezone: str
-    first: dt.date
+    requested: tuple[dt.date, dt.date]
+    first: dt.date  # the period the diary actually covers within the request
     last: dt.date
+    has_entries: bool
+    diary_began: dt.date | None
     previous: tuple[dt.date, dt.date]
+    previous_has_data: bool
     generated_at: dt.datetime
     trends: Trends
     previous_trends: Trends
+    summary: str
     key_numbers: list[KeyNumber]
-    flags: list[ReportFlag]
+    red_flags: list[ReportFlag]
+    patterns: list[ReportFlag]
     episodes: list[EpisodeFacts]
     rows: list[EpisodeRow]
+    checkins: dict[dt.date, bool]
     shaded_views: list[Any]
+    places: list[Place]
     conditions: list[str]
+    questions: str = ""
+
+    @property
+    def flags(self) -> list[ReportFlag]:
+        return self.red_flags + self.patterns
+
+    @property
+    def weeks_covered(self) -> str:
+        return span_words(self.trends.days)
+
+
+def span_words(days: int) -> str:
+    """'13 weeks' from 14 days up, otherwise '9 days'."""
+    if days >= 14:
+        weeks = round(days / 7)
+        return f"{weeks} weeks"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def patient_name(patient: User, profile: Any) -> str:
+    """The profile's display name when it has one, then the account's first/last name, then the username."""
+    chosen = (getattr(profile, "display_name", "") or "").strip()
+    return chosen or patient.get_full_name().strip() or patient.username
 
 
 def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -78,42 +161,106 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=length - 1), end
 
 
+def diary_span(patient: User, zone: dt.tzinfo) -> tuple[dt.date, dt.date] | None:
+    """The local dates of the patient's first and last entry (episode or check-in), if any."""
+    ep = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"), last=Max("started_at"))
+    ci = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"), last=Max("date"))
+    firsts = [d for d in (ep["first"] and ep["first"].astimezone(zone).date(), ci["first"]) if d]
+    lasts = [d for d in (ep["last"] and ep["last"].astimezone(zone).date(), ci["last"]) if d]
+    return (min(firsts), max(lasts)) if firsts else None
+
+
+def covered_period(
+    first: dt.date, last: dt.date, span: tuple[dt.date, dt.date] | None
+) -> tuple[dt.date, dt.date] | None:
+    """The part of first…last between the diary's first and last entry; None when it holds no entry."""
+    if span is None:
+        return None
+    start, end = max(first, span[0]), min(last, span[1])
+    return (start, end) if start <= end else None
+
+
 def _number(value: float | int | None, unit: str = "") -> str:
     return "–" if value is None else f"{value:g}{unit}"
 
 
 def _change(now: float | None, before: float | None, unit: str = "") -> str:
     if now is None or before is None:
-        return "no earlier data" if before is None else "–"
+        return ""
     delta = round(now - before, 1)
     if delta == 0:
         return "no change"
-    return f"{delta:+g}{unit}"
+    sign = "+" if delta > 0 else "−"
+    return f"{sign}{abs(delta):g}{unit}"
 
 
-def key_numbers(current: Trends, earlier: Trends) -> list[KeyNumber]:
-    days = f"previous {earlier.days} days"
+def key_numbers(current: Trends, earlier: Trends, earlier_has_data: bool) -> list[KeyNumber]:
+    """Frequency, then how many days, then duration and severity spread; a change only against real data."""
+    than = f" vs previous {span_words(earlier.days)}"
+
+    def vs(change: str) -> str:
+        return change + than if earlier_has_data and change else ""
+
+    severities = [s for _, s in current.severities]
+    spread = f"{min(severities)}–{max(severities)}" if severities else "–"
+    median_severity = _number(statistics.median(severities) if severities else None)
     return [
-        KeyNumber("Episodes", str(current.episodes), f"{_change(current.episodes, earlier.episodes)} vs {days}"),
+        KeyNumber("Episodes", str(current.episodes), vs(_change(current.episodes, earlier.episodes))),
         KeyNumber(
-            "Days with numbness / days logged",
-            f"{current.days_with_numbness} / {current.days_logged}",
-            f"{earlier.days_with_numbness} / {earlier.days_logged} in the {days}",
+            "Days with numbness",
+            f"{current.days_with_numbness} of {current.days_logged} logged days",
+            f"previous: {earlier.days_with_numbness} of {earlier.days_logged}" if earlier_has_data else "",
         ),
         KeyNumber(
             "Median duration",
             _number(current.median_minutes, " min"),
-            f"{_change(current.median_minutes, earlier.median_minutes, ' min')} vs {days}",
+            vs(_change(current.median_minutes, earlier.median_minutes, " min")),
         ),
         KeyNumber(
-            f"Mean severity ({vocab.SEVERITY_RANGE_LABEL})",
-            _number(current.mean_severity),
-            f"{_change(current.mean_severity, earlier.mean_severity)} vs {days}",
+            f"Severity ({vocab.SEVERITY_RANGE_LABEL})",
+            f"mean {_number(current.mean_severity)}, median {median_severity}, range {spread}",
+            vs(_change(current.mean_severity, earlier.mean_severity)),
         ),
     ]
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes: Collection[str]) -> str:
+def _lower(label: str) -> str:
+    return label[0].lower() + label[1:] if label else label
+
+
+def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
+    """One plain sentence from the numbers, e.g. 'Over 13 weeks: 71 episodes on 58 of 78 logged days, …'."""
+    n = len(episodes)
+    head = f"Over {span_words(current.days)}: "
+    logged = f"{current.days_logged} logged day{'s' if current.days_logged != 1 else ''}"
+    if n == 0:
+        return head + f"no episodes on {logged}."
+    parts = [f"{n} episode{'s' if n != 1 else ''} on {current.days_with_numbness} of {logged}"]
+    places = Counter(pair for e in episodes for pair in e.locations)
+    (side, region), count = min(places.items(), key=lambda item: (-item[1], vocab.location_key(*item[0])))
+    if count * 2 >= n:
+        parts.append(f"mostly the {place_label(side, region).lower()}")
+    else:
+        sides = Counter("both legs" if len(e.sides) == 2 else f"the {next(iter(e.sides))} leg" for e in episodes)
+        where, many = sides.most_common(1)[0]
+        parts.append(f"mostly {where}" if many * 2 >= n else "in varying places")
+    minutes = current.median_minutes
+    severity = statistics.median(s for _, s in current.severities)
+    typical = (
+        f"typically {minutes:g} minutes at {severity:g}/10" if minutes is not None else f"typically {severity:g}/10"
+    )
+    parts.append(typical)
+    triggers = [t for t in current.triggers if t.code != "unknown"]
+    if triggers:
+        word = "usually" if triggers[0].count * 2 >= n else "most often"
+        parts.append(f"{word} after {_lower(triggers[0].label)}")
+    if current.relief:
+        top = current.relief[0]
+        parts.append(f"eased by {RELIEF_PHRASES.get(top.code, _lower(top.label))}")
+    return head + ", ".join(parts) + "."
+
+
+def _labels(vocabulary: dict[str, vocab.Term], codes: frozenset[str]) -> str:
     return ", ".join(t.label for code, t in vocabulary.items() if code in codes)
 
 
@@ -121,11 +268,15 @@ def place_label(side: str, region: str) -> str:
     return f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}"
 
 
+def when_label(e: EpisodeFacts) -> str:
+    return f"{e.start:%a %d %b %Y %H:%M}"
+
+
 def episode_row(e: EpisodeFacts) -> EpisodeRow:
     places = sorted(e.locations, key=lambda pair: vocab.location_key(*pair))
     return EpisodeRow(
         facts=e,
-        when=f"{e.start:%a %d %b %Y %H:%M}",
+        when=when_label(e),
         duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
         where=", ".join(place_label(side, region) for side, region in places),
         sensations=_labels(vocab.SENSATIONS, e.sensations),
@@ -145,29 +296,91 @@ def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
     return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
-def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Report:
+def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
+    """Facts for every evidence id, loading (in one query) only those outside the loaded range."""
+    missing = ids - known.keys()
+    found = dict(known)
+    if missing:
+        rows = Episode.objects.filter(patient=patient, id__in=missing).prefetch_related("locations")
+        found |= {str(e.id): facts_from_episode(e, zone) for e in rows}
+    return found
+
+
+def red_flags(
+    in_period: list[EpisodeFacts], flags: list[Flag], patient: User, zone: dt.tzinfo, known: dict[str, EpisodeFacts]
+) -> list[ReportFlag]:
+    """Emergency and urgent signs: each episode in the period that matches one (with its date and time),
+    and any live urgent pattern flag (numbness climbing both legs) with the episodes behind it."""
+    by_code = {f.code: f for f in flags}
+    hits: dict[str, list[FlagEpisode]] = {}
+    for e in in_period:
+        for sign, found in instant_signs(e):
+            hits.setdefault(sign.code, []).append(FlagEpisode(e, when_label(e), ", ".join(found)))
+    result = [
+        ReportFlag(signs.CATALOGUE[code], _flag_reasons(by_code.get(code)), by_code.get(code), episodes)
+        for code, episodes in hits.items()
+    ]
+    serious_patterns = [f for f in flags if f.level != signs.SEE_DOCTOR and not f.sign.instant]
+    evidence = _evidence(patient, zone, {i for f in serious_patterns for i in f.evidence}, known)
+    for f in serious_patterns:
+        behind = sorted((evidence[i] for i in f.evidence if i in evidence), key=lambda e: e.start)
+        episodes = [FlagEpisode(e, when_label(e), episode_row(e).where) for e in behind]
+        result.append(ReportFlag(f.sign, f.reasons, f, episodes))
+    return sorted(
+        result, key=lambda r: (signs.LEVEL_ORDER[r.level], r.episodes[0].facts.start.timestamp() if r.episodes else 0.0)
+    )
+
+
+def _flag_reasons(flag: Flag | None) -> list[str]:
+    return flag.reasons if flag else []
+
+
+def patterns(flags: list[Flag]) -> list[ReportFlag]:
+    return [ReportFlag(f.sign, f.reasons, f) for f in flags if f.level == signs.SEE_DOCTOR]
+
+
+def places(counts: dict[str, int]) -> list[Place]:
+    """Every place involved, most often first, in words."""
+    return [Place(label, count) for label, count in bodymap.region_rows(counts)]
+
+
+def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
     profile = profile_of(patient)
     zone = profile.zone
-    earlier_first, earlier_last = previous_period(first, last)
-    episodes = load_facts(patient, zone, earlier_first, last)
-    checkins = load_checkins(patient, earlier_first, last)
-    current = trends.compute(episodes, checkins, first, last)
+    span = diary_span(patient, zone)
+    covered = covered_period(first, last, span)
+    start, end = covered or (first, last)
+    earlier_first, earlier_last = previous_period(start, end)
+    episodes = load_facts(patient, zone, earlier_first, end)
+    checkins = load_checkins(patient, earlier_first, end)
+    current = trends.compute(episodes, checkins, start, end)
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
-    in_period = [e for e in episodes if first <= e.day <= last]
+    in_period = [e for e in episodes if start <= e.day <= end]
+    flags = flags_in_period(patient, first, last)
+    known = {e.id: e for e in episodes}
     return Report(
-        patient_name=patient.get_full_name() or patient.username,
+        patient_name=patient_name(patient, profile),
         date_of_birth=profile.date_of_birth,
         timezone=profile.timezone,
-        first=first,
-        last=last,
+        requested=(first, last),
+        first=start,
+        last=end,
+        has_entries=covered is not None,
+        diary_began=span[0] if span else None,
         previous=(earlier_first, earlier_last),
+        previous_has_data=earlier.days_logged > 0,
         generated_at=(now or timezone.now()).astimezone(zone),
         trends=current,
         previous_trends=earlier,
-        key_numbers=key_numbers(current, earlier),
-        flags=[ReportFlag(f, f.sign, f.reasons) for f in flags_in_period(patient, first, last)],
+        summary=summary(current, in_period),
+        key_numbers=key_numbers(current, earlier, earlier.days_logged > 0),
+        red_flags=red_flags(in_period, flags, patient, zone, known),
+        patterns=patterns(flags),
         episodes=in_period,
         rows=[episode_row(e) for e in in_period],
+        checkins={day: value for day, value in checkins.items() if start <= day <= end},
         shaded_views=bodymap.shaded_views(current.regions),
+        places=places(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
+        questions=questions.strip(),
     )

@@ -1,4 +1,8 @@
-"""The report's episodes as CSV: one row per episode, multi-valued fields joined with ';'."""
+"""The report's episodes as CSV: one row per episode, each coded field beside its readable labels.
+
+UTF-8 with a byte order mark (so spreadsheet programs pick the right encoding), multi-valued fields
+joined with ';', and any cell that a spreadsheet would run as a formula neutralised.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import csv
 import io
 
 from diary.facts import EpisodeFacts
-from diary.vocab import CODE_SETS, location_key
+from diary.vocab import CODE_SETS, REGIONS, SIDES, location_key
 
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "id",
     "started_at",
@@ -17,37 +23,53 @@ COLUMNS = [
     "ongoing",
     "severity",
     "locations",
+    "locations_label",
     "sensations",
+    "sensations_label",
     "triggers",
+    "triggers_label",
     "symptoms",
+    "symptoms_label",
     "relieved_by",
+    "relieved_by_label",
     "notes",
 ]
 
 
-def _codes(field: str, codes: frozenset[str]) -> str:
-    return ";".join(code for code in CODE_SETS[field] if code in codes)
+def neutralise(cell: str) -> str:
+    """A leading apostrophe on text a spreadsheet would read as a formula (CSV injection)."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _codes(field: str, codes: frozenset[str]) -> list[str]:
+    return [code for code in CODE_SETS[field] if code in codes]
+
+
+def episode_cells(e: EpisodeFacts) -> list[str]:
+    places = sorted(e.locations, key=lambda pair: location_key(*pair))
+    cells = [
+        e.id,
+        e.start.isoformat(),
+        e.start.date().isoformat(),
+        f"{e.start:%H:%M}",
+        "" if e.duration_minutes is None else str(e.duration_minutes),
+        "yes" if e.ongoing else "no",
+        str(e.severity),
+        ";".join(f"{side}:{region}" for side, region in places),
+        "; ".join(f"{SIDES[side].label} {REGIONS[region].label.lower()}" for side, region in places),
+    ]
+    for field in ("sensations", "triggers", "symptoms", "relieved_by"):
+        codes = _codes(field, getattr(e, field))
+        cells += [";".join(codes), "; ".join(CODE_SETS[field][code].label for code in codes)]
+    cells.append(e.notes)
+    return [neutralise(cell) for cell in cells]
 
 
 def episodes_csv(episodes: list[EpisodeFacts]) -> str:
-    """UTF-8 text with a header row; times in the patient's local time with their UTC offset."""
+    """The text, BOM first, with a header row; times in the patient's local time with their UTC offset."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for e in episodes:
-        places = sorted(e.locations, key=lambda pair: location_key(*pair))
-        writer.writerow(
-            [
-                e.id,
-                e.start.isoformat(),
-                e.start.date().isoformat(),
-                f"{e.start:%H:%M}",
-                "" if e.ongoing else e.duration_minutes,
-                "yes" if e.ongoing else "no",
-                e.severity,
-                ";".join(f"{side}:{region}" for side, region in places),
-                *(_codes(field, getattr(e, field)) for field in ("sensations", "triggers", "symptoms", "relieved_by")),
-                e.notes,
-            ]
-        )
+    writer.writerows(episode_cells(e) for e in episodes)
     return out.getvalue()

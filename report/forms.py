@@ -1,13 +1,25 @@
-"""The share-link form."""
+"""The report page's forms: questions for the doctor (printed on page 1) and the share link."""
+
+from __future__ import annotations
 
 from django import forms
 
 from report import sharing
+from report.content import MAX_QUESTIONS
 
 
-class ShareForm(forms.Form):
-    first = forms.DateField(widget=forms.HiddenInput)
-    last = forms.DateField(widget=forms.HiddenInput)
+class QuestionsForm(forms.Form):
+    questions = forms.CharField(
+        label="Questions for my doctor (optional, printed on page 1)",
+        required=False,
+        max_length=MAX_QUESTIONS,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_QUESTIONS}),
+    )
+
+
+class ShareForm(QuestionsForm):
+    first = forms.DateField(label="Start date", widget=forms.HiddenInput)
+    last = forms.DateField(label="End date", widget=forms.HiddenInput)
     days = forms.IntegerField(
         label=f"Link works for (days, up to {sharing.MAX_DAYS})",
         min_value=1,

@@ -17,6 +17,9 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    questions = models.TextField(
+        blank=True, default="", max_length=1000, help_text="the patient's questions for the doctor, shown on page 1"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,8 @@
-"""The report as a PDF: a Django template rendered by WeasyPrint, A4 or US Letter."""
+"""The report as a PDF: a Django template rendered by WeasyPrint, A4 or US Letter.
+
+Text is set in DejaVu Sans with Debian's Noto fonts behind it (Noto Sans CJK for Chinese, Japanese
+and Korean, Noto Color Emoji for emoji), so that notes in any script come out as text.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
-from diary.charts import body_maps, report_charts
+from diary import vocab
+from report.charts import hours_chart, labelled_maps, weekly_frequency, weekly_severity
 from report.content import Report
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -16,10 +21,16 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "report" / "report.css
 
 
 def report_context(report: Report) -> dict[str, Any]:
+    """What the PDF and the shared page draw: the report and its SVG charts."""
+    t = report.trends
     return {
         "report": report,
-        "charts": report_charts(report.trends.weeks, report.trends.severities),
-        "maps": body_maps(report.shaded_views),
+        "charts": {
+            "frequency": weekly_frequency(t.weeks, t.first),
+            "severity": weekly_severity(t.weeks, t.severities, t.first),
+            "hours": hours_chart(t.hours, vocab.is_night_hour),
+        },
+        "maps": labelled_maps(report.shaded_views),
     }
 
 
@@ -27,5 +38,4 @@ def render_pdf(report: Report, paper: str = "a4") -> bytes:
     html = render_to_string("report/pdf.html", report_context(report))
     page = CSS(string=f"@page {{ size: {PAPER_SIZES.get(paper, 'A4')}; }}")
     document = HTML(string=html, base_url=str(STYLESHEET.parent))
-    pdf: bytes = document.write_pdf(stylesheets=[CSS(filename=STYLESHEET), page])
-    return pdf
+    return document.write_pdf(stylesheets=[CSS(filename=STYLESHEET), page])  # type: ignore[no-any-return]

@@ -15,9 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from diary import trends
+from diary import throttles, trends
 from diary.facts import period_for
 from diary.forms import TrendRangeForm
 from diary.http import PatientRequest
@@ -25,7 +25,7 @@ from diary.services import profile_of
 from report import content, sharing
 from report.csv_export import episodes_csv
 from report.fhir_export import fhir_bundle
-from report.forms import ShareForm
+from report.forms import QuestionsForm, ShareForm
 from report.models import ShareLink
 from report.pdf import render_pdf, report_context
 
@@ -42,7 +42,7 @@ def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.
 
 
 def download_response(report: content.Report, patient_id: int, what: str, paper: str = "a4") -> HttpResponse:
-    name = f"numbness-report-{report.first}-{report.last}"
+    name = f"numbness-report-{report.requested[0]}-{report.requested[1]}"
     if what == "csv":
         response = HttpResponse(episodes_csv(report.episodes), content_type="text/csv; charset=utf-8")
         filename = f"{name}.csv"
@@ -66,22 +66,30 @@ def report_page(request: PatientRequest) -> HttpResponse:
     if period is None:
         return render(request, "report/page.html", context, status=400)
     report = content.build(request.user, *period)
+    first, last = report.requested
     context |= report_context(report) | {
         "query": request.GET.urlencode(),
         "choice": form.cleaned_data["range"],
-        "share_form": ShareForm(initial={"first": report.first, "last": report.last}),
+        "share_form": ShareForm(initial={"first": first, "last": last}),
     }
     return render(request, "report/page.html", context)
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def download(request: PatientRequest, what: str) -> HttpResponse:
+    """GET: any format. POST (the report page's form): the PDF with the patient's questions on page 1."""
     form, period = _period(request)
     if what not in FORMATS or period is None:
         return HttpResponse("Unknown format or period.", status=400, content_type="text/plain")
-    report = content.build(request.user, *period)
-    return download_response(report, request.user.pk, what, request.GET.get("paper", "a4"))
+    questions = QuestionsForm(request.POST or None)
+    if request.method == "POST" and not questions.is_valid():
+        problems = " ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in questions.errors.items())
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    text = questions.cleaned_data["questions"] if request.method == "POST" else ""
+    report = content.build(request.user, *period, questions=text)
+    paper = request.POST.get("paper") or request.GET.get("paper", "a4")
+    return download_response(report, request.user.pk, what, paper)
 
 
 @login_required
@@ -92,14 +100,27 @@ def share_create(request: PatientRequest) -> HttpResponse:
         try:
             new = sharing.create_link(patient=request.user, **form.cleaned_data)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
             url = request.build_absolute_uri(reverse("shared-report", args=[new.token]))
             request.session["new_share_url"] = url  # shown once on the next page
             messages.success(request, "Link created. Copy it now: it is shown only once.")
-    else:
-        messages.error(request, " ".join(f"{k}: {' '.join(map(str, v))}" for k, v in form.errors.items()))
-    return redirect("report")
+            return redirect("report")
+    # Nothing was created: the Report page again, with the problem named, as a 400.
+    messages.error(request, "No link was created. " + " ".join(_named_errors(form)))
+    response = report_page(request)
+    response.status_code = 400
+    return response
+
+
+def _named_errors(form: ShareForm) -> list[str]:
+    return [
+        f"{form.fields[field].label}: {' '.join(map(str, errors))}"
+        if field in form.fields
+        else " ".join(map(str, errors))
+        for field, errors in form.errors.items()
+    ]
 
 
 @login_required
@@ -116,21 +137,28 @@ SharedView = Callable[[HttpRequest, ShareLink, content.Report, str], HttpRespons
 def shared(what: str) -> Callable[[SharedView], Callable[..., HttpResponse]]:
     """Resolve the token of a shared-report URL, log the access, and pass the report on.
 
-    Wrong, expired and revoked tokens all get the same 404; an address that guessed too often
-    gets 429. Shared responses are never cached and send no referrer.
+    Wrong, expired and revoked tokens all get the same 404, and each is counted against the
+    client's address: past RATE_LIMITS["share-miss-address"] a wrong token gets 429 until the
+    window passes, while a valid token always opens. Shared responses are never cached and send
+    no referrer.
     """
 
     def decorate(view: SharedView) -> Callable[..., HttpResponse]:
         @require_GET
         @functools.wraps(view)
         def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-            address = request.META.get("REMOTE_ADDR", "")
-            if sharing.blocked(address):
-                return render(request, "report/shared_missing.html", {"slow_down": True}, status=429)
-            link = sharing.resolve(token, address, what)
+            link = sharing.resolve(token, what)
             if link is None:
+                address = throttles.client_address(request)
+                if wait := throttles.count(request, "share-miss-address", address):
+                    response = render(
+                        request, "report/shared_missing.html", {"slow_down": True, "minutes": wait.minutes}, status=429
+                    )
+                    response["Retry-After"] = str(wait.retry_after)
+                    return response
                 return render(request, "report/shared_missing.html", status=404)
-            response = view(request, link, content.build(link.patient, link.first, link.last), token)
+            report = content.build(link.patient, link.first, link.last, questions=link.questions)
+            response = view(request, link, report, token)
             response["Cache-Control"] = "no-store"
             response["Referrer-Policy"] = "no-referrer"
             return response

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,3 +81,82 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path, db):
         "/api/v1/flags/{id}/acknowledge/",
     ):
         assert path in schema
+
+
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "DEBUG": "0",
+    "SECRET_KEY": "4f9kq-Zr7pX2mV8sT1wY6bN3cH5jL0dG-aE9uQ7iO2kR4tS6vW8xZ1yB3nM5pC7",
+    "ALLOWED_HOSTS": "diary.example.org",
+}
+
+
+# Not the test process's own switches: the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE.
+NOT_INHERITED = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED} | env
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_with_production_settings_has_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_names_what_an_operator_turned_off():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_SSL_REDIRECT="0")
+    assert result.returncode != 0 and "security.W008" in result.stderr
+
+
+def test_production_security_settings():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_PROXY_SSL_HEADER, s.SECURE_REDIRECT_EXEMPT)"
+    )
+    result = manage("shell", "-c", script, **PRODUCTION, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    assert result.stdout.strip().splitlines()[-1] == (
+        "True 31536000 True True ('HTTP_X_FORWARDED_PROTO', 'https') ['^healthz$']"
+    ), result.stderr
+
+
+def test_dockerfile_and_compose_run_the_commands_the_production_test_runs():
+    """bin/diary is the one place for the production commands: the image and every service use it."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "RUN bin/diary build\n" in dockerfile and 'CMD ["bin/diary", "web"]' in dockerfile
+    assert "collectstatic" not in dockerfile and "gunicorn" not in dockerfile
+    result = subprocess.run(
+        [*compose_command(), "config"],
+        cwd=ROOT,
+        env=os.environ | {"SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    for name, command in (("migrate", "migrate"), ("web", "web"), ("worker", "worker"), ("beat", "beat")):
+        assert services[name]["command"] == ["bin/diary", command], name
+    assert os.access(ROOT / "bin" / "diary", os.X_OK)
+
+
+def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / "bin" / "diary"), "web"],
+        cwd=ROOT,
+        env=os.environ | {"STATIC_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "run bin/diary build first" in result.stderr
+
+
+def test_a_malformed_rate_limit_stops_the_start_with_its_name():
+    result = settings_import(RATE_LIMIT_SIGNUP_ADDRESS="ten per hour")
+    assert result.returncode != 0 and "Rate limit signup-address: 'ten per hour' is not like '10/15m'" in result.stderr

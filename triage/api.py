@@ -2,44 +2,83 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from diary.http import patient_of
-from triage import services
+from diary.openapi import ApiSchema
+from diary.parsers import BoundedJSONParser
+from triage import services, signs
 from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
+class SourceRecord(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    title = serializers.CharField()
+
+
+class FlagRecord(serializers.Serializer[Any]):
+    """The JSON of one flag (`triage.presenters.flag_record` plus its id); used to describe the API."""
+
+    id = serializers.IntegerField()
+    code = serializers.ChoiceField(choices=sorted(signs.CATALOGUE))
+    level = serializers.ChoiceField(choices=list(signs.LEVEL_LABELS))
+    status = serializers.ChoiceField(choices=list(STATUSES))
+    title = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.UUIDField(), help_text="ids of the episodes behind it")
+    detail = serializers.DictField(help_text="the numbers that made it fire")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="those numbers in plain sentences")
+    sources = SourceRecord(many=True)
+    first_seen = serializers.DateField()
+    last_seen = serializers.DateField()
+    not_a_diagnosis = serializers.CharField()
+
+
 @extend_schema(tags=["flags"])
 class FlagViewSet(viewsets.ViewSet):
     """Warning signs raised by the review, with the numbers and sources behind each."""
 
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = "[^/]+"  # a malformed id is a JSON 404 from the view
+    schema = ApiSchema()
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="flags_list",
-        parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=list(STATUSES))],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                enum=[*STATUSES, ""],
+                many=True,
+                description="only the flags in these states (repeat it for several); an empty value is ignored",
+            )
+        ],
+        responses=FlagRecord(many=True),
     )
     def list(self, request: Request) -> Response:
         flags = patient_of(request).flags.all()
-        if status := request.query_params.get("status"):
-            flags = flags.filter(status=status)
+        if statuses := [value for value in request.query_params.getlist("status") if value]:
+            if bad := [s for s in statuses if s not in STATUSES]:
+                raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}; got {bad[0]!r}."})
+            flags = flags.filter(status__in=statuses)
         return Response([flag_record(f) | {"id": f.id} for f in flags])
 
-    @extend_schema(parameters=[FLAG_ID], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FLAG_ID], responses=FlagRecord)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(flag_record(self._get(request, pk)) | {"id": int(pk or "")})
 
-    @extend_schema(parameters=[FLAG_ID], request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FLAG_ID], request=None, responses=FlagRecord)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         flag = self._get(request, pk)

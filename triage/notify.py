@@ -1,4 +1,5 @@
-"""One email to the patient when a flag opens; never one per review."""
+"""One message to the patient when a flag opens, never one per review: by push to the devices where they
+turned notifications on (no health details on a lock screen), by email otherwise."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from diary.services import profile_of
+from pwa import push
 from triage import signs
 from triage.models import OPEN, Flag
 
@@ -17,14 +20,18 @@ log = logging.getLogger(__name__)
 
 
 def new_flags(flag_ids: list[int]) -> int:
-    """Email each newly opened flag once; returns how many emails were sent."""
+    """Tell the patient of each newly opened flag once; returns how many messages were sent."""
     sent = 0
     flags = list(Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient"))
     patients = {f.patient_id: f.patient for f in flags}
     numbers = {pid: profile_of(patient).emergency_number for pid, patient in patients.items()}
+    with_push = push.subscribed(list(patients))
     for flag in flags:
         # The conditional update decides who sends when two processes get here at once.
         if not Flag.objects.filter(id=flag.id, notified_at=None).update(notified_at=timezone.now()):
+            continue
+        if flag.patient_id in with_push and push.notify(flag.patient_id, push.something_to_read(reverse("flags"))):
+            sent += 1
             continue
         if not flag.patient.email:
             continue

@@ -1,82 +1,61 @@
-// Offline queue: nothing typed into the log form is lost on a bad connection.
-// Each submission is kept in localStorage under its episode id until the server confirms it;
-// the server treats a repeated id as a replace, so a replay never duplicates an episode.
+// The log form's offline side: every submission goes into the queue (queue.js) before it is sent, so
+// nothing typed is lost on a bad connection; the header chip says how many entries wait; the queue is
+// sent when the page opens, when the phone is back online, and by Background Sync from the worker.
 (function () {
   "use strict";
-  var KEY = "numbness-diary.queue";
-  var status = document.getElementById("offline-status");
-  // Entries belong to the patient who typed them: on a shared phone, another patient's session
-  // must never send them.
   var patient = document.body.dataset.patient;
+  var Queue = window.DiaryQueue;
+  var chip = document.getElementById("queue-chip");
+  var toast = document.getElementById("queue-toast");
+  var OLD_KEY = "numbness-diary.queue";  // the queue's home before IndexedDB
 
-  function loadAll() {
-    try { return JSON.parse(localStorage.getItem(KEY) || "{}"); } catch (e) { return {}; }
-  }
-  function load() {
-    var all = loadAll(), mine = {};
-    Object.keys(all).forEach(function (id) { if (all[id].patient === patient) mine[id] = all[id]; });
-    return mine;
-  }
-  function store(mine) {
-    var all = loadAll();
-    Object.keys(all).forEach(function (id) { if (all[id].patient === patient) delete all[id]; });
-    Object.keys(mine).forEach(function (id) { all[id] = mine[id]; });
-    localStorage.setItem(KEY, JSON.stringify(all));
-  }
-  function say(text) {
-    if (!status) return;
-    status.textContent = text;
-    status.hidden = !text;
-  }
   function csrf() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
-  function pending() { return Object.keys(load()).length; }
-  function explainPending() {
-    var n = pending();
-    say(n ? n + (n === 1 ? " entry is" : " entries are") + " saved on this phone and will be sent when you are online and signed in." : "");
+  var toastTimer = null;
+  // The confirmation shows for a while beside the Save button; the header chip keeps the count after it.
+  function say(text) {
+    if (!toast) return;
+    toast.textContent = text;
+    toast.hidden = !text;
+    clearTimeout(toastTimer);
+    if (text) toastTimer = setTimeout(function () { toast.hidden = true; }, 8000);
   }
-
-  function send(entry) {
-    var body = new FormData();
-    // The form's CSRF token may be stale by now (a new login rotates it); the header sends the current one.
-    entry.fields.forEach(function (pair) { if (pair[0] !== "csrfmiddlewaretoken") body.append(pair[0], pair[1]); });
-    return fetch(entry.url, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": csrf() }
+  function showCount() {
+    return Queue.count(patient).then(function (n) {
+      if (!chip) return;
+      chip.textContent = n ? n + " waiting to send" : "";
+      chip.hidden = !n;
+      if (!n) {  // everything went: "saved on this phone" is no longer true
+        document.querySelectorAll(".queue-saved").forEach(function (note) {
+          if (note.dataset.kind === "queued") note.hidden = true;
+        });
+      }
     });
   }
-
-  function forget(id) { var q = load(); delete q[id]; store(q); }
-
-  // Saved means the save view answered in JSON. A redirect to the login page (the session
-  // ended), a CSRF refusal or a server error keeps the entry for a later try.
-  function saved(response) {
-    var type = response.headers.get("Content-Type") || "";
-    return response.ok && !response.redirected && type.indexOf("application/json") >= 0;
+  function askForSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register(Queue.SYNC_TAG);
+    }).catch(function () {});
   }
-  function refusedForGood(response) { return response.status === 400 || response.status === 404; }
-
-  // One entry at a time, oldest first: the server sees them in the order they were typed.
   function flush() {
-    var queue = load();
-    var ids = Object.keys(queue).sort(function (a, b) { return queue[a].queuedAt - queue[b].queuedAt; });
-    ids.reduce(function (previous, id) {
-      return previous.then(function () {
-        return send(queue[id]).then(function (response) {
-          if (saved(response)) {
-            forget(id);
-            explainPending();
-          } else if (refusedForGood(response)) {
-            forget(id);
-            say("One entry from this phone could not be saved: please log it again.");
-          }
-        });
-      });
-    }, Promise.resolve()).catch(function () { explainPending(); });
+    return Queue.flush(patient, csrf()).then(function (result) {
+      if (result.refused) say("One entry from this phone could not be saved: please log it again.");
+      else if (result.sent && !result.left) say("");
+      return showCount();
+    }).catch(function () {});
+  }
+  // Entries typed before the queue moved to IndexedDB are carried over once.
+  function migrate() {
+    var old;
+    try { old = JSON.parse(localStorage.getItem(OLD_KEY) || "{}"); } catch (e) { old = {}; }
+    var ids = Object.keys(old);
+    return Promise.all(ids.map(function (id) {
+      var e = old[id];
+      return Queue.put({ id: id, url: e.url, fields: e.fields, queuedAt: e.queuedAt, patient: e.patient });
+    })).then(function () { if (ids.length) localStorage.removeItem(OLD_KEY); });
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -89,6 +68,18 @@
 
   function enhance(form) {
     var idInput = form.querySelector("input[name=id]");
+    var button = form.querySelector("button[type=submit]");
+    // The confirmation goes right under the Save button, where the patient is looking.
+    var note = document.createElement("p");
+    note.className = "queue-saved";
+    note.setAttribute("role", "status");
+    note.hidden = true;
+    if (button) button.insertAdjacentElement("afterend", note); else form.appendChild(note);
+    function confirm(text) {
+      note.textContent = text;
+      note.hidden = !text;
+      if (text && note.scrollIntoView) note.scrollIntoView({ block: "nearest" });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var fields = [];
@@ -98,21 +89,26 @@
         fields = fields.filter(function (p) { return p[0] !== "when" && p[0] !== "started_at"; });
         fields.push(["when", "earlier"], ["started_at", isoNow()]);
       }
-      var entry = { url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
-      var queue = load();
-      queue[idInput.value] = entry;
-      store(queue);
-      var button = form.querySelector("button[type=submit]");
+      var id = idInput.value;
+      var entry = { id: id, url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
       if (button) button.disabled = true;
-      send(entry).then(function (response) {
+      confirm("");
+      note.dataset.kind = "";
+      Queue.put(entry).then(function () {
+        return Queue.sendNow(id, csrf());
+      }).then(function (response) {
+        if (response === null) { window.location.assign("/"); return; }  // a replay sent it already
+        if (response.status === 404) {
+          if (button) button.disabled = false;
+          confirm("This entry could not be saved: please log it again.");
+          return;
+        }
         if (response.status === 400) {
-          forget(idInput.value);
           form.submit();  // let the server render the form with every message next to its field
           return;
         }
-        if (!saved(response)) throw new Error("not saved: HTTP " + response.status);
+        if (!Queue.saved(response)) throw new Error("not saved: HTTP " + response.status);
         return response.json().then(function (reply) {
-          forget(idInput.value);
           if (reply.alerts_html) {
             document.getElementById("main").innerHTML = reply.alerts_html;
             window.scrollTo(0, 0);
@@ -122,14 +118,34 @@
         });
       }).catch(function () {
         if (button) button.disabled = false;
-        explainPending();
+        confirm("Saved on this phone, will send when online.");
+        note.dataset.kind = "queued";
+        showCount();
+        askForSync();
       });
     });
   }
 
-  if (!patient) return;  // signed out: nothing to send, and nobody to send it for
+  if (!patient || !Queue || !window.indexedDB) return;  // signed out: nothing to send, and nobody to send it for
+  // The chip lives in the header; once the header scrolls out of view the chip floats, so it stays in sight.
+  var header = chip && chip.closest("header");
+  if (header && window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      chip.classList.toggle("is-floating", !entries[0].isIntersecting);
+    }).observe(header);
+  }
   document.querySelectorAll("form[data-offline-queue]").forEach(enhance);
   window.addEventListener("online", flush);
-  explainPending();
-  if (navigator.onLine !== false) flush();
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "queue-changed") {
+        if (event.data.refused) say("One entry from this phone could not be saved: please log it again.");
+        showCount();
+      }
+    });
+  }
+  migrate().then(showCount).then(function () {
+    // A page shown from the worker's copy has no server behind it: no point trying now.
+    if (navigator.onLine !== false && !document.body.dataset.offlineSavedAt) return flush();
+  });
 })();

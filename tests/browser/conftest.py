@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser import chromium
+from tests.browser.appserver import AppServer
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,3 +47,22 @@ def sign_in(phone, django_user_model):
         return patient
 
     return sign_in
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A web server in a subprocess that the test can stop (really unreachable) and start again."""
+    app = AppServer(tmp_path / "server.log")
+    app.start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def app_phone(browser, server):
+    """The phone against that server (the service worker's requests go there too)."""
+    context = browser.new_context(viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

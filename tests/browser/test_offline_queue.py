@@ -1,10 +1,29 @@
-"""A save on a dropped connection is kept on the phone and sent, once, when the phone is back online."""
+"""A save on a dropped connection is kept on the phone and sent, once, when the server answers again.
+
+The server is a subprocess the test stops: Playwright's set_offline would leave the service worker online,
+and its Background Sync would send the entry behind the test's back.
+"""
 
 import pytest
 
 from diary.models import Episode
+from tests.browser.appserver import sign_in, until
 
 pytestmark = pytest.mark.browser
+
+ALL_QUEUED = """() => new Promise((ok) => {
+    const r = indexedDB.open("numbness-diary");
+    r.onupgradeneeded = () => r.result.createObjectStore("entries", { keyPath: "id" });
+    r.onsuccess = () => {
+        const q = r.result.transaction("entries").objectStore("entries").getAll();
+        q.onsuccess = () => { ok(q.result.map((e) => e.id)); r.result.close(); };
+    };
+})"""
+
+
+def queued(phone) -> list[str]:
+    """Ids of every entry waiting in the phone's queue (IndexedDB), whoever typed them."""
+    return phone.evaluate(ALL_QUEUED)
 
 
 def fill_log_form(phone) -> None:
@@ -13,34 +32,35 @@ def fill_log_form(phone) -> None:
     phone.locator(".chips.severity label", has_text="5").first.click()
 
 
-def test_entry_survives_a_dropped_connection_and_is_sent_once(phone, sign_in):
-    patient = sign_in("olga")
+@pytest.mark.django_db(transaction=True)
+def test_entry_survives_a_dropped_connection_and_is_sent_once(app_phone, server):
+    phone = app_phone
+    patient = sign_in(phone, "olga")
     fill_log_form(phone)
-    phone.context.set_offline(True)
+    server.stop()
     phone.click("button:has-text('Save')")
-    status = phone.locator("#offline-status")
+    status = phone.locator(".queue-saved")
     status.wait_for()
-    assert "saved on this phone" in status.inner_text()
+    assert status.inner_text() == "Saved on this phone, will send when online."
     assert not Episode.objects.exists()
-    queued = phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")
-    assert len(queued) == 1
+    waiting = queued(phone)
+    assert len(waiting) == 1
 
     phone.click("button:has-text('Save')")  # a second tap while offline replaces, not adds
-    assert len(phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")) == 1
+    phone.wait_for_selector("button:has-text('Save'):enabled")
+    assert queued(phone) == waiting
 
-    phone.context.set_offline(False)
+    server.start()
     phone.evaluate("window.dispatchEvent(new Event('online'))")
-    for _ in range(100):  # wait_for_function would need eval, which the page's CSP forbids
-        if phone.evaluate("localStorage.getItem('numbness-diary.queue')") == "{}":
-            break
-        phone.wait_for_timeout(100)
+    until(phone, lambda: not queued(phone))
     episode = patient.episodes.get()
-    assert str(episode.id) == queued[0]
+    assert str(episode.id) == waiting[0]
     assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "heel")]
 
     phone.goto("/")  # a later page load finds nothing left to send and sends nothing again
     phone.wait_for_load_state("networkidle")
     assert Episode.objects.count() == 1
+    assert server.requests("POST", "/log/") == 1
 
 
 def test_a_refused_entry_is_shown_with_its_errors(phone, sign_in):
@@ -50,35 +70,53 @@ def test_a_refused_entry_is_shown_with_its_errors(phone, sign_in):
     phone.click("button:has-text('Save')")  # no place marked: the server says why, next to the field
     phone.locator("#locations-error").wait_for()
     assert phone.locator("#locations-error").inner_text() == "Mark at least one place on the leg."
-    assert phone.evaluate("localStorage.getItem('numbness-diary.queue')") == "{}"
+    assert queued(phone) == []
 
 
-def test_another_patient_on_the_same_phone_never_sends_the_first_ones_entry(phone, sign_in):
-    first = sign_in("una")
+@pytest.mark.django_db(transaction=True)
+def test_another_patient_on_the_same_phone_never_sends_the_first_ones_entry(app_phone, server):
+    phone = app_phone
+    first = sign_in(phone, "una")
     fill_log_form(phone)
-    phone.context.set_offline(True)
+    server.stop()
     phone.click("button:has-text('Save')")
-    phone.locator("#offline-status").wait_for()
+    phone.locator("#queue-chip").wait_for()
+    server.start()
     phone.context.clear_cookies()  # una's session ends with the entry still on the phone …
-    phone.context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")  # … and the replay meets the login page
-    phone.wait_for_timeout(500)
-    assert len(phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")) == 1
+    until(phone, lambda: server.requests("POST", "/log/") >= 1)
+    assert len(queued(phone)) == 1
 
-    second = sign_in("vera")
+    second = sign_in(phone, "vera")
     phone.goto("/")
     phone.wait_for_load_state("networkidle")
     assert not second.episodes.exists() and not first.episodes.exists()
-    assert len(phone.evaluate("Object.keys(JSON.parse(localStorage.getItem('numbness-diary.queue')))")) == 1
+    assert len(queued(phone)) == 1
 
     phone.context.clear_cookies()
-    phone.goto("/accounts/login/")
-    phone.fill("#id_username", "una")
-    phone.fill("#id_password", "correct-horse-battery")
-    phone.click("button:has-text('Log in')")
-    phone.wait_for_load_state("networkidle")
-    for _ in range(50):
-        if first.episodes.exists():
-            break
-        phone.wait_for_timeout(100)
+    sign_in(phone, "una", new=False)
+    until(phone, lambda: not queued(phone))
     assert first.episodes.count() == 1 and not second.episodes.exists()
+
+
+def test_entries_left_in_the_old_local_storage_queue_are_carried_over_and_sent(phone, sign_in):
+    patient = sign_in("ruth")
+    fill_log_form(phone)
+    # An entry as the queue kept it before IndexedDB: {id: {url, fields, queuedAt, patient}} in localStorage.
+    old_id = phone.evaluate(
+        """() => {
+            const form = document.querySelector("form[data-offline-queue]");
+            const fields = [];
+            new FormData(form).forEach((value, name) => fields.push([name, value]));
+            const id = form.querySelector("input[name=id]").value;
+            const patient = document.body.dataset.patient;
+            const entry = { url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
+            localStorage.setItem("numbness-diary.queue", JSON.stringify({ [id]: entry }));
+            return id;
+        }"""
+    )
+    phone.goto("/")
+    until(phone, lambda: patient.episodes.exists())
+    assert str(patient.episodes.get().id) == old_id
+    until(phone, lambda: not queued(phone))
+    assert phone.evaluate("localStorage.getItem('numbness-diary.queue')") is None

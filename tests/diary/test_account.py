@@ -110,7 +110,7 @@ def test_delete_account_needs_the_password_and_removes_every_row(web, patient, o
         log(who, triggers=["injury"])
         review_patient(who.pk)
         token = create_link(patient=who, first=dt.date(2026, 1, 1), last=dt.date(2026, 2, 1)).token
-        resolve(token, "127.0.0.1", "page")
+        resolve(token, "page")
     refused = web.post("/settings/delete-account/", {"password": "wrong"})
     assert refused.status_code == 400 and patient.episodes.count() == 1
     web.post("/settings/delete-account/", {"password": "a-long-pass-phrase"})

@@ -1,10 +1,13 @@
 """Share links: valid, expired, revoked, wrong, another patient's; the access log; rate limiting."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 import time_machine
+from django.conf import settings
+from pypdf import PdfReader
 
 from report import sharing
 from report.models import ShareAccess, ShareLink
@@ -59,13 +62,76 @@ def test_link_lifetime_is_limited(patient):
         sharing.create_link(patient=patient, first=FIRST, last=LAST, days=91)
 
 
-def test_repeated_wrong_tokens_are_rate_limited(client, shared):
-    for n in range(sharing.MISSES_ALLOWED):
+def test_wrong_tokens_are_counted_per_address_and_a_valid_token_still_opens(client, shared):
+    allowed = int(settings.RATE_LIMITS["share-miss-address"].split("/")[0])
+    for n in range(allowed):
         assert client.get(f"/share/guess-{n}/").status_code == 404
-    assert client.get("/share/guess-again/").status_code == 429
-    assert client.get(f"/share/{shared.token}/").status_code == 429  # even a right token waits out the window
-    other_address = client.get(f"/share/{shared.token}/", REMOTE_ADDR="192.0.2.7")
-    assert other_address.status_code == 200
+    slowed = client.get("/share/guess-again/")
+    assert slowed.status_code == 429 and 0 < int(slowed["Retry-After"]) <= 15 * 60
+    assert "Please wait" in slowed.content.decode()
+    assert client.get(f"/share/{shared.token}/").status_code == 200  # the physician's own link is never blocked
+    assert client.get(f"/share/{shared.token}/report.pdf").status_code == 200
+    assert client.get("/share/guess-more/").status_code == 429  # and opening it did not reset the count
+    assert client.get("/share/guess-more/", REMOTE_ADDR="192.0.2.7").status_code == 404  # another address
+
+
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy(client, db, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"share-miss-address": "2/15m"}
+    via_proxy = {"REMOTE_ADDR": "10.1.2.3"}
+    for _ in range(2):
+        assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR="198.51.100.1", **via_proxy).status_code == 404
+    assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR="198.51.100.1", **via_proxy).status_code == 429
+    # Another client behind the same proxy is counted apart; a forged left-hand entry changes nothing.
+    assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR="198.51.100.2", **via_proxy).status_code == 404
+    forged = "198.51.100.9, 198.51.100.1"
+    assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR=forged, **via_proxy).status_code == 429
+    # From an untrusted peer the header is ignored: the peer itself is counted.
+    direct = {"REMOTE_ADDR": "203.0.113.5"}
+    for n in range(2):
+        assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR=f"198.51.100.{50 + n}", **direct).status_code == 404
+    assert client.get("/share/guess/", HTTP_X_FORWARDED_FOR="198.51.100.60", **direct).status_code == 429
+
+
+def test_with_redis_unreachable_shared_pages_and_pdfs_still_open(client, shared, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    assert client.get(f"/share/{shared.token}/").status_code == 200
+    assert client.get(f"/share/{shared.token}/report.pdf").status_code == 200
+    assert missing(client.get("/share/wrong-token/"))  # no limit, no error
+    assert "cache is unreachable" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_wrong_tokens_are_counted_exactly_once_each(patient, settings):
+    """Check-and-count is one atomic increment in Redis: 40 simultaneous guesses, 10 let through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import redis
+    from django.db import connection
+    from django.test import Client
+
+    from tests.integration.test_worker import REDIS_URL
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.RATE_LIMITS = settings.RATE_LIMITS | {"share-miss-address": "10/15m"}
+
+    def guess(n: int) -> int:
+        try:
+            return Client().get(f"/share/guess-{n}/").status_code
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    assert statuses.count(404) == 10 and statuses.count(429) == 30
 
 
 def test_patient_creates_sees_and_revokes_links_with_their_access_log(web, patient, client):
@@ -88,7 +154,63 @@ def test_patient_creates_sees_and_revokes_links_with_their_access_log(web, patie
 def test_bad_share_form_changes_nothing(web):
     web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "365"})
     web.post("/report/share/", {"first": "2026-03-31", "last": "2026-01-01", "days": "5"})
+    too_long = {"first": "2026-01-01", "last": "2026-03-31", "days": "5", "questions": "?" * 1001}
+    response = web.post("/report/share/", too_long)
+    assert response.status_code == 400
+    assert "Questions for my doctor (optional, printed on page 1): Ensure this value has at most 1000 characters" in (
+        response.content.decode()
+    )
     assert not ShareLink.objects.exists()
+
+
+def test_the_questions_for_the_doctor_travel_with_the_link_to_page_and_pdf(web, patient, client):
+    log(patient, started_at=dt.datetime(2026, 2, 10, 9, tzinfo=dt.UTC))
+    questions = "Should I stop cycling?\nIs it my back?"
+    response = web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "7",
+                                           "questions": questions}, follow=True)  # fmt: skip
+    url = re.search(r'value="http://testserver(/share/[^"]+/)"', response.content.decode()).group(1)
+    assert ShareLink.objects.get().questions == questions
+    page = client.get(url).content.decode()
+    assert "Questions for my doctor" in page and "Should I stop cycling?<br>Is it my back?" in page
+    link = ShareLink.objects.get()
+    assert f"This link works until <strong>{link.expires_at:%-d %b %Y %H:%M} UTC</strong>" in page
+    pdf = PdfReader(io.BytesIO(client.get(f"{url}report.pdf").content))
+    assert "Should I stop cycling?" in pdf.pages[0].extract_text()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
+@pytest.mark.parametrize(
+    ("first", "last", "problem"),
+    [
+        ("0001-01-01", "2026-03-31", "Start date: The start date is before 1 Jan 2000"),
+        ("1999-12-31", "2001-01-01", "Start date: The start date is before 1 Jan 2000"),
+        ("6000-01-01", "9999-12-30", "End date: The end date is after today (1 Jun 2026)"),
+        ("2026-05-01", "2026-06-02", "End date: The end date is after today"),
+        ("2023-01-01", "2026-05-31", "Start date: A shared link covers at most 2 years"),
+        ("2026-01-01", "10000-01-01", "End date: Enter a valid date"),
+        ("2005-05-01", "2006-01-01", "Start date: The start date is before your date of birth (2 May 2005)"),
+    ],
+)
+def test_a_share_period_out_of_bounds_is_a_400_naming_the_field(web, patient, first, last, problem):
+    from diary import services
+
+    services.update_profile(patient=patient, date_of_birth=dt.date(2005, 5, 2))
+    response = web.post("/report/share/", {"first": first, "last": last, "days": "14"})
+    assert response.status_code == 400
+    assert problem in response.content.decode()
+    assert not ShareLink.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
+def test_a_share_period_starts_no_earlier_than_the_first_entry(patient):
+    log(patient, started_at=dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC))
+    link = sharing.create_link(patient=patient, first=dt.date(2025, 12, 1), last=dt.date(2026, 5, 31)).link
+    assert (link.first, link.last) == (dt.date(2026, 3, 10), dt.date(2026, 5, 31))
+    # Two years exactly, ending today, is allowed; a period wholly before the diary is kept as asked.
+    two_years = sharing.create_link(patient=patient, first=dt.date(2024, 6, 2), last=dt.date(2026, 6, 1)).link
+    assert two_years.first == dt.date(2026, 3, 10)
+    before = sharing.create_link(patient=patient, first=dt.date(2025, 1, 1), last=dt.date(2025, 2, 1)).link
+    assert before.first == dt.date(2025, 1, 1)
 
 
 def test_another_patient_cannot_list_or_revoke_the_link(client, other_patient, shared):

@@ -3,8 +3,10 @@
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from diary.interchange import InterchangeError, import_diary, parse
 
@@ -22,21 +24,24 @@ class Command(BaseCommand):
         patient = User.objects.filter(username=user).first()
         if patient is None and not create_user:
             raise CommandError(f"No user {user!r}; pass --create-user to create one.")
+        limit = settings.IMPORT_MAX_BYTES
         try:
             if file == "-":
-                text = sys.stdin.buffer.read()
+                text = sys.stdin.buffer.read(limit + 1)
             else:
                 with open(file, "rb") as f:
-                    text = f.read()
+                    text = f.read(limit + 1)
         except OSError as e:
             raise CommandError(f"Can't read {file}: {e.strerror}") from e
+        if len(text) > limit:
+            raise CommandError(f"Nothing was imported: the file is larger than {limit // (1024 * 1024)} MB.")
         try:
             document = parse(text)
-            if patient is None:
-                patient = User.objects.create_user(username=user)
-                patient.set_unusable_password()
-                patient.save()
-            summary = import_diary(patient=patient, document=document)
+            # A new account is part of the import: when the import fails, no empty account is left.
+            with transaction.atomic():
+                if patient is None:
+                    patient = User.objects.create_user(username=user, password=None)
+                summary = import_diary(patient=patient, document=document)
         except InterchangeError as e:
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(e.problems)) from e
         self.stdout.write(

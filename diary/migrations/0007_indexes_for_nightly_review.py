@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0004_saddle_region'),
+        ('diary', '0006_episode_still_going_nudged_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

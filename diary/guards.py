@@ -1,0 +1,72 @@
+"""Per-request guards: request body limits (413), and no caching of anything private."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+
+API_PREFIX = "/api/"
+
+
+def body_limit(request: HttpRequest) -> int | None:
+    """The largest body a request may send: API_MAX_BODY_BYTES on the API, Django's upload limit elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return int(settings.API_MAX_BODY_BYTES)
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body larger than its limit with 413, from its Content-Length, before anything reads it.
+
+    A body without a Content-Length (chunked) is not read by Django at all, so the header is the
+    whole story under a WSGI server.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit(request)
+        if limit is not None and length > limit:
+            message = f"The request body is {_megabytes(length)}; at most {_megabytes(limit)} is accepted here."
+            if request.path.startswith(API_PREFIX):
+                response: HttpResponse = JsonResponse({"detail": message}, status=413)
+            else:
+                response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+def is_private(request: HttpRequest, response: HttpResponse) -> bool:
+    """Anything for a signed-in person, any API answer, and any download is private."""
+    user = getattr(request, "user", None)
+    return bool(
+        (user is not None and user.is_authenticated)
+        or request.path.startswith(API_PREFIX)
+        or "attachment" in response.get("Content-Disposition", "")
+    )
+
+
+class PrivateResponseMiddleware:
+    """`Cache-Control: no-store, private` on private responses, so no browser or proxy keeps a copy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if is_private(request, response):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

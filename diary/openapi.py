@@ -1,0 +1,139 @@
+"""How the API describes itself: error answers every operation can give, and a strict page of results.
+
+drf-spectacular documents the successful answers from the serializers; `ApiSchema` adds the
+error answers each operation really gives (400 bad input, 401/403 not signed in, 404 not yours
+or missing, 413 body too large, 429 too many requests), so that the schema tells the truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiViewExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+
+_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "what went wrong, in plain words"}},
+    "required": ["detail"],
+}
+_FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each key names a field (`non_field_errors` for the request as a whole, `detail` for a body "
+    "that could not be parsed); each value holds that field's problems in plain words.",
+    "additionalProperties": {},
+}
+
+
+def _answer(description: str, schema: dict[str, Any], headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+ERROR_ANSWERS = {
+    "400": _answer("Bad input: nothing was changed.", _FIELD_ERRORS),
+    "401": _answer("Not signed in: no or a wrong token.", _DETAIL),
+    "403": _answer("Not signed in (session without a CSRF token, or no credentials).", _DETAIL),
+    "404": _answer("No such row among the caller's own (another patient's rows answer the same).", _DETAIL),
+    "413": _answer("The request body is larger than the API accepts.", _DETAIL),
+    "429": _answer(
+        "Too many requests: wait the number of seconds in Retry-After.",
+        _DETAIL,
+        headers={"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
+    ),
+}
+
+
+class ApiSchema(AutoSchema):
+    """The default schema, plus the error answers the operation can give."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        parameters = operation.get("parameters", [])
+        # Every route refuses wrong credentials (even the token endpoint, for a bad Authorization header).
+        codes = ["401", "403", "429"]
+        if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+            codes.append("400")
+        if any(p["in"] == "path" for p in parameters):
+            codes.append("404")
+        if "requestBody" in operation:
+            codes.append("413")
+        responses = operation["responses"]
+        for code in sorted(codes):
+            responses.setdefault(code, ERROR_ANSWERS[code])
+        return operation
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """LimitOffset paging that refuses a bad `limit` or `offset` with a 400 instead of silently ignoring it."""
+
+    default_limit = 100
+    max_limit = 1000
+
+    def _whole(self, request: Request, name: str, lowest: int, highest: int | None, default: int | None) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            value = lowest - 1
+        if value < lowest or (highest is not None and value > highest):
+            bound = f"from {lowest} to {highest}" if highest is not None else f"of at least {lowest}"
+            raise ValidationError({name: f"Expected a whole number {bound}, got {raw!r}."})
+        return value
+
+    def get_limit(self, request: Request) -> int | None:
+        return self._whole(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return self._whole(request, self.offset_query_param, 0, None, 0) or 0
+
+    def get_schema_operation_parameters(self, view: object) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"How many results per page (default {self.default_limit}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit},
+            },
+            {
+                "name": self.offset_query_param,
+                "required": False,
+                "in": "query",
+                "description": "How many results to skip.",
+                "schema": {"type": "integer", "minimum": 0},
+            },
+        ]
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter(p["name"], p["schema"], OpenApiParameter.QUERY, description=p["description"])
+    for p in StrictLimitOffsetPagination().get_schema_operation_parameters(None)
+]
+
+
+class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
+    """The token endpoint (DRF's view) with its real answers: wrong credentials are a 400."""
+
+    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
+    match_subclasses = True
+    priority = 1
+
+    def view_replacement(self) -> type:
+        target = self.target
+
+        @extend_schema(tags=["token"], description="Exchange a username and password for the caller's API token.")
+        class DocumentedObtainAuthToken(target):  # type: ignore[valid-type, misc]
+            schema = ApiSchema()
+
+        return DocumentedObtainAuthToken

@@ -1,0 +1,146 @@
+// Numbness Diary's service worker: hand-written (see README, "Offline"). Served by pwa.views.service_worker.
+// The app shell is precached by version; Today, Log, History and Trends are kept as the patient last saw
+// them (network first) and shown with an "offline" bar when the server cannot be reached; queued entries
+// are replayed by Background Sync; push messages become notifications.
+"use strict";
+const VERSION = {{ version|safe }};
+const SHELL = {{ shell|safe }};
+const PAGES = {{ pages|safe }};
+const OFFLINE_URL = {{ offline_url|safe }};
+const SESSION_URL = {{ session_url|safe }};
+const ICON = {{ icon|safe }};
+const SHELL_CACHE = "shell-" + VERSION;
+const PAGE_PREFIX = "pages-";  // one cache per patient: "pages-<patient id>"
+const PATIENT_HEADER = "X-Diary-Patient";
+const NETWORK_PATIENCE_MS = 6000;  // a hanging connection falls back to the kept page after this
+
+importScripts({{ queue_script|safe }});
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL.concat([OFFLINE_URL])))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("shell-") && k !== SHELL_CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (SHELL.indexOf(url.pathname) >= 0) {
+    event.respondWith(caches.open(SHELL_CACHE).then((cache) => cache.match(request)).then((hit) => hit || fetch(request)));
+  } else if (request.mode === "navigate") {
+    event.respondWith(navigate(request, url));
+  }
+});
+
+function pageCaches() {
+  return caches.keys().then((keys) => keys.filter((k) => k.startsWith(PAGE_PREFIX)));
+}
+
+function forgetPages(except) {
+  return pageCaches().then((keys) => Promise.all(keys.filter((k) => k !== except).map((k) => caches.delete(k))));
+}
+
+function withPatience(promise) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no answer")), NETWORK_PATIENCE_MS);
+    promise.then((r) => { clearTimeout(timer); resolve(r); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+async function navigate(request, url) {
+  const kept = PAGES.indexOf(url.pathname) >= 0;
+  let response;
+  try {
+    // Only the kept pages have a copy to fall back on; a slow report download must not be cut short.
+    response = await (kept ? withPatience(fetch(request)) : fetch(request));
+  } catch (e) {
+    return kept ? fromCache(request, url) : offlinePage();
+  }
+  if (response.type === "opaqueredirect") return response;
+  const patient = response.headers.get(PATIENT_HEADER);
+  if (!patient) {
+    // A page nobody is signed in to (the login page, say): health data must not outlive the session.
+    await forgetPages();
+  } else if (kept && response.status === 200) {
+    await keep(PAGE_PREFIX + patient, request, response.clone());
+  }
+  return response;
+}
+
+function offlinePage() {
+  return caches.open(SHELL_CACHE).then((cache) => cache.match(OFFLINE_URL)).then((page) => page || Response.error());
+}
+
+async function keep(cacheName, request, response) {
+  await forgetPages(cacheName);  // another patient's pages go the moment someone else signs in
+  const headers = new Headers(response.headers);
+  headers.set("X-Saved-At", new Date().toISOString());
+  const body = await response.blob();
+  const cache = await caches.open(cacheName);
+  await cache.put(request.url, new Response(body, { status: 200, statusText: "OK", headers: headers }));
+}
+
+async function fromCache(request, url) {
+  for (const name of await pageCaches()) {
+    const cache = await caches.open(name);
+    const hit = (await cache.match(request.url)) || (await cache.match(url.origin + url.pathname, { ignoreSearch: true }));
+    if (hit) {
+      // The page's script shows the "offline — showing what you saw at …" bar from this attribute.
+      const savedAt = hit.headers.get("X-Saved-At") || "";
+      const html = (await hit.text()).replace("<body", '<body data-offline-saved-at="' + savedAt + '"');
+      return new Response(html, { status: 200, headers: hit.headers });
+    }
+  }
+  return offlinePage();
+}
+
+// Background Sync: replay the queue of the patient whose session this browser holds, one at a time.
+async function replay() {
+  const session = await fetch(SESSION_URL, { credentials: "same-origin", cache: "no-store" }).then((r) => r.json());
+  if (!session.patient) return;
+  const result = await self.DiaryQueue.flush(String(session.patient), session.csrf);
+  const windows = await self.clients.matchAll({ type: "window" });
+  windows.forEach((client) => client.postMessage({ type: "queue-changed", sent: result.sent, refused: result.refused }));
+  if (result.left) throw new Error("entries left to send");  // the browser tries again later
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === self.DiaryQueue.SYNC_TAG) event.waitUntil(replay());
+});
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Numbness Diary", {
+    body: data.body || "There is something in your diary to read",
+    icon: ICON,
+    badge: ICON,
+    tag: data.tag || "diary",
+    data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    for (const client of windows) {
+      if (client.url.startsWith(self.location.origin) && "focus" in client) {
+        return client.navigate(target).then((c) => (c || client).focus());
+      }
+    }
+    return self.clients.openWindow(target);
+  }));
+});

@@ -1,0 +1,198 @@
+"""The installable app in Chromium: pages open from the service worker's copy when the server is really
+down, an entry saved then is sent once when it is back, logout clears the copies, the manifest passes
+Chromium's installability check, and a push message becomes a notification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from diary.models import Episode
+from tests.browser import chromium
+from tests.browser.appserver import sign_in, until
+from tests.browser.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def cached_pages(page) -> list[str]:
+    return page.evaluate(
+        """async () => {
+            const names = (await caches.keys()).filter((k) => k.startsWith("pages-"));
+            const urls = [];
+            for (const name of names) {
+                for (const r of await (await caches.open(name)).keys()) urls.push(new URL(r.url).pathname);
+            }
+            return urls.sort();
+        }"""
+    )
+
+
+def in_viewport(locator) -> bool:
+    box = locator.bounding_box()
+    return locator.is_visible() and box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+
+
+def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_time(app_phone, server):
+    page = app_phone
+    patient = sign_in(page, "olga")
+    for path in ("/", "/log/", "/history/", "/trends/"):
+        page.goto(path)
+    assert cached_pages(page) == ["/", "/history/", "/log/", "/trends/"]
+
+    server.stop()  # really unreachable: connection refused, for the page and the worker alike
+
+    page.goto("/")
+    assert page.locator("h2", has_text="Today").first.is_visible()
+    bar = page.locator("#offline-bar")
+    assert re.fullmatch(r"offline — showing what you saw at \d\d:\d\d", bar.inner_text())
+    assert in_viewport(bar)
+
+    page.goto("/log/")
+    page.locator('rect[data-location="left:heel"]').first.tap()
+    page.locator(".chips.severity label", has_text="5").first.click()
+    tapped_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    page.click("button:has-text('Save')")
+    saved = page.locator(".queue-saved")
+    saved.wait_for()
+    tapped_to = dt.datetime.now(dt.UTC)
+    assert saved.inner_text() == "Saved on this phone, will send when online."
+    chip = page.locator("#queue-chip")
+    chip.wait_for()
+    assert chip.inner_text() == "1 waiting to send"
+    assert in_viewport(chip) and in_viewport(saved)  # where the patient is looking: by the Save button
+
+    server.start()
+    # The replay must come in a later second than the tap, so that a start time taken then would show.
+    until(page, lambda: dt.datetime.now(dt.UTC) > tapped_to + dt.timedelta(seconds=1))
+    page.goto("/")  # the next open sends what waits
+    until(page, lambda: Episode.objects.exists())
+    until(page, lambda: page.locator("#queue-chip").is_hidden())
+    episode = patient.episodes.get()
+    assert tapped_from <= episode.started_at <= tapped_to
+    assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "heel")]
+
+    page.goto("/history/")  # later opens find nothing left to send
+    page.wait_for_load_state("networkidle")
+    assert server.requests("POST", "/log/") == 1
+    assert Episode.objects.count() == 1
+
+
+def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
+    page = app_phone
+    patient = sign_in(page, "pia")
+    page.goto("/log/")
+    server.stop()
+    page.goto("/log/")
+    page.locator('rect[data-location="right:calf"]').first.tap()
+    page.locator(".chips.severity label", has_text="3").first.click()
+    page.click("button:has-text('Save')")
+    page.locator("#queue-chip").wait_for()
+    server.start()
+
+    # The browser fires "sync" when it thinks the network is back; DevTools fires it now.
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    until(page, lambda: registrations)
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": server.url, "registrationId": registrations[0], "tag": "diary-queue", "lastChance": False},
+    )
+    until(page, lambda: patient.episodes.exists())
+    until(page, lambda: page.locator("#queue-chip").is_hidden())  # the worker tells the page
+    assert server.requests("POST", "/log/") == 1
+
+
+def test_logging_out_clears_the_cached_pages_and_other_patients_entries(app_phone, server):
+    page = app_phone
+    sign_in(page, "una")
+    page.goto("/history/")
+    assert cached_pages(page)
+    page.evaluate(
+        """() => DiaryQueue.put({id: "00000000-0000-4000-8000-000000000001", url: "/log/", fields: [],
+                                  queuedAt: 1, patient: "someone-else"})"""
+    )
+    page.evaluate(
+        """() => DiaryQueue.put({id: "00000000-0000-4000-8000-000000000002", url: "/log/", fields: [],
+                                  queuedAt: 2, patient: document.body.dataset.patient})"""
+    )
+    page.click("button:has-text('Log out')")
+    page.wait_for_url("**/accounts/login/")
+    assert cached_pages(page) == []
+    kept = page.evaluate(
+        """() => new Promise((ok) => {
+            const r = indexedDB.open("numbness-diary");
+            r.onsuccess = () => {
+                const q = r.result.transaction("entries").objectStore("entries").getAll();
+                q.onsuccess = () => ok(q.result.map((e) => e.id));
+            };
+        })"""
+    )
+    assert kept == ["00000000-0000-4000-8000-000000000002"]  # una's own unsent entry waits for her next sign-in
+
+    server.stop()
+    page.goto("/")  # no copy of una's Today any more: the offline page, which holds nobody's data
+    assert page.locator("h2", has_text="No connection").is_visible()
+    assert "una" not in page.content()
+
+
+def test_the_manifest_passes_chromiums_installability_check(browser, server, tmp_path):
+    # A profile on disk: Chromium installs nothing from an incognito-like context.
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path / "profile", **chromium.launch_options(), viewport=PHONE, base_url=server.url
+    )
+    page = context.pages[0] if context.pages else context.new_page()
+    try:
+        check_installable(page)
+    finally:
+        context.close()
+
+
+def check_installable(page) -> None:
+    sign_in(page, "ivy")
+    cdp = page.context.new_cdp_session(page)
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest.get("errors", []) == []
+
+    # Chromium offers the install prompt to an installable site: Today shows the small hint instead.
+    page.goto("/")
+    hint = page.locator("#install-hint")
+    hint.wait_for()
+    hint.locator("[data-install-dismiss]").click()
+    assert hint.is_hidden()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert hint.is_hidden()  # "Not now" is remembered
+
+
+def test_a_push_message_to_the_worker_shows_a_notification(app_phone, server):
+    page = app_phone
+    page.context.grant_permissions(["notifications"], origin=server.url)
+    sign_in(page, "nell")
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    until(page, lambda: registrations)
+    message = {"title": "Numbness Diary", "body": "Time for your diary entry", "url": "/", "tag": "reminder"}
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": server.url, "registrationId": registrations[0], "data": json.dumps(message)},
+    )
+    shown = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+        .map((n) => [n.title, n.body, n.tag])"""
+    until(page, lambda: page.evaluate(shown))
+    assert page.evaluate(shown) == [["Numbness Diary", "Time for your diary entry", "reminder"]]

@@ -1,0 +1,174 @@
+"""The service worker, the manifest, the offline page, the shortcut's landing page and turning push on and off."""
+
+import json
+import re
+import struct
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.test import override_settings
+
+from pwa.models import PushSubscription
+from tests.pwa.pushservice import Browser, b64url
+
+
+def subscription_json(endpoint: str = "https://push.example.net/send/abc") -> dict:
+    browser = Browser()
+    return {"endpoint": endpoint, "keys": {"p256dh": browser.p256dh, "auth": b64url(browser.auth)}}
+
+
+def post_json(client, url: str, body: object):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_service_worker_is_served_from_the_root_uncached_with_the_shell_by_version(client, settings):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == "/"
+    text = response.content.decode()
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", text).group(1))
+    for path in ("/static/css/app.css", "/static/js/queue.js", "/static/js/offline.js", "/static/icons/icon-192.png"):
+        assert path in shell
+    assert not any("LICENSE" in p for p in shell)
+    assert json.loads(re.search(r"const PAGES = (\[.*?\]);", text).group(1)) == ["/", "/log/", "/history/", "/trends/"]
+    assert re.search(r'const VERSION = "[0-9a-f]{16}";', text)
+    assert "{{" not in text and "{%" not in text
+
+
+def test_the_shell_version_changes_when_a_shell_file_changes(client, settings, tmp_path):
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "extra.css").write_text("a { color: red }")
+    settings.DEBUG = True
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
+
+    def version() -> str:
+        return re.search(r'const VERSION = "(\w+)"', client.get("/sw.js").content.decode()).group(1)
+
+    before = version()
+    (tmp_path / "css" / "extra.css").write_text("a { color: blue }")
+    assert version() != before
+
+
+def test_the_manifest_makes_an_installable_app_with_both_shortcuts(client, db):
+    response = client.get("/manifest.webmanifest")
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/" and manifest["scope"] == "/"
+    icons = {(i["sizes"], i["type"], i["purpose"]) for i in manifest["icons"]}
+    assert {
+        ("192x192", "image/png", "any"),
+        ("512x512", "image/png", "any"),
+        ("512x512", "image/png", "maskable"),
+    } <= icons
+    for icon in manifest["icons"]:
+        path = Path(finders.find(icon["src"].removeprefix("/static/")))
+        if icon["type"] == "image/png":  # the PNG header's width and height are the declared size
+            width, height = struct.unpack(">II", path.read_bytes()[16:24])
+            assert f"{width}x{height}" == icon["sizes"]
+    assert [(s["name"], s["url"]) for s in manifest["shortcuts"]] == [
+        ("Log numbness", "/log/"),
+        ("No numbness today", "/today/no-numbness/"),
+    ]
+
+
+def test_every_page_links_the_manifest_icons_and_theme_colours(web):
+    html = web.get("/").content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    assert 'rel="apple-touch-icon"' in html
+    assert 'media="(prefers-color-scheme: dark)"' in html and 'media="(prefers-color-scheme: light)"' in html
+    assert 'id="queue-chip"' in html and 'id="install-hint"' in html
+
+
+def test_the_no_numbness_shortcut_lands_on_a_one_tap_check_in(web, patient):
+    page = web.get("/today/no-numbness/")
+    assert page.status_code == 200
+    assert 'action="/checkin/none/"' in page.content.decode()
+    web.post("/checkin/none/")
+    assert patient.checkins.get().numbness_today is False
+
+
+def test_the_shortcut_asks_a_signed_out_visitor_to_log_in(client):
+    assert client.get("/today/no-numbness/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_offline_page_holds_nobodys_data(web, patient):
+    html = web.get("/offline/").content.decode()
+    assert "No connection" in html
+    assert patient.username not in html and "data-patient" not in html
+
+
+def test_pages_say_whose_they_are_to_the_service_worker(web, client, patient):
+    assert web.get("/")["X-Diary-Patient"] == str(patient.pk)
+    web.logout()
+    assert "X-Diary-Patient" not in web.get("/accounts/login/")
+
+
+def test_the_session_state_gives_the_patient_and_a_csrf_token(web, patient):
+    state = web.get("/app/session.json")
+    assert state.json()["patient"] == patient.pk and state.json()["csrf"]
+    assert "no-store" in state["Cache-Control"]
+    web.logout()
+    assert web.get("/app/session.json").json() == {"patient": None, "csrf": ""}
+
+
+def test_turning_notifications_on_and_off_for_this_device(web, patient):
+    body = subscription_json()
+    assert post_json(web, "/push/subscribe/", body).json() == {"subscribed": True}
+    assert post_json(web, "/push/subscribe/", body).status_code == 200  # again: still one row
+    subscription = PushSubscription.objects.get()
+    assert subscription.patient == patient and subscription.p256dh == body["keys"]["p256dh"]
+    assert post_json(web, "/push/unsubscribe/", {"endpoint": body["endpoint"]}).json() == {"subscribed": False}
+    assert not PushSubscription.objects.exists()
+
+
+def test_logging_out_turns_notifications_off_for_this_device(web, patient):
+    post_json(web, "/push/subscribe/", subscription_json("https://push.example.net/this-phone"))
+    PushSubscription.objects.create(
+        patient=patient, endpoint="https://push.example.net/other-phone", p256dh="x", auth="y"
+    )
+    web.post("/accounts/logout/")
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == ["https://push.example.net/other-phone"]
+
+
+def test_a_bad_subscription_names_the_field_and_saves_nothing(web):
+    good = subscription_json()
+    cases = {
+        "endpoint": {**good, "endpoint": "not a url"},
+        "p256dh": {**good, "keys": {**good["keys"], "p256dh": "AAAA"}},
+        "auth": {**good, "keys": {**good["keys"], "auth": "!!!"}},
+    }
+    for field, body in cases.items():
+        response = post_json(web, "/push/subscribe/", body)
+        assert response.status_code == 400
+        assert field in response.json()["errors"]
+    response = web.post("/push/subscribe/", "{not json", content_type="application/json")
+    assert response.status_code == 400 and "endpoint" in response.json()["errors"]
+    assert post_json(web, "/push/unsubscribe/", {}).status_code == 400
+    assert not PushSubscription.objects.exists()
+
+
+@override_settings(DEBUG=False)
+def test_only_https_push_services_outside_development(web):
+    response = post_json(web, "/push/subscribe/", subscription_json("http://10.0.0.1/internal"))
+    assert response.status_code == 400
+    assert response.json()["errors"]["endpoint"][0]["message"] == "The endpoint must be an https address."
+
+
+def test_a_patient_cannot_turn_off_another_patients_device(client, patient, other_patient):
+    PushSubscription.objects.create(patient=patient, endpoint="https://push.example.net/alice", p256dh="x", auth="y")
+    client.force_login(other_patient)
+    post_json(client, "/push/unsubscribe/", {"endpoint": "https://push.example.net/alice"})
+    assert PushSubscription.objects.filter(patient=patient).count() == 1
+
+
+def test_signed_out_visitors_cannot_subscribe(client, db):
+    response = post_json(client, "/push/subscribe/", subscription_json())
+    assert response.status_code == 302 and not PushSubscription.objects.exists()
+
+
+def test_settings_offer_notifications_with_the_public_key(web, vapid_keys):
+    html = web.get("/settings/").content.decode()
+    assert f'data-vapid-key="{vapid_keys.public}"' in html
+    assert "Notifications on this phone" in html

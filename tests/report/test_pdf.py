@@ -1,0 +1,195 @@
+"""The PDF read back as text: page 1 in the clinician's order, no internal codes, every episode with
+its notes in any script, and the downloads and command that produce it."""
+
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from diary import services, vocab
+from diary.interchange import import_diary
+from report import content
+from report.pdf import render_pdf
+from tests.conftest import FIXTURE_VIGNETTES, SHARED, load_vignette, log, make_patient
+from triage import signs
+from triage.review import review_patient
+
+FIRST, LAST = dt.date(2025, 12, 1), dt.date(2026, 3, 1)
+
+
+def vignette_patient(name: str, username: str = "petra", **profile):
+    own = FIXTURE_VIGNETTES / f"{name}.json"
+    vignette = load_vignette(own if own.exists() else SHARED / "vignettes" / f"{name}.json")
+    patient = make_patient(username, **profile)
+    import_diary(patient=patient, document=vignette["diary"])
+    review_patient(patient.pk, dt.date.fromisoformat(vignette["as_of"]))
+    return patient, vignette["diary"]
+
+
+@pytest.fixture
+def persistent(db):
+    patient, diary = vignette_patient("desk-worker-most-days", date_of_birth=dt.date(1961, 4, 2))
+    services.update_profile(patient=patient, conditions=["back_problems"])
+    patient.first_name, patient.last_name = "Petra", "Novak"
+    patient.save()
+    return patient, diary
+
+
+def pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def internal_codes(text: str) -> list[str]:
+    """Catalogue codes and vocabulary codes that are not plain words (e.g. 'changed_position')."""
+    found = re.findall(r"\b(?:emergency|urgent|pattern)\.[a-z_]+", text)
+    codes = {c for v in (vocab.TRIGGERS, vocab.RELIEF, vocab.SYMPTOMS, vocab.REGIONS, vocab.SENSATIONS)
+             for c in v if "_" in c} | {"see_doctor", "left:", "right:"}  # fmt: skip
+    return found + [c for c in codes if c in text]
+
+
+def test_page_one_reads_in_the_clinicians_order(persistent):
+    patient, diary = persistent
+    report = content.build(patient, FIRST, LAST, questions="Could it be my back?")
+    first, *rest = pages(render_pdf(report))
+    order = [
+        "Petra Novak",
+        "Date of birth: 2 Apr 1961",
+        "Diary period: 25 Jan 2026 – 27 Feb 2026 (5 weeks)",
+        "the diary began 25 Jan 2026",
+        "Known conditions: Back or spine problems",
+        report.summary,
+        "Key numbers",
+        "Red flags",
+        "No red-flag symptoms were reported in this period.",
+        "Patterns flagged",
+        "Numbness that keeps coming back or lasts",
+        "Questions for my doctor",
+        "Could it be my back?",
+        "Episodes per week",
+        "Where: episodes involving each place",
+    ]
+    positions = [first.find(part) for part in order]
+    assert -1 not in positions, [p for p, at in zip(order, positions, strict=True) if at == -1]
+    assert positions == sorted(positions)
+    assert report.summary.startswith(f"Over 5 weeks: {len(diary['episodes'])} episodes on ")
+    assert "Page 1 of" in first and "not a diagnosis" in first
+    assert internal_codes(" ".join([first, *rest])) == []
+
+
+def test_key_numbers_show_no_comparison_when_the_previous_period_is_empty(persistent):
+    patient, diary = persistent
+    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    numbers = first[first.index("Key numbers") : first.index("Red flags")]
+    assert f"Episodes {len(diary['episodes'])} Days with numbness" in numbers
+    assert "vs previous" not in numbers and "previous:" not in numbers
+    assert "No comparison: nothing was logged in the 34 days before (22 Dec 2025 – 24 Jan 2026)." in numbers
+
+
+def test_key_numbers_show_the_change_when_the_previous_period_has_data(persistent):
+    patient, _ = persistent
+    log(patient, started_at=dt.datetime(2026, 2, 5, 8, tzinfo=dt.UTC), duration_minutes=30, severity=6)
+    report = content.build(patient, dt.date(2026, 2, 15), dt.date(2026, 2, 28))
+    assert report.previous_has_data
+    first = pages(render_pdf(report))[0]
+    change = report.key_numbers[0].change
+    assert change.endswith(f"vs previous {content.span_words(report.trends.days)}")
+    assert f"Episodes {report.trends.episodes} {change}" in first
+
+
+def test_every_red_flag_shows_its_episodes_date_and_time(db):
+    patient, diary = vignette_patient("stroke-signs")
+    zone = services.profile_of(patient).zone
+    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    red = first[first.index("Red flags") : first.index("Patterns flagged")]
+    assert "EMERGENCY Possible signs of a stroke" in red
+    assert "No red-flag symptoms" not in red
+    alarming = [
+        e for e in diary["episodes"] if set(e["symptoms"]) & signs.CATALOGUE["emergency.stroke_signs"].t("symptoms")
+    ]
+    assert alarming
+    for episode in alarming:
+        start = dt.datetime.fromisoformat(episode["started_at"].replace("Z", "+00:00")).astimezone(zone)
+        assert f"{start:%a %d %b %Y %H:%M} ·" in red
+
+
+def test_a_benign_diary_says_no_red_flags_were_reported(db):
+    patient, _ = vignette_patient("benign-crossed-legs")
+    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    assert "No red-flag symptoms were reported in this period." in first
+    assert "Emergency" not in first.replace("EMERGENCY", "")
+
+
+def test_the_name_falls_back_to_the_username(db):
+    patient, _ = vignette_patient("benign-crossed-legs", username="walker7")
+    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    assert first.split("FOR THE PHYSICIAN ")[1].startswith("walker7") and "Date of birth: not given" in first
+
+
+def test_every_episode_is_listed_with_its_notes_in_any_script(persistent):
+    patient, diary = persistent
+    log(patient, started_at=dt.datetime(2026, 2, 27, 8, 15, tzinfo=dt.UTC), notes="Foot 🦶 asleep; 日本語のメモ")
+    text = " ".join(pages(render_pdf(content.build(patient, FIRST, LAST))))
+    assert "notes:Foot🦶asleep;日本語のメモ" in "".join(text.split())  # a line may break inside the Japanese
+    assert f"All episodes ({len(diary['episodes']) + 1})" in text
+    zone = services.profile_of(patient).zone
+    for episode in diary["episodes"]:
+        start = dt.datetime.fromisoformat(episode["started_at"].replace("Z", "+00:00")).astimezone(zone)
+        duration = "ongoing" if episode["ongoing"] else f"{episode['duration_minutes']} min"
+        assert f"{start:%a %d %b %Y %H:%M} · {duration} · severity {episode['severity']}/10" in text, start
+
+
+def test_pages_two_on_hold_triggers_time_of_day_and_the_episodes(persistent):
+    patient, _ = persistent
+    first, second, *_ = pages(render_pdf(content.build(patient, FIRST, LAST)))
+    assert "Triggers, relief and sensations" not in first
+    for heading in ("Triggers, relief and sensations", "Doing when it started", "Helped by", "Felt like",
+                    "Time of day", "All episodes"):  # fmt: skip
+        assert heading in second
+    assert "00 03 06 09 12 15 18 21" in second  # the 24-hour chart's axis
+
+
+def test_us_letter_and_a4(persistent):
+    patient, _ = persistent
+    report = content.build(patient, FIRST, LAST)
+    for paper, size in (("a4", (595, 842)), ("letter", (612, 792))):
+        box = PdfReader(io.BytesIO(render_pdf(report, paper))).pages[0].mediabox
+        assert (round(box.width), round(box.height)) == size
+
+
+def test_downloads_are_the_patients_own_and_the_pdf_carries_the_questions(client, persistent, other_patient):
+    patient, diary = persistent
+    client.force_login(patient)
+    query = "range=custom&start=2025-12-01&end=2026-03-01"
+    pdf = client.post(f"/report/download/pdf/?{query}", {"questions": "Is this my back?", "paper": "letter"})
+    assert pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    assert round(reader.pages[0].mediabox.width) == 612
+    assert "Is this my back?" in reader.pages[0].extract_text()
+    too_long = client.post(f"/report/download/pdf/?{query}", {"questions": "x" * 1001})
+    assert too_long.status_code == 400 and b"questions" in too_long.content
+    assert client.get(f"/report/download/pdf/?{query}").content.startswith(b"%PDF")
+    fhir = client.get(f"/report/download/fhir/?{query}")
+    assert fhir["Content-Type"].startswith("application/fhir+json")
+    assert diary["episodes"][0]["id"] in client.get(f"/report/download/csv/?{query}").content.decode("utf-8-sig")
+    assert client.get(f"/report/download/xls/?{query}").status_code == 400
+    assert client.get("/report/download/pdf/", {"start": "2026-03-01", "end": "2026-01-01"}).status_code == 400
+
+    client.force_login(other_patient)
+    assert diary["episodes"][0]["id"] not in client.get(f"/report/download/csv/?{query}").content.decode("utf-8-sig")
+
+
+def test_export_report_command(persistent, tmp_path):
+    patient, diary = persistent
+    for fmt in ("pdf", "csv", "fhir"):
+        out = tmp_path / f"r.{fmt}"
+        call_command("export_report", "--user", "petra", "--from", "2025-12-01", "--to", "2026-03-01",
+                     "--format", fmt, "--out", str(out), stdout=io.StringIO())  # fmt: skip
+        assert out.stat().st_size > 0
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    entries = json.loads((tmp_path / "r.fhir").read_text())["entry"]
+    assert sum(e["resource"]["resourceType"] == "Observation" for e in entries) >= len(diary["episodes"])
