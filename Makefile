@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres lint fmt bench browsers services screenshots
+.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-web bench-scale browsers services screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -58,3 +58,13 @@ bench: install
 # A PNG of every page at 390x844, signed in as the demo patient, into docs/screenshots/ (scratch database).
 screenshots: install browsers
 	$(PY) -m tests.browser.screenshots docs/screenshots
+
+# Lighthouse (mobile) on every main page served as in production; Lighthouse is pinned in bench/web.
+bench-web: install
+	test -x bench/web/node_modules/.bin/lighthouse || (cd bench/web && npm ci --no-audit --no-fund)
+	$(PY) -m bench web
+
+# N synthetic patients on PostgreSQL and the nightly review on 1 and 2 Celery workers (Redis db 9).
+PATIENTS ?= 1000
+bench-scale: install
+	$(PY) -m bench scale --patients $(PATIENTS)

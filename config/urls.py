@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from diary import urls as diary_urls
 from diary.api import TokenView
-from diary.views import healthz
+from diary.views import favicon, healthz
 from triage import urls as triage_urls
 
 router = SimpleRouter()
@@ -25,6 +25,7 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),

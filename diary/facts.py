@@ -1,23 +1,32 @@
 """Episodes as plain facts in the patient's local time: what trends and triage compute from.
 
 `load_facts` reads a patient's episodes for a range of local dates in two queries, without
-building model instances, so that charts and reviews stay fast on years of entries.
+building model instances or running Django's per-value converters, so that charts and reviews
+stay fast on years of entries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import uuid
+import json
+import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Min
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
 from diary import trends, vocab
 from diary.days import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,33 +91,74 @@ FIELDS = (
 )
 
 
+def _raw_rows(queryset: QuerySet[Any], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of `queryset.values_list(*fields)` as the database driver returns them.
+
+    Django's per-value converters (UUIDs, datetimes, JSON) cost more than the query itself on
+    years of entries; `_uuid`, `_instant` and `_json` convert what each backend returns instead.
+    """
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+
+def _uuid(value: Any) -> str:
+    if isinstance(value, str) and len(value) == 32:  # SQLite keeps 32 hex digits
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
+
+
+def _instant(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # SQLite: UTC without an offset
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    instant: dt.datetime = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return instant
+
+
+class _Codes(dict[Any, frozenset[str]]):
+    """A JSON list of codes as a frozenset, each distinct text decoded once (diaries repeat themselves)."""
+
+    def __missing__(self, value: Any) -> frozenset[str]:
+        codes = frozenset(json.loads(value))
+        self[value] = codes
+        return codes
+
+    def of(self, value: Any) -> frozenset[str]:
+        return self[value] if isinstance(value, (str, bytes)) else frozenset(value or ())
+
+
 def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
     """The patient's episodes that started on local dates first…last (first=None: from the start), oldest first."""
     start, end = day_range(first or last, last, zone)
     episodes = Episode.objects.filter(patient=patient, started_at__lt=end)
     if first is not None:
         episodes = episodes.filter(started_at__gte=start)
-    rows = list(episodes.order_by("started_at", "id").values_list(*FIELDS))
-    places: dict[uuid.UUID, set[tuple[str, str]]] = defaultdict(set)
-    for episode_id, side, region in EpisodeLocation.objects.filter(episode__in=episodes).values_list(
-        "episode_id", "side", "region"
+    rows = _raw_rows(episodes.order_by("started_at", "id"), FIELDS)
+    places: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for episode_id, side, region in _raw_rows(
+        EpisodeLocation.objects.filter(episode__in=episodes.values("id")).order_by(), ("episode_id", "side", "region")
     ):
-        places[episode_id].add((side, region))
-    return [
-        EpisodeFacts(
-            id=str(episode_id),
-            start=started_at.astimezone(zone),
-            duration_minutes=minutes,
-            severity=severity,
-            locations=frozenset(places[episode_id]),
-            sensations=frozenset(sensations),
-            triggers=frozenset(triggers),
-            symptoms=frozenset(symptoms),
-            relieved_by=frozenset(relieved_by),
-            notes=notes,
+        places[_uuid(episode_id)].add((side, region))
+    facts, codes = [], _Codes()
+    for episode_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved_by, notes in rows:
+        key = _uuid(episode_id)
+        facts.append(
+            EpisodeFacts(
+                id=key,
+                start=_instant(started_at).astimezone(zone),
+                duration_minutes=minutes,
+                severity=severity,
+                locations=frozenset(places[key]),
+                sensations=codes.of(sensations),
+                triggers=codes.of(triggers),
+                symptoms=codes.of(symptoms),
+                relieved_by=codes.of(relieved_by),
+                notes=notes,
+            )
         )
-        for episode_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved_by, notes in rows
-    ]
+    return facts
 
 
 def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:
@@ -120,10 +170,27 @@ def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[d
 
 def first_entry_date(patient: User, zone: dt.tzinfo) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
-    first_episode = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"))["first"]
-    first_checkin = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"))["first"]
-    dates = [d for d in (first_episode and first_episode.astimezone(zone).date(), first_checkin) if d]
-    return min(dates) if dates else None
+    return _diary_state(patient, zone)[0]
+
+
+def _diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
+    """The local date of the first entry, and a stamp that changes whenever an entry is added, changed or removed.
+
+    Two aggregate queries over the patient's own rows (their index range), whatever the diary's size.
+    """
+    episodes = Episode.objects.filter(patient=patient).aggregate(
+        n=Count("pk"), changed=Max("updated_at"), first=Min("started_at")
+    )
+    checkins = CheckIn.objects.filter(patient=patient).aggregate(
+        n=Count("pk"), changed=Max("updated_at"), first=Min("date")
+    )
+    dates = [d for d in (episodes["first"] and episodes["first"].astimezone(zone).date(), checkins["first"]) if d]
+    stamp = ".".join(
+        str(part)
+        for rows in (episodes, checkins)
+        for part in (rows["n"], rows["changed"] and rows["changed"].timestamp())
+    )
+    return (min(dates) if dates else None), stamp
 
 
 def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
@@ -135,11 +202,34 @@ def period_for(
     patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
     """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
-    first_entry = first_entry_date(patient, zone) if choice == "all" else None
+    first_entry = first_entry_date(patient, zone)
     return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+
+
+TRENDS_CACHE_VERSION = 1  # bump when the numbers or their labels change shape
+TRENDS_CACHE_SECONDS = 24 * 3600
 
 
 def trends_for(
     patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
 ) -> trends.Trends:
-    return load_trends(patient, zone, *period_for(patient, zone, choice, custom))
+    """Trends for a range choice, computed once per state of the diary.
+
+    The cache key holds the patient, time zone, period and the diary's stamp (counts and latest
+    changes of episodes and check-ins), so any save, edit or deletion computes afresh; a cache that
+    does not answer (Redis down) only costs the computation.
+    """
+    first_entry, stamp = _diary_state(patient, zone)
+    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+    key = f"trends:{TRENDS_CACHE_VERSION}:{patient.pk}:{zone}:{first}:{last}:{stamp}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("Trends cache unavailable; computing.", exc_info=True)
+        cached = None
+    if isinstance(cached, trends.Trends):
+        return cached
+    result = load_trends(patient, zone, first, last)
+    with contextlib.suppress(Exception):
+        cache.set(key, result, TRENDS_CACHE_SECONDS)
+    return result

@@ -156,7 +156,12 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["patient", "started_at"])]
+        indexes = [
+            models.Index(fields=["patient", "started_at"]),
+            # The nightly review's selection (triage.review.patients_due): recent and changed episodes.
+            models.Index(fields=["started_at", "patient"], name="episode_started_patient"),
+            models.Index(fields=["updated_at", "patient"], name="episode_updated_patient"),
+        ]
 
     def __str__(self) -> str:
         return f"Episode {self.id} at {self.started_at:%Y-%m-%d %H:%M}"
@@ -194,6 +199,7 @@ class CheckIn(models.Model):
     class Meta:
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["patient", "date"], name="one_checkin_per_patient_day")]
+        indexes = [models.Index(fields=["updated_at", "patient"], name="checkin_updated_patient")]
 
     def __str__(self) -> str:
         return f"Check-in {self.date}: {'numbness' if self.numbness_today else 'none'}"

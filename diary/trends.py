@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
 MIN_GROUP = 3  # a comparison needs at least this many episodes on each side
 MOSTLY = 0.5  # "most" means at least half
+DAILY_UP_TO_DAYS = 31  # periods up to this long are charted day by day, longer ones week by week
+DAY, WEEK = "day", "week"
 
 NUMBNESS, NONE, NOT_LOGGED = "numbness", "none", "not_logged"
 STATE_WORDS = {NUMBNESS: "numbness", NONE: "no numbness", NOT_LOGGED: "not logged"}
@@ -68,6 +70,8 @@ class Trends:
     relief: list[Ranked]
     regions: dict[str, int]
     insights: list[str] = field(default_factory=list)
+    unit: str = WEEK  # how the charts bucket the period: by DAY (short periods) or by WEEK
+    buckets: list[Week] = field(default_factory=list)  # the weeks, or one entry per day (days_in_range=1)
 
     @property
     def days_not_logged(self) -> int:
@@ -124,37 +128,51 @@ def day_states(
     return states
 
 
-def weeks(
-    episodes: Sequence[EpisodeFacts], calendar: list[tuple[dt.date, str]], first: dt.date, last: dt.date
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def buckets(
+    episodes: Sequence[EpisodeFacts], calendar: list[tuple[dt.date, str]], first: dt.date, last: dt.date, unit: str
 ) -> list[Week]:
-    """Monday-to-Sunday weeks overlapping the period; the edge weeks count only days inside it."""
-
-    def monday(day: dt.date) -> dt.date:
-        return day - dt.timedelta(days=day.weekday())
-
-    days_by_week: dict[dt.date, list[str]] = defaultdict(list)
+    """The period cut into days, or into Monday-to-Sunday weeks (the edge weeks count only days inside it)."""
+    step = dt.timedelta(days=1 if unit == DAY else 7)
+    bucket_of = {day: day if unit == DAY else monday(day) for day, _ in calendar}
+    days_by_bucket: dict[dt.date, list[str]] = defaultdict(list)
     for day, state in calendar:
-        days_by_week[monday(day)].append(state)
-    episodes_by_week: dict[dt.date, list[EpisodeFacts]] = defaultdict(list)
+        days_by_bucket[bucket_of[day]].append(state)
+    episodes_by_bucket: dict[dt.date, list[EpisodeFacts]] = defaultdict(list)
     for e in episodes:
-        episodes_by_week[monday(e.day)].append(e)
+        episodes_by_bucket[bucket_of[e.start.date()]].append(e)
+    key = (lambda day: day) if unit == DAY else monday
     result = []
-    start = monday(first)
+    start = key(first)
     while start <= last:
-        states, in_week = days_by_week[start], episodes_by_week[start]
+        states, inside = days_by_bucket[start], episodes_by_bucket[start]
         result.append(
             Week(
                 start=start,
                 days_in_range=len(states),
-                episodes=len(in_week),
+                episodes=len(inside),
                 days_logged=sum(s != NOT_LOGGED for s in states),
                 days_with_numbness=sum(s == NUMBNESS for s in states),
-                mean_severity=_mean([e.severity for e in in_week]),
-                median_minutes=_median(_durations(in_week)),
+                mean_severity=_mean([e.severity for e in inside]),
+                median_minutes=_median(_durations(inside)),
             )
         )
-        start += dt.timedelta(days=7)
+        start += step
     return result
+
+
+def weeks(
+    episodes: Sequence[EpisodeFacts], calendar: list[tuple[dt.date, str]], first: dt.date, last: dt.date
+) -> list[Week]:
+    """Monday-to-Sunday weeks overlapping the period; the edge weeks count only days inside it."""
+    return buckets(episodes, calendar, first, last, WEEK)
+
+
+def unit_for(first: dt.date, last: dt.date) -> str:
+    return DAY if (last - first).days < DAILY_UP_TO_DAYS else WEEK
 
 
 def ranked(episodes: Sequence[EpisodeFacts], attribute: str, vocabulary: dict[str, vocab.Term]) -> list[Ranked]:
@@ -236,6 +254,8 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
     hours = [0] * 24
     for e in episodes:
         hours[e.start.hour] += 1
+    unit = unit_for(first, last)
+    by_week = weeks(episodes, calendar, first, last)
     trends = Trends(
         first=first,
         last=last,
@@ -245,7 +265,7 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
         days_with_numbness=sum(s == NUMBNESS for _, s in calendar),
         mean_severity=_mean([e.severity for e in episodes]),
         median_minutes=_median(_durations(episodes)),
-        weeks=weeks(episodes, calendar, first, last),
+        weeks=by_week,
         calendar=calendar,
         severities=[(e.start, e.severity) for e in episodes],
         hours=hours,
@@ -253,6 +273,8 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
         sensations=ranked(episodes, "sensations", vocab.SENSATIONS),
         relief=ranked(episodes, "relieved_by", vocab.RELIEF),
         regions=region_counts(episodes),
+        unit=unit,
+        buckets=by_week if unit == WEEK else buckets(episodes, calendar, first, last, DAY),
     )
     trends.insights.extend(insights(trends, episodes))
     return trends
@@ -267,10 +289,19 @@ DEFAULT_RANGE = "3m"
 def period(
     choice: str, today: dt.date, first_entry: dt.date | None, custom: tuple[dt.date, dt.date] | None = None
 ) -> tuple[dt.date, dt.date]:
-    """The local dates a range choice covers. 'all' starts at the first entry; 'custom' is given."""
+    """The local dates a range choice covers, starting no earlier than the diary did.
+
+    Days before the first entry are not "not logged": the diary did not exist yet. So every range
+    starts at the first entry if that is later (a new diary starts today); 'all' starts there too.
+    A custom period that ends before the diary began is shown as asked.
+    """
     if choice == "custom" and custom:
-        return custom
-    _, days = RANGES.get(choice, RANGES[DEFAULT_RANGE])
-    if days is None:  # "all"
-        return (min(first_entry, today) if first_entry else today), today
-    return today - dt.timedelta(days=days - 1), today
+        first, last = custom
+    else:
+        _, days = RANGES.get(choice, RANGES[DEFAULT_RANGE])
+        last = today
+        first = today - dt.timedelta(days=days - 1) if days else dt.date.min
+    began = min(first_entry, today) if first_entry else today
+    if began <= last:
+        first = max(first, began)
+    return first, last

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -20,14 +19,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, facts, home, quicklog, services, throttles, trends
-from diary.days import local_date, started_between
+from diary import bodymap, charts, facts, home, quicklog, services, throttles, trends
+from diary.days import history_days, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
@@ -45,6 +45,12 @@ def _today(request: PatientRequest) -> dt.date:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon; a 404 there is a console error."""
+    return redirect(static("icons/icon.svg"), permanent=True)
 
 
 @login_required
@@ -214,10 +220,21 @@ def history(request: PatientRequest) -> HttpResponse:
         request.user.episodes.prefetch_related("locations").order_by("-started_at"), first, last, zone
     )
     page = Paginator(episodes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    days = [
-        (day, list(group))
-        for day, group in itertools.groupby(page.object_list, key=lambda e: local_date(e.started_at, zone))
-    ]
+    on_page = list(page.object_list)
+    # This page's stretch of days: from its oldest episode (or the range's start, on the last page) up to
+    # where the newer page ended (or the range's end, on the first page); check-in days in it show too.
+    down_to = local_date(on_page[-1].started_at, zone) if page.has_next() and on_page else first
+    newer_than = last + dt.timedelta(days=1) if last else None
+    if page.number > 1:
+        newer_than = local_date(episodes[page.start_index() - 2].started_at, zone)
+    checkins = request.user.checkins.all()
+    if down_to:
+        checkins = checkins.filter(date__gte=down_to)
+    if newer_than:
+        checkins = checkins.filter(date__lt=newer_than)
+    days = history_days(
+        on_page, zone, dict(checkins.values_list("date", "numbness_today")), down_to=down_to, newer_than=newer_than
+    )
     query = "&".join(f"{key}={value}" for key, value in (("from", first), ("to", last)) if value)
     context = {"page": page, "days": days, "first": first, "last": last, "query": query, "errors": form.messages()}
     return render(request, "diary/history.html", context, status=400 if context["errors"] else 200)
@@ -277,24 +294,42 @@ def signup(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _history_link(last: dt.date, unit: str) -> charts.Href:
+    """A function from a day or week of the Trends charts to that day's or week's History."""
+    base, span = reverse("history"), dt.timedelta(days=0 if unit == trends.DAY else 6)
+
+    def href(bucket: trends.Week) -> str:
+        return f"{base}?from={bucket.start:%Y-%m-%d}&to={min(bucket.start + span, last):%Y-%m-%d}"
+
+    return href
+
+
 @login_required
 def trends_page(request: PatientRequest) -> HttpResponse:
     form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
+    context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
     if not form.is_valid():
-        return render(request, "diary/trends.html", {"form": form}, status=400)
+        return render(request, "diary/trends.html", context, status=400)
     choice, custom = form.selection()
     data = facts.trends_for(request.user, services.profile_of(request.user).zone, choice, custom)
-    context = {
-        "form": form,
-        "trends": data,
-        "chart_data": data.as_json(),
-        "bodymap": bodymap.shaded_views(data.regions),
-        "region_rows": bodymap.region_rows(data.regions),
-        "calendar": data.calendar_cells(),
-        "ranges": trends.RANGES,
-        "choice": choice,
-    }
-    return render(request, "diary/trends.html", context)
+    flags = [flag for flag in request.user.flags.filter(status="open") if data.first <= flag.first_seen <= data.last]
+    href = _history_link(data.last, data.unit)
+    marks = [(flag.first_seen, flag.get_code_display()) for flag in flags]
+    return render(
+        request,
+        "diary/trends.html",
+        context
+        | {
+            "choice": choice,
+            "trends": data,
+            "flags": flags,
+            "charts": charts.trends_charts(data, href=href, marks=marks),
+            "captions": charts.captions(data),
+            "tables": charts.trends_tables(data, href=href),
+            "bodymap": bodymap.shaded_views(data.regions),
+            "region_rows": bodymap.region_rows(data.regions),
+        },
+    )
 
 
 def throttled_page(request: HttpRequest, wait: throttles.Throttled, what: str, back: str) -> HttpResponse:

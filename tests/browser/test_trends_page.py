@@ -1,18 +1,12 @@
-"""Trends for the demo account on a phone: every chart drawn with data, every data table there."""
+"""Trends for the demo account on a phone: every chart drawn on the server as SVG, every data table there."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
-
-PAINTED_PIXELS = """canvas => {
-  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0;
-  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-  return painted;
-}"""
 
 
 def test_demo_trends_draw_every_chart(phone, db):
@@ -26,20 +20,37 @@ def test_demo_trends_draw_every_chart(phone, db):
     phone.fill("#id_username", "demo")
     phone.fill("#id_password", "demo-diary")
     phone.click("button:has-text('Log in')")
-    phone.goto("/trends/")
+    requests = []
+    phone.on("request", lambda request: requests.append(request.url))
     errors = []
     phone.on("pageerror", lambda error: errors.append(str(error)))
-    phone.reload()
+    phone.goto("/trends/")
 
-    for chart in ("chart-weeks", "chart-severity", "chart-duration", "chart-hours"):
-        canvas = phone.locator(f"#{chart}")
-        canvas.scroll_into_view_if_needed()
-        assert canvas.bounding_box()["height"] > 100, chart
-        assert canvas.evaluate(PAINTED_PIXELS) > 2000, f"{chart} is empty"
-    assert phone.locator(".heatmap .region.heat-4").count() >= 1  # the most involved place is shaded darkest
-    assert phone.locator(".calendar li.day-numbness").count() > 10
+    for chart in ("chart-frequency", "chart-calendar", "chart-severity", "chart-duration", "chart-hours"):
+        svg = phone.locator(f"#{chart} svg")
+        svg.scroll_into_view_if_needed()
+        box = svg.bounding_box()
+        assert box["height"] > 100 and box["width"] > 250, chart
+    assert phone.locator("#chart-frequency rect.bar").count() >= 10  # 13 weeks, nearly all with episodes
+    assert phone.locator("#chart-hours rect.bar.night").count() >= 1
+    assert phone.locator("#chart-calendar rect.day-numbness").count() > 10
+    assert phone.locator("#chart-calendar text", has_text="Mon").count() == 1
+    mean = phone.locator("#chart-severity polyline.mean")
+    assert mean.bounding_box()["width"] > 200  # the weekly mean line is drawn across the chart
+    assert phone.locator("#chart-frequency line.flag-mark").count() >= 1  # open flags marked where they fired
+    assert phone.locator(".flag-marks li[data-flag-date]").count() >= 1
+    assert phone.locator(".heatmap rect.heat-4").count() >= 1  # the most involved place is shaded darkest
     assert phone.locator("table.data").count() >= 7  # weeks, severity, hours, 3 ranked lists, places
     assert phone.locator(".insights li").count() >= 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    assert phone.locator(".flag-marks li[data-flag-date]").count() >= 1  # open flags marked where they fired
+    assert not [url for url in requests if url.endswith(".js") and "offline" not in url]  # no chart script
     assert errors == []
+
+    # A bar is a link to that week in History (the one before the last: the last may be just today).
+    last_bar = phone.locator("#chart-frequency a.bar-link").nth(-2)
+    label = last_bar.get_attribute("aria-label")
+    last_bar.scroll_into_view_if_needed()
+    last_bar.click()
+    phone.wait_for_url(re.compile(r"/history/\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d"))
+    assert label.startswith("Week of")
+    assert phone.locator("section.day").count() >= 1

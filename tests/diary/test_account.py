@@ -295,3 +295,8 @@ def test_the_profile_api_carries_the_name(api, patient):
     assert too_long.status_code == 400 and "display_name" in too_long.json()
     patient.profile.refresh_from_db()
     assert patient.profile.display_name == "Alice Bell"
+
+
+def test_favicon_points_at_the_app_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from diary import services
 from diary.views import HISTORY_PAGE_SIZE
 from tests.conftest import log
 
@@ -42,3 +43,45 @@ def test_a_bad_date_is_reported_not_silently_ignored(web, patient):
     assert "From: Enter a valid date." in page and "10 March 2026" in page  # the rest still shows
     reversed_range = web.get("/history/", {"from": "2026-03-31", "to": "2026-03-01"}).content.decode()
     assert "To: The end date is before the start date." in reversed_range
+
+
+def test_notes_are_shown_under_their_episode(web, patient):
+    log(patient, started_at=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), notes="After the long drive <b>home</b>")
+    page = web.get("/history/").content.decode()
+    assert '<p class="notes">After the long drive &lt;b&gt;home&lt;/b&gt;</p>' in page  # shown, and escaped
+
+
+def test_no_numbness_days_are_shown_between_the_episodes(web, patient):
+    today = dt.date(2026, 3, 20)
+    log(patient, started_at=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC))
+    log(patient, started_at=dt.datetime(2026, 3, 14, 12, tzinfo=dt.UTC))
+    for day in (9, 12, 18):
+        services.save_checkin(patient=patient, date=dt.date(2026, 3, day), numbness_today=False, today=today)
+    page = web.get("/history/").content.decode()
+    order = [page.index(f"{day} March 2026") for day in (18, 14, 12, 10, 9)]
+    assert order == sorted(order)  # newest first, check-in days among the episode days
+    assert page.count("No numbness this day.") == 3
+    ranged = web.get("/history/", {"from": "2026-03-11", "to": "2026-03-13"}).content.decode()
+    assert "Thursday 12 March 2026" in ranged and ranged.count("No numbness this day.") == 1
+    assert "10 March 2026" not in ranged and "14 March 2026" not in ranged
+
+
+def test_each_no_numbness_day_shows_on_exactly_one_page(web, patient):
+    start = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    for n in range(HISTORY_PAGE_SIZE + 3):  # one episode every other day
+        log(patient, started_at=start + dt.timedelta(days=2 * n))
+    today = dt.date(2026, 12, 31)
+    gaps = [dt.date(2026, 1, 2), dt.date(2026, 1, 4), start.date() + dt.timedelta(days=2 * HISTORY_PAGE_SIZE + 5)]
+    for day in gaps:
+        services.save_checkin(patient=patient, date=day, numbness_today=False, today=today)
+    pages = [web.get("/history/", {"page": n}).content.decode() for n in (1, 2)]
+    for day in gaps:
+        heading = f"{day:%A} {day.day} {day:%B %Y}"
+        assert sum(heading in page for page in pages) == 1, heading
+    assert sum(page.count("No numbness this day.") for page in pages) == 3
+
+
+def test_another_patients_checkins_are_not_shown(client, patient, other_patient):
+    services.save_checkin(patient=patient, date=dt.date(2026, 3, 9), numbness_today=False, today=dt.date(2026, 3, 9))
+    client.force_login(other_patient)
+    assert "No numbness this day." not in client.get("/history/").content.decode()

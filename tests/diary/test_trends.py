@@ -1,16 +1,19 @@
 """Trend numbers on vignette diaries, checked by hand; the page and API; constant query counts."""
 
 import datetime as dt
+import math
+import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from diary import trends
+from diary import services, trends
 from diary.facts import load_trends
 from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
-from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, load_vignette, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, load_vignette, log, make_patient
 
 # These numbers were checked by hand on the worked examples beside the repository; a clone without
 # ../shared skips them (the project's own cases in tests/fixtures/vignettes are always tested).
@@ -76,12 +79,23 @@ def test_too_few_episodes_are_said_plainly(db):
 
 
 def test_periods():
-    today = dt.date(2026, 3, 1)
-    assert trends.period("2w", today, None) == (dt.date(2026, 2, 16), today)
-    assert trends.period("3m", today, None) == (dt.date(2025, 12, 1), today)
-    assert trends.period("1y", today, None) == (dt.date(2025, 3, 2), today)
+    today, long_ago = dt.date(2026, 3, 1), dt.date(2020, 1, 1)
+    assert trends.period("2w", today, long_ago) == (dt.date(2026, 2, 16), today)
+    assert trends.period("3m", today, long_ago) == (dt.date(2025, 12, 1), today)
+    assert trends.period("1y", today, long_ago) == (dt.date(2025, 3, 2), today)
     assert trends.period("all", today, dt.date(2024, 7, 1)) == (dt.date(2024, 7, 1), today)
     assert trends.period("all", today, None) == (today, today)
+
+
+def test_periods_start_no_earlier_than_the_first_entry():
+    today = dt.date(2026, 3, 1)
+    assert trends.period("3m", today, dt.date(2026, 2, 20)) == (dt.date(2026, 2, 20), today)
+    assert trends.period("1y", today, today) == (today, today)
+    assert trends.period("2w", today, None) == (today, today)  # a diary with nothing in it yet starts today
+    custom = (dt.date(2026, 1, 1), dt.date(2026, 2, 28))
+    assert trends.period("custom", today, dt.date(2026, 2, 1), custom) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    before = (dt.date(2025, 1, 1), dt.date(2025, 1, 31))  # wholly before the diary: shown as asked
+    assert trends.period("custom", today, dt.date(2026, 2, 1), before) == before
 
 
 def bulk_diary(patient, count: int) -> None:
@@ -111,12 +125,76 @@ def test_query_count_does_not_grow_with_the_diary(client, db, path):
 def test_page_shows_every_chart_with_a_text_alternative(web, patient):
     bulk_diary(patient, 30)
     page = web.get("/trends/?range=2w").content.decode()
-    for chart in ("chart-weeks", "chart-severity", "chart-duration", "chart-hours"):
+    for chart in ("chart-frequency", "chart-calendar", "chart-severity", "chart-duration", "chart-hours"):
         assert f'id="{chart}"' in page
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 5 + 2  # five charts and the two leg maps
     assert page.count("<table") >= 6 and page.count("Data table") >= 4
     assert "30 episodes in" in page
-    assert 'id="trends-data" type="application/json"' in page
     assert "Left calf" in page  # the diagram's data table
+    # Drawn on the server: no chart library, no canvas, no script for the charts.
+    assert "<canvas" not in page and "chart.umd" not in page and "charts.js" not in page
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_a_new_diary_shows_no_days_not_logged_before_it_began(web, api, patient):
+    """A first-day account used to see "90 days not logged": days before the diary are not counted."""
+    log(patient, dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC))
+    for choice in ("2w", "3m", "1y", "all"):
+        body = api.get("/api/v1/trends/", {"range": choice}).json()
+        assert (body["first"], body["days"], body["days_logged"], body["days_not_logged"]) == (
+            "2026-03-20", 1, 1, 0,
+        ), choice  # fmt: skip
+    page = web.get("/trends/").content.decode()
+    assert "0 not logged" in page and "1 day with numbness" in page
+    assert 'class="day-not_logged"' not in page  # the calendar has no such day
+    assert "Nothing was logged on" not in page
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_a_range_starts_at_the_first_entry_not_before(api, patient):
+    services.save_checkin(patient=patient, date=dt.date(2026, 3, 1), numbness_today=False, today=dt.date(2026, 3, 20))
+    body = api.get("/api/v1/trends/", {"range": "3m"}).json()
+    assert (body["first"], body["days"], body["days_logged"], body["days_not_logged"]) == ("2026-03-01", 20, 1, 19)
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_two_weeks_are_charted_day_by_day(web, api, patient):
+    log(patient, dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC), severity=2)
+    for day in (10, 10, 19):
+        log(patient, dt.datetime(2026, 3, day, 9, tzinfo=dt.UTC), severity=day // 2)
+    body = api.get("/api/v1/trends/", {"range": "2w"}).json()
+    assert body["unit"] == "day" and len(body["buckets"]) == 14
+    assert [(b["start"], b["episodes"]) for b in body["buckets"] if b["episodes"]] == [
+        ("2026-03-10", 2), ("2026-03-19", 1),
+    ]  # fmt: skip
+    assert api.get("/api/v1/trends/", {"range": "3m"}).json()["unit"] == "week"
+    page = web.get("/trends/?range=2w").content.decode()
+    frequency = page.split('id="chart-frequency"')[1].split("</svg>")[0]
+    assert frequency.count('class="bar-link"') == 14  # one tappable column per day
+    assert "Tue 10 Mar 2026: 2 episodes" in frequency
+    assert 'href="/history/?from=2026-03-10&amp;to=2026-03-10"' in frequency  # that day in History
+
+
+def test_calendar_is_labelled_with_weekdays_and_months(web, patient):
+    bulk_diary(patient, 200)  # hourly episodes: the last nine days
+    page = web.get("/trends/?range=3m").content.decode()
+    calendar = page.split('id="chart-calendar"')[1].split("</svg>")[0]
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", calendar)
+    assert {"Mon", "Wed", "Fri"} <= set(labels)
+    months = [label for label in labels if label[:3] in {f"{dt.date(2026, m, 1):%b}" for m in range(1, 13)}]
+    assert months, labels  # the month of the first column at least
+
+
+def test_weekly_mean_line_is_drawn_with_finite_points(web, patient):
+    """Chart.js put the mean on a hidden axis, so the line was never drawn; the SVG line has real points."""
+    bulk_diary(patient, 400)  # hourly: seventeen days, three weeks
+    page = web.get("/trends/?range=3m").content.decode()
+    severity = page.split('id="chart-severity"')[1].split("</svg>")[0]
+    points = re.search(r'<polyline class="mean" points="([^"]+)"', severity).group(1).split()
+    assert len(points) >= 3
+    for point in points:
+        x, y = (float(v) for v in point.split(","))
+        assert math.isfinite(x) and math.isfinite(y) and 0 <= x <= 360 and 20 <= y <= 166, point
 
 
 def test_api_returns_the_same_numbers(api, patient):
@@ -155,3 +233,34 @@ def test_another_patients_trends_are_not_shown(client, patient, other_patient):
     bob = APIClient()
     bob.force_authenticate(other_patient)
     assert bob.get("/api/v1/trends/", {"range": "all"}).json()["episodes"] == 0
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))  # the clock runs: edits get new times
+def test_trends_are_computed_afresh_after_every_change(api, patient):
+    """Trends are cached per state of the diary: a save, an edit, a deletion or a check-in shows at once."""
+    first = log(patient, dt.datetime(2026, 3, 18, 9, tzinfo=dt.UTC), severity=2)
+
+    def numbers():
+        body = api.get("/api/v1/trends/", {"range": "2w"}).json()
+        return body["episodes"], body["mean_severity"], body["days_logged"]
+
+    assert numbers() == numbers() == (1, 2.0, 1)
+    second = log(patient, dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC), severity=4)
+    assert numbers() == (2, 3.0, 2)
+    services.save_episode(
+        patient=patient, episode_id=second.id, started_at=second.started_at, duration_minutes=5, severity=8,
+        locations=[("left", "sole")], sensations=["numbness"],
+    )  # fmt: skip
+    assert numbers() == (2, 5.0, 2)
+    services.delete_episode(patient=patient, episode_id=first.id)
+    assert numbers() == (1, 8.0, 2)  # 18 March keeps its implied check-in
+    services.save_checkin(patient=patient, date=dt.date(2026, 3, 20), numbness_today=False, today=dt.date(2026, 3, 20))
+    assert numbers() == (1, 8.0, 3)
+
+
+def test_trends_still_answer_when_the_cache_is_down(web, patient, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    bulk_diary(patient, 3)
+    assert "3 episodes in" in web.get("/trends/?range=2w").content.decode()

@@ -214,3 +214,32 @@ def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_
         import_diary(patient=patient, document={"format": "numbness-diary/1", "episodes": episodes})
     reviews = [c for c in callbacks if getattr(c, "func", None) is request_review]
     assert [c.args for c in reviews] == [(patient.pk,)]
+
+
+def test_the_nightly_selection_is_one_query_whatever_the_number_of_patients(db, django_assert_num_queries):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        due = []
+        for n in range(6):
+            patient = make_patient(f"p{n}")
+            log(patient, started_at=dt.datetime(2026, 2, 20 + n, 9, tzinfo=dt.UTC))
+            due.append(patient.pk)
+        with django_assert_num_queries(1):
+            assert patients_due() == due
+
+
+def test_an_old_episode_edited_after_the_review_makes_the_patient_due(db):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        patient = make_patient()
+        episode = log(patient, started_at=dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC))
+        review_patient(patient.pk)
+        assert patients_due() == []
+    with time_machine.travel(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC), tick=False):
+        episode.notes = "it was the left foot"
+        episode.save()
+        assert patients_due() == [patient.pk]
+        review_patient(patient.pk)
+        assert patients_due() == []

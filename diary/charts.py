@@ -1,0 +1,502 @@
+"""One chart renderer for the Trends page and the printed report: trend numbers in, SVG text out.
+
+Every function takes numbers computed by `diary.trends` and returns a small SVG document (a
+`SafeString`), so the page and the PDF draw the same numbers the same way, without JavaScript.
+
+- Colours are SVG presentation attributes (WeasyPrint does not apply the page's CSS to SVG); on
+  the web, classes (`bar`, `night`, `mean`, …) let the stylesheet recolour them for dark mode.
+- Every mark carries a `<title>` with its numbers. `href` (web only) turns each bar into a link,
+  e.g. to that week's History; links are drawn only when each column is wide enough to tap.
+- `WEB` sizes are about one user unit per CSS pixel on a phone; `PRINT` is the report's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from django.utils.safestring import SafeString, mark_safe
+
+from diary import vocab
+
+if TYPE_CHECKING:
+    from diary.trends import Trends, Week
+
+INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
+NIGHT, DAY_BAR = "#30475e", "#7fa7c4"
+HEAT = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]
+STATE_FILL = {"numbness": "#e0792b", "none": "#8fbf9f", "not_logged": "#ffffff"}
+MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # strftime is slow
+
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    font: float
+
+    @property
+    def plot_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    def y(self, value: float, y_max: float) -> float:
+        return self.top + self.plot_height - self.plot_height * value / y_max
+
+    def font_attrs(self) -> str:
+        return f'font-family="DejaVu Sans, sans-serif" font-size="{self.font:g}"'
+
+
+WEB = Size(width=360, height=190, left=22, right=2, top=20, bottom=24, font=11)
+PRINT = Size(width=520, height=170, left=30, right=8, top=14, bottom=24, font=9)
+
+Href = Callable[["Week"], str]
+
+
+# --- Words -----------------------------------------------------------------------------------------
+
+
+def _plural(n: int | float, word: str) -> str:
+    return f"{n:g} {word}{'' if n == 1 else 's'}"
+
+
+def bucket_label(bucket: Week, unit: str) -> str:
+    """'Week of 3 Mar 2026' or 'Tue 3 Mar 2026'."""
+    if unit == "day":
+        return f"{bucket.start:%a} {bucket.start.day} {bucket.start:%b %Y}"
+    return f"Week of {bucket.start.day} {bucket.start:%b %Y}"
+
+
+def _short(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def _minutes(value: float | None) -> str:
+    return "–" if value is None else f"{value:g} min"
+
+
+# --- Frame ------------------------------------------------------------------------------------------
+
+
+def _nice_max(values: Sequence[float | None], at_least: float = 1) -> float:
+    top = max([v for v in values if v is not None] + [at_least])
+    return top if top <= 4 else 4 * math.ceil(top / 4)  # a multiple of 4 for even ticks
+
+
+def _open(size: Size, title: str, interactive: bool, css: str) -> str:
+    # Links inside role="img" would be hidden from screen readers: a chart with links is a labelled group.
+    role = "group" if interactive else "img"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size.width} {size.height}" '
+        f'class="chart-svg {css}" role="{role}" aria-label="{escape(title)}">'
+    )
+
+
+def _axes(size: Size, y_max: float, y_label: str, x_labels: Sequence[tuple[float, str]], steps: int = 4) -> str:
+    """Grid, y ticks, x labels and the y axis title, hidden from screen readers (the marks carry the numbers)."""
+    font = size.font_attrs()
+    parts = ['<g class="axes" aria-hidden="true">']
+    for step in range(steps + 1):
+        value = y_max * step / steps
+        y = size.y(value, y_max)
+        parts.append(
+            f'<line x1="{size.left}" x2="{size.width - size.right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{size.left - 4}" y="{y + size.font / 3:.1f}" text-anchor="end" fill="{INK}" {font}>'
+            f"{value:g}</text>"
+        )
+    for x, label in x_labels:
+        parts.append(
+            f'<text x="{x:.1f}" y="{size.height - 7}" text-anchor="middle" fill="{INK}" {font}>{escape(label)}</text>'
+        )
+    parts.append(f'<text x="{size.left}" y="{size.font}" fill="{INK}" {font}>{escape(y_label)}</text></g>')
+    return "".join(parts)
+
+
+def _every(count: int, room: int) -> int:
+    return max(1, math.ceil(count / room))
+
+
+def _slot_labels(size: Size, labels: Sequence[str], room: int = 6) -> list[tuple[float, str]]:
+    slot = size.plot_width / max(1, len(labels))
+    every = _every(len(labels), room)
+    return [(size.left + slot * (i + 0.5), label) for i, label in enumerate(labels) if i % every == 0]
+
+
+def _svg(parts: list[str]) -> SafeString:
+    return mark_safe("".join(parts) + "</svg>")  # noqa: S308 - numbers and escaped labels only
+
+
+def _bars(
+    size: Size,
+    values: Sequence[float | None],
+    titles: Sequence[str],
+    y_max: float,
+    classes: Sequence[str] | None = None,
+    fills: Sequence[str] | None = None,
+    hrefs: Sequence[str] | None = None,
+) -> list[str]:
+    slot = size.plot_width / max(1, len(values))
+    linked = hrefs is not None and slot >= MIN_LINK_WIDTH
+    parts = []
+    for i, value in enumerate(values):
+        x = size.left + slot * i
+        title = f"<title>{escape(titles[i])}</title>"
+        css = classes[i] if classes else "bar"
+        fill = fills[i] if fills else BAR
+        h = size.plot_height * (value or 0) / y_max
+        bar = (
+            f'<rect class="{css}" x="{x + slot * 0.15:.1f}" y="{size.top + size.plot_height - h:.1f}" '
+            f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{fill}"/>'
+            if value
+            else ""
+        )
+        if linked and hrefs is not None:
+            # The whole column is the tap target, not just the (maybe empty) bar.
+            parts.append(
+                f'<a href="{escape(hrefs[i])}" class="bar-link" aria-label="{escape(titles[i])}">{title}'
+                f'<rect class="hit" x="{x:.1f}" y="{size.top}" width="{slot:.1f}" height="{size.plot_height}" '
+                f'fill="transparent"/>{bar}</a>'
+            )
+        elif bar:
+            parts.append(bar.replace("/>", f">{title}</rect>"))
+    return parts
+
+
+def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[tuple[dt.date, str]]) -> list[str]:
+    """A dashed line in the bucket in which each warning sign first fired."""
+    slot = size.plot_width / max(1, len(buckets))
+    span = dt.timedelta(days=1 if unit == "day" else 7)
+    parts = []
+    for day, title in marks:
+        for i, bucket in enumerate(buckets):
+            if bucket.start <= day < bucket.start + span:
+                x = size.left + slot * (i + 0.5)
+                parts.append(
+                    f'<line class="flag-mark" x1="{x:.1f}" x2="{x:.1f}" y1="{size.top}" '
+                    f'y2="{size.top + size.plot_height}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3">'
+                    f"<title>{escape(title)}, first seen {_short(day)}</title></line>"
+                )
+    return parts
+
+
+# --- The charts ------------------------------------------------------------------------------------
+
+
+def frequency_chart(
+    buckets: Sequence[Week],
+    unit: str = "week",
+    *,
+    size: Size = WEB,
+    href: Href | None = None,
+    marks: Sequence[tuple[dt.date, str]] = (),
+) -> SafeString:
+    """Episodes per day or week, as bars; optional flag marks where a warning sign first fired."""
+    values = [b.episodes for b in buckets]
+    y_max = _nice_max(values)
+    titles = [
+        f"{bucket_label(b, unit)}: {_plural(b.episodes, 'episode')}, {b.days_logged} of "
+        f"{_plural(b.days_in_range, 'day')} logged"
+        for b in buckets
+    ]
+    per = "day" if unit == "day" else "week"
+    parts = [_open(size, f"Episodes per {per}", href is not None, "frequency")]
+    parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
+    parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
+    return _svg(parts)
+
+
+def duration_chart(
+    buckets: Sequence[Week], unit: str = "week", *, size: Size = WEB, href: Href | None = None
+) -> SafeString:
+    """The median duration of each day's or week's episodes, as bars."""
+    values = [b.median_minutes for b in buckets]
+    y_max = _nice_max(values)
+    titles = [f"{bucket_label(b, unit)}: median {_minutes(b.median_minutes)}" for b in buckets]
+    per = "day" if unit == "day" else "week"
+    parts = [_open(size, f"Median duration per {per}", href is not None, "duration")]
+    parts.append(_axes(size, y_max, "median minutes", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
+    return _svg(parts)
+
+
+def mean_line_points(buckets: Sequence[Week], size: Size = WEB) -> list[tuple[float, float]]:
+    """Where the mean-severity line passes: the middle of every day or week that has a mean."""
+    slot = size.plot_width / max(1, len(buckets))
+    return [
+        (size.left + slot * (i + 0.5), size.y(b.mean_severity, 10))
+        for i, b in enumerate(buckets)
+        if b.mean_severity is not None
+    ]
+
+
+def severity_chart(
+    severities: Sequence[tuple[dt.datetime, int]],
+    buckets: Sequence[Week],
+    unit: str = "week",
+    *,
+    size: Size = WEB,
+) -> SafeString:
+    """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
+    per = "day" if unit == "day" else "week"
+    parts = [_open(size, f"Severity of each episode (0–10) with the mean per {per}", False, "severity")]
+    parts.append(_axes(size, 10, "severity", _slot_labels(size, [_short(b.start) for b in buckets]), steps=5))
+    if buckets:
+        origin = dt.datetime.combine(buckets[0].start, dt.time())
+        span_days = len(buckets) * (1 if unit == "day" else 7)
+        scale = size.plot_width / (span_days * 86400)
+        dots = {
+            (round(size.left + (e.replace(tzinfo=None) - origin).total_seconds() * scale, 1), size.y(sev, 10))
+            for e, sev in severities
+        }
+        if dots:
+            path = "".join(f"M{x:g} {y:.1f}h0" for x, y in sorted(dots))
+            parts.append(
+                f'<path class="dots" d="{path}" stroke="{DOT}" stroke-width="5" stroke-linecap="round" '
+                f'stroke-opacity="0.55" fill="none"><title>{_plural(len(severities), "episode")}</title></path>'
+            )
+    points = mean_line_points(buckets, size)
+    slot = size.plot_width / max(1, len(buckets))
+    if len(points) == 1:  # one mean: a short level line across its day or week
+        (x, y) = points[0]
+        points = [(x - slot * 0.4, y), (x + slot * 0.4, y)]
+    if points:
+        coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(
+            f'<polyline class="mean" points="{coordinates}" fill="none" stroke="{LINE}" stroke-width="2">'
+            f"<title>Mean severity per {per}</title></polyline>"
+        )
+    for b, (x, y) in zip(
+        [b for b in buckets if b.mean_severity is not None], mean_line_points(buckets, size), strict=True
+    ):
+        parts.append(
+            f'<circle class="mean-point" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}">'
+            f"<title>{escape(bucket_label(b, unit))}: mean severity {b.mean_severity:g} "
+            f"({_plural(b.episodes, 'episode')})</title></circle>"
+        )
+    return _svg(parts)
+
+
+def hours_chart(hours: Sequence[int], *, size: Size = WEB) -> SafeString:
+    """Episodes by the hour they started, 0–23 local time; night hours drawn darker."""
+    y_max = _nice_max(hours)
+    night = [vocab.is_night_hour(h) for h in range(24)]
+    titles = [
+        f"{h:02d}:00–{(h + 1) % 24:02d}:00: {_plural(n, 'episode')}{' (night)' if night[h] else ''}"
+        for h, n in enumerate(hours)
+    ]
+    parts = [_open(size, "Start times over 24 hours, night hours in solid bars", False, "hours")]
+    labels = [f"{h:02d}" if h % 3 == 0 else "" for h in range(24)]
+    parts.append(
+        _axes(size, y_max, "episodes by starting hour", [(x, t) for x, t in _slot_labels(size, labels, 24) if t])
+    )
+    parts += _bars(
+        size,
+        list(hours),
+        titles,
+        y_max,
+        classes=["bar night" if n else "bar day" for n in night],
+        fills=[NIGHT if n else DAY_BAR for n in night],
+    )
+    return _svg(parts)
+
+
+def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, font: float = 11) -> SafeString:
+    """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top."""
+    if not calendar:
+        return mark_safe("")
+    from diary.trends import STATE_WORDS
+
+    first = calendar[0][0]
+    first_monday = first - dt.timedelta(days=first.weekday())
+    columns = (calendar[-1][0] - first_monday).days // 7 + 1
+    cell = max(6, min(cell, (WEB.width - 34) // columns))
+    left, top, gap = 34, font + 6, 2 if cell >= 10 else 1
+    width, height = left + columns * cell, top + 7 * cell
+    attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
+    counts = {state: sum(s == state for _, s in calendar) for state in STATE_WORDS}
+    summary = ", ".join(f"{_plural(n, 'day')} {STATE_WORDS[state]}" for state, n in counts.items())
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'class="chart-svg calendar-svg" role="img" aria-label="Calendar from {_short(first)} {first.year}: '
+        f'{escape(summary)}"><g class="labels">'
+    ]
+    for row in (0, 2, 4, 6) if cell < 14 else range(7):
+        parts.append(f'<text x="{left - 4}" y="{top + row * cell + cell * 0.75:.1f}" text-anchor="end" {attrs}>'
+                     f"{WEEKDAYS[row]}</text>")  # fmt: skip
+    month_every = _every(len({(d.year, d.month) for d, _ in calendar}), max(1, columns * cell // 40))
+    seen = 0
+    last_x = -100.0
+    for day, _ in calendar:
+        if day == first or day.day == 1:
+            x = left + (day - first_monday).days // 7 * cell
+            if seen % month_every == 0 and x - last_x >= 30:
+                label = f"{day:%b}" if day.month != 1 and day != first else f"{day:%b %Y}"
+                parts.append(f'<text x="{x}" y="{font}" {attrs}>{label}</text>')
+                last_x = x + (30 if len(label) > 3 else 0)
+            seen += 1
+    parts.append("</g>")
+    for day, state in calendar:
+        offset = (day - first_monday).days
+        x, y = left + offset // 7 * cell, top + offset % 7 * cell
+        parts.append(
+            f'<rect class="day-{state}" x="{x}" y="{y}" width="{cell - gap}" height="{cell - gap}" rx="2" '
+            f'fill="{STATE_FILL[state]}" stroke="{GRID}"><title>{WEEKDAYS[offset % 7]} {_short(day)}: '
+            f"{STATE_WORDS[state]}"
+            "</title></rect>"
+        )
+    return _svg(parts)
+
+
+def body_maps(shaded_views: Sequence[tuple[Any, Sequence[Any]]], *, font: float = 9) -> list[SafeString]:
+    """The leg diagram, front and back, each region filled by how often it was involved."""
+    attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
+    maps = []
+    for view, shapes in shaded_views:
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 152 404" class="map-svg" role="img" '
+            f'aria-label="{escape(view.title)} of both legs">',
+            f'<text x="76" y="9" text-anchor="middle" {attrs}>{escape(view.title)}</text>',
+        ]
+        for item in shapes:
+            s = item.shape
+            parts.append(
+                f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="6" fill="{HEAT[item.heat]}" '
+                f'stroke="#9aa8b4" stroke-width="0.8"><title>{escape(s.label)}: {item.count}</title></rect>'
+            )
+        for x, text in view.side_labels:
+            parts.append(f'<text x="{x}" y="400" text-anchor="middle" {attrs}>{escape(text)}</text>')
+        maps.append(_svg(parts))
+    return maps
+
+
+# --- Captions: the key number of each chart, the same words on the page and in the report -------------
+
+
+def captions(trends: Trends) -> dict[str, str]:
+    per = "day" if trends.unit == "day" else "week"
+    n, buckets = trends.episodes, len(trends.buckets)
+    rate = f"{n / buckets:.1f}".rstrip("0").rstrip(".") if buckets else "0"
+    night = sum(c for h, c in enumerate(trends.hours) if vocab.is_night_hour(h))
+    peak = max(range(24), key=lambda h: (trends.hours[h], -h))
+    return {
+        "frequency": (
+            f"{_plural(n, 'episode')} in {_plural(buckets, per)}: {rate} a {per} on average; "
+            f"{trends.days_logged} of {_plural(trends.days, 'day')} logged."
+        ),
+        "calendar": (
+            f"{_plural(trends.days_with_numbness, 'day')} with numbness, {trends.days_without_numbness} without, "
+            f"{trends.days_not_logged} not logged."
+        ),
+        "severity": (
+            f"Mean severity {trends.mean_severity:g} of 10 over {_plural(n, 'episode')}; dots are episodes, "
+            f"the line is each {per}'s mean."
+            if trends.mean_severity is not None
+            else "No severity to show: no episodes in this period."
+        ),
+        "duration": (
+            f"Median duration {trends.median_minutes:g} minutes; bars are each {per}'s median."
+            if trends.median_minutes is not None
+            else "No finished episodes in this period, so no duration."
+        ),
+        "hours": (
+            f"{night} of {_plural(n, 'episode')} started at night (22:00–06:00, the solid bars); "
+            f"most often at {peak:02d}:00 ({trends.hours[peak]})."
+            if n
+            else "No episodes in this period."
+        ),
+    }
+
+
+def trends_charts(
+    trends: Trends, *, size: Size = WEB, href: Href | None = None, marks: Sequence[tuple[dt.date, str]] = ()
+) -> dict[str, SafeString]:
+    """Every chart of a `Trends`: frequency, severity, duration, hours and calendar."""
+    return {
+        "frequency": frequency_chart(trends.buckets, trends.unit, size=size, href=href, marks=marks),
+        "severity": severity_chart(trends.severities, trends.buckets, trends.unit, size=size),
+        "duration": duration_chart(trends.buckets, trends.unit, size=size, href=href),
+        "hours": hours_chart(trends.hours, size=size),
+        "calendar": calendar_chart(trends.calendar),
+    }
+
+
+def report_charts(weeks: Sequence[Week], severities: Sequence[tuple[dt.datetime, int]] = ()) -> dict[str, SafeString]:
+    """The printed report's weekly charts."""
+    return {
+        "frequency": frequency_chart(weeks, "week", size=PRINT),
+        "severity": severity_chart(severities, weeks, "week", size=PRINT),
+        "duration": duration_chart(weeks, "week", size=PRINT),
+    }
+
+
+# --- Data tables: every chart's numbers as a table, built here because they can be hundreds of rows -----
+
+
+def data_table(
+    head: Sequence[str], rows: Sequence[Sequence[object]], *, links: Sequence[str] | None = None
+) -> SafeString:
+    """A `table.data`: the first cell of each row is its header (a link when `links` gives one)."""
+    parts = ['<table class="data"><thead><tr>']
+    parts += [f'<th scope="col">{escape(h)}</th>' for h in head]
+    parts.append("</tr></thead><tbody>")
+    for i, row in enumerate(rows):
+        first = escape(str(row[0]))
+        if links:
+            first = f'<a href="{escape(links[i])}">{first}</a>'
+        cells = "".join(f"<td>{escape(str(cell))}</td>" for cell in row[1:])
+        parts.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
+    if not rows:
+        parts.append(f'<tr><td colspan="{len(head)}">Nothing to show.</td></tr>')
+    parts.append("</tbody></table>")
+    return mark_safe("".join(parts))  # noqa: S308 - every cell escaped
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def trends_tables(trends: Trends, href: Href | None = None) -> dict[str, SafeString]:
+    """The data tables behind the charts: per day or week (linked to History when `href` is given), per hour."""
+    unit = trends.unit
+    first_col = "Day" if unit == "day" else "Week of"
+    labels = [
+        f"{b.start:%a} {_short(b.start)}" if unit == "day" else f"{_short(b.start)} {b.start.year}"
+        for b in trends.buckets
+    ]
+    links = [href(b) for b in trends.buckets] if href else None
+    return {
+        "frequency": data_table(
+            [first_col, "Episodes", "Days with numbness", "Days logged"],
+            [
+                (label, b.episodes, b.days_with_numbness, f"{b.days_logged} of {b.days_in_range}")
+                for label, b in zip(labels, trends.buckets, strict=True)
+            ],
+            links=links,
+        ),
+        "severity": data_table(
+            [first_col, "Mean severity", "Median minutes"],
+            [
+                (label, _number(b.mean_severity), _number(b.median_minutes))
+                for label, b in zip(labels, trends.buckets, strict=True)
+            ],
+            links=links,
+        ),
+        "hours": data_table(
+            ["Hour", "Episodes"],
+            [(f"{h:02d}:00{' (night)' if vocab.is_night_hour(h) else ''}", n) for h, n in enumerate(trends.hours)],
+        ),
+    }
