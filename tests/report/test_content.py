@@ -3,7 +3,6 @@ their comparison, red flags with their episodes, patterns, and withdrawn flags l
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -23,11 +22,14 @@ def at(day: str, hour: int = 9) -> dt.datetime:
 
 def test_the_name_prefers_the_profile_display_name_then_first_and_last_name_then_username(db):
     patient = make_patient("pn")
-    assert content.patient_name(patient, SimpleNamespace()) == "pn"
+    profile = patient.profile
+    assert content.patient_name(patient, profile) == "pn"
     patient.first_name, patient.last_name = "Petra", "Novak"
-    assert content.patient_name(patient, SimpleNamespace()) == "Petra Novak"
-    assert content.patient_name(patient, SimpleNamespace(display_name="  ")) == "Petra Novak"
-    assert content.patient_name(patient, SimpleNamespace(display_name="Dr P. Novak")) == "Dr P. Novak"
+    assert content.patient_name(patient, profile) == "Petra Novak"
+    profile.display_name = "  "
+    assert content.patient_name(patient, profile) == "Petra Novak"
+    profile.display_name = "Dr P. Novak"
+    assert content.patient_name(patient, profile) == "Dr P. Novak"
 
 
 @pytest.fixture
