@@ -24,7 +24,11 @@ def browser():
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
+    # The live server's pages without the service worker: Playwright's offline switch reaches the page's own
+    # requests only. The installable-app tests (app_phone) run the worker against a server they really stop.
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, service_workers="block"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -52,7 +52,7 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     assert in_viewport(bar)
 
     page.goto("/log/")
-    page.locator('rect[data-location="left:heel"]').first.tap()
+    page.locator('.region[data-location="left:heel"]').first.tap()
     page.locator(".chips.severity label", has_text="5").first.click()
     tapped_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
     page.click("button:has-text('Save')")
@@ -87,7 +87,7 @@ def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     page.goto("/log/")
     server.stop()
     page.goto("/log/")
-    page.locator('rect[data-location="right:calf"]').first.tap()
+    page.locator('.region[data-location="right:calf"]').first.tap()
     page.locator(".chips.severity label", has_text="3").first.click()
     page.click("button:has-text('Save')")
     page.locator("#queue-chip").wait_for()

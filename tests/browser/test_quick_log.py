@@ -236,7 +236,7 @@ def test_minutes_ago_count_back_from_the_tap_even_when_sent_later(phone, sign_in
     phone.locator(".chips.when label", has_text="30 min ago").tap()
     phone.context.set_offline(True)
     phone.locator("button.log-save").tap()
-    phone.locator("#offline-status").wait_for()
+    phone.locator(".queue-saved").wait_for()  # "Saved on this phone, will send when online."
     phone.clock.set_system_time(tapped + dt.timedelta(hours=1))  # back online an hour later
     phone.context.set_offline(False)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
