@@ -129,12 +129,13 @@
   }
 
   if (!patient || !Queue || !window.indexedDB) return;  // signed out: nothing to send, and nobody to send it for
-  // The chip lives in the header; once the header scrolls out of view the chip floats, so it stays in sight.
+  // The chip lives in the header; as soon as the header starts to scroll away the chip floats, so it stays in sight.
   var header = chip && chip.closest("header");
-  if (header && window.IntersectionObserver) {
-    new IntersectionObserver(function (entries) {
-      chip.classList.toggle("is-floating", !entries[0].isIntersecting);
-    }).observe(header);
+  if (header) {
+    var place = function () { chip.classList.toggle("is-floating", header.getBoundingClientRect().top < 0); };
+    window.addEventListener("scroll", place, { passive: true });
+    window.addEventListener("resize", place);
+    place();
   }
   document.querySelectorAll("form[data-offline-queue]").forEach(enhance);
   window.addEventListener("online", flush);

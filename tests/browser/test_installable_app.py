@@ -63,6 +63,7 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     chip = page.locator("#queue-chip")
     chip.wait_for()
     assert chip.inner_text() == "1 waiting to send"
+    until(page, lambda: in_viewport(chip))  # the chip floats once the header has scrolled away (next frame)
     assert in_viewport(chip) and in_viewport(saved)  # where the patient is looking: by the Save button
 
     server.start()
@@ -87,7 +88,7 @@ def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     page.goto("/log/")
     server.stop()
     page.goto("/log/")
-    page.locator('.region[data-location="right:calf"]').first.tap()
+    page.locator('.region[data-location="right:shin"]').first.tap()
     page.locator(".chips.severity label", has_text="3").first.click()
     page.click("button:has-text('Save')")
     page.locator("#queue-chip").wait_for()

@@ -30,7 +30,8 @@ MEASURE = """() => {
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || el.closest('title, .visually-hidden')) continue;
     let size = parseFloat(style.fontSize);
-    if (el instanceof SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }  // scaled (and maybe turned) with its drawing
+    // SVG text is scaled (and maybe turned) with its drawing.
+    if (el instanceof SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
     if (size < 11.99) small.push(`${node.textContent.trim().slice(0, 30)} (${size.toFixed(1)}px)`);
   }
   return {sections: boxes.length, overlaps, small,
