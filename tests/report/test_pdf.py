@@ -100,10 +100,14 @@ def test_key_numbers_show_the_change_when_the_previous_period_has_data(persisten
     assert f"Episodes {report.trends.episodes} {change}" in first
 
 
+# The project's own stories are reviewed on 15 June 2026: their report covers the three months before.
+OWN_FIRST, OWN_LAST = dt.date(2026, 3, 17), dt.date(2026, 6, 15)
+
+
 def test_every_red_flag_shows_its_episodes_date_and_time(db):
-    patient, diary = vignette_patient("stroke-signs")
+    patient, diary = vignette_patient("arm-went-weak")
     zone = services.profile_of(patient).zone
-    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    first = pages(render_pdf(content.build(patient, OWN_FIRST, OWN_LAST)))[0]
     red = first[first.index("Red flags") : first.index("Patterns flagged")]
     assert "EMERGENCY Possible signs of a stroke" in red
     assert "No red-flag symptoms" not in red
@@ -117,15 +121,15 @@ def test_every_red_flag_shows_its_episodes_date_and_time(db):
 
 
 def test_a_benign_diary_says_no_red_flags_were_reported(db):
-    patient, _ = vignette_patient("benign-crossed-legs")
-    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    patient, _ = vignette_patient("crossed-legs-daily")
+    first = pages(render_pdf(content.build(patient, OWN_FIRST, OWN_LAST)))[0]
     assert "No red-flag symptoms were reported in this period." in first
     assert "Emergency" not in first.replace("EMERGENCY", "")
 
 
 def test_the_name_falls_back_to_the_username(db):
-    patient, _ = vignette_patient("benign-crossed-legs", username="walker7")
-    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+    patient, _ = vignette_patient("crossed-legs-daily", username="walker7")
+    first = pages(render_pdf(content.build(patient, OWN_FIRST, OWN_LAST)))[0]
     assert first.split("FOR THE PHYSICIAN ")[1].startswith("walker7") and "Date of birth: not given" in first
 
 
