@@ -50,6 +50,8 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         )
     zone = services.profile_of(patient).zone
     logged = {e.started_at.astimezone(zone).date() for e in patient.episodes.all()}
+    # The two episodes logged below may fall on yesterday just after midnight: never make that the quiet day.
+    logged |= {(now - dt.timedelta(minutes=m)).astimezone(zone).date() for m in (50, 180)}
     quiet = next(today - dt.timedelta(days=n) for n in range(1, 40) if today - dt.timedelta(days=n) not in logged)
     services.save_checkin(patient=patient, date=quiet, numbness_today=False, today=today)
     log(patient, started_at=now - dt.timedelta(minutes=50), duration_minutes=None, severity=5)
