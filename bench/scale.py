@@ -200,12 +200,15 @@ def reset_reviews(population: Population) -> None:
     night = dt.time(3, 15, tzinfo=dt.UTC)
     now = dt.datetime.now(dt.UTC)
     earlier = now - dt.timedelta(minutes=1)  # never in the future: the fan-out waits for reviews after its start
+    # Never later than any patient's local today: a review dated before the last one changes nothing,
+    # and the fan-out would wait for it forever (west of UTC it is still yesterday for a few hours).
+    yesterday = now.date() - dt.timedelta(days=1)
     PatientReview.objects.bulk_create(
         [
             PatientReview(
                 patient_id=pid,
                 reviewed_at=min(dt.datetime.combine(day + dt.timedelta(days=1), night), earlier),
-                as_of=day,
+                as_of=min(day, yesterday),
             )
             for pid, day in population.last_day.items()
         ],
@@ -328,6 +331,8 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
         while (done := PatientReview.objects.filter(reviewed_at__gte=started).count()) < count:
             if worker.poll() is not None:
                 sys.exit(f"The worker died:\n{log.read_text(errors='replace')[-2000:]}")
+            if time.perf_counter() - t0 > 60 + count:
+                sys.exit(f"Only {done:,} of {count:,} due patients were reviewed; worker log: {log}")
             time.sleep(0.5)
         wall = time.perf_counter() - t0
     finally:
