@@ -61,7 +61,8 @@ screenshots: install browsers
 
 # Lighthouse (mobile) on every main page served as in production; Lighthouse is pinned in bench/web.
 bench-web: install
-	test -x bench/web/node_modules/.bin/lighthouse || (cd bench/web && npm ci --no-audit --no-fund)
+	# npm ci installs the locked versions; a sub-dependency pinned to "latest" can put the lock out of step: then npm install.
+	test -x bench/web/node_modules/.bin/lighthouse || (cd bench/web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund))
 	$(PY) -m bench web
 
 # N synthetic patients on PostgreSQL and the nightly review on 1 and 2 Celery workers (Redis db 9).

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +80,7 @@ def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> EpisodeFacts:
 
 FIELDS = (
     "id",
+    "patient_id",
     "started_at",
     "duration_minutes",
     "severity",
@@ -129,36 +130,77 @@ class _Codes(dict[Any, frozenset[str]]):
         return self[value] if isinstance(value, (str, bytes)) else frozenset(value or ())
 
 
-def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
-    """The patient's episodes that started on local dates first…last (first=None: from the start), oldest first."""
-    start, end = day_range(first or last, last, zone)
-    episodes = Episode.objects.filter(patient=patient, started_at__lt=end)
-    if first is not None:
-        episodes = episodes.filter(started_at__gte=start)
+def _facts_by_patient(episodes: QuerySet[Episode], zones: Mapping[int, dt.tzinfo]) -> dict[int, list[EpisodeFacts]]:
+    """The facts of these episodes, per patient, oldest first, in two queries whatever their number."""
     rows = _raw_rows(episodes.order_by("started_at", "id"), FIELDS)
     places: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for episode_id, side, region in _raw_rows(
         EpisodeLocation.objects.filter(episode__in=episodes.values("id")).order_by(), ("episode_id", "side", "region")
     ):
         places[_uuid(episode_id)].add((side, region))
-    facts, codes = [], _Codes()
-    for episode_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved_by, notes in rows:
+    found: dict[int, list[EpisodeFacts]] = defaultdict(list)
+    codes = _Codes()
+    for episode_id, patient_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved, notes in rows:
         key = _uuid(episode_id)
-        facts.append(
+        found[patient_id].append(
             EpisodeFacts(
                 id=key,
-                start=_instant(started_at).astimezone(zone),
+                start=_instant(started_at).astimezone(zones[patient_id]),
                 duration_minutes=minutes,
                 severity=severity,
                 locations=frozenset(places[key]),
                 sensations=codes.of(sensations),
                 triggers=codes.of(triggers),
                 symptoms=codes.of(symptoms),
-                relieved_by=codes.of(relieved_by),
+                relieved_by=codes.of(relieved),
                 notes=notes,
             )
         )
-    return facts
+    return found
+
+
+def load_facts(patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date) -> list[EpisodeFacts]:
+    """The patient's episodes that started on local dates first…last (first=None: from the start), oldest first."""
+    start, end = day_range(first or last, last, zone)
+    episodes = Episode.objects.filter(patient=patient, started_at__lt=end)
+    if first is not None:
+        episodes = episodes.filter(started_at__gte=start)
+    return _facts_by_patient(episodes, {patient.pk: zone}).get(patient.pk, [])
+
+
+@dataclass(frozen=True)
+class Span:
+    """Local dates first…last of one patient's diary, read in the patient's zone."""
+
+    zone: dt.tzinfo
+    first: dt.date
+    last: dt.date
+
+
+def load_facts_of_many(spans: Mapping[int, Span]) -> dict[int, list[EpisodeFacts]]:
+    """Each patient's episodes in their own span of local dates, for any number of patients in two queries."""
+    if not spans:
+        return {}
+    bounds = {pid: day_range(span.first, span.last, span.zone) for pid, span in spans.items()}
+    episodes = Episode.objects.filter(
+        patient_id__in=list(spans),
+        started_at__gte=min(start for start, _ in bounds.values()),
+        started_at__lt=max(end for _, end in bounds.values()),
+    )
+    found = _facts_by_patient(episodes, {pid: span.zone for pid, span in spans.items()})
+    # One query covers the widest span; each patient keeps the episodes inside their own.
+    return {pid: [e for e in found.get(pid, []) if start <= e.start < end] for pid, (start, end) in bounds.items()}
+
+
+def load_named_facts(
+    named: Mapping[int, Collection[str]], zones: Mapping[int, dt.tzinfo]
+) -> dict[int, dict[str, EpisodeFacts]]:
+    """Per patient, the facts of the episodes they name (by id) that still exist, in two queries."""
+    ids = [i for episode_ids in named.values() for i in episode_ids]
+    if not ids:
+        return {pid: {} for pid in named}
+    found = _facts_by_patient(Episode.objects.filter(patient_id__in=list(named), id__in=ids), zones)
+    return {pid: {e.id: e for e in found.get(pid, []) if e.id in wanted} for pid, wanted in named.items()}
 
 
 def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[dt.date, bool]:

@@ -47,12 +47,45 @@ def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, 
     }
 
 
+NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and six reads per batch, not per patient
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=6,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def review_patients_task(patient_ids: list[int]) -> int:
+    """The nightly review of a batch of patients; returns how many were reviewed.
+
+    A batch that fails for a reason other than the database (one patient's odd diary, say) is split
+    into one task per patient, so that the others are reviewed and the one that fails is retried
+    and logged on its own.
+    """
+    try:
+        return len(review.review_patients(patient_ids))
+    except OperationalError:
+        raise
+    except Exception:
+        if len(patient_ids) == 1:
+            raise
+        log.exception("Review of a batch of %d patients failed; reviewing them one by one.", len(patient_ids))
+        for patient_id in patient_ids:
+            review_patient_task.delay(patient_id)
+        return 0
+
+
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
 def review_due_patients() -> int:
-    """Nightly: one review task per patient with something to review, shared by every worker."""
+    """Nightly: every patient with something to review, in batches shared by every worker."""
     due = review.patients_due()
-    for patient_id in due:
-        review_patient_task.delay(patient_id)
+    for first in range(0, len(due), NIGHTLY_BATCH):
+        review_patients_task.delay(due[first : first + NIGHTLY_BATCH])
     return len(due)
 
 
