@@ -60,8 +60,8 @@ screenshots: install browsers
 	$(PY) -m tests.browser.screenshots docs/screenshots
 
 # Lighthouse (mobile) on every main page served as in production; Lighthouse is pinned in bench/web.
+# npm ci installs the locked versions; a sub-dependency pinned to "latest" can put the lock out of step: then npm install.
 bench-web: install
-	# npm ci installs the locked versions; a sub-dependency pinned to "latest" can put the lock out of step: then npm install.
 	test -x bench/web/node_modules/.bin/lighthouse || (cd bench/web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund))
 	$(PY) -m bench web
 

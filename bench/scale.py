@@ -8,11 +8,12 @@
    demo diary's kinds of episode, with their places and the day's check-in.
 2. Prints the database size per patient-year, and the plan (EXPLAIN ANALYZE) of the nightly
    selection, `triage.review.patients_due`.
-3. Reviews a sample of patients in-process: time and queries per review, against diary length.
+3. Reviews a sample of patients in-process, one by one (time and queries per review, against diary
+   length) and then as one nightly batch.
 4. For each worker count: resets flags and reviews, flushes the Redis database (default 9: keep it
    for this), starts `celery worker --concurrency K`, runs the nightly fan-out (`review_due_patients`:
-   selection and one task per patient) and waits until every due patient has been reviewed. Prints
-   patients reviewed per second and the per-task time the workers logged (median, p95).
+   selection and one task per batch of patients) and waits until every due patient has been reviewed.
+   Prints patients reviewed per second and the per-batch time the workers logged, per patient.
 
 Figures only: nothing here asserts a time.
 """
@@ -265,7 +266,7 @@ def sample_reviews(due: list[int], population: Population) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from triage.review import review_patient
+    from triage.review import review_patient, review_patients
 
     sample = random.Random(1).sample(due, min(SAMPLE, len(due)))
     times, queries, lengths = [], [], []
@@ -283,6 +284,14 @@ def sample_reviews(due: list[int], population: Population) -> None:
         f"p95 {percentile(times, 95):.1f} ms; queries per review median {statistics.median(queries):g} "
         f"(min {min(queries)}, max {max(queries)}; diaries < 100 days: median {statistics.median(short or [0]):g}, "
         f">= 250 days: median {statistics.median(long or [0]):g})"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        review_patients(sample)
+        batch = (time.perf_counter() - start) * 1000
+    print(
+        f"  the same {len(sample)} as one nightly batch (review_patients): {batch:.0f} ms = "
+        f"{batch / len(sample):.1f} ms per patient, {len(captured)} queries in all"
     )
 
 
@@ -337,15 +346,21 @@ def fan_out(concurrency: int, population: Population, database: str, redis_url: 
         wall = time.perf_counter() - t0
     finally:
         stop_worker(worker)
-    task_times = [
-        float(m) * 1000
-        for m in re.findall(r"review_patient_task\[[^\]]+\] succeeded in ([0-9.]+)s", log.read_text(errors="replace"))
+    batches = [
+        (float(seconds) * 1000, int(count))
+        for seconds, count in re.findall(
+            r"review_patients_task\[[^\]]+\] succeeded in ([0-9.]+)s: (\d+)", log.read_text(errors="replace")
+        )
+        if int(count)
     ]
+    per_patient = [ms / count for ms, count in batches] or [0.0]
+    per_batch = statistics.median([ms for ms, _ in batches] or [0.0])
     print(f"  load average before/after: {load[0]:.1f} / {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
     print(
         f"  {concurrency} worker process{'es' if concurrency > 1 else ''}: {done:,} patients reviewed in {wall:.1f} s "
-        f"= {done / wall:,.0f} patients/s (fan-out enqueued in {enqueued:.1f} s); per task in the worker: median "
-        f"{statistics.median(task_times or [0]):.1f} ms, p95 {percentile(task_times or [0], 95):.1f} ms"
+        f"= {done / wall:,.0f} patients/s (fan-out: selection and {len(batches)} batch tasks enqueued in "
+        f"{enqueued:.2f} s); per batch task in the worker: median {per_batch:.0f}"
+        f" ms = {statistics.median(per_patient):.1f} ms per patient (p95 of batches {percentile(per_patient, 95):.1f})"
     )
 
 

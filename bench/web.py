@@ -43,7 +43,10 @@ def production_env(database: str) -> dict[str, str]:
         "ENVIRONMENT": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "SECURE_COOKIES": "0",  # plain HTTP on 127.0.0.1
+        # Plain HTTP on 127.0.0.1: no TLS redirect, HSTS or secure-only cookies (a front server does TLS).
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CELERY_TASK_ALWAYS_EAGER": "1",  # no broker needed: nothing is saved while measuring
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

@@ -21,9 +21,8 @@ from rest_framework.response import Response
 from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
-from diary import facts, services, throttles
+from diary import overview, services, throttles
 from diary.days import started_between
-from diary.forms import TrendRangeForm
 from diary.http import patient_of
 from diary.interchange import export_diary
 from diary.models import Episode
@@ -288,18 +287,15 @@ class TrendsView(DiaryApi, APIView):
         for name in ("range", "from", "to"):
             if query.get(name) == "":
                 raise ValidationError({name: "Leave the parameter out, or give it a value."})
-        clock = services.clock_of(patient_of(request))
-        form = TrendRangeForm(
-            {"range": query.get("range", ""), "start": query.get("from", ""), "end": query.get("to", "")},
-            today=clock.today(),
-        )
+        patient, clock = patient_of(request), services.clock_of(patient_of(request))
+        form = overview.period_form(query, clock.today(), overview.API_PARAMETERS)
         if not form.is_valid():
             names = self.PARAMETER_NAMES
             raise ValidationError(
                 {names.get(field, field): [str(e) for e in errors] for field, errors in form.errors.items()}
             )
-        choice, custom = form.selection()
-        return Response(facts.trends_for(patient_of(request), clock.zone, choice, custom).as_json())
+        period = overview.asked_period(patient, clock.zone, form)
+        return Response(overview.trends_of(patient, clock.zone, period).as_json())
 
 
 class TokenView(ObtainAuthToken):

@@ -1,32 +1,27 @@
 """Episodes as plain facts in the patient's local time: what trends and triage compute from.
 
-`load_facts` reads a patient's episodes for a range of local dates in two queries, without
-building model instances or running Django's per-value converters, so that charts and reviews
-stay fast on years of entries.
+`load_facts` reads a patient's episodes for a range of local dates in two queries (and
+`load_facts_of_many` those of many patients, for the nightly review), without building model
+instances or running Django's per-value converters, so that charts and reviews stay fast on years
+of entries. This module only loads: `diary.overview` computes trends from what it loads.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import logging
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Max, Min, QuerySet
-from django.utils import timezone
 
-from diary import trends, vocab
+from diary import vocab
 from diary.days import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -212,10 +207,10 @@ def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[d
 
 def first_entry_date(patient: User, zone: dt.tzinfo) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
-    return _diary_state(patient, zone)[0]
+    return diary_state(patient, zone)[0]
 
 
-def _diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
+def diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
     """The local date of the first entry, and a stamp that changes whenever an entry is added, changed or removed.
 
     Two aggregate queries over the patient's own rows (their index range), whatever the diary's size.
@@ -233,45 +228,3 @@ def _diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
         for part in (rows["n"], rows["changed"] and rows["changed"].timestamp())
     )
     return (min(dates) if dates else None), stamp
-
-
-def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
-    """Trends for a patient's local dates first…last, in a fixed number of queries."""
-    return trends.compute(load_facts(patient, zone, first, last), load_checkins(patient, first, last), first, last)
-
-
-def period_for(
-    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
-) -> tuple[dt.date, dt.date]:
-    """The local dates of a range choice ('2w', '3m', '1y', 'all', 'custom') ending on the patient's today."""
-    first_entry = first_entry_date(patient, zone)
-    return trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
-
-
-TRENDS_CACHE_VERSION = 1  # bump when the numbers or their labels change shape
-TRENDS_CACHE_SECONDS = 24 * 3600
-
-
-def trends_for(
-    patient: User, zone: dt.tzinfo, choice: str, custom: tuple[dt.date, dt.date] | None = None
-) -> trends.Trends:
-    """Trends for a range choice, computed once per state of the diary.
-
-    The cache key holds the patient, time zone, period and the diary's stamp (counts and latest
-    changes of episodes and check-ins), so any save, edit or deletion computes afresh; a cache that
-    does not answer (Redis down) only costs the computation.
-    """
-    first_entry, stamp = _diary_state(patient, zone)
-    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
-    key = f"trends:{TRENDS_CACHE_VERSION}:{patient.pk}:{zone}:{first}:{last}:{stamp}"
-    try:
-        cached = cache.get(key)
-    except Exception:  # noqa: BLE001 - any cache backend failure
-        log.warning("Trends cache unavailable; computing.", exc_info=True)
-        cached = None
-    if isinstance(cached, trends.Trends):
-        return cached
-    result = load_trends(patient, zone, first, last)
-    with contextlib.suppress(Exception):
-        cache.set(key, result, TRENDS_CACHE_SECONDS)
-    return result

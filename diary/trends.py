@@ -10,12 +10,10 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from diary import vocab
-
-if TYPE_CHECKING:
-    from diary.facts import EpisodeFacts
+from diary.facts import EpisodeFacts
 
 MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
 MIN_GROUP = 3  # a comparison needs at least this many episodes on each side

@@ -26,9 +26,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, charts, facts, home, quicklog, services, throttles, trends
+from diary import bodymap, charts, home, overview, quicklog, services, throttles, trends
 from diary.days import history_days, local_date, started_between
-from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm, TrendRangeForm
+from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
 from diary.models import MAX_DURATION_MINUTES
@@ -306,28 +306,24 @@ def _history_link(last: dt.date, unit: str) -> charts.Href:
 
 @login_required
 def trends_page(request: PatientRequest) -> HttpResponse:
-    form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=_today(request))
+    clock = services.clock_of(request.user)
+    form = overview.period_form(request.GET, clock.today())
     context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
     if not form.is_valid():
         return render(request, "diary/trends.html", context, status=400)
-    choice, custom = form.selection()
-    data = facts.trends_for(request.user, services.profile_of(request.user).zone, choice, custom)
+    period = overview.asked_period(request.user, clock.zone, form)
+    data = overview.trends_of(request.user, clock.zone, period)
     flags = [flag for flag in request.user.flags.filter(status="open") if data.first <= flag.first_seen <= data.last]
-    href = _history_link(data.last, data.unit)
     marks = [(flag.first_seen, flag.get_code_display()) for flag in flags]
     return render(
         request,
         "diary/trends.html",
         context
         | {
-            "choice": choice,
+            "choice": form.selection()[0],
             "trends": data,
             "flags": flags,
-            "charts": charts.trends_charts(data, href=href, marks=marks),
-            "captions": charts.captions(data),
-            "tables": charts.trends_tables(data, href=href),
-            "bodymap": bodymap.shaded_views(data.regions),
-            "region_rows": bodymap.region_rows(data.regions),
+            "drawing": overview.drawing_of(data, period, _history_link(data.last, data.unit), marks),
         },
     )
 

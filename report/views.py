@@ -14,14 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from diary import throttles, trends
-from diary.facts import period_for
+from diary import overview, throttles, trends
 from diary.forms import TrendRangeForm
 from diary.http import PatientRequest
-from diary.services import profile_of
+from diary.services import clock_of
 from report import content, sharing
 from report.csv_export import episodes_csv
 from report.fhir_export import fhir_bundle
@@ -34,11 +32,12 @@ FORMATS = {"pdf", "csv", "fhir"}
 
 def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.date] | None]:
     """The period asked for (default: the last 3 months), or the invalid form."""
-    zone = profile_of(request.user).zone
-    form = TrendRangeForm(request.GET or {"range": trends.DEFAULT_RANGE}, today=timezone.localdate(timezone=zone))
+    clock = clock_of(request.user)
+    form = overview.period_form(request.GET, clock.today())
     if not form.is_valid():
         return form, None
-    return form, period_for(request.user, zone, *form.selection())
+    period = overview.asked_period(request.user, clock.zone, form)
+    return form, (period.first, period.last)
 
 
 def download_response(report: content.Report, patient_id: int, what: str, paper: str = "a4") -> HttpResponse:

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary import services, trends
-from diary.facts import load_trends
 from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
+from diary.overview import load_trends
 from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, load_vignette, log, make_patient
 
 # These numbers were checked by hand on the worked examples beside the repository; a clone without

@@ -1,0 +1,119 @@
+"""A patient's trends for a period: the period a request asks for, the numbers, and the Trends page's drawings.
+
+The Trends page, the trends API and the report read the period from a query string the same way
+(`period_form`, then `asked_period`). The numbers (`trends_of`) and the page's charts, tables and
+body map (`drawing_of`) are computed once per state of the diary: the cache key holds the patient,
+time zone, period and the diary's stamp (counts and latest changes of episodes and check-ins), so
+any save, edit or deletion computes afresh. A cache that does not answer (Redis down) costs only
+the computation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from diary import bodymap, charts, facts, trends
+from diary.forms import TrendRangeForm
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 2  # bump when the numbers, their labels or their drawings change shape
+CACHE_SECONDS = 24 * 3600
+
+# The query parameters of a period: the pages name custom dates start/end, the API from/to.
+PAGE_PARAMETERS = {"range": "range", "start": "start", "end": "end"}
+API_PARAMETERS = {"range": "range", "start": "from", "end": "to"}
+
+T = TypeVar("T")
+
+
+def period_form(
+    query: Mapping[str, str], today: dt.date, parameters: Mapping[str, str] = PAGE_PARAMETERS
+) -> TrendRangeForm:
+    """The period form bound to a query string; no period asked for means the default range."""
+    data = {field: query.get(name, "") for field, name in parameters.items()}
+    if not any(data.values()):
+        data["range"] = trends.DEFAULT_RANGE
+    return TrendRangeForm(data, today=today)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The local dates a valid period form covers for one patient, and a key that changes with the diary."""
+
+    first: dt.date
+    last: dt.date
+    key: str
+
+
+def asked_period(patient: User, zone: dt.tzinfo, form: TrendRangeForm) -> Period:
+    """The dates of a valid period form, ending on the patient's today and starting no earlier than their diary."""
+    choice, custom = form.selection()
+    first_entry, stamp = facts.diary_state(patient, zone)
+    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
+    return Period(first, last, f"{patient.pk}:{zone}:{first}:{last}:{stamp}")
+
+
+def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
+    """Trends for a patient's local dates first…last, in a fixed number of queries."""
+    episodes = facts.load_facts(patient, zone, first, last)
+    return trends.compute(episodes, facts.load_checkins(patient, first, last), first, last)
+
+
+def trends_of(patient: User, zone: dt.tzinfo, period: Period) -> trends.Trends:
+    """The period's trends, computed once per state of the diary."""
+    return remembered(f"trends:{period.key}", lambda: load_trends(patient, zone, period.first, period.last))
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What the Trends page draws from the numbers: charts, their captions and data tables, the body map."""
+
+    charts: dict[str, SafeString]
+    captions: dict[str, str]
+    tables: dict[str, SafeString]
+    bodymap: SafeString
+    region_rows: list[tuple[str, int]]
+
+
+def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: list[tuple[dt.date, str]]) -> Drawing:
+    """The page's drawings of these trends, made once per state of the diary and set of flag marks."""
+
+    def draw() -> Drawing:
+        return Drawing(
+            charts=charts.trends_charts(data, href=href, marks=marks),
+            captions=charts.captions(data),
+            tables=charts.trends_tables(data, href=href),
+            bodymap=bodymap.heat_svg(data.regions),
+            region_rows=bodymap.region_rows(data.regions),
+        )
+
+    return remembered(f"trends-drawing:{period.key}:{marks}", draw)
+
+
+def remembered(key: str, make: Callable[[], T]) -> T:
+    """`make()`, kept in the cache under `key` for a day; computed when the cache misses or does not answer."""
+    key = f"overview:{CACHE_VERSION}:{hashlib.sha256(key.encode()).hexdigest()}"
+    try:
+        kept: T | None = cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend failure
+        log.warning("Trends cache unavailable; computing.", exc_info=True)
+        return make()
+    if kept is not None:
+        return kept
+    value = make()
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        log.warning("Trends cache unavailable; not kept.", exc_info=True)
+    return value
