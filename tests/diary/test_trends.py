@@ -264,3 +264,36 @@ def test_trends_still_answer_when_the_cache_is_down(web, patient, settings):
     }
     bulk_diary(patient, 3)
     assert "3 episodes in" in web.get("/trends/?range=2w").content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))
+def test_the_pages_drawings_follow_every_change_and_every_flag(web, patient, monkeypatch):
+    """The page's charts, tables and body map are kept per state of the diary and set of open flags."""
+    from diary import charts
+    from triage.models import Flag
+
+    drawn = []
+    real = charts.trends_charts
+    monkeypatch.setattr(charts, "trends_charts", lambda *args, **kwargs: drawn.append(1) or real(*args, **kwargs))
+
+    log(patient, dt.datetime(2026, 3, 18, 9, tzinfo=dt.UTC), locations=[("left", "sole")])
+
+    def page() -> str:
+        return web.get("/trends/", {"range": "2w"}).content.decode()
+
+    first = page()
+    assert page().count("<svg") == first.count("<svg") > 0
+    assert len(drawn) == 1  # the second view showed what the first one drew
+    assert "<title>Right calf: 0</title>" in first and 'class="flag-mark"' not in first
+    log(patient, dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC), locations=[("right", "calf")])
+    second = page()
+    assert "<title>Right calf: 1</title>" in second
+    assert re.search(r'<th scope="row">Right calf</th><td>1</td>', second)
+    flag = Flag.objects.create(
+        patient=patient, code="urgent.weakness", level="urgent", first_seen=dt.date(2026, 3, 19),
+        last_seen=dt.date(2026, 3, 19), status="open",
+    )  # fmt: skip
+    assert 'class="flag-mark"' in page()
+    flag.status = "acknowledged"
+    flag.save()
+    assert 'class="flag-mark"' not in page()

@@ -243,3 +243,93 @@ def test_an_old_episode_edited_after_the_review_makes_the_patient_due(db):
         assert patients_due() == [patient.pk]
         review_patient(patient.pk)
         assert patients_due() == []
+
+
+def _diary_of_alarms(patient, zone_days: int = 0) -> None:
+    """Weakness on two days and five days of numbness: an urgent flag and a pattern for the review."""
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n + zone_days), symptoms=["leg_weakness"] if n < 4 else [])
+
+
+def test_a_batch_reviews_each_patient_as_a_review_of_one_would(db):
+    from triage.review import review_patients
+
+    alone, together = [], []
+    for group, prefix in ((alone, "alone"), (together, "together")):
+        for i, zone in enumerate(["Europe/London", "Pacific/Auckland", "America/Los_Angeles"]):
+            patient = make_patient(f"{prefix}{i}", tz=zone)
+            _diary_of_alarms(patient, zone_days=i)
+            group.append(patient)
+    # One already reviewed later than the batch's date: its review is backdated and changes nothing.
+    later = AS_OF + dt.timedelta(days=1)
+    PatientReview.objects.create(patient=together[2], reviewed_at=dt.datetime.now(dt.UTC), as_of=later)
+    PatientReview.objects.create(patient=alone[2], reviewed_at=dt.datetime.now(dt.UTC), as_of=later)
+    singles = [review_patient(p.pk, AS_OF) for p in alone]
+    batch = review_patients([p.pk for p in reversed(together)], AS_OF)
+
+    def outcome(result):
+        return (result.as_of, result.backdated, [(c.code, c.action) for c in result.changes], result.findings)
+
+    assert [r.patient_id for r in batch] == sorted(p.pk for p in together)  # in id order, as locked
+    assert [outcome(r)[:3] for r in batch] == [outcome(r)[:3] for r in singles]
+    assert [[(f.code, f.detail) for f in r.findings] for r in batch] == [
+        [(f.code, f.detail) for f in r.findings] for r in singles
+    ]
+    assert [flags(p) for p in together] == [flags(p) for p in alone]
+    assert flags(together[0]) == ["pattern.persistent", "urgent.weakness"]
+    assert flags(together[2]) == []  # backdated: nothing written
+    assert PatientReview.objects.get(patient=together[0]).as_of == AS_OF
+    assert PatientReview.objects.get(patient=together[2]).as_of == later
+
+
+def test_a_batch_reads_in_the_same_number_of_queries_for_one_patient_or_many(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from triage.review import review_patients
+
+    patients = [make_patient(f"p{i}") for i in range(8)]
+    for patient in patients:
+        for n in range(0, 30, 3):
+            at(patient, days_before(n))
+    for ids in ([patients[0].pk], [p.pk for p in patients[1:]]):
+        review_patients(ids, AS_OF)  # first review opens flags: writes differ
+    counts = []
+    for ids in ([patients[0].pk], [p.pk for p in patients[1:]]):
+        with CaptureQueriesContext(connection) as queries:
+            review_patients(ids, AS_OF)  # nothing changed: reads and the review marks only
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_nightly_review_sends_patients_in_batches(db, monkeypatch):
+    from triage import tasks
+
+    patients = [make_patient(f"n{i}") for i in range(5)]
+    for patient in patients:
+        log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1), symptoms=["leg_weakness"])
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks, "NIGHTLY_BATCH", 2)
+    monkeypatch.setattr(tasks.review_patients_task, "delay", lambda ids: sent.append(ids))
+    assert tasks.review_due_patients() == 5
+    assert sent == [[p.pk for p in patients[:2]], [p.pk for p in patients[2:4]], [patients[4].pk]]
+
+
+def test_a_batch_that_fails_is_reviewed_one_patient_at_a_time(db, monkeypatch):
+    from triage import detectors, tasks
+
+    good, odd = make_patient("good"), make_patient("odd")
+    for patient in (good, odd):
+        log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1), symptoms=["leg_weakness"])
+    real_review = detectors.review
+
+    def fails_for_odd(episodes, *args, **kwargs):
+        if any(e.id in {str(i) for i in odd.episodes.values_list("id", flat=True)} for e in episodes):
+            raise ValueError("an odd diary")
+        return real_review(episodes, *args, **kwargs)
+
+    monkeypatch.setattr(detectors, "review", fails_for_odd)
+    with pytest.raises(ValueError, match="an odd diary"):
+        tasks.review_patients_task.apply(args=([good.pk, odd.pk],), throw=True)  # the one that fails, alone
+    assert flags(good) == ["urgent.weakness"]  # reviewed on its own after the batch failed
+    assert flags(odd) == []
