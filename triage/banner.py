@@ -48,6 +48,6 @@ def banner(patient: User, emergency_number: str) -> Banner | None:
         if behind:
             alert_url = reverse("episode-alert", args=[behind[0][0]])
             # Stroke signs all logged long after they started: the advice of the save screen, see a doctor today.
-            if all(detectors.is_late_entry(top.sign, started, created) for _, started, created in behind):
+            if detectors.logged_late(top.sign, [(started, created) for _, started, created in behind]):
                 level = signs.URGENT
     return Banner(level=level, count=len(open_flags), top=top, emergency_number=emergency_number, alert_url=alert_url)

@@ -148,6 +148,14 @@ def is_late_entry(sign: Sign, started_at: dt.datetime, saved_at: dt.datetime) ->
     return late is not None and saved_at - started_at > late
 
 
+def logged_late(sign: Sign, times: Sequence[tuple[dt.datetime, dt.datetime]]) -> bool:
+    """Every one of these (started, saved) episodes is a late entry of the sign, and there is one at least.
+
+    Then the advice is the late one (stroke signs: see a doctor today), wherever it is given.
+    """
+    return bool(times) and all(is_late_entry(sign, started, saved) for started, saved in times)
+
+
 def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None:
     hits = [(e, matched(sign, e)) for e in recent]
     hits = [(e, m) for e, m in hits if m]

@@ -11,9 +11,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from diary.models import Episode
 from diary.services import profile_of
 from pwa import push
-from triage import signs
+from triage import detectors, signs
 from triage.models import OPEN, Flag
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 def new_flags(flag_ids: list[int]) -> int:
     """Tell the patient of each newly opened flag once; returns how many messages were sent."""
     sent = 0
-    flags = list(Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient"))
+    flags = list(Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient__profile"))
     patients = {f.patient_id: f.patient for f in flags}
     numbers = {pid: profile_of(patient).emergency_number for pid, patient in patients.items()}
     with_push = push.subscribed(list(patients))
@@ -35,17 +36,21 @@ def new_flags(flag_ids: list[int]) -> int:
             continue
         if not flag.patient.email:
             continue
+        late = _logged_late(flag)
         context = {
             "flag": flag,
             "sign": flag.sign,
-            "message": signs.patient_message(flag.code, numbers[flag.patient_id], flag.detail),
+            "title": flag.sign.late_title if late else flag.sign.title,
+            "message": signs.late_entry_message(flag.code, numbers[flag.patient_id])
+            if late
+            else signs.patient_message(flag.code, numbers[flag.patient_id], flag.detail),
             "reasons": flag.reasons,
             "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
             "site_url": settings.SITE_URL,
         }
         try:
             send_mail(
-                f"Numbness Diary: {flag.sign.title}",
+                f"Numbness Diary: {context['title']}",
                 render_to_string("triage/flag_email.txt", context),
                 None,
                 [flag.patient.email],
@@ -54,3 +59,11 @@ def new_flags(flag_ids: list[int]) -> int:
         except OSError:
             log.exception("Could not email flag %s to patient %s", flag.id, flag.patient_id)
     return sent
+
+
+def _logged_late(flag: Flag) -> bool:
+    """A stroke-sign flag whose every episode was logged long after it started: the advice is to be seen today."""
+    if not flag.sign.thresholds.get("late_entry"):
+        return False
+    episodes = Episode.objects.filter(patient_id=flag.patient_id, id__in=flag.evidence)
+    return detectors.logged_late(flag.sign, list(episodes.values_list("started_at", "created_at")))

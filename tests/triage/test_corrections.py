@@ -202,7 +202,9 @@ def test_a_review_as_of_the_same_day_or_later_is_not_backdated(patient):
         (dt.timedelta(hours=24, minutes=1), "urgent", "Signs of a stroke that have passed"),
     ],
 )
-def test_stroke_signs_logged_late_get_the_urgent_screen(api, patient, ago, level, title):
+def test_stroke_signs_logged_late_get_the_urgent_screen(
+    api, patient, ago, level, title, django_capture_on_commit_callbacks
+):
     body = api.put(
         f"/api/v1/episodes/{uuid.uuid4()}/",
         {
@@ -221,8 +223,14 @@ def test_stroke_signs_logged_late_get_the_urgent_screen(api, patient, ago, level
     assert (stroke_alert["level"], stroke_alert["title"]) == (level, title)
     assert stroke_alert["message"].startswith("Call 112 now" if level == "emergency" else "See a doctor today")
     assert alerts["urgent.swollen_leg"]["level"] == "urgent"  # other signs are not affected
-    review_patient(patient.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patient(patient.pk)
     assert patient.flags.get(code="emergency.stroke_signs").level == "emergency"  # the flag is the same
+    # The email when the flag opens gives the same advice as the save screen.
+    (email,) = [m for m in mail.outbox if "stroke" in m.subject]
+    assert email.subject == f"Numbness Diary: {title}"
+    advice = email.body.split("\n\n")[2]
+    assert advice.startswith("Call 112 now" if level == "emergency" else "See a doctor today"), advice
 
 
 def test_late_stroke_entry_on_the_form_has_no_call_now_button(web, patient):
