@@ -425,6 +425,13 @@ class TrendRangeForm(forms.Form):
         return data["range"], (data["start"], data["end"]) if data["range"] == "custom" else None
 
 
+class NoNumbnessForm(forms.Form):
+    """Today's "No numbness today" button. The day it was tapped travels with it, so a tap kept on the phone
+    while offline and sent the next morning still answers for the day it was made (missing: today)."""
+
+    date = forms.DateField(required=False)
+
+
 class HistoryFilterForm(forms.Form):
     """History's ?from=&to= filter; a bad date is reported and ignored instead of hiding everything."""
 

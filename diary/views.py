@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from diary import bodymap, charts, home, overview, quicklog, services, throttles, trends
 from diary.days import history_days, local_date, started_between
-from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, ProfileForm, SignupForm
+from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.http import PatientRequest
 from diary.interchange import dumps, export_diary
 from diary.models import MAX_DURATION_MINUTES
@@ -85,13 +85,23 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
 @login_required
 @require_POST
 def checkin_none(request: PatientRequest) -> HttpResponse:
-    day = _today(request)
+    today = _today(request)
+    form = NoNumbnessForm(request.POST)
     try:
-        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=day)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        day = form.cleaned_data["date"] or today
+        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=today)
     except ValidationError as e:
+        if _wants_json(request):  # from the offline queue: kept no longer, the patient is told
+            return JsonResponse({"errors": e.messages}, status=400)
         messages.error(request, " ".join(e.messages))
     else:
-        messages.success(request, "Noted: no numbness today.")
+        if _wants_json(request):
+            return JsonResponse({"next": reverse("today")})
+        messages.success(
+            request, "Noted: no numbness today." if day == today else f"Noted: no numbness on {day:%-d %b}."
+        )
     return redirect("today")
 
 

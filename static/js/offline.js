@@ -1,5 +1,5 @@
-// The log form's offline side: every submission goes into the queue (queue.js) before it is sent, so
-// nothing typed is lost on a bad connection; the header chip says how many entries wait; the queue is
+// The offline side of the log form and of Today's "No numbness today" button (forms marked data-offline-queue):
+// every submission goes into the queue (queue.js) before it is sent, so nothing typed is lost on a bad connection; the header chip says how many entries wait; the queue is
 // sent when the page opens, when the phone is back online, and by Background Sync from the worker.
 (function () {
   "use strict";

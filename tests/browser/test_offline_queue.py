@@ -120,3 +120,24 @@ def test_entries_left_in_the_old_local_storage_queue_are_carried_over_and_sent(p
     assert str(patient.episodes.get().id) == old_id
     until(phone, lambda: not queued(phone))
     assert phone.evaluate("localStorage.getItem('numbness-diary.queue')") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_numbness_today_tapped_offline_is_kept_and_sent_for_that_day(app_phone, server):
+    phone = app_phone
+    patient = sign_in(phone, "wanda")
+    phone.goto("/")
+    day = phone.locator("form[data-offline-queue] input[name=date]").input_value()
+    server.stop()
+    phone.click("button:has-text('No numbness today')")
+    status = phone.locator(".queue-saved")
+    status.wait_for()
+    assert status.inner_text() == "Saved on this phone, will send when online."
+    assert queued(phone) == [f"checkin-none-{day}"] and not patient.checkins.exists()
+
+    server.start()
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    until(phone, lambda: not queued(phone))
+    assert [(c.date.isoformat(), c.numbness_today) for c in patient.checkins.all()] == [(day, False)]
+    phone.goto("/")
+    assert "You checked in: no numbness today." in phone.content()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from diary.models import CheckIn
@@ -53,3 +54,26 @@ def test_api_lists_by_range_and_deletes(api, patient):
     assert [c["date"] for c in listed] == ["2026-06-09", "2026-06-08"]
     assert api.delete("/api/v1/checkins/2026-06-08/").status_code == 204
     assert api.get("/api/v1/checkins/2026-06-08/").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_numbness_sent_late_from_the_phone_answers_for_the_day_it_was_tapped(web, patient):
+    """The offline queue sends the tap's date, in JSON: a tap at 23:50 sent next morning is yesterday's."""
+    response = web.post("/checkin/none/", {"date": "2026-06-09"}, headers={"Accept": "application/json"})
+    assert (response.status_code, response.json()) == (200, {"next": "/"})
+    assert list(patient.checkins.values_list("date", "numbness_today")) == [(dt.date(2026, 6, 9), False)]
+    again = web.post("/checkin/none/", {"date": "2026-06-09"}, headers={"Accept": "application/json"})
+    assert again.status_code == 200 and patient.checkins.count() == 1  # a replay replaces
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    "date, message",
+    [("2026-06-11", "a day that hasn't come yet"), ("2026-13-40", "Enter a valid date"), ("1900-01-01", "can't be")],
+)
+def test_a_bad_no_numbness_date_changes_nothing_and_says_why(web, patient, date, message):
+    response = web.post("/checkin/none/", {"date": date}, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and message in " ".join(response.json()["errors"])
+    page = web.post("/checkin/none/", {"date": date}, follow=True).content.decode()
+    assert message.replace("'", "&#x27;") in page
+    assert not patient.checkins.exists()
