@@ -1,13 +1,16 @@
-"""One chart renderer for the Trends page and the printed report: trend numbers in, SVG text out.
+"""The one chart renderer of the Trends page, the physician report (PDF) and its shared page.
 
 Every function takes numbers computed by `diary.trends` and returns a small SVG document (a
 `SafeString`), so the page and the PDF draw the same numbers the same way, without JavaScript.
 
-- Colours are SVG presentation attributes (WeasyPrint does not apply the page's CSS to SVG); on
-  the web, classes (`bar`, `night`, `mean`, …) let the stylesheet recolour them for dark mode.
+- Colours are SVG presentation attributes (WeasyPrint does not apply the page's CSS to SVG) that
+  stay apart in greyscale; on the web, classes (`bar`, `night`, `mean`, …) let the stylesheet
+  recolour them for dark mode.
 - Every mark carries a `<title>` with its numbers. `href` (web only) turns each bar into a link,
   e.g. to that week's History; links are drawn only when each column is wide enough to tap.
-- `WEB` sizes are about one user unit per CSS pixel on a phone; `PRINT` is the report's.
+- `WEB` is about one user unit per CSS pixel on a phone. `REPORT` is narrower with 12-unit text: in
+  print it is scaled down to a column of the page, on the shared page it is only ever scaled up.
+- Axis labels are spaced by their width at the size's font, and never drawn past the edges.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,8 +30,7 @@ if TYPE_CHECKING:
     from diary.trends import Trends, Week
 
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
-NIGHT, DAY_BAR = "#30475e", "#7fa7c4"
-HEAT = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]
+NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
 STATE_FILL = {"numbness": "#e0792b", "none": "#8fbf9f", "not_logged": "#ffffff"}
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -44,6 +46,7 @@ class Size:
     top: int
     bottom: int
     font: float
+    axis_title: bool = True  # the y axis's unit above the plot; the report says it in the figure's caption
 
     @property
     def plot_width(self) -> float:
@@ -60,8 +63,8 @@ class Size:
         return f'font-family="DejaVu Sans, sans-serif" font-size="{self.font:g}"'
 
 
-WEB = Size(width=360, height=190, left=22, right=2, top=20, bottom=24, font=11)
-PRINT = Size(width=520, height=170, left=30, right=8, top=14, bottom=24, font=9)
+WEB = Size(width=360, height=196, left=22, right=2, top=22, bottom=24, font=12)
+REPORT = Size(width=260, height=124, left=26, right=2, top=10, bottom=22, font=12, axis_title=False)
 
 Href = Callable[["Week"], str]
 
@@ -84,6 +87,16 @@ def _short(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}"
 
 
+def _tick(day: dt.date) -> str:
+    """An axis label, '08 Jan': two digits, so that every label is as wide as the next."""
+    return f"{day.day:02d} {MONTHS[day.month - 1]}"
+
+
+def bucket_ticks(buckets: Sequence[Week], first: dt.date | None = None) -> list[str]:
+    """Each day or week by its first day inside the period, so that no label predates the period (or the diary)."""
+    return [_tick(max(b.start, first) if first else b.start) for b in buckets]
+
+
 def _minutes(value: float | None) -> str:
     return "–" if value is None else f"{value:g} min"
 
@@ -91,9 +104,10 @@ def _minutes(value: float | None) -> str:
 # --- Frame ------------------------------------------------------------------------------------------
 
 
-def _nice_max(values: Sequence[float | None], at_least: float = 1) -> float:
+def _nice_max(values: Sequence[float | None], at_least: float = 1) -> int:
+    """The top of the y axis: a whole number, a multiple of 4 above 4, so that every tick is a whole number."""
     top = max([v for v in values if v is not None] + [at_least])
-    return top if top <= 4 else 4 * math.ceil(top / 4)  # a multiple of 4 for even ticks
+    return math.ceil(top) if top <= 4 else 4 * math.ceil(top / 4)
 
 
 def _open(size: Size, title: str, interactive: bool, css: str) -> str:
@@ -105,9 +119,15 @@ def _open(size: Size, title: str, interactive: bool, css: str) -> str:
     )
 
 
-def _axes(size: Size, y_max: float, y_label: str, x_labels: Sequence[tuple[float, str]], steps: int = 4) -> str:
-    """Grid, y ticks, x labels and the y axis title, hidden from screen readers (the marks carry the numbers)."""
+def _axes(size: Size, y_max: int, y_label: str, x_labels: Sequence[tuple[float, str]], steps: int = 4) -> str:
+    """Grid, y ticks, x labels and the y axis title, hidden from screen readers (the marks carry the numbers).
+
+    Text is placed for the tallest sans font a page may swap in (ascent 1.07 em, descent 0.3 em), so that none
+    of it leaves the drawing, which a PDF would clip."""
     font = size.font_attrs()
+    steps = min(steps, y_max)  # whole-number ticks
+    while steps % 2 == 0 and size.plot_height / steps < size.font * 1.5:  # tick labels a line of text apart
+        steps //= 2
     parts = ['<g class="axes" aria-hidden="true">']
     for step in range(steps + 1):
         value = y_max * step / steps
@@ -119,20 +139,35 @@ def _axes(size: Size, y_max: float, y_label: str, x_labels: Sequence[tuple[float
         )
     for x, label in x_labels:
         parts.append(
-            f'<text x="{x:.1f}" y="{size.height - 7}" text-anchor="middle" fill="{INK}" {font}>{escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{size.height - size.font * 0.3:g}" text-anchor="middle" fill="{INK}" {font}>'
+            f"{escape(label)}</text>"
         )
-    parts.append(f'<text x="{size.left}" y="{size.font}" fill="{INK}" {font}>{escape(y_label)}</text></g>')
-    return "".join(parts)
+    if size.axis_title:
+        parts.append(f'<text x="{size.left}" y="{size.font * 1.1:g}" fill="{INK}" {font}>{escape(y_label)}</text>')
+    return "".join(parts) + "</g>"
 
 
 def _every(count: int, room: int) -> int:
     return max(1, math.ceil(count / room))
 
 
-def _slot_labels(size: Size, labels: Sequence[str], room: int = 6) -> list[tuple[float, str]]:
+def _text_width(text: str, font: float) -> float:
+    return len(text) * font * 0.62  # DejaVu Sans: digits 0.64 em, a space 0.32 em, letters about 0.6 em
+
+
+def _slot_labels(size: Size, labels: Sequence[str], multiple: int = 1) -> list[tuple[float, str]]:
+    """Every n-th label under the middle of its slot, n (a multiple of `multiple`) so that they do not touch,
+    each moved in from the edges just enough to be drawn whole."""
     slot = size.plot_width / max(1, len(labels))
-    every = _every(len(labels), room)
-    return [(size.left + slot * (i + 0.5), label) for i, label in enumerate(labels) if i % every == 0]
+    widest = max((_text_width(label, size.font) for label in labels), default=0) + size.font / 2
+    every = _every(len(labels), max(1, int(size.plot_width // widest)))
+    every = multiple * math.ceil(every / multiple)
+    placed = []
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            half = _text_width(label, size.font) / 2
+            placed.append((min(max(size.left + slot * (i + 0.5), half), size.width - half), label))
+    return placed
 
 
 def _svg(parts: list[str]) -> SafeString:
@@ -200,6 +235,7 @@ def frequency_chart(
     unit: str = "week",
     *,
     size: Size = WEB,
+    first: dt.date | None = None,
     href: Href | None = None,
     marks: Sequence[tuple[dt.date, str]] = (),
 ) -> SafeString:
@@ -213,14 +249,19 @@ def frequency_chart(
     ]
     per = "day" if unit == "day" else "week"
     parts = [_open(size, f"Episodes per {per}", href is not None, "frequency")]
-    parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
     parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
     parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
     return _svg(parts)
 
 
 def duration_chart(
-    buckets: Sequence[Week], unit: str = "week", *, size: Size = WEB, href: Href | None = None
+    buckets: Sequence[Week],
+    unit: str = "week",
+    *,
+    size: Size = WEB,
+    first: dt.date | None = None,
+    href: Href | None = None,
 ) -> SafeString:
     """The median duration of each day's or week's episodes, as bars."""
     values = [b.median_minutes for b in buckets]
@@ -228,7 +269,7 @@ def duration_chart(
     titles = [f"{bucket_label(b, unit)}: median {_minutes(b.median_minutes)}" for b in buckets]
     per = "day" if unit == "day" else "week"
     parts = [_open(size, f"Median duration per {per}", href is not None, "duration")]
-    parts.append(_axes(size, y_max, "median minutes", _slot_labels(size, [_short(b.start) for b in buckets])))
+    parts.append(_axes(size, y_max, "median minutes", _slot_labels(size, bucket_ticks(buckets, first))))
     parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
     return _svg(parts)
 
@@ -249,11 +290,12 @@ def severity_chart(
     unit: str = "week",
     *,
     size: Size = WEB,
+    first: dt.date | None = None,
 ) -> SafeString:
     """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
     per = "day" if unit == "day" else "week"
     parts = [_open(size, f"Severity of each episode (0–10) with the mean per {per}", False, "severity")]
-    parts.append(_axes(size, 10, "severity", _slot_labels(size, [_short(b.start) for b in buckets]), steps=5))
+    parts.append(_axes(size, 10, "severity", _slot_labels(size, bucket_ticks(buckets, first)), steps=5))
     if buckets:
         origin = dt.datetime.combine(buckets[0].start, dt.time())
         span_days = len(buckets) * (1 if unit == "day" else 7)
@@ -299,10 +341,8 @@ def hours_chart(hours: Sequence[int], *, size: Size = WEB) -> SafeString:
         for h, n in enumerate(hours)
     ]
     parts = [_open(size, "Start times over 24 hours, night hours in solid bars", False, "hours")]
-    labels = [f"{h:02d}" if h % 3 == 0 else "" for h in range(24)]
-    parts.append(
-        _axes(size, y_max, "episodes by starting hour", [(x, t) for x, t in _slot_labels(size, labels, 24) if t])
-    )
+    hour_labels = _slot_labels(size, [f"{h:02d}" for h in range(24)], multiple=3)  # 00 03 06 … 21
+    parts.append(_axes(size, y_max, "episodes by starting hour", hour_labels))
     parts += _bars(
         size,
         list(hours),
@@ -345,7 +385,7 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
             x = left + (day - first_monday).days // 7 * cell
             if seen % month_every == 0 and x - last_x >= 30:
                 label = f"{day:%b}" if day.month != 1 and day != first else f"{day:%b %Y}"
-                parts.append(f'<text x="{x}" y="{font}" {attrs}>{label}</text>')
+                parts.append(f'<text x="{x}" y="{font * 1.1:g}" {attrs}>{label}</text>')
                 last_x = x + (30 if len(label) > 3 else 0)
             seen += 1
     parts.append("</g>")
@@ -359,28 +399,6 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
             "</title></rect>"
         )
     return _svg(parts)
-
-
-def body_maps(shaded_views: Sequence[tuple[Any, Sequence[Any]]], *, font: float = 9) -> list[SafeString]:
-    """The leg diagram, front and back, each region filled by how often it was involved."""
-    attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
-    maps = []
-    for view, shapes in shaded_views:
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 152 404" class="map-svg" role="img" '
-            f'aria-label="{escape(view.title)} of both legs">',
-            f'<text x="76" y="9" text-anchor="middle" {attrs}>{escape(view.title)}</text>',
-        ]
-        for item in shapes:
-            s = item.shape
-            parts.append(
-                f'<rect x="{s.x}" y="{s.y}" width="{s.width}" height="{s.height}" rx="6" fill="{HEAT[item.heat]}" '
-                f'stroke="#9aa8b4" stroke-width="0.8"><title>{escape(s.label)}: {item.count}</title></rect>'
-            )
-        for x, text in view.side_labels:
-            parts.append(f'<text x="{x}" y="400" text-anchor="middle" {attrs}>{escape(text)}</text>')
-        maps.append(_svg(parts))
-    return maps
 
 
 # --- Captions: the key number of each chart, the same words on the page and in the report -------------
@@ -422,24 +440,25 @@ def captions(trends: Trends) -> dict[str, str]:
 
 
 def trends_charts(
-    trends: Trends, *, size: Size = WEB, href: Href | None = None, marks: Sequence[tuple[dt.date, str]] = ()
+    trends: Trends, *, href: Href | None = None, marks: Sequence[tuple[dt.date, str]] = ()
 ) -> dict[str, SafeString]:
-    """Every chart of a `Trends`: frequency, severity, duration, hours and calendar."""
+    """The Trends page's charts: frequency, severity, duration, hours and calendar, by day or week."""
+    first = trends.first
     return {
-        "frequency": frequency_chart(trends.buckets, trends.unit, size=size, href=href, marks=marks),
-        "severity": severity_chart(trends.severities, trends.buckets, trends.unit, size=size),
-        "duration": duration_chart(trends.buckets, trends.unit, size=size, href=href),
-        "hours": hours_chart(trends.hours, size=size),
+        "frequency": frequency_chart(trends.buckets, trends.unit, first=first, href=href, marks=marks),
+        "severity": severity_chart(trends.severities, trends.buckets, trends.unit, first=first),
+        "duration": duration_chart(trends.buckets, trends.unit, first=first, href=href),
+        "hours": hours_chart(trends.hours),
         "calendar": calendar_chart(trends.calendar),
     }
 
 
-def report_charts(weeks: Sequence[Week], severities: Sequence[tuple[dt.datetime, int]] = ()) -> dict[str, SafeString]:
-    """The printed report's weekly charts."""
+def report_charts(trends: Trends) -> dict[str, SafeString]:
+    """The physician report's charts (PDF and shared page): frequency and severity by week, and hours."""
     return {
-        "frequency": frequency_chart(weeks, "week", size=PRINT),
-        "severity": severity_chart(severities, weeks, "week", size=PRINT),
-        "duration": duration_chart(weeks, "week", size=PRINT),
+        "frequency": frequency_chart(trends.weeks, "week", size=REPORT, first=trends.first),
+        "severity": severity_chart(trends.severities, trends.weeks, "week", size=REPORT, first=trends.first),
+        "hours": hours_chart(trends.hours, size=REPORT),
     }
 
 
