@@ -653,6 +653,19 @@ def heat_svg(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> SafeS
     return SafeString(render_to_string("diary/_bodymap_heat.html", heat_context(counts)))
 
 
+def heat_view_svgs(shaded: Sequence[tuple[View, Sequence[ShadedShape]]]) -> list[SafeString]:
+    """Each view of `shaded_views` as its own standalone SVG (`map-svg map-<view>`), for the report to lay out."""
+    return [
+        SafeString(
+            render_to_string(
+                "diary/_bodymap_heat_view.html",
+                {"view": view, "shapes": shapes, "svg_class": f"map-svg map-{view.name}"},
+            )
+        )
+        for view, shapes in shaded
+    ]
+
+
 def region_rows(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     """('Left calf', 12) rows, most often first, for the diagram's data table."""
     labels = dict(location_choices())

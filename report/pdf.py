@@ -12,8 +12,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
-from diary import vocab
-from report.charts import hours_chart, labelled_maps, weekly_frequency, weekly_severity
+from diary import bodymap, charts
 from report.content import Report
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -21,16 +20,11 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "report" / "report.css
 
 
 def report_context(report: Report) -> dict[str, Any]:
-    """What the PDF and the shared page draw: the report and its SVG charts."""
-    t = report.trends
+    """What the PDF and the shared page draw: the report, its charts and its leg maps, as SVG."""
     return {
         "report": report,
-        "charts": {
-            "frequency": weekly_frequency(t.weeks, t.first),
-            "severity": weekly_severity(t.weeks, t.severities, t.first),
-            "hours": hours_chart(t.hours, vocab.is_night_hour),
-        },
-        "maps": labelled_maps(report.shaded_views),
+        "charts": charts.report_charts(report.trends),
+        "maps": bodymap.heat_view_svgs(report.shaded_views),
     }
 
 

@@ -112,9 +112,7 @@ def test_heat_map_takes_counts_per_side_and_region_and_shows_labels_and_counts()
 
 
 def test_report_body_maps_are_standalone_svg_with_colours_as_attributes():
-    from report.charts import body_maps
-
-    maps = body_maps(bodymap.shaded_views({"right:heel": 3}))
+    maps = bodymap.heat_view_svgs(bodymap.shaded_views({"right:heel": 3}))
     assert len(maps) == 3
     assert all(m.lstrip().startswith('<svg xmlns="http://www.w3.org/2000/svg"') for m in maps)
     assert all("style=" not in m and "class=" in m for m in maps)
