@@ -8,6 +8,17 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
+# Every text of every chart as the phone lays it out: any drawn (partly) outside its chart, any two that touch.
+LABELS = """() => [...document.querySelectorAll('svg.chart-svg')].flatMap(svg => {
+  const s = svg.getBoundingClientRect(), texts = [...svg.querySelectorAll('text')];
+  const boxes = texts.map(t => [t.textContent, t.getBoundingClientRect()]);
+  const outside = boxes.filter(([, r]) => r.left < s.left - .5 || r.right > s.right + .5 || r.top < s.top - .5
+                                          || r.bottom > s.bottom + .5).map(([text]) => `${text} outside`);
+  const touching = boxes.flatMap(([a, r], i) => boxes.slice(i + 1).filter(([, q]) =>
+    r.left < q.right && q.left < r.right && r.top < q.bottom - 3 && q.top < r.bottom - 3).map(([b]) => `${a} / ${b}`));
+  return outside.concat(touching).map(problem => `${svg.getAttribute('aria-label')}: ${problem}`);
+})"""
+
 
 def test_demo_trends_draw_every_chart(phone, db):
     call_command("seed_demo", stdout=io.StringIO())
@@ -43,6 +54,8 @@ def test_demo_trends_draw_every_chart(phone, db):
     assert phone.locator("table.data").count() >= 7  # weeks, severity, hours, 3 ranked lists, places
     assert phone.locator(".insights li").count() >= 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.locator("#chart-frequency text", has_text=re.compile(r"^\d\d [A-Z][a-z]{2}$")).count() >= 4
+    assert phone.evaluate(LABELS) == []  # no axis label cut off at an edge or drawn over another
     assert not [url for url in requests if "chart" in url.lower()]  # no chart library or chart script
     assert errors == []
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from diary import services, trends
+from diary.charts import WEB
 from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
 from diary.overview import load_trends
@@ -194,7 +195,8 @@ def test_weekly_mean_line_is_drawn_with_finite_points(web, patient):
     assert len(points) >= 3
     for point in points:
         x, y = (float(v) for v in point.split(","))
-        assert math.isfinite(x) and math.isfinite(y) and 0 <= x <= 360 and 20 <= y <= 166, point
+        assert math.isfinite(x) and math.isfinite(y) and 0 <= x <= WEB.width, point
+        assert WEB.top <= y <= WEB.top + WEB.plot_height, point  # inside the plot
 
 
 def test_api_returns_the_same_numbers(api, patient):

@@ -1,0 +1,124 @@
+"""The one chart renderer (diary/charts.py): the Trends page and the physician report draw the same numbers,
+with axis labels that fit, whole-number ticks, print-ready attributes and text for screen readers."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from diary import charts, trends
+from diary.facts import EpisodeFacts
+
+UTC = dt.UTC
+
+
+def episode(start: dt.datetime, severity: int = 3, minutes: int | None = 5) -> EpisodeFacts:
+    return EpisodeFacts(id=start.isoformat(), start=start, duration_minutes=minutes, severity=severity,
+                        locations=frozenset({("left", "sole")}))  # fmt: skip
+
+
+def period(first: dt.date, last: dt.date, every_days: int = 2, hour: int = 9) -> trends.Trends:
+    days = range(0, (last - first).days + 1, every_days)
+    episodes = [
+        episode(dt.datetime.combine(first, dt.time(hour), UTC) + dt.timedelta(days=d), 1 + d % 9, 3 + d % 11)
+        for d in days
+    ]
+    return trends.compute(episodes, {}, first, last)
+
+
+def x_labels(svg: str) -> list[tuple[float, str]]:
+    """The x axis: labels drawn centred under the plot."""
+    return [
+        (float(x), text)
+        for x, text in re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle"[^>]*>([^<]+)<', svg)
+    ]
+
+
+def y_ticks(svg: str) -> list[str]:
+    return re.findall(r'text-anchor="end"[^>]*>([^<]+)<', svg)
+
+
+def titles(svg: str) -> list[str]:
+    return re.findall(r"<title>([^<]+)</title>", svg)
+
+
+def test_week_labels_are_two_digit_days_and_start_with_the_period_not_its_monday():
+    data = period(dt.date(2026, 1, 8), dt.date(2026, 1, 18))  # Thursday 8 to Sunday 18 January
+    assert data.unit == trends.DAY and [w.start for w in data.weeks] == [dt.date(2026, 1, 5), dt.date(2026, 1, 12)]
+    report = charts.report_charts(data)
+    for svg in (report["frequency"], report["severity"]):
+        assert [text for _, text in x_labels(svg)] == ["08 Jan", "12 Jan"]
+    page = charts.trends_charts(data)  # day by day on the page: from 08 Jan on
+    assert x_labels(page["frequency"])[0][1] == "08 Jan"
+
+
+@pytest.mark.parametrize("size", [charts.WEB, charts.REPORT], ids=["web", "report"])
+@pytest.mark.parametrize("first, days", [("2025-12-31", 1), ("2025-12-31", 14), ("2025-12-29", 13),
+                                         ("2025-12-29", 91), ("2025-12-31", 91), ("2025-12-31", 365)])  # fmt: skip
+def test_axis_labels_are_inside_the_drawing_and_apart(size, first, days):
+    start = dt.date.fromisoformat(first)  # from a Monday, 13 days or weeks label the last one
+    data = period(start, start + dt.timedelta(days=days - 1))
+    svgs = [charts.frequency_chart(data.buckets, data.unit, size=size, first=data.first),
+            charts.severity_chart(data.severities, data.weeks, size=size, first=data.first),
+            charts.hours_chart(data.hours, size=size)]  # fmt: skip
+    for svg in svgs:
+        labels = x_labels(svg)
+        assert labels
+        half = {text: len(text) * size.font * 0.3 for _, text in labels}  # DejaVu: "23 Mar" is 3.5 em wide
+        edges = [(x - half[text], x + half[text]) for x, text in labels]
+        assert edges[0][0] >= 0 and edges[-1][1] <= size.width, labels
+        assert all(right < left for (_, right), (left, _) in zip(edges, edges[1:], strict=False)), labels
+        baseline = float(re.search(r'y="([\d.]+)" text-anchor="middle"', svg).group(1))
+        assert size.height - size.plot_height - size.top < baseline and baseline + 0.3 * size.font <= size.height
+
+
+def test_the_hour_axis_reads_every_three_hours_on_the_page_and_in_the_report():
+    hours = [h % 5 for h in range(24)]
+    for size in (charts.WEB, charts.REPORT):
+        svg = charts.hours_chart(hours, size=size)
+        assert " ".join(text for _, text in x_labels(svg)) == "00 03 06 09 12 15 18 21"
+        assert 'class="bar night"' in svg and 'fill="#30475e"' in svg  # night bars dark, day bars light
+        assert "<title>23:00–00:00: 3 episodes (night)</title>" in svg
+
+
+def test_ticks_are_whole_numbers_even_for_a_median_of_two_and_a_half_minutes():
+    data = trends.compute([episode(dt.datetime(2026, 3, 2, 9, tzinfo=UTC), minutes=m) for m in (2, 3)], {},
+                          dt.date(2026, 3, 2), dt.date(2026, 3, 8))  # fmt: skip
+    assert data.buckets[0].median_minutes == 2.5
+    assert y_ticks(charts.duration_chart(data.buckets, data.unit)) == ["0", "1", "2", "3"]
+    assert y_ticks(charts.frequency_chart(data.buckets, data.unit)) == ["0", "1", "2"]
+    assert y_ticks(charts.severity_chart(data.severities, data.buckets, data.unit)) == ["0", "2", "4", "6", "8", "10"]
+
+
+def test_the_report_and_the_page_draw_the_same_numbers():
+    data = period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), every_days=3, hour=23)
+    assert data.unit == trends.WEEK
+    page, report = charts.trends_charts(data), charts.report_charts(data)
+    for name in ("frequency", "severity", "hours"):
+        assert titles(report[name]) == titles(page[name]), name
+    week = data.weeks[1]  # 5 to 11 January: the 7th and the 10th
+    assert (week.start, week.episodes, week.days_logged, week.mean_severity) == (dt.date(2026, 1, 5), 2, 2, 4)
+    assert "Week of 5 Jan 2026: 2 episodes, 2 of 7 days logged" in titles(report["frequency"])
+    assert "Week of 5 Jan 2026: mean severity 4 (2 episodes)" in titles(report["severity"])
+    assert titles(report["hours"]) == [f"23:00–00:00: {data.episodes} episodes (night)"]  # every start at 23:xx
+
+
+def test_report_charts_are_print_ready_pictures_with_12_unit_text():
+    report = charts.report_charts(period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    for name, svg in report.items():
+        assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 ')
+        assert 'role="img" aria-label="' in svg and "<a " not in svg, name  # nothing to tap on paper
+        assert set(re.findall(r'font-size="([\d.]+)"', svg)) == {"12"}, name
+        assert all('fill="#' in mark for mark in re.findall(r"<(?:rect|circle)[^>]*>", svg)), name  # no CSS needed
+    assert "episodes / week" not in report["frequency"]  # the report's caption names the axis
+
+
+def test_web_bars_link_to_history_only_when_wide_enough_to_tap():
+    data = period(dt.date(2026, 3, 1), dt.date(2026, 3, 14))
+
+    def href(bucket: trends.Week) -> str:
+        return f"/history/?from={bucket.start}"
+
+    assert charts.frequency_chart(data.buckets, data.unit, href=href).count('class="bar-link"') == 14
+    year = period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert 'class="bar-link"' not in charts.frequency_chart(year.buckets, year.unit, href=href)  # 53 narrow weeks
