@@ -184,7 +184,6 @@ def _bars(
     hrefs: Sequence[str] | None = None,
 ) -> list[str]:
     slot = size.plot_width / max(1, len(values))
-    linked = hrefs is not None and slot >= MIN_LINK_WIDTH
     parts = []
     for i, value in enumerate(values):
         x = size.left + slot * i
@@ -198,7 +197,7 @@ def _bars(
             if value
             else ""
         )
-        if linked and hrefs is not None:
+        if hrefs is not None:
             # The whole column is the tap target, not just the (maybe empty) bar.
             parts.append(
                 f'<a href="{escape(hrefs[i])}" class="bar-link" aria-label="{escape(titles[i])}">{title}'
@@ -208,6 +207,13 @@ def _bars(
         elif bar:
             parts.append(bar.replace("/>", f">{title}</rect>"))
     return parts
+
+
+def _links(size: Size, buckets: Sequence[Week], href: Href | None) -> list[str] | None:
+    """Each column's link, when there are links and every column is wide enough to tap."""
+    if href is None or size.plot_width / max(1, len(buckets)) < MIN_LINK_WIDTH:
+        return None
+    return [href(b) for b in buckets]
 
 
 def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[tuple[dt.date, str]]) -> list[str]:
@@ -248,10 +254,11 @@ def frequency_chart(
         for b in buckets
     ]
     per = "day" if unit == "day" else "week"
-    parts = [_open(size, f"Episodes per {per}", href is not None, "frequency")]
+    hrefs = _links(size, buckets, href)
+    parts = [_open(size, f"Episodes per {per}", hrefs is not None, "frequency")]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
     parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
-    parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
+    parts += _bars(size, values, titles, y_max, hrefs=hrefs)
     return _svg(parts)
 
 
@@ -268,9 +275,10 @@ def duration_chart(
     y_max = _nice_max(values)
     titles = [f"{bucket_label(b, unit)}: median {_minutes(b.median_minutes)}" for b in buckets]
     per = "day" if unit == "day" else "week"
-    parts = [_open(size, f"Median duration per {per}", href is not None, "duration")]
+    hrefs = _links(size, buckets, href)
+    parts = [_open(size, f"Median duration per {per}", hrefs is not None, "duration")]
     parts.append(_axes(size, y_max, "median minutes", _slot_labels(size, bucket_ticks(buckets, first))))
-    parts += _bars(size, values, titles, y_max, hrefs=[href(b) for b in buckets] if href else None)
+    parts += _bars(size, values, titles, y_max, hrefs=hrefs)
     return _svg(parts)
 
 
