@@ -66,7 +66,8 @@ def report_page(request: PatientRequest) -> HttpResponse:
         return render(request, "report/page.html", context, status=400)
     report = content.build(request.user, *period)
     first, last = report.requested
-    context |= report_context(report) | {
+    context |= {
+        "report": report,  # the page summarises; the charts are drawn for the PDF and the shared page only
         "query": request.GET.urlencode(),
         "choice": form.cleaned_data["range"],
         "share_form": ShareForm(initial={"first": first, "last": last}),
