@@ -413,10 +413,11 @@ class Shape:
     @property
     def label(self) -> str:
         """The accessible name: it contains the word drawn on the shape (WCAG 2.5.3, label in name)."""
-        side, region = vocab.SIDES[self.side].label, vocab.REGIONS[self.region].label.lower()
+        region = vocab.REGIONS[self.region].label.lower()
         if self.short.lower() in region:
-            return f"{side} {region}"
-        return f"{side} {self.short.lower()}: {region}"  # "Right saddle: between the legs / around the bottom"
+            return vocab.place_label(self.side, self.region)
+        # "Right saddle: between the legs / around the bottom"
+        return f"{vocab.SIDES[self.side].label} {self.short.lower()}: {region}"
 
     @property
     def short(self) -> str:
@@ -571,11 +572,7 @@ def every_shape() -> list[Shape]:
 
 def location_choices() -> list[tuple[str, str]]:
     """Checkbox choices 'side:region', left leg first, toes up to the hip."""
-    return [
-        (f"{side}:{region}", f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}")
-        for side in vocab.SIDES
-        for region in vocab.REGIONS
-    ]
+    return [(f"{side}:{region}", vocab.place_label(side, region)) for side in vocab.SIDES for region in vocab.REGIONS]
 
 
 def describe(keys: Iterable[str]) -> str:

@@ -188,6 +188,10 @@ class EpisodeLocation(models.Model):
     def __str__(self) -> str:
         return f"{self.side} {self.region}"
 
+    @property
+    def label(self) -> str:
+        return vocab.place_label(self.side, self.region)
+
 
 class CheckIn(models.Model):
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")

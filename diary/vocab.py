@@ -207,6 +207,11 @@ def canonical(vocabulary: dict[str, Term], codes: Collection[str]) -> list[str]:
     return [code for code in vocabulary if code in wanted]
 
 
+def place_label(side: str, region: str) -> str:
+    """A place in words, as every page, export and flag writes it: "Left sole", "Right top of foot"."""
+    return f"{SIDES[side].label} {REGIONS[region].label.lower()}"
+
+
 def location_key(side: str, region: str) -> tuple[int, int]:
     """Sort key for a (side, region) pair: left before right, toes up to the saddle."""
     return (list(SIDES).index(side), list(REGIONS).index(region))

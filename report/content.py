@@ -239,7 +239,7 @@ def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
     places = Counter(pair for e in episodes for pair in e.locations)
     (side, region), count = min(places.items(), key=lambda item: (-item[1], vocab.location_key(*item[0])))
     if count * 2 >= n:
-        parts.append(f"mostly the {place_label(side, region).lower()}")
+        parts.append(f"mostly the {vocab.place_label(side, region).lower()}")
     else:
         sides = Counter("both legs" if len(e.sides) == 2 else f"the {next(iter(e.sides))} leg" for e in episodes)
         where, many = sides.most_common(1)[0]
@@ -264,10 +264,6 @@ def _labels(vocabulary: dict[str, vocab.Term], codes: frozenset[str]) -> str:
     return ", ".join(t.label for code, t in vocabulary.items() if code in codes)
 
 
-def place_label(side: str, region: str) -> str:
-    return f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}"
-
-
 def when_label(e: EpisodeFacts) -> str:
     return f"{e.start:%a %d %b %Y %H:%M}"
 
@@ -278,7 +274,7 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
         facts=e,
         when=when_label(e),
         duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
-        where=", ".join(place_label(side, region) for side, region in places),
+        where=", ".join(vocab.place_label(side, region) for side, region in places),
         sensations=_labels(vocab.SENSATIONS, e.sensations),
         triggers=_labels(vocab.TRIGGERS, e.triggers),
         symptoms=_labels(vocab.SYMPTOMS, e.symptoms),

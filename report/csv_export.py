@@ -10,7 +10,7 @@ import csv
 import io
 
 from diary.facts import EpisodeFacts
-from diary.vocab import CODE_SETS, REGIONS, SIDES, location_key
+from diary.vocab import CODE_SETS, location_key, place_label
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,7 +56,7 @@ def episode_cells(e: EpisodeFacts) -> list[str]:
         "yes" if e.ongoing else "no",
         str(e.severity),
         ";".join(f"{side}:{region}" for side, region in places),
-        "; ".join(f"{SIDES[side].label} {REGIONS[region].label.lower()}" for side, region in places),
+        "; ".join(place_label(side, region) for side, region in places),
     ]
     for field in ("sensations", "triggers", "symptoms", "relieved_by"):
         codes = _codes(field, getattr(e, field))

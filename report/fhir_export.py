@@ -30,7 +30,7 @@ from fhir.resources.R4B.observation import ObservationComponent
 from diary import vocab
 from diary.days import day_range
 from diary.facts import EpisodeFacts
-from report.content import Report, ReportFlag, place_label
+from report.content import Report, ReportFlag
 from triage import signs
 
 SNOMED = "http://snomed.info/sct"
@@ -92,7 +92,7 @@ def body_site(places: list[tuple[str, str]], sides: set[str]) -> dict[str, Any]:
     site = site or vocab.LOWER_LIMB_SNOMED
     side_code, side_word = LATERALITY[_side(sides)]
     return {
-        "extension": [{"url": LOCATION_QUALIFIER, "valueString": place_label(s, r)} for s, r in places],
+        "extension": [{"url": LOCATION_QUALIFIER, "valueString": vocab.place_label(s, r)} for s, r in places],
         "coding": [
             {"system": SNOMED, "code": site, "display": SITE_NAMES[site]},
             {
@@ -101,7 +101,7 @@ def body_site(places: list[tuple[str, str]], sides: set[str]) -> dict[str, Any]:
                 "display": f"{SITE_NAMES[site]}, {side_word}",
             },
         ],
-        "text": ", ".join(place_label(s, r) for s, r in places),
+        "text": ", ".join(vocab.place_label(s, r) for s, r in places),
     }
 
 

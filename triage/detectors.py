@@ -105,7 +105,7 @@ def _own_match(sign: Sign, episode: EpisodeFacts) -> list[str]:
         found += _labels(vocab.SYMPTOMS, episode.symptoms & t["symptoms"])
     if "regions" in t:
         found += [
-            f"{vocab.SIDES[side].label} {vocab.REGIONS[region].label.lower()}"
+            vocab.place_label(side, region)
             for side, region in sorted(episode.locations, key=lambda pair: vocab.location_key(*pair))
             if region in t["regions"]
         ]
