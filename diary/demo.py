@@ -8,6 +8,7 @@ import uuid
 import zoneinfo
 from typing import Any
 
+from diary import vocab
 from diary.interchange import FORMAT
 
 DEMO_USERNAME = "demo"
@@ -64,7 +65,7 @@ def demo_document(
                     "started_at": local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                     "duration_minutes": max(1, round(rng.gauss(minutes, minutes / 3))),
                     "ongoing": False,
-                    "severity": min(10, max(1, round(rng.gauss(severity, 1.2)))),
+                    "severity": min(vocab.SEVERITY_MAX, max(1, round(rng.gauss(severity, 1.2)))),
                     "locations": [{"side": s, "region": r} for s, r in locations[: rng.randint(1, len(locations))]],
                     "sensations": sensations,
                     "triggers": triggers,

@@ -64,7 +64,7 @@ def card_for(episode: Episode) -> RepeatCard:
 
     places = describe(f"{loc.side}:{loc.region}" for loc in episode.locations.all())
     duration = "still going" if episode.ongoing else f"{episode.duration_minutes} min"
-    details = [f"{episode.severity}/10", duration]
+    details = [vocab.severity_label(episode.severity), duration]
     details += _labels(vocab.SENSATIONS, episode.sensations)[:2]
     triggers = _labels(vocab.TRIGGERS, episode.triggers)
     if triggers:

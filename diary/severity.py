@@ -1,4 +1,4 @@
-"""The 0–10 severity colour scale, light and dark: one fill and one text colour per step.
+"""The severity colour scale (vocab.SEVERITY_SCALE), light and dark: one fill and one text colour per step.
 
 The stylesheet exposes it as --sev-0 … --sev-10 and --sev-0-fg … --sev-10-fg (the form, History,
 Today, the charts); the PDF report and anything else drawn on the server read it from here.
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEVELS = range(11)
+from diary import vocab
+
+LEVELS = vocab.SEVERITY_SCALE
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,18 @@ DARK: tuple[Step, ...] = (
 WORDS = {0: "none", 1: "barely", 3: "mild", 5: "moderate", 7: "severe", 10: "worst imaginable"}
 
 
+def _clamped(severity: int) -> int:
+    return max(vocab.SEVERITY_MIN, min(vocab.SEVERITY_MAX, severity))
+
+
 def step(severity: int, *, dark: bool = False) -> Step:
     """The colours of a severity from 0 to 10 (clamped, so a bad value never breaks a page)."""
-    return (DARK if dark else LIGHT)[max(0, min(10, int(severity)))]
+    return (DARK if dark else LIGHT)[_clamped(int(severity))]
 
 
 def word(severity: int) -> str:
     """A plain word for a severity: the nearest named step at or below it."""
-    return WORDS[max(k for k in WORDS if k <= max(0, min(10, severity)))]
+    return WORDS[max(k for k in WORDS if k <= _clamped(severity))]
 
 
 def relative_luminance(colour: str) -> float:

@@ -175,6 +175,12 @@ SEVERITY_MIN, SEVERITY_MAX = 0, 10
 SEVERITY_SCALE = range(SEVERITY_MIN, SEVERITY_MAX + 1)
 SEVERITY_RANGE_LABEL = f"{SEVERITY_MIN}–{SEVERITY_MAX}"
 
+
+def severity_label(score: float) -> str:
+    """A score, or a mean or median of scores, on the scale: "4/10", "4.5/10"."""
+    return f"{score:g}/{SEVERITY_MAX}"
+
+
 # Night, for charts and for triage's night-time pattern: starting at or after 22:00 or before 06:00.
 NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 6

@@ -247,7 +247,9 @@ def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
     minutes = current.median_minutes
     severity = statistics.median(s for _, s in current.severities)
     typical = (
-        f"typically {minutes:g} minutes at {severity:g}/10" if minutes is not None else f"typically {severity:g}/10"
+        f"typically {minutes:g} minutes at {vocab.severity_label(severity)}"
+        if minutes is not None
+        else f"typically {vocab.severity_label(severity)}"
     )
     parts.append(typical)
     triggers = [t for t in current.triggers if t.code != "unknown"]

@@ -68,7 +68,7 @@ SITE_NAMES = {
     vocab.LOWER_LIMB_SNOMED: "Lower limb structure",
 }
 # Severity as the IG's SNOMED CT severities (descendants of 272141005), from the 0–10 score.
-SEVERITY_BANDS = [(3, "255604002", "Mild"), (6, "6736007", "Moderate"), (10, "24484000", "Severe")]
+SEVERITY_BANDS = [(3, "255604002", "Mild"), (6, "6736007", "Moderate"), (vocab.SEVERITY_MAX, "24484000", "Severe")]
 ISSUE_SEVERITY = {signs.EMERGENCY: "high", signs.URGENT: "moderate", signs.SEE_DOCTOR: "low"}
 PATIENT_NAMESPACE = uuid.UUID("0b6c5f7e-4d1a-4c65-9f0e-6c1b8f3f2a10")
 
@@ -130,10 +130,13 @@ def severity_components(score: int) -> list[dict[str, Any]]:
             "code": {"coding": [SEVERITY]},
             "valueCodeableConcept": {
                 "coding": [{"system": SNOMED, "code": band[0], "display": band[1]}],
-                "text": f"{score}/10 ({band[1].lower()})",
+                "text": f"{vocab.severity_label(score)} ({band[1].lower()})",
             },
         },
-        {"code": {"coding": [NUMERIC_RATING], "text": "Severity, 0–10 numeric rating"}, "valueInteger": score},
+        {
+            "code": {"coding": [NUMERIC_RATING], "text": f"Severity, {vocab.SEVERITY_RANGE_LABEL} numeric rating"},
+            "valueInteger": score,
+        },
     ]
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from diary import vocab
+
 EMERGENCY, URGENT, SEE_DOCTOR = "emergency", "urgent", "see_doctor"
 LEVEL_LABELS = {EMERGENCY: "Emergency", URGENT: "See a doctor today", SEE_DOCTOR: "Talk to your doctor"}
 LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, SEE_DOCTOR: 2}
@@ -79,6 +81,11 @@ RECENT_DAYS = 14  # R: D-13 … D
 BASELINE_DAYS = 28  # B: the 28 dates before R
 MONTH_DAYS = 28  # M: D-27 … D
 WEEK_DAYS = 7  # W: D-6 … D
+# The windows by name for the catalogue's sentences ("in the last {recent_days} days"), filled in by
+# explain() and patient_message(); rationales, shown as written, are f-strings. A length is written once.
+WINDOW_DAYS = MappingProxyType(
+    {"recent_days": RECENT_DAYS, "baseline_days": BASELINE_DAYS, "month_days": MONTH_DAYS, "week_days": WEEK_DAYS}
+)
 
 # A positional episode: brought on by a position, eased by moving, and short (DESIGN §5).
 POSITIONAL_TRIGGERS = frozenset({"sitting", "crossed_legs", "lying"})
@@ -91,7 +98,7 @@ class Sign:
     code: str
     level: str
     title: str
-    message: str  # to the patient: action first, plain words; "{number}" is their emergency number
+    message: str  # to the patient, action first; "{number}" is their emergency number; windows as in WINDOW_DAYS
     rationale: str  # to the physician
     sources: tuple[str, ...]
     reasons: dict[str, str]  # why it fired, filled in from the finding's numbers
@@ -242,7 +249,8 @@ CATALOGUE: dict[str, Sign] = {
             "Sudden severe pain with numbness",
             "See a doctor today. Sudden, severe pain together with numbness should be checked today. If the leg "
             "or foot also turns pale, blue or cold, call {number}.",
-            "Sudden severe pain with leg numbness (patient-reported; the 0–10 score rates numbness, not pain).",
+            f"Sudden severe pain with leg numbness (patient-reported; the {vocab.SEVERITY_RANGE_LABEL} score rates "
+            "numbness, not pain).",
             ("002",),
             _EPISODE_REASON,
             _t(symptoms=frozenset({"sudden_severe_pain"})),
@@ -296,11 +304,12 @@ CATALOGUE: dict[str, Sign] = {
             SEE_DOCTOR,
             "Getting worse",
             "Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
-            "frequent, stronger or longer over the last two weeks than in the four weeks before.",
-            "Escalating frequency, severity or duration compared with the preceding 4 weeks.",
+            "frequent, stronger or longer over the last {recent_days} days than in the {baseline_days} days before.",
+            f"Escalating frequency, severity or duration compared with the preceding {BASELINE_DAYS} days.",
             ("000", "001"),
             {
-                "counts": "{recent} episodes in the last 14 days, {baseline} in the 28 days before.",
+                "counts": "{recent} episodes in the last {recent_days} days, {baseline} in the {baseline_days} days "
+                "before.",
                 "severity": "Mean severity {mean_recent} now against {mean_baseline} before "
                 "(a rise of {severity_rise} or more is the threshold).",
                 "rate": "{rate_recent} episodes a day now against {rate_baseline} before "
@@ -323,11 +332,11 @@ CATALOGUE: dict[str, Sign] = {
             "Spreading up the leg",
             "Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a few "
             "weeks ago, and numbness that spreads should be checked.",
-            "Proximal extension of the numb area compared with the preceding 4 weeks.",
+            f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
             ("000", "001"),
             {
-                "levels": "{recent_episodes} episodes in the last 14 days reached the {recent_region}; in the 28 "
-                "days before, the highest was the {baseline_region}.",
+                "levels": "{recent_episodes} episodes in the last {recent_days} days reached the {recent_region}; "
+                "in the {baseline_days} days before, the highest was the {baseline_region}.",
             },
             _t(min_baseline=1, min_recent=2, level_rise=2),
         ),
@@ -340,8 +349,8 @@ CATALOGUE: dict[str, Sign] = {
             "New bilateral involvement after a unilateral baseline.",
             ("004", "002"),
             {
-                "both": "{recent_bilateral} episodes in both legs in the last 14 days; none of the {baseline} "
-                "episodes in the 28 days before involved both legs.",
+                "both": "{recent_bilateral} episodes in both legs in the last {recent_days} days; none of the "
+                "{baseline} episodes in the {baseline_days} days before involved both legs.",
             },
             _t(min_recent=2, min_baseline=2),
         ),
@@ -354,8 +363,8 @@ CATALOGUE: dict[str, Sign] = {
             "Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
             ("001", "000"),
             {
-                "nights": "{episodes} night-time or in-bed episodes in the last 14 days with pain, cramps or broken "
-                "sleep ({min_episodes} or more is the threshold).",
+                "nights": "{episodes} night-time or in-bed episodes in the last {recent_days} days with pain, cramps "
+                "or broken sleep ({min_episodes} or more is the threshold).",
             },
             _t(
                 min_episodes=3,
@@ -373,7 +382,7 @@ CATALOGUE: dict[str, Sign] = {
             "Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic claudication.",
             ("001", "003", "002", "nhs-pad"),
             {
-                "walking": "{episodes} episodes in the last 28 days came on with walking and eased with rest "
+                "walking": "{episodes} episodes in the last {month_days} days came on with walking and eased with rest "
                 "({min_episodes} or more is the threshold).",
             },
             _t(min_episodes=3, trigger="walking", relief="rest"),
@@ -388,7 +397,7 @@ CATALOGUE: dict[str, Sign] = {
             "Unilateral leg numbness with back pain: possible lumbar radiculopathy.",
             ("004", "002", "nice-sciatica"),
             {
-                "side": "{episodes} episodes in the last 28 days in one leg only, each with back pain "
+                "side": "{episodes} episodes in the last {month_days} days in one leg only, each with back pain "
                 "({min_episodes} or more is the threshold).",
                 "moved": "The numbness moved between legs: {left} of them in the left leg, {right} in the right.",
             },
@@ -404,7 +413,7 @@ CATALOGUE: dict[str, Sign] = {
             "Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
             ("002", "000", "nhs-neuropathy"),
             {
-                "condition": "{episodes} episodes in the last 28 days, with {conditions} in your profile "
+                "condition": "{episodes} episodes in the last {month_days} days, with {conditions} in your profile "
                 "({min_episodes} or more is the threshold).",
             },
             _t(min_episodes=3, conditions=frozenset({"diabetes", "multiple_sclerosis", "pregnancy"})),
@@ -420,7 +429,8 @@ def sign(code: str) -> Sign:
 def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
-    return [sign_.reasons[key].format(**detail) for key in detail.get("why", []) if key in sign_.reasons]
+    values = {**WINDOW_DAYS, **detail}
+    return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]
 
 
 def patient_message(code: str, emergency_number: str, detail: dict[str, Any] | None = None) -> str:
@@ -428,7 +438,7 @@ def patient_message(code: str, emergency_number: str, detail: dict[str, Any] | N
     sign_ = CATALOGUE[code]
     why = (detail or {}).get("why", [])
     parts = [sign_.message] + [sign_.extra[key] for key in why if key in sign_.extra]
-    return " ".join(parts).format(number=emergency_number)
+    return " ".join(parts).format(number=emergency_number, **WINDOW_DAYS)
 
 
 def late_entry_message(code: str, emergency_number: str) -> str:

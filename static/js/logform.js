@@ -19,6 +19,9 @@
     return labels.map(function (label, i) { return i ? label.toLowerCase() : label; }).join(", ");
   }
 
+  var scale = form.querySelectorAll("input[name=severity]");
+  var severityMax = scale.length ? scale[scale.length - 1].value : "";
+
   function sync() {
     var when = checked("when")[0];
     var duration = checked("duration")[0];
@@ -30,7 +33,7 @@
       var severity = checked("severity")[0];
       var parts = [];
       parts.push(places.length ? (places.length > 2 ? sentence(places.slice(0, 2)) + " +" + (places.length - 2) : sentence(places)) : "Where?");
-      parts.push(severity ? severity.value + "/10" : "How bad?");
+      parts.push(severity ? severity.value + "/" + severityMax : "How bad?");
       if (duration) parts.push(duration.value === "custom" ? "other" : labelOf(duration).toLowerCase());
       if (when && when.value !== "now") parts.push(labelOf(when).toLowerCase());
       summary.textContent = parts.join(" · ");

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -325,13 +326,24 @@ def test_radicular_month_edge(oldest, fires):
 
 def test_emergency_messages_put_the_action_first():
     for sign in signs.CATALOGUE.values():
-        message = sign.message.format(number="999")
+        message = signs.patient_message(sign.code, "999")
         if sign.level == signs.EMERGENCY:
             assert message.startswith("Call 999 now"), sign.code
         elif sign.level == signs.URGENT:
             assert message.startswith("See a doctor today"), sign.code
     late = signs.late_entry_message("emergency.stroke_signs", "999")
     assert late.startswith("See a doctor today") and "call 999" in late
+
+
+def test_no_sentence_restates_a_window_length():
+    """The windows are formatted in from signs.RECENT_DAYS and its kin, so changing one changes every sentence."""
+    for sign in signs.CATALOGUE.values():
+        for text in (sign.message, *sign.reasons.values(), *sign.extra.values()):
+            assert not re.search(r"\d+ (days|weeks)|two weeks|four weeks", text), (sign.code, text)
+    detail = {"why": ["counts"], "recent": 5, "baseline": 1}
+    assert signs.explain("pattern.escalating", detail) == [
+        f"5 episodes in the last {signs.RECENT_DAYS} days, 1 in the {signs.BASELINE_DAYS} days before."
+    ]
 
 
 def test_every_source_has_a_title_and_publisher_and_the_public_pages_an_address():
