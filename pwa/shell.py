@@ -30,7 +30,7 @@ def shell_paths() -> list[str]:
 
 def worker_source() -> Path:
     """The worker's own source, so that a change to it alone also makes a new version."""
-    return Path(__file__).resolve().parent / "templates" / "pwa" / "sw.js"
+    return Path(settings.BASE_DIR) / "templates" / "pwa" / "sw.js"
 
 
 def _compute() -> tuple[str, list[str]]:
