@@ -132,7 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "triage.context_processors.open_flags",
+                "triage.context_processors.diary_slots",
             ],
         },
     },

@@ -1,6 +1,7 @@
-"""The diary's one hook point: signals sent when a patient's diary changes.
+"""The diary's hook points: signals sent when a patient's diary changes, and slots in its pages.
 
-The diary never imports triage; triage connects receivers here.
+The diary never imports triage, and its templates name nothing of triage; triage connects receivers
+here and fills the slots.
 
 - `episode_saved(sender=Episode, episode=…, created=…, before=…)` is sent inside the saving
   transaction; `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
@@ -8,6 +9,9 @@ The diary never imports triage; triage connects receivers here.
   shows them before anything else.
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
+- Slots: a page includes the template named by `slots.<name>` in its context, when there is one:
+  `today` (Today, below the still-going episodes) and `trends` (Trends, above the charts; it may
+  read the page's `flags`). A context processor provides `slots` (triage/context_processors.py).
 """
 
 from __future__ import annotations

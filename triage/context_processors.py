@@ -1,4 +1,8 @@
-"""Open flags for the banner of a signed-in patient, computed only by a page that shows it."""
+"""What triage puts in the diary's pages: the templates that fill their slots, and the Today banner's flags.
+
+The diary's templates include `slots.<name>` where a page has room for another app (diary/hooks.py);
+they name nothing of triage.
+"""
 
 from typing import Any
 
@@ -8,17 +12,18 @@ from django.utils.functional import SimpleLazyObject
 
 from diary.services import profile_of
 from triage import banner
-from triage.models import OPEN
+
+# Slot name → the template that fills it. Today: the warning-signs banner; Trends: the open flags marked
+# on the episodes chart (from the `flags` the Trends view passes).
+SLOTS = {"today": "triage/_banner.html", "trends": "triage/_trend_marks.html"}
 
 
-def open_flags(request: HttpRequest) -> dict[str, Any]:
+def diary_slots(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     user = request.user
     assert isinstance(user, User)
     return {
-        "open_flags": SimpleLazyObject(
-            lambda: list(user.flags.filter(status=OPEN).only("code", "level", "first_seen"))
-        ),
+        "slots": SLOTS,
         "flag_banner": SimpleLazyObject(lambda: banner.banner(user, profile_of(user).emergency_number)),
     }
