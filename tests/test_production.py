@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ import redis
 from django.conf import global_settings
 
 from tests.conftest import make_patient
-from tests.integration.test_worker import REDIS_URL, database_url
+from tests.processes import REDIS_URL, database_url, free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -102,12 +101,6 @@ class Browser:
             },
             urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}),
         )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,12 +20,6 @@ from pathlib import Path
 
 SIZE = {"width": 390, "height": 844}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(url: str, seconds: float = 30) -> None:
@@ -70,6 +63,7 @@ def main(out: Path) -> None:
     from diary.demo import DEMO_PASSWORD, DEMO_USERNAME
     from report import sharing
     from tests.browser import chromium
+    from tests.processes import free_port
     from triage.review import review_patient
 
     call_command("migrate", verbosity=0)

@@ -18,31 +18,20 @@ from pathlib import Path
 import pytest
 import redis
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from diary.models import Episode, EpisodeLocation
 from tests.conftest import episode_json, make_patient, use_broker
+from tests.processes import REDIS_URL, database_url
 from triage.models import Flag, PatientReview
 from triage.tasks import review_patient_task
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-# TEST_REDIS_DB lets two checkouts run this file at once without sharing a queue.
-REDIS_URL = (
-    os.getenv("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/" + os.getenv("TEST_REDIS_DB", "15")
-)
 VISIBILITY_TIMEOUT = 3
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
