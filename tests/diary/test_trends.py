@@ -1,6 +1,7 @@
-"""Trend numbers on vignette diaries, checked by hand; the page and API; constant query counts."""
+"""Trend numbers on a diary checked by hand; the page and API; constant query counts."""
 
 import datetime as dt
+import json
 import math
 import re
 
@@ -14,53 +15,101 @@ from diary.charts import WEB
 from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
 from diary.overview import load_trends
-from tests.conftest import FIXTURE_VIGNETTES, SHARED_VIGNETTES, load_vignette, log, make_patient
+from tests.conftest import FIXTURE_VIGNETTES, REPO, load_vignette, log, make_patient
 
-# These numbers were checked by hand on the worked examples beside the repository; a clone without
-# ../shared skips them (the project's own cases in tests/fixtures/vignettes are always tested).
-NEEDS_SHARED = pytest.mark.skipif(not SHARED_VIGNETTES.is_dir(), reason="hand-checked on ../shared/vignettes")
+DIARIES = REPO / "tests" / "fixtures" / "diaries"
 
 
-def vignette_trends(name: str, first: dt.date, last: dt.date, folder=SHARED_VIGNETTES):
-    patient = make_patient(name)
-    import_diary(patient=patient, document=load_vignette(folder / f"{name}.json")["diary"])
+def imported_trends(document: dict, first: dt.date, last: dt.date):
+    patient = make_patient("imported")
+    import_diary(patient=patient, document=document)
     return load_trends(patient, patient.profile.zone, first, last)
 
 
-@NEEDS_SHARED
-def test_benign_crossed_legs_january_and_february(db):
-    t = vignette_trends("benign-crossed-legs", dt.date(2026, 1, 1), dt.date(2026, 2, 28))
-    assert (t.days, t.episodes, t.days_logged, t.days_with_numbness, t.days_not_logged) == (59, 9, 9, 9, 50)
-    assert (t.median_minutes, t.mean_severity) == (5, 2.8)  # durations 2 3 4 4 5 6 6 8 8; severities sum 25
-    assert [(r.code, r.count, r.share) for r in t.triggers] == [("sitting", 5, 0.556), ("crossed_legs", 4, 0.444)]
-    assert [(r.code, r.count, r.share) for r in t.sensations] == [("numbness", 9, 1.0), ("tingling", 9, 1.0)]
-    assert [(r.code, r.count) for r in t.relief] == [("changed_position", 9)]
-    assert t.regions == {"left:sole": 2, "right:sole": 2, "left:top_of_foot": 3, "right:toes": 2}
-    assert {h: n for h, n in enumerate(t.hours) if n} == {9: 3, 13: 4, 19: 2}
-    assert [w.start for w in t.weeks][:2] == [dt.date(2025, 12, 29), dt.date(2026, 1, 5)]
-    assert [(w.days_in_range, w.episodes) for w in (t.weeks[0], t.weeks[-1])] == [(4, 1), (6, 1)]
-    assert len(t.weeks) == 9
+def diary_trends(name: str, first: dt.date, last: dt.date):
+    """The trends of a diary in tests/fixtures/diaries; a missing file fails the test, it never skips it."""
+    return imported_trends(json.loads((DIARIES / f"{name}.json").read_text(encoding="utf-8"))["diary"], first, last)
+
+
+# winter-desk-and-sofa.json, checked by hand. Europe/London in January: local time is UTC. The four
+# weeks Mon 5 Jan … Sun 1 Feb 2026 (28 days) hold 10 episodes on 10 days (4 Jan and 2 Feb fall outside):
+#   day     time   min  sev  where                 felt                doing         eased by
+#   Tue 6   09:30    4   2   left sole             numbness tingling   sitting       changed position
+#   Thu 8   14:00    6   3   left sole             numbness            sitting       changed position
+#   Mon 12  20:15   10   4   left toes, left sole  numbness tingling   crossed legs  changed position
+#   Wed 14  09:45    5   3   right toes            tingling            sitting       walking around
+#   Sat 17  21:00   12   5   left toes             numbness            crossed legs  changed position
+#   Tue 20  10:30    3   2   left sole             numbness tingling   sitting       changed position
+#   Fri 23  19:30    8   4   left sole             numbness            crossed legs  changed position
+#   Mon 26  08:50    7   3   left sole, right sole numbness tingling   sitting       walking around
+#   Thu 29  20:40   15   6   left toes             numbness burning    crossed legs  changed position
+#   Sun 1   11:00    –   3   left sole (ongoing)   tingling            –             –
+# Check-ins: no numbness on 7, 10 and 21 Jan; numbness (no episode) on 31 Jan.
+# Logged days 10 + 4 = 14, with numbness 10 + 1 = 11, not logged 28 - 14 = 14. Severities sum 35: mean 3.5.
+# Durations of the 9 that ended, sorted 3 4 5 6 7 8 10 12 15: median 7. Sitting 5 episodes (3 4 5 6 7:
+# median 5 min), crossed legs 4 (8 10 12 15: median 11). Mornings (06–11) 5 of 10. Halves split at 19 Jan.
+def test_four_weeks_of_a_hand_checked_diary(db):
+    t = diary_trends("winter-desk-and-sofa", dt.date(2026, 1, 5), dt.date(2026, 2, 1))
+    assert (t.days, t.episodes, t.days_logged, t.days_with_numbness, t.days_not_logged) == (28, 10, 14, 11, 14)
+    assert (t.median_minutes, t.mean_severity, t.unit) == (7, 3.5, trends.DAY)
+    assert [(r.code, r.count, r.share) for r in t.triggers] == [("sitting", 5, 0.5), ("crossed_legs", 4, 0.4)]
+    assert [(r.code, r.count, r.share) for r in t.sensations] == [
+        ("numbness", 8, 0.8),
+        ("tingling", 6, 0.6),
+        ("burning", 1, 0.1),
+    ]
+    assert [(r.code, r.count) for r in t.relief] == [("changed_position", 7), ("walking_around", 2)]
+    assert t.regions == {"left:sole": 7, "left:toes": 3, "right:toes": 1, "right:sole": 1}
+    assert {h: n for h, n in enumerate(t.hours) if n} == {8: 1, 9: 2, 10: 1, 11: 1, 14: 1, 19: 1, 20: 2, 21: 1}
+    # Weeks from Monday: (days, episodes, logged, with numbness, mean severity, median minutes).
+    assert [
+        (
+            w.start.day,
+            w.days_in_range,
+            w.episodes,
+            w.days_logged,
+            w.days_with_numbness,
+            w.mean_severity,
+            w.median_minutes,
+        )
+        for w in t.weeks
+    ] == [
+        (5, 7, 2, 4, 2, 2.5, 5),  # 6 and 8 Jan, "no" check-ins on 7 and 10; (4 + 6) / 2
+        (12, 7, 3, 3, 3, 4.0, 10),  # (4 + 3 + 5) / 3; 5 10 12
+        (19, 7, 2, 3, 2, 3.0, 5.5),  # "no" on 21; 3 and 8
+        (26, 7, 3, 4, 4, 4.0, 11),  # "yes" on 31; the ongoing one has no duration: 7 and 15
+    ]
+    assert len(t.buckets) == 28  # four weeks are charted day by day
     assert t.insights == [
-        "Episodes after sitting lasted 5 min on median, after crossed legs 6 min (5 and 4 episodes).",
-        "Left leg only in 5 of 9 episodes, right leg only in 4, both legs in 0.",
-        "“Changing position” was noted as helping in 9 of 9 episodes.",
-        "Nothing was logged on 50 of 59 days; those days are left out, not counted as days without numbness.",
+        "Episodes after sitting lasted 5 min on median, after crossed legs 11 min (5 and 4 episodes).",
+        "Most episodes started in the morning: 5 of 10.",
+        "Left leg only in 8 of 10 episodes, right leg only in 1, both legs in 1.",
+        "“Changing position” was noted as helping in 7 of 10 episodes.",
+        "5 episodes in the first half of the period, 5 in the second half.",
+        "Nothing was logged on 14 of 28 days; those days are left out, not counted as days without numbness.",
     ]
 
 
-@NEEDS_SHARED
-def test_escalating_severity_last_four_weeks(db):
-    t = vignette_trends("escalating-severity", dt.date(2026, 2, 2), dt.date(2026, 3, 1))
-    assert (t.episodes, t.mean_severity, t.median_minutes) == (6, 5.3, 6)
-    assert [(w.start.day, w.episodes, w.mean_severity, w.median_minutes) for w in t.weeks] == [
-        (2, 1, 2.0, 5),
-        (9, 1, 2.0, 5),
-        (16, 2, 7.0, 6),
-        (23, 2, 7.0, 6),
+# The last two weeks, 19 Jan … 1 Feb: the 5 episodes from Tue 20 on. Severities 2 4 3 6 3: mean 3.6;
+# durations 3 7 8 15: median 7.5. Logged 5 + 2 check-ins = 7 of 14 days, 6 with numbness. Sitting has
+# only 2 timed episodes here, too few to compare; mornings 3 of 5; too few episodes to split in halves.
+def test_two_weeks_of_a_hand_checked_diary_day_by_day(db):
+    t = diary_trends("winter-desk-and-sofa", dt.date(2026, 1, 19), dt.date(2026, 2, 1))
+    assert (t.days, t.episodes, t.days_logged, t.days_with_numbness) == (14, 5, 7, 6)
+    assert (t.mean_severity, t.median_minutes, t.unit) == (3.6, 7.5, trends.DAY)
+    days = {b.start.day: (b.episodes, b.days_logged, b.days_with_numbness, b.mean_severity) for b in t.buckets}
+    assert (days[21], days[29], days[30], days[31]) == (
+        (0, 1, 0, None),
+        (1, 1, 1, 6.0),
+        (0, 0, 0, None),
+        (0, 1, 1, None),
+    )
+    assert t.insights == [
+        "Most episodes started in the morning: 3 of 5.",
+        "Left leg only in 4 of 5 episodes, right leg only in 0, both legs in 1.",
+        "“Changing position” was noted as helping in 3 of 5 episodes.",
+        "Nothing was logged on 7 of 14 days; those days are left out, not counted as days without numbness.",
     ]
-    assert [(r.code, r.count, r.share) for r in t.sensations] == [("numbness", 6, 1.0), ("burning", 4, 0.667)]
-    assert t.regions == {"left:toes": 6}
-    assert "Most episodes started in the evening: 6 of 6." in t.insights
 
 
 def test_days_are_numbness_none_or_not_logged():
@@ -70,7 +119,8 @@ def test_days_are_numbness_none_or_not_logged():
 
 
 def test_too_few_episodes_are_said_plainly(db):
-    t = vignette_trends("flight-then-chest-pain", dt.date(2026, 6, 1), dt.date(2026, 6, 15), FIXTURE_VIGNETTES)
+    case = load_vignette(FIXTURE_VIGNETTES / "flight-then-chest-pain.json")
+    t = imported_trends(case["diary"], dt.date(2026, 6, 1), dt.date(2026, 6, 15))
     assert t.insights == [
         "Only 2 episodes in this period: too few to say anything about patterns (that needs at least 5)."
     ]
