@@ -9,19 +9,27 @@ here and fills the slots.
   shows them before anything else.
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
+- `alert_page(sender=Episode, episode_id=…, codes=…)`: a receiver returns the address of the page
+  that shows the alerts with these codes for the episode just saved (the saving view goes there).
+- `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
+  that the Trends charts draw as dashed lines (triage: open warning signs first seen in the period).
 - Slots: a page includes the template named by `slots.<name>` in its context, when there is one:
   `today` (Today, below the still-going episodes) and `trends` (Trends, above the charts; it may
-  read the page's `flags`). A context processor provides `slots` (triage/context_processors.py).
+  read the page's `marks`). A context processor provides `slots` (triage/context_processors.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any, TypedDict
 
 from django.dispatch import Signal
 
 episode_saved = Signal()
 diary_changed = Signal()
+alert_page = Signal()
+period_marks = Signal()
 
 
 class AlertSource(TypedDict):
@@ -52,3 +60,28 @@ def alerts_for_saved_episode(episode: Any, created: bool, before: Any = None) ->
         if isinstance(response, list):
             alerts.extend(response)
     return alerts
+
+
+def alert_page_for(episode_id: uuid.UUID, codes: list[str]) -> str | None:
+    """Where the patient sees the alerts that saving this episode raised, if an app shows them."""
+    for _receiver, response in alert_page.send(sender=None, episode_id=episode_id, codes=codes):
+        if isinstance(response, str):
+            return response
+    return None
+
+
+class Mark(TypedDict):
+    """A dated event drawn on the Trends charts (filled in by triage: an open warning sign)."""
+
+    date: dt.date
+    title: str
+    level: str  # for the slot's styling: emergency, urgent, see_doctor
+    url: str  # where the patient reads about it
+
+
+def marks_for(patient: Any, first: dt.date, last: dt.date) -> list[Mark]:
+    marks: list[Mark] = []
+    for _receiver, response in period_marks.send(sender=type(patient), patient=patient, first=first, last=last):
+        if isinstance(response, list):
+            marks.extend(response)
+    return sorted(marks, key=lambda m: (m["date"], m["title"]))

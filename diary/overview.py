@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString
 
 from diary import bodymap, charts, facts, trends
 from diary.forms import TrendRangeForm
+from diary.hooks import Mark
 
 log = logging.getLogger(__name__)
 
@@ -86,19 +87,20 @@ class Drawing:
     region_rows: list[tuple[str, int]]
 
 
-def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: list[tuple[dt.date, str]]) -> Drawing:
-    """The page's drawings of these trends, made once per state of the diary and set of flag marks."""
+def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: list[Mark]) -> Drawing:
+    """The page's drawings of these trends, made once per state of the diary and set of marks (diary.hooks)."""
+    drawn = [(m["date"], m["title"]) for m in marks]
 
     def draw() -> Drawing:
         return Drawing(
-            charts=charts.trends_charts(data, href=href, marks=marks),
+            charts=charts.trends_charts(data, href=href, marks=drawn),
             captions=charts.captions(data),
             tables=charts.trends_tables(data, href=href),
             bodymap=bodymap.heat_svg(data.regions),
             region_rows=bodymap.region_rows(data.regions),
         )
 
-    return remembered(f"trends-drawing:{period.key}:{marks}", draw)
+    return remembered(f"trends-drawing:{period.key}:{drawn}", draw)
 
 
 def remembered(key: str, make: Callable[[], T]) -> T:

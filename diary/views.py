@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -26,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, charts, home, overview, quicklog, services, throttles, trends
+from diary import bodymap, charts, home, hooks, overview, quicklog, services, throttles, trends
 from diary.days import history_days, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.http import PatientRequest
@@ -129,10 +128,8 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         request.session[JUST_SAVED] = str(saved.episode.id)
     # The warning screen is a page of its own (triage's), so a reload or a return from Today shows it again.
     # It names the signs this save raised: an edit that adds a symptom shows only what it added.
-    alert_url = None
-    if saved.alerts:
-        signs = urlencode({"sign": [a["code"] for a in saved.alerts]}, doseq=True)
-        alert_url = f"{reverse('episode-alert', args=[saved.episode.id])}?{signs}"
+    codes = [a["code"] for a in saved.alerts]
+    alert_url = hooks.alert_page_for(saved.episode.id, codes) if saved.alerts else None
     if _wants_json(request):
         # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
         return JsonResponse(
@@ -323,8 +320,7 @@ def trends_page(request: PatientRequest) -> HttpResponse:
         return render(request, "diary/trends.html", context, status=400)
     period = overview.asked_period(request.user, clock.zone, form)
     data = overview.trends_of(request.user, clock.zone, period)
-    flags = [flag for flag in request.user.flags.filter(status="open") if data.first <= flag.first_seen <= data.last]
-    marks = [(flag.first_seen, flag.get_code_display()) for flag in flags]
+    marks = hooks.marks_for(request.user, data.first, data.last)
     return render(
         request,
         "diary/trends.html",
@@ -332,7 +328,7 @@ def trends_page(request: PatientRequest) -> HttpResponse:
         | {
             "choice": form.selection()[0],
             "trends": data,
-            "flags": flags,
+            "marks": marks,
             "drawing": overview.drawing_of(data, period, _history_link(data.last, data.unit), marks),
         },
     )

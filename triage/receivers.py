@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Model
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
 from diary.facts import EpisodeFacts, facts_from_episode
-from diary.hooks import Alert, AlertSource, diary_changed, episode_saved
+from diary.hooks import Alert, AlertSource, Mark, alert_page, diary_changed, episode_saved, period_marks
 from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
+from triage.models import OPEN, Flag
 
 
 def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> Alert:
@@ -64,3 +69,19 @@ def instant_alerts(
 def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
     """Ask for a review once the change is committed; `tasks.request_review` coalesces a burst of them."""
     transaction.on_commit(functools.partial(tasks.request_review, patient.pk), robust=True)
+
+
+@receiver(alert_page, dispatch_uid="triage.alert_page")
+def episode_alert_page(sender: Any, episode_id: uuid.UUID, codes: list[str], **kwargs: Any) -> str:
+    """Triage's warning screen for the episode, naming the signs this save raised."""
+    return f"{reverse('episode-alert', args=[episode_id])}?{urlencode({'sign': codes}, doseq=True)}"
+
+
+@receiver(period_marks, dispatch_uid="triage.open_flags_in_period")
+def open_flags_in_period(sender: Any, patient: User, first: dt.date, last: dt.date, **kwargs: Any) -> list[Mark]:
+    """The patient's open warning signs first seen in the period, marked where they first fired."""
+    flags = Flag.objects.filter(patient=patient, status=OPEN, first_seen__gte=first, first_seen__lte=last)
+    return [
+        {"date": flag.first_seen, "title": flag.get_code_display(), "level": flag.level, "url": reverse("flags")}
+        for flag in flags.order_by("first_seen", "code")
+    ]
