@@ -286,7 +286,7 @@ def mean_line_points(buckets: Sequence[Week], size: Size = WEB) -> list[tuple[fl
     """Where the mean-severity line passes: the middle of every day or week that has a mean."""
     slot = size.plot_width / max(1, len(buckets))
     return [
-        (size.left + slot * (i + 0.5), size.y(b.mean_severity, 10))
+        (size.left + slot * (i + 0.5), size.y(b.mean_severity, vocab.SEVERITY_MAX))
         for i, b in enumerate(buckets)
         if b.mean_severity is not None
     ]
@@ -302,14 +302,21 @@ def severity_chart(
 ) -> SafeString:
     """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
     per = "day" if unit == "day" else "week"
-    parts = [_open(size, f"Severity of each episode (0–10) with the mean per {per}", False, "severity")]
-    parts.append(_axes(size, 10, "severity", _slot_labels(size, bucket_ticks(buckets, first)), steps=5))
+    parts = [
+        _open(
+            size, f"Severity of each episode ({vocab.SEVERITY_RANGE_LABEL}) with the mean per {per}", False, "severity"
+        )
+    ]
+    parts.append(_axes(size, vocab.SEVERITY_MAX, "severity", _slot_labels(size, bucket_ticks(buckets, first)), steps=5))
     if buckets:
         origin = dt.datetime.combine(buckets[0].start, dt.time())
         span_days = len(buckets) * (1 if unit == "day" else 7)
         scale = size.plot_width / (span_days * 86400)
         dots = {
-            (round(size.left + (e.replace(tzinfo=None) - origin).total_seconds() * scale, 1), size.y(sev, 10))
+            (
+                round(size.left + (e.replace(tzinfo=None) - origin).total_seconds() * scale, 1),
+                size.y(sev, vocab.SEVERITY_MAX),
+            )
             for e, sev in severities
         }
         if dots:
