@@ -135,7 +135,7 @@
     var place = function () { chip.classList.toggle("is-floating", header.getBoundingClientRect().top < 0); };
     window.addEventListener("scroll", place, { passive: true });
     window.addEventListener("resize", place);
-    place();
+    requestAnimationFrame(place);  // measured with the first frame's layout, not by forcing one during load
   }
   document.querySelectorAll("form[data-offline-queue]").forEach(enhance);
   window.addEventListener("online", flush);
