@@ -115,6 +115,13 @@ def main(out: Path) -> None:
                 ("settings", "/settings/"),
             ):
                 shoot(name, path)
+            # Chromium offers installation (beforeinstallprompt) only to a secure origin that was visited
+            # before; the offer is shown here as it appears then, floating above the tabs.
+            page.goto("/")
+            page.wait_for_load_state("networkidle")
+            page.evaluate("document.getElementById('install-hint').hidden = false")
+            page.screenshot(path=str(out / "today-install-offer.png"))
+            shrink(out / "today-install-offer.png")
 
             alarming = services.save_episode(
                 patient=demo,
