@@ -24,16 +24,19 @@ def pending_key(patient_id: int) -> str:
     return f"triage:review-pending:{patient_id}"
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=6,
-    soft_time_limit=60,
-    time_limit=90,
-)
+# A review survives a killed worker (acknowledged only when done, given back when the worker is lost)
+# and a database that is briefly away (retried with backoff).
+RELIABLE: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 6,
+}
+
+
+@shared_task(**RELIABLE, soft_time_limit=60, time_limit=90)
 def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
     log.info("Review of patient %s started.", patient_id)
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
@@ -50,16 +53,7 @@ def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, 
 NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and six reads per batch, not per patient
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=6,
-    soft_time_limit=120,
-    time_limit=150,
-)
+@shared_task(**RELIABLE, soft_time_limit=120, time_limit=150)
 def review_patients_task(patient_ids: list[int]) -> int:
     """The nightly review of a batch of patients; returns how many were reviewed.
 
