@@ -6,15 +6,21 @@ import datetime as dt
 import json
 import uuid
 import zoneinfo
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
+from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from diary import services
+from diary.models import Episode
 
 REPO = Path(__file__).resolve().parents[1]
 # The project's own triage cases: always tested; a clone needs nothing outside the repository.
@@ -31,19 +37,19 @@ def vignette_id(path: Path) -> str:
     return f"{'own' if path.parent == FIXTURE_VIGNETTES else 'shared'}:{path.stem}"
 
 
-def load_vignette(path: Path) -> dict:
+def load_vignette(path: Path) -> dict[str, Any]:
     """A triage case as {"diary", "as_of", "expect": {"flags"}}, from either shape.
 
     The shared examples hold an interchange-format diary; the project's own fixtures are written
     as a story with entries counted in days before the review date (see tests/fixtures/vignettes).
     """
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if "diary" in data:
         return data
     return case_to_vignette(data)
 
 
-def case_to_vignette(case: dict) -> dict:
+def case_to_vignette(case: dict[str, Any]) -> dict[str, Any]:
     zone = zoneinfo.ZoneInfo(case["zone"])
     review_on = dt.date.fromisoformat(case["review_on"])
     episodes = []
@@ -80,26 +86,44 @@ def case_to_vignette(case: dict) -> dict:
     }
 
 
-def make_patient(username: str = "alice", tz: str = "Europe/London", password: str = "a-long-pass-phrase", **profile):
+def make_patient(
+    username: str = "alice", tz: str = "Europe/London", password: str = "a-long-pass-phrase", **profile: Any
+) -> User:
     user = get_user_model().objects.create_user(username=username, password=password, email=f"{username}@example.org")
     services.update_profile(patient=user, timezone=tz, **profile)
     return user
 
 
-def log(patient, started_at: dt.datetime | None = None, **fields):
+def log(
+    patient: User,
+    started_at: dt.datetime | None = None,
+    *,
+    duration_minutes: int | None = 5,
+    severity: int = 3,
+    locations: Sequence[tuple[str, str]] = (("left", "sole"),),
+    sensations: Sequence[str] = ("numbness",),
+    triggers: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
+    relieved_by: Sequence[str] = (),
+    notes: str = "",
+) -> Episode:
     """Save an episode through the service every writer uses; sensible defaults for the rest."""
-    values = {
-        "episode_id": uuid.uuid4(),
-        "started_at": started_at or dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
-        "duration_minutes": 5,
-        "severity": 3,
-        "locations": [("left", "sole")],
-        "sensations": ["numbness"],
-    } | fields
-    return services.save_episode(patient=patient, **values).episode
+    return services.save_episode(
+        patient=patient,
+        episode_id=uuid.uuid4(),
+        started_at=started_at or dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+        duration_minutes=duration_minutes,
+        severity=severity,
+        locations=list(locations),
+        sensations=sensations,
+        triggers=triggers,
+        symptoms=symptoms,
+        relieved_by=relieved_by,
+        notes=notes,
+    ).episode
 
 
-def episode_json(**overrides) -> dict:
+def episode_json(**overrides: Any) -> dict[str, Any]:
     """An episode as the API and the interchange format take it."""
     return {
         "started_at": "2026-01-10T08:30:00Z",
@@ -116,13 +140,13 @@ def episode_json(**overrides) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
+def fast_password_hasher(settings: SettingsWrapper) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for tests (healthchecks does the same)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def background_work_in_process(settings):
+def background_work_in_process(settings: SettingsWrapper) -> Iterator[None]:
     """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # in-process caches are shared by the whole test process
@@ -135,27 +159,28 @@ def background_work_in_process(settings):
 def use_broker(url: str) -> None:
     """Point this process's Celery producer at another broker."""
     celery_app.conf.CELERY_BROKER_URL = url
-    celery_app._after_fork()  # drops pooled connections to the previous broker
+    # Drops pooled connections to the previous broker. Private, so celery-types leaves it out.
+    celery_app._after_fork()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
-def patient(db):
+def patient(db: None) -> User:
     return make_patient()
 
 
 @pytest.fixture
-def other_patient(db):
+def other_patient(db: None) -> User:
     return make_patient("bob", tz="America/Chicago")
 
 
 @pytest.fixture
-def api(patient) -> APIClient:
+def api(patient: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(patient)
     return client
 
 
 @pytest.fixture
-def web(client, patient):
+def web(client: Client, patient: User) -> Client:
     client.force_login(patient)
     return client

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.models import User
+from playwright.sync_api import Page
 
 from tests.conftest import make_patient
 from tests.processes import database_url, free_port
@@ -67,7 +69,7 @@ class AppServer:
         return sum(f'"{method} {path} ' in line for line in self.access_log.read_text().splitlines())
 
 
-def until(page, check: Callable[[], object], tries: int = 150) -> None:
+def until(page: Page, check: Callable[[], object], tries: int = 150) -> None:
     """Wait for a condition the page reaches by itself (wait_for_function needs eval, which CSP forbids)."""
     for _ in range(tries):
         if check():
@@ -76,7 +78,7 @@ def until(page, check: Callable[[], object], tries: int = 150) -> None:
     raise AssertionError("never happened")
 
 
-def sign_in(page, username: str, *, new: bool = True):
+def sign_in(page: Page, username: str, *, new: bool = True) -> User:
     """Log in on the phone (creating the patient unless new=False) and wait for the worker to control the page."""
     from django.contrib.auth import get_user_model
 

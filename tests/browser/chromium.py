@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypedDict
 
 SYSTEM = Path(os.getenv("CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
@@ -25,7 +26,14 @@ def executable() -> str | None:
     return str(SYSTEM) if SYSTEM.exists() else None
 
 
-def launch_options() -> dict[str, object]:
+class LaunchOptions(TypedDict):
+    """Keyword arguments for Playwright's `launch` and `launch_persistent_context`."""
+
+    executable_path: str | None
+    args: list[str]
+
+
+def launch_options() -> LaunchOptions:
     return {"executable_path": executable(), "args": FLAGS}
 
 

@@ -1,9 +1,14 @@
 """Playwright driving Chromium (see chromium.py) at the reference phone size, against pytest-django's live server."""
 
 import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import chromium
 from tests.browser.appserver import AppServer
@@ -11,11 +16,11 @@ from tests.browser.appserver import AppServer
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**chromium.launch_options())
         yield browser
@@ -23,7 +28,7 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     # The live server's pages without the service worker: Playwright's offline switch reaches the page's own
     # requests only. The installable-app tests (app_phone) run the worker against a server they really stop.
     context = browser.new_context(
@@ -36,10 +41,10 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
-def sign_in(phone, django_user_model):
+def sign_in(phone: Page, django_user_model: type[User]) -> Callable[..., User]:
     """Create a patient and log in on the phone; returns the patient."""
 
-    def sign_in(username: str = "pat", **profile):
+    def sign_in(username: str = "pat", **profile: Any) -> User:
         from tests.conftest import make_patient
 
         patient = make_patient(username, password="correct-horse-battery", **profile)
@@ -54,7 +59,7 @@ def sign_in(phone, django_user_model):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path: Path) -> Iterator[AppServer]:
     """A web server in a subprocess that the test can stop (really unreachable) and start again."""
     app = AppServer(tmp_path / "server.log")
     app.start()
@@ -63,7 +68,7 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def app_phone(browser, server):
+def app_phone(browser: Browser, server: AppServer) -> Iterator[Page]:
     """The phone against that server (the service worker's requests go there too)."""
     context = browser.new_context(viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -18,7 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-SIZE = {"width": 390, "height": 844}
+from playwright.sync_api import ViewportSize
+
+SIZE: ViewportSize = {"width": 390, "height": 844}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -85,7 +87,7 @@ def main(out: Path) -> None:
     try:
         wait_for(f"{base}/healthz")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(**chromium.launch_options())  # type: ignore[arg-type]
+            browser = playwright.chromium.launch(**chromium.launch_options())
             context = browser.new_context(viewport=SIZE, base_url=base, is_mobile=True, has_touch=True)
             page = context.new_page()
 

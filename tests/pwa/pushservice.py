@@ -9,6 +9,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import http_ece
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,12 +47,15 @@ class Browser:
             )
         )
 
-    def decrypt(self, body: bytes) -> dict:
+    def decrypt(self, body: bytes) -> dict[str, Any]:
         """RFC 8291 (aes128gcm) with this browser's private key and auth secret."""
-        return json.loads(http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"))
+        message: dict[str, Any] = json.loads(
+            http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
+        )
+        return message
 
 
-def verify_vapid(authorization: str, public_key: str) -> dict:
+def verify_vapid(authorization: str, public_key: str) -> dict[str, Any]:
     """Check "vapid t=JWT, k=KEY" (RFC 8292): k is the server's key and the ES256 signature verifies.
 
     Returns the JWT's claims."""
@@ -65,7 +69,8 @@ def verify_vapid(authorization: str, public_key: str) -> dict:
     key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64url(public_key))
     der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
     key.verify(der, f"{header}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))  # raises InvalidSignature
-    return json.loads(unb64url(claims))
+    payload: dict[str, Any] = json.loads(unb64url(claims))
+    return payload
 
 
 class PushService:
