@@ -12,7 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def settings_import(**env) -> subprocess.CompletedProcess:
+def settings_import(**env) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ENVIRONMENT")} | env
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -95,7 +95,7 @@ PRODUCTION = {
 NOT_INHERITED = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED} | env
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120

@@ -34,7 +34,7 @@ BIN = str(Path(sys.executable).parent)  # the virtualenv's bin/: `python` in bin
 HTTPS = {"X-Forwarded-Proto": "https"}  # what the TLS-terminating proxy in front would add
 
 
-def run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [str(ROOT / "bin" / "diary"), command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -43,7 +43,7 @@ def run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory) -> Path:
+def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("static")
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ENVIRONMENT")}
     run("build", env | {"PATH": f"{BIN}:{os.environ['PATH']}", "STATIC_ROOT": str(root)})
@@ -70,7 +70,7 @@ class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None):
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None, body: str | None = None) -> Answer:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         sent = {"Host": f"127.0.0.1:{self.port}"} | (headers or {})
         if self.cookies:
@@ -89,7 +89,9 @@ class Browser:
 
     def sign_in(self, username: str, password: str) -> Answer:
         form = self.get("/accounts/login/").text
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+        assert found
+        token = found.group(1)
         return self.request(
             "POST",
             "/accounts/login/",
@@ -171,7 +173,9 @@ def test_gunicorn_with_production_settings_serves_pages_signed_in_and_compressed
     assert "no-store" in today.headers["Cache-Control"] and "private" in today.headers["Cache-Control"]
     assert server.get("/settings/").status == 200
 
-    stylesheet = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', login.text).group(1)
+    found = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', login.text)
+    assert found
+    stylesheet = found.group(1)
     for encoding, decompress in (("br", brotli.decompress), ("gzip", gzip.decompress)):
         static = server.get(stylesheet, Accept_Encoding=encoding)
         assert static.status == 200 and static.headers["Content-Encoding"] == encoding

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import Page
 
 from diary.models import Episode
 from tests.browser import chromium
@@ -18,8 +19,8 @@ from tests.browser.conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def cached_pages(page) -> list[str]:
-    return page.evaluate(
+def cached_pages(page: Page) -> list[str]:
+    urls: list[str] = page.evaluate(
         """async () => {
             const names = (await caches.keys()).filter((k) => k.startsWith("pages-"));
             const urls = [];
@@ -29,6 +30,7 @@ def cached_pages(page) -> list[str]:
             return urls.sort();
         }"""
     )
+    return urls
 
 
 def in_viewport(locator) -> bool:

@@ -5,6 +5,7 @@ and its Background Sync would send the entry behind the test's back.
 """
 
 import pytest
+from playwright.sync_api import Page
 
 from diary.models import Episode
 from tests.browser.appserver import sign_in, until
@@ -21,9 +22,10 @@ ALL_QUEUED = """() => new Promise((ok) => {
 })"""
 
 
-def queued(phone) -> list[str]:
+def queued(phone: Page) -> list[str]:
     """Ids of every entry waiting in the phone's queue (IndexedDB), whoever typed them."""
-    return phone.evaluate(ALL_QUEUED)
+    ids: list[str] = phone.evaluate(ALL_QUEUED)
+    return ids
 
 
 def fill_log_form(phone) -> None:

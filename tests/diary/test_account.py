@@ -143,7 +143,9 @@ def test_password_reset_by_email(client, patient):
     assert "Forgot your password?" in client.get("/accounts/login/").content.decode()
     client.post("/accounts/password-reset/", {"email": "alice@example.org"})
     [message] = mail.outbox
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    found = re.search(r"http://testserver(/accounts/reset/\S+/)", str(message.body))
+    assert found
+    link = found.group(1)
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     client.post(

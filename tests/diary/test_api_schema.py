@@ -9,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -17,17 +18,19 @@ from tests.conftest import episode_json, make_patient
 
 
 @pytest.fixture
-def schema(api) -> dict:
+def schema(api) -> dict[str, Any]:
     response = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
 
 
-def operation(schema: dict, path: str, method: str) -> dict:
-    return schema["paths"][f"/api/v1/{path}"][method]
+def operation(schema: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    found: dict[str, Any] = schema["paths"][f"/api/v1/{path}"][method]
+    return found
 
 
-def resolve(schema: dict, node: dict) -> dict:
+def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
     return node

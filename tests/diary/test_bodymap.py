@@ -101,7 +101,9 @@ def test_heat_map_takes_counts_per_side_and_region_and_shows_labels_and_counts()
     by_pair = bodymap.heat_context({("left", "toes"): 8, ("right", "calf"): 2})
     by_key = bodymap.heat_context({"left:toes": 8, "right:calf": 2})
     assert by_pair["region_rows"] == by_key["region_rows"] == [("Left toes", 8), ("Right calf", 2)]
-    shaded = {item.shape.key: item for _, shapes in by_pair["shaded"] for item in shapes}
+    views = by_pair["shaded"]
+    assert isinstance(views, list)
+    shaded = {item.shape.key: item for _, shapes in views for item in shapes}
     assert (shaded["left:toes"].heat, shaded["right:calf"].heat, shaded["left:knee"].heat) == (4, 1, 0)
 
     svg = bodymap.heat_svg({("left", "toes"): 8, ("right", "calf"): 2})

@@ -68,7 +68,9 @@ def test_axis_labels_are_inside_the_drawing_and_apart(size, first, days):
         edges = [(x - half[text], x + half[text]) for x, text in labels]
         assert edges[0][0] >= 0 and edges[-1][1] <= size.width, labels
         assert all(right < left for (_, right), (left, _) in zip(edges, edges[1:], strict=False)), labels
-        baseline = float(re.search(r'y="([\d.]+)" text-anchor="middle"', svg).group(1))
+        found = re.search(r'y="([\d.]+)" text-anchor="middle"', svg)
+        assert found
+        baseline = float(found.group(1))
         assert size.height - size.plot_height - size.top < baseline and baseline + 0.3 * size.font <= size.height
 
 

@@ -2,6 +2,7 @@
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +12,7 @@ from diary.models import CheckIn, Episode
 from tests.conftest import VIGNETTES, episode_json, load_vignette, make_patient, vignette_id
 
 
-def document(*episodes, checkins=(), **profile) -> dict:
+def document(*episodes, checkins=(), **profile) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "profile": {"timezone": "Europe/London", "conditions": [], "emergency_number": "999"} | profile,
@@ -20,7 +21,7 @@ def document(*episodes, checkins=(), **profile) -> dict:
     }
 
 
-def as_sets(episode: dict) -> dict:
+def as_sets(episode: dict[str, Any]) -> dict[str, Any]:
     return {key: sorted(map(json.dumps, value)) if isinstance(value, list) else value for key, value in episode.items()}
 
 

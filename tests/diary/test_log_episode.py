@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from diary.models import Episode
 from tests.conftest import log
 
 
-def form_data(**overrides) -> dict:
+def form_data(**overrides) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "when": "now",

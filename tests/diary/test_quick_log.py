@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from tests.conftest import log, make_patient
 NOW = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 
 
-def form_data(**overrides) -> dict:
+def form_data(**overrides) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "when": "now",

@@ -42,7 +42,11 @@ def race(rounds: int, send: Callable[[uuid.UUID], tuple[int, bool]]) -> list[tup
         start = threading.Barrier(2)
         answers: list[tuple[int, bool]] = []
 
-        def one(start: threading.Barrier = start, episode_id: uuid.UUID = episode_id, answers: list = answers) -> None:
+        def one(
+            start: threading.Barrier = start,
+            episode_id: uuid.UUID = episode_id,
+            answers: list[tuple[int, bool]] = answers,
+        ) -> None:
             start.wait()
             answers.append(send(episode_id))
 
@@ -89,7 +93,9 @@ def test_simultaneous_form_saves_of_a_new_id_leave_one_row(transactional_db, liv
     session = requests.Session()
     session.cookies.set("sessionid", signed_in.cookies["sessionid"].value)
     page = session.get(f"{live_server.url}/log/", timeout=30).text
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found
+    csrf = found.group(1)
 
     def send(episode_id: uuid.UUID) -> tuple[int, bool]:
         form = {

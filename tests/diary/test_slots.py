@@ -22,8 +22,9 @@ def test_pages_fill_their_slots_from_triage(web):
 
 def test_without_triage_the_pages_still_render_with_empty_slots(web, settings):
     templates = copy.deepcopy(django_settings.TEMPLATES)
-    processors = templates[0]["OPTIONS"]["context_processors"]
-    processors.remove("triage.context_processors.diary_slots")
+    options = templates[0]["OPTIONS"]
+    assert isinstance(options, dict)
+    options["context_processors"].remove("triage.context_processors.diary_slots")
     settings.TEMPLATES = templates
     for path in ("/", "/trends/"):
         response = web.get(path)

@@ -4,10 +4,12 @@ import datetime as dt
 import json
 import math
 import re
+from typing import Any
 
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from diary import services, trends
@@ -20,7 +22,7 @@ from tests.conftest import FIXTURE_VIGNETTES, REPO, load_vignette, log, make_pat
 DIARIES = REPO / "tests" / "fixtures" / "diaries"
 
 
-def imported_trends(document: dict, first: dt.date, last: dt.date):
+def imported_trends(document: dict[str, Any], first: dt.date, last: dt.date):
     patient = make_patient("imported")
     import_diary(patient=patient, document=document)
     return load_trends(patient, patient.profile.zone, first, last)
@@ -241,7 +243,9 @@ def test_weekly_mean_line_is_drawn_with_finite_points(web, patient):
     bulk_diary(patient, 400)  # hourly: seventeen days, three weeks
     page = web.get("/trends/?range=3m").content.decode()
     severity = page.split('id="chart-severity"')[1].split("</svg>")[0]
-    points = re.search(r'<polyline class="mean" points="([^"]+)"', severity).group(1).split()
+    found = re.search(r'<polyline class="mean" points="([^"]+)"', severity)
+    assert found
+    points = found.group(1).split()
     assert len(points) >= 3
     for point in points:
         x, y = (float(v) for v in point.split(","))
@@ -319,14 +323,19 @@ def test_trends_still_answer_when_the_cache_is_down(web, patient, settings):
 
 
 @time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))
-def test_the_pages_drawings_follow_every_change_and_every_flag(web, patient, monkeypatch):
+def test_the_pages_drawings_follow_every_change_and_every_flag(web: Client, patient, monkeypatch):
     """The page's charts, tables and body map are kept per state of the diary and set of open flags."""
     from diary import charts
     from triage.models import Flag
 
     drawn = []
     real = charts.trends_charts
-    monkeypatch.setattr(charts, "trends_charts", lambda *args, **kwargs: drawn.append(1) or real(*args, **kwargs))
+
+    def counted(*args, **kwargs):
+        drawn.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "trends_charts", counted)
 
     log(patient, dt.datetime(2026, 3, 18, 9, tzinfo=dt.UTC), locations=[("left", "sole")])
 

@@ -4,6 +4,7 @@ import json
 import re
 import struct
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.test import override_settings
@@ -12,7 +13,7 @@ from pwa.models import PushSubscription
 from tests.pwa.pushservice import Browser, b64url
 
 
-def subscription_json(endpoint: str = "https://push.example.net/send/abc") -> dict:
+def subscription_json(endpoint: str = "https://push.example.net/send/abc") -> dict[str, Any]:
     browser = Browser()
     return {"endpoint": endpoint, "keys": {"p256dh": browser.p256dh, "auth": b64url(browser.auth)}}
 
@@ -28,11 +29,14 @@ def test_the_service_worker_is_served_from_the_root_uncached_with_the_shell_by_v
     assert response["Cache-Control"] == "no-cache"
     assert response["Service-Worker-Allowed"] == "/"
     text = response.content.decode()
-    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", text).group(1))
+    shell_list = re.search(r"const SHELL = (\[.*?\]);", text)
+    assert shell_list
+    shell = json.loads(shell_list.group(1))
     for path in ("/static/css/app.css", "/static/js/queue.js", "/static/js/offline.js", "/static/icons/icon-192.png"):
         assert path in shell
     assert not any("LICENSE" in p for p in shell)
-    assert json.loads(re.search(r"const PAGES = (\[.*?\]);", text).group(1)) == ["/", "/log/", "/history/", "/trends/"]
+    pages_list = re.search(r"const PAGES = (\[.*?\]);", text)
+    assert pages_list and json.loads(pages_list.group(1)) == ["/", "/log/", "/history/", "/trends/"]
     assert re.search(r'const VERSION = "[0-9a-f]{16}";', text)
     assert "{{" not in text and "{%" not in text
 
@@ -44,7 +48,9 @@ def test_the_shell_version_changes_when_a_shell_file_changes(client, settings, t
     settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
 
     def version() -> str:
-        return re.search(r'const VERSION = "(\w+)"', client.get("/sw.js").content.decode()).group(1)
+        found = re.search(r'const VERSION = "(\w+)"', client.get("/sw.js").content.decode())
+        assert found
+        return found.group(1)
 
     before = version()
     (tmp_path / "css" / "extra.css").write_text("a { color: blue }")
@@ -63,7 +69,9 @@ def test_the_manifest_makes_an_installable_app_with_both_shortcuts(client, db):
         ("512x512", "image/png", "maskable"),
     } <= icons
     for icon in manifest["icons"]:
-        path = Path(finders.find(icon["src"].removeprefix("/static/")))
+        found = finders.find(icon["src"].removeprefix("/static/"))
+        assert found, icon["src"]
+        path = Path(found)
         if icon["type"] == "image/png":  # the PNG header's width and height are the declared size
             width, height = struct.unpack(">II", path.read_bytes()[16:24])
             assert f"{width}x{height}" == icon["sizes"]

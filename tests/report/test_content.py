@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from diary import trends
 from diary.facts import EpisodeFacts
 from report import content
 from report.pdf import report_context
@@ -59,7 +60,7 @@ def test_the_summary_sentence_is_computed_from_the_numbers(sitter):
 
 
 def test_an_empty_period_says_so():
-    trends_ = content.trends.compute([], {dt.date(2026, 1, 1): False}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    trends_ = trends.compute([], {dt.date(2026, 1, 1): False}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert content.summary(trends_, []) == "Over 13 weeks: no episodes on 1 logged day."
 
 
@@ -74,7 +75,7 @@ def test_the_summary_names_both_legs_and_the_most_common_trigger_when_no_place_d
         episode(1, {("left", "calf"), ("right", "calf")}, "walking"),
         episode(2, {("left", "knee"), ("right", "knee")}, "lying"),
     ]
-    trends_ = content.trends.compute(episodes, {}, dt.date(2026, 2, 2), dt.date(2026, 2, 8))
+    trends_ = trends.compute(episodes, {}, dt.date(2026, 2, 2), dt.date(2026, 2, 8))
     assert content.summary(trends_, episodes) == (
         "Over 7 days: 3 episodes on 3 of 3 logged days, mostly both legs, typically 10 minutes at 5/10, "
         "usually after walking, eased by passing by itself."

@@ -5,6 +5,7 @@ SymptomAbsentObservations; red flags and patterns DetectedIssues."""
 import copy
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -23,11 +24,11 @@ FORBIDDEN = ("dataAbsentReason", "interpretation", "specimen", "device", "refere
 SLICES = {"56823-8": "quality", "64750-3": "severity", "100752-5": "triggers", "100753-3": "alleviating"}
 
 
-def codings(concept: dict) -> set[tuple[str, str]]:
+def codings(concept: dict[str, Any]) -> set[tuple[str, str]]:
     return {(c["system"], c["code"]) for c in concept.get("coding", [])}
 
 
-def symptom_observation_problems(obs: dict, patients: set[str]) -> list[str]:
+def symptom_observation_problems(obs: dict[str, Any], patients: set[str]) -> list[str]:
     """What keeps an Observation from meeting the SymptomObservation profile, element by element."""
     problems = []
     if f"{IG}/StructureDefinition/SymptomObservation" not in obs.get("meta", {}).get("profile", []):
@@ -76,7 +77,7 @@ def bundle(db):
     return fhir_bundle(content.build(patient, FIRST, LAST), patient.pk), vignette["diary"], patient
 
 
-def resources(bundle: dict, kind: str) -> list[dict]:
+def resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
@@ -117,7 +118,7 @@ def test_episode_details_map_to_the_igs_components_and_body_site(bundle):
         obs = observations[episode["id"]]
         assert codings(obs["valueCodeableConcept"]) == {(SNOMED, "44077006")}
         assert obs["effectivePeriod"]["start"] == episode["started_at"]
-        by_code: dict[str, list[dict]] = {}
+        by_code: dict[str, list[dict[str, Any]]] = {}
         for component in obs["component"]:
             for _system, code in codings(component["code"]):
                 by_code.setdefault(code, []).append(component)

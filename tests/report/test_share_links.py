@@ -116,7 +116,7 @@ def test_concurrent_wrong_tokens_are_counted_exactly_once_each(patient, settings
     from django.db import connection
     from django.test import Client
 
-    from tests.integration.test_worker import REDIS_URL
+    from tests.processes import REDIS_URL
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -137,7 +137,9 @@ def test_concurrent_wrong_tokens_are_counted_exactly_once_each(patient, settings
 def test_patient_creates_sees_and_revokes_links_with_their_access_log(web, patient, client):
     response = web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "30"}, follow=True)
     page = response.content.decode()
-    url = re.search(r'value="(http://testserver/share/[^"]+/)"', page).group(1)
+    found = re.search(r'value="(http://testserver/share/[^"]+/)"', page)
+    assert found
+    url = found.group(1)
     assert "shown only once" in page
     assert url not in web.get("/report/").content.decode()  # not shown again
     link = ShareLink.objects.get()
@@ -168,7 +170,9 @@ def test_the_questions_for_the_doctor_travel_with_the_link_to_page_and_pdf(web, 
     questions = "Should I stop cycling?\nIs it my back?"
     response = web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "7",
                                            "questions": questions}, follow=True)  # fmt: skip
-    url = re.search(r'value="http://testserver(/share/[^"]+/)"', response.content.decode()).group(1)
+    found = re.search(r'value="http://testserver(/share/[^"]+/)"', response.content.decode())
+    assert found
+    url = found.group(1)
     assert ShareLink.objects.get().questions == questions
     page = client.get(url).content.decode()
     assert "Questions for my doctor" in page and "Should I stop cycling?<br>Is it my back?" in page

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import zoneinfo
+from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 import pytest
 
@@ -16,7 +18,25 @@ ZONE = zoneinfo.ZoneInfo("Europe/London")
 _ids = itertools.count()
 
 
-def ep(days_ago: int, hour: int = 12, minute: int = 0, *, duration=5, severity=3, where=(("left", "sole"),), **sets):
+class CodeSets(TypedDict, total=False):
+    """What else was logged with an episode, for `ep(..., **sets)`."""
+
+    sensations: Iterable[str]
+    triggers: Iterable[str]
+    symptoms: Iterable[str]
+    relieved_by: Iterable[str]
+
+
+def ep(
+    days_ago: int,
+    hour: int = 12,
+    minute: int = 0,
+    *,
+    duration: int | None = 5,
+    severity: int = 3,
+    where: Iterable[tuple[str, str]] = (("left", "sole"),),
+    **sets: Unpack[CodeSets],
+) -> EpisodeFacts:
     """An episode `days_ago` local days before the review date."""
     day = AS_OF - dt.timedelta(days=days_ago)
     return EpisodeFacts(
@@ -25,7 +45,10 @@ def ep(days_ago: int, hour: int = 12, minute: int = 0, *, duration=5, severity=3
         duration_minutes=duration,
         severity=severity,
         locations=frozenset(where),
-        **{name: frozenset(values) for name, values in sets.items()},
+        sensations=frozenset(sets.get("sensations", ())),
+        triggers=frozenset(sets.get("triggers", ())),
+        symptoms=frozenset(sets.get("symptoms", ())),
+        relieved_by=frozenset(sets.get("relieved_by", ())),
     )
 
 
@@ -249,14 +272,14 @@ def test_nocturnal_needs_pain_cramps_or_broken_sleep_each_time():
 
 
 def test_exertional_three_walking_episodes_eased_by_rest_within_28_days():
-    walk = {"triggers": ["walking"], "relieved_by": ["rest"]}
+    walk: CodeSets = {"triggers": ["walking"], "relieved_by": ["rest"]}
     assert finding([ep(1, **walk), ep(10, **walk), ep(27, **walk)], "pattern.exertional").detail["episodes"] == 3
     assert finding([ep(1, **walk), ep(10, **walk), ep(28, **walk)], "pattern.exertional") is None  # D-28
     assert finding([ep(1, **walk), ep(10, **walk), ep(12, triggers=["walking"])], "pattern.exertional") is None
 
 
 def test_radicular_three_one_sided_episodes_with_back_pain():
-    back = {"symptoms": ["back_pain"]}
+    back: CodeSets = {"symptoms": ["back_pain"]}
     left = [ep(d, where=[("left", "thigh_back")], **back) for d in (1, 8, 20)]
     assert finding(left, "pattern.radicular").detail["side"] == "left"
     mixed = left[:2] + [ep(20, where=[("right", "calf")], **back)]

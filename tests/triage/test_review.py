@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.db import IntegrityError
@@ -254,7 +255,8 @@ def _diary_of_alarms(patient, zone_days: int = 0) -> None:
 def test_a_batch_reviews_each_patient_as_a_review_of_one_would(db):
     from triage.review import review_patients
 
-    alone, together = [], []
+    alone: list[User] = []
+    together: list[User] = []
     for group, prefix in ((alone, "alone"), (together, "together")):
         for i, zone in enumerate(["Europe/London", "Pacific/Auckland", "America/Los_Angeles"]):
             patient = make_patient(f"{prefix}{i}", tz=zone)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import pytest
 
 from diary.facts import EpisodeFacts
-from tests.triage.test_detectors import AS_OF, ZONE, codes, ep, finding
+from tests.triage.test_detectors import AS_OF, ZONE, CodeSets, codes, ep, finding
 from triage import detectors, signs
 
 BOTH = lambda region: [("left", region), ("right", region)]  # noqa: E731
@@ -181,7 +182,7 @@ def test_ascending_is_not_checked_on_a_single_saved_episode():
 
 # --- positional episodes and the five days of pattern.persistent -------------------------------
 
-POSITIONAL = {"triggers": ["crossed_legs"], "relieved_by": ["changed_position"]}
+POSITIONAL: CodeSets = {"triggers": ["crossed_legs"], "relieved_by": ["changed_position"]}
 
 
 @pytest.mark.parametrize("minutes, fires", [(15, False), (16, True)])
@@ -212,16 +213,21 @@ def test_positional_spells_every_day_raise_nothing():
 # --- ongoing episodes last until the review moment ------------------------------------------------
 
 
-def ongoing(minutes_before: int, moment: dt.datetime = MIDNIGHT, **fields) -> EpisodeFacts:
-    start = moment - dt.timedelta(minutes=minutes_before)
-    sets = {name: frozenset(values) for name, values in fields.items()}
+def ongoing(
+    minutes_before: int,
+    moment: dt.datetime = MIDNIGHT,
+    *,
+    triggers: Iterable[str] = (),
+    relieved_by: Iterable[str] = (),
+) -> EpisodeFacts:
     return EpisodeFacts(
         id=f"o{minutes_before}",
-        start=start,
+        start=moment - dt.timedelta(minutes=minutes_before),
         duration_minutes=None,
         severity=3,
         locations=frozenset({("left", "shin")}),
-        **sets,
+        triggers=frozenset(triggers),
+        relieved_by=frozenset(relieved_by),
     )
 
 
@@ -288,7 +294,7 @@ def test_mean_severity_in_thirds(recent, fires):
 
 # --- radicular on either side ------------------------------------------------------------------
 
-BACK = {"symptoms": ["back_pain"]}
+BACK: CodeSets = {"symptoms": ["back_pain"]}
 
 
 def test_radicular_counts_either_side_and_says_it_moved():
