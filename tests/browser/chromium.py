@@ -10,6 +10,10 @@ import os
 from pathlib import Path
 from typing import TypedDict
 
+from playwright.sync_api import ViewportSize
+
+PHONE: ViewportSize = {"width": 390, "height": 844}  # the screen every page is tested and shown on
+
 SYSTEM = Path(os.getenv("CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
     "--headless",

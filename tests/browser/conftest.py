@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser import chromium
@@ -15,8 +15,6 @@ from tests.browser.appserver import AppServer
 
 # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +30,7 @@ def phone(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     # The live server's pages without the service worker: Playwright's offline switch reaches the page's own
     # requests only. The installable-app tests (app_phone) run the worker against a server they really stop.
     context = browser.new_context(
-        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, service_workers="block"
+        viewport=chromium.PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, service_workers="block"
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -70,7 +68,7 @@ def server(tmp_path: Path) -> Iterator[AppServer]:
 @pytest.fixture
 def app_phone(browser: Browser, server: AppServer) -> Iterator[Page]:
     """The phone against that server (the service worker's requests go there too)."""
-    context = browser.new_context(viewport=PHONE, base_url=server.url, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport=chromium.PHONE, base_url=server.url, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

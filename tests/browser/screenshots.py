@@ -18,9 +18,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import ViewportSize
-
-SIZE: ViewportSize = {"width": 390, "height": 844}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -88,7 +85,7 @@ def main(out: Path) -> None:
         wait_for(f"{base}/healthz")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(**chromium.launch_options())
-            context = browser.new_context(viewport=SIZE, base_url=base, is_mobile=True, has_touch=True)
+            context = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
             page = context.new_page()
 
             def shoot(name: str, path: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE
+from tests.browser.chromium import PHONE
 from tests.browser.pages import diary_for_pages, session_cookie
 
 pytestmark = pytest.mark.browser

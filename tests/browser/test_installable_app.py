@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from diary.models import Episode
 from tests.browser import chromium
 from tests.browser.appserver import sign_in, until
-from tests.browser.conftest import PHONE
+from tests.browser.chromium import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,6 +7,7 @@ import pytest
 
 from diary import bodymap, vocab
 from diary.models import Episode
+from tests.browser import chromium
 from tests.conftest import log
 
 pytestmark = pytest.mark.browser
@@ -200,9 +201,7 @@ def test_the_form_still_posts_without_javascript(browser, live_server, django_us
     from tests.conftest import make_patient
 
     patient = make_patient("nojs", password="correct-horse-battery")
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, java_script_enabled=False
-    )
+    context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/accounts/login/")
     page.fill("#id_username", "nojs")

@@ -3,6 +3,7 @@
 import pytest
 
 from diary.models import Profile
+from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -10,7 +11,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def chicago_phone(browser, live_server):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844},
+        viewport=chromium.PHONE,
         base_url=live_server.url,
         is_mobile=True,
         has_touch=True,
