@@ -427,9 +427,25 @@ class TrendRangeForm(forms.Form):
 
 class NoNumbnessForm(forms.Form):
     """Today's "No numbness today" button. The day it was tapped travels with it, so a tap kept on the phone
-    while offline and sent the next morning still answers for the day it was made (missing: today)."""
+    while offline and sent the next morning still answers for the day it was made (missing: today). A tap
+    answers for the last week at most: older days are History's to correct."""
 
     date = forms.DateField(required=False)
+    DAYS_BACK = 7
+
+    def __init__(self, data: QueryDict, *, today: dt.date) -> None:
+        super().__init__(data)
+        self.today = today
+
+    def clean_date(self) -> dt.date:
+        day: dt.date = self.cleaned_data["date"] or self.today
+        if day > self.today:
+            raise forms.ValidationError("You can't check in for a day that hasn't come yet.")
+        if day < self.today - dt.timedelta(days=self.DAYS_BACK):
+            raise forms.ValidationError(
+                f"This tap was for {day:%-d %b}, over a week ago: it was not saved. Correct that day in History."
+            )
+        return day
 
 
 class HistoryFilterForm(forms.Form):

@@ -9,7 +9,7 @@ here and fills the slots.
   shows them before anything else.
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
-- `alert_page(sender=Episode, episode_id=…, codes=…)`: a receiver returns the address of the page
+- `alert_page(sender=None, episode_id=…, codes=…)`: a receiver returns the address of the page
   that shows the alerts with these codes for the episode just saved (the saving view goes there).
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
   that the Trends charts draw as dashed lines (triage: open warning signs first seen in the period).

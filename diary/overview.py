@@ -28,7 +28,7 @@ from diary.hooks import Mark
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 2  # bump when the numbers, their labels or their drawings change shape
+CACHE_VERSION = 3  # bump when the numbers, their labels or their drawings change shape
 CACHE_SECONDS = 24 * 3600
 
 # The query parameters of a period: the pages name custom dates start/end, the API from/to.
@@ -41,20 +41,18 @@ T = TypeVar("T")
 def period_form(
     query: Mapping[str, str], today: dt.date, parameters: Mapping[str, str] = PAGE_PARAMETERS
 ) -> TrendRangeForm:
-    """The period form bound to a query string; no period asked for means the default range."""
-    data = {field: query.get(name, "") for field, name in parameters.items()}
-    if not any(data.values()):
-        data["range"] = trends.DEFAULT_RANGE
-    return TrendRangeForm(data, today=today)
+    """The period form bound to a query string (no period asked for: the form's default range)."""
+    return TrendRangeForm({field: query.get(name, "") for field, name in parameters.items()}, today=today)
 
 
 @dataclass(frozen=True)
 class Period:
-    """The local dates a valid period form covers for one patient, and a key that changes with the diary."""
+    """The local dates a valid period form covers for one patient; `stamp` changes with every change of the diary."""
 
     first: dt.date
     last: dt.date
-    key: str
+    place: str  # patient, zone and dates: where the period's numbers and drawings are kept
+    stamp: str
 
 
 def asked_period(patient: User, zone: dt.tzinfo, form: TrendRangeForm) -> Period:
@@ -62,7 +60,7 @@ def asked_period(patient: User, zone: dt.tzinfo, form: TrendRangeForm) -> Period
     choice, custom = form.selection()
     first_entry, stamp = facts.diary_state(patient, zone)
     first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
-    return Period(first, last, f"{patient.pk}:{zone}:{first}:{last}:{stamp}")
+    return Period(first, last, f"{patient.pk}:{zone}:{first}:{last}", stamp)
 
 
 def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
@@ -73,7 +71,9 @@ def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -
 
 def trends_of(patient: User, zone: dt.tzinfo, period: Period) -> trends.Trends:
     """The period's trends, computed once per state of the diary."""
-    return remembered(f"trends:{period.key}", lambda: load_trends(patient, zone, period.first, period.last))
+    return remembered(
+        f"trends:{period.place}", period.stamp, lambda: load_trends(patient, zone, period.first, period.last)
+    )
 
 
 @dataclass(frozen=True)
@@ -100,22 +100,28 @@ def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: li
             region_rows=bodymap.region_rows(data.regions),
         )
 
-    return remembered(f"trends-drawing:{period.key}:{drawn}", draw)
+    return remembered(f"trends-drawing:{period.place}", f"{period.stamp}:{drawn}", draw)
 
 
-def remembered(key: str, make: Callable[[], T]) -> T:
-    """`make()`, kept in the cache under `key` for a day; computed when the cache misses or does not answer."""
-    key = f"overview:{CACHE_VERSION}:{hashlib.sha256(key.encode()).hexdigest()}"
+def remembered(place: str, stamp: str, make: Callable[[], T]) -> T:
+    """`make()`, kept in the cache for a day under `place` with the `stamp` of what it was made from.
+
+    A new stamp (the diary changed) makes it afresh and replaces the old one, so a diary edited every day keeps
+    one copy per period, not one per edit. A cache that does not answer costs the computation (with Redis
+    unreachable, also its one-second connect timeout).
+    """
+    key = f"overview:{CACHE_VERSION}:{hashlib.sha256(place.encode()).hexdigest()}"
     try:
-        kept: T | None = cache.get(key)
+        kept = cache.get(key)
     except Exception:  # noqa: BLE001 - any cache backend failure
         log.warning("Trends cache unavailable; computing.", exc_info=True)
         return make()
-    if kept is not None:
-        return kept
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp:
+        value: T = kept[1]
+        return value
     value = make()
     try:
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set(key, (stamp, value), CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         log.warning("Trends cache unavailable; not kept.", exc_info=True)
     return value

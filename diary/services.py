@@ -190,9 +190,19 @@ def validate_checkin_date(day: dt.date, today: dt.date) -> None:
 
 @transaction.atomic
 def save_checkin(
-    *, patient: User, date: dt.date, numbness_today: bool, today: dt.date, announce: bool = True
+    *,
+    patient: User,
+    date: dt.date,
+    numbness_today: bool,
+    today: dt.date,
+    announce: bool = True,
+    keep_numbness: bool = False,
 ) -> tuple[CheckIn, bool]:
-    """Record whether the patient had numbness on a local date; one row per day, replaced on retry."""
+    """Record whether the patient had numbness on a local date; one row per day, replaced on retry.
+
+    `keep_numbness`: a "no numbness" answer never replaces numbness already noted that day (Today's button,
+    whose tap may arrive late from the phone's queue); the API and History replace it on purpose.
+    """
     validate_checkin_date(date, today)
     if not numbness_today:
         start, end = day_range(date, date, profile_of(patient).zone)
@@ -200,6 +210,10 @@ def save_checkin(
         if logged:
             raise ValidationError(
                 {"numbness_today": f"You logged {logged} episode(s) on {date:%d %b %Y}; delete them first."}
+            )
+        if keep_numbness and patient.checkins.filter(date=date, numbness_today=True).exists():
+            raise ValidationError(
+                {"numbness_today": f"You noted numbness on {date:%-d %b}; change that day in History if it was wrong."}
             )
     checkin, created = CheckIn.objects.update_or_create(
         patient=patient, date=date, defaults={"numbness_today": numbness_today}

@@ -85,12 +85,12 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
 @require_POST
 def checkin_none(request: PatientRequest) -> HttpResponse:
     today = _today(request)
-    form = NoNumbnessForm(request.POST)
+    form = NoNumbnessForm(request.POST, today=today)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        day = form.cleaned_data["date"] or today
-        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=today)
+            raise ValidationError(form.errors.as_data())
+        day = form.cleaned_data["date"]
+        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=today, keep_numbness=True)
     except ValidationError as e:
         if _wants_json(request):  # from the offline queue: kept no longer, the patient is told
             return JsonResponse({"errors": e.messages}, status=400)
@@ -98,9 +98,8 @@ def checkin_none(request: PatientRequest) -> HttpResponse:
     else:
         if _wants_json(request):
             return JsonResponse({"next": reverse("today")})
-        messages.success(
-            request, "Noted: no numbness today." if day == today else f"Noted: no numbness on {day:%-d %b}."
-        )
+        noted = "today" if day == today else f"on {day:%-d %b}"
+        messages.success(request, f"Noted: no numbness {noted}.")
     return redirect("today")
 
 

@@ -43,11 +43,11 @@ def banner(patient: User, emergency_number: str) -> Banner | None:
         behind = list(
             patient.episodes.filter(id__in=top.evidence)
             .order_by("-started_at")
-            .values_list("id", "started_at", "created_at")
+            .values_list("id", "started_at", "updated_at")
         )
         if behind:
             alert_url = reverse("episode-alert", args=[behind[0][0]])
             # Stroke signs all logged long after they started: the advice of the save screen, see a doctor today.
-            if detectors.logged_late(top.sign, [(started, created) for _, started, created in behind]):
+            if detectors.logged_late(top.sign, [(started, saved) for _, started, saved in behind]):
                 level = signs.URGENT
     return Banner(level=level, count=len(open_flags), top=top, emergency_number=emergency_number, alert_url=alert_url)

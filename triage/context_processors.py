@@ -14,7 +14,7 @@ from diary.services import profile_of
 from triage import banner
 
 # Slot name → the template that fills it. Today: the warning-signs banner; Trends: the open flags marked
-# on the episodes chart (from the `flags` the Trends view passes).
+# on the episodes chart (from the `marks` the Trends view passes, which triage gave it through diary.hooks).
 SLOTS = {"today": "triage/_banner.html", "trends": "triage/_trend_marks.html"}
 
 

@@ -31,39 +31,48 @@ def new_flags(flag_ids: list[int]) -> int:
         # The conditional update decides who sends when two processes get here at once.
         if not Flag.objects.filter(id=flag.id, notified_at=None).update(notified_at=timezone.now()):
             continue
-        if flag.patient_id in with_push and push.notify(flag.patient_id, push.something_to_read(reverse("flags"))):
-            sent += 1
-            continue
-        if not flag.patient.email:
-            continue
-        late = _logged_late(flag)
-        context = {
-            "flag": flag,
-            "sign": flag.sign,
-            "title": flag.sign.late_title if late else flag.sign.title,
-            "message": signs.late_entry_message(flag.code, numbers[flag.patient_id])
-            if late
-            else signs.patient_message(flag.code, numbers[flag.patient_id], flag.detail),
-            "reasons": flag.reasons,
-            "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
-            "site_url": settings.SITE_URL,
-        }
         try:
-            send_mail(
-                f"Numbness Diary: {context['title']}",
-                render_to_string("triage/flag_email.txt", context),
-                None,
-                [flag.patient.email],
+            sent += _tell(flag, numbers[flag.patient_id], by_push=flag.patient_id in with_push)
+        except Exception:  # noqa: BLE001 - one patient's failure must not silence the others
+            # Unclaimed: the patient's next review (at the latest the nightly one: the flag is live) tries again.
+            log.exception(
+                "Could not tell patient %s of flag %s; the next review tries again.", flag.patient_id, flag.id
             )
-            sent += 1
-        except OSError:
-            log.exception("Could not email flag %s to patient %s", flag.id, flag.patient_id)
+            Flag.objects.filter(id=flag.id).update(notified_at=None)
     return sent
 
 
+def _tell(flag: Flag, emergency_number: str, *, by_push: bool) -> bool:
+    """One message about the flag: by push where the patient turned it on, else by email if they gave one."""
+    if by_push and push.notify(flag.patient_id, push.something_to_read(reverse("flags"))):
+        return True
+    if not flag.patient.email:
+        return False
+    late = _logged_late(flag)
+    context = {
+        "flag": flag,
+        "sign": flag.sign,
+        "title": flag.sign.late_title if late else flag.sign.title,
+        "message": signs.late_entry_message(flag.code, emergency_number)
+        if late
+        else signs.patient_message(flag.code, emergency_number, flag.detail),
+        "reasons": flag.reasons,
+        "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
+        "site_url": settings.SITE_URL,
+    }
+    send_mail(
+        f"Numbness Diary: {context['title']}",
+        render_to_string("triage/flag_email.txt", context),
+        None,
+        [flag.patient.email],
+    )
+    return True
+
+
 def _logged_late(flag: Flag) -> bool:
-    """A stroke-sign flag whose every episode was logged long after it started: the advice is to be seen today."""
+    """A stroke-sign flag whose every episode was saved long after it started (an edit that added the sign counts
+    from the edit, as on the save screen): the advice is to be seen today."""
     if not flag.sign.thresholds.get("late_entry"):
         return False
     episodes = Episode.objects.filter(patient_id=flag.patient_id, id__in=flag.evidence)
-    return detectors.logged_late(flag.sign, list(episodes.values_list("started_at", "created_at")))
+    return detectors.logged_late(flag.sign, list(episodes.values_list("started_at", "updated_at")))

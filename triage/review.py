@@ -158,8 +158,8 @@ def review_patients(
 ) -> list[ReviewResult]:
     """Review several patients in one transaction, each as `review_patient` would, in a fixed number of queries.
 
-    Reading is batched (patients with profiles and last reviews, episodes, flags, the episodes flags
-    name: six queries for any number of patients); writing touches only the flags that change, and
+    Reading is batched (patients with profiles, their last reviews, episodes, flags, the episodes flags
+    name: seven queries for any number of patients); writing touches only the flags that change, and
     every patient's review mark in one statement. The nightly review sends patients in batches.
     Patients who no longer exist are skipped.
     """
@@ -169,12 +169,16 @@ def review_patients(
         patients = list(
             get_user_model()
             .objects.select_for_update(of=("self",))
-            .select_related("profile", "review_state")
+            .select_related("profile")
             .filter(pk__in=list(patient_ids))
             .order_by("pk")
         )
         if not patients:
             return []
+        # Read after the lock, in a statement of its own: a review that waited for another one sees its date.
+        last_dates = dict(
+            PatientReview.objects.filter(patient_id__in=[p.pk for p in patients]).values_list("patient_id", "as_of")
+        )
         zones = {p.pk: profile_of(p).zone for p in patients}
         dates = {p.pk: as_of or timezone.localdate(now, zones[p.pk]) for p in patients}
         windows = {pid: detectors.Windows.ending(day) for pid, day in dates.items()}
@@ -192,12 +196,12 @@ def review_patients(
         results = []
         for patient in patients:
             pid, day = patient.pk, dates[patient.pk]
-            last = getattr(patient, "review_state", None)
+            last = last_dates.get(pid)
             moment = detectors.review_moment(day, zones[pid], now)
             findings = detectors.review(recent[pid], day, profile_of(patient).conditions, moment)
             changes = plan(live[pid], findings, pid, day, now, evidence[pid])
             changes += prune_history(history[pid], set(evidence[pid]))
-            results.append(ReviewResult(pid, day, findings, changes, backdated=last is not None and day < last.as_of))
+            results.append(ReviewResult(pid, day, findings, changes, backdated=last is not None and day < last))
         if dry_run:
             transaction.set_rollback(True)
             return results
@@ -212,7 +216,13 @@ def review_patients(
             unique_fields=["patient"],
             update_fields=["reviewed_at", "as_of"],
         )
-        to_notify = [c.flag.id for r in written for c in r.changes if c.action in ("opened", "reopened")]
+        # New and reopened flags, and any open flag whose message could not be sent before: tried again now.
+        to_notify = [
+            c.flag.id
+            for r in written
+            for c in r.changes
+            if c.action in ("opened", "reopened") or (c.flag.status == OPEN and c.flag.notified_at is None)
+        ]
         if to_notify:
             transaction.on_commit(lambda: notify.new_flags(to_notify), robust=True)
     return results

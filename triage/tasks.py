@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.cache import cache
 from django.db import OperationalError
 
@@ -50,28 +50,33 @@ def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, 
     }
 
 
-NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and six reads per batch, not per patient
+NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and seven reads per batch, not per patient
 
 
-@shared_task(**RELIABLE, soft_time_limit=120, time_limit=150)
-def review_patients_task(patient_ids: list[int]) -> int:
+SPLIT_AFTER_RETRIES = 2  # a batch whose database errors outlast this many retries is reviewed one by one
+
+
+@shared_task(**RELIABLE, bind=True, soft_time_limit=120, time_limit=150)
+def review_patients_task(self: Task[Any, Any], patient_ids: list[int]) -> int:
     """The nightly review of a batch of patients; returns how many were reviewed.
 
-    A batch that fails for a reason other than the database (one patient's odd diary, say) is split
-    into one task per patient, so that the others are reviewed and the one that fails is retried
-    and logged on its own.
+    A batch that fails is split into one task per patient, so that one odd diary holds up nobody else and
+    is retried and logged on its own: at once for an error in the review, after a couple of retries for a
+    database error (a database that is away comes back; a statement that times out on one diary does not).
     """
     try:
         return len(review.review_patients(patient_ids))
     except OperationalError:
-        raise
+        if len(patient_ids) == 1 or self.request.retries < SPLIT_AFTER_RETRIES:
+            raise  # retried with backoff
+        log.warning("A batch of %d patients kept failing in the database; one by one.", len(patient_ids))
     except Exception:
         if len(patient_ids) == 1:
             raise
         log.exception("Review of a batch of %d patients failed; reviewing them one by one.", len(patient_ids))
-        for patient_id in patient_ids:
-            review_patient_task.delay(patient_id)
-        return 0
+    for patient_id in patient_ids:
+        review_patient_task.delay(patient_id)
+    return 0
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)

@@ -89,6 +89,14 @@
         fields = fields.filter(function (p) { return p[0] !== "when" && p[0] !== "started_at"; });
         fields.push(["when", "earlier"], ["started_at", isoNow()]);
       }
+      // A button that answers for "today" answers for the day of the tap, even on a page the phone kept from before.
+      var dayField = form.querySelector("input[name=date][data-day-of-tap]");
+      if (dayField) {
+        var day = isoNow().slice(0, 10);
+        fields = fields.filter(function (p) { return p[0] !== "date" && p[0] !== "id"; });
+        fields.push(["date", day], ["id", "checkin-none-" + day]);
+        idInput.value = "checkin-none-" + day;
+      }
       var id = idInput.value;
       var entry = { id: id, url: form.action, fields: fields, queuedAt: Date.now(), patient: patient };
       if (button) button.disabled = true;

@@ -69,11 +69,24 @@ def test_no_numbness_sent_late_from_the_phone_answers_for_the_day_it_was_tapped(
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize(
     "date, message",
-    [("2026-06-11", "a day that hasn't come yet"), ("2026-13-40", "Enter a valid date"), ("1900-01-01", "can't be")],
+    [
+        ("2026-06-11", "You can't check in for a day that hasn't come yet."),
+        ("2026-13-40", "Enter a valid date."),
+        ("2026-06-02", "This tap was for 2 Jun, over a week ago: it was not saved. Correct that day in History."),
+    ],
 )
 def test_a_bad_no_numbness_date_changes_nothing_and_says_why(web, patient, date, message):
     response = web.post("/checkin/none/", {"date": date}, headers={"Accept": "application/json"})
-    assert response.status_code == 400 and message in " ".join(response.json()["errors"])
+    assert response.status_code == 400 and response.json() == {"errors": [message]}
     page = web.post("/checkin/none/", {"date": date}, follow=True).content.decode()
     assert message.replace("'", "&#x27;") in page
     assert not patient.checkins.exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_late_no_numbness_tap_never_overwrites_numbness_noted_that_day(web, patient):
+    CheckIn.objects.create(patient=patient, date=dt.date(2026, 6, 9), numbness_today=True)
+    response = web.post("/checkin/none/", {"date": "2026-06-09"}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"errors": ["You noted numbness on 9 Jun; change that day in History if it was wrong."]}
+    assert patient.checkins.get().numbness_today is True

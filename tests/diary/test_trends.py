@@ -358,3 +358,19 @@ def test_the_pages_drawings_follow_every_change_and_every_flag(web: Client, pati
     flag.status = "acknowledged"
     flag.save()
     assert 'class="flag-mark"' not in page()
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))
+def test_a_diary_edited_every_day_keeps_one_copy_of_its_trends_per_period(web, patient):
+    from django.core.cache import cache
+
+    def kept() -> int:
+        return sum(":overview:" in key for key in cache._cache)  # type: ignore[attr-defined]  # LocMemCache's store
+
+    log(patient, dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC))  # the diary began long before the last 2 weeks
+    for day in (16, 17, 18, 19):
+        log(patient, dt.datetime(2026, 3, day, 9, tzinfo=dt.UTC))
+        assert web.get("/trends/", {"range": "2w"}).status_code == 200
+        assert kept() == 2  # the numbers and the drawing of this period, replaced at every change
+    web.get("/trends/", {"range": "3m"})
+    assert kept() == 4

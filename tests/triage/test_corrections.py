@@ -252,3 +252,21 @@ def test_the_flags_page_gives_late_stroke_entries_the_same_advice_as_the_save_sc
     review_patient(patient.pk)
     page = web.get("/flags/").content.decode()
     assert "Call 112 now." in page
+
+
+def test_the_email_for_a_stroke_sign_added_to_an_old_episode_gives_the_late_advice(
+    patient, django_capture_on_commit_callbacks
+):
+    """As on the save screen, an edit that adds a stroke sign to an old episode is a late entry."""
+    started = NOW - dt.timedelta(days=3)
+    with time_machine.travel(started + dt.timedelta(minutes=30), tick=False):
+        episode = log(patient, started_at=started, symptoms=[])  # logged on time, nothing alarming
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_episode(
+            patient=patient, episode_id=episode.id, started_at=started, duration_minutes=20, severity=5,
+            locations=[("left", "calf")], sensations=["numbness"], symptoms=["facial_droop"],
+        )  # fmt: skip
+        review_patient(patient.pk)
+    (email,) = [m for m in mail.outbox if "stroke" in m.subject]
+    assert email.subject == "Numbness Diary: Signs of a stroke that have passed"
+    assert "Call 112 now" not in email.body

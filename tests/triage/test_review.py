@@ -12,7 +12,7 @@ from django.db import IntegrityError
 
 from tests.conftest import log, make_patient
 from triage.models import Flag, PatientReview
-from triage.review import patients_due, review_patient
+from triage.review import patients_due, review_patient, review_patients
 
 AS_OF = dt.date(2026, 3, 1)
 NOON = dt.time(12, 0)
@@ -335,3 +335,112 @@ def test_a_batch_that_fails_is_reviewed_one_patient_at_a_time(db, monkeypatch):
         tasks.review_patients_task.apply(args=([good.pk, odd.pk],), throw=True)  # the one that fails, alone
     assert flags(good) == ["urgent.weakness"]  # reviewed on its own after the batch failed
     assert flags(odd) == []
+
+
+def test_a_message_that_could_not_be_sent_is_sent_by_the_next_review(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
+    """One patient's failing message does not silence the others, and is tried again."""
+    from django.core.mail import send_mail as real_send
+
+    from triage import notify
+
+    first, second = make_patient("first"), make_patient("second")
+    for patient in (first, second):
+        at(patient, days_before(1), symptoms=["leg_swollen"])
+
+    def refuse_first(subject, body, sender, to, **kwargs):
+        if to == [first.email]:
+            raise ConnectionRefusedError("mail server down")
+        return real_send(subject, body, sender, to, **kwargs)
+
+    monkeypatch.setattr(notify, "send_mail", refuse_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patients([first.pk, second.pk], AS_OF)
+    assert [m.to for m in mail.outbox] == [[second.email]]
+    assert first.flags.get().notified_at is None and second.flags.get().notified_at is not None
+
+    monkeypatch.setattr(notify, "send_mail", real_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patients([first.pk, second.pk], AS_OF)  # nothing changed in the diaries
+    assert [m.to for m in mail.outbox] == [[second.email], [first.email]]
+
+
+def test_a_review_that_waited_for_the_lock_sees_the_date_of_the_one_it_waited_for(transactional_db):
+    """Reviews of one patient queue on the patient's row; the review dates are read after the lock."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    patient = make_patient("queued")
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n))
+    PatientReview.objects.filter(patient=patient).delete()  # the saves' own reviews (as of the real today)
+    review_patient(patient.pk, AS_OF)
+    assert flags(patient) == ["pattern.persistent"]
+    PatientReview.objects.filter(patient=patient).delete()  # as if never reviewed, until the holder's commit
+    results = {}
+
+    def backdated_review():
+        results["late"] = review_patient(patient.pk, days_before(20))
+        connection.close()
+
+    with transaction.atomic():
+        type(patient).objects.select_for_update().get(pk=patient.pk)  # another review holds the row
+        waiting = threading.Thread(target=backdated_review)
+        waiting.start()
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive()  # it waits for the lock
+        PatientReview.objects.create(
+            patient=patient, reviewed_at=dt.datetime.now(dt.UTC), as_of=AS_OF + dt.timedelta(days=1)
+        )
+    waiting.join(timeout=10)
+    assert results["late"].backdated
+    assert flags(patient) == ["pattern.persistent"]  # not resolved by a review dated weeks earlier
+    assert PatientReview.objects.get(patient=patient).as_of == AS_OF + dt.timedelta(days=1)
+
+
+def test_a_batch_whose_database_errors_persist_is_reviewed_one_by_one(db, monkeypatch):
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from triage import review, tasks
+
+    patients = [make_patient(f"db{i}") for i in range(2)]
+    for patient in patients:
+        log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1), symptoms=["leg_weakness"])
+    real = review.review_patients
+
+    def times_out_in_a_batch(ids, *args, **kwargs):
+        if len(ids) > 1:
+            raise OperationalError("canceling statement due to statement timeout")
+        return real(ids, *args, **kwargs)
+
+    monkeypatch.setattr(review, "review_patients", times_out_in_a_batch)
+    Flag.objects.all().delete()
+    ids = [p.pk for p in patients]
+    with pytest.raises(Retry):  # a database error is retried as a batch first
+        tasks.review_patients_task.apply(args=(ids,), retries=0)
+    assert not Flag.objects.exists()
+    assert tasks.review_patients_task.apply(args=(ids,), retries=tasks.SPLIT_AFTER_RETRIES).get() == 0
+    assert sorted(Flag.objects.values_list("patient__username", flat=True)) == ["db0", "db1"]
+
+
+def test_a_batch_reads_each_patients_own_window(db):
+    """One range query serves the batch; each patient keeps only the episodes of their own local dates."""
+    from diary.facts import Span, load_facts_of_many
+
+    wide, narrow = make_patient("wide"), make_patient("narrow", tz="Pacific/Auckland")
+    for patient in (wide, narrow):
+        for n in (0, 5, 30):
+            at(patient, days_before(n))
+    found = load_facts_of_many(
+        {
+            wide.pk: Span(wide.profile.zone, days_before(40), AS_OF),
+            narrow.pk: Span(narrow.profile.zone, days_before(7), days_before(1)),
+        }
+    )
+    assert [e.day for e in found[wide.pk]] == [days_before(30), days_before(5), AS_OF]
+    assert [e.day for e in found[narrow.pk]] == [days_before(5)]
