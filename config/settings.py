@@ -222,7 +222,7 @@ CACHES: dict[str, dict[str, Any]] = {
     if CELERY_TASK_ALWAYS_EAGER
     else {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": os.getenv("CACHE_URL", REDIS_URL),  # the broker's Redis unless the cache has its own
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }

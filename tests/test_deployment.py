@@ -160,3 +160,21 @@ def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path
 def test_a_malformed_rate_limit_stops_the_start_with_its_name():
     result = settings_import(RATE_LIMIT_SIGNUP_ADDRESS="ten per hour")
     assert result.returncode != 0 and "Rate limit signup-address: 'ten per hour' is not like '10/15m'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, cache",
+    [
+        ({"REDIS_URL": "redis://broker:6379/0"}, "redis://broker:6379/0"),
+        ({"REDIS_URL": "redis://broker:6379/0", "CACHE_URL": "redis://cache:6379/0"}, "redis://cache:6379/0"),
+    ],
+)
+def test_the_cache_shares_the_brokers_redis_unless_it_has_its_own(env, cache):
+    environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"} | env | {"CELERY_TASK_ALWAYS_EAGER": "0"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['default']['LOCATION'], "
+         "settings.CELERY_BROKER_URL)"],
+        cwd=ROOT, env=environment | {"DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.stdout.split() == [cache, env["REDIS_URL"]], result.stderr
