@@ -12,10 +12,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def settings_import(**env) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ENVIRONMENT")} | env
+def settings_import(code: str = "import django; django.setup()", **env) -> subprocess.CompletedProcess[str]:
+    """Django's settings read in a fresh process, with the operator's variables `env` (and no DEBUG, key or
+    environment of this one, nor a cache of its own)."""
+    unset = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "CACHE_URL")
+    environment = {k: v for k, v in os.environ.items() if k not in unset} | env
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=environment | {"DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
@@ -55,9 +58,10 @@ def compose_command() -> list[str]:
     pytest.fail("Neither `docker compose` nor `docker-compose` is installed (.ci/run installs it).")
 
 
-def test_compose_file_parses_with_every_service():
+def compose(*arguments: str) -> str:
+    """`docker compose <arguments>` on the project's compose file (parsing needs no Docker engine)."""
     result = subprocess.run(
-        [*compose_command(), "config", "--services"],
+        [*compose_command(), *arguments],
         cwd=ROOT,
         env=os.environ | {"SECRET_KEY": "x" * 50},
         capture_output=True,
@@ -65,7 +69,12 @@ def test_compose_file_parses_with_every_service():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert {"web", "worker", "beat", "redis", "postgres"} <= set(result.stdout.split())
+    return result.stdout
+
+
+def test_compose_file_parses_with_every_service():
+    result = compose("config", "--services")
+    assert {"web", "worker", "beat", "redis", "postgres"} <= set(result.split())
 
 
 def test_openapi_schema_is_valid_without_warnings(tmp_path, db):
@@ -130,16 +139,7 @@ def test_dockerfile_and_compose_run_the_commands_the_production_test_runs():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "RUN bin/diary build\n" in dockerfile and 'CMD ["bin/diary", "web"]' in dockerfile
     assert "collectstatic" not in dockerfile and "gunicorn" not in dockerfile
-    result = subprocess.run(
-        [*compose_command(), "config"],
-        cwd=ROOT,
-        env=os.environ | {"SECRET_KEY": "x" * 50},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    services = yaml.safe_load(result.stdout)["services"]
+    services = yaml.safe_load(compose("config"))["services"]
     for name, command in (("migrate", "migrate"), ("web", "web"), ("worker", "worker"), ("beat", "beat")):
         assert services[name]["command"] == ["bin/diary", command], name
     assert os.access(ROOT / "bin" / "diary", os.X_OK)
@@ -170,11 +170,6 @@ def test_a_malformed_rate_limit_stops_the_start_with_its_name():
     ],
 )
 def test_the_cache_shares_the_brokers_redis_unless_it_has_its_own(env, cache):
-    environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"} | env | {"CELERY_TASK_ALWAYS_EAGER": "0"}
-    result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['default']['LOCATION'], "
-         "settings.CELERY_BROKER_URL)"],
-        cwd=ROOT, env=environment | {"DJANGO_SETTINGS_MODULE": "config.settings"}, capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
+    code = "from django.conf import settings; print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
+    result = settings_import(code, **env, CELERY_TASK_ALWAYS_EAGER="0")
     assert result.stdout.split() == [cache, env["REDIS_URL"]], result.stderr
