@@ -2,28 +2,15 @@
 
 import datetime as dt
 import uuid
-from typing import Any
 
 import pytest
 import time_machine
 
 from diary import forms, quicklog, vocab
 from tests.conftest import log, make_patient
+from tests.diary.test_log_episode import form_data
 
 NOW = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
-
-
-def form_data(**overrides) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "when": "now",
-        "duration": "5",
-        "severity": "4",
-        "locations": ["left:sole", "left:toes"],
-        "sensations": ["tingling"],
-        "triggers": ["sitting"],
-        "relieved_by": ["changed_position"],
-    } | overrides
 
 
 def test_repeat_cards_are_the_last_distinct_episodes(patient):
