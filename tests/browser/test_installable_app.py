@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import CDPSession, Page
 
 from diary.models import Episode
 from tests.browser import chromium
@@ -36,6 +36,19 @@ def cached_pages(page: Page) -> list[str]:
 def in_viewport(locator) -> bool:
     box = locator.bounding_box()
     return locator.is_visible() and box is not None and 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
+
+
+def worker_devtools(page: Page) -> tuple[CDPSession, str]:
+    """A DevTools session on the page and the id of its service worker's registration, once there is one."""
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    until(page, lambda: registrations)
+    return cdp, registrations[0]
 
 
 def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_time(app_phone, server):
@@ -97,17 +110,10 @@ def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     server.start()
 
     # The browser fires "sync" when it thinks the network is back; DevTools fires it now.
-    cdp = page.context.new_cdp_session(page)
-    registrations: list[str] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    until(page, lambda: registrations)
+    cdp, registration = worker_devtools(page)
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
-        {"origin": server.url, "registrationId": registrations[0], "tag": "diary-queue", "lastChance": False},
+        {"origin": server.url, "registrationId": registration, "tag": "diary-queue", "lastChance": False},
     )
     until(page, lambda: patient.episodes.exists())
     until(page, lambda: page.locator("#queue-chip").is_hidden())  # the worker tells the page
@@ -182,18 +188,11 @@ def test_a_push_message_to_the_worker_shows_a_notification(app_phone, server):
     page = app_phone
     page.context.grant_permissions(["notifications"], origin=server.url)
     sign_in(page, "nell")
-    cdp = page.context.new_cdp_session(page)
-    registrations: list[str] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda e: registrations.extend(r["registrationId"] for r in e["registrations"]),
-    )
-    cdp.send("ServiceWorker.enable")
-    until(page, lambda: registrations)
+    cdp, registration = worker_devtools(page)
     message = {"title": "Numbness Diary", "body": "Time for your diary entry", "url": "/", "tag": "reminder"}
     cdp.send(
         "ServiceWorker.deliverPushMessage",
-        {"origin": server.url, "registrationId": registrations[0], "data": json.dumps(message)},
+        {"origin": server.url, "registrationId": registration, "data": json.dumps(message)},
     )
     shown = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
         .map((n) => [n.title, n.body, n.tag])"""
