@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,20 +49,15 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         claimed = Profile.objects.filter(pk=profile.pk).exclude(reminder_sent_on=today).update(reminder_sent_on=today)
         if not claimed or (profile.user_id, today) in logged:
             continue
-        if profile.user_id in with_push and push.notify(profile.user_id, push.diary_reminder(reverse("today"))):
-            sent += 1
-            continue
-        if not profile.user.email:
-            continue
+        email = push.Email(
+            profile.user.email,
+            "Numbness Diary: how are your legs today?",
+            "You asked for a daily reminder. Log any numbness, or tap “No numbness today”:\n\n"
+            f"{settings.SITE_URL}/\n\nYou can change or turn off this reminder in Settings.",
+        )
         try:
-            send_mail(
-                "Numbness Diary: how are your legs today?",
-                "You asked for a daily reminder. Log any numbness, or tap “No numbness today”:\n\n"
-                f"{settings.SITE_URL}/\n\nYou can change or turn off this reminder in Settings.",
-                None,
-                [profile.user.email],
-            )
-            sent += 1
+            note = push.diary_reminder(reverse("today"))
+            sent += push.tell(profile.user_id, note, email, by_push=profile.user_id in with_push)
         except OSError:
             log.exception("Could not send the reminder to patient %s", profile.user_id)
     return sent
@@ -93,21 +87,19 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
         ):
             continue
         path = reverse("episode-edit", args=[episode.pk])
-        if episode.patient_id in with_push and push.notify(episode.patient_id, push.entry_to_finish(path)):
-            sent += 1
-            continue
         profile = getattr(episode.patient, "profile", None)
-        if not episode.patient.email or profile is None or profile.reminder_time is None:
-            continue
+        email = push.Email(
+            episode.patient.email,
+            "Numbness Diary: is it still going?",
+            "An entry in your diary is still marked as going. When it has stopped, you can note how long "
+            f"it lasted:\n\n{settings.SITE_URL}{path}\n\nYou get this once per entry.",
+        )
+        wants_email = profile is not None and profile.reminder_time is not None  # email only if they asked
         try:
-            send_mail(
-                "Numbness Diary: is it still going?",
-                "An entry in your diary is still marked as going. When it has stopped, you can note how long "
-                f"it lasted:\n\n{settings.SITE_URL}{path}\n\nYou get this once per entry.",
-                None,
-                [episode.patient.email],
+            note = push.entry_to_finish(path)
+            sent += push.tell(
+                episode.patient_id, note, email if wants_email else None, by_push=episode.patient_id in with_push
             )
-            sent += 1
         except OSError:
             log.exception("Could not send the still-going nudge to patient %s", episode.patient_id)
     return sent

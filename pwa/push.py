@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 import requests
 from django.conf import settings
+from django.core.mail import send_mail
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
@@ -85,3 +86,23 @@ def notify(patient_id: int, note: Notification) -> int:
     if reached:
         PushSubscription.objects.filter(pk__in=reached).update(last_sent_at=timezone.now())
     return len(reached)
+
+
+@dataclass(frozen=True)
+class Email:
+    """The email sent instead of a push notification; it may say more than a lock screen may."""
+
+    to: str
+    subject: str
+    body: str
+
+
+def tell(patient_id: int, note: Notification, email: Email | None, *, by_push: bool) -> bool:
+    """One message to a patient: by push where they turned notifications on (`by_push`, from `subscribed`), else by
+    email when there is one to send. False when neither went. A failing mail server raises (`OSError`)."""
+    if by_push and notify(patient_id, note):
+        return True
+    if email is None or not email.to:
+        return False
+    send_mail(email.subject, email.body, None, [email.to])
+    return True

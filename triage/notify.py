@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,12 +42,9 @@ def new_flags(flag_ids: list[int]) -> int:
 
 
 def _tell(flag: Flag, emergency_number: str, *, by_push: bool) -> bool:
-    """One message about the flag: by push where the patient turned it on, else by email if they gave one."""
-    if by_push and push.notify(flag.patient_id, push.something_to_read(reverse("flags"))):
-        return True
-    if not flag.patient.email:
-        return False
-    late = _logged_late(flag)
+    """One message about the flag: by push where the patient turned it on (nothing on the lock screen but that
+    there is something to read), else the whole advice by email if they gave an address."""
+    late = _logged_late(flag) if flag.patient.email else False
     context = {
         "flag": flag,
         "sign": flag.sign,
@@ -60,13 +56,10 @@ def _tell(flag: Flag, emergency_number: str, *, by_push: bool) -> bool:
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
         "site_url": settings.SITE_URL,
     }
-    send_mail(
-        f"Numbness Diary: {context['title']}",
-        render_to_string("triage/flag_email.txt", context),
-        None,
-        [flag.patient.email],
+    email = push.Email(
+        flag.patient.email, f"Numbness Diary: {context['title']}", render_to_string("triage/flag_email.txt", context)
     )
-    return True
+    return push.tell(flag.patient_id, push.something_to_read(reverse("flags")), email, by_push=by_push)
 
 
 def _logged_late(flag: Flag) -> bool:
