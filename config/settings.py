@@ -80,7 +80,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "web",
     "diary",
+    "insights",
     "triage",
     "report",
     "pwa",
@@ -91,15 +93,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML and JSON compressed; Django pads each compressed body with random bytes against BREACH.
     "django.middleware.gzip.GZipMiddleware",
-    "diary.guards.RequestBodyLimitMiddleware",
-    "diary.guards.PrivateResponseMiddleware",
+    "web.middleware.RequestBodyLimitMiddleware",
+    "web.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "diary.middleware.PatientTimezoneMiddleware",
+    "web.middleware.PatientTimezoneMiddleware",
     "pwa.middleware.PatientHeaderMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -119,6 +121,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "config.urls"
+# Whose clock a signed-in request's pages are shown on (web.middleware.PatientTimezoneMiddleware).
+PATIENT_CLOCK = "diary.services.clock_of"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -267,14 +271,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API's conventions (web/api.py): the schema lists every error answer, and
+    # the domain's errors (a Django ValidationError, "not yours") become 400 and 404 in one place.
+    "DEFAULT_SCHEMA_CLASS": "web.api.ApiSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_PARSER_CLASSES": [
-        "diary.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    "EXCEPTION_HANDLER": "web.api.exception_handler",
+    # Bodies are JSON only, with a nesting limit; the token endpoint also takes a form (diary/api.py).
+    "DEFAULT_PARSER_CLASSES": ["web.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

@@ -8,16 +8,19 @@ from rest_framework.routers import SimpleRouter
 from diary import urls as diary_urls
 from diary.api import TokenView
 from diary.views import favicon, healthz
+from insights import urls as insights_urls
 from triage import urls as triage_urls
 
+APPS = (diary_urls, insights_urls, triage_urls)
+
 router = SimpleRouter()
-for app_urls in (diary_urls, triage_urls):
+for app_urls in APPS:
     for prefix, viewset in app_urls.api_routes.items():
         router.register(prefix, viewset, basename=prefix.rstrip("s"))
 
 api_urlpatterns = [
     *router.urls,
-    *diary_urls.api_urlpatterns,
+    *(pattern for app_urls in APPS for pattern in getattr(app_urls, "api_urlpatterns", [])),
     path("token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
+    path("", include(insights_urls.urlpatterns)),
     path("", include("report.urls")),
     path("", include("pwa.urls")),
     path("", include(diary_urls.urlpatterns)),

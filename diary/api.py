@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -15,19 +13,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.parsers import BaseParser, FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
-from diary import overview, services, throttles
-from diary.days import started_between
-from diary.http import patient_of
+from diary import services
+from diary.clock import started_between
 from diary.interchange import export_diary
 from diary.models import Episode
-from diary.openapi import PAGE_PARAMETERS, ApiSchema, StrictLimitOffsetPagination
-from diary.parsers import BoundedJSONParser
 from diary.serializers import (
     CheckInAnswerSerializer,
     CheckInSerializer,
@@ -35,6 +29,10 @@ from diary.serializers import (
     ProfileSerializer,
     episode_record,
 )
+from web import throttles
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination
+from web.http import patient_of
+from web.parsers import BoundedJSONParser
 
 RANGE_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive (either may be left out)"),
@@ -46,13 +44,6 @@ EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, de
 CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
 
 
-class DiaryApi:
-    """What every API view here shares: JSON bodies only, and a schema that lists the error answers."""
-
-    schema: ViewInspector | None = ApiSchema()
-    parser_classes: Sequence[type[BaseParser]] = [BoundedJSONParser]
-
-
 def _date_param(request: Request, name: str) -> dt.date | None:
     value = request.query_params.get(name)
     if value is None:
@@ -61,10 +52,6 @@ def _date_param(request: Request, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: f"Expected a date as YYYY-MM-DD, got {value!r}."}) from None
-
-
-def _as_drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
 
 
 class EpisodeSaveResponse(EpisodeSerializer):
@@ -82,7 +69,7 @@ class EpisodePage(serializers.Serializer[Any]):
 
 
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
+class EpisodeViewSet(viewsets.ViewSet):
     """Episodes by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
     lookup_field = "id"
@@ -96,7 +83,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         try:
             return self._episodes(request).get(id=uuid.UUID(str(id)))
         except (ValueError, Episode.DoesNotExist):
-            raise Http404("No such episode.") from None
+            raise Http404(services.NO_SUCH_EPISODE) from None
 
     def _save(self, request: Request, episode_id: uuid.UUID | None, data: Any) -> Response:
         # Token and session callers alike: a time without offset is read on the patient's clock.
@@ -104,16 +91,11 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         context = {"clock": profile.clock, "date_of_birth": profile.date_of_birth}
         serializer = EpisodeSerializer(data=data, context=context)
         serializer.is_valid(raise_exception=True)
-        try:
-            saved = services.save_episode(
-                patient=patient_of(request),
-                episode_id=episode_id or serializer.validated_data.get("id"),
-                **EpisodeSerializer.service_arguments(serializer.validated_data),
-            )
-        except services.NotYours:
-            raise Http404("No such episode.") from None
-        except DjangoValidationError as e:
-            raise _as_drf_error(e) from e
+        saved = services.save_episode(
+            patient=patient_of(request),
+            episode_id=episode_id or serializer.validated_data.get("id"),
+            **EpisodeSerializer.service_arguments(serializer.validated_data),
+        )
         body = EpisodeSerializer(saved.episode).data | {"alerts": saved.alerts}
         return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
 
@@ -145,7 +127,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
         try:
             episode_id = uuid.UUID(str(id))
         except ValueError:
-            raise Http404("No such episode.") from None
+            raise Http404(services.NO_SUCH_EPISODE) from None
         return self._save(request, episode_id, request.data)
 
     @extend_schema(parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
@@ -166,7 +148,7 @@ class EpisodeViewSet(DiaryApi, viewsets.ViewSet):
 
 
 @extend_schema(tags=["check-ins"])
-class CheckInViewSet(DiaryApi, viewsets.ViewSet):
+class CheckInViewSet(viewsets.ViewSet):
     """One check-in per local date: did the patient have numbness that day?"""
 
     lookup_field = "date"
@@ -205,15 +187,12 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
         day = self._date(date)
         serializer = CheckInAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            checkin, created = services.save_checkin(
-                patient=patient_of(request),
-                date=day,
-                numbness_today=serializer.validated_data["numbness_today"],
-                today=services.clock_of(patient_of(request)).today(),
-            )
-        except DjangoValidationError as e:
-            raise _as_drf_error(e) from e
+        checkin, created = services.save_checkin(
+            patient=patient_of(request),
+            date=day,
+            numbness_today=serializer.validated_data["numbness_today"],
+            today=services.clock_of(patient_of(request)).today(),
+        )
         return Response(CheckInSerializer(checkin).data, status=201 if created else 200)
 
     @extend_schema(parameters=[CHECKIN_DATE])
@@ -224,7 +203,7 @@ class CheckInViewSet(DiaryApi, viewsets.ViewSet):
 
 
 @extend_schema(tags=["profile"])
-class ProfileView(DiaryApi, APIView):
+class ProfileView(APIView):
     serializer_class = ProfileSerializer
 
     def get(self, request: Request) -> Response:
@@ -233,10 +212,7 @@ class ProfileView(DiaryApi, APIView):
     def _write(self, request: Request, partial: bool) -> Response:
         serializer = ProfileSerializer(services.profile_of(patient_of(request)), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            profile = services.update_profile(patient=patient_of(request), **serializer.validated_data)
-        except DjangoValidationError as e:
-            raise _as_drf_error(e) from e
+        profile = services.update_profile(patient=patient_of(request), **serializer.validated_data)
         return Response(ProfileSerializer(profile).data)
 
     def put(self, request: Request) -> Response:
@@ -247,61 +223,17 @@ class ProfileView(DiaryApi, APIView):
 
 
 @extend_schema(tags=["export"], responses=OpenApiTypes.OBJECT)
-class ExportView(DiaryApi, APIView):
+class ExportView(APIView):
     """The patient's whole diary in the interchange format numbness-diary/1."""
 
     def get(self, request: Request) -> Response:
         return Response(export_diary(patient_of(request)))
 
 
-@extend_schema(
-    tags=["trends"],
-    parameters=[
-        OpenApiParameter(
-            "range",
-            OpenApiTypes.STR,
-            enum=["2w", "3m", "1y", "all", "custom"],
-            description="a named period (default 3m); `custom` needs `from` and `to`",
-        ),
-        OpenApiParameter(
-            "from",
-            OpenApiTypes.DATE,
-            description="first local date of a custom period. **Give `from` and `to` together** (either alone "
-            "is a 400); they override `range`, `from` must not be after `to`, `to` not after today, and the "
-            "period is at most ten years.",
-        ),
-        OpenApiParameter(
-            "to", OpenApiTypes.DATE, description="last local date of a custom period; given together with `from`."
-        ),
-    ],
-    responses=OpenApiTypes.OBJECT,
-)
-class TrendsView(DiaryApi, APIView):
-    """The numbers behind the Trends page for a period: the same function computes both."""
-
-    # The API names the custom dates from/to, like the other list routes.
-    PARAMETER_NAMES = {"start": "from", "end": "to", "__all__": "non_field_errors"}
-
-    def get(self, request: Request) -> Response:
-        query = request.query_params
-        for name in ("range", "from", "to"):
-            if query.get(name) == "":
-                raise ValidationError({name: "Leave the parameter out, or give it a value."})
-        patient, clock = patient_of(request), services.clock_of(patient_of(request))
-        form = overview.period_form(query, clock.today(), overview.API_PARAMETERS)
-        if not form.is_valid():
-            names = self.PARAMETER_NAMES
-            raise ValidationError(
-                {names.get(field, field): [str(e) for e in errors] for field, errors in form.errors.items()}
-            )
-        period = overview.asked_period(patient, clock.zone, form)
-        return Response(overview.trends_of(patient, clock.zone, period).as_json())
-
-
 class TokenView(ObtainAuthToken):
     """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
 
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]  # DRF's token view takes a form too
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = request.data.get("username", "") if isinstance(request.data, dict) else ""

@@ -1,8 +1,9 @@
-"""The leg map: front and back silhouettes of both legs, and a foot inset, as SVG paths.
+"""The leg map's geometry: front and back silhouettes of both legs, and a foot inset, as SVG paths.
 
-Every region of the vocabulary (DESIGN §4) is a shape on each side. The log form draws the map
-for tapping (every shape at least 44×44 CSS px at a 390 px wide phone); Trends and the physician
-report draw the heat variant, each shape shaded by how often it was involved, with its count.
+Pure geometry, no templates: every region of the vocabulary (DESIGN §4) is a shape on each side.
+The log form's picker (`diary/picker.py`) draws it for tapping (every shape at least 44×44 CSS px
+at a 390 px wide phone); the heat map (`insights/heatmap.py`) shades each shape by how often it
+was involved, for Trends and the physician report.
 
 Coordinates are SVG user units; the log form draws them 1:1 as CSS pixels on a phone, so the
 44-unit minimum below is the touch-target minimum.
@@ -18,9 +19,6 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString
 
 from diary import vocab
 
@@ -407,15 +405,19 @@ class Shape:
     vertical: bool = False  # the short label runs up the shape (the outer thigh's narrow strip)
 
     @property
+    def place(self) -> vocab.Place:
+        return vocab.Place(self.side, self.region)
+
+    @property
     def key(self) -> str:
-        return f"{self.side}:{self.region}"
+        return self.place.key
 
     @property
     def label(self) -> str:
         """The accessible name: it contains the word drawn on the shape (WCAG 2.5.3, label in name)."""
         region = vocab.REGIONS[self.region].label.lower()
         if self.short.lower() in region:
-            return vocab.place_label(self.side, self.region)
+            return self.place.label
         # "Right saddle: between the legs / around the bottom"
         return f"{vocab.SIDES[self.side].label} {self.short.lower()}: {region}"
 
@@ -507,7 +509,7 @@ def _leg_view(
             )
         for region, points in drawn.items():
             outline = _mirror(points, LEGS_WIDTH) if mirrored else list(points)
-            drawn_parts.append(Drawn(_d(outline), f"{side}:{region}" if region in vocab.REGIONS else ""))
+            drawn_parts.append(Drawn(_d(outline), vocab.Place(side, region).key if region in vocab.REGIONS else ""))
     centre_near, centre_far = 64.0, LEGS_WIDTH - 64.0
     labels: list[tuple[float, float, str]] = [
         (centre_near, LEGS_HEIGHT - 1, vocab.SIDES[near_side].label),
@@ -516,7 +518,7 @@ def _leg_view(
     return View(name, title, LEGS_WIDTH, LEGS_HEIGHT, shapes, drawn_parts, labels)
 
 
-def _feet_view(side_by_side: bool = False) -> View:
+def feet_view(side_by_side: bool = False) -> View:
     """Tops of both feet above their soles (the log form's inset beside the legs), or beside them."""
     foot = _left_foot()
     second = (FEET_WIDTH, 18.0) if side_by_side else (0.0, 18.0 + 16 + FOOT_LENGTH + 44)
@@ -541,7 +543,8 @@ def _feet_view(side_by_side: bool = False) -> View:
                         cy += 8
                     shapes.append(Shape(side, region, _d(outline), _box(outline), (cx, cy)))
                 elif region == "toes":
-                    drawn.append(Drawn(_d(outline), f"{side}:toes"))  # the toes' undersides, shown on the soles
+                    # The toes' undersides, shown on the soles.
+                    drawn.append(Drawn(_d(outline), vocab.Place(side, "toes").key))
             side_labels.append((x0 + FOOT_BOX / 2, top + FOOT_LENGTH + 14, vocab.SIDES[side].label))
     order = {"toes": 0, "top_of_foot": 1, "sole": 2, "heel": 3}
     shapes.sort(key=lambda s: (order[s.region], s.side != "left"))
@@ -562,110 +565,5 @@ def _views() -> tuple[View, ...]:
     return (
         _leg_view("front", "Front", "right", front_regions, front_drawn),
         _leg_view("back", "Back", "left", back_regions, back_drawn),
-        _feet_view(),
-    )
-
-
-def every_shape() -> list[Shape]:
-    return [shape for view in views() for shape in view.shapes]
-
-
-def location_choices() -> list[tuple[str, str]]:
-    """Checkbox choices 'side:region', left leg first, toes up to the hip."""
-    return [(f"{side}:{region}", vocab.place_label(side, region)) for side in vocab.SIDES for region in vocab.REGIONS]
-
-
-def describe(keys: Iterable[str]) -> str:
-    """The selection in words, in vocabulary order: 'Left toes, left sole'."""
-    labels = dict(location_choices())
-    chosen = sorted(
-        (tuple(key.split(":", 1)) for key in set(keys) if key in labels),
-        key=lambda pair: vocab.location_key(pair[0], pair[1]),
-    )
-    text = ", ".join(labels[f"{side}:{region}"].lower() for side, region in chosen)
-    return text[:1].upper() + text[1:]
-
-
-# --- the heat variant (Trends, the physician report) --------------------------------------------
-
-HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]  # for SVG without the page's CSS (PDF)
-HEAT_INK = ["#1b1f23", "#1b1f23", "#1b1f23", "#1b1f23", "#ffffff"]
-
-
-@dataclass(frozen=True)
-class ShadedShape:
-    shape: Shape
-    count: int
-    heat: int  # 0 (never) … 4 (most often)
-
-    @property
-    def fill(self) -> str:
-        return HEAT_FILLS[self.heat]
-
-    @property
-    def ink(self) -> str:
-        return HEAT_INK[self.heat]
-
-
-def heat_level(count: int, most: int) -> int:
-    return 0 if count == 0 or most == 0 else max(1, -(-4 * count // most))
-
-
-def _counts_by_key(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> dict[str, int]:
-    """Counts keyed 'side:region', from keys that are either that string or a (side, region) pair."""
-    result: dict[str, int] = {}
-    for key, n in counts.items():
-        text = key if isinstance(key, str) else f"{key[0]}:{key[1]}"
-        result[text] = result.get(text, 0) + int(n)
-    return result
-
-
-def shaded_views(
-    counts: Mapping[str, int] | Mapping[tuple[str, str], int],
-) -> list[tuple[View, list[ShadedShape]]]:
-    """Every view with each region shaded by how many episodes involved it."""
-    by_key = _counts_by_key(counts)
-    most = max(by_key.values(), default=0)
-    return [
-        (view, [ShadedShape(s, by_key.get(s.key, 0), heat_level(by_key.get(s.key, 0), most)) for s in view.shapes])
-        for view in _heat_views()
-    ]
-
-
-@cache
-def _heat_views() -> tuple[View, ...]:
-    """The heat map's views: both legs as on the log form, the feet panels side by side."""
-    front, back, _ = _views()
-    return (front, back, _feet_view(side_by_side=True))
-
-
-def heat_context(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> dict[str, object]:
-    """The context of templates/diary/_bodymap_heat.html for counts per (side, region)."""
-    by_key = _counts_by_key(counts)
-    return {"shaded": shaded_views(by_key), "region_rows": region_rows(by_key)}
-
-
-def heat_svg(counts: Mapping[str, int] | Mapping[tuple[str, str], int]) -> SafeString:
-    """The heat map as standalone SVG markup (fills as attributes, so a PDF renderer needs no CSS)."""
-    return SafeString(render_to_string("diary/_bodymap_heat.html", heat_context(counts)))
-
-
-def heat_view_svgs(shaded: Sequence[tuple[View, Sequence[ShadedShape]]]) -> list[SafeString]:
-    """Each view of `shaded_views` as its own standalone SVG (`map-svg map-<view>`), for the report to lay out."""
-    return [
-        SafeString(
-            render_to_string(
-                "diary/_bodymap_heat_view.html",
-                {"view": view, "shapes": shapes, "svg_class": f"map-svg map-{view.name}"},
-            )
-        )
-        for view, shapes in shaded
-    ]
-
-
-def region_rows(counts: Mapping[str, int]) -> list[tuple[str, int]]:
-    """('Left calf', 12) rows, most often first, for the diagram's data table."""
-    labels = dict(location_choices())
-    return sorted(
-        ((labels[key], n) for key, n in counts.items() if n and key in labels), key=lambda row: (-row[1], row[0])
+        feet_view(),
     )

@@ -9,6 +9,7 @@ import zoneinfo
 from typing import Any
 
 from diary import vocab
+from diary.clock import utc_timestamp
 from diary.interchange import FORMAT
 
 DEMO_USERNAME = "demo"
@@ -62,7 +63,7 @@ def demo_document(
             episodes.append(
                 {
                     "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    "started_at": local.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "started_at": utc_timestamp(local),
                     "duration_minutes": max(1, round(rng.gauss(minutes, minutes / 3))),
                     "ongoing": False,
                     "severity": min(vocab.SEVERITY_MAX, max(1, round(rng.gauss(severity, 1.2)))),

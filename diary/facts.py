@@ -3,7 +3,7 @@
 `load_facts` reads a patient's episodes for a range of local dates in two queries (and
 `load_facts_of_many` those of many patients, for the nightly review), without building model
 instances or running Django's per-value converters, so that charts and reviews stay fast on years
-of entries. This module only loads: `diary.overview` computes trends from what it loads.
+of entries. This module only loads: `insights` computes trends and `triage` reviews from what it loads.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connections
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import QuerySet
 
 from diary import vocab
-from diary.days import day_range
+from diary.clock import day_range
 from diary.models import CheckIn, Episode, EpisodeLocation
 
 
@@ -44,6 +44,11 @@ class EpisodeFacts:
     @property
     def day(self) -> dt.date:
         return self.start.date()
+
+    @property
+    def places(self) -> list[vocab.Place]:
+        """Where it was, in natural order."""
+        return vocab.places(self.locations)
 
     @property
     def sides(self) -> set[str]:
@@ -203,28 +208,3 @@ def load_checkins(patient: User, first: dt.date | None, last: dt.date) -> dict[d
     if first is not None:
         checkins = checkins.filter(date__gte=first)
     return dict(checkins.values_list("date", "numbness_today"))
-
-
-def first_entry_date(patient: User, zone: dt.tzinfo) -> dt.date | None:
-    """The local date of the patient's first episode or check-in, if any."""
-    return diary_state(patient, zone)[0]
-
-
-def diary_state(patient: User, zone: dt.tzinfo) -> tuple[dt.date | None, str]:
-    """The local date of the first entry, and a stamp that changes whenever an entry is added, changed or removed.
-
-    Two aggregate queries over the patient's own rows (their index range), whatever the diary's size.
-    """
-    episodes = Episode.objects.filter(patient=patient).aggregate(
-        n=Count("pk"), changed=Max("updated_at"), first=Min("started_at")
-    )
-    checkins = CheckIn.objects.filter(patient=patient).aggregate(
-        n=Count("pk"), changed=Max("updated_at"), first=Min("date")
-    )
-    dates = [d for d in (episodes["first"] and episodes["first"].astimezone(zone).date(), checkins["first"]) if d]
-    stamp = ".".join(
-        str(part)
-        for rows in (episodes, checkins)
-        for part in (rows["n"], rows["changed"] and rows["changed"].timestamp())
-    )
-    return (min(dates) if dates else None), stamp

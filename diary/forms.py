@@ -16,8 +16,8 @@ from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
-from diary import bodymap, trends, vocab
-from diary.days import Clock, LocalTimeError
+from diary import picker, vocab
+from diary.clock import Clock, LocalTimeError
 from diary.models import (
     DEFAULT_EMERGENCY_NUMBER,
     EMERGENCY_NUMBERS,
@@ -147,7 +147,7 @@ class EpisodeForm(forms.Form):
     )
     locations = forms.MultipleChoiceField(
         label="Where?",
-        choices=bodymap.location_choices(),
+        choices=picker.choices(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Mark at least one place on the leg."},
     )
@@ -383,46 +383,6 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
-
-
-class TrendRangeForm(forms.Form):
-    """The period of the Trends page, the trends API and the report: a named range or custom dates."""
-
-    range = forms.ChoiceField(
-        choices=[(key, label) for key, (label, _) in trends.RANGES.items()] + [("custom", "Custom")],
-        required=False,
-    )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    MAX_DAYS = 366 * 10
-
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("start") or data.get("end"):
-            data["range"] = "custom"
-        data["range"] = data.get("range") or trends.DEFAULT_RANGE
-        if data["range"] == "custom":
-            start, end = data.get("start"), data.get("end")
-            if not start or not end:
-                raise forms.ValidationError("Give both dates of a custom period.")
-            if start > end:
-                self.add_error("end", "The end date is before the start date.")
-            elif end > self.today:
-                self.add_error("end", "The period can't end after today.")
-            elif (end - start).days >= self.MAX_DAYS:
-                self.add_error("start", "A period can be at most ten years long.")
-        return data
-
-    def selection(self) -> tuple[str, tuple[dt.date, dt.date] | None]:
-        """(range choice, custom dates or None) of a valid form."""
-        data = self.cleaned_data
-        return data["range"], (data["start"], data["end"]) if data["range"] == "custom" else None
 
 
 class NoNumbnessForm(forms.Form):

@@ -15,9 +15,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from diary import hooks, parsers, services
+from diary import hooks, services
 from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
+from web import parsers
 
 FORMAT = "numbness-diary/1"
 PROFILE_FIELDS = ("timezone", "conditions", "emergency_number")

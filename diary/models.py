@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from diary import vocab
-from diary.days import Clock
+from diary.clock import Clock
 
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
@@ -173,6 +173,11 @@ class Episode(models.Model):
     def local_start(self, zone: dt.tzinfo) -> dt.datetime:
         return self.started_at.astimezone(zone)
 
+    @property
+    def places(self) -> list[vocab.Place]:
+        """Where it was, in natural order (prefetch `locations` when reading many)."""
+        return vocab.places(loc.place for loc in self.locations.all())
+
 
 class EpisodeLocation(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="locations")
@@ -189,8 +194,12 @@ class EpisodeLocation(models.Model):
         return f"{self.side} {self.region}"
 
     @property
+    def place(self) -> vocab.Place:
+        return vocab.Place(self.side, self.region)
+
+    @property
     def label(self) -> str:
-        return vocab.place_label(self.side, self.region)
+        return self.place.label
 
 
 class CheckIn(models.Model):

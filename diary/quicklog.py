@@ -23,7 +23,7 @@ RELIEF_PHRASES = {"by_itself": "went by itself", "nothing": "nothing helped"}
 def repeat_key(episode: Episode) -> RepeatKey:
     """What a card would fill in: two episodes with the same key are the same card."""
     return (
-        tuple(sorted((loc.side, loc.region) for loc in episode.locations.all())),
+        tuple(episode.places),
         episode.duration_minutes,
         episode.severity,
         tuple(episode.sensations),
@@ -55,18 +55,12 @@ class RepeatCard:
     details: str  # "4/10 · 5 min · Tingling · after Sitting"
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes: Iterable[str]) -> list[str]:
-    return [vocabulary[code].label for code in codes if code in vocabulary]
-
-
 def card_for(episode: Episode) -> RepeatCard:
-    from diary.bodymap import describe  # bodymap imports templates; keep this module light
-
-    places = describe(f"{loc.side}:{loc.region}" for loc in episode.locations.all())
+    places = vocab.places_in_words(episode.places)
     duration = "still going" if episode.ongoing else f"{episode.duration_minutes} min"
     details = [vocab.severity_label(episode.severity), duration]
-    details += _labels(vocab.SENSATIONS, episode.sensations)[:2]
-    triggers = _labels(vocab.TRIGGERS, episode.triggers)
+    details += vocab.labels(vocab.SENSATIONS, episode.sensations)[:2]
+    triggers = vocab.labels(vocab.TRIGGERS, episode.triggers)
     if triggers:
         details.append("after " + triggers[0].lower())
     relief = [code for code in episode.relieved_by if code in vocab.RELIEF]

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary import vocab
-from diary.days import Clock, LocalTimeError
+from diary.clock import Clock, LocalTimeError, utc_timestamp
 from diary.models import (
     MAX_DURATION_MINUTES,
     MAX_NOTES,
@@ -25,10 +25,6 @@ from diary.models import (
 )
 
 
-def utc_timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def episode_record(episode: Episode) -> dict[str, Any]:
     """An episode in the interchange format (DESIGN §6); the API returns the same shape."""
     return {
@@ -37,13 +33,7 @@ def episode_record(episode: Episode) -> dict[str, Any]:
         "duration_minutes": episode.duration_minutes,
         "ongoing": episode.ongoing,
         "severity": episode.severity,
-        "locations": [
-            {"side": side, "region": region}
-            for side, region in sorted(
-                ((loc.side, loc.region) for loc in episode.locations.all()),
-                key=lambda pair: vocab.location_key(*pair),
-            )
-        ],
+        "locations": [{"side": place.side, "region": place.region} for place in episode.places],
         "sensations": list(episode.sensations),
         "triggers": list(episode.triggers),
         "symptoms": list(episode.symptoms),

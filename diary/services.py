@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from diary import hooks, vocab
-from diary.days import Clock, day_range, local_date
+from diary.clock import Clock, day_range, local_date
 from diary.facts import facts_from_episode
 from diary.models import (
     EARLIEST_DAY,
@@ -26,10 +26,9 @@ from diary.models import (
     Profile,
     validate_start_for_patient,
 )
+from web.http import NotYours
 
-
-class NotYours(Exception):
-    """The id belongs to another patient's row; callers answer 404, exactly as for a missing row."""
+NO_SUCH_EPISODE = "No such episode."  # for another patient's episode too: the two answers never differ
 
 
 @dataclass
@@ -49,16 +48,15 @@ def clock_of(patient: User) -> Clock:
     return profile_of(patient).clock
 
 
-def _canonical_locations(locations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _canonical_locations(locations: list[tuple[str, str]]) -> list[vocab.Place]:
     for side, region in locations:
         if side not in vocab.SIDES:
             raise ValidationError({"locations": f"Unknown side {side!r}."})
         if region not in vocab.REGIONS:
             raise ValidationError({"locations": f"Unknown region {region!r}."})
-    unique = set(locations)
-    if not unique:
+    if not locations:
         raise ValidationError({"locations": "Mark at least one place on the leg."})
-    return sorted(unique, key=lambda pair: vocab.location_key(*pair))
+    return vocab.places(locations)
 
 
 @transaction.atomic
@@ -108,7 +106,7 @@ def save_episode(
     episode = Episode.objects.select_for_update().filter(id=episode_id).first()
     created = episode is None
     if episode is not None and episode.patient_id != patient.pk:
-        raise NotYours(episode_id)
+        raise NotYours(NO_SUCH_EPISODE)
     before = None if episode is None else facts_from_episode(episode, zone)
     if created:
         episode = Episode(id=episode_id, patient=patient, **values)
@@ -122,7 +120,7 @@ def save_episode(
             # Another request created the same id between our read and our insert: replace it.
             episode = Episode.objects.select_for_update().get(id=episode_id)
             if episode.patient_id != patient.pk:
-                raise NotYours(episode_id) from None
+                raise NotYours(NO_SUCH_EPISODE) from None
             created, before = False, facts_from_episode(episode, zone)
     assert episode is not None  # found, inserted, or taken over from a concurrent insert
     if not created:
@@ -132,7 +130,7 @@ def save_episode(
         episode.save()
         episode.locations.all().delete()
     EpisodeLocation.objects.bulk_create(
-        EpisodeLocation(episode=episode, side=side, region=region) for side, region in pairs
+        EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs
     )
 
     day = local_date(episode.started_at, zone)
@@ -160,7 +158,7 @@ def end_episode(*, patient: User, episode_id: uuid.UUID, ended_at: dt.datetime) 
     """
     episode = Episode.objects.filter(patient=patient, id=episode_id).prefetch_related("locations").first()
     if episode is None:
-        raise NotYours(episode_id)
+        raise NotYours(NO_SUCH_EPISODE)
     if not episode.ongoing:
         raise ValidationError({"duration_minutes": "This episode already has a duration."})
     minutes = int((ended_at - episode.started_at).total_seconds() // 60)

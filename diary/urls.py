@@ -9,7 +9,6 @@ api_routes = {"episodes": api.EpisodeViewSet, "checkins": api.CheckInViewSet}
 api_urlpatterns = [
     path("profile/", api.ProfileView.as_view(), name="api-profile"),
     path("export/", api.ExportView.as_view(), name="api-export"),
-    path("trends/", api.TrendsView.as_view(), name="api-trends"),
 ]
 
 urlpatterns = [
@@ -20,7 +19,6 @@ urlpatterns = [
     path("episodes/<uuid:episode_id>/delete/", views.delete_episode, name="episode-delete"),
     path("episodes/<uuid:episode_id>/stopped/", views.episode_stopped, name="episode-stopped"),
     path("history/", views.history, name="history"),
-    path("trends/", views.trends_page, name="trends"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/my-data.json", views.download_data, name="download-data"),
     path("settings/delete-account/", views.delete_account, name="delete-account"),

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,16 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import bodymap, charts, home, hooks, overview, quicklog, services, throttles, trends
-from diary.days import history_days, local_date, started_between
+from diary import hooks, picker, quicklog, services
+from diary.clock import local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
-from diary.http import PatientRequest
+from diary.history import history_days
 from diary.interchange import dumps, export_diary
 from diary.models import MAX_DURATION_MINUTES
-from diary.templatetags.quicklog import JUST_SAVED
+from diary.templatetags.just_saved import JUST_SAVED
+from diary.today import duration_words, home
+from web import throttles
+from web.http import NotYours, PatientRequest, wants_json
 
 HISTORY_PAGE_SIZE = 40
 
@@ -58,7 +60,7 @@ def today(request: PatientRequest) -> HttpResponse:
     day, zone = clock.today(), clock.zone
     episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, zone)
     checkin = request.user.checkins.filter(date=day).first()
-    context = {"day": day, "episodes": episodes, "checkin": checkin, "home": home.home(request.user, zone, day)}
+    context = {"day": day, "episodes": episodes, "checkin": checkin, "home": home(request.user, zone, day)}
     return render(request, "diary/today.html", context)
 
 
@@ -68,8 +70,8 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
     """Today's "It stopped now" on an episode still going."""
     try:
         saved = services.end_episode(patient=request.user, episode_id=episode_id, ended_at=timezone.now())
-    except services.NotYours:
-        raise Http404("No such episode.") from None
+    except NotYours:
+        raise Http404(services.NO_SUCH_EPISODE) from None
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("today")
@@ -77,7 +79,7 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
     if minutes == MAX_DURATION_MINUTES:
         messages.success(request, "Saved as 24 hours, the longest an episode can be: edit it if it was different.")
     else:
-        messages.success(request, f"Noted: it lasted {home.duration_words(minutes)}.")
+        messages.success(request, f"Noted: it lasted {duration_words(minutes)}.")
     return redirect("today")
 
 
@@ -92,19 +94,15 @@ def checkin_none(request: PatientRequest) -> HttpResponse:
         day = form.cleaned_data["date"]
         services.save_checkin(patient=request.user, date=day, numbness_today=False, today=today, keep_numbness=True)
     except ValidationError as e:
-        if _wants_json(request):  # from the offline queue: kept no longer, the patient is told
+        if wants_json(request):  # from the offline queue: kept no longer, the patient is told
             return JsonResponse({"errors": e.messages}, status=400)
         messages.error(request, " ".join(e.messages))
     else:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"next": reverse("today")})
         noted = "today" if day == today else f"on {day:%-d %b}"
         messages.success(request, f"Noted: no numbness {noted}.")
     return redirect("today")
-
-
-def _wants_json(request: PatientRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -115,28 +113,26 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
             episode_id=form.cleaned_data["id"],
             **form.service_arguments(timezone.now()),
         )
-    except services.NotYours:
-        raise Http404("No such episode.") from None
+    except NotYours:
+        raise Http404(services.NO_SUCH_EPISODE) from None
     except ValidationError as e:
         for field, errors in e.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return _form_response(request, form, template, context)
-    alerts_context = {"alerts": saved.alerts, "profile": services.profile_of(request.user)}
     if saved.created and not saved.alerts:
-        # The page the patient lands on says "saved" and offers Undo for a few seconds (templatetags/quicklog.py).
+        # The page the patient lands on says "saved" and offers Undo for a few seconds (templatetags/just_saved.py).
         request.session[JUST_SAVED] = str(saved.episode.id)
     # The warning screen is a page of its own (triage's), so a reload or a return from Today shows it again.
     # It names the signs this save raised: an edit that adds a symptom shows only what it added.
     codes = [a["code"] for a in saved.alerts]
     alert_url = hooks.alert_page_for(saved.episode.id, codes) if saved.alerts else None
-    if _wants_json(request):
-        # The offline queue's reply: alerts come rendered, so the emergency screen shows at once.
+    if wants_json(request):
+        # The offline queue's reply: it goes to the warning screen when there is one.
         return JsonResponse(
             {
                 "id": str(saved.episode.id),
                 "created": saved.created,
                 "alerts": saved.alerts,
-                "alerts_html": render_to_string("diary/_alerts.html", alerts_context, request) if saved.alerts else "",
                 "alert_url": alert_url,
                 "next": alert_url or reverse("today"),
             }
@@ -155,7 +151,7 @@ def _episode_form(request: PatientRequest, *args: Any, **kwargs: Any) -> Episode
 
 
 def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return render(request, template, _log_context(form) | context, status=400)
 
@@ -163,7 +159,7 @@ def _form_response(request: PatientRequest, form: EpisodeForm, template: str, co
 def _log_context(form: EpisodeForm) -> dict[str, Any]:
     data = form.data if form.is_bound else form.initial
     places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
-    return {"form": form, "views": bodymap.views(), "chosen_places": bodymap.describe(places)}
+    return {"form": form} | picker.context(places)
 
 
 @login_required
@@ -284,7 +280,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("today")
     if request.method == "POST" and (wait := throttles.signup_attempt(request)):
-        return throttled_page(request, wait, "sign-ups from this address", reverse("signup"))
+        return throttles.throttled_response(request, wait, "sign-ups from this address", back=reverse("signup"))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -300,46 +296,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _history_link(last: dt.date, unit: str) -> charts.Href:
-    """A function from a day or week of the Trends charts to that day's or week's History."""
-    base, span = reverse("history"), dt.timedelta(days=0 if unit == trends.DAY else 6)
-
-    def href(bucket: trends.Week) -> str:
-        return f"{base}?from={bucket.start:%Y-%m-%d}&to={min(bucket.start + span, last):%Y-%m-%d}"
-
-    return href
-
-
-@login_required
-def trends_page(request: PatientRequest) -> HttpResponse:
-    clock = services.clock_of(request.user)
-    form = overview.period_form(request.GET, clock.today())
-    context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
-    if not form.is_valid():
-        return render(request, "diary/trends.html", context, status=400)
-    period = overview.asked_period(request.user, clock.zone, form)
-    data = overview.trends_of(request.user, clock.zone, period)
-    marks = hooks.marks_for(request.user, data.first, data.last)
-    return render(
-        request,
-        "diary/trends.html",
-        context
-        | {
-            "choice": form.selection()[0],
-            "trends": data,
-            "marks": marks,
-            "drawing": overview.drawing_of(data, period, _history_link(data.last, data.unit), marks),
-        },
-    )
-
-
-def throttled_page(request: HttpRequest, wait: throttles.Throttled, what: str, back: str) -> HttpResponse:
-    """429 with a plain message and Retry-After: the person waits, nothing is locked."""
-    response = render(request, "registration/throttled.html", {"message": wait.message(what), "back": back}, status=429)
-    response["Retry-After"] = str(wait.retry_after)
-    return response
-
-
 _login_page = auth_views.LoginView.as_view(redirect_authenticated_user=True)
 _password_reset_page = auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt")
 
@@ -347,12 +303,12 @@ _password_reset_page = auth_views.PasswordResetView.as_view(email_template_name=
 def login_view(request: HttpRequest) -> HttpResponseBase:
     """Django's login page, with every password attempt counted per account and per address."""
     if request.method == "POST" and (wait := throttles.password_attempt(request, request.POST.get("username", ""))):
-        return throttled_page(request, wait, "sign-in attempts", reverse("login"))
+        return throttles.throttled_response(request, wait, "sign-in attempts", back=reverse("login"))
     return _login_page(request)
 
 
 def password_reset(request: HttpRequest) -> HttpResponseBase:
     """Django's password reset, counted per address and per email address."""
     if request.method == "POST" and (wait := throttles.reset_attempt(request, request.POST.get("email", ""))):
-        return throttled_page(request, wait, "password reset requests", reverse("password_reset"))
+        return throttles.throttled_response(request, wait, "password reset requests", back=reverse("password_reset"))
     return _password_reset_page(request)

@@ -5,7 +5,7 @@ Forms, API, charts, exports and triage all read this module; the codes are stabl
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -142,11 +142,6 @@ ALARM_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def alarm_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The alarm questions as Django grouped choices: [(group title, [(code, label), …]), …]."""
-    return [(title, [(code, SYMPTOMS[code].label) for code in codes]) for title, codes in ALARM_GROUPS]
-
-
 RELIEF = _index(
     Term("changed_position", "Changing position"),
     Term("walking_around", "Walking around"),
@@ -213,11 +208,67 @@ def canonical(vocabulary: dict[str, Term], codes: Collection[str]) -> list[str]:
     return [code for code in vocabulary if code in wanted]
 
 
+@dataclass(frozen=True)
+class Place:
+    """A side and a region of the legs: "left:sole" as a key (forms, the leg map, counts), "Left sole" in words.
+
+    Places sort in their natural order, left before right and toes up to the saddle; `places` gives a set
+    of them in that order, and `Place.parse` reads a key back (ValueError for anything that is not one).
+    """
+
+    side: str
+    region: str
+
+    @classmethod
+    def parse(cls, key: str) -> Place:
+        side, _, region = key.partition(":")
+        if side not in SIDES or region not in REGIONS:
+            raise ValueError(f"Not a place: {key!r}.")
+        return cls(side, region)
+
+    @property
+    def key(self) -> str:
+        return f"{self.side}:{self.region}"
+
+    @property
+    def label(self) -> str:
+        """As every page, export and flag writes it: "Left sole", "Right top of foot"."""
+        return f"{SIDES[self.side].label} {REGIONS[self.region].label.lower()}"
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (_SIDE_ORDER[self.side], _REGION_ORDER[self.region])
+
+    def __lt__(self, other: Place) -> bool:
+        return self.order < other.order
+
+
+_SIDE_ORDER = {code: n for n, code in enumerate(SIDES)}
+_REGION_ORDER = {code: n for n, code in enumerate(REGIONS)}
+
+
+def places(pairs: Iterable[tuple[str, str] | Place]) -> list[Place]:
+    """Distinct places in their natural order, from (side, region) pairs or places."""
+    return sorted({pair if isinstance(pair, Place) else Place(*pair) for pair in pairs})
+
+
+def every_place() -> list[Place]:
+    """Every place of the vocabulary, left leg first, toes up to the saddle."""
+    return [Place(side, region) for side in SIDES for region in REGIONS]
+
+
+def places_in_words(chosen: Iterable[Place]) -> str:
+    """Places as one phrase in natural order: "Left toes, left sole"."""
+    text = ", ".join(place.label.lower() for place in places(chosen))
+    return text[:1].upper() + text[1:]
+
+
 def place_label(side: str, region: str) -> str:
-    """A place in words, as every page, export and flag writes it: "Left sole", "Right top of foot"."""
-    return f"{SIDES[side].label} {REGIONS[region].label.lower()}"
+    """A place in words: "Left sole" (`Place.label`)."""
+    return Place(side, region).label
 
 
-def location_key(side: str, region: str) -> tuple[int, int]:
-    """Sort key for a (side, region) pair: left before right, toes up to the saddle."""
-    return (list(SIDES).index(side), list(REGIONS).index(region))
+def labels(vocabulary: dict[str, Term], codes: Iterable[str]) -> list[str]:
+    """The labels of these codes, in vocabulary order; an unknown code is left out."""
+    wanted = set(codes)
+    return [term.label for code, term in vocabulary.items() if code in wanted]

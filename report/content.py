@@ -1,7 +1,7 @@
 """What the physician report says, for one patient and period: who, when, a summary sentence, the
 numbers with their change, red flags, patterns, and every episode.
 
-The numbers come from `diary.trends`; the red flags from triage's instant-sign matcher applied to
+The numbers come from `insights.trends`; the red flags from triage's instant-sign matcher applied to
 the period's episodes (plus any live urgent pattern flag); the patterns from the review's flags.
 The PDF, the shared web page, the CSV and the FHIR bundle are all built from one `Report`.
 """
@@ -18,11 +18,12 @@ from django.contrib.auth.models import User
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from diary import bodymap, trends, vocab
+from diary import vocab
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
 from diary.models import CheckIn, Episode, Profile
 from diary.services import profile_of
-from diary.trends import Trends
+from insights import heatmap, trends
+from insights.trends import Trends
 from triage import signs
 from triage.detectors import instant_signs
 from triage.models import ACTIVE, WITHDRAWN, Flag
@@ -236,10 +237,10 @@ def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
     if n == 0:
         return head + f"no episodes on {logged}."
     parts = [f"{n} episode{'s' if n != 1 else ''} on {current.days_with_numbness} of {logged}"]
-    places = Counter(pair for e in episodes for pair in e.locations)
-    (side, region), count = min(places.items(), key=lambda item: (-item[1], vocab.location_key(*item[0])))
+    places = Counter(place for e in episodes for place in e.places)
+    place, count = min(places.items(), key=lambda item: (-item[1], item[0].order))
     if count * 2 >= n:
-        parts.append(f"mostly the {vocab.place_label(side, region).lower()}")
+        parts.append(f"mostly the {place.label.lower()}")
     else:
         sides = Counter("both legs" if len(e.sides) == 2 else f"the {next(iter(e.sides))} leg" for e in episodes)
         where, many = sides.most_common(1)[0]
@@ -271,12 +272,11 @@ def when_label(e: EpisodeFacts) -> str:
 
 
 def episode_row(e: EpisodeFacts) -> EpisodeRow:
-    places = sorted(e.locations, key=lambda pair: vocab.location_key(*pair))
     return EpisodeRow(
         facts=e,
         when=when_label(e),
         duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
-        where=", ".join(vocab.place_label(side, region) for side, region in places),
+        where=", ".join(place.label for place in e.places),
         sensations=_labels(vocab.SENSATIONS, e.sensations),
         triggers=_labels(vocab.TRIGGERS, e.triggers),
         symptoms=_labels(vocab.SYMPTOMS, e.symptoms),
@@ -339,7 +339,7 @@ def patterns(flags: list[Flag]) -> list[ReportFlag]:
 
 def places(counts: dict[str, int]) -> list[Place]:
     """Every place involved, most often first, in words."""
-    return [Place(label, count) for label, count in bodymap.region_rows(counts)]
+    return [Place(label, count) for label, count in heatmap.region_rows(counts)]
 
 
 def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
@@ -377,7 +377,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         episodes=in_period,
         rows=[episode_row(e) for e in in_period],
         checkins={day: value for day, value in checkins.items() if start <= day <= end},
-        shaded_views=bodymap.shaded_views(current.regions),
+        shaded_views=heatmap.shaded_views(current.regions),
         places=places(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
         questions=questions.strip(),

@@ -10,7 +10,7 @@ import csv
 import io
 
 from diary.facts import EpisodeFacts
-from diary.vocab import CODE_SETS, location_key, place_label
+from diary.vocab import CODE_SETS
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +46,7 @@ def _codes(field: str, codes: frozenset[str]) -> list[str]:
 
 
 def episode_cells(e: EpisodeFacts) -> list[str]:
-    places = sorted(e.locations, key=lambda pair: location_key(*pair))
+    places = e.places
     cells = [
         e.id,
         e.start.isoformat(),
@@ -55,8 +55,8 @@ def episode_cells(e: EpisodeFacts) -> list[str]:
         "" if e.duration_minutes is None else str(e.duration_minutes),
         "yes" if e.ongoing else "no",
         str(e.severity),
-        ";".join(f"{side}:{region}" for side, region in places),
-        "; ".join(place_label(side, region) for side, region in places),
+        ";".join(place.key for place in places),
+        "; ".join(place.label for place in places),
     ]
     for field in ("sensations", "triggers", "symptoms", "relieved_by"):
         codes = _codes(field, getattr(e, field))

@@ -28,7 +28,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import ObservationComponent
 
 from diary import vocab
-from diary.days import day_range
+from diary.clock import day_range, utc_timestamp
 from diary.facts import EpisodeFacts
 from report.content import Report, ReportFlag
 from triage import signs
@@ -77,22 +77,18 @@ def local_system(kind: str) -> str:
     return f"urn:numbness-diary:{kind}"
 
 
-def _instant(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _side(sides: set[str]) -> str:
     return "both" if len(sides) > 1 else next(iter(sides))
 
 
-def body_site(places: list[tuple[str, str]], sides: set[str]) -> dict[str, Any]:
+def body_site(places: list[vocab.Place], sides: set[str]) -> dict[str, Any]:
     """The narrowest SNOMED CT site covering every place, with laterality post-coordinated on it."""
-    sites = {vocab.REGIONS[region].snomed for _, region in places}
+    sites = {vocab.REGIONS[place.region].snomed for place in places}
     site = sites.pop() if len(sites) == 1 else vocab.LOWER_LIMB_SNOMED
     site = site or vocab.LOWER_LIMB_SNOMED
     side_code, side_word = LATERALITY[_side(sides)]
     return {
-        "extension": [{"url": LOCATION_QUALIFIER, "valueString": vocab.place_label(s, r)} for s, r in places],
+        "extension": [{"url": LOCATION_QUALIFIER, "valueString": place.label} for place in places],
         "coding": [
             {"system": SNOMED, "code": site, "display": SITE_NAMES[site]},
             {
@@ -101,7 +97,7 @@ def body_site(places: list[tuple[str, str]], sides: set[str]) -> dict[str, Any]:
                 "display": f"{SITE_NAMES[site]}, {side_word}",
             },
         ],
-        "text": ", ".join(vocab.place_label(s, r) for s, r in places),
+        "text": ", ".join(place.label for place in places),
     }
 
 
@@ -141,10 +137,10 @@ def severity_components(score: int) -> list[dict[str, Any]]:
 
 
 def symptom_observation(e: EpisodeFacts, patient_ref: str) -> dict[str, Any]:
-    places = sorted(e.locations, key=lambda pair: vocab.location_key(*pair))
-    period = {"start": _instant(e.start)}
+    places = e.places
+    period = {"start": utc_timestamp(e.start)}
     if e.duration_minutes is not None:
-        period["end"] = _instant(e.start + dt.timedelta(minutes=e.duration_minutes))
+        period["end"] = utc_timestamp(e.start + dt.timedelta(minutes=e.duration_minutes))
     accompanying = {"system": local_system("component"), "code": "accompanying-symptom", "display": "Also present"}
     components = _components(QUALITY, "sensation", vocab.SENSATIONS, e.sensations)
     components += severity_components(e.severity)
@@ -182,7 +178,7 @@ def absent_observation(day: dt.date, zone: dt.tzinfo, patient_ref: str, resource
         "category": [CATEGORY],
         "code": ABSENT_CODE,
         "subject": {"reference": patient_ref},
-        "effectivePeriod": {"start": _instant(start), "end": _instant(end)},
+        "effectivePeriod": {"start": utc_timestamp(start), "end": utc_timestamp(end)},
         "performer": [{"reference": patient_ref}],
         "valueCodeableConcept": {"coding": [NUMBNESS], "text": "No leg numbness on this day (daily check-in)"},
         "bodySite": {
@@ -209,7 +205,7 @@ def detected_issue(item: ReportFlag, patient_ref: str, in_bundle: set[str], reso
     if item.flag:
         identified = item.flag.first_seen.isoformat()
     elif item.episodes:
-        identified = _instant(item.episodes[0].facts.start)
+        identified = utc_timestamp(item.episodes[0].facts.start)
     else:
         identified = ""
     resource: dict[str, Any] = {
@@ -265,7 +261,7 @@ def fhir_bundle(report: Report, patient_id: int) -> dict[str, Any]:
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
-        "timestamp": _instant(report.generated_at),
+        "timestamp": utc_timestamp(report.generated_at),
         "entry": entries,
     }
     validate(bundle)

@@ -12,7 +12,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
-from diary import bodymap, charts
+from insights import charts, heatmap
 from report.content import Report
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -24,7 +24,7 @@ def report_context(report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "charts": charts.report_charts(report.trends),
-        "maps": bodymap.heat_view_svgs(report.shaded_views),
+        "maps": heatmap.heat_view_svgs(report.shaded_views),
     }
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
 
-from diary.days import local_date
+from diary.clock import local_date
 from diary.services import profile_of
 from report.content import MAX_QUESTIONS
 from report.models import ShareAccess, ShareLink
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 DEFAULT_DAYS = 14
 MAX_DAYS = 90
 # A shared period: at most two years, within the diary (no earlier than its first entry, the date of
-# birth or 2000, no later than today). Wrong tokens are counted per address by diary.throttles
+# birth or 2000, no later than today). Wrong tokens are counted per address by web.throttles
 # (RATE_LIMITS["share-miss-address"]).
 MAX_PERIOD_DAYS = 731
 EARLIEST = dt.date(2000, 1, 1)
@@ -88,7 +88,7 @@ def create_link(
         raise ValidationError({"days": f"A link can last from 1 to {MAX_DAYS} days."})
     if len(questions) > MAX_QUESTIONS:
         raise ValidationError({"questions": f"Keep the questions under {MAX_QUESTIONS} characters."})
-    today = today or timezone.localdate(timezone=profile_of(patient).zone)
+    today = today or profile_of(patient).clock.today()
     first, last = bounded_period(patient=patient, first=first, last=last, today=today)
     token = secrets.token_urlsafe(32)
     now = timezone.now()

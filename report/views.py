@@ -16,16 +16,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from diary import overview, throttles, trends
-from diary.forms import TrendRangeForm
-from diary.http import PatientRequest
 from diary.services import clock_of
+from insights import periods, trends
+from insights.forms import TrendRangeForm
 from report import content, sharing
 from report.csv_export import episodes_csv
 from report.fhir_export import fhir_bundle
 from report.forms import QuestionsForm, ShareForm
 from report.models import ShareLink
 from report.pdf import render_pdf, report_context
+from web import throttles
+from web.http import PatientRequest
 
 FORMATS = {"pdf", "csv", "fhir"}
 
@@ -33,10 +34,10 @@ FORMATS = {"pdf", "csv", "fhir"}
 def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.date] | None]:
     """The period asked for (default: the last 3 months), or the invalid form."""
     clock = clock_of(request.user)
-    form = overview.period_form(request.GET, clock.today())
+    form = periods.period_form(request.GET, clock.today())
     if not form.is_valid():
         return form, None
-    period = overview.asked_period(request.user, clock.zone, form)
+    period = periods.asked_period(request.user, clock, form)
     return form, (period.first, period.last)
 
 
@@ -151,11 +152,9 @@ def shared(what: str) -> Callable[[SharedView], Callable[..., HttpResponse]]:
             if link is None:
                 address = throttles.client_address(request)
                 if wait := throttles.count(request, "share-miss-address", address):
-                    response = render(
-                        request, "report/shared_missing.html", {"slow_down": True, "minutes": wait.minutes}, status=429
+                    return throttles.throttled_response(
+                        request, wait, "wrong links", template="report/shared_missing.html"
                     )
-                    response["Retry-After"] = str(wait.retry_after)
-                    return response
                 return render(request, "report/shared_missing.html", status=404)
             report = content.build(link.patient, link.first, link.last, questions=link.questions)
             response = view(request, link, report, token)

@@ -13,12 +13,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.http import patient_of
-from diary.openapi import ApiSchema
-from diary.parsers import BoundedJSONParser
 from triage import services, signs
 from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
+from web.http import patient_of
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
@@ -50,8 +48,6 @@ class FlagViewSet(viewsets.ViewSet):
     """Warning signs raised by the review, with the numbers and sources behind each."""
 
     lookup_value_regex = "[^/]+"  # a malformed id is a JSON 404 from the view
-    schema = ApiSchema()
-    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="flags_list",

@@ -104,11 +104,7 @@ def _own_match(sign: Sign, episode: EpisodeFacts) -> list[str]:
     if "symptoms" in t:
         found += _labels(vocab.SYMPTOMS, episode.symptoms & t["symptoms"])
     if "regions" in t:
-        found += [
-            vocab.place_label(side, region)
-            for side, region in sorted(episode.locations, key=lambda pair: vocab.location_key(*pair))
-            if region in t["regions"]
-        ]
+        found += [place.label for place in episode.places if place.region in t["regions"]]
     if "both_legs_symptoms" in t and both_legs(episode):
         found += [
             f"{label} (both legs)" for label in _labels(vocab.SYMPTOMS, episode.symptoms & t["both_legs_symptoms"])

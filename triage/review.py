@@ -180,7 +180,7 @@ def review_patients(
             PatientReview.objects.filter(patient_id__in=[p.pk for p in patients]).values_list("patient_id", "as_of")
         )
         zones = {p.pk: profile_of(p).zone for p in patients}
-        dates = {p.pk: as_of or timezone.localdate(now, zones[p.pk]) for p in patients}
+        dates = {p.pk: as_of or profile_of(p).clock.local(now).date() for p in patients}
         windows = {pid: detectors.Windows.ending(day) for pid, day in dates.items()}
         recent = load_facts_of_many({pid: Span(zones[pid], w.earliest, dates[pid]) for pid, w in windows.items()})
         flags: dict[int, list[Flag]] = {p.pk: [] for p in patients}

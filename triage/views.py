@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from diary.facts import facts_from_episode
-from diary.http import PatientRequest
 from diary.services import profile_of
 from triage import detectors, services, signs
 from triage.models import ACTIVE, OPEN, RESOLVED
 from triage.receivers import alert
+from web.http import PatientRequest
 
 
 @login_required

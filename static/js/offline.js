@@ -117,14 +117,7 @@
         }
         if (!Queue.saved(response)) throw new Error("not saved: HTTP " + response.status);
         return response.json().then(function (reply) {
-          if (reply.alert_url) {
-            window.location.assign(reply.alert_url);  // the warning has its own page
-          } else if (reply.alerts_html) {
-            document.getElementById("main").innerHTML = reply.alerts_html;
-            window.scrollTo(0, 0);
-          } else {
-            window.location.assign(reply.next);
-          }
+          window.location.assign(reply.next);  // the warning screen when the entry raised one, else Today
         });
       }).catch(function () {
         if (button) button.disabled = false;

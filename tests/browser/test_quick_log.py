@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from diary import bodymap, vocab
+from diary import picker, vocab
 from diary.models import Episode
 from tests.browser import chromium
 from tests.conftest import log
@@ -174,7 +174,7 @@ def test_the_map_works_by_touch_and_by_keyboard(phone, sign_in):
     assert phone.evaluate("window.scrollY") == scrolled  # Space toggles; it does not scroll the page
     phone.keyboard.press("Space")
     assert region(phone, second, "front").get_attribute("aria-pressed") == "false"
-    assert phone.locator("[data-bodymap-readback]").inner_text() == bodymap.describe(["right:groin"])
+    assert phone.locator("[data-bodymap-readback]").inner_text() == picker.describe(["right:groin"])
 
 
 def test_every_region_is_a_target_of_at_least_44_px(phone, sign_in):

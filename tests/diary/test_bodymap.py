@@ -5,7 +5,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from diary import bodymap, vocab
+from diary import bodymap, picker, vocab
 
 EVERY_KEY = {f"{side}:{region}" for side in vocab.SIDES for region in vocab.REGIONS}
 
@@ -94,31 +94,7 @@ def test_front_shows_the_patients_right_leg_on_the_viewers_left_and_back_the_opp
     ],
 )
 def test_the_selection_in_words(keys, words):
-    assert bodymap.describe(keys) == words
-
-
-def test_heat_map_takes_counts_per_side_and_region_and_shows_labels_and_counts():
-    by_pair = bodymap.heat_context({("left", "toes"): 8, ("right", "calf"): 2})
-    by_key = bodymap.heat_context({"left:toes": 8, "right:calf": 2})
-    assert by_pair["region_rows"] == by_key["region_rows"] == [("Left toes", 8), ("Right calf", 2)]
-    views = by_pair["shaded"]
-    assert isinstance(views, list)
-    shaded = {item.shape.key: item for _, shapes in views for item in shapes}
-    assert (shaded["left:toes"].heat, shaded["right:calf"].heat, shaded["left:knee"].heat) == (4, 1, 0)
-
-    svg = bodymap.heat_svg({("left", "toes"): 8, ("right", "calf"): 2})
-    assert svg.count("<svg") == 3
-    assert re.search(r'data-location="left:toes".*?fill="#c4561a".*?Toes<tspan[^>]*> 8</tspan>', svg, re.S)
-    assert re.search(r'data-location="right:calf".*?>Calf<tspan[^>]*> 2</tspan>', svg, re.S)
-    assert "Left toes: 8" in svg  # the full name, for screen readers and hovering
-
-
-def test_report_body_maps_are_standalone_svg_with_colours_as_attributes():
-    maps = bodymap.heat_view_svgs(bodymap.shaded_views({"right:heel": 3}))
-    assert len(maps) == 3
-    assert all(m.lstrip().startswith('<svg xmlns="http://www.w3.org/2000/svg"') for m in maps)
-    assert all("style=" not in m and "class=" in m for m in maps)
-    assert 'data-location="right:heel"' in maps[2] and "Heel<tspan" in maps[2]
+    assert picker.describe(keys) == words
 
 
 def test_the_log_map_is_a_picture_until_the_script_makes_it_buttons():

@@ -16,7 +16,7 @@ import time_machine
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from diary.days import Clock, LocalTimeError, aware_in
+from diary.clock import Clock, LocalTimeError, aware_in
 from diary.interchange import FORMAT, InterchangeError, import_diary
 from diary.models import CheckIn, Episode
 from tests.conftest import episode_json, make_patient

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from diary import trends
 from diary.facts import EpisodeFacts
+from insights import trends
 from report import content
 from report.pdf import report_context
 from tests.conftest import log, make_patient

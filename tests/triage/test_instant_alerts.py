@@ -60,12 +60,6 @@ def test_api_save_response_carries_the_alerts(api, patient):
     }
 
 
-def test_offline_queue_reply_carries_the_rendered_screen(web):
-    reply = web.post("/log/", form_data(alarm_symptoms=["leg_pale_cold"]), HTTP_ACCEPT="application/json").json()
-    assert [a["code"] for a in reply["alerts"]] == ["emergency.blood_clot"]
-    assert "Possible blocked blood vessel" in reply["alerts_html"]
-
-
 @pytest.fixture
 def redis_stopped(settings):
     """Broker and cache point at a port where nothing listens, as when Redis is down."""

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from diary import vocab
+from diary.coverage import NOT_LOGGED, NUMBNESS, STATE_WORDS, DiaryState, day_states
 from diary.facts import EpisodeFacts
 
 MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
@@ -21,8 +22,6 @@ MOSTLY = 0.5  # "most" means at least half
 DAILY_UP_TO_DAYS = 31  # periods up to this long are charted day by day, longer ones week by week
 DAY, WEEK = "day", "week"
 
-NUMBNESS, NONE, NOT_LOGGED = "numbness", "none", "not_logged"
-STATE_WORDS = {NUMBNESS: "numbness", NONE: "no numbness", NOT_LOGGED: "not logged"}
 PARTS_OF_DAY = [  # (name, first hour, last hour) in local time; night wraps past midnight
     ("morning", 6, 11),
     ("afternoon", 12, 17),
@@ -108,24 +107,6 @@ def _durations(episodes: Sequence[EpisodeFacts]) -> list[int]:
     return [e.duration_minutes for e in episodes if e.duration_minutes is not None]
 
 
-def day_states(
-    episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], first: dt.date, last: dt.date
-) -> list[tuple[dt.date, str]]:
-    """Each date: numbness (an episode or a "yes" check-in), none (a "no" check-in), or not logged."""
-    with_episodes = {e.day for e in episodes}
-    states = []
-    day = first
-    while day <= last:
-        if day in with_episodes or checkins.get(day):
-            states.append((day, NUMBNESS))
-        elif day in checkins:
-            states.append((day, NONE))
-        else:
-            states.append((day, NOT_LOGGED))
-        day += dt.timedelta(days=1)
-    return states
-
-
 def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -185,7 +166,7 @@ def ranked(episodes: Sequence[EpisodeFacts], attribute: str, vocabulary: dict[st
 
 def region_counts(episodes: Sequence[EpisodeFacts]) -> dict[str, int]:
     """How many episodes involved each 'side:region'."""
-    return dict(Counter(f"{side}:{region}" for e in episodes for side, region in e.locations))
+    return dict(Counter(vocab.Place(side, region).key for e in episodes for side, region in e.locations))
 
 
 def part_of_day(hour: int) -> str:
@@ -282,6 +263,8 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
 
 RANGES = {"2w": ("2 weeks", 14), "3m": ("3 months", 91), "1y": ("1 year", 365), "all": ("All", None)}
 DEFAULT_RANGE = "3m"
+CUSTOM = "custom"  # a period given by its first and last date
+RANGE_CHOICES = [*RANGES, CUSTOM]
 
 
 def period(
@@ -293,13 +276,13 @@ def period(
     starts at the first entry if that is later (a new diary starts today); 'all' starts there too.
     A custom period that ends before the diary began is shown as asked.
     """
-    if choice == "custom" and custom:
+    if choice == CUSTOM and custom:
         first, last = custom
     else:
         _, days = RANGES.get(choice, RANGES[DEFAULT_RANGE])
         last = today
         first = today - dt.timedelta(days=days - 1) if days else dt.date.min
-    began = min(first_entry, today) if first_entry else today
+    began = DiaryState(first_entry, None).began(today)
     if began <= last:
         first = max(first, began)
     return first, last

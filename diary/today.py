@@ -1,4 +1,4 @@
-"""Today as a home: the last seven days, the last episode, this month's logging and episodes still going.
+"""Today, the home page: the last seven days, the last episode, this month's logging and episodes still going.
 
 A plain function over the patient's rows, in a fixed number of queries; the Today view only renders it.
 """
@@ -10,19 +10,20 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from diary import facts, trends
+from diary import facts
+from diary.coverage import NOT_LOGGED, NUMBNESS, STATE_WORDS, day_states, diary_state
 from diary.models import Episode
 
 WEEK_DAYS = 7
 BEFORE_START = "before_start"  # a date before the diary began: neither logged nor "not logged"
-STATE_LABELS = {**trends.STATE_WORDS, BEFORE_START: "before your diary began"}
+STATE_LABELS = {**STATE_WORDS, BEFORE_START: "before your diary began"}
 ONGOING_SHOWN = 3
 
 
 @dataclass(frozen=True)
 class Day:
     date: dt.date
-    state: str  # trends.NUMBNESS, trends.NONE, trends.NOT_LOGGED or BEFORE_START
+    state: str  # coverage.NUMBNESS, NONE, NOT_LOGGED or BEFORE_START
     is_today: bool
 
     @property
@@ -50,14 +51,13 @@ class Home:
 
     @property
     def new_diary(self) -> bool:
-        return self.last_episode is None and all(d.state in (trends.NOT_LOGGED, BEFORE_START) for d in self.week)
+        return self.last_episode is None and all(d.state in (NOT_LOGGED, BEFORE_START) for d in self.week)
 
 
 def diary_start(patient: User, zone: dt.tzinfo, today: dt.date) -> dt.date:
     """The day the diary began: sign-up, or an earlier imported entry."""
     joined = patient.date_joined.astimezone(zone).date()
-    first = facts.first_entry_date(patient, zone)
-    return min(d for d in (joined, first, today) if d is not None)
+    return min(joined, diary_state(patient, zone).began(today))
 
 
 def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
@@ -69,10 +69,10 @@ def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
 
     episodes = facts.load_facts(patient, zone, first, today)
     checkins = facts.load_checkins(patient, first, today)
-    states = dict(trends.day_states(episodes, checkins, first, today))
+    states = dict(day_states(episodes, checkins, first, today))
 
     def state(day: dt.date) -> str:
-        return BEFORE_START if day < started and states[day] == trends.NOT_LOGGED else states[day]
+        return BEFORE_START if day < started and states[day] == NOT_LOGGED else states[day]
 
     week = [Day(d, state(d), d == today) for d in (week_first + dt.timedelta(days=i) for i in range(WEEK_DAYS))]
     month_days = [month_first + dt.timedelta(days=i) for i in range((today - month_first).days + 1)]
@@ -80,8 +80,8 @@ def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
     month = Month(
         first=month_first,
         days_so_far=len(covered),
-        days_logged=sum(states[d] != trends.NOT_LOGGED for d in covered),
-        days_with_numbness=sum(states[d] == trends.NUMBNESS for d in covered),
+        days_logged=sum(states[d] != NOT_LOGGED for d in covered),
+        days_with_numbness=sum(states[d] == NUMBNESS for d in covered),
     )
 
     mine = Episode.objects.filter(patient=patient).prefetch_related("locations")

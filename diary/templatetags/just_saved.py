@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from diary import bodymap
+from diary import vocab
 
 register = template.Library()
 
@@ -23,5 +23,5 @@ def just_saved(context: template.Context) -> dict[str, Any]:
     episode = None
     if episode_id:
         episode = request.user.episodes.prefetch_related("locations").filter(id=episode_id).first()
-    places = bodymap.describe(f"{loc.side}:{loc.region}" for loc in episode.locations.all()) if episode else ""
+    places = vocab.places_in_words(episode.places) if episode else ""
     return {"episode": episode, "places": places, "request": request, "csrf_token": context.get("csrf_token")}

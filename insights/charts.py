@@ -1,6 +1,6 @@
 """The one chart renderer of the Trends page, the physician report (PDF) and its shared page.
 
-Every function takes numbers computed by `diary.trends` and returns a small SVG document (a
+Every function takes numbers computed by `insights.trends` and returns a small SVG document (a
 `SafeString`), so the page and the PDF draw the same numbers the same way, without JavaScript.
 
 - Colours are SVG presentation attributes (WeasyPrint does not apply the page's CSS to SVG) that
@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING
 from django.utils.safestring import SafeString, mark_safe
 
 from diary import vocab
+from diary.coverage import STATE_WORDS
 
 if TYPE_CHECKING:
-    from diary.trends import Trends, Week
+    from insights.trends import Trends, Week
 
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
 NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
@@ -373,8 +374,6 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
     """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top."""
     if not calendar:
         return mark_safe("")
-    from diary.trends import STATE_WORDS
-
     first = calendar[0][0]
     first_monday = first - dt.timedelta(days=first.weekday())
     columns = (calendar[-1][0] - first_monday).days // 7 + 1

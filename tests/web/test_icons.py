@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from diary.templatetags.icons import ICON_DIR, icon
+from web.templatetags.icons import ICON_DIR, icon
 
 ROOT = Path(__file__).resolve().parents[2]
 

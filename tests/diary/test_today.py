@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from diary import home, services
+from diary import services, today
 from tests.conftest import log
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -36,7 +36,7 @@ def test_the_week_is_seven_days_to_today_with_their_states(frozen, patient):
     log(patient, started_at=at(-1))
     log(patient, started_at=at(-6, 23, 30))  # late evening in London: still that local day
     services.save_checkin(patient=patient, date=TODAY - dt.timedelta(days=2), numbness_today=False, today=TODAY)
-    week = home.home(patient, LONDON, TODAY).week
+    week = today.home(patient, LONDON, TODAY).week
     assert [d.date for d in week] == [TODAY - dt.timedelta(days=n) for n in range(6, -1, -1)]
     assert [d.state for d in week] == [
         "numbness",
@@ -52,7 +52,7 @@ def test_the_week_is_seven_days_to_today_with_their_states(frozen, patient):
 
 def test_a_new_diary_has_no_not_logged_days_before_it_began(frozen, patient):
     joined(patient, TODAY - dt.timedelta(days=1))
-    data = home.home(patient, LONDON, TODAY)
+    data = today.home(patient, LONDON, TODAY)
     assert [d.state for d in data.week] == ["before_start"] * 5 + ["not_logged", "not_logged"]
     assert (data.month.days_so_far, data.month.days_logged) == (2, 0)
     assert data.new_diary and data.last_episode is None and data.ongoing == []
@@ -61,7 +61,7 @@ def test_a_new_diary_has_no_not_logged_days_before_it_began(frozen, patient):
 def test_an_imported_entry_older_than_the_account_starts_the_diary(frozen, patient):
     joined(patient, TODAY)
     log(patient, started_at=at(-4))
-    data = home.home(patient, LONDON, TODAY)
+    data = today.home(patient, LONDON, TODAY)
     assert [d.state for d in data.week] == ["before_start"] * 2 + ["numbness"] + ["not_logged"] * 4
     assert data.started == TODAY - dt.timedelta(days=4)
 
@@ -72,7 +72,7 @@ def test_days_logged_this_month(frozen, patient):
     log(patient, started_at=at(-18))  # 28 February: another month
     log(patient, started_at=at(0, 8))
     services.save_checkin(patient=patient, date=TODAY - dt.timedelta(days=9), numbness_today=False, today=TODAY)
-    month = home.home(patient, LONDON, TODAY).month
+    month = today.home(patient, LONDON, TODAY).month
     assert (month.first, month.days_so_far, month.days_logged, month.days_with_numbness) == (
         dt.date(2026, 3, 1),
         18,
@@ -141,7 +141,7 @@ def test_today_costs_the_same_queries_for_a_long_diary(frozen, web, patient):
 
 
 def test_durations_in_words():
-    assert [home.duration_words(m) for m in (0, 1, 55, 60, 61, 125)] == [
+    assert [today.duration_words(m) for m in (0, 1, 55, 60, 61, 125)] == [
         "0 minutes",
         "1 minute",
         "55 minutes",

@@ -12,11 +12,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from diary import services, trends
-from diary.charts import WEB
+from diary import services
+from diary.coverage import day_states
 from diary.interchange import import_diary
 from diary.models import Episode, EpisodeLocation
-from diary.overview import load_trends
+from insights import trends
+from insights.charts import WEB
+from insights.periods import load_trends
 from tests.conftest import FIXTURE_VIGNETTES, REPO, load_vignette, log, make_patient
 
 DIARIES = REPO / "tests" / "fixtures" / "diaries"
@@ -116,7 +118,7 @@ def test_two_weeks_of_a_hand_checked_diary_day_by_day(db):
 
 def test_days_are_numbness_none_or_not_logged():
     day = dt.date(2026, 5, 1)
-    calendar = trends.day_states([], {day: False, day + dt.timedelta(days=1): True}, day, day + dt.timedelta(days=2))
+    calendar = day_states([], {day: False, day + dt.timedelta(days=1): True}, day, day + dt.timedelta(days=2))
     assert [state for _, state in calendar] == ["none", "numbness", "not_logged"]
 
 
@@ -325,7 +327,7 @@ def test_trends_still_answer_when_the_cache_is_down(web, patient, settings):
 @time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC))
 def test_the_pages_drawings_follow_every_change_and_every_flag(web: Client, patient, monkeypatch):
     """The page's charts, tables and body map are kept per state of the diary and set of open flags."""
-    from diary import charts
+    from insights import charts
     from triage.models import Flag
 
     drawn = []
@@ -365,7 +367,7 @@ def test_a_diary_edited_every_day_keeps_one_copy_of_its_trends_per_period(web, p
     from django.core.cache import cache
 
     def kept() -> int:
-        return sum(":overview:" in key for key in cache._cache)  # type: ignore[attr-defined]  # LocMemCache's store
+        return sum(":periods:" in key for key in cache._cache)  # type: ignore[attr-defined]  # LocMemCache's store
 
     log(patient, dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC))  # the diary began long before the last 2 weeks
     for day in (16, 17, 18, 19):

@@ -1,4 +1,4 @@
-"""A patient's trends for a period: the period a request asks for, the numbers, and the Trends page's drawings.
+"""Periods of a patient's diary: the period a request asks for, its trend numbers and the Trends page's drawings.
 
 The Trends page, the trends API and the report read the period from a query string the same way
 (`period_form`, then `asked_period`). The numbers (`trends_of`) and the page's charts, tables and
@@ -19,12 +19,14 @@ from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from diary import bodymap, charts, facts, trends
-from diary.forms import TrendRangeForm
+from diary import facts
+from diary.clock import Clock
+from diary.coverage import diary_state
 from diary.hooks import Mark
+from insights import charts, heatmap, trends
+from insights.forms import TrendRangeForm
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +57,12 @@ class Period:
     stamp: str
 
 
-def asked_period(patient: User, zone: dt.tzinfo, form: TrendRangeForm) -> Period:
+def asked_period(patient: User, clock: Clock, form: TrendRangeForm) -> Period:
     """The dates of a valid period form, ending on the patient's today and starting no earlier than their diary."""
     choice, custom = form.selection()
-    first_entry, stamp = facts.diary_state(patient, zone)
-    first, last = trends.period(choice, timezone.localdate(timezone=zone), first_entry, custom)
-    return Period(first, last, f"{patient.pk}:{zone}:{first}:{last}", stamp)
+    diary = diary_state(patient, clock.zone)
+    first, last = trends.period(choice, clock.today(), diary.first, custom)
+    return Period(first, last, f"{patient.pk}:{clock.zone}:{first}:{last}", diary.stamp)
 
 
 def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
@@ -96,8 +98,8 @@ def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: li
             charts=charts.trends_charts(data, href=href, marks=drawn),
             captions=charts.captions(data),
             tables=charts.trends_tables(data, href=href),
-            bodymap=bodymap.heat_svg(data.regions),
-            region_rows=bodymap.region_rows(data.regions),
+            bodymap=heatmap.heat_svg(data.regions),
+            region_rows=heatmap.region_rows(data.regions),
         )
 
     return remembered(f"trends-drawing:{period.place}", f"{period.stamp}:{drawn}", draw)
@@ -110,7 +112,7 @@ def remembered(place: str, stamp: str, make: Callable[[], T]) -> T:
     one copy per period, not one per edit. A cache that does not answer costs the computation (with Redis
     unreachable, also its one-second connect timeout).
     """
-    key = f"overview:{CACHE_VERSION}:{hashlib.sha256(place.encode()).hexdigest()}"
+    key = f"periods:{CACHE_VERSION}:{hashlib.sha256(place.encode()).hexdigest()}"
     try:
         kept = cache.get(key)
     except Exception:  # noqa: BLE001 - any cache backend failure

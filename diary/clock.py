@@ -1,4 +1,4 @@
-"""Local calendar days and clock times: a patient's dates and times are in their profile's zone, not UTC.
+"""A patient's clock: their dates and times are in their profile's zone, not UTC.
 
 `Clock` is the one place that turns a patient's zone into "now", "today" and an instant from a
 time without an offset. Every writer (the log form, the API with a session or a token, the
@@ -8,10 +8,8 @@ import) reads naive times through it, so one local time means one instant on eve
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -77,6 +75,11 @@ class Clock:
         return aware_in(moment, self.zone, label)
 
 
+def utc_timestamp(moment: dt.datetime) -> str:
+    """An instant as every export writes it: UTC to the second, "2026-01-10T08:30:00Z"."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return moment.astimezone(zone).date()
 
@@ -100,39 +103,3 @@ def started_between(
     if last:
         episodes = episodes.filter(started_at__lt=day_start(last + dt.timedelta(days=1), zone))
     return episodes
-
-
-@dataclass(frozen=True)
-class HistoryDay:
-    """One day of History: its episodes (newest first) and the day's check-in, if any."""
-
-    day: dt.date
-    episodes: list[Any]
-    checkin: bool | None = None  # numbness_today of the day's check-in
-
-    @property
-    def no_numbness(self) -> bool:
-        return self.checkin is False and not self.episodes
-
-
-def history_days(
-    episodes: Sequence[Any],
-    zone: dt.tzinfo,
-    checkins: dict[dt.date, bool],
-    *,
-    down_to: dt.date | None,
-    newer_than: dt.date | None,
-) -> list[HistoryDay]:
-    """Episodes (newest first) grouped by local day, with the check-in days between down_to and newer_than.
-
-    A page of History shows the days of its episodes and every check-in day in its stretch of time:
-    from `down_to` (inclusive; None = no limit) to just before `newer_than` (None = no limit), so
-    "no numbness" days appear between the episodes, each on exactly one page.
-    """
-    grouped = {
-        day: list(group) for day, group in itertools.groupby(episodes, key=lambda e: local_date(e.started_at, zone))
-    }
-    days = set(grouped) | {
-        day for day in checkins if (down_to is None or day >= down_to) and (newer_than is None or day < newer_than)
-    }
-    return [HistoryDay(day, grouped.get(day, []), checkins.get(day)) for day in sorted(days, reverse=True)]

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from functools import cache as memoized
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
+
+from web.middleware import API_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +118,29 @@ def signup_attempt(request: HttpRequest) -> Throttled | None:
 def reset_attempt(request: HttpRequest, email: str) -> Throttled | None:
     """A password-reset request: per address, and per email so that nobody's inbox is flooded."""
     return count_all(request, {"reset-account": email.strip().casefold(), "reset-address": client_address(request)})
+
+
+THROTTLED_PAGE = "registration/throttled.html"
+
+
+def throttled_response(
+    request: HttpRequest,
+    wait: Throttled,
+    what: str,
+    *,
+    back: str = "",
+    template: str = THROTTLED_PAGE,
+) -> HttpResponse:
+    """The one answer of a page or plain view to a request over a limit: 429 with Retry-After.
+
+    The page says what was too many (`what`, e.g. "sign-in attempts") and how long to wait, and links `back`;
+    under /api/ the same words come as JSON `{"detail": …}`, as DRF's Throttled answer does in the API's views.
+    """
+    message = wait.message(what)
+    if request.path.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+    else:
+        context = {"message": message, "minutes": wait.minutes, "back": back, "slow_down": True}
+        response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait.retry_after)
+    return response

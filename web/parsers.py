@@ -1,4 +1,4 @@
-"""JSON read with a nesting limit, for the API and the import: deep nesting is refused, never a crash."""
+"""JSON read with a nesting limit, for every JSON body and the import: deep nesting is refused, never a crash."""
 
 from __future__ import annotations
 

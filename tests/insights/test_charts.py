@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from diary import charts, trends
 from diary.facts import EpisodeFacts
+from insights import charts, trends
 
 UTC = dt.UTC
 

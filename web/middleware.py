@@ -1,12 +1,16 @@
-"""Per-request guards: request body limits (413), and no caching of anything private."""
+"""Every request's middleware of the house: body limits (413), no caching of anything private, and pages
+shown in the patient's own time zone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
 
 API_PREFIX = "/api/"
 
@@ -70,3 +74,27 @@ class PrivateResponseMiddleware:
         if is_private(request, response):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PatientTimezoneMiddleware:
+    """Templates show dates and times in the signed-in patient's zone.
+
+    Activating the zone is for display only (Django's date filters and widgets). Data never depends on it:
+    forms, the API (session or token), the import and the views compute on the patient's clock, passed
+    explicitly. Whose clock that is, settings.PATIENT_CLOCK says (the diary's `services.clock_of`), so that
+    this module knows no app.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.clock_of = import_string(settings.PATIENT_CLOCK)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if isinstance(request.user, User) and request.user.is_authenticated:
+            timezone.activate(self.clock_of(request.user).zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,20 +1,27 @@
-"""How the API describes itself: error answers every operation can give, and a strict page of results.
+"""The API's conventions, set once in settings: how it describes itself, how it pages, how it answers errors.
 
 drf-spectacular documents the successful answers from the serializers; `ApiSchema` adds the
 error answers each operation really gives (400 bad input, 401/403 not signed in, 404 not yours
 or missing, 413 body too large, 429 too many requests), so that the schema tells the truth.
+`exception_handler` turns the errors the domain raises (Django's `ValidationError`, `NotYours`)
+into those answers, so that no view needs a try/except of its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from web.http import NotYours
 
 _DETAIL = {
     "type": "object",
@@ -137,3 +144,18 @@ class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call
             schema = ApiSchema()
 
         return DocumentedObtainAuthToken
+
+
+def as_drf_error(error: DjangoValidationError) -> ValidationError:
+    """A Django validation error as DRF's 400, keeping the field names (`non_field_errors` when it names none)."""
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, which also knows the domain's errors: a Django `ValidationError` is a 400 naming the
+    field, and `NotYours` a 404 worded exactly as for a missing row."""
+    if isinstance(exc, DjangoValidationError):
+        exc = as_drf_error(exc)
+    elif isinstance(exc, NotYours):
+        exc = NotFound(str(exc))
+    return drf_exception_handler(exc, context)

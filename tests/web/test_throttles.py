@@ -5,8 +5,8 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from diary import throttles
 from tests.conftest import make_patient
+from web import throttles
 
 PASSWORD = "a-long-pass-phrase"
 

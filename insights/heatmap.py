@@ -1,0 +1,85 @@
+"""The leg map shaded by how often each place was involved, for Trends, the physician report and its shared page.
+
+It draws the log form's geometry (`diary/bodymap.py`) with each region's count and a shade from 0 (never) to
+4 (most often); colours are SVG attributes, so the PDF renderer, which ignores the page's CSS, draws it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from diary import bodymap, vocab
+
+HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]  # for SVG without the page's CSS (PDF)
+HEAT_INK = ["#1b1f23", "#1b1f23", "#1b1f23", "#1b1f23", "#ffffff"]
+
+
+@dataclass(frozen=True)
+class ShadedShape:
+    shape: bodymap.Shape
+    count: int
+    heat: int  # 0 (never) … 4 (most often)
+
+    @property
+    def fill(self) -> str:
+        return HEAT_FILLS[self.heat]
+
+    @property
+    def ink(self) -> str:
+        return HEAT_INK[self.heat]
+
+
+def heat_level(count: int, most: int) -> int:
+    return 0 if count == 0 or most == 0 else max(1, -(-4 * count // most))
+
+
+def shaded_views(counts: Mapping[str, int]) -> list[tuple[bodymap.View, list[ShadedShape]]]:
+    """Every view with each region shaded by how many episodes involved it (counts keyed "side:region")."""
+    most = max(counts.values(), default=0)
+    return [
+        (view, [ShadedShape(s, counts.get(s.key, 0), heat_level(counts.get(s.key, 0), most)) for s in view.shapes])
+        for view in _heat_views()
+    ]
+
+
+@cache
+def _heat_views() -> tuple[bodymap.View, ...]:
+    """The heat map's views: both legs as on the log form, the feet panels side by side."""
+    front, back, _ = bodymap.views()
+    return (front, back, bodymap.feet_view(side_by_side=True))
+
+
+def heat_svg(counts: Mapping[str, int]) -> SafeString:
+    """The heat map as standalone SVG markup (fills as attributes, so a PDF renderer needs no CSS)."""
+    return SafeString(render_to_string("insights/_bodymap_heat.html", {"shaded": shaded_views(counts)}))
+
+
+def heat_view_svgs(shaded: Sequence[tuple[bodymap.View, Sequence[ShadedShape]]]) -> list[SafeString]:
+    """Each view of `shaded_views` as its own standalone SVG (`map-svg map-<view>`), for the report to lay out."""
+    return [
+        SafeString(
+            render_to_string(
+                "insights/_bodymap_heat_view.html",
+                {"view": view, "shapes": shapes, "svg_class": f"map-svg map-{view.name}"},
+            )
+        )
+        for view, shapes in shaded
+    ]
+
+
+def region_rows(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """('Left calf', 12) rows, most often first, for the diagram's data table."""
+    rows = []
+    for key, n in counts.items():
+        try:
+            place = vocab.Place.parse(key)
+        except ValueError:
+            continue
+        if n:
+            rows.append((place.label, n))
+    return sorted(rows, key=lambda row: (-row[1], row[0]))
