@@ -13,6 +13,8 @@ here and fills the slots.
   that shows the alerts with these codes for the episode just saved (the saving view goes there).
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
   that the Trends charts draw as dashed lines (triage: open warning signs first seen in the period).
+- `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
+  on a device of theirs (pwa: a push notification); `tell` sends the email otherwise.
 - Slots: a page includes the template named by `slots.<name>` in its context, when there is one:
   `today` (Today, below the still-going episodes) and `trends` (Trends, above the charts; it may
   read the page's `marks`). A context processor provides `slots` (triage/context_processors.py).
@@ -22,14 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from django.core.mail import send_mail
 from django.dispatch import Signal
 
 episode_saved = Signal()
 diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
+tell_patient = Signal()
 
 
 class AlertSource(TypedDict):
@@ -85,3 +90,36 @@ def marks_for(patient: Any, first: dt.date, last: dt.date) -> list[Mark]:
         if isinstance(response, list):
             marks.extend(response)
     return sorted(marks, key=lambda m: (m["date"], m["title"]))
+
+
+# What a message to a patient is about: its notifier words the lock screen for each, saying nothing of health.
+REMINDER, SOMETHING_TO_READ, ENTRY_TO_FINISH = "reminder", "something-to-read", "entry-to-finish"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the patient's devices: what it is about (REMINDER …) and the page it opens."""
+
+    topic: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Email:
+    """The email sent when no device took the notice; it may say more than a lock screen may."""
+
+    to: str
+    subject: str
+    body: str
+
+
+def tell(patient_id: int, notice: Notice, email: Email | None) -> bool:
+    """One message to a patient: on their devices where an app answers `tell_patient` (push), else by email
+    when there is one to send. False when neither went. A failing mail server raises (`OSError`)."""
+    for _receiver, reached in tell_patient.send(sender=None, patient_id=patient_id, notice=notice):
+        if reached:
+            return True
+    if email is None or not email.to:
+        return False
+    send_mail(email.subject, email.body, None, [email.to])
+    return True

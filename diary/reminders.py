@@ -1,7 +1,7 @@
 """Reminders: the daily one at the patient's chosen local time (unless they already logged that day), and a
 gentle nudge when an episode has been "still going" for more than 12 hours.
 
-Each goes by push to the devices where the patient turned notifications on, by email otherwise.
+Each goes by push to the devices where the patient turned notifications on, by email otherwise (`hooks.tell`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from diary import hooks
 from diary.models import CheckIn, Episode, Profile
-from pwa import push
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,6 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             patient__in=[p.user_id for p in due], date__in={now.astimezone(p.zone).date() for p in due}
         ).values_list("patient_id", "date")
     )
-    with_push = push.subscribed([p.user_id for p in due])
     sent = 0
     for profile in due:
         today = now.astimezone(profile.zone).date()
@@ -49,15 +48,14 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         claimed = Profile.objects.filter(pk=profile.pk).exclude(reminder_sent_on=today).update(reminder_sent_on=today)
         if not claimed or (profile.user_id, today) in logged:
             continue
-        email = push.Email(
+        email = hooks.Email(
             profile.user.email,
             "Numbness Diary: how are your legs today?",
             "You asked for a daily reminder. Log any numbness, or tap “No numbness today”:\n\n"
             f"{settings.SITE_URL}/\n\nYou can change or turn off this reminder in Settings.",
         )
         try:
-            note = push.diary_reminder(reverse("today"))
-            sent += push.tell(profile.user_id, note, email, by_push=profile.user_id in with_push)
+            sent += hooks.tell(profile.user_id, hooks.Notice(hooks.REMINDER, reverse("today")), email)
         except OSError:
             log.exception("Could not send the reminder to patient %s", profile.user_id)
     return sent
@@ -78,7 +76,6 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
             started_at__gt=now - STILL_GOING_NUDGE_WINDOW,
         ).select_related("patient", "patient__profile")
     )
-    with_push = push.subscribed([e.patient_id for e in episodes])
     sent = 0
     for episode in episodes:
         # Claimed by a conditional update: two beat runs never nudge twice.
@@ -88,7 +85,7 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
             continue
         path = reverse("episode-edit", args=[episode.pk])
         profile = getattr(episode.patient, "profile", None)
-        email = push.Email(
+        email = hooks.Email(
             episode.patient.email,
             "Numbness Diary: is it still going?",
             "An entry in your diary is still marked as going. When it has stopped, you can note how long "
@@ -96,10 +93,8 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
         )
         wants_email = profile is not None and profile.reminder_time is not None  # email only if they asked
         try:
-            note = push.entry_to_finish(path)
-            sent += push.tell(
-                episode.patient_id, note, email if wants_email else None, by_push=episode.patient_id in with_push
-            )
+            notice = hooks.Notice(hooks.ENTRY_TO_FINISH, path)
+            sent += hooks.tell(episode.patient_id, notice, email if wants_email else None)
         except OSError:
             log.exception("Could not send the still-going nudge to patient %s", episode.patient_id)
     return sent

@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 
 import requests
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
 
+from diary import hooks
 from pwa import vapid
 from pwa.models import PushSubscription
 
@@ -46,9 +46,12 @@ def entry_to_finish(url: str) -> Notification:
     return Notification(body="An entry in your diary is waiting for its end time", url=url, tag="still-going")
 
 
-def subscribed(patient_ids: list[int]) -> set[int]:
-    """Which of these patients have at least one device with notifications on."""
-    return set(PushSubscription.objects.filter(patient_id__in=patient_ids).values_list("patient_id", flat=True))
+# The lock screen's words for each topic of the diary's notices (diary.hooks).
+NOTIFICATIONS = {
+    hooks.REMINDER: diary_reminder,
+    hooks.SOMETHING_TO_READ: something_to_read,
+    hooks.ENTRY_TO_FINISH: entry_to_finish,
+}
 
 
 def notify(patient_id: int, note: Notification) -> int:
@@ -86,23 +89,3 @@ def notify(patient_id: int, note: Notification) -> int:
     if reached:
         PushSubscription.objects.filter(pk__in=reached).update(last_sent_at=timezone.now())
     return len(reached)
-
-
-@dataclass(frozen=True)
-class Email:
-    """The email sent instead of a push notification; it may say more than a lock screen may."""
-
-    to: str
-    subject: str
-    body: str
-
-
-def tell(patient_id: int, note: Notification, email: Email | None, *, by_push: bool) -> bool:
-    """One message to a patient: by push where they turned notifications on (`by_push`, from `subscribed`), else by
-    email when there is one to send. False when neither went. A failing mail server raises (`OSError`)."""
-    if by_push and notify(patient_id, note):
-        return True
-    if email is None or not email.to:
-        return False
-    send_mail(email.subject, email.body, None, [email.to])
-    return True

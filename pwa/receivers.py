@@ -1,4 +1,5 @@
-"""Logging out turns notifications off for this device: the next person on the phone gets none of them."""
+"""The notifier's receivers: the diary's notices go out by push, and logging out turns notifications off for
+this device, so that the next person on the phone gets none of them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from diary.hooks import Notice, tell_patient
+from pwa import push
 from pwa.models import PushSubscription
 
 SESSION_KEY = "push_endpoint"
@@ -18,3 +21,9 @@ def unsubscribe_on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs
     endpoint = request.session.get(SESSION_KEY)
     if user is not None and endpoint:
         PushSubscription.objects.filter(patient=user, endpoint=endpoint).delete()
+
+
+@receiver(tell_patient, dispatch_uid="pwa.tell_by_push")
+def tell_by_push(sender: Any, patient_id: int, notice: Notice, **kwargs: Any) -> bool:
+    """The diary's notice as a push notification on each of the patient's devices; False sends the email."""
+    return push.notify(patient_id, push.NOTIFICATIONS[notice.topic](notice.url)) > 0

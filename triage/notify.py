@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from diary import hooks
 from diary.models import Episode
 from diary.services import profile_of
-from pwa import push
 from triage import detectors, signs
 from triage.models import OPEN, Flag
 
@@ -25,13 +25,12 @@ def new_flags(flag_ids: list[int]) -> int:
     flags = list(Flag.objects.filter(id__in=flag_ids, status=OPEN, notified_at=None).select_related("patient__profile"))
     patients = {f.patient_id: f.patient for f in flags}
     numbers = {pid: profile_of(patient).emergency_number for pid, patient in patients.items()}
-    with_push = push.subscribed(list(patients))
     for flag in flags:
         # The conditional update decides who sends when two processes get here at once.
         if not Flag.objects.filter(id=flag.id, notified_at=None).update(notified_at=timezone.now()):
             continue
         try:
-            sent += _tell(flag, numbers[flag.patient_id], by_push=flag.patient_id in with_push)
+            sent += _tell(flag, numbers[flag.patient_id])
         except Exception:  # noqa: BLE001 - one patient's failure must not silence the others
             # Unclaimed: the patient's next review (at the latest the nightly one: the flag is live) tries again.
             log.exception(
@@ -41,7 +40,7 @@ def new_flags(flag_ids: list[int]) -> int:
     return sent
 
 
-def _tell(flag: Flag, emergency_number: str, *, by_push: bool) -> bool:
+def _tell(flag: Flag, emergency_number: str) -> bool:
     """One message about the flag: by push where the patient turned it on (nothing on the lock screen but that
     there is something to read), else the whole advice by email if they gave an address."""
     late = _logged_late(flag) if flag.patient.email else False
@@ -56,10 +55,10 @@ def _tell(flag: Flag, emergency_number: str, *, by_push: bool) -> bool:
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
         "site_url": settings.SITE_URL,
     }
-    email = push.Email(
+    email = hooks.Email(
         flag.patient.email, f"Numbness Diary: {context['title']}", render_to_string("triage/flag_email.txt", context)
     )
-    return push.tell(flag.patient_id, push.something_to_read(reverse("flags")), email, by_push=by_push)
+    return hooks.tell(flag.patient_id, hooks.Notice(hooks.SOMETHING_TO_READ, reverse("flags")), email)
 
 
 def _logged_late(flag: Flag) -> bool:

@@ -343,7 +343,7 @@ def test_a_message_that_could_not_be_sent_is_sent_by_the_next_review(
     """One patient's failing message does not silence the others, and is tried again."""
     from django.core.mail import send_mail as real_send
 
-    from pwa import push
+    from diary import hooks
 
     first, second = make_patient("first"), make_patient("second")
     for patient in (first, second):
@@ -354,13 +354,13 @@ def test_a_message_that_could_not_be_sent_is_sent_by_the_next_review(
             raise ConnectionRefusedError("mail server down")
         return real_send(subject, body, sender, to, **kwargs)
 
-    monkeypatch.setattr(push, "send_mail", refuse_first)
+    monkeypatch.setattr(hooks, "send_mail", refuse_first)
     with django_capture_on_commit_callbacks(execute=True):
         review_patients([first.pk, second.pk], AS_OF)
     assert [m.to for m in mail.outbox] == [[second.email]]
     assert first.flags.get().notified_at is None and second.flags.get().notified_at is not None
 
-    monkeypatch.setattr(push, "send_mail", real_send)
+    monkeypatch.setattr(hooks, "send_mail", real_send)
     with django_capture_on_commit_callbacks(execute=True):
         review_patients([first.pk, second.pk], AS_OF)  # nothing changed in the diaries
     assert [m.to for m in mail.outbox] == [[second.email], [first.email]]
