@@ -36,6 +36,8 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+APP_NAME = "Numbness Diary"  # every page, email, notification and the manifest read it from here
+
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-numbness-diary"
 SECRET_KEY = os.getenv("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = envbool("DEBUG", "1")
@@ -136,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.app",
                 "triage.context_processors.diary_slots",
             ],
         },
@@ -256,7 +259,7 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Numbness Diary <diary@localhost>")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", f"{APP_NAME} <diary@localhost>")
 
 # Web Push (VAPID). `python manage.py generate_vapid_keys` prints a pair. Without them, development makes
 # its own pair once in a gitignored file; production without them sends reminders by email only.
@@ -285,7 +288,7 @@ REST_FRAMEWORK = {
     ],
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Numbness Diary API",
+    "TITLE": f"{APP_NAME} API",
     "DESCRIPTION": "A patient's own leg-numbness diary. Every route is scoped to the signed-in patient.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

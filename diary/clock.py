@@ -103,3 +103,27 @@ def started_between(
     if last:
         episodes = episodes.filter(started_at__lt=day_start(last + dt.timedelta(days=1), zone))
     return episodes
+
+
+# --- How long, in words --------------------------------------------------------------------------
+
+STILL_GOING = "still going"
+
+
+def duration_words(minutes: int) -> str:
+    """55 → "55 minutes", 125 → "2 hours 5 minutes": a duration said in full."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'' if hours == 1 else 's'}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
+    return " ".join(parts)
+
+
+def minutes_label(minutes: float | None) -> str:
+    """5 → "5 min", 7.5 → "7.5 min", None → "–": a number of minutes in a list or a table."""
+    return "–" if minutes is None else f"{minutes:g} min"
+
+
+def episode_duration(duration_minutes: int | None) -> str:
+    """An episode's duration as every list shows it: "5 min", or "still going" while it has none."""
+    return STILL_GOING if duration_minutes is None else minutes_label(duration_minutes)

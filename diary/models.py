@@ -102,7 +102,7 @@ class Profile(models.Model):
     conditions = models.JSONField(default=list, blank=True)
     emergency_number = models.CharField(
         max_length=15,
-        default="112",
+        default=DEFAULT_EMERGENCY_NUMBER,
         validators=[RegexValidator(r"^[0-9]{2,15}$", "Use digits only, e.g. 112, 911 or 999.")],
     )
     display_name = models.CharField(

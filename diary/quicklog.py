@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diary import vocab
+from diary.clock import episode_duration
 from diary.models import Episode
 
 REPEAT_CARDS = 3
@@ -57,7 +58,7 @@ class RepeatCard:
 
 def card_for(episode: Episode) -> RepeatCard:
     places = vocab.places_in_words(episode.places)
-    duration = "still going" if episode.ongoing else f"{episode.duration_minutes} min"
+    duration = episode_duration(episode.duration_minutes)
     details = [vocab.severity_label(episode.severity), duration]
     details += vocab.labels(vocab.SENSATIONS, episode.sensations)[:2]
     triggers = vocab.labels(vocab.TRIGGERS, episode.triggers)

@@ -50,7 +50,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             continue
         email = hooks.Email(
             profile.user.email,
-            "Numbness Diary: how are your legs today?",
+            f"{settings.APP_NAME}: how are your legs today?",
             "You asked for a daily reminder. Log any numbness, or tap “No numbness today”:\n\n"
             f"{settings.SITE_URL}/\n\nYou can change or turn off this reminder in Settings.",
         )
@@ -87,7 +87,7 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
         profile = getattr(episode.patient, "profile", None)
         email = hooks.Email(
             episode.patient.email,
-            "Numbness Diary: is it still going?",
+            f"{settings.APP_NAME}: is it still going?",
             "An entry in your diary is still marked as going. When it has stopped, you can note how long "
             f"it lasted:\n\n{settings.SITE_URL}{path}\n\nYou get this once per entry.",
         )

@@ -99,12 +99,3 @@ def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
         else 0,
         started=started,
     )
-
-
-def duration_words(minutes: int) -> str:
-    """55 → "55 minutes", 125 → "2 hours 5 minutes": how Today says how long an episode lasted."""
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'' if hours == 1 else 's'}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
-    return " ".join(parts)

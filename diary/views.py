@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -25,13 +26,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from diary import hooks, picker, quicklog, services
-from diary.clock import local_date, started_between
+from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days
 from diary.interchange import dumps, export_diary
 from diary.models import MAX_DURATION_MINUTES
 from diary.templatetags.just_saved import JUST_SAVED
-from diary.today import duration_words, home
+from diary.today import home
 from web import throttles
 from web.http import NotYours, PatientRequest, wants_json
 
@@ -297,7 +298,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 _login_page = auth_views.LoginView.as_view(redirect_authenticated_user=True)
-_password_reset_page = auth_views.PasswordResetView.as_view(email_template_name="registration/password_reset_email.txt")
+_password_reset_page = auth_views.PasswordResetView.as_view(
+    email_template_name="registration/password_reset_email.txt", extra_email_context={"app_name": settings.APP_NAME}
+)
 
 
 def login_view(request: HttpRequest) -> HttpResponseBase:

@@ -181,6 +181,9 @@ NIGHT_STARTS_HOUR = 22
 NIGHT_ENDS_HOUR = 6
 
 
+NIGHT_LABEL = f"{NIGHT_STARTS_HOUR:02d}:00–{NIGHT_ENDS_HOUR:02d}:00"
+
+
 def is_night_hour(hour: int) -> bool:
     return hour >= NIGHT_STARTS_HOUR or hour < NIGHT_ENDS_HOUR
 

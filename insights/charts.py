@@ -20,19 +20,17 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
 from diary import vocab
-from diary.coverage import STATE_WORDS
-
-if TYPE_CHECKING:
-    from insights.trends import Trends, Week
+from diary.clock import minutes_label
+from diary.coverage import NONE, NOT_LOGGED, NUMBNESS, STATE_WORDS
+from insights.trends import DAY, WEEK, Trends, Week
 
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
 NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
-STATE_FILL = {"numbness": "#e0792b", "none": "#8fbf9f", "not_logged": "#ffffff"}
+STATE_FILL = {NUMBNESS: "#e0792b", NONE: "#8fbf9f", NOT_LOGGED: "#ffffff"}
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # strftime is slow
@@ -79,7 +77,7 @@ def _plural(n: int | float, word: str) -> str:
 
 def bucket_label(bucket: Week, unit: str) -> str:
     """'Week of 3 Mar 2026' or 'Tue 3 Mar 2026'."""
-    if unit == "day":
+    if unit == DAY:
         return f"{bucket.start:%a} {bucket.start.day} {bucket.start:%b %Y}"
     return f"Week of {bucket.start.day} {bucket.start:%b %Y}"
 
@@ -96,10 +94,6 @@ def _tick(day: dt.date) -> str:
 def bucket_ticks(buckets: Sequence[Week], first: dt.date | None = None) -> list[str]:
     """Each day or week by its first day inside the period, so that no label predates the period (or the diary)."""
     return [_tick(max(b.start, first) if first else b.start) for b in buckets]
-
-
-def _minutes(value: float | None) -> str:
-    return "–" if value is None else f"{value:g} min"
 
 
 # --- Frame ------------------------------------------------------------------------------------------
@@ -220,7 +214,7 @@ def _links(size: Size, buckets: Sequence[Week], href: Href | None) -> list[str] 
 def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[tuple[dt.date, str]]) -> list[str]:
     """A dashed line in the bucket in which each warning sign first fired."""
     slot = size.plot_width / max(1, len(buckets))
-    span = dt.timedelta(days=1 if unit == "day" else 7)
+    span = dt.timedelta(days=1 if unit == DAY else 7)
     parts = []
     for day, title in marks:
         for i, bucket in enumerate(buckets):
@@ -239,7 +233,7 @@ def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[
 
 def frequency_chart(
     buckets: Sequence[Week],
-    unit: str = "week",
+    unit: str = WEEK,
     *,
     size: Size = WEB,
     first: dt.date | None = None,
@@ -254,7 +248,7 @@ def frequency_chart(
         f"{_plural(b.days_in_range, 'day')} logged"
         for b in buckets
     ]
-    per = "day" if unit == "day" else "week"
+    per = unit
     hrefs = _links(size, buckets, href)
     parts = [_open(size, f"Episodes per {per}", hrefs is not None, "frequency")]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
@@ -265,7 +259,7 @@ def frequency_chart(
 
 def duration_chart(
     buckets: Sequence[Week],
-    unit: str = "week",
+    unit: str = WEEK,
     *,
     size: Size = WEB,
     first: dt.date | None = None,
@@ -274,8 +268,8 @@ def duration_chart(
     """The median duration of each day's or week's episodes, as bars."""
     values = [b.median_minutes for b in buckets]
     y_max = _nice_max(values)
-    titles = [f"{bucket_label(b, unit)}: median {_minutes(b.median_minutes)}" for b in buckets]
-    per = "day" if unit == "day" else "week"
+    titles = [f"{bucket_label(b, unit)}: median {minutes_label(b.median_minutes)}" for b in buckets]
+    per = unit
     hrefs = _links(size, buckets, href)
     parts = [_open(size, f"Median duration per {per}", hrefs is not None, "duration")]
     parts.append(_axes(size, y_max, "median minutes", _slot_labels(size, bucket_ticks(buckets, first))))
@@ -296,13 +290,13 @@ def mean_line_points(buckets: Sequence[Week], size: Size = WEB) -> list[tuple[fl
 def severity_chart(
     severities: Sequence[tuple[dt.datetime, int]],
     buckets: Sequence[Week],
-    unit: str = "week",
+    unit: str = WEEK,
     *,
     size: Size = WEB,
     first: dt.date | None = None,
 ) -> SafeString:
     """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
-    per = "day" if unit == "day" else "week"
+    per = unit
     parts = [
         _open(
             size, f"Severity of each episode ({vocab.SEVERITY_RANGE_LABEL}) with the mean per {per}", False, "severity"
@@ -311,7 +305,7 @@ def severity_chart(
     parts.append(_axes(size, vocab.SEVERITY_MAX, "severity", _slot_labels(size, bucket_ticks(buckets, first)), steps=5))
     if buckets:
         origin = dt.datetime.combine(buckets[0].start, dt.time())
-        span_days = len(buckets) * (1 if unit == "day" else 7)
+        span_days = len(buckets) * (1 if unit == DAY else 7)
         scale = size.plot_width / (span_days * 86400)
         dots = {
             (
@@ -419,7 +413,7 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
 
 
 def captions(trends: Trends) -> dict[str, str]:
-    per = "day" if trends.unit == "day" else "week"
+    per = trends.unit
     n, buckets = trends.episodes, len(trends.buckets)
     rate = f"{n / buckets:.1f}".rstrip("0").rstrip(".") if buckets else "0"
     night = sum(c for h, c in enumerate(trends.hours) if vocab.is_night_hour(h))
@@ -434,8 +428,8 @@ def captions(trends: Trends) -> dict[str, str]:
             f"{trends.days_not_logged} not logged."
         ),
         "severity": (
-            f"Mean severity {trends.mean_severity:g} of 10 over {_plural(n, 'episode')}; dots are episodes, "
-            f"the line is each {per}'s mean."
+            f"Mean severity {trends.mean_severity:g} of {vocab.SEVERITY_MAX} over {_plural(n, 'episode')}; "
+            f"dots are episodes, the line is each {per}'s mean."
             if trends.mean_severity is not None
             else "No severity to show: no episodes in this period."
         ),
@@ -445,7 +439,7 @@ def captions(trends: Trends) -> dict[str, str]:
             else "No finished episodes in this period, so no duration."
         ),
         "hours": (
-            f"{night} of {_plural(n, 'episode')} started at night (22:00–06:00, the solid bars); "
+            f"{night} of {_plural(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars); "
             f"most often at {peak:02d}:00 ({trends.hours[peak]})."
             if n
             else "No episodes in this period."
@@ -470,8 +464,8 @@ def trends_charts(
 def report_charts(trends: Trends) -> dict[str, SafeString]:
     """The physician report's charts (PDF and shared page): frequency and severity by week, and hours."""
     return {
-        "frequency": frequency_chart(trends.weeks, "week", size=REPORT, first=trends.first),
-        "severity": severity_chart(trends.severities, trends.weeks, "week", size=REPORT, first=trends.first),
+        "frequency": frequency_chart(trends.weeks, WEEK, size=REPORT, first=trends.first),
+        "severity": severity_chart(trends.severities, trends.weeks, WEEK, size=REPORT, first=trends.first),
         "hours": hours_chart(trends.hours, size=REPORT),
     }
 
@@ -505,9 +499,9 @@ def _number(value: float | None) -> str:
 def trends_tables(trends: Trends, href: Href | None = None) -> dict[str, SafeString]:
     """The data tables behind the charts: per day or week (linked to History when `href` is given), per hour."""
     unit = trends.unit
-    first_col = "Day" if unit == "day" else "Week of"
+    first_col = "Day" if unit == DAY else "Week of"
     labels = [
-        f"{b.start:%a} {_short(b.start)}" if unit == "day" else f"{_short(b.start)} {b.start.year}"
+        f"{b.start:%a} {_short(b.start)}" if unit == DAY else f"{_short(b.start)} {b.start.year}"
         for b in trends.buckets
     ]
     links = [href(b) for b in trends.buckets] if href else None

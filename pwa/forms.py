@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 
+from pwa.models import MAX_ENDPOINT
+
 
 def _b64url(value: str, field: str, size: int) -> str:
     try:
@@ -21,7 +23,7 @@ def _b64url(value: str, field: str, size: int) -> str:
 
 
 class SubscriptionForm(forms.Form):
-    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
+    endpoint = forms.URLField(max_length=MAX_ENDPOINT, assume_scheme="https")
     p256dh = forms.CharField(max_length=100)
     auth = forms.CharField(max_length=50)
 

@@ -20,7 +20,7 @@ from pwa.models import PushSubscription
 
 log = logging.getLogger(__name__)
 
-TITLE = "Numbness Diary"
+TITLE = settings.APP_NAME
 # How long the push service keeps a message for a phone that is off (seconds).
 TIME_TO_LIVE = 12 * 60 * 60
 GONE = (404, 410)  # the push service says this subscription no longer exists

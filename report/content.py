@@ -28,7 +28,6 @@ from triage import signs
 from triage.detectors import instant_signs
 from triage.models import ACTIVE, WITHDRAWN, Flag
 
-MAX_QUESTIONS = 1000  # characters the patient may write in "questions for my doctor"
 LEVEL_NAMES = {signs.EMERGENCY: "Emergency", signs.URGENT: "Urgent", signs.SEE_DOCTOR: "Pattern"}
 STATUS_WORDS = {
     "open": "open, not yet read by the patient",
@@ -263,10 +262,6 @@ def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
     return head + ", ".join(parts) + "."
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes: frozenset[str]) -> str:
-    return ", ".join(t.label for code, t in vocabulary.items() if code in codes)
-
-
 def when_label(e: EpisodeFacts) -> str:
     return f"{e.start:%a %d %b %Y %H:%M}"
 
@@ -277,10 +272,10 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
         when=when_label(e),
         duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
         where=", ".join(place.label for place in e.places),
-        sensations=_labels(vocab.SENSATIONS, e.sensations),
-        triggers=_labels(vocab.TRIGGERS, e.triggers),
-        symptoms=_labels(vocab.SYMPTOMS, e.symptoms),
-        relief=_labels(vocab.RELIEF, e.relieved_by),
+        sensations=", ".join(vocab.labels(vocab.SENSATIONS, e.sensations)),
+        triggers=", ".join(vocab.labels(vocab.TRIGGERS, e.triggers)),
+        symptoms=", ".join(vocab.labels(vocab.SYMPTOMS, e.symptoms)),
+        relief=", ".join(vocab.labels(vocab.RELIEF, e.relieved_by)),
     )
 
 

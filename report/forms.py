@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from report import sharing
-from report.content import MAX_QUESTIONS
+from report.models import MAX_QUESTIONS
 
 
 class QuestionsForm(forms.Form):

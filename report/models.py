@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+MAX_QUESTIONS = 1000  # characters the patient may write in "questions for my doctor"
+
 
 class ShareLink(models.Model):
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
@@ -18,7 +20,10 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     questions = models.TextField(
-        blank=True, default="", max_length=1000, help_text="the patient's questions for the doctor, shown on page 1"
+        blank=True,
+        default="",
+        max_length=MAX_QUESTIONS,
+        help_text="the patient's questions for the doctor, shown on page 1",
     )
 
     class Meta:

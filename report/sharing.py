@@ -13,9 +13,9 @@ from django.db.models import Min
 from django.utils import timezone
 
 from diary.clock import local_date
+from diary.models import EARLIEST_DAY
 from diary.services import profile_of
-from report.content import MAX_QUESTIONS
-from report.models import ShareAccess, ShareLink
+from report.models import MAX_QUESTIONS, ShareAccess, ShareLink
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -26,7 +26,6 @@ MAX_DAYS = 90
 # birth or 2000, no later than today). Wrong tokens are counted per address by web.throttles
 # (RATE_LIMITS["share-miss-address"]).
 MAX_PERIOD_DAYS = 731
-EARLIEST = dt.date(2000, 1, 1)
 
 
 def token_hash(token: str) -> str:
@@ -59,8 +58,8 @@ def bounded_period(*, patient: User, first: dt.date, last: dt.date, today: dt.da
         raise ValidationError({"last": "The end date is before the start date."})
     if last > today:
         raise ValidationError({"last": f"The end date is after today ({_day(today)})."})
-    if first < EARLIEST:
-        raise ValidationError({"first": f"The start date is before {_day(EARLIEST)}: please check the year."})
+    if first < EARLIEST_DAY:
+        raise ValidationError({"first": f"The start date is before {_day(EARLIEST_DAY)}: please check the year."})
     born = profile_of(patient).date_of_birth
     if born and first < born:
         raise ValidationError({"first": f"The start date is before your date of birth ({_day(born)})."})

@@ -90,11 +90,6 @@ def _ids(episodes: Iterable[EpisodeFacts]) -> tuple[str, ...]:
     return tuple(e.id for e in sorted(episodes, key=lambda e: (e.start, e.id)))
 
 
-def _labels(vocabulary: dict[str, vocab.Term], codes: Iterable[str]) -> list[str]:
-    wanted = set(codes)
-    return [term.label for code, term in vocabulary.items() if code in wanted]
-
-
 # --- Emergency and urgent signs: matched on single episodes -------------------------------------------
 
 
@@ -102,19 +97,19 @@ def _own_match(sign: Sign, episode: EpisodeFacts) -> list[str]:
     found: list[str] = []
     t = sign.thresholds
     if "symptoms" in t:
-        found += _labels(vocab.SYMPTOMS, episode.symptoms & t["symptoms"])
+        found += vocab.labels(vocab.SYMPTOMS, episode.symptoms & t["symptoms"])
     if "regions" in t:
         found += [place.label for place in episode.places if place.region in t["regions"]]
     if "both_legs_symptoms" in t and both_legs(episode):
         found += [
-            f"{label} (both legs)" for label in _labels(vocab.SYMPTOMS, episode.symptoms & t["both_legs_symptoms"])
+            f"{label} (both legs)" for label in vocab.labels(vocab.SYMPTOMS, episode.symptoms & t["both_legs_symptoms"])
         ]
     if "together" in t:
         sensation, symptom = t["together"]
         if sensation in episode.sensations and symptom in episode.symptoms:
             found.append(f"{vocab.SENSATIONS[sensation].label} with {vocab.SYMPTOMS[symptom].label.lower()}")
     if "triggers" in t:
-        found += _labels(vocab.TRIGGERS, episode.triggers & t["triggers"])
+        found += vocab.labels(vocab.TRIGGERS, episode.triggers & t["triggers"])
     return found
 
 

@@ -54,10 +54,10 @@ def _tell(flag: Flag, emergency_number: str) -> bool:
         "reasons": flag.reasons,
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
         "site_url": settings.SITE_URL,
+        "app_name": settings.APP_NAME,
     }
-    email = hooks.Email(
-        flag.patient.email, f"Numbness Diary: {context['title']}", render_to_string("triage/flag_email.txt", context)
-    )
+    subject = f"{settings.APP_NAME}: {context['title']}"
+    email = hooks.Email(flag.patient.email, subject, render_to_string("triage/flag_email.txt", context))
     return hooks.tell(flag.patient_id, hooks.Notice(hooks.SOMETHING_TO_READ, reverse("flags")), email)
 
 

@@ -3,6 +3,7 @@
 from django import template
 
 from diary import vocab
+from diary.clock import episode_duration
 
 register = template.Library()
 
@@ -11,7 +12,13 @@ register = template.Library()
 def labels(codes: list[str], field: str) -> str:
     """{{ episode.triggers|labels:"triggers" }} → "Sitting, Crossed legs"."""
     vocabulary = vocab.CODE_SETS[field] if field in vocab.CODE_SETS else vocab.CONDITIONS
-    return ", ".join(vocabulary[code].label for code in codes if code in vocabulary)
+    return ", ".join(vocab.labels(vocabulary, codes))
+
+
+@register.filter
+def duration(duration_minutes: int | None) -> str:
+    """{{ episode.duration_minutes|duration }} → "5 min", or "still going"."""
+    return episode_duration(duration_minutes)
 
 
 @register.filter
@@ -24,6 +31,12 @@ def severity_label(score: float) -> str:
 def severity_max() -> int:
     """{% severity_max %} → 10, for "/10" set apart from the number."""
     return vocab.SEVERITY_MAX
+
+
+@register.simple_tag
+def night_hours() -> str:
+    """{% night_hours %} → "22:00–06:00"."""
+    return vocab.NIGHT_LABEL
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from diary import services, today
+from diary import clock, services, today
 from tests.conftest import log
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -141,7 +141,7 @@ def test_today_costs_the_same_queries_for_a_long_diary(frozen, web, patient):
 
 
 def test_durations_in_words():
-    assert [today.duration_words(m) for m in (0, 1, 55, 60, 61, 125)] == [
+    assert [clock.duration_words(m) for m in (0, 1, 55, 60, 61, 125)] == [
         "0 minutes",
         "1 minute",
         "55 minutes",
