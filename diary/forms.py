@@ -16,7 +16,7 @@ from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
-from diary import picker, vocab
+from diary import hooks, picker, vocab
 from diary.clock import Clock, LocalTimeError
 from diary.models import (
     DEFAULT_EMERGENCY_NUMBER,
@@ -206,7 +206,7 @@ class EpisodeForm(forms.Form):
                 "duration": duration,
                 "duration_custom": custom,
                 "severity": str(episode.severity),
-                "locations": [f"{loc.side}:{loc.region}" for loc in episode.locations.all()],
+                "locations": [place.key for place in episode.places],
                 "sensations": episode.sensations,
                 "triggers": episode.triggers,
                 "alarm_symptoms": [c for c in episode.symptoms if vocab.SYMPTOMS[c].alarm],
@@ -257,7 +257,7 @@ class EpisodeForm(forms.Form):
             "started_at": started_at,
             "duration_minutes": minutes,
             "severity": data["severity"],
-            "locations": [tuple(value.split(":", 1)) for value in data["locations"]],
+            "locations": [(place.side, place.region) for place in map(vocab.Place.parse, data["locations"])],
             "sensations": data["sensations"],
             "triggers": data["triggers"],
             "symptoms": data["alarm_symptoms"] + data["other_symptoms"],
@@ -286,7 +286,10 @@ class ProfileForm(forms.ModelForm[Profile]):
             "reminder_time": "Daily reminder at",
             "date_of_birth": "Date of birth (optional, shown on your report)",
         }
-        help_texts = {"reminder_time": "An email at this time on days you have not logged yet. Needs an email."}
+        help_texts = {
+            "reminder_time": "On days you have not logged yet: a notification on the phones where you turned them on "
+            "below, otherwise an email."
+        }
         widgets = {
             "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "date_of_birth": forms.DateInput(attrs={"type": "date"}),
@@ -304,8 +307,15 @@ class ProfileForm(forms.ModelForm[Profile]):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reminder_time") and not data.get("email") and "email" not in self.errors:
-            self.add_error("email", "A daily reminder needs an email address to go to.")
+        if (
+            data.get("reminder_time")
+            and not data.get("email")
+            and "email" not in self.errors
+            and not hooks.has_devices(self.instance.user_id)
+        ):
+            self.add_error(
+                "email", "A daily reminder needs an email address to go to, or notifications turned on for this phone."
+            )
         return data
 
 

@@ -14,7 +14,8 @@ here and fills the slots.
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
   that the Trends charts draw as dashed lines (triage: open warning signs first seen in the period).
 - `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
-  on a device of theirs (pwa: a push notification); `tell` sends the email otherwise.
+  on a device of theirs (pwa: a push notification); `tell` sends the email otherwise. `devices(sender=None,
+  patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`).
 - Slots: a page includes the template named by `slots.<name>` in its context, when there is one:
   `today` (Today, below the still-going episodes) and `trends` (Trends, above the charts; it may
   read the page's `marks`). A context processor provides `slots` (triage/context_processors.py).
@@ -35,6 +36,7 @@ diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
 tell_patient = Signal()
+devices = Signal()
 
 
 class AlertSource(TypedDict):
@@ -111,6 +113,11 @@ class Email:
     to: str
     subject: str
     body: str
+
+
+def has_devices(patient_id: int) -> bool:
+    """Whether the patient can be told something without an email (pwa: a device with notifications on)."""
+    return any(bool(answer) for _receiver, answer in devices.send(sender=None, patient_id=patient_id))
 
 
 def tell(patient_id: int, notice: Notice, email: Email | None) -> bool:

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from diary.hooks import Notice, tell_patient
+from diary.hooks import Notice, devices, tell_patient
 from pwa import push
 from pwa.models import PushSubscription
 
@@ -21,6 +21,11 @@ def unsubscribe_on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs
     endpoint = request.session.get(SESSION_KEY)
     if user is not None and endpoint:
         PushSubscription.objects.filter(patient=user, endpoint=endpoint).delete()
+
+
+@receiver(devices, dispatch_uid="pwa.devices")
+def has_push_devices(sender: Any, patient_id: int, **kwargs: Any) -> bool:
+    return PushSubscription.objects.filter(patient_id=patient_id).exists()
 
 
 @receiver(tell_patient, dispatch_uid="pwa.tell_by_push")

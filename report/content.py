@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Max, Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from diary import vocab
+from diary.coverage import diary_state
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
-from diary.models import CheckIn, Episode, Profile
+from diary.models import Episode, Profile
 from diary.services import profile_of
 from insights import heatmap, trends
 from insights.trends import Trends
@@ -92,11 +93,7 @@ class ReportFlag:
     @property
     def sources(self) -> list[str]:
         """Each source as its title (and publisher, where the catalogue gives one): never an id."""
-        cited = []
-        for source in self.sign.source_list:
-            publisher = getattr(source, "publisher", "")
-            cited.append(f"{source.title} ({publisher})" if publisher else source.title)
-        return cited
+        return [source.citation for source in self.sign.source_list]
 
 
 @dataclass(frozen=True)
@@ -159,25 +156,6 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     length = (last - first).days + 1
     end = first - dt.timedelta(days=1)
     return end - dt.timedelta(days=length - 1), end
-
-
-def diary_span(patient: User, zone: dt.tzinfo) -> tuple[dt.date, dt.date] | None:
-    """The local dates of the patient's first and last entry (episode or check-in), if any."""
-    ep = Episode.objects.filter(patient=patient).aggregate(first=Min("started_at"), last=Max("started_at"))
-    ci = CheckIn.objects.filter(patient=patient).aggregate(first=Min("date"), last=Max("date"))
-    firsts = [d for d in (ep["first"] and ep["first"].astimezone(zone).date(), ci["first"]) if d]
-    lasts = [d for d in (ep["last"] and ep["last"].astimezone(zone).date(), ci["last"]) if d]
-    return (min(firsts), max(lasts)) if firsts else None
-
-
-def covered_period(
-    first: dt.date, last: dt.date, span: tuple[dt.date, dt.date] | None
-) -> tuple[dt.date, dt.date] | None:
-    """The part of first…last between the diary's first and last entry; None when it holds no entry."""
-    if span is None:
-        return None
-    start, end = max(first, span[0]), min(last, span[1])
-    return (start, end) if start <= end else None
 
 
 def _number(value: float | int | None, unit: str = "") -> str:
@@ -340,8 +318,8 @@ def places(counts: dict[str, int]) -> list[Place]:
 def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
     profile = profile_of(patient)
     zone = profile.zone
-    span = diary_span(patient, zone)
-    covered = covered_period(first, last, span)
+    diary = diary_state(patient, zone)
+    covered = diary.covered(first, last)
     start, end = covered or (first, last)
     earlier_first, earlier_last = previous_period(start, end)
     episodes = load_facts(patient, zone, earlier_first, end)
@@ -359,7 +337,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         first=start,
         last=end,
         has_entries=covered is not None,
-        diary_began=span[0] if span else None,
+        diary_began=diary.first,
         previous=(earlier_first, earlier_last),
         previous_has_data=earlier.days_logged > 0,
         generated_at=(now or timezone.now()).astimezone(zone),

@@ -19,7 +19,7 @@ def flag_record(flag: Flag) -> dict[str, Any]:
         "evidence": list(flag.evidence),
         "detail": flag.detail,
         "reasons": flag.reasons,
-        "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list],
+        "sources": [source.record() for source in sign.source_list],
         "first_seen": flag.first_seen.isoformat(),
         "last_seen": flag.last_seen.isoformat(),
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.facts import EpisodeFacts, facts_from_episode
-from diary.hooks import Alert, AlertSource, Mark, alert_page, diary_changed, episode_saved, period_marks
+from diary.hooks import Alert, Mark, alert_page, diary_changed, episode_saved, period_marks
 from diary.models import Episode
 from diary.services import profile_of
 from triage import detectors, signs, tasks
@@ -35,12 +35,8 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: 
         "matched": matched,
         "late_entry": late,
         "emergency_number": emergency_number,
-        "sources": source_records(sign),
+        "sources": [source.record() for source in sign.source_list],
     }
-
-
-def source_records(sign: signs.Sign) -> list[AlertSource]:
-    return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url} for s in sign.source_list]
 
 
 @receiver(episode_saved, dispatch_uid="triage.instant_alerts")

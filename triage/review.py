@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -158,74 +159,99 @@ def review_patients(
 ) -> list[ReviewResult]:
     """Review several patients in one transaction, each as `review_patient` would, in a fixed number of queries.
 
-    Reading is batched (patients with profiles, their last reviews, episodes, flags, the episodes flags
-    name: seven queries for any number of patients); writing touches only the flags that change, and
-    every patient's review mark in one statement. The nightly review sends patients in batches.
-    Patients who no longer exist are skipped.
+    Four steps: load (patients with profiles, their last reviews, episodes, flags, the episodes flags name:
+    seven queries for any number of patients), plan (the detectors and `plan`, no writing), write (only the
+    flags that change, and every patient's review mark in one statement) and notify (after commit). The
+    nightly review sends patients in batches. Patients who no longer exist are skipped.
     """
     now = timezone.now()
     with transaction.atomic():
-        # Lock the patients' rows, in id order: a second worker reviewing one of them waits for this one.
-        patients = list(
-            get_user_model()
-            .objects.select_for_update(of=("self",))
-            .select_related("profile")
-            .filter(pk__in=list(patient_ids))
-            .order_by("pk")
-        )
-        if not patients:
-            return []
-        # Read after the lock, in a statement of its own: a review that waited for another one sees its date.
-        last_dates = dict(
-            PatientReview.objects.filter(patient_id__in=[p.pk for p in patients]).values_list("patient_id", "as_of")
-        )
-        zones = {p.pk: profile_of(p).zone for p in patients}
-        dates = {p.pk: as_of or profile_of(p).clock.local(now).date() for p in patients}
-        windows = {pid: detectors.Windows.ending(day) for pid, day in dates.items()}
-        recent = load_facts_of_many({pid: Span(zones[pid], w.earliest, dates[pid]) for pid, w in windows.items()})
-        flags: dict[int, list[Flag]] = {p.pk: [] for p in patients}
-        for flag in Flag.objects.filter(patient_id__in=list(flags)):
-            flags[flag.patient_id].append(flag)
-        live = {pid: {f.code: f for f in held if f.status in ACTIVE} for pid, held in flags.items()}
-        history = {
-            pid: [f for f in held if f.status == RESOLVED and f.evidence and not f.withdrawn]
-            for pid, held in flags.items()
-        }
-        named = {pid: {i for f in [*live[pid].values(), *history[pid]] for i in f.evidence} for pid in flags}
-        evidence = load_named_facts(named, zones)
-        results = []
-        for patient in patients:
-            pid, day = patient.pk, dates[patient.pk]
-            last = last_dates.get(pid)
-            moment = detectors.review_moment(day, zones[pid], now)
-            findings = detectors.review(recent[pid], day, profile_of(patient).conditions, moment)
-            changes = plan(live[pid], findings, pid, day, now, evidence[pid])
-            changes += prune_history(history[pid], set(evidence[pid]))
-            results.append(ReviewResult(pid, day, findings, changes, backdated=last is not None and day < last))
+        loaded = _load(patient_ids, as_of, now)
+        results = [_plan_one(loaded, patient, now) for patient in loaded.patients]
         if dry_run:
             transaction.set_rollback(True)
             return results
         written = [r for r in results if not r.backdated]
-        for result in written:
-            for change in result.changes:
-                if change.action != "unchanged":
-                    _save(change)
-        PatientReview.objects.bulk_create(
-            [PatientReview(patient_id=r.patient_id, reviewed_at=now, as_of=r.as_of) for r in written],
-            update_conflicts=True,
-            unique_fields=["patient"],
-            update_fields=["reviewed_at", "as_of"],
-        )
-        # New and reopened flags, and any open flag whose message could not be sent before: tried again now.
-        to_notify = [
-            c.flag.id
-            for r in written
-            for c in r.changes
-            if c.action in ("opened", "reopened") or (c.flag.status == OPEN and c.flag.notified_at is None)
-        ]
-        if to_notify:
-            transaction.on_commit(lambda: notify.new_flags(to_notify), robust=True)
+        _write(written, now)
+        _notify(written)
     return results
+
+
+@dataclass
+class _Loaded:
+    """What a batch review reads, per patient id."""
+
+    patients: list[User]
+    last_dates: dict[int, dt.date]
+    zones: dict[int, dt.tzinfo]
+    dates: dict[int, dt.date]
+    recent: dict[int, list[EpisodeFacts]]
+    live: dict[int, dict[str, Flag]]
+    history: dict[int, list[Flag]]
+    evidence: dict[int, dict[str, EpisodeFacts]]
+
+
+def _load(patient_ids: Collection[int], as_of: dt.date | None, now: dt.datetime) -> _Loaded:
+    # Lock the patients' rows, in id order: a second worker reviewing one of them waits for this one.
+    patients = list(
+        get_user_model()
+        .objects.select_for_update(of=("self",))
+        .select_related("profile")
+        .filter(pk__in=list(patient_ids))
+        .order_by("pk")
+    )
+    # Read after the lock, in a statement of its own: a review that waited for another one sees its date.
+    last_dates = dict(
+        PatientReview.objects.filter(patient_id__in=[p.pk for p in patients]).values_list("patient_id", "as_of")
+    )
+    zones: dict[int, dt.tzinfo] = {p.pk: profile_of(p).zone for p in patients}
+    dates = {p.pk: as_of or profile_of(p).clock.local(now).date() for p in patients}
+    windows = {pid: detectors.Windows.ending(day) for pid, day in dates.items()}
+    recent = load_facts_of_many({pid: Span(zones[pid], w.earliest, dates[pid]) for pid, w in windows.items()})
+    flags: dict[int, list[Flag]] = {p.pk: [] for p in patients}
+    for flag in Flag.objects.filter(patient_id__in=list(flags)):
+        flags[flag.patient_id].append(flag)
+    live = {pid: {f.code: f for f in held if f.status in ACTIVE} for pid, held in flags.items()}
+    history = {
+        pid: [f for f in held if f.status == RESOLVED and f.evidence and not f.withdrawn] for pid, held in flags.items()
+    }
+    named = {pid: {i for f in [*live[pid].values(), *history[pid]] for i in f.evidence} for pid in flags}
+    return _Loaded(patients, last_dates, zones, dates, recent, live, history, load_named_facts(named, zones))
+
+
+def _plan_one(loaded: _Loaded, patient: User, now: dt.datetime) -> ReviewResult:
+    pid, day = patient.pk, loaded.dates[patient.pk]
+    last = loaded.last_dates.get(pid)
+    moment = detectors.review_moment(day, loaded.zones[pid], now)
+    findings = detectors.review(loaded.recent[pid], day, profile_of(patient).conditions, moment)
+    changes = plan(loaded.live[pid], findings, pid, day, now, loaded.evidence[pid])
+    changes += prune_history(loaded.history[pid], set(loaded.evidence[pid]))
+    return ReviewResult(pid, day, findings, changes, backdated=last is not None and day < last)
+
+
+def _write(results: list[ReviewResult], now: dt.datetime) -> None:
+    for result in results:
+        for change in result.changes:
+            if change.action != "unchanged":
+                _save(change)
+    PatientReview.objects.bulk_create(
+        [PatientReview(patient_id=r.patient_id, reviewed_at=now, as_of=r.as_of) for r in results],
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=["reviewed_at", "as_of"],
+    )
+
+
+def _notify(results: list[ReviewResult]) -> None:
+    """New and reopened flags, and any open flag whose message could not be sent before: told after commit."""
+    to_notify = [
+        c.flag.id
+        for r in results
+        for c in r.changes
+        if c.action in ("opened", "reopened") or (c.flag.status == OPEN and c.flag.notified_at is None)
+    ]
+    if to_notify:
+        transaction.on_commit(lambda: notify.new_flags(to_notify), robust=True)
 
 
 def _save(change: Change) -> None:

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from diary import vocab
+from diary.hooks import AlertSource
 
 EMERGENCY, URGENT, SEE_DOCTOR = "emergency", "urgent", "see_doctor"
 LEVEL_LABELS = {EMERGENCY: "Emergency", URGENT: "See a doctor today", SEE_DOCTOR: "Talk to your doctor"}
@@ -32,6 +33,10 @@ class Source:
     @property
     def citation(self) -> str:
         return f"{self.title} ({self.publisher})"
+
+    def record(self) -> AlertSource:
+        """The source as the API, the save's alerts and the review command give it."""
+        return {"id": self.id, "title": self.title, "publisher": self.publisher, "url": self.url}
 
 
 SEED = "web article"  # the seed articles in ../shared/seeds name no publisher
@@ -93,7 +98,7 @@ EASING_RELIEF = frozenset({"changed_position", "walking_around"})
 POSITIONAL_MAX = dt.timedelta(minutes=15)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Sign:
     code: str
     level: str
@@ -136,17 +141,17 @@ CATALOGUE: dict[str, Sign] = {
     s.code: s
     for s in (
         Sign(
-            "emergency.stroke_signs",
-            EMERGENCY,
-            "Possible signs of a stroke",
-            "Call {number} now. A drooping face, a weak or numb arm, slurred speech, trouble seeing, suddenly "
+            code="emergency.stroke_signs",
+            level=EMERGENCY,
+            title="Possible signs of a stroke",
+            message="Call {number} now. A drooping face, a weak or numb arm, slurred speech, trouble seeing, suddenly "
             "losing your balance, a sudden very bad headache, confusion or a leg you cannot move can be signs of "
             "a stroke. Call even if the signs have gone away. Tell them the time the signs started.",
-            "Leg numbness with focal neurological signs (face, arm weakness or numbness, speech, vision, ataxia, "
-            "thunderclap headache, confusion, paralysis): possible stroke or TIA, for immediate assessment.",
-            ("000", "001", "002", "004", "nhs-stroke", "nhs-tia"),
-            _EPISODE_REASON,
-            _t(
+            rationale="Leg numbness with focal neurological signs (face, arm weakness or numbness, speech, vision, "
+            "ataxia, thunderclap headache, confusion, paralysis): possible stroke or TIA, for immediate assessment.",
+            sources=("000", "001", "002", "004", "nhs-stroke", "nhs-tia"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(
                 symptoms=frozenset(
                     {
                         "speech_difficulty",
@@ -169,145 +174,148 @@ CATALOGUE: dict[str, Sign] = {
             "urgent care service now. If any sign comes back, call {number} at once.",
         ),
         Sign(
-            "emergency.spinal_cord",
-            EMERGENCY,
-            "Possible pressure on the nerves in your back",
-            "Call {number} now, or go to an emergency department. Numbness between the legs or around the "
+            code="emergency.spinal_cord",
+            level=EMERGENCY,
+            title="Possible pressure on the nerves in your back",
+            message="Call {number} now, or go to an emergency department. Numbness between the legs or around the "
             "bottom, not being able to pee, losing control of your bladder or bowel, or both legs going weak can "
             "mean the nerves at the bottom of your spine are being squeezed. This needs treatment fast to save "
             "your bladder, bowel and legs.",
-            "Saddle anaesthesia, urinary retention or sphincter disturbance, or bilateral leg weakness with "
+            rationale="Saddle anaesthesia, urinary retention or sphincter disturbance, or bilateral leg weakness with "
             "numbness: possible cauda equina syndrome or cord compression, for emergency assessment.",
-            ("000", "001", "nhs-cauda-equina"),
-            _EPISODE_REASON,
-            _t(
+            sources=("000", "001", "nhs-cauda-equina"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(
                 symptoms=frozenset({"bladder_bowel_control", "urinary_retention", "saddle_numbness"}),
                 regions=frozenset({"saddle"}),
                 both_legs_symptoms=frozenset({"leg_weakness", "difficulty_walking", "paralysis"}),
             ),
         ),
         Sign(
-            "emergency.blood_clot",
-            EMERGENCY,
-            "Possible blocked blood vessel",
-            "Call {number} now. A numb leg or foot that looks pale or blue or feels cold, or a cold foot with "
+            code="emergency.blood_clot",
+            level=EMERGENCY,
+            title="Possible blocked blood vessel",
+            message="Call {number} now. A numb leg or foot that looks pale or blue or feels cold, or a cold foot with "
             "sudden bad pain, can mean blood cannot get through to it. This needs treatment fast.",
-            "Numb, pale or cold limb, or cold with sudden severe pain: possible acute limb ischaemia or thrombosis.",
-            ("000", "004", "nhs-pad"),
-            _EPISODE_REASON,
-            _t(symptoms=frozenset({"leg_pale_cold"}), together=("cold", "sudden_severe_pain")),
+            rationale="Numb, pale or cold limb, or cold with sudden severe pain: possible acute limb ischaemia or "
+            "thrombosis.",
+            sources=("000", "004", "nhs-pad"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(symptoms=frozenset({"leg_pale_cold"}), together=("cold", "sudden_severe_pain")),
         ),
         Sign(
-            "emergency.breathing_or_fainting",
-            EMERGENCY,
-            "Breathlessness, chest pain or fainting",
-            "Call {number} now. Being short of breath, having chest pain or fainting when your leg is numb can "
+            code="emergency.breathing_or_fainting",
+            level=EMERGENCY,
+            title="Breathlessness, chest pain or fainting",
+            message="Call {number} now. Being short of breath, having chest pain or fainting when your leg is numb can "
             "mean a clot has moved from the leg to the lungs, or another serious problem.",
-            "Dyspnoea, chest pain or syncope with leg numbness: consider pulmonary embolism and other acute causes.",
-            ("001", "004", "nhs-pe"),
-            _EPISODE_REASON,
-            _t(symptoms=frozenset({"shortness_of_breath", "chest_pain", "fainting"})),
+            rationale="Dyspnoea, chest pain or syncope with leg numbness: consider pulmonary embolism and other "
+            "acute causes.",
+            sources=("001", "004", "nhs-pe"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(symptoms=frozenset({"shortness_of_breath", "chest_pain", "fainting"})),
         ),
         Sign(
-            "urgent.both_legs_back_pain",
-            URGENT,
-            "Back pain with numbness in both legs",
-            "See a doctor today. Back pain with numbness in both legs can come from nerves being pressed in the "
-            "lower back, and should be checked soon. Call {number} at once if you cannot pee, lose control of "
+            code="urgent.both_legs_back_pain",
+            level=URGENT,
+            title="Back pain with numbness in both legs",
+            message="See a doctor today. Back pain with numbness in both legs can come from nerves being pressed in "
+            "the lower back, and should be checked soon. Call {number} at once if you cannot pee, lose control of "
             "your bladder or bowel, or go numb between the legs or around the bottom.",
-            "Bilateral sciatica (back pain with bilateral leg numbness) without red flags: urgent review to "
+            rationale="Bilateral sciatica (back pain with bilateral leg numbness) without red flags: urgent review to "
             "exclude early cauda equina syndrome.",
-            ("004", "nhs-cauda-equina", "nice-sciatica"),
-            _EPISODE_REASON,
-            _t(both_legs_symptoms=frozenset({"back_pain"}), unless="emergency.spinal_cord"),
+            sources=("004", "nhs-cauda-equina", "nice-sciatica"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(both_legs_symptoms=frozenset({"back_pain"}), unless="emergency.spinal_cord"),
         ),
         Sign(
-            "urgent.injury",
-            URGENT,
-            "Numbness after an injury",
-            "See a doctor today. Numbness after an injury or a fall should be looked at by a doctor today, even "
-            "if you can still move the leg normally.",
-            "Post-traumatic leg numbness: assess for fracture, dislocation or nerve injury.",
-            ("000", "002"),
-            _EPISODE_REASON,
-            _t(triggers=frozenset({"injury"})),
+            code="urgent.injury",
+            level=URGENT,
+            title="Numbness after an injury",
+            message="See a doctor today. Numbness after an injury or a fall should be looked at by a doctor today, "
+            "even if you can still move the leg normally.",
+            rationale="Post-traumatic leg numbness: assess for fracture, dislocation or nerve injury.",
+            sources=("000", "002"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(triggers=frozenset({"injury"})),
         ),
         Sign(
-            "urgent.weakness",
-            URGENT,
-            "Weakness or trouble walking",
-            "See a doctor today. A weak leg or trouble walking together with numbness should be checked today. "
+            code="urgent.weakness",
+            level=URGENT,
+            title="Weakness or trouble walking",
+            message="See a doctor today. A weak leg or trouble walking together with numbness should be checked today. "
             "If it came on suddenly, or with any sign of a stroke, call {number}.",
-            "Motor weakness or gait disturbance with numbness: possible radiculopathy, myelopathy or central cause.",
-            ("001", "002"),
-            _EPISODE_REASON,
-            _t(symptoms=frozenset({"leg_weakness", "difficulty_walking"}), unless="emergency.spinal_cord"),
+            rationale="Motor weakness or gait disturbance with numbness: possible radiculopathy, myelopathy or "
+            "central cause.",
+            sources=("001", "002"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(symptoms=frozenset({"leg_weakness", "difficulty_walking"}), unless="emergency.spinal_cord"),
         ),
         Sign(
-            "urgent.severe_pain",
-            URGENT,
-            "Sudden severe pain with numbness",
-            "See a doctor today. Sudden, severe pain together with numbness should be checked today. If the leg "
-            "or foot also turns pale, blue or cold, call {number}.",
-            f"Sudden severe pain with leg numbness (patient-reported; the {vocab.SEVERITY_RANGE_LABEL} score rates "
-            "numbness, not pain).",
-            ("002",),
-            _EPISODE_REASON,
-            _t(symptoms=frozenset({"sudden_severe_pain"})),
+            code="urgent.severe_pain",
+            level=URGENT,
+            title="Sudden severe pain with numbness",
+            message="See a doctor today. Sudden, severe pain together with numbness should be checked today. If the "
+            "leg or foot also turns pale, blue or cold, call {number}.",
+            rationale="Sudden severe pain with leg numbness (patient-reported; the "
+            f"{vocab.SEVERITY_RANGE_LABEL} score rates numbness, not pain).",
+            sources=("002",),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(symptoms=frozenset({"sudden_severe_pain"})),
         ),
         Sign(
-            "urgent.swollen_leg",
-            URGENT,
-            "Swollen leg with numbness",
-            "See a doctor today. A swollen, numb leg can come from a clot in a vein. If you also get short of "
+            code="urgent.swollen_leg",
+            level=URGENT,
+            title="Swollen leg with numbness",
+            message="See a doctor today. A swollen, numb leg can come from a clot in a vein. If you also get short of "
             "breath or chest pain, call {number}.",
-            "Leg swelling with numbness: exclude deep vein thrombosis.",
-            ("001", "004", "nhs-dvt"),
-            _EPISODE_REASON,
-            _t(symptoms=frozenset({"leg_swollen"})),
+            rationale="Leg swelling with numbness: exclude deep vein thrombosis.",
+            sources=("001", "004", "nhs-dvt"),
+            reasons=_EPISODE_REASON,
+            thresholds=_t(symptoms=frozenset({"leg_swollen"})),
         ),
         Sign(
-            "urgent.ascending",
-            URGENT,
-            "Numbness climbing both legs",
-            "See a doctor today. Numbness that climbs up both legs over a few days can come from a problem with "
-            "the nerves that needs checking quickly. If your legs get weak, or breathing or swallowing gets "
+            code="urgent.ascending",
+            level=URGENT,
+            title="Numbness climbing both legs",
+            message="See a doctor today. Numbness that climbs up both legs over a few days can come from a problem "
+            "with the nerves that needs checking quickly. If your legs get weak, or breathing or swallowing gets "
             "hard, call {number}.",
-            "New bilateral numbness ascending over days: consider Guillain-Barré syndrome or another acute "
+            rationale="New bilateral numbness ascending over days: consider Guillain-Barré syndrome or another acute "
             "polyneuropathy or myelopathy.",
-            ("004", "nhs-gbs"),
-            {
+            sources=("004", "nhs-gbs"),
+            reasons={
                 "climbing": "In the last {window_days} days numbness in both legs went from the {from_region} "
                 "({from_started}) up to the {to_region} ({to_started}).",
             },
-            _t(level_rise=2),
+            thresholds=_t(level_rise=2),
             pattern=True,
         ),
         Sign(
-            "pattern.persistent",
-            SEE_DOCTOR,
-            "Numbness that keeps coming back or lasts",
-            "Book an appointment with your doctor and bring this diary. Numbness on most days, or numbness that "
-            "lasts half an hour or more and does not ease when you move, is worth a check.",
-            "Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
+            code="pattern.persistent",
+            level=SEE_DOCTOR,
+            title="Numbness that keeps coming back or lasts",
+            message="Book an appointment with your doctor and bring this diary. Numbness on most days, or numbness "
+            "that lasts half an hour or more and does not ease when you move, is worth a check.",
+            rationale="Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
             "repositioning.",
-            ("002", "004", "001"),
-            {
+            sources=("002", "004", "001"),
+            reasons={
                 "days": "Numbness on {days} of the last {window_days} days ({min_days} or more is the threshold).",
                 "long": "{long_episodes} episode(s) of {min_minutes} minutes or more that moving did not ease "
                 "(longest {longest_minutes} minutes).",
             },
-            _t(min_minutes=30, min_days=5),
+            thresholds=_t(min_minutes=30, min_days=5),
         ),
         Sign(
-            "pattern.escalating",
-            SEE_DOCTOR,
-            "Getting worse",
-            "Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
+            code="pattern.escalating",
+            level=SEE_DOCTOR,
+            title="Getting worse",
+            message="Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
             "frequent, stronger or longer over the last {recent_days} days than in the {baseline_days} days before.",
-            f"Escalating frequency, severity or duration compared with the preceding {BASELINE_DAYS} days.",
-            ("000", "001"),
-            {
+            rationale=f"Escalating frequency, severity or duration compared with the preceding {BASELINE_DAYS} days.",
+            sources=("000", "001"),
+            reasons={
                 "counts": "{recent} episodes in the last {recent_days} days, {baseline} in the {baseline_days} days "
                 "before.",
                 "severity": "Mean severity {mean_recent} now against {mean_baseline} before "
@@ -317,7 +325,7 @@ CATALOGUE: dict[str, Sign] = {
                 "duration": "Median duration {median_recent} minutes now against {median_baseline} before "
                 "({duration_ratio}× and {min_median_minutes} minutes or more is the threshold).",
             },
-            _t(
+            thresholds=_t(
                 min_recent=4,
                 min_baseline=3,
                 severity_rise=2,
@@ -327,46 +335,46 @@ CATALOGUE: dict[str, Sign] = {
             ),
         ),
         Sign(
-            "pattern.spreading",
-            SEE_DOCTOR,
-            "Spreading up the leg",
-            "Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a few "
-            "weeks ago, and numbness that spreads should be checked.",
-            f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
-            ("000", "001"),
-            {
+            code="pattern.spreading",
+            level=SEE_DOCTOR,
+            title="Spreading up the leg",
+            message="Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a "
+            "few weeks ago, and numbness that spreads should be checked.",
+            rationale=f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
+            sources=("000", "001"),
+            reasons={
                 "levels": "{recent_episodes} episodes in the last {recent_days} days reached the {recent_region}; "
                 "in the {baseline_days} days before, the highest was the {baseline_region}.",
             },
-            _t(min_baseline=1, min_recent=2, level_rise=2),
+            thresholds=_t(min_baseline=1, min_recent=2, level_rise=2),
         ),
         Sign(
-            "pattern.bilateral",
-            SEE_DOCTOR,
-            "Now in both legs",
-            "Book an appointment with your doctor soon. The numbness has started to affect both legs at once, "
+            code="pattern.bilateral",
+            level=SEE_DOCTOR,
+            title="Now in both legs",
+            message="Book an appointment with your doctor soon. The numbness has started to affect both legs at once, "
             "which it did not before. If it is severe or getting quickly worse, get urgent care.",
-            "New bilateral involvement after a unilateral baseline.",
-            ("004", "002"),
-            {
+            rationale="New bilateral involvement after a unilateral baseline.",
+            sources=("004", "002"),
+            reasons={
                 "both": "{recent_bilateral} episodes in both legs in the last {recent_days} days; none of the "
                 "{baseline} episodes in the {baseline_days} days before involved both legs.",
             },
-            _t(min_recent=2, min_baseline=2),
+            thresholds=_t(min_recent=2, min_baseline=2),
         ),
         Sign(
-            "pattern.nocturnal",
-            SEE_DOCTOR,
-            "Numbness at night that disturbs sleep",
-            "Book an appointment with your doctor. Numbness at night that comes with pain or cramps or wakes "
+            code="pattern.nocturnal",
+            level=SEE_DOCTOR,
+            title="Numbness at night that disturbs sleep",
+            message="Book an appointment with your doctor. Numbness at night that comes with pain or cramps or wakes "
             "you, again and again, is worth a visit: the doctor can look for a cause in the nerves or blood flow.",
-            "Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
-            ("001", "000"),
-            {
+            rationale="Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
+            sources=("001", "000"),
+            reasons={
                 "nights": "{episodes} night-time or in-bed episodes in the last {recent_days} days with pain, cramps "
                 "or broken sleep ({min_episodes} or more is the threshold).",
             },
-            _t(
+            thresholds=_t(
                 min_episodes=3,
                 triggers=frozenset({"lying", "sleep"}),
                 symptoms=frozenset({"sleep_disrupted", "cramps"}),
@@ -374,56 +382,53 @@ CATALOGUE: dict[str, Sign] = {
             ),
         ),
         Sign(
-            "pattern.exertional",
-            SEE_DOCTOR,
-            "Comes on with walking, eases with rest",
-            "Book an appointment with your doctor. Numbness that comes on when you walk and goes when you rest "
+            code="pattern.exertional",
+            level=SEE_DOCTOR,
+            title="Comes on with walking, eases with rest",
+            message="Book an appointment with your doctor. Numbness that comes on when you walk and goes when you rest "
             "can come from narrowed arteries or a narrowed spinal canal.",
-            "Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic claudication.",
-            ("001", "003", "002", "nhs-pad"),
-            {
+            rationale="Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic "
+            "claudication.",
+            sources=("001", "003", "002", "nhs-pad"),
+            reasons={
                 "walking": "{episodes} episodes in the last {month_days} days came on with walking and eased with rest "
                 "({min_episodes} or more is the threshold).",
             },
-            _t(min_episodes=3, trigger="walking", relief="rest"),
+            thresholds=_t(min_episodes=3, trigger="walking", relief="rest"),
         ),
         Sign(
-            "pattern.radicular",
-            SEE_DOCTOR,
-            "One leg at a time, with back pain",
-            "Book an appointment with your doctor. Numbness in one leg that comes with back pain can come from a "
-            "nerve pinched in the lower back. Get urgent care if a leg becomes weak or you lose bladder or bowel "
-            "control.",
-            "Unilateral leg numbness with back pain: possible lumbar radiculopathy.",
-            ("004", "002", "nice-sciatica"),
-            {
+            code="pattern.radicular",
+            level=SEE_DOCTOR,
+            title="One leg at a time, with back pain",
+            message="Book an appointment with your doctor. Numbness in one leg that comes with back pain can come "
+            "from a nerve pinched in the lower back. Get urgent care if a leg becomes weak or you lose bladder or "
+            "bowel control.",
+            rationale="Unilateral leg numbness with back pain: possible lumbar radiculopathy.",
+            sources=("004", "002", "nice-sciatica"),
+            reasons={
                 "side": "{episodes} episodes in the last {month_days} days in one leg only, each with back pain "
                 "({min_episodes} or more is the threshold).",
                 "moved": "The numbness moved between legs: {left} of them in the left leg, {right} in the right.",
             },
-            _t(min_episodes=3, symptom="back_pain"),
+            thresholds=_t(min_episodes=3, symptom="back_pain"),
             extra={"moved": "The numbness has moved between your legs: tell your doctor this too."},
         ),
         Sign(
-            "pattern.known_condition",
-            SEE_DOCTOR,
-            "Recurring numbness with a known condition",
-            "Tell the doctor who looks after your condition at your next visit, sooner if it gets worse. You "
+            code="pattern.known_condition",
+            level=SEE_DOCTOR,
+            title="Recurring numbness with a known condition",
+            message="Tell the doctor who looks after your condition at your next visit, sooner if it gets worse. You "
             "have a condition that can itself cause numbness, and the numbness keeps coming back.",
-            "Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
-            ("002", "000", "nhs-neuropathy"),
-            {
+            rationale="Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
+            sources=("002", "000", "nhs-neuropathy"),
+            reasons={
                 "condition": "{episodes} episodes in the last {month_days} days, with {conditions} in your profile "
                 "({min_episodes} or more is the threshold).",
             },
-            _t(min_episodes=3, conditions=frozenset({"diabetes", "multiple_sclerosis", "pregnancy"})),
+            thresholds=_t(min_episodes=3, conditions=frozenset({"diabetes", "multiple_sclerosis", "pregnancy"})),
         ),
     )
 }
-
-
-def sign(code: str) -> Sign:
-    return CATALOGUE[code]
 
 
 def explain(code: str, detail: dict[str, Any]) -> list[str]:

@@ -152,3 +152,13 @@ def test_the_still_going_nudge_by_email_only_for_patients_who_asked_for_reminder
         assert nudge_still_going() == 1
     assert [m.to for m in mail.outbox] == [["nia@example.org"]]
     assert "still marked as going" in mail.outbox[0].body
+
+
+def test_a_reminder_needs_no_email_when_this_phone_has_notifications_on(web, patient):
+    PushSubscription.objects.create(
+        patient=patient, endpoint="https://push.example.org/send/abc", p256dh="key", auth="secret"
+    )
+    form = {"timezone": "Europe/London", "emergency_number": "999", "email": "", "reminder_time": "20:00"}
+    assert web.post("/settings/", form).status_code == 302
+    patient.refresh_from_db()
+    assert patient.email == "" and patient.profile.reminder_time == dt.time(20, 0)
