@@ -1,10 +1,10 @@
-"""Run every benchmark, or the ones named: python -m bench [review ...]; python -m bench load|scale|web [options]."""
+"""Run every benchmark, or those named: python -m bench [startup review …]; python -m bench load|scale|web [options]."""
 
 import importlib
 import subprocess
 import sys
 
-BENCHMARKS = ["review", "trends", "report"]
+BENCHMARKS = ["startup", "review", "trends", "report"]
 ON_REQUEST = ["load", "scale", "web"]  # need PostgreSQL and Redis, or Lighthouse, and minutes: only when named
 
 if __name__ == "__main__":

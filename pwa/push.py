@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 import requests
 from django.conf import settings
 from django.utils import timezone
-from pywebpush import WebPushException, webpush
 
 from diary import hooks
 from pwa import vapid
@@ -62,6 +61,9 @@ def notify(patient_id: int, note: Notification) -> int:
     keys = vapid.keys()
     if keys is None:
         return 0
+    # Imported here: pywebpush brings aiohttp, a quarter of a second that every process loading the URLs paid.
+    from pywebpush import WebPushException, webpush
+
     payload = json.dumps(asdict(note))
     reached = []
     for subscription in PushSubscription.objects.filter(patient_id=patient_id):

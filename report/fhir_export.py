@@ -24,9 +24,6 @@ import uuid
 import zoneinfo
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.observation import ObservationComponent
-
 from diary import vocab
 from diary.clock import day_range, utc_timestamp
 from diary.facts import EpisodeFacts
@@ -284,6 +281,11 @@ def validate(bundle: dict[str, Any]) -> None:
                 distinct.setdefault(json.dumps(component, sort_keys=True), component)
             entry = entry | {"resource": {k: v for k, v in resource.items() if k != "component"}}
         entries.append(entry)
+    # Imported here, not at the top: fhir.resources costs a third of a second, which every process that loads
+    # the URLs would pay (DESIGN §2's fast start), though only an export uses it.
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.observation import ObservationComponent
+
     Bundle.model_validate(bundle | {"entry": entries})
     for component in distinct.values():
         ObservationComponent.model_validate(component)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
 
 from insights import charts, heatmap
 from report.content import Report
@@ -29,6 +28,9 @@ def report_context(report: Report) -> dict[str, Any]:
 
 
 def render_pdf(report: Report, paper: str = "a4") -> bytes:
+    # Imported here: WeasyPrint costs most of a second to import, and only a PDF needs it.
+    from weasyprint import CSS, HTML
+
     html = render_to_string("report/pdf.html", report_context(report))
     page = CSS(string=f"@page {{ size: {PAPER_SIZES.get(paper, 'A4')}; }}")
     document = HTML(string=html, base_url=str(STYLESHEET.parent))

@@ -27,16 +27,19 @@ def settings_import(code: str = "import django; django.setup()", **env) -> subpr
     )
 
 
+@pytest.mark.integration  # runs another process
 def test_production_refuses_debug():
     result = settings_import(ENVIRONMENT="production", DEBUG="1", SECRET_KEY="k" * 50)
     assert result.returncode != 0 and "DEBUG must be off" in result.stderr
 
 
+@pytest.mark.integration  # runs another process
 def test_production_refuses_the_development_secret_key():
     result = settings_import(ENVIRONMENT="production", DEBUG="0")
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
 
 
+@pytest.mark.integration  # runs another process
 def test_production_starts_with_proper_settings():
     assert settings_import(ENVIRONMENT="production", DEBUG="0", SECRET_KEY="k" * 50).returncode == 0
 
@@ -72,6 +75,7 @@ def compose(*arguments: str) -> str:
     return result.stdout
 
 
+@pytest.mark.integration  # runs another process
 def test_compose_file_parses_with_every_service():
     result = compose("config", "--services")
     assert {"web", "worker", "beat", "redis", "postgres"} <= set(result.split())
@@ -111,17 +115,20 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.integration  # runs another process
 def test_check_deploy_with_production_settings_has_no_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
+@pytest.mark.integration  # runs another process
 def test_check_deploy_names_what_an_operator_turned_off():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECURE_SSL_REDIRECT="0")
     assert result.returncode != 0 and "security.W008" in result.stderr
 
 
+@pytest.mark.integration  # runs another process
 def test_production_security_settings():
     script = (
         "from django.conf import settings as s; "
@@ -134,6 +141,7 @@ def test_production_security_settings():
     ), result.stderr
 
 
+@pytest.mark.integration  # runs another process
 def test_dockerfile_and_compose_run_the_commands_the_production_test_runs():
     """bin/diary is the one place for the production commands: the image and every service use it."""
     dockerfile = (ROOT / "Dockerfile").read_text()
@@ -145,6 +153,7 @@ def test_dockerfile_and_compose_run_the_commands_the_production_test_runs():
     assert os.access(ROOT / "bin" / "diary", os.X_OK)
 
 
+@pytest.mark.integration  # runs another process
 def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path):
     result = subprocess.run(
         [str(ROOT / "bin" / "diary"), "web"],
@@ -157,11 +166,13 @@ def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path
     assert result.returncode == 1 and "run bin/diary build first" in result.stderr
 
 
+@pytest.mark.integration  # runs another process
 def test_a_malformed_rate_limit_stops_the_start_with_its_name():
     result = settings_import(RATE_LIMIT_SIGNUP_ADDRESS="ten per hour")
     assert result.returncode != 0 and "Rate limit signup-address: 'ten per hour' is not like '10/15m'" in result.stderr
 
 
+@pytest.mark.integration  # runs another process
 @pytest.mark.parametrize(
     "env, cache",
     [

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from pypdf import PdfReader
 
 from diary import services, vocab
@@ -30,13 +31,32 @@ def vignette_patient(name: str, username: str = "petra", **profile):
     return patient, vignette["diary"]
 
 
-@pytest.fixture
-def persistent(db):
+def desk_worker():
     patient, diary = vignette_patient("desk-worker-most-days", date_of_birth=dt.date(1961, 4, 2))
     services.update_profile(patient=patient, conditions=["back_problems"])
     patient.first_name, patient.last_name = "Petra", "Novak"
     patient.save()
     return patient, diary
+
+
+@pytest.fixture
+def persistent(db):
+    return desk_worker()
+
+
+QUESTIONS = "Could it be my back?"
+
+
+@pytest.fixture(scope="module")
+def desk_worker_pdf(django_db_setup, django_db_blocker):
+    """The desk worker's report (with a question) as the text of its pages and the Report: made once for the
+    tests that only read it, in a transaction rolled back afterwards. WeasyPrint takes about a second a PDF."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        patient, diary = desk_worker()
+        report = content.build(patient, FIRST, LAST, questions=QUESTIONS)
+        text = pages(render_pdf(report))
+        transaction.set_rollback(True)
+    return text, report, diary
 
 
 def pages(data: bytes) -> list[str]:
@@ -51,10 +71,8 @@ def internal_codes(text: str) -> list[str]:
     return found + [c for c in codes if c in text]
 
 
-def test_page_one_reads_in_the_clinicians_order(persistent):
-    patient, diary = persistent
-    report = content.build(patient, FIRST, LAST, questions="Could it be my back?")
-    first, *rest = pages(render_pdf(report))
+def test_page_one_reads_in_the_clinicians_order(desk_worker_pdf):
+    (first, *rest), report, diary = desk_worker_pdf
     order = [
         "Petra Novak",
         "Date of birth: 2 Apr 1961",
@@ -68,7 +86,7 @@ def test_page_one_reads_in_the_clinicians_order(persistent):
         "Patterns flagged",
         "Numbness that keeps coming back or lasts",
         "Questions for my doctor",
-        "Could it be my back?",
+        QUESTIONS,
         "Episodes per week",
         "Where: episodes involving each place",
     ]
@@ -80,9 +98,8 @@ def test_page_one_reads_in_the_clinicians_order(persistent):
     assert internal_codes(" ".join([first, *rest])) == []
 
 
-def test_key_numbers_show_no_comparison_when_the_previous_period_is_empty(persistent):
-    patient, diary = persistent
-    first = pages(render_pdf(content.build(patient, FIRST, LAST)))[0]
+def test_key_numbers_show_no_comparison_when_the_previous_period_is_empty(desk_worker_pdf):
+    (first, *_), _, diary = desk_worker_pdf
     numbers = first[first.index("Key numbers") : first.index("Red flags")]
     assert f"Episodes {len(diary['episodes'])} Days with numbness" in numbers
     assert "vs previous" not in numbers and "previous:" not in numbers
@@ -146,9 +163,8 @@ def test_every_episode_is_listed_with_its_notes_in_any_script(persistent):
         assert f"{start:%a %d %b %Y %H:%M} · {duration} · severity {episode['severity']}/10" in text, start
 
 
-def test_pages_two_on_hold_triggers_time_of_day_and_the_episodes(persistent):
-    patient, _ = persistent
-    first, second, *_ = pages(render_pdf(content.build(patient, FIRST, LAST)))
+def test_pages_two_on_hold_triggers_time_of_day_and_the_episodes(desk_worker_pdf):
+    (first, second, *_), _, _ = desk_worker_pdf
     assert "Triggers, relief and sensations" not in first
     for heading in ("Triggers, relief and sensations", "Doing when it started", "Helped by", "Felt like",
                     "Time of day", "All episodes"):  # fmt: skip

@@ -1,0 +1,61 @@
+"""How much CPU a process pays to start: `manage.py check` here against a bare Django + DRF project's.
+
+Every worker start, management command and subprocess test loads the settings, the apps and the URLs;
+heavy libraries (WeasyPrint, fhir.resources, pywebpush, drf-spectacular's generator) are imported where
+they are used, so that this stays within 2.5× of a bare project. CPU time (user + system) of the child
+processes, the median of several runs, so that a busy machine moves it little.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 7
+TARGET = 2.5  # at most this many times a bare project's CPU
+
+
+def cpu_seconds(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """The CPU time (user + system) of one run of `command`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bare_project(folder: Path) -> Path:
+    """`django-admin startproject` with Django REST framework installed, as a newcomer would start."""
+    subprocess.run([sys.executable, "-m", "django", "startproject", "bare", str(folder)], check=True)
+    settings = folder / "bare" / "settings.py"
+    text = settings.read_text()
+    settings.write_text(
+        text.replace('"django.contrib.staticfiles",', '"django.contrib.staticfiles",\n    "rest_framework",')
+    )
+    return folder
+
+
+def median_cpu(cwd: Path, env: dict[str, str]) -> float:
+    command = [sys.executable, "manage.py", "check"]
+    cpu_seconds(command, cwd, env)  # the first run fills the disk cache and writes .pyc files
+    return statistics.median(cpu_seconds(command, cwd, env) for _ in range(RUNS))
+
+
+def main() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    with tempfile.TemporaryDirectory(prefix="nd-bare-") as scratch:
+        bare = median_cpu(bare_project(Path(scratch)), env)
+    ours = median_cpu(ROOT, env | {"DATABASE_URL": env.get("DATABASE_URL", "")})
+    ratio = ours / bare
+    print(f"manage.py check, CPU seconds (median of {RUNS} runs)")
+    print(f"  bare Django + DRF project  {bare:6.2f}")
+    print(f"  Numbness Diary             {ours:6.2f}   {ratio:.1f}× the bare project (target: at most {TARGET}×)")
+
+
+if __name__ == "__main__":
+    main()
