@@ -33,6 +33,7 @@ def schema_view(name: str, **options: Any) -> Callable[..., HttpResponse]:
 
     return lazily
 
+
 router = SimpleRouter()
 for app_urls in APPS:
     for prefix, viewset in app_urls.api_routes.items():

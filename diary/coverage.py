@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, Min
 
+from diary.clock import local_date
 from diary.facts import EpisodeFacts
 from diary.models import CheckIn, Episode
 
@@ -42,10 +43,6 @@ class DiaryState:
         return (start, end) if start <= end else None
 
 
-def _local(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.date | None:
-    return moment.astimezone(zone).date() if moment else None
-
-
 def diary_state(patient: User, zone: dt.tzinfo) -> DiaryState:
     """The patient's `DiaryState` in their zone: two aggregate queries over their own rows, whatever the size."""
     episodes = Episode.objects.filter(patient=patient).aggregate(
@@ -54,8 +51,8 @@ def diary_state(patient: User, zone: dt.tzinfo) -> DiaryState:
     checkins = CheckIn.objects.filter(patient=patient).aggregate(
         n=Count("pk"), changed=Max("updated_at"), first=Min("date"), last=Max("date")
     )
-    firsts = [d for d in (_local(episodes["first"], zone), checkins["first"]) if d]
-    lasts = [d for d in (_local(episodes["last"], zone), checkins["last"]) if d]
+    firsts = [d for d in (episodes["first"] and local_date(episodes["first"], zone), checkins["first"]) if d]
+    lasts = [d for d in (episodes["last"] and local_date(episodes["last"], zone), checkins["last"]) if d]
     stamp = ".".join(
         str(part)
         for rows in (episodes, checkins)

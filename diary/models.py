@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from diary import vocab
-from diary.clock import Clock
+from diary.clock import Clock, local_date
 
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
@@ -43,7 +43,7 @@ def validate_start_for_patient(started_at: dt.datetime, *, zone: dt.tzinfo, date
 
     The form, the API and the import call it before saving, and `services.save_episode` again.
     """
-    day = started_at.astimezone(zone).date()
+    day = local_date(started_at, zone)
     if day < EARLIEST_DAY:
         raise ValidationError({"started_at": f"The start time can't be before {EARLIEST_DAY:%-d %B %Y}."})
     if date_of_birth is not None and day < date_of_birth:
@@ -130,7 +130,7 @@ class Profile(models.Model):
             raise ValidationError({"conditions": e.messages}) from e
         if self.date_of_birth and self.timezone in _zone_names():
             # The field's validator allows for the zone furthest ahead; here "today" is the patient's own.
-            if self.date_of_birth > timezone.now().astimezone(self.zone).date():
+            if self.date_of_birth > self.clock.today():
                 raise ValidationError({"date_of_birth": "The date of birth can't be in the future."})
 
 

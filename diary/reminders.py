@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary import hooks
+from diary.clock import local_date
 from diary.models import CheckIn, Episode, Profile
 
 log = logging.getLogger(__name__)
@@ -38,12 +39,12 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     due = [p for p in profiles if is_due(p, now)]
     logged = set(
         CheckIn.objects.filter(
-            patient__in=[p.user_id for p in due], date__in={now.astimezone(p.zone).date() for p in due}
+            patient__in=[p.user_id for p in due], date__in={local_date(now, p.zone) for p in due}
         ).values_list("patient_id", "date")
     )
     sent = 0
     for profile in due:
-        today = now.astimezone(profile.zone).date()
+        today = local_date(now, profile.zone)
         # The conditional update decides who sends when two beat runs overlap: one reminder a day.
         claimed = Profile.objects.filter(pk=profile.pk).exclude(reminder_sent_on=today).update(reminder_sent_on=today)
         if not claimed or (profile.user_id, today) in logged:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from diary import facts
+from diary.clock import local_date
 from diary.coverage import NOT_LOGGED, NUMBNESS, STATE_WORDS, day_states, diary_state
 from diary.models import Episode
 
@@ -56,7 +57,7 @@ class Home:
 
 def diary_start(patient: User, zone: dt.tzinfo, today: dt.date) -> dt.date:
     """The day the diary began: sign-up, or an earlier imported entry."""
-    joined = patient.date_joined.astimezone(zone).date()
+    joined = local_date(patient.date_joined, zone)
     return min(joined, diary_state(patient, zone).began(today))
 
 

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from diary import vocab
+from diary.clock import local_date
 from diary.facts import EpisodeFacts
 from triage import signs
 from triage.signs import CATALOGUE, Sign
@@ -56,7 +57,7 @@ class Windows:
 
 def review_moment(as_of: dt.date, zone: dt.tzinfo, now: dt.datetime | None = None) -> dt.datetime:
     """The end of local day D (midnight at the start of D+1), or now if D is the patient's today."""
-    if now is not None and now.astimezone(zone).date() == as_of:
+    if now is not None and local_date(now, zone) == as_of:
         return now
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
 

@@ -1,4 +1,4 @@
-"""The one chart renderer (diary/charts.py): the Trends page and the physician report draw the same numbers,
+"""The one chart renderer (insights/charts.py): the Trends page and the physician report draw the same numbers,
 with axis labels that fit, whole-number ticks, print-ready attributes and text for screen readers."""
 
 import datetime as dt
