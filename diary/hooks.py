@@ -16,15 +16,21 @@ here and fills the slots.
 - `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
   on a device of theirs (pwa: a push notification); `tell` sends the email otherwise. `devices(sender=None,
   patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`).
-- Slots: a page includes the template named by `slots.<name>` in its context, when there is one:
-  `today` (Today, below the still-going episodes) and `trends` (Trends, above the charts; it may
-  read the page's `marks`). A context processor provides `slots` (triage/context_processors.py).
+- Interchange sections: an app that keeps rows of its own in the patient's diary (treatments, doses,
+  questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
+  format's export writes its keys, and the import validates them with the rest of the file and writes
+  them in the same transaction, after the episodes and check-ins, or nothing at all.
+- Slots: a page includes, in order, the templates that apps put in `slots.<name>` (`fill_slot`, called
+  from an app's `ready()`): `today` (Today, below the still-going episodes) and `trends` (Trends, above
+  the charts; it may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`;
+  an app that needs more in a slot's context adds a context processor of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -35,6 +41,52 @@ episode_saved = Signal()
 diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What a section's validation may rely on: the importing patient (a User), the clock that reads times without
+    an offset, and the episodes the file holds (their ids, as UUIDs)."""
+
+    patient: Any
+    clock: Any  # diary.clock.Clock
+    episode_ids: frozenset[Any]
+
+
+@dataclass(frozen=True)
+class Section:
+    """Keys of the interchange document that an app owns.
+
+    `export(patient)` gives the records of each key; `validate(records_by_key, context)` returns the problems (each
+    naming its record and field, as "doses[2] (id …): amount: …") and the validated data, which `write(patient,
+    data)` then saves inside the import's transaction. A key missing from a file is an empty list.
+    """
+
+    keys: tuple[str, ...]
+    export: Callable[[Any], Mapping[str, list[dict[str, Any]]]]
+    validate: Callable[[Mapping[str, Sequence[Any]], ImportContext], tuple[list[str], Any]]
+    write: Callable[[Any, Any], None]
+
+
+SECTIONS: list[Section] = []
+
+
+def add_section(section: Section) -> None:
+    if all(section.keys != known.keys for known in SECTIONS):
+        SECTIONS.append(section)
+
+
+# Slot name → the templates that fill it, in the order the apps were loaded.
+SLOTS: dict[str, list[str]] = {}
+
+
+def fill_slot(name: str, template: str) -> None:
+    """Have the diary's pages include `template` in their slot `name` (once, however often it is called)."""
+    templates = SLOTS.setdefault(name, [])
+    if template not in templates:
+        templates.append(template)
+
+
 tell_patient = Signal()
 devices = Signal()
 

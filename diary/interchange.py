@@ -42,6 +42,7 @@ class ImportSummary:
 def export_diary(patient: User) -> dict[str, Any]:
     profile = services.profile_of(patient)
     episodes = patient.episodes.prefetch_related("locations").order_by("started_at", "id")
+    sections = {key: records for section in hooks.SECTIONS for key, records in section.export(patient).items()}
     return {
         "format": FORMAT,
         "profile": {
@@ -53,7 +54,7 @@ def export_diary(patient: User) -> dict[str, Any]:
         "checkins": [
             {"date": c.date.isoformat(), "numbness_today": c.numbness_today} for c in patient.checkins.order_by("date")
         ],
-    }
+    } | sections
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -107,9 +108,15 @@ def _records(document: dict[str, Any], key: str, problems: list[str]) -> list[An
     return records
 
 
-def _validate(
-    document: dict[str, Any], patient: User
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+@dataclass
+class _Valid:
+    profile: dict[str, Any]
+    episodes: list[dict[str, Any]]
+    checkins: list[dict[str, Any]]
+    sections: list[tuple[hooks.Section, Any]]
+
+
+def _validate(document: dict[str, Any], patient: User) -> _Valid:
     problems: list[str] = []
     if document.get("format") != FORMAT:
         problems.append(f"format: expected {FORMAT!r}, got {document.get('format')!r}.")
@@ -166,18 +173,27 @@ def _validate(
     days = Counter(c["date"] for c in checkins)
     problems += [f"checkins: date {d} appears {n} times." for d, n in days.items() if n > 1]
 
+    sections = []
+    section_context = hooks.ImportContext(patient=patient, clock=clock, episode_ids=frozenset(ids))
+    for section in hooks.SECTIONS:
+        records = {key: _records(document, key, problems) for key in section.keys}
+        section_problems, valid = section.validate(records, section_context)
+        problems += section_problems
+        sections.append((section, valid))
+
     if problems:
         raise InterchangeError(problems)
-    return profile_values, episodes, checkins
+    return _Valid(profile_values, episodes, checkins, sections)
 
 
 def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
     """Validate every record, then write all of them in one transaction, or none."""
-    profile_values, episodes, checkins = _validate(document, patient)
+    valid = _validate(document, patient)
+    episodes, checkins = valid.episodes, valid.checkins
     created = replaced = 0
     with transaction.atomic():
-        if profile_values:
-            services.update_profile(patient=patient, **profile_values)
+        if valid.profile:
+            services.update_profile(patient=patient, **valid.profile)
         today = services.clock_of(patient).today()
         for index, data in enumerate(episodes):
             try:
@@ -196,5 +212,7 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
                 services.save_checkin(patient=patient, today=today, announce=False, **data)
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"checkins[{index}] ({data['date']})", e.message_dict)) from e
+        for section, data in valid.sections:
+            section.write(patient, data)
         hooks.diary_changed.send(sender=Episode, patient=patient)  # once for the whole file
     return ImportSummary(episodes_created=created, episodes_replaced=replaced, checkins=len(checkins))

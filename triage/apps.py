@@ -6,4 +6,10 @@ class TriageConfig(AppConfig):
     verbose_name = "Triage"
 
     def ready(self) -> None:
+        from diary import hooks
         from triage import receivers  # noqa: F401 - connects to the diary's hook point
+
+        # Today: the warning-signs banner; Trends: the open flags marked on the episodes chart (from the
+        # `marks` the Trends view passes, which triage gave it through diary.hooks.period_marks).
+        hooks.fill_slot("today", "triage/_banner.html")
+        hooks.fill_slot("trends", "triage/_trend_marks.html")

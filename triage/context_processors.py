@@ -13,17 +13,11 @@ from django.utils.functional import SimpleLazyObject
 from diary.services import profile_of
 from triage import banner
 
-# Slot name → the template that fills it. Today: the warning-signs banner; Trends: the open flags marked
-# on the episodes chart (from the `marks` the Trends view passes, which triage gave it through diary.hooks).
-SLOTS = {"today": "triage/_banner.html", "trends": "triage/_trend_marks.html"}
 
-
-def diary_slots(request: HttpRequest) -> dict[str, Any]:
+def flag_banner(request: HttpRequest) -> dict[str, Any]:
+    """The warning-signs banner of the Today slot (triage/_banner.html), read only when the slot is drawn."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     user = request.user
     assert isinstance(user, User)
-    return {
-        "slots": SLOTS,
-        "flag_banner": SimpleLazyObject(lambda: banner.banner(user, profile_of(user).emergency_number)),
-    }
+    return {"flag_banner": SimpleLazyObject(lambda: banner.banner(user, profile_of(user).emergency_number))}

@@ -164,3 +164,48 @@ def test_import_command_reports_problems_and_needs_the_user(db, tmp_path):
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="dave").exists()
+
+
+class NotesSection:
+    """An app's own keys in the document, kept in memory: what the diary's interchange asks of such an app."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, list[dict[str, Any]]] = {}
+
+    def section(self):
+        from diary import hooks
+
+        return hooks.Section(keys=("memos",), export=self.export, validate=self.validate, write=self.write)
+
+    def export(self, patient):
+        return {"memos": self.kept.get(patient.pk, [])}
+
+    def validate(self, records, context):
+        problems = [
+            f"memos[{i}]: episode_id: no such episode in this file."
+            for i, memo in enumerate(records["memos"])
+            if memo.get("episode_id") not in {str(e) for e in context.episode_ids}
+        ]
+        return problems, list(records["memos"])
+
+    def write(self, patient, memos):
+        self.kept[patient.pk] = memos
+
+
+def test_an_apps_section_travels_with_the_diary_and_fails_it_as_a_whole(db, monkeypatch):
+    from diary import hooks
+
+    memos = NotesSection()
+    monkeypatch.setattr(hooks, "SECTIONS", [memos.section()])
+    patient = make_patient()
+    episode = episode_json(id="3f6c2b1e-8d4a-4f2e-9a7b-1c2d3e4f5a6b")
+    good = document(episode) | {"memos": [{"episode_id": episode["id"], "text": "after the long drive"}]}
+    import_diary(patient=patient, document=good)
+    assert export_diary(patient)["memos"] == good["memos"]
+
+    other = make_patient("bob")
+    bad = document(episode_json(id="0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b")) | {"memos": [{"episode_id": "nope"}]}
+    with pytest.raises(InterchangeError) as error:
+        import_diary(patient=other, document=bad)
+    assert error.value.problems == ["memos[0]: episode_id: no such episode in this file."]
+    assert not Episode.objects.filter(patient=other).exists() and other.pk not in memos.kept

@@ -21,12 +21,15 @@ def test_pages_fill_their_slots_from_triage(web):
     assert "flag-marks" not in trends  # no open flag in the period: the slot stays empty
 
 
-def test_without_triage_the_pages_still_render_with_empty_slots(web, settings):
+def test_without_triage_the_pages_still_render_with_empty_slots(web, settings, monkeypatch):
+    from diary import hooks
+
     templates = copy.deepcopy(django_settings.TEMPLATES)
     options = templates[0]["OPTIONS"]
     assert isinstance(options, dict)
-    options["context_processors"].remove("triage.context_processors.diary_slots")
+    options["context_processors"].remove("triage.context_processors.flag_banner")
     settings.TEMPLATES = templates
+    monkeypatch.setattr(hooks, "SLOTS", {})
     for path in ("/", "/trends/"):
         response = web.get(path)
         assert response.status_code == 200 and "Warning signs" not in response.content.decode(), path
