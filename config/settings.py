@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-import django_stubs_ext
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -20,8 +19,6 @@ from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# Lets the code write ModelForm[Profile] and the like (types for mypy --strict) at run time.
-django_stubs_ext.monkeypatch()
 
 
 def envbool(name: str, default: str) -> bool:

@@ -10,7 +10,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from diary.hooks import Notice, devices, tell_patient
-from pwa import push
 from pwa.models import PushSubscription
 
 SESSION_KEY = "push_endpoint"
@@ -31,4 +30,6 @@ def has_push_devices(sender: Any, patient_id: int, **kwargs: Any) -> bool:
 @receiver(tell_patient, dispatch_uid="pwa.tell_by_push")
 def tell_by_push(sender: Any, patient_id: int, notice: Notice, **kwargs: Any) -> bool:
     """The diary's notice as a push notification on each of the patient's devices; False sends the email."""
+    from pwa import push  # imported when a message is sent: requests and the push library cost every start
+
     return push.notify(patient_id, push.NOTIFICATIONS[notice.topic](notice.url)) > 0
