@@ -2,10 +2,7 @@
 // location checkbox; the checkboxes stay in the form, so the form posts the same without JavaScript.
 (() => {
   "use strict";
-  const labelOf = (input) => {
-    const label = input.closest("label");
-    return label ? label.textContent.trim() : input.value;
-  };
+  const { labelOf, sentence } = window.DiaryUtil;
 
   for (const map of document.querySelectorAll("[data-bodymap]")) {
     const form = map.closest("form");
@@ -38,8 +35,7 @@
         part.classList.toggle("selected", Boolean(input && input.checked));
       }
       const chosen = boxes.filter((b) => b.checked).map(labelOf);
-      const text = chosen.map((label, i) => (i ? label.toLowerCase() : label)).join(", ");
-      if (readback) readback.textContent = text || "Nothing marked yet.";
+      if (readback) readback.textContent = sentence(chosen) || "Nothing marked yet.";
     };
     const toggle = (shape) => {
       const input = box(shape.dataset.location);

@@ -3,17 +3,13 @@
 // ("just now", "5 min ago") to the moment of the tap.
 (() => {
   "use strict";
+  const { isoLocal, labelOf, sentence } = window.DiaryUtil;
   const form = document.querySelector(".log-form");
   if (!form) return;
   const summary = form.querySelector("[data-log-summary]");
   const alarmState = form.querySelector("[data-alarm-state]");
 
   const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)];
-  const labelOf = (input) => {
-    const label = input.closest("label");
-    return label ? label.textContent.trim() : input.value;
-  };
-  const sentence = (labels) => labels.map((label, i) => (i ? label.toLowerCase() : label)).join(", ");
 
   const scale = form.querySelectorAll("input[name=severity]");
   const severityMax = scale.length ? scale[scale.length - 1].value : "";
@@ -51,14 +47,6 @@
   // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
   // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
   // sends the start as a date and time with the phone's UTC offset.
-  const pad = (n) => String(n).padStart(2, "0");
-  const isoLocal = (d) => {
-    const offset = -d.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:` +
-      `${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
-  };
   form.addEventListener("formdata", (event) => {
     const data = event.formData;
     const when = data.get("when");

@@ -3,6 +3,7 @@
 // sent when the page opens, when the phone is back online, and by Background Sync from the worker.
 (() => {
   "use strict";
+  const { csrfToken, isoLocal } = window.DiaryUtil;
   const patient = document.body.dataset.patient;
   const Queue = window.DiaryQueue;
   const chip = document.getElementById("queue-chip");
@@ -10,10 +11,6 @@
   const OLD_KEY = "numbness-diary.queue";  // the queue's home before IndexedDB
   const REFUSED = "One entry from this phone could not be saved: please log it again.";
 
-  const csrf = () => {
-    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  };
   let toastTimer = null;
   // The confirmation shows for a while beside the Save button; the header chip keeps the count after it.
   const say = (text) => {
@@ -45,7 +42,7 @@
   };
   const flush = async () => {
     try {
-      const result = await Queue.flush(patient, csrf());
+      const result = await Queue.flush(patient, csrfToken());
       if (result.refused) say(REFUSED);
       else if (result.sent && !result.left) say("");
       await showCount();
@@ -63,16 +60,6 @@
       return Queue.put({ id, url, fields, queuedAt, patient: owner });
     }));
     if (ids.length) localStorage.removeItem(OLD_KEY);
-  };
-
-  const pad = (n) => String(n).padStart(2, "0");
-  const isoNow = () => {
-    const d = new Date();
-    const offset = -d.getTimezoneOffset();
-    const sign = offset >= 0 ? "+" : "-";
-    const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:` +
-      `${pad(d.getMinutes())}:${pad(d.getSeconds())}${zone}`;
   };
 
   const enhance = (form) => {
@@ -95,11 +82,11 @@
       // "Just now" means the moment of this tap, not the moment a delayed replay arrives.
       if (fields.some(([name, value]) => name === "when" && value === "now")) {
         fields = fields.filter(([name]) => name !== "when" && name !== "started_at");
-        fields.push(["when", "earlier"], ["started_at", isoNow()]);
+        fields.push(["when", "earlier"], ["started_at", isoLocal(new Date())]);
       }
       // A button that answers for "today" answers for the day of the tap, even on a page the phone kept from before.
       if (form.querySelector("input[name=date][data-day-of-tap]")) {
-        const day = isoNow().slice(0, 10);
+        const day = isoLocal(new Date()).slice(0, 10);
         fields = fields.filter(([name]) => name !== "date" && name !== "id");
         fields.push(["date", day], ["id", `checkin-none-${day}`]);
         idInput.value = `checkin-none-${day}`;
@@ -111,7 +98,7 @@
       note.dataset.kind = "";
       try {
         await Queue.put(entry);
-        const response = await Queue.sendNow(id, csrf());
+        const response = await Queue.sendNow(id, csrfToken());
         if (response === null) {  // a replay sent it already
           window.location.assign("/");
           return;

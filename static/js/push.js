@@ -6,15 +6,12 @@
   const button = section.querySelector("[data-push-toggle]");
   const state = section.querySelector("[data-push-state]");
   const key = section.dataset.vapidKey;
+  const { csrfToken } = window.DiaryUtil;
 
-  const csrf = () => {
-    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  };
   const post = async (url, body) => {
     const response = await fetch(url, {
       method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
     });
     if (!response.ok || response.redirected) throw new Error(`HTTP ${response.status}`);
     return response.json();

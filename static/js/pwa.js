@@ -3,6 +3,7 @@
 // and offers "Add to home screen" where the browser allows it.
 (() => {
   "use strict";
+  const { clockTime } = window.DiaryUtil;
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 
@@ -10,7 +11,6 @@
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }
 
-  const pad = (n) => String(n).padStart(2, "0");
   const offlineBar = () => {
     const bar = document.getElementById("offline-bar");
     const savedAt = document.body.dataset.offlineSavedAt;
@@ -21,7 +21,7 @@
       if (when.toDateString() !== new Date().toDateString()) {
         text += ` on ${when.toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" })}`;
       }
-      text += ` at ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+      text += ` at ${clockTime(when)}`;
     }
     bar.textContent = text;
     bar.hidden = false;
