@@ -78,12 +78,8 @@
     };
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      // Reading the form fires "formdata", where logform.js fixes "just now" to the moment of this tap.
       let fields = [...new FormData(form)];
-      // "Just now" means the moment of this tap, not the moment a delayed replay arrives.
-      if (fields.some(([name, value]) => name === "when" && value === "now")) {
-        fields = fields.filter(([name]) => name !== "when" && name !== "started_at");
-        fields.push(["when", "earlier"], ["started_at", isoLocal(new Date())]);
-      }
       // A button that answers for "today" answers for the day of the tap, even on a page the phone kept from before.
       if (form.querySelector("input[name=date][data-day-of-tap]")) {
         const day = isoLocal(new Date()).slice(0, 10);
