@@ -35,7 +35,7 @@
     state.textContent = "This browser cannot show notifications: reminders come by email.";
     return;
   }
-  const ready = navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => navigator.serviceWorker.ready);
+  const { ready } = window.DiaryApp;  // pwa.js registers the worker
 
   const turnOn = async () => {
     try {

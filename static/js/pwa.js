@@ -1,15 +1,18 @@
-// The installable app's page side: registers the service worker, shows the "offline — showing what you
-// saw at 14:05" bar on a page the worker served from its copy, clears this phone's copies at logout,
-// and offers "Add to home screen" where the browser allows it.
+// The installable app's page side: registers the service worker (the only script that does: the others wait
+// on window.DiaryApp.ready), shows the "offline — showing what you saw at 14:05" bar on a page the worker
+// served from its copy, clears this phone's copies at logout, and offers "Add to home screen" where the
+// browser allows it.
 (() => {
   "use strict";
   const { clockTime } = window.DiaryUtil;
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
-  }
+  const ready = "serviceWorker" in navigator
+    ? navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => navigator.serviceWorker.ready)
+    : Promise.reject(new Error("no service worker in this browser"));
+  ready.catch(() => {});  // the pages work without it
+  window.DiaryApp = { ready };
 
   const offlineBar = () => {
     const bar = document.getElementById("offline-bar");
