@@ -3,18 +3,17 @@
 // them (network first) and shown with an "offline" bar when the server cannot be reached; queued entries
 // are replayed by Background Sync; push messages become notifications.
 "use strict";
-const VERSION = {{ version|safe }};
-const SHELL = {{ shell|safe }};
-const PAGES = {{ pages|safe }};
-const OFFLINE_URL = {{ offline_url|safe }};
-const SESSION_URL = {{ session_url|safe }};
-const ICON = {{ icon|safe }};
-const SHELL_CACHE = `shell-${VERSION}`;
-const PAGE_PREFIX = "pages-";  // one cache per patient: "pages-<patient id>"
-const PATIENT_HEADER = "X-Diary-Patient";
-const NETWORK_PATIENCE_MS = 6000;  // a hanging connection falls back to the kept page after this
+// Every constant comes from the view (pwa.views.worker_config), as one JSON object.
+const CONFIG = {{ config|safe }};
+const {
+  version: VERSION, shell: SHELL, shell_cache_prefix: SHELL_CACHE_PREFIX, pages: PAGES,
+  page_cache_prefix: PAGE_PREFIX, patient_header: PATIENT_HEADER, network_patience_ms: NETWORK_PATIENCE_MS,
+  offline_url: OFFLINE_URL, session_url: SESSION_URL, icon: ICON, notification_title: NOTIFICATION_TITLE,
+} = CONFIG;
+const SHELL_CACHE = SHELL_CACHE_PREFIX + VERSION;
+const SAVED_AT_HEADER = "X-Saved-At";  // the worker's own stamp on a kept page
 
-importScripts({{ queue_script|safe }});
+importScripts(CONFIG.queue_script);
 
 self.addEventListener("install", (event) => event.waitUntil(install()));
 self.addEventListener("activate", (event) => event.waitUntil(activate()));
@@ -27,7 +26,7 @@ async function install() {
 
 // The new version's shell replaces the old one's.
 async function activate() {
-  const old = (await caches.keys()).filter((k) => k.startsWith("shell-") && k !== SHELL_CACHE);
+  const old = (await caches.keys()).filter((k) => k.startsWith(SHELL_CACHE_PREFIX) && k !== SHELL_CACHE);
   await Promise.all(old.map((k) => caches.delete(k)));
   await self.clients.claim();
 }
@@ -92,7 +91,7 @@ async function offlinePage() {
 async function keep(cacheName, request, response) {
   await forgetPages(cacheName);  // another patient's pages go the moment someone else signs in
   const headers = new Headers(response.headers);
-  headers.set("X-Saved-At", new Date().toISOString());
+  headers.set(SAVED_AT_HEADER, new Date().toISOString());
   const body = await response.blob();
   const cache = await caches.open(cacheName);
   await cache.put(request.url, new Response(body, { status: 200, statusText: "OK", headers }));
@@ -104,7 +103,7 @@ async function fromCache(request, url) {
     const hit = (await cache.match(request.url)) || (await cache.match(url.origin + url.pathname, { ignoreSearch: true }));
     if (hit) {
       // The page's script shows the "offline — showing what you saw at …" bar from this attribute.
-      const savedAt = hit.headers.get("X-Saved-At") || "";
+      const savedAt = hit.headers.get(SAVED_AT_HEADER) || "";
       const html = (await hit.text()).replace("<body", `<body data-offline-saved-at="${savedAt}"`);
       return new Response(html, { status: 200, headers: hit.headers });
     }
@@ -129,7 +128,7 @@ self.addEventListener("sync", (event) => {
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
-  event.waitUntil(self.registration.showNotification(data.title || "Numbness Diary", {
+  event.waitUntil(self.registration.showNotification(data.title || NOTIFICATION_TITLE, {
     body: data.body || "There is something in your diary to read",
     icon: ICON,
     badge: ICON,
