@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pwa import shell
+from pwa import push, shell
 from pwa.forms import SubscriptionForm
+from pwa.middleware import HEADER as PATIENT_HEADER
 from pwa.models import PushSubscription
 from pwa.receivers import SESSION_KEY
 
@@ -22,24 +23,46 @@ APP_NAME = "Numbness Diary"
 THEME_LIGHT = "#1f5f8b"
 THEME_DARK = "#111417"
 
+SHELL_CACHE_PREFIX = "shell-"  # "shell-<version>"
+PAGE_CACHE_PREFIX = "pages-"  # one cache per patient: "pages-<patient id>"
+NETWORK_PATIENCE_MS = 6000  # a hanging connection falls back to the kept page after this
+
+# What could end a script or a string early wherever the JSON lands (Django's json_script escapes the same).
+_JSON_IN_SCRIPT = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
 
 def cached_pages() -> list[str]:
     """The pages kept as the patient last saw them, to open with no connection."""
     return [reverse("today"), reverse("log"), reverse("history"), reverse("trends")]
 
 
+def worker_config() -> dict[str, object]:
+    """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object."""
+    version, urls = shell.shell()
+    return {
+        "version": version,
+        "shell": urls,
+        "shell_cache_prefix": SHELL_CACHE_PREFIX,
+        "page_cache_prefix": PAGE_CACHE_PREFIX,
+        "pages": cached_pages(),
+        "network_patience_ms": NETWORK_PATIENCE_MS,
+        "patient_header": PATIENT_HEADER,
+        "offline_url": reverse("offline"),
+        "session_url": reverse("app-session"),
+        "queue_script": static("js/queue.js"),
+        "icon": static("icons/icon-192.png"),
+        "notification_title": push.TITLE,
+    }
+
+
+def script_json(value: object) -> str:
+    """`value` as a JavaScript literal: JSON in ASCII (no U+2028 to end a string early) with <, > and & escaped."""
+    return json.dumps(value, sort_keys=True).translate(_JSON_IN_SCRIPT)
+
+
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    version, urls = shell.shell()
-    context = {
-        "version": json.dumps(version),
-        "shell": json.dumps(urls),
-        "pages": json.dumps(cached_pages()),
-        "offline_url": json.dumps(reverse("offline")),
-        "session_url": json.dumps(reverse("app-session")),
-        "queue_script": json.dumps(static("js/queue.js")),
-        "icon": json.dumps(static("icons/icon-192.png")),
-    }
+    context = {"config": script_json(worker_config())}
     response = render(request, "pwa/sw.js", context, content_type="text/javascript; charset=utf-8")
     # Browsers check for a new worker on each visit; no cache in between may hide one.
     response["Cache-Control"] = "no-cache"

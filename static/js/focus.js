@@ -1,7 +1,7 @@
 // Move focus to the element marked data-focus-on-load (the heading of a warning screen), so a
 // screen reader starts reading there and a keyboard starts from there.
-(function () {
+(() => {
   "use strict";
-  var target = document.querySelector("[data-focus-on-load]");
+  const target = document.querySelector("[data-focus-on-load]");
   if (target) target.focus();
 })();

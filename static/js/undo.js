@@ -1,11 +1,11 @@
 // The "Episode saved" confirmation offers Undo for a few seconds, then steps aside.
-(function () {
+(() => {
   "use strict";
-  var SECONDS = 10;
-  document.querySelectorAll("[data-just-saved]").forEach(function (note) {
-    var timer = setTimeout(function () { note.hidden = true; }, SECONDS * 1000);
+  const SECONDS = 10;
+  for (const note of document.querySelectorAll("[data-just-saved]")) {
+    const timer = setTimeout(() => { note.hidden = true; }, SECONDS * 1000);
     // Someone reaching for Undo keeps it: focus or a touch inside stops the countdown.
-    note.addEventListener("focusin", function () { clearTimeout(timer); });
-    note.addEventListener("pointerdown", function () { clearTimeout(timer); });
-  });
+    note.addEventListener("focusin", () => clearTimeout(timer));
+    note.addEventListener("pointerdown", () => clearTimeout(timer));
+  }
 })();

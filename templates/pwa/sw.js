@@ -3,53 +3,57 @@
 // them (network first) and shown with an "offline" bar when the server cannot be reached; queued entries
 // are replayed by Background Sync; push messages become notifications.
 "use strict";
-const VERSION = {{ version|safe }};
-const SHELL = {{ shell|safe }};
-const PAGES = {{ pages|safe }};
-const OFFLINE_URL = {{ offline_url|safe }};
-const SESSION_URL = {{ session_url|safe }};
-const ICON = {{ icon|safe }};
-const SHELL_CACHE = "shell-" + VERSION;
-const PAGE_PREFIX = "pages-";  // one cache per patient: "pages-<patient id>"
-const PATIENT_HEADER = "X-Diary-Patient";
-const NETWORK_PATIENCE_MS = 6000;  // a hanging connection falls back to the kept page after this
+// Every constant comes from the view (pwa.views.worker_config), as one JSON object.
+const CONFIG = {{ config|safe }};
+const {
+  version: VERSION, shell: SHELL, shell_cache_prefix: SHELL_CACHE_PREFIX, pages: PAGES,
+  page_cache_prefix: PAGE_PREFIX, patient_header: PATIENT_HEADER, network_patience_ms: NETWORK_PATIENCE_MS,
+  offline_url: OFFLINE_URL, session_url: SESSION_URL, icon: ICON, notification_title: NOTIFICATION_TITLE,
+} = CONFIG;
+const SHELL_CACHE = SHELL_CACHE_PREFIX + VERSION;
+const SAVED_AT_HEADER = "X-Saved-At";  // the worker's own stamp on a kept page
 
-importScripts({{ queue_script|safe }});
+importScripts(CONFIG.queue_script);
 
-self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(SHELL.concat([OFFLINE_URL])))
-      .then(() => self.skipWaiting())
-  );
-});
+self.addEventListener("install", (event) => event.waitUntil(install()));
+self.addEventListener("activate", (event) => event.waitUntil(activate()));
 
-self.addEventListener("activate", (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("shell-") && k !== SHELL_CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim())
-  );
-});
+async function install() {
+  const cache = await caches.open(SHELL_CACHE);
+  await cache.addAll([...SHELL, OFFLINE_URL]);
+  await self.skipWaiting();
+}
+
+// The new version's shell replaces the old one's.
+async function activate() {
+  const old = (await caches.keys()).filter((k) => k.startsWith(SHELL_CACHE_PREFIX) && k !== SHELL_CACHE);
+  await Promise.all(old.map((k) => caches.delete(k)));
+  await self.clients.claim();
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (SHELL.indexOf(url.pathname) >= 0) {
-    event.respondWith(caches.open(SHELL_CACHE).then((cache) => cache.match(request)).then((hit) => hit || fetch(request)));
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(fromShell(request));
   } else if (request.mode === "navigate") {
     event.respondWith(navigate(request, url));
   }
 });
 
-function pageCaches() {
-  return caches.keys().then((keys) => keys.filter((k) => k.startsWith(PAGE_PREFIX)));
+async function fromShell(request) {
+  const hit = await (await caches.open(SHELL_CACHE)).match(request);
+  return hit || fetch(request);
 }
 
-function forgetPages(except) {
-  return pageCaches().then((keys) => Promise.all(keys.filter((k) => k !== except).map((k) => caches.delete(k))));
+async function pageCaches() {
+  return (await caches.keys()).filter((k) => k.startsWith(PAGE_PREFIX));
+}
+
+async function forgetPages(except) {
+  await Promise.all((await pageCaches()).filter((k) => k !== except).map((k) => caches.delete(k)));
 }
 
 function withPatience(promise) {
@@ -60,7 +64,7 @@ function withPatience(promise) {
 }
 
 async function navigate(request, url) {
-  const kept = PAGES.indexOf(url.pathname) >= 0;
+  const kept = PAGES.includes(url.pathname);
   let response;
   try {
     // Only the kept pages have a copy to fall back on; a slow report download must not be cut short.
@@ -79,17 +83,18 @@ async function navigate(request, url) {
   return response;
 }
 
-function offlinePage() {
-  return caches.open(SHELL_CACHE).then((cache) => cache.match(OFFLINE_URL)).then((page) => page || Response.error());
+async function offlinePage() {
+  const page = await (await caches.open(SHELL_CACHE)).match(OFFLINE_URL);
+  return page || Response.error();
 }
 
 async function keep(cacheName, request, response) {
   await forgetPages(cacheName);  // another patient's pages go the moment someone else signs in
   const headers = new Headers(response.headers);
-  headers.set("X-Saved-At", new Date().toISOString());
+  headers.set(SAVED_AT_HEADER, new Date().toISOString());
   const body = await response.blob();
   const cache = await caches.open(cacheName);
-  await cache.put(request.url, new Response(body, { status: 200, statusText: "OK", headers: headers }));
+  await cache.put(request.url, new Response(body, { status: 200, statusText: "OK", headers }));
 }
 
 async function fromCache(request, url) {
@@ -98,8 +103,8 @@ async function fromCache(request, url) {
     const hit = (await cache.match(request.url)) || (await cache.match(url.origin + url.pathname, { ignoreSearch: true }));
     if (hit) {
       // The page's script shows the "offline — showing what you saw at …" bar from this attribute.
-      const savedAt = hit.headers.get("X-Saved-At") || "";
-      const html = (await hit.text()).replace("<body", '<body data-offline-saved-at="' + savedAt + '"');
+      const savedAt = hit.headers.get(SAVED_AT_HEADER) || "";
+      const html = (await hit.text()).replace("<body", `<body data-offline-saved-at="${savedAt}"`);
       return new Response(html, { status: 200, headers: hit.headers });
     }
   }
@@ -108,11 +113,11 @@ async function fromCache(request, url) {
 
 // Background Sync: replay the queue of the patient whose session this browser holds, one at a time.
 async function replay() {
-  const session = await fetch(SESSION_URL, { credentials: "same-origin", cache: "no-store" }).then((r) => r.json());
+  const session = await (await fetch(SESSION_URL, { credentials: "same-origin", cache: "no-store" })).json();
   if (!session.patient) return;
   const result = await self.DiaryQueue.flush(String(session.patient), session.csrf);
   const windows = await self.clients.matchAll({ type: "window" });
-  windows.forEach((client) => client.postMessage({ type: "queue-changed", sent: result.sent, refused: result.refused }));
+  for (const client of windows) client.postMessage({ type: "queue-changed", sent: result.sent, refused: result.refused });
   if (result.left) throw new Error("entries left to send");  // the browser tries again later
 }
 
@@ -123,7 +128,7 @@ self.addEventListener("sync", (event) => {
 self.addEventListener("push", (event) => {
   let data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
-  event.waitUntil(self.registration.showNotification(data.title || "Numbness Diary", {
+  event.waitUntil(self.registration.showNotification(data.title || NOTIFICATION_TITLE, {
     body: data.body || "There is something in your diary to read",
     icon: ICON,
     badge: ICON,
@@ -135,12 +140,15 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin).href;
-  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
-    for (const client of windows) {
-      if (client.url.startsWith(self.location.origin) && "focus" in client) {
-        return client.navigate(target).then((c) => (c || client).focus());
-      }
-    }
-    return self.clients.openWindow(target);
-  }));
+  event.waitUntil(focusOrOpen(target));
 });
+
+// A tap on a notification opens its page in a window of the diary already open, else in a new one.
+async function focusOrOpen(target) {
+  for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+    if (client.url.startsWith(self.location.origin) && "focus" in client) {
+      return ((await client.navigate(target)) || client).focus();
+    }
+  }
+  return self.clients.openWindow(target);
+}

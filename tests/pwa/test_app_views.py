@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.test import override_settings
 
+from pwa import shell, views
 from pwa.models import PushSubscription
 from tests.pwa.pushservice import Browser, b64url
 
@@ -22,6 +23,14 @@ def post_json(client, url: str, body: object):
     return client.post(url, json.dumps(body), content_type="application/json")
 
 
+def worker_config(text: str) -> dict[str, Any]:
+    """The constants the view rendered into the worker, read back from its one JSON object."""
+    found = re.search(r"^const CONFIG = (.*);$", text, re.MULTILINE)
+    assert found
+    config: dict[str, Any] = json.loads(found.group(1))
+    return config
+
+
 def test_the_service_worker_is_served_from_the_root_uncached_with_the_shell_by_version(client, settings):
     response = client.get("/sw.js")
     assert response.status_code == 200
@@ -29,16 +38,31 @@ def test_the_service_worker_is_served_from_the_root_uncached_with_the_shell_by_v
     assert response["Cache-Control"] == "no-cache"
     assert response["Service-Worker-Allowed"] == "/"
     text = response.content.decode()
-    shell_list = re.search(r"const SHELL = (\[.*?\]);", text)
-    assert shell_list
-    shell = json.loads(shell_list.group(1))
+    config = worker_config(text)
+    shell = config["shell"]
     for path in ("/static/css/app.css", "/static/js/queue.js", "/static/js/offline.js", "/static/icons/icon-192.png"):
         assert path in shell
     assert not any("LICENSE" in p for p in shell)
-    pages_list = re.search(r"const PAGES = (\[.*?\]);", text)
-    assert pages_list and json.loads(pages_list.group(1)) == ["/", "/log/", "/history/", "/trends/"]
-    assert re.search(r'const VERSION = "[0-9a-f]{16}";', text)
+    assert config["pages"] == ["/", "/log/", "/history/", "/trends/"]
+    assert re.fullmatch(r"[0-9a-f]{16}", config["version"])
     assert "{{" not in text and "{%" not in text
+
+
+def test_the_service_workers_constants_come_from_the_view_as_one_json_object(client):
+    text = client.get("/sw.js").content.decode()
+    assert worker_config(text) == views.worker_config()
+    assert worker_config(text)["session_url"] == "/app/session.json"
+    assert worker_config(text)["patient_header"] == "X-Diary-Patient"
+    # The template holds no constant of its own: no cache name or version, URL, header or timeout.
+    template = shell.worker_source().read_text()
+    assert re.findall(r"\{\{.*?\}\}", template) == ["{{ config|safe }}"]
+    assert not re.search(r"[0-9a-f]{16}|shell-|pages-|/static/|/app/|session\.json|X-Diary|\b[0-9]{4,}\b", template)
+
+
+def test_the_workers_json_cannot_end_a_script_or_a_string_early():
+    text = views.script_json({"label": "</script><!-- & \u2028 \u2029"})
+    assert json.loads(text) == {"label": "</script><!-- & \u2028 \u2029"}
+    assert not set("<>&\u2028\u2029") & set(text)
 
 
 def test_the_shell_version_changes_when_a_shell_file_changes(client, settings, tmp_path):
@@ -48,9 +72,8 @@ def test_the_shell_version_changes_when_a_shell_file_changes(client, settings, t
     settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
 
     def version() -> str:
-        found = re.search(r'const VERSION = "(\w+)"', client.get("/sw.js").content.decode())
-        assert found
-        return found.group(1)
+        version: str = worker_config(client.get("/sw.js").content.decode())["version"]
+        return version
 
     before = version()
     (tmp_path / "css" / "extra.css").write_text("a { color: blue }")
