@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -19,7 +20,8 @@ from pwa.middleware import HEADER as PATIENT_HEADER
 from pwa.models import PushSubscription
 from pwa.receivers import SESSION_KEY
 
-APP_NAME = "Numbness Diary"
+SHORT_NAME = "Numbness"  # under the icon on a home screen
+# The browser's bars around the installed app, in the stylesheet's accent (light) and page colour (dark).
 THEME_LIGHT = "#1f5f8b"
 THEME_DARK = "#111417"
 
@@ -77,8 +79,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
     data = {
         "id": reverse("today"),
-        "name": APP_NAME,
-        "short_name": "Numbness",
+        "name": settings.APP_NAME,
+        "short_name": SHORT_NAME,
         "description": "A diary of leg numbness: log episodes, see trends, share a report with your doctor.",
         "lang": "en",
         "start_url": reverse("today"),

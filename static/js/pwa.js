@@ -5,11 +5,12 @@
 (() => {
   "use strict";
   const { clockTime } = window.DiaryUtil;
+  const { worker, pageCachePrefix } = document.currentScript.dataset;  // from pwa/templatetags/pwa.py
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 
   const ready = "serviceWorker" in navigator
-    ? navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => navigator.serviceWorker.ready)
+    ? navigator.serviceWorker.register(worker, { scope: "/" }).then(() => navigator.serviceWorker.ready)
     : Promise.reject(new Error("no service worker in this browser"));
   ready.catch(() => {});  // the pages work without it
   window.DiaryApp = { ready };
@@ -35,7 +36,7 @@
   // patients left here; notifications stop for this device. The logout itself never waits long on this.
   const forgetPages = async () => {
     const keys = await caches.keys();
-    await Promise.all(keys.filter((k) => k.startsWith("pages-")).map((k) => caches.delete(k)));
+    await Promise.all(keys.filter((k) => k.startsWith(pageCachePrefix)).map((k) => caches.delete(k)));
   };
   const stopNotifications = async () => {
     const registration = await navigator.serviceWorker.ready;
