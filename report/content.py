@@ -97,12 +97,6 @@ class ReportFlag:
 
 
 @dataclass(frozen=True)
-class Place:
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
 class Report:
     patient_name: str
     date_of_birth: dt.date | None
@@ -125,7 +119,7 @@ class Report:
     rows: list[EpisodeRow]
     checkins: dict[dt.date, bool]
     shaded_views: list[Any]
-    places: list[Place]
+    places: list[tuple[str, int]]  # ('Left calf', 12), most often first
     conditions: list[str]
     questions: str = ""
 
@@ -310,11 +304,6 @@ def patterns(flags: list[Flag]) -> list[ReportFlag]:
     return [ReportFlag(f.sign, f.reasons, f) for f in flags if f.level == signs.SEE_DOCTOR]
 
 
-def places(counts: dict[str, int]) -> list[Place]:
-    """Every place involved, most often first, in words."""
-    return [Place(label, count) for label, count in heatmap.region_rows(counts)]
-
-
 def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
     profile = profile_of(patient)
     zone = profile.zone
@@ -351,7 +340,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         rows=[episode_row(e) for e in in_period],
         checkins={day: value for day, value in checkins.items() if start <= day <= end},
         shaded_views=heatmap.shaded_views(current.regions),
-        places=places(current.regions),
+        places=heatmap.region_rows(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
         questions=questions.strip(),
     )
