@@ -224,7 +224,7 @@ class ProfileView(APIView):
 
 @extend_schema(tags=["export"], responses=OpenApiTypes.OBJECT)
 class ExportView(APIView):
-    """The patient's whole diary in the interchange format numbness-diary/1."""
+    """The patient's whole diary in the interchange format numbness-diary/2."""
 
     def get(self, request: Request) -> Response:
         return Response(export_diary(patient_of(request)))

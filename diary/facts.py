@@ -36,6 +36,7 @@ class EpisodeFacts:
     symptoms: frozenset[str] = frozenset()
     relieved_by: frozenset[str] = frozenset()
     notes: str = ""
+    alarm_answered: bool = False
 
     @property
     def ongoing(self) -> bool:
@@ -75,6 +76,7 @@ def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> EpisodeFacts:
         symptoms=frozenset(episode.symptoms),
         relieved_by=frozenset(episode.relieved_by),
         notes=episode.notes,
+        alarm_answered=episode.alarm_answered,
     )
 
 
@@ -89,6 +91,7 @@ FIELDS = (
     "symptoms",
     "relieved_by",
     "notes",
+    "alarm_answered",
 )
 
 
@@ -140,7 +143,19 @@ def _facts_by_patient(episodes: QuerySet[Episode], zones: Mapping[int, dt.tzinfo
         places[_uuid(episode_id)].add((side, region))
     found: dict[int, list[EpisodeFacts]] = defaultdict(list)
     codes = _Codes()
-    for episode_id, patient_id, started_at, minutes, severity, sensations, triggers, symptoms, relieved, notes in rows:
+    for (
+        episode_id,
+        patient_id,
+        started_at,
+        minutes,
+        severity,
+        sensations,
+        triggers,
+        symptoms,
+        relieved,
+        notes,
+        asked,
+    ) in rows:
         key = _uuid(episode_id)
         found[patient_id].append(
             EpisodeFacts(
@@ -154,6 +169,7 @@ def _facts_by_patient(episodes: QuerySet[Episode], zones: Mapping[int, dt.tzinfo
                 symptoms=codes.of(symptoms),
                 relieved_by=codes.of(relieved),
                 notes=notes,
+                alarm_answered=bool(asked),
             )
         )
     return found

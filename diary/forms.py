@@ -159,6 +159,7 @@ class EpisodeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    alarm_none = forms.BooleanField(label="None of these", required=False)
     other_symptoms = forms.MultipleChoiceField(
         label="Other symptoms",
         choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if not t.alarm],
@@ -181,7 +182,14 @@ class EpisodeForm(forms.Form):
     def for_repeat(cls, episode: Episode, clock: Clock) -> EpisodeForm:
         """A new episode like `episode`: everything but the time, the notes and the alarm questions,
         which are asked afresh every time."""
-        fresh = {"id": uuid.uuid4(), "when": "now", "started_at": None, "alarm_symptoms": [], "notes": ""}
+        fresh = {
+            "id": uuid.uuid4(),
+            "when": "now",
+            "started_at": None,
+            "alarm_symptoms": [],
+            "alarm_none": False,
+            "notes": "",
+        }
         return cls(initial={**cls.for_episode(episode, clock).initial, **fresh}, clock=clock)
 
     @classmethod
@@ -210,6 +218,7 @@ class EpisodeForm(forms.Form):
                 "sensations": episode.sensations,
                 "triggers": episode.triggers,
                 "alarm_symptoms": [c for c in episode.symptoms if vocab.SYMPTOMS[c].alarm],
+                "alarm_none": episode.alarm_answered and not vocab.ALARM_SYMPTOMS.intersection(episode.symptoms),
                 "other_symptoms": [c for c in episode.symptoms if not vocab.SYMPTOMS[c].alarm],
                 "relieved_by": episode.relieved_by,
                 "notes": episode.notes,
@@ -263,6 +272,7 @@ class EpisodeForm(forms.Form):
             "symptoms": data["alarm_symptoms"] + data["other_symptoms"],
             "relieved_by": data["relieved_by"],
             "notes": data["notes"],
+            "alarm_answered": data["alarm_none"] or bool(data["alarm_symptoms"]),
         }
 
 

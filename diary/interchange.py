@@ -1,7 +1,10 @@
-"""The interchange format "numbness-diary/1" (DESIGN §6): export, and all-or-nothing import.
+"""The interchange format "numbness-diary/2" (DESIGN §6): export, and all-or-nothing import of /2 and /1.
 
 The same format is the patient's "Download my data", the `export_diary`/`import_diary`
-commands and the demo diary's loader. export → import → export gives the same bytes.
+commands and the demo diary's loader. export → import → export gives the same bytes. Version 2 adds
+`alarm_answered` to each episode and the keys of the apps built on the diary (`hooks.Section`:
+treatments, doses, questionnaire responses); a /1 file has none of them, and its episodes were never
+asked the alarm questions as such, so they import with `alarm_answered: false`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from diary.models import Episode, Profile
 from diary.serializers import CheckInSerializer, EpisodeSerializer, ProfileSerializer, episode_record
 from web import parsers
 
-FORMAT = "numbness-diary/1"
+FORMAT = "numbness-diary/2"
+FORMAT_1 = "numbness-diary/1"
+READABLE = (FORMAT, FORMAT_1)
 PROFILE_FIELDS = ("timezone", "conditions", "emergency_number")
 
 
@@ -118,8 +123,13 @@ class _Valid:
 
 def _validate(document: dict[str, Any], patient: User) -> _Valid:
     problems: list[str] = []
-    if document.get("format") != FORMAT:
-        problems.append(f"format: expected {FORMAT!r}, got {document.get('format')!r}.")
+    version = document.get("format")
+    if version not in READABLE:
+        problems.append(f"format: expected {FORMAT!r} (or {FORMAT_1!r}), got {version!r}.")
+    if version == FORMAT_1:
+        problems += [
+            f"{key}: a {FORMAT_1} file has no {key}." for s in hooks.SECTIONS for key in s.keys if key in document
+        ]
 
     profile_data = document.get("profile", {})
     profile = ProfileSerializer(data=profile_data if isinstance(profile_data, dict) else None, partial=True)
@@ -130,7 +140,7 @@ def _validate(document: dict[str, Any], patient: User) -> _Valid:
     clock = patient_profile.clock
     if "timezone" in profile_values:
         clock = Profile(timezone=profile_values["timezone"]).clock
-    context = {"clock": clock, "date_of_birth": patient_profile.date_of_birth}
+    context = {"clock": clock, "date_of_birth": patient_profile.date_of_birth, "as_recorded": True}
 
     episodes = []
     for index, record in enumerate(_records(document, "episodes", problems)):
@@ -143,7 +153,8 @@ def _validate(document: dict[str, Any], patient: User) -> _Valid:
         elif "id" not in serializer.validated_data:
             problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
         else:
-            episodes.append(serializer.validated_data)
+            # A /1 file never asked the alarm questions as such: none of its episodes counts as answered.
+            episodes.append(serializer.validated_data | ({"alarm_answered": False} if version == FORMAT_1 else {}))
 
     ids = Counter(e["id"] for e in episodes)
     problems += [f"episodes: id {i} appears {n} times." for i, n in ids.items() if n > 1]

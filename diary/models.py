@@ -149,6 +149,9 @@ class Episode(models.Model):
     symptoms = models.JSONField(default=list, blank=True)
     relieved_by = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True, default="", validators=[MaxLengthValidator(MAX_NOTES)])
+    # The patient answered the alarm questions: ticked one, or chose "none of these". Tells "checked, none" from
+    # "not asked" (the report's pertinent negatives). An episode of a numbness-diary/1 file has it false.
+    alarm_answered = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # When the patient was nudged about this episode still going (diary/reminders.py): once per episode.

@@ -38,6 +38,7 @@ def episode_record(episode: Episode) -> dict[str, Any]:
         "triggers": list(episode.triggers),
         "symptoms": list(episode.symptoms),
         "relieved_by": list(episode.relieved_by),
+        "alarm_answered": episode.alarm_answered,
         "notes": episode.notes,
     }
 
@@ -98,7 +99,8 @@ class LocalDateTimeField(serializers.DateTimeField):
 
 
 class EpisodeSerializer(serializers.Serializer[Any]):
-    """An episode as the API and the import take it; context: `clock` (the patient's) and `date_of_birth`."""
+    """An episode as the API and the import take it; context: `clock` (the patient's), `date_of_birth`, and
+    `as_recorded` for an import (values kept exactly as the file has them)."""
 
     id = StrictUUIDField(required=False)
     started_at = LocalDateTimeField(
@@ -118,6 +120,12 @@ class EpisodeSerializer(serializers.Serializer[Any]):
     triggers = code_list(vocab.TRIGGERS)
     symptoms = code_list(vocab.SYMPTOMS)
     relieved_by = code_list(vocab.RELIEF)
+    alarm_answered = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="the patient answered the alarm questions: ticked one (then it is true whatever is sent), or "
+        "chose none of these",
+    )
     notes = StrictCharField(max_length=MAX_NOTES, allow_blank=True, required=False, default="")
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -133,6 +141,11 @@ class EpisodeSerializer(serializers.Serializer[Any]):
                 raise serializers.ValidationError(e.message_dict) from None
         if data.get("ongoing") and data.get("duration_minutes") is not None:
             raise serializers.ValidationError({"duration_minutes": "Leave the duration empty while it is still going."})
+        # Ticking an alarm question answers them; "none of these" is sent as alarm_answered: true. A file is kept
+        # as recorded (an episode imported from numbness-diary/1 stays unanswered, whatever it ticked).
+        if not self.context.get("as_recorded"):
+            ticked = vocab.ALARM_SYMPTOMS.intersection(data.get("symptoms", []))
+            data["alarm_answered"] = data.get("alarm_answered", False) or bool(ticked)
         if not data.get("ongoing") and data.get("duration_minutes") is None:
             raise serializers.ValidationError(
                 {"duration_minutes": "Give the duration in minutes, or set ongoing if it is still going."}
@@ -158,6 +171,7 @@ class EpisodeSerializer(serializers.Serializer[Any]):
             "symptoms": data["symptoms"],
             "relieved_by": data["relieved_by"],
             "notes": data["notes"],
+            "alarm_answered": data["alarm_answered"],
         }
 
 

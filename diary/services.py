@@ -73,13 +73,15 @@ def save_episode(
     symptoms: Sequence[str] = (),
     relieved_by: Sequence[str] = (),
     notes: str = "",
+    alarm_answered: bool = False,
     announce: bool = True,
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
 
     A retried save with the same id replaces the row instead of adding one, so a double tap,
     a network retry and the offline queue's replay all leave one episode. `announce=False` leaves
-    `diary_changed` to the caller (an import sends it once for the whole file).
+    `diary_changed` to the caller (an import sends it once for the whole file). `alarm_answered`: the patient
+    answered the alarm questions (the form and the API: ticked one, or chose "none of these").
     """
     values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
@@ -97,6 +99,7 @@ def save_episode(
             values[name] = vocab.canonical(vocab.CODE_SETS[name], given)
         except ValidationError as e:
             raise ValidationError({name: e.messages}) from e
+    values["alarm_answered"] = alarm_answered
     pairs = _canonical_locations(list(locations))
     episode_id = episode_id or uuid.uuid4()
 
@@ -176,6 +179,7 @@ def end_episode(*, patient: User, episode_id: uuid.UUID, ended_at: dt.datetime) 
         symptoms=episode.symptoms,
         relieved_by=episode.relieved_by,
         notes=episode.notes,
+        alarm_answered=episode.alarm_answered,
     )
 
 

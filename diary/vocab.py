@@ -197,6 +197,9 @@ CODE_SETS: dict[str, dict[str, Term]] = {
 }
 
 
+ALARM_SYMPTOMS = frozenset(code for code, term in SYMPTOMS.items() if term.alarm)
+
+
 def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in vocabulary.values()]
 

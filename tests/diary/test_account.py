@@ -100,7 +100,7 @@ def test_download_my_data_is_the_interchange_document(web, patient):
     response = web.get("/settings/my-data.json")
     assert response["Content-Disposition"].startswith('attachment; filename="numbness-diary-')
     data = json.loads(response.content)
-    assert data["format"] == "numbness-diary/1"
+    assert data["format"] == "numbness-diary/2"
     assert [e["id"] for e in data["episodes"]] == [str(episode.id)]
     assert data["episodes"][0]["notes"] == "ünïcode ok"
 

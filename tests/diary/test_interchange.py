@@ -2,6 +2,7 @@
 
 import io
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -51,8 +52,9 @@ def test_vignette_diaries_import_as_given(db, path):
     exported = export_diary(patient)
     assert exported["profile"] == diary["profile"]
     by_id = {e["id"]: as_sets(e) for e in exported["episodes"]}
+    version_1 = {"alarm_answered": False} if diary["format"] == "numbness-diary/1" else {}
     for episode in diary["episodes"]:
-        assert by_id[episode["id"]] == as_sets(episode)  # the export keeps sets in a canonical order
+        assert by_id[episode["id"]] == as_sets(episode | version_1)  # the export keeps sets in a canonical order
 
 
 def test_reimporting_replaces_instead_of_duplicating(db):
@@ -151,7 +153,10 @@ def test_commands_round_trip_through_files(db, tmp_path):
     call_command("import_diary", str(source), "--user", "carol", "--create-user", stdout=io.StringIO())
     out = tmp_path / "carol.json"
     call_command("export_diary", "--user", "carol", "--out", str(out))
-    assert [as_sets(e) for e in json.loads(out.read_text())["episodes"]] == [as_sets(e) for e in diary["episodes"]]
+    unanswered = {"alarm_answered": False}  # the vignette is a numbness-diary/1 file
+    assert diary["format"] == "numbness-diary/1"
+    expected = [as_sets(e | unanswered) for e in diary["episodes"]]
+    assert [as_sets(e) for e in json.loads(out.read_text())["episodes"]] == expected
 
 
 def test_import_command_reports_problems_and_needs_the_user(db, tmp_path):
@@ -209,3 +214,46 @@ def test_an_apps_section_travels_with_the_diary_and_fails_it_as_a_whole(db, monk
         import_diary(patient=other, document=bad)
     assert error.value.problems == ["memos[0]: episode_id: no such episode in this file."]
     assert not Episode.objects.filter(patient=other).exists() and other.pk not in memos.kept
+
+
+def test_a_version_1_file_imports_with_no_alarm_question_answered(db):
+    patient = make_patient()
+    ticked = episode_json(id="5b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", symptoms=["leg_pale_cold"], alarm_answered=True)
+    quiet = episode_json(id="6c2f3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e")
+    import_diary(patient=patient, document=document(ticked, quiet) | {"format": "numbness-diary/1"})
+    assert set(Episode.objects.values_list("alarm_answered", flat=True)) == {False}
+    assert export_diary(patient)["format"] == FORMAT == "numbness-diary/2"
+
+
+def test_version_2_keeps_whether_the_alarm_questions_were_answered_as_recorded(db):
+    patient = make_patient()
+    none_of_these = episode_json(id="7d3a4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f", alarm_answered=True)
+    from_version_1 = episode_json(
+        id="8e4b5f6a-7b8c-4d9e-9f0a-2b3c4d5e6f7a", symptoms=["fainting"], alarm_answered=False
+    )
+    not_asked = episode_json(id="9f5c6a7b-8c9d-4e0f-8a1b-3c4d5e6f7a8b")
+    import_diary(patient=patient, document=document(none_of_these, from_version_1, not_asked))
+    answered = {e["id"]: e["alarm_answered"] for e in export_diary(patient)["episodes"]}
+    assert answered == {none_of_these["id"]: True, from_version_1["id"]: False, not_asked["id"]: False}
+
+
+def test_through_the_api_ticking_an_alarm_question_answers_them(api):
+    ticked = api.put(f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(symptoms=["fainting"]), format="json").json()
+    none_of_these = api.put(
+        f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(alarm_answered=True), format="json"
+    ).json()
+    not_asked = api.put(f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(), format="json").json()
+    assert (ticked["alarm_answered"], none_of_these["alarm_answered"], not_asked["alarm_answered"]) == (
+        True,
+        True,
+        False,
+    )
+
+
+def test_a_version_1_file_has_no_sections_of_the_apps(db, monkeypatch):
+    from diary import hooks
+
+    monkeypatch.setattr(hooks, "SECTIONS", [NotesSection().section()])
+    with pytest.raises(InterchangeError) as error:
+        import_diary(patient=make_patient(), document=document() | {"format": "numbness-diary/1", "memos": []})
+    assert error.value.problems == ["memos: a numbness-diary/1 file has no memos."]

@@ -9,7 +9,7 @@ from diary.interchange import dumps, export_diary
 
 
 class Command(BaseCommand):
-    help = "Export a user's diary as numbness-diary/1 JSON."
+    help = "Export a user's diary as numbness-diary/2 JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True)

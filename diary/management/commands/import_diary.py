@@ -12,7 +12,7 @@ from diary.interchange import InterchangeError, import_diary, parse
 
 
 class Command(BaseCommand):
-    help = "Import a numbness-diary/1 JSON file into a user's diary (all records or none)."
+    help = "Import a numbness-diary/2 (or /1) JSON file into a user's diary (all records or none)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="path to the JSON file, or - for standard input")
