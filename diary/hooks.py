@@ -7,6 +7,8 @@ here and fills the slots.
   transaction; `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
   receiver may return a list of `Alert`s that the patient must see at once; the saving view
   shows them before anything else.
+- `episode_deleted(sender=Episode, patient=…, episode_id=…)` is sent inside the deleting transaction,
+  once the row is gone (triage withdraws at once the warning signs that rested on it alone).
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
 - `alert_page(sender=None, episode_id=…, codes=…)`: a receiver returns the address of the page
@@ -38,6 +40,7 @@ from django.core.mail import send_mail
 from django.dispatch import Signal
 
 episode_saved = Signal()
+episode_deleted = Signal()
 diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
@@ -95,7 +98,8 @@ class AlertSource(TypedDict):
     id: str
     title: str
     publisher: str
-    url: str  # empty for the seed articles, which are cited by id and title
+    url: str  # empty for the seed articles, which are cited by title
+    background: bool  # a seed article: background reading, listed after the public pages
 
 
 class Alert(TypedDict):

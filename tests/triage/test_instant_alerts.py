@@ -22,11 +22,14 @@ def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
     assert 'href="tel:999"' in page and "Call 999 now" in page
     assert "You logged: Slurred or difficult speech." in page
     assert "This is not a diagnosis" in page
-    assert "(web article, source 000)" in page
-    assert (
-        'href="https://www.nhs.uk/conditions/stroke/symptoms/" rel="noopener noreferrer">Stroke: symptoms</a> (NHS)'
-        in page
+    based_on = page[page.index("Based on: ") : page.index("Background reading: ")]
+    assert based_on.startswith(
+        'Based on: <a href="https://www.nhs.uk/conditions/stroke/symptoms/" rel="noopener noreferrer">'
+        "Stroke: symptoms</a> (NHS);"
     )
+    assert '<a href="https://www.healthdirect.gov.au/stroke" rel="noopener noreferrer">Stroke</a>' in based_on
+    assert "<cite>Numbness in the legs (medically reviewed 2025)</cite> (iLive)" in page[page.index("Background") :]
+    assert "source 000" not in page
     assert patient.episodes.count() == 1
 
 
@@ -51,13 +54,15 @@ def test_api_save_response_carries_the_alerts(api, patient):
     assert alert["code"] == "emergency.spinal_cord" and alert["level"] == "emergency"
     assert alert["matched"] == ["Can't control bladder or bowel"]
     assert alert["emergency_number"] == patient.profile.emergency_number
-    assert [s["id"] for s in alert["sources"]] == ["000", "001", "nhs-cauda-equina"]
-    assert alert["sources"][2] == {
+    assert [s["id"] for s in alert["sources"]] == ["nhs-cauda-equina", "healthdirect-sciatica", "000", "001"]
+    assert alert["sources"][0] == {
         "id": "nhs-cauda-equina",
         "title": "Cauda equina syndrome",
         "publisher": "NHS",
         "url": "https://www.nhs.uk/conditions/cauda-equina-syndrome/",
+        "background": False,
     }
+    assert alert["sources"][3]["publisher"] == "iLive" and alert["sources"][3]["background"]
 
 
 @pytest.fixture
