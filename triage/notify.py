@@ -58,4 +58,5 @@ def _tell(flag: Flag, emergency_number: str) -> bool:
     }
     subject = f"{settings.APP_NAME}: {said.title}"
     email = hooks.Email(flag.patient.email, subject, render_to_string("triage/flag_email.txt", context))
-    return hooks.tell(flag.patient_id, hooks.Notice(hooks.SOMETHING_TO_READ, reverse("flags")), email)
+    notice = hooks.Notice(hooks.SOMETHING_TO_READ, f"{reverse('flags')}#flag-{flag.id}")
+    return hooks.tell(flag.patient_id, notice, email)

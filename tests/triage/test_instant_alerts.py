@@ -1,8 +1,10 @@
 """Saving an alarming episode shows what to do at once, from the form and the API, with Redis down too."""
 
+import datetime as dt
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from tests.conftest import episode_json, use_broker
@@ -90,6 +92,21 @@ def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
     assert response.status_code == 200
     assert "Possible signs of a stroke" in response.content.decode()
     assert patient.episodes.count() == 1  # committed even though no review could be queued
+    # The flag opened with the save: Today, Flags and the report show it with no worker and no Redis.
+    assert patient.flags.get().status == "open"
+    today = client.get("/").content.decode()
+    assert 'class="flag-banner level-emergency"' in today and "Possible signs of a stroke" in today
+    assert "Possible signs of a stroke" in client.get("/flags/").content.decode()
+    api = APIClient()
+    api.force_authenticate(patient)
+    started = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    body = episode_json(symptoms=["chest_pain"], started_at=started)
+    reply = api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json")
+    assert reply.status_code == 201 and reply.json()["alerts"][0]["code"] == "emergency.breathing_or_fainting"
+    assert sorted(patient.flags.values_list("code", flat=True)) == [
+        "emergency.breathing_or_fainting",
+        "emergency.stroke_signs",
+    ]
 
 
 def test_editing_an_alarming_episode_alerts_only_on_what_the_edit_adds(web, patient):
