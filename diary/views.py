@@ -107,7 +107,21 @@ def checkin_none(request: PatientRequest) -> HttpResponse:
 
 
 def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
-    """Save a valid form; answer JSON to the offline queue, HTML to a plain form post."""
+    """Save a valid form; answer JSON to the offline queue, HTML to a plain form post.
+
+    A plain post whose only alarming thing is a place alarming by itself (the saddle) is asked about it once,
+    in the Save bar, before it is saved; with JavaScript the page asks before sending, so the queue's posts (and
+    a replay of an entry typed before this question existed) are never held back by it.
+    """
+    asked = [] if wants_json(request) else form.region_to_confirm()
+    if asked and form.cleaned_data["region_answer"] == "no":
+        data = form.data.copy()
+        data.setlist("locations", [key for key in data.getlist("locations") if key not in asked])
+        data["region_answer"] = ""
+        corrected = _episode_form(request, data)
+        return render(request, template, _log_context(corrected) | context | {"region_removed": True})
+    if asked:
+        return render(request, template, _log_context(form) | context | {"region_question": True})
     try:
         saved = services.save_episode(
             patient=request.user,
