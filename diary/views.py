@@ -15,7 +15,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -115,6 +115,7 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     """
     asked = [] if wants_json(request) else form.region_to_confirm()
     if asked and form.cleaned_data["region_answer"] == "no":
+        assert isinstance(form.data, QueryDict)  # a posted form
         data = form.data.copy()
         data.setlist("locations", [key for key in data.getlist("locations") if key not in asked])
         data["region_answer"] = ""

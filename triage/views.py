@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from diary import services as diary_services
 from diary.facts import facts_from_episode
 from diary.services import profile_of
-from triage import detectors, services, signs
+from triage import detectors, offline, services, signs
 from triage.advice import Advice, advise
 from triage.models import ACTIVE, OPEN, RESOLVED, WITHDRAWN
 from web.http import PatientRequest
@@ -47,6 +47,15 @@ def acknowledge(request: PatientRequest, flag_id: int) -> HttpResponse:
     if services.acknowledge(flag):
         messages.success(request, "Marked as read.")
     return redirect("flags")
+
+
+@require_GET
+def instant_signs(request: HttpRequest) -> HttpResponse:
+    """The instant signs as data for the phone's own check offline (triage/offline.py): no patient data in it,
+    so it needs no sign-in; the service worker keeps it with the app shell, under the shell's version."""
+    response = HttpResponse(offline.document(), content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,7 +22,7 @@ from tests.pwa.conftest import device, push_service, vapid_keys  # noqa: F401 - 
 from triage.review import review_patient
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)  # Europe/London: noon on 10 March
-JSON = {"HTTP_ACCEPT": "application/json"}
+JSON = {"accept": "application/json"}
 
 
 @dataclass(frozen=True)
@@ -47,23 +48,23 @@ STROKE_PASSED = Said(
 )
 
 
-def save(client: Client, url: str, started: str, **fields: object) -> dict[str, object]:
+def save(client: Client, url: str, started: str, **fields: object) -> dict[str, Any]:
     data = form_data(when="earlier", started_at=started, **fields)
-    reply: dict[str, object] = client.post(url, data, **JSON).json()
+    reply: dict[str, Any] = client.post(url, data, headers=JSON).json()
     return reply
 
 
-def on_time(client: Client) -> dict[str, object]:
+def on_time(client: Client) -> dict[str, Any]:
     with time_machine.travel(NOW, tick=False):
         return save(client, "/log/", "2026-03-10T11:00", alarm_symptoms=["speech_difficulty"])
 
 
-def logged_late(client: Client) -> dict[str, object]:
+def logged_late(client: Client) -> dict[str, Any]:
     with time_machine.travel(NOW, tick=False):
         return save(client, "/log/", "2026-03-07T11:00", alarm_symptoms=["speech_difficulty"])
 
 
-def edited_late(client: Client) -> dict[str, object]:
+def edited_late(client: Client) -> dict[str, Any]:
     """Logged on time two days ago with nothing alarming; today the patient adds slurred speech to it."""
     with time_machine.travel(NOW - dt.timedelta(days=2), tick=False):
         first = save(client, "/log/", "2026-03-08T11:00", alarm_none="on")
@@ -161,7 +162,7 @@ def test_every_surface_says_the_same_for_one_stroke_sign(
             review_patient(by_push.pk)
         [email] = mail.outbox
         assert email.to == [by_mail.email]
-        said["email"] = email_says(email.subject, email.body)
+        said["email"] = email_says(str(email.subject), str(email.body))
         [pushed] = [browser.decrypt(r.body) for r in push_service.received]
         assert pushed["body"] == "There is something in your diary to read"  # nothing on the lock screen
         path, _, anchor = pushed["url"].partition("#flag-")
