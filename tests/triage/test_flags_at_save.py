@@ -194,3 +194,33 @@ def test_every_case_opens_its_instant_flags_at_save_and_the_review_finds_the_sam
     assert sorted(f.code for f in result.flags if f.status == "open") == sorted(expected)
     assert {c.code: c.action for c in result.changes if c.code in at_save} == dict.fromkeys(at_save, "unchanged")
     assert {f.code: (f.evidence, f.detail) for f in patient.flags.filter(code__in=at_save)} == at_save
+
+
+def test_two_alarming_saves_at_once_leave_one_flag_with_both_episodes(transactional_db):
+    """The saves lock the patient's row as a review does: the second sees the first's flag and joins it."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    patient = make_patient("twice")
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    saved: list[str] = []
+
+    def save_one() -> None:
+        saved.append(str(log(patient, started_at=started, symptoms=["leg_swollen"]).id))
+        connection.close()
+
+    with transaction.atomic():
+        type(patient).objects.select_for_update().get(pk=patient.pk)  # a review holds the row
+        savers = [threading.Thread(target=save_one) for _ in range(2)]
+        for saver in savers:
+            saver.start()
+        for saver in savers:
+            saver.join(timeout=0.5)
+        assert all(saver.is_alive() for saver in savers)  # both wait for it
+    for saver in savers:
+        saver.join(timeout=20)
+    [flag] = Flag.objects.filter(patient=patient)
+    assert flag.status == "open" and sorted(flag.evidence) == sorted(saved)
