@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from diary import hooks
 from pwa import push, shell
 from pwa.forms import SubscriptionForm
 from pwa.middleware import HEADER as PATIENT_HEADER
@@ -39,11 +41,21 @@ def cached_pages() -> list[str]:
 
 
 def worker_config() -> dict[str, object]:
-    """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object."""
+    """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object.
+
+    The shell is the static files plus the documents apps keep offline (`diary.hooks.keep_offline`); its version
+    changes when any of them does.
+    """
     version, urls = shell.shell()
+    documents = hooks.OFFLINE_DOCUMENTS
+    if documents:
+        digest = hashlib.sha256(version.encode())
+        for document in documents:
+            digest.update(f"{document.url_name}:{document.version()}".encode())
+        version = digest.hexdigest()[:16]
     return {
         "version": version,
-        "shell": urls,
+        "shell": urls + [reverse(document.url_name) for document in documents],
         "shell_cache_prefix": SHELL_CACHE_PREFIX,
         "page_cache_prefix": PAGE_CACHE_PREFIX,
         "pages": cached_pages(),

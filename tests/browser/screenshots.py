@@ -135,6 +135,41 @@ def main(out: Path) -> None:
             review_patient(demo.pk)
             shoot("emergency", f"/alert/{alarming.id}/")
             shoot("today-with-a-warning-sign", "/")
+            # A stroke sign logged three days after it started: the "see a doctor today" screen.
+            late = services.save_episode(
+                patient=demo,
+                episode_id=None,
+                started_at=timezone.now() - dt.timedelta(days=3),
+                duration_minutes=10,
+                severity=5,
+                locations=[("left", "shin")],
+                sensations=["numbness"],
+                symptoms=["arm_weakness"],
+                alarm_answered=True,
+            ).episode
+            shoot("warning-late", f"/alert/{late.id}/")
+            # The Save bar's question when the saddle region is the only alarming thing.
+            page.goto("/log/")
+            page.locator('.region[data-location="left:saddle"]').first.tap()
+            page.locator(".chips.severity label", has_text="4").first.click()
+            page.click("button.log-save")
+            page.locator("[data-region-check]").wait_for()
+            page.screenshot(path=str(out / "saddle-question.png"))
+            shrink(out / "saddle-question.png")
+            # Last, with the server stopped: the phone's own check of an entry kept offline.
+            page.goto("/log/")
+            page.wait_for_load_state("networkidle")
+            server.terminate()
+            server.wait(timeout=10)
+            page.goto("/log/")
+            page.locator('.region[data-location="right:shin"]').first.tap()
+            page.locator(".chips.severity label", has_text="6").first.click()
+            page.click(".alarm-check summary")
+            page.locator(".alarm-check label.chip", has_text="Can't control bladder or bowel").click()
+            page.click("button.log-save")
+            page.locator(".alert-screen[role=alert]").wait_for()
+            page.screenshot(path=str(out / "offline-warning.png"))
+            shrink(out / "offline-warning.png")
             browser.close()
     finally:
         server.terminate()
