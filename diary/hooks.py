@@ -20,6 +20,8 @@ here and fills the slots.
   questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
   format's export writes its keys, and the import validates them with the rest of the file and writes
   them in the same transaction, after the episodes and check-ins, or nothing at all.
+- Offline pages: `keep_offline(url_name, *args)` (from an app's `ready()`) has the installed app keep that page as
+  the patient last saw it, like Today and Log, so that it opens with no connection (pwa reads `OFFLINE_PAGES`).
 - Slots: a page includes, in order, the templates that apps put in `slots.<name>` (`fill_slot`, called
   from an app's `ready()`): `today` (Today, below the still-going episodes) and `trends` (Trends, above
   the charts; it may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`;
@@ -85,6 +87,16 @@ def fill_slot(name: str, template: str) -> None:
     templates = SLOTS.setdefault(name, [])
     if template not in templates:
         templates.append(template)
+
+
+# Pages of the apps that the installed app keeps for use offline: (URL name, its arguments).
+OFFLINE_PAGES: list[tuple[str, tuple[str, ...]]] = []
+
+
+def keep_offline(url_name: str, *args: str) -> None:
+    """Have the service worker keep this page (network first) beside the diary's own (once, however often called)."""
+    if (url_name, args) not in OFFLINE_PAGES:
+        OFFLINE_PAGES.append((url_name, args))
 
 
 tell_patient = Signal()

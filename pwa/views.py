@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from diary import hooks
 from pwa import push, shell
 from pwa.forms import SubscriptionForm
 from pwa.middleware import HEADER as PATIENT_HEADER
@@ -34,8 +35,9 @@ _JSON_IN_SCRIPT = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 def cached_pages() -> list[str]:
-    """The pages kept as the patient last saw them, to open with no connection."""
-    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends")]
+    """The pages kept as the patient last saw them, to open with no connection (the apps' through diary.hooks)."""
+    apps = [reverse(name, args=args) for name, args in hooks.OFFLINE_PAGES]
+    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends"), *apps]
 
 
 def worker_config() -> dict[str, object]:
