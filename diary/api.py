@@ -44,7 +44,8 @@ EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, de
 CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
 
 
-def _date_param(request: Request, name: str) -> dt.date | None:
+def date_param(request: Request, name: str) -> dt.date | None:
+    """A local date from the query string (`from`, `to`), None when absent; anything else is a 400 naming it."""
     value = request.query_params.get(name)
     if value is None:
         return None
@@ -102,7 +103,7 @@ class EpisodeViewSet(viewsets.ViewSet):
     @extend_schema(parameters=RANGE_PARAMETERS + PAGE_PARAMETERS, responses=EpisodePage)
     def list(self, request: Request) -> Response:
         zone = services.clock_of(patient_of(request)).zone  # explicit: a token caller has no activated zone
-        first, last = _date_param(request, "from"), _date_param(request, "to")
+        first, last = date_param(request, "from"), date_param(request, "to")
         episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
@@ -164,7 +165,7 @@ class CheckInViewSet(viewsets.ViewSet):
     @extend_schema(parameters=RANGE_PARAMETERS, responses=CheckInSerializer(many=True))
     def list(self, request: Request) -> Response:
         checkins = patient_of(request).checkins.order_by("-date")
-        first, last = _date_param(request, "from"), _date_param(request, "to")
+        first, last = date_param(request, "from"), date_param(request, "to")
         if first:
             checkins = checkins.filter(date__gte=first)
         if last:
