@@ -18,12 +18,20 @@ from questionnaires.scores import Score, Trend, change_words, date_words
 
 SCORE, CUTOFF = "#1f5f8b", "#5b5b5b"
 DASHES = ("2 3", "7 4", "10 3 2 3")  # one per cut-off, lowest first: told apart without colour
-SIZE = Size(width=WEB.width, height=200, left=24, right=6, top=10, bottom=22, font=12)
+LEGEND_ROW = 17  # user units between the keys of the cut-offs above the plot
 
 
-def score_chart(trend: Trend, size: Size = SIZE) -> SafeString:
+def chart_size(cutoffs: int) -> Size:
+    """The web chart's frame, with room above the plot for one key per cut-off."""
+    top = cutoffs * LEGEND_ROW + 10
+    return Size(width=WEB.width, height=180 + top, left=24, right=8, top=top, bottom=22, font=12)
+
+
+def score_chart(trend: Trend) -> SafeString:
     """The period's scores as points joined by a line, on a time axis from the period's first to last date."""
     instrument = trend.instrument
+    cutoffs = instrument.thresholds[: len(DASHES)]
+    size = chart_size(len(cutoffs))
     top = instrument.max_score
     span = max(1, (trend.last - trend.first).days)
     font = size.font_attrs()
@@ -53,15 +61,19 @@ def score_chart(trend: Trend, size: Size = SIZE) -> SafeString:
             f"{escape(date_words(day))}</text>"
         )
     parts.append("</g>")
-    for threshold, dash in zip(trend.instrument.thresholds, DASHES, strict=False):
+    # Each cut-off: its line across the plot, its value on the axis, and a key above the plot with its source (a
+    # label on the line itself would sit under the points).
+    for row, (threshold, dash) in enumerate(zip(reversed(cutoffs), reversed(DASHES[: len(cutoffs)]), strict=True)):
         y = size.y(threshold.at_least, top)
+        key_y = size.font * 1.1 + row * LEGEND_ROW
         parts.append(
             f'<g class="cutoff"><line x1="{size.left}" x2="{size.width - size.right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{CUTOFF}" stroke-width="1.5" stroke-dasharray="{dash}"/>'
             f'<text x="{size.left - 4}" y="{y + size.font / 3:.1f}" text-anchor="end" fill="{INK}" {font}>'
             f"{threshold.at_least}</text>"
-            f'<text x="{size.width - size.right}" y="{y - 4:.1f}" text-anchor="end" fill="{INK}" {font}>'
-            f"≥ {escape(threshold.label)}</text></g>"
+            f'<line x1="{size.left}" x2="{size.left + 28}" y1="{key_y - size.font / 3:.1f}" '
+            f'y2="{key_y - size.font / 3:.1f}" stroke="{CUTOFF}" stroke-width="1.5" stroke-dasharray="{dash}"/>'
+            f'<text x="{size.left + 34}" y="{key_y:.1f}" fill="{INK}" {font}>≥ {escape(threshold.label)}</text></g>'
         )
     points = [(x(s.day), size.y(s.score, top), s) for s in trend.scores]
     if len(points) > 1:
@@ -89,8 +101,8 @@ def caption(trend: Trend) -> str:
             f", {change_words(trend.change)} from the first ({trend.earliest.said} on {date_words(trend.earliest.day)})"
         )
     return (
-        f"{said}. The latest, {latest.said} on {date_words(latest.day)}, is {standing(i, latest.score)}. The dashed "
-        f"lines mark the cut-offs. The {i.short_title} is {i.scope}."
+        f"{said}. The latest, {latest.said} on {date_words(latest.day)}, is {standing(i, latest.score)}. The "
+        f"horizontal lines mark the cut-offs. The {i.short_title} is {i.scope}."
     )
 
 

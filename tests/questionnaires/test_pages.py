@@ -2,6 +2,7 @@
 
 import datetime as dt
 import html
+import json
 import re
 import uuid
 
@@ -172,6 +173,12 @@ def test_bad_answers_are_refused_with_their_reason(web, extra, message):
     assert not QuestionnaireResponse.objects.exists()
 
 
+def test_the_installed_app_keeps_the_answer_page_for_use_offline(web):
+    worker = web.get("/sw.js").content.decode()
+    config = json.loads(re.search(r"const CONFIG = (\{.*?\});", worker).group(1))
+    assert "/questionnaires/mnsi-history/" in config["pages"] and "/" in config["pages"]
+
+
 def test_an_unknown_questionnaire_is_404(web):
     assert web.get("/questionnaires/phq-9/").status_code == 404
     assert web.post("/questionnaires/phq-9/not-now/").status_code == 404
@@ -206,7 +213,7 @@ def test_trends_draws_the_scores_with_the_cut_offs_labelled_and_a_table(web, pat
     assert "<title>9 Jun 2026: 6 of 13</title>" in page
     assert (
         "3 answers in this period, +3 from the first (3 of 13 on 11 Apr 2026). The latest, 6 of 13 on 9 Jun 2026, "
-        f"is {standing(MNSI_HISTORY, 6)}. The dashed lines mark the cut-offs. The MNSI is a screening score for "
+        f"is {standing(MNSI_HISTORY, 6)}. The horizontal lines mark the cut-offs. The MNSI is a screening score for "
         "diabetic neuropathy (validated only in people with diabetes), not a diagnosis." in page
     )
     rows = re.findall(
