@@ -6,7 +6,10 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from questionnaires.models import QuestionnaireResponse
+from diary.services import delete_account
+from questionnaires.instruments import MNSI_HISTORY
+from questionnaires.models import OfferDeclined, QuestionnaireResponse
+from questionnaires.services import decline_offer
 from tests.questionnaires.conftest import answer, response_json
 
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
@@ -69,3 +72,11 @@ def test_another_patients_answers_are_not_in_my_trends_or_export(bob_web, alices
     trends = bob_web.get("/trends/?range=all").content.decode()
     assert "Not answered yet" in trends and str(alices_response.id) not in trends
     assert bob_web.get("/settings/my-data.json").json()["questionnaire_responses"] == []
+
+
+def test_deleting_the_account_deletes_its_answers_and_its_not_now(patient, alices_response, other_patient):
+    decline_offer(patient=patient, instrument=MNSI_HISTORY, on=NOW.date())
+    bobs = answer(other_patient, NOW - dt.timedelta(days=1))
+    delete_account(patient=patient)
+    assert list(QuestionnaireResponse.objects.all()) == [bobs]
+    assert not OfferDeclined.objects.exists()
