@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
@@ -30,7 +30,7 @@ from diary.serializers import (
     episode_record,
 )
 from web import throttles
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 from web.parsers import BoundedJSONParser
 
@@ -59,14 +59,7 @@ class EpisodeSaveResponse(EpisodeSerializer):
     alerts = serializers.ListField(child=serializers.DictField(), read_only=True)
 
 
-@extend_schema_serializer(many=False)
-class EpisodePage(serializers.Serializer[Any]):
-    """One page of episodes, newest first (LimitOffset paging)."""
-
-    count = serializers.IntegerField(help_text="episodes matching the filter, on every page")
-    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
-    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
-    results = EpisodeSerializer(many=True)
+EpisodePage = page_of("EpisodePage", EpisodeSerializer(many=True), "episodes", "newest first")
 
 
 @extend_schema(tags=["episodes"])

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,7 @@ from questionnaires import services
 from questionnaires.instruments import VERSIONS
 from questionnaires.models import QuestionnaireResponse
 from questionnaires.serializers import QUESTIONNAIRES, InstrumentSerializer, QuestionnaireResponseSerializer
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 
 RESPONSE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the response's UUID")
@@ -38,14 +37,9 @@ class QuestionnaireViewSet(viewsets.ViewSet):
         return Response(InstrumentSerializer(list(VERSIONS.values()), many=True).data)
 
 
-@extend_schema_serializer(many=False)
-class ResponsePage(serializers.Serializer[Any]):
-    """One page of responses, latest first (LimitOffset paging)."""
-
-    count = serializers.IntegerField(help_text="responses matching the filter, on every page")
-    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
-    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
-    results = QuestionnaireResponseSerializer(many=True)
+ResponsePage = page_of(
+    "QuestionnaireResponsePage", QuestionnaireResponseSerializer(many=True), "responses", "latest first"
+)
 
 
 @extend_schema(tags=["questionnaires"])

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from diary.services import delete_account
 from questionnaires.instruments import MNSI_HISTORY
@@ -18,19 +17,6 @@ NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def alices_response(patient):
     return answer(patient, NOW - dt.timedelta(days=1), yes={1, 2, 3})  # 5 points
-
-
-@pytest.fixture
-def bob_web(client, other_patient):
-    client.force_login(other_patient)
-    return client
-
-
-@pytest.fixture
-def bob_api(other_patient):
-    client = APIClient()
-    client.force_authenticate(other_patient)
-    return client
 
 
 def test_pages_of_another_patients_response_are_404(bob_web, alices_response):

@@ -4,16 +4,14 @@ succeed, one as the create and one as the replace, and leave one row: real concu
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
-import requests
 from rest_framework.authtoken.models import Token
 
 from diary.clock import utc_timestamp
 from questionnaires.models import QuestionnaireResponse
 from tests.conftest import make_patient
-from tests.diary.test_races import race
+from tests.diary.test_races import api_put, race
 from tests.questionnaires.conftest import response_json
 
 ROUNDS = 100
@@ -24,15 +22,7 @@ def test_simultaneous_api_saves_of_a_new_id_leave_one_row(transactional_db, live
     patient = make_patient()
     token = Token.objects.create(user=patient).key
     body = response_json(yes={1, 2}, completed_at=utc_timestamp(dt.datetime.now(dt.UTC)))
-
-    def send(response_id: uuid.UUID) -> tuple[int, bool]:
-        response = requests.put(
-            f"{live_server.url}/api/v1/questionnaire-responses/{response_id}/",
-            json=body,
-            headers={"Authorization": f"Token {token}"},
-            timeout=30,
-        )
-        return response.status_code, response.status_code == 201
+    send = api_put(f"{live_server.url}/api/v1/questionnaire-responses/", token, body)
 
     results = race(ROUNDS, send)
     failures = [(i, a) for i, a in results if sorted(a) != [(200, False), (201, True)]]
