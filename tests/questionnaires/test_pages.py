@@ -175,7 +175,9 @@ def test_bad_answers_are_refused_with_their_reason(web, extra, message):
 
 def test_the_installed_app_keeps_the_answer_page_for_use_offline(web):
     worker = web.get("/sw.js").content.decode()
-    config = json.loads(re.search(r"const CONFIG = (\{.*?\});", worker).group(1))
+    found = re.search(r"const CONFIG = (\{.*?\});", worker)
+    assert found
+    config = json.loads(found.group(1))
     assert "/questionnaires/mnsi-history/" in config["pages"] and "/" in config["pages"]
 
 
