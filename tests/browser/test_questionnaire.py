@@ -95,12 +95,12 @@ def test_answered_offline_it_waits_in_the_queue_and_is_sent_once(app_phone, serv
     phone.locator("button", has_text="See my score").tap()
     note = phone.locator(".queue-saved")
     note.wait_for()
-    tapped_to = dt.datetime.now(dt.UTC)
     assert note.inner_text() == "Saved on this phone, will send when online."
     assert queued(phone) == [response_id] and not QuestionnaireResponse.objects.exists()
 
     phone.locator("button", has_text="See my score").tap()  # a second tap replaces the queued entry
     phone.wait_for_selector("button:has-text('See my score'):enabled")
+    tapped_to = dt.datetime.now(dt.UTC)
     assert queued(phone) == [response_id]
 
     server.start()

@@ -235,7 +235,7 @@ def test_trends_of_a_period_without_answers_names_the_latest_before_it(web, pati
 
 def test_trends_invites_to_answer_when_never_answered(web):
     page = text(web.get("/trends/"))
-    assert "Not answered yet: 15 yes/no questions, about 2 minutes about the feeling in your legs and feet" in page
+    assert "Not answered yet (15 yes/no questions, about 2 minutes): questions about the feeling in your legs" in page
 
 
 def test_the_result_page_and_trends_say_where_a_score_stands_in_the_same_words(web, patient, diary):
