@@ -22,13 +22,15 @@ here and fills the slots.
   questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
   format's export writes its keys, and the import validates them with the rest of the file and writes
   them in the same transaction, after the episodes and check-ins, or nothing at all.
+- Offline pages: `keep_offline(url_name, *args)` (from an app's `ready()`) has the installed app keep that page as
+  the patient last saw it, like Today and Log, so that it opens with no connection (pwa reads `OFFLINE_PAGES`).
 - Slots: a page includes, in order, the templates that apps put in `slots.<name>` (`fill_slot`, called
   from an app's `ready()`): `today` (Today, below the still-going episodes), `log` (the log form's page,
   after the form: triage puts its offline warning screen there) and `trends` (Trends, above the charts; it
   may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`; an app that needs
   more in a slot's context adds a context processor or a template tag of its own.
 - Offline data: an app that the phone needs with no connection registers an `OfflineDocument`
-  (`keep_offline`, from its `ready()`): the service worker keeps it with the app shell, and the shell's
+  (`keep_with_shell`, from its `ready()`): the service worker keeps it with the app shell, and the shell's
   version follows the document's (triage: the instant warning signs, `/app/signs.json`).
 """
 
@@ -95,7 +97,7 @@ class OfflineDocument:
 OFFLINE_DOCUMENTS: list[OfflineDocument] = []
 
 
-def keep_offline(document: OfflineDocument) -> None:
+def keep_with_shell(document: OfflineDocument) -> None:
     if all(document.url_name != known.url_name for known in OFFLINE_DOCUMENTS):
         OFFLINE_DOCUMENTS.append(document)
 
@@ -109,6 +111,16 @@ def fill_slot(name: str, template: str) -> None:
     templates = SLOTS.setdefault(name, [])
     if template not in templates:
         templates.append(template)
+
+
+# Pages of the apps that the installed app keeps for use offline: (URL name, its arguments).
+OFFLINE_PAGES: list[tuple[str, tuple[str, ...]]] = []
+
+
+def keep_offline(url_name: str, *args: str) -> None:
+    """Have the service worker keep this page (network first) beside the diary's own (once, however often called)."""
+    if (url_name, args) not in OFFLINE_PAGES:
+        OFFLINE_PAGES.append((url_name, args))
 
 
 tell_patient = Signal()

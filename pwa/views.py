@@ -36,14 +36,15 @@ _JSON_IN_SCRIPT = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 def cached_pages() -> list[str]:
-    """The pages kept as the patient last saw them, to open with no connection."""
-    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends")]
+    """The pages kept as the patient last saw them, to open with no connection (the apps' through diary.hooks)."""
+    apps = [reverse(name, args=args) for name, args in hooks.OFFLINE_PAGES]
+    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends"), *apps]
 
 
 def worker_config() -> dict[str, object]:
     """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object.
 
-    The shell is the static files plus the documents apps keep offline (`diary.hooks.keep_offline`); its version
+    The shell is the static files plus the documents apps keep with it (`diary.hooks.keep_with_shell`); its version
     changes when any of them does.
     """
     version, urls = shell.shell()

@@ -18,4 +18,4 @@ class TriageConfig(AppConfig):
         hooks.fill_slot("log", "triage/_offline_warning.html")
         from triage import offline
 
-        hooks.keep_offline(hooks.OfflineDocument("instant-signs", offline.version))
+        hooks.keep_with_shell(hooks.OfflineDocument("instant-signs", offline.version))

@@ -4,7 +4,7 @@
 // entry's only alarming thing; fix a relative start time ("just now", "5 min ago") to the moment of the tap.
 (() => {
   "use strict";
-  const { isoLocal, labelOf, sentence } = window.DiaryUtil;
+  const { isoLocal, labelOf, sentence, uuid4 } = window.DiaryUtil;
   const form = document.querySelector(".log-form");
   if (!form) return;
   const summary = form.querySelector("[data-log-summary]");
@@ -116,14 +116,6 @@
   // A new-episode form gets a fresh id each time it is shown: the Back button can show a copy of
   // the page whose id was already used, and the next episode would replace the last. Within one
   // showing the id stays, so a double tap saves once.
-  const uuid4 = () => {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  };
   if (form.hasAttribute("data-new-episode")) {
     window.addEventListener("pageshow", () => {
       form.querySelector("input[name=id]").value = uuid4();

@@ -60,6 +60,8 @@ def main(out: Path) -> None:
 
     from diary import services
     from diary.demo import DEMO_PASSWORD, DEMO_USERNAME
+    from questionnaires.instruments import MNSI_HISTORY
+    from questionnaires.services import save_response
     from report import sharing
     from tests.browser import chromium
     from tests.processes import free_port
@@ -121,6 +123,30 @@ def main(out: Path) -> None:
             page.evaluate("document.getElementById('install-hint').hidden = false")
             page.screenshot(path=str(out / "today-install-offer.png"))
             shrink(out / "today-install-offer.png")
+
+            # The questionnaire (offered on Today above): answered two and one months ago, and now on the phone.
+            for days, yes in ((62, {1, 2}), (31, {1, 2, 4, 5, 11})):
+                save_response(
+                    patient=demo,
+                    response_id=None,
+                    instrument=MNSI_HISTORY,
+                    completed_at=timezone.now() - dt.timedelta(days=days),
+                    answers={str(n): n in yes for n in range(1, 16)},
+                    live=False,
+                )
+            shoot("questionnaire", "/questionnaires/mnsi-history/")
+            for n in range(1, 16):
+                page.locator(f"#item-{n} label", has_text="Yes" if n in {1, 2, 3, 5, 11, 12} else "No").click()
+            page.click("button:has-text('See my score')")
+            page.wait_for_url(f"{base}/questionnaires/answers/**")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / "questionnaire-result.png"))
+            shrink(out / "questionnaire-result.png")
+            page.goto("/trends/")
+            page.wait_for_load_state("networkidle")
+            page.locator(".questionnaire-trend").evaluate("section => section.scrollIntoView()")
+            page.screenshot(path=str(out / "trends-questionnaire.png"))
+            shrink(out / "trends-questionnaire.png")
 
             alarming = services.save_episode(
                 patient=demo,
