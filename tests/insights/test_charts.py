@@ -96,17 +96,22 @@ def test_the_report_and_the_page_draw_the_same_numbers():
     data = period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), every_days=3, hour=23)
     assert data.unit == trends.WEEK
     page, report = charts.trends_charts(data), charts.report_charts(data)
-    for name in ("frequency", "severity", "hours"):
+    for name in ("frequency", "hours"):
         assert titles(report[name]) == titles(page[name]), name
+    # The same dots; the page draws each week's mean, the report its median (DESIGN §10).
+    assert titles(report["severity"])[0] == titles(page["severity"])[0] == f"{data.episodes} episodes"
     week = data.weeks[1]  # 5 to 11 January: the 7th and the 10th
     assert (week.start, week.episodes, week.days_logged, week.mean_severity) == (dt.date(2026, 1, 5), 2, 2, 4)
     assert "Week of 5 Jan 2026: 2 episodes, 2 of 7 days logged" in titles(report["frequency"])
-    assert "Week of 5 Jan 2026: mean severity 4 (2 episodes)" in titles(report["severity"])
+    assert "Week of 5 Jan 2026: mean severity 4 (2 episodes)" in titles(page["severity"])
+    assert sorted(week.severity_values) == [1, 7]  # the 7th and the 10th: a median of 4 is said as "1–7"
+    assert "Week of 5 Jan 2026: median severity 1–7 (2 episodes)" in titles(report["severity"])
     assert titles(report["hours"]) == [f"23:00–00:00: {data.episodes} episodes (night)"]  # every start at 23:xx
 
 
 def test_report_charts_are_print_ready_pictures_with_12_unit_text():
     report = charts.report_charts(period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    del report["calendar"]  # a calendar of its own shape: tests/report
     for name, svg in report.items():
         assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 ')
         assert 'role="img" aria-label="' in svg and "<a " not in svg, name  # nothing to tap on paper
