@@ -31,6 +31,7 @@ from insights.trends import DAY, WEEK, Trends, Week, median_words
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
 NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
 STATE_FILL = {NUMBNESS: "#e0792b", NONE: "#8fbf9f", NOT_LOGGED: "#ffffff"}
+REPORT_CALENDAR_WEEKS = 14  # the report's calendar is drawn at least this many weeks wide
 PRINT_STATE_FILL = {NUMBNESS: "#b8501a", NONE: "#9cc9a9", NOT_LOGGED: "#ffffff"}  # dark, mid, white in greyscale
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -407,8 +408,12 @@ def calendar_chart(
     cell: int = 22,
     font: float = 11,
     fills: Mapping[str, str] = STATE_FILL,
+    min_columns: int = 1,
 ) -> SafeString:
-    """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top."""
+    """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top.
+
+    `min_columns`: the drawing is at least this many weeks wide, the days on its left, so that a calendar of a
+    few days printed at a fixed width keeps its squares and text the size of a longer one's."""
     if not calendar:
         return mark_safe("")
     first = calendar[0][0]
@@ -416,7 +421,7 @@ def calendar_chart(
     columns = (calendar[-1][0] - first_monday).days // 7 + 1
     cell = max(6, min(cell, (WEB.width - 34) // columns))
     left, top, gap = 34, font + 6, 2 if cell >= 10 else 1
-    width, height = left + columns * cell, top + 7 * cell
+    width, height = left + max(columns, min_columns) * cell, top + 7 * cell
     attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
     counts = {state: sum(s == state for _, s in calendar) for state in STATE_WORDS}
     summary = ", ".join(f"{_plural(n, 'day')} {STATE_WORDS[state]}" for state, n in counts.items())
@@ -509,7 +514,7 @@ def report_charts(trends: Trends) -> dict[str, SafeString]:
     """The physician report's charts (PDF and shared page): which days were logged, frequency and severity by week
     (the weekly median, DESIGN §10), and hours."""
     return {
-        "calendar": calendar_chart(trends.calendar, fills=PRINT_STATE_FILL),
+        "calendar": calendar_chart(trends.calendar, fills=PRINT_STATE_FILL, min_columns=REPORT_CALENDAR_WEEKS),
         "frequency": frequency_chart(trends.weeks, WEEK, size=REPORT, first=trends.first),
         "severity": severity_chart(
             trends.severities, trends.weeks, WEEK, size=REPORT, first=trends.first, statistic="median"

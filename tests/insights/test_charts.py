@@ -130,3 +130,14 @@ def test_web_bars_link_to_history_only_when_wide_enough_to_tap():
     year = period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     narrow = charts.frequency_chart(year.buckets, year.unit, href=href)  # 53 weeks, too narrow to tap
     assert 'class="bar-link"' not in narrow and 'role="img"' in narrow  # a picture, not a group of links
+
+
+def test_the_report_calendar_of_a_few_days_is_drawn_as_wide_as_a_quarters():
+    """Printed at one width, a calendar of one day would otherwise blow its squares and text up to a page."""
+    day = period(dt.date(2026, 6, 15), dt.date(2026, 6, 15))
+    quarter = period(dt.date(2026, 1, 5), dt.date(2026, 4, 5))
+    widths = [
+        float(re.search(r'viewBox="0 0 ([\d.]+) ', charts.report_charts(data)["calendar"]).group(1))  # type: ignore[union-attr]
+        for data in (day, quarter)
+    ]
+    assert widths[0] == widths[1] == 34 + charts.REPORT_CALENDAR_WEEKS * 22
