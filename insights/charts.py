@@ -31,7 +31,8 @@ from insights.trends import DAY, WEEK, Trends, Week, median_words
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
 NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
 STATE_FILL = {NUMBNESS: "#e0792b", NONE: "#8fbf9f", NOT_LOGGED: "#ffffff"}
-REPORT_CALENDAR_WEEKS = 14  # the report's calendar is drawn at least this many weeks wide
+REPORT_CALENDAR_WEEKS = 14  # the report's calendar is drawn at least this many weeks wide …
+REPORT_CALENDAR = 620  # … and at most this many units
 PRINT_STATE_FILL = {NUMBNESS: "#b8501a", NONE: "#9cc9a9", NOT_LOGGED: "#ffffff"}  # dark, mid, white in greyscale
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -409,17 +410,19 @@ def calendar_chart(
     font: float = 11,
     fills: Mapping[str, str] = STATE_FILL,
     min_columns: int = 1,
+    room: int = WEB.width,
 ) -> SafeString:
     """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top.
 
     `min_columns`: the drawing is at least this many weeks wide, the days on its left, so that a calendar of a
-    few days printed at a fixed width keeps its squares and text the size of a longer one's."""
+    few days keeps its squares and text the size of a longer one's; `room`: the width the squares shrink to fit
+    (never below 6 units)."""
     if not calendar:
         return mark_safe("")
     first = calendar[0][0]
     first_monday = first - dt.timedelta(days=first.weekday())
     columns = (calendar[-1][0] - first_monday).days // 7 + 1
-    cell = max(6, min(cell, (WEB.width - 34) // columns))
+    cell = max(6, min(cell, (room - 34) // columns))
     left, top, gap = 34, font + 6, 2 if cell >= 10 else 1
     width, height = left + max(columns, min_columns) * cell, top + 7 * cell
     attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
@@ -439,8 +442,11 @@ def calendar_chart(
     for day, _ in calendar:
         if day == first or day.day == 1:
             x = left + (day - first_monday).days // 7 * cell
-            if seen % month_every == 0 and x - last_x >= 30:
-                label = f"{day:%b}" if day.month != 1 and day != first else f"{day:%b %Y}"
+            # The year with the first month and January; a name with no room to the drawing's edge is shortened,
+            # or left out (a month starting in the last column).
+            names = [f"{day:%b %Y}", f"{day:%b}"] if day.month == 1 or day == first else [f"{day:%b}"]
+            label = next((n for n in names if x + _text_width(n, font) <= width), "")
+            if seen % month_every == 0 and x - last_x >= 30 and label:
                 parts.append(f'<text x="{x}" y="{font * 1.1:g}" {attrs}>{label}</text>')
                 last_x = x + (30 if len(label) > 3 else 0)
             seen += 1
@@ -514,7 +520,11 @@ def report_charts(trends: Trends) -> dict[str, SafeString]:
     """The physician report's charts (PDF and shared page): which days were logged, frequency and severity by week
     (the weekly median, DESIGN §10), and hours."""
     return {
-        "calendar": calendar_chart(trends.calendar, fills=PRINT_STATE_FILL, min_columns=REPORT_CALENDAR_WEEKS),
+        # Drawn at one unit a CSS pixel in print and on the shared page: 13-unit text is 10 pt, a year of weeks
+        # 11-unit squares across 620 units (164 mm), a quarter's 22-unit squares across 342.
+        "calendar": calendar_chart(
+            trends.calendar, font=13, fills=PRINT_STATE_FILL, min_columns=REPORT_CALENDAR_WEEKS, room=REPORT_CALENDAR
+        ),
         "frequency": frequency_chart(trends.weeks, WEEK, size=REPORT, first=trends.first),
         "severity": severity_chart(
             trends.severities, trends.weeks, WEEK, size=REPORT, first=trends.first, statistic="median"
