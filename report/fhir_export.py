@@ -549,27 +549,60 @@ def fhir_transaction(report: Report, site: Installation | None = None) -> Json:
     return bundle
 
 
+# The parts of an Observation that repeat across hundreds of them (the same trigger, body site, category, patient
+# reference …): each distinct value is validated once by its own model, the Observation with a small stand-in in
+# its place, so that the Observation's own rules (what is required, one value[x] at most) are still checked.
+APART = {"text": "validated apart"}
+REPEATED = {
+    "component": ("ObservationComponent", True, None),  # (model, a list, the stand-in)
+    "category": ("CodeableConcept", True, None),
+    "code": ("CodeableConcept", False, APART),
+    "bodySite": ("CodeableConcept", False, APART),
+    "valueCodeableConcept": ("CodeableConcept", False, APART),
+    "meta": ("Meta", False, None),
+    "subject": ("Reference", False, {"display": "validated apart"}),
+    "performer": ("Reference", True, None),
+}
+
+
 def validate(bundle: Json) -> None:
     """Raise ValueError unless the bundle is valid FHIR R4B.
 
-    Observation components repeat (the same trigger or relief on hundreds of episodes), so each distinct
-    component is validated once, and the bundle without them: the same checks as validating the whole bundle at
-    once, without repeating them (see bench/report.py).
+    The parts of Observations that repeat (`REPEATED`) are validated once per distinct value, and the bundle
+    without them: the same checks as validating the whole bundle at once, without repeating them (see
+    bench/report.py).
     """
-    distinct: dict[str, Json] = {}
+    distinct: dict[str, dict[str, Json]] = {model: {} for model, _, _ in REPEATED.values()}
     entries = []
     for entry in bundle["entry"]:
         resource = entry["resource"]
-        if "component" in resource:
-            for component in resource["component"]:
-                distinct.setdefault(json.dumps(component, sort_keys=True), component)
-            entry = entry | {"resource": {k: v for k, v in resource.items() if k != "component"}}
+        if resource["resourceType"] == "Observation":
+            kept = dict(resource)
+            for key, (model, many, stand_in) in REPEATED.items():
+                if key not in resource:
+                    continue
+                for value in resource[key] if many else [resource[key]]:
+                    distinct[model].setdefault(json.dumps(value, sort_keys=True), value)
+                del kept[key]
+                if stand_in is not None:
+                    kept[key] = stand_in
+            entry = entry | {"resource": kept}
         entries.append(entry)
     # Imported here, not at the top: fhir.resources costs a third of a second, which every process that loads
     # the URLs would pay (DESIGN §2's fast start), though only an export uses it.
     from fhir.resources.R4B.bundle import Bundle as R4BBundle
+    from fhir.resources.R4B.codeableconcept import CodeableConcept
+    from fhir.resources.R4B.meta import Meta
     from fhir.resources.R4B.observation import ObservationComponent
+    from fhir.resources.R4B.reference import Reference
 
+    models: dict[str, Any] = {
+        "ObservationComponent": ObservationComponent,
+        "CodeableConcept": CodeableConcept,
+        "Meta": Meta,
+        "Reference": Reference,
+    }
     R4BBundle.model_validate(bundle | {"entry": entries})
-    for component in distinct.values():
-        ObservationComponent.model_validate(component)
+    for model, values in distinct.items():
+        for value in values.values():
+            models[model].model_validate(value)

@@ -475,8 +475,13 @@ def test_validation_still_sees_every_component_and_every_other_element(bundle):
         lambda obs: obs["component"][0].__setitem__("colour", "blue"),
         lambda obs: obs["component"][0].pop("code"),
         lambda obs: obs.__setitem__("effectivePeriod", "yesterday"),
+        lambda obs: obs["bodySite"]["coding"][0].__setitem__("code", 44077006),  # parts validated apart …
+        lambda obs: obs["code"].__setitem__("coding", "LOINC"),
+        lambda obs: obs["subject"].__setitem__("reference", ["Patient/1"]),
+        lambda obs: obs.pop("status"),  # … and the Observation's own rules
+        lambda obs: obs.__setitem__("valueString", "numb"),  # two values
     ):
         broken = copy.deepcopy(bundle)
-        corrupt(next(e["resource"] for e in broken["entry"] if "component" in e["resource"]))
+        corrupt(next(e["resource"] for e in broken["entry"] if {"component", "bodySite"} <= e["resource"].keys()))
         with pytest.raises(ValueError):
             validate(broken)
