@@ -25,9 +25,10 @@ from diary.interchange import import_diary
 from report import content
 from report.content import Report
 from report.pdf import render_pdf, report_context
-from tests.conftest import REPO, load_vignette, make_patient
+from tests.conftest import REPO, VIGNETTES, load_vignette, make_patient, vignette_id
 from triage.models import Flag
 from triage.review import review_patient
+from triage.signs import CATALOGUE, SEE_DOCTOR
 
 DIARIES = REPO / "tests" / "fixtures" / "diaries"
 REVIEW = dt.date(2026, 6, 15)
@@ -274,3 +275,36 @@ def test_the_generation_time_is_the_patients_clock(told):
     assert has(story.first, "Generated: Mon 15 Jun 2026 09:49 CDT (America/Chicago)")
     assert "14:49" not in " ".join(story.pages)
     assert has(told["few-entries"].first, "Generated: Mon 15 Jun 2026 09:49 JST (Asia/Tokyo)")
+
+
+# --- Every story of the project's and the shared triage cases ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", VIGNETTES, ids=vignette_id)
+def test_every_storys_page_one_words_keep_the_rules(db, path):
+    """For each triage case (the words of page 1, computed; the PDFs above read them back): the red flags it must
+    raise, and any older one its 90 days hold, open the summary; nothing is "typical" below 5 episodes; no
+    half-point median; "mostly" only above half."""
+    vignette = load_vignette(path)
+    zone = vignette["diary"]["profile"]["timezone"]
+    as_of = dt.date.fromisoformat(vignette["as_of"])
+    patient = make_patient("story", tz=zone)
+    with time_machine.travel(at(zone, as_of, "23:59"), tick=False):
+        import_diary(patient=patient, document=vignette["diary"])
+        review_patient(patient.pk, as_of)
+        report = content.build(patient, as_of - dt.timedelta(days=89), as_of)
+    words = " ".join(
+        [report.summary, report.negatives, report.comparison.why_not]
+        + [f"{n.label} {n.value} {n.note}" for n in report.key_numbers]
+        + [f"{item.title} {line.text}" for item in report.red_flags for line in item.lines]
+    )
+    expected = {code for code in vignette["expect"]["flags"] if CATALOGUE[code].level != SEE_DOCTOR}
+    assert expected <= {item.code for item in report.red_flags}
+    titles = "; ".join(f"{item.title[:1].lower()}{item.title[1:]}" for item in report.red_flags)
+    assert all(item.title[1:] in report.summary for item in report.red_flags), titles
+    assert report.summary.startswith("Red flag") == bool(report.red_flags)
+    if len(report.episodes) < 5:
+        assert "typically" not in words and "usually" not in words
+    assert not re.search(r"\b\d+\.5(/10| min)|median \d+\.\d", words)
+    for mostly, n in re.findall(r"mostly (?:left|right|both legs) \((\d+) of (\d+)\)", words):
+        assert int(mostly) * 2 > int(n)
