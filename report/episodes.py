@@ -50,8 +50,18 @@ class EpisodeRow:
 
     @property
     def cells(self) -> list[str]:
-        return [self.mark, self.date, self.time, self.duration, self.severity, self.places, self.felt, self.doing,
-                self.eased, self.also]  # fmt: skip
+        return [
+            self.mark,
+            self.date,
+            self.time,
+            self.duration,
+            self.severity,
+            self.places,
+            self.felt,
+            self.doing,
+            self.eased,
+            self.also,
+        ]
 
     @property
     def text(self) -> str:

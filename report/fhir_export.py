@@ -189,9 +189,14 @@ def limb_site(sides: set[str]) -> Json:
     if sides:
         side = vocab.BOTH_SIDES_SNOMED if len(sides) > 1 else vocab.SIDES[next(iter(sides))].snomed
         assert side is not None
-        codings.append({"system": SNOMED, "code": f"{vocab.LOWER_LIMB_SNOMED}:{LATERALITY_ATTRIBUTE}={side}",
-                        "display": f"{vocab.SNOMED_NAMES[vocab.LOWER_LIMB_SNOMED]}, "
-                                   f"{'both sides' if len(sides) > 1 else next(iter(sides))}"})  # fmt: skip
+        codings.append(
+            {
+                "system": SNOMED,
+                "code": f"{vocab.LOWER_LIMB_SNOMED}:{LATERALITY_ATTRIBUTE}={side}",
+                "display": f"{vocab.SNOMED_NAMES[vocab.LOWER_LIMB_SNOMED]}, "
+                f"{'both sides' if len(sides) > 1 else next(iter(sides))}",
+            }
+        )
     return {"coding": codings, "text": "both legs" if len(sides) != 1 else f"{next(iter(sides))} leg"}
 
 
@@ -202,8 +207,11 @@ def _severity_band(score: int) -> Json:
 def severity_components(site: Installation, score: int) -> list[Json]:
     """The IG's severity (mild, moderate, severe) with the app's 0–10 numbness scale named as its scale, and the
     score itself under the app's own code: never a LOINC pain scale (DESIGN §6)."""
-    scale = site.coding("assessment-scale", "numbness-nrs", f"Numbness, {vocab.SEVERITY_RANGE_LABEL} numeric rating "
-                        "scale, patient-rated")  # fmt: skip
+    scale = site.coding(
+        "assessment-scale",
+        "numbness-nrs",
+        f"Numbness, {vocab.SEVERITY_RANGE_LABEL} numeric rating scale, patient-rated",
+    )
     band = _severity_band(score)
     return [
         {
@@ -543,8 +551,12 @@ def fhir_transaction(report: Report, site: Installation | None = None) -> Json:
             else f"{kind}/{resource['id']}"
         )
         entries.append(_entry(resource) | {"request": {"method": "PUT", "url": url}})
-    bundle = {"resourceType": "Bundle", "type": "transaction", "timestamp": utc_timestamp(report.generated_at),
-              "entry": entries}  # fmt: skip
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "timestamp": utc_timestamp(report.generated_at),
+        "entry": entries,
+    }
     validate(bundle)
     return bundle
 

@@ -125,8 +125,12 @@ def _most(count: int, n: int) -> str:
 def episode_brief(e: EpisodeFacts, now: dt.datetime) -> str:
     """One episode in a clause: 'Mon 25 May 2026 18:00 BST, left leg only (back of thigh), 20 min, 4/10, with back
     pain, eased by rest'."""
-    parts = [phrases.moment_words(e.start), phrases.where_words(e.places), duration_words(e, now),
-             vocab.severity_label(e.severity)]  # fmt: skip
+    parts = [
+        phrases.moment_words(e.start),
+        phrases.where_words(e.places),
+        duration_words(e, now),
+        vocab.severity_label(e.severity),
+    ]
     triggers = [_clinical(t) for c, t in vocab.TRIGGERS.items() if c in e.triggers and c != "unknown"]
     if triggers:
         parts.append("after " + ", ".join(triggers))

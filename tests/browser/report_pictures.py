@@ -10,15 +10,13 @@ at 09:49 in the patient's zone.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import zoneinfo
 from pathlib import Path
 
-from tests.browser.screenshots import ROOT, shrink, wait_for
+from tests.browser.screenshots import scratch_django, served, shrink
 
 STORIES = ("saddle-and-weak-legs-still-going", "sides-alternating", "gap-then-return")
 REVIEW = dt.date(2026, 6, 15)
@@ -38,16 +36,7 @@ def pdf_pages(data: bytes, out: Path, name: str) -> None:
 
 
 def main(out: Path) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="report-pictures-"))
-    os.environ.update(
-        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
-        CELERY_TASK_ALWAYS_EAGER="1",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_ALLOW_ASYNC_UNSAFE="true",  # Playwright's sync API runs an event loop in this thread
-    )
-    import django
-
-    django.setup()
+    scratch = scratch_django("report-pictures-")
     import time_machine
     from django.contrib.auth.models import User
     from django.core.management import call_command
@@ -60,7 +49,6 @@ def main(out: Path) -> None:
     from report.pdf import render_pdf
     from tests.browser import chromium
     from tests.conftest import REPO, load_vignette, make_patient
-    from tests.processes import free_port
     from triage.review import review_patient
 
     out.mkdir(parents=True, exist_ok=True)
@@ -89,22 +77,13 @@ def main(out: Path) -> None:
             pdf_pages(render_pdf(report), out, name)
 
     link = sharing.create_link(patient=demo, first=first, last=today)
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz")
-        with sync_playwright() as playwright:
+        with served() as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(**chromium.launch_options())
             for width in (390, 1280):
                 context = browser.new_context(viewport={"width": width, "height": 900})
                 page = context.new_page()
-                page.goto(f"http://127.0.0.1:{port}/share/{link.token}/")
+                page.goto(f"{base}/share/{link.token}/")
                 page.wait_for_load_state("networkidle")
                 target = out / f"shared-{width}.png"
                 page.screenshot(path=str(target), full_page=True)
@@ -113,8 +92,6 @@ def main(out: Path) -> None:
                 context.close()
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -67,7 +67,7 @@ def story(db):
             severity=6,
             symptoms=["sudden_headache", "arm_weakness"],
             locations=[("left", "calf")],
-        ),  # fmt: skip
+        ),
         "walk": logged(
             patient,
             dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.UTC),
@@ -77,7 +77,7 @@ def story(db):
             relieved_by=["rest"],
             sensations=["numbness", "pain"],
             locations=[("right", "calf")],
-        ),  # fmt: skip
+        ),
         "sitting": logged(
             patient,
             dt.datetime(2026, 3, 6, 18, 0, tzinfo=dt.UTC),
@@ -88,7 +88,7 @@ def story(db):
             sensations=["tingling"],
             locations=[("left", "sole"), ("left", "toes")],
             notes="Long drive 🚗",
-        ),  # fmt: skip
+        ),
         "saddle": logged(
             patient,
             dt.datetime(2026, 3, 10, 13, 30, tzinfo=dt.UTC),
@@ -97,7 +97,7 @@ def story(db):
             symptoms=["leg_weakness", "urinary_retention", "back_pain"],
             triggers=["exercise"],
             locations=[("left", "saddle"), ("right", "saddle"), ("left", "thigh_back"), ("right", "thigh_back")],
-        ),  # fmt: skip
+        ),
     }
     services.save_checkin(patient=patient, date=dt.date(2026, 3, 4), numbness_today=False, today=dt.date(2026, 3, 10))
     with time_machine.travel(NOW, tick=False):
@@ -178,7 +178,7 @@ BREAKAGES = {
             copy.deepcopy(next(c for c in o["component"] if c["code"]["coding"][0]["code"] == "64750-3"))
         ),
         "component:severity: slice maximum",
-    ),  # fmt: skip
+    ),
     "a coded place qualifier": (
         lambda o: o["bodySite"]["extension"][0].update({"valueCode": "left"})
         or o["bodySite"]["extension"][0].pop("valueString"),
