@@ -158,24 +158,25 @@ def concept(site: Installation, name: str, term: vocab.Term) -> Json:
     return {"coding": codings, "text": term.clinical_label}
 
 
+def lateral(site: str, sides: set[str]) -> Json:
+    """A SNOMED CT body site with its laterality post-coordinated: 'site:272741003=<left|right|both>'."""
+    side = vocab.BOTH_SIDES_SNOMED if len(sides) > 1 else vocab.SIDES[next(iter(sides))].snomed
+    words = "both sides" if len(sides) > 1 else next(iter(sides))
+    return {
+        "system": SNOMED,
+        "code": f"{site}:{LATERALITY_ATTRIBUTE}={side}",
+        "display": f"{vocab.SNOMED_NAMES[site]}, {words}",
+    }
+
+
 def body_site(places: list[vocab.Place]) -> Json:
     """The narrowest SNOMED CT site covering every place, with laterality post-coordinated on it (the saddle area:
     the perineum, which has none), and each place in the IG's LocationQualifier."""
     sites = {vocab.REGIONS[p.region].snomed or vocab.LOWER_LIMB_SNOMED for p in places}
     site = sites.pop() if len(sites) == 1 else vocab.LOWER_LIMB_SNOMED
     codings = [_snomed(site)]
-    sides = {p.side for p in places}
     if site != PERINEUM:
-        side = vocab.BOTH_SIDES_SNOMED if len(sides) > 1 else vocab.SIDES[next(iter(sides))].snomed
-        assert side is not None
-        words = "both sides" if len(sides) > 1 else next(iter(sides))
-        codings.append(
-            {
-                "system": SNOMED,
-                "code": f"{site}:{LATERALITY_ATTRIBUTE}={side}",
-                "display": f"{vocab.SNOMED_NAMES[site]}, {words}",
-            }
-        )
+        codings.append(lateral(site, {p.side for p in places}))
     return {
         "extension": [{"url": LOCATION_QUALIFIER, "valueString": phrases.places_words([p])} for p in places],
         "coding": codings,
@@ -185,18 +186,7 @@ def body_site(places: list[vocab.Place]) -> Json:
 
 def limb_site(sides: set[str]) -> Json:
     """The lower limb on these sides (both, when unknown)."""
-    codings = [_snomed(vocab.LOWER_LIMB_SNOMED)]
-    if sides:
-        side = vocab.BOTH_SIDES_SNOMED if len(sides) > 1 else vocab.SIDES[next(iter(sides))].snomed
-        assert side is not None
-        codings.append(
-            {
-                "system": SNOMED,
-                "code": f"{vocab.LOWER_LIMB_SNOMED}:{LATERALITY_ATTRIBUTE}={side}",
-                "display": f"{vocab.SNOMED_NAMES[vocab.LOWER_LIMB_SNOMED]}, "
-                f"{'both sides' if len(sides) > 1 else next(iter(sides))}",
-            }
-        )
+    codings = [_snomed(vocab.LOWER_LIMB_SNOMED)] + ([lateral(vocab.LOWER_LIMB_SNOMED, sides)] if sides else [])
     return {"coding": codings, "text": "both legs" if len(sides) != 1 else f"{next(iter(sides))} leg"}
 
 
