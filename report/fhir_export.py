@@ -353,7 +353,8 @@ def _detail(item: ReportFlag) -> str:
     """The flag in the physician's words: what fired it, on which episodes, why it matters, and its sources."""
     parts = [f"{item.level_label}: {item.title}."]
     parts += [f"{line.text}." for line in item.lines]
-    parts += item.reasons
+    if not item.sign.per_episode:  # a sign matched on single episodes is said by its lines
+        parts += item.reasons
     if item.behind:
         parts.append(f"Episodes behind it: {item.dates}.")
     parts.append(f"Rationale: {item.sign.rationale}")

@@ -343,6 +343,7 @@ def test_red_flags_are_flags_pointing_at_their_findings(bundle):
     issues = {i["code"]["coding"][0]["code"]: i for i in resources(bundle, "DetectedIssue")}
     assert {"emergency.stroke_signs", "emergency.spinal_cord", "pattern.persistent"} <= set(issues)
     assert "still going" in issues["emergency.spinal_cord"]["detail"]
+    assert "(s)" not in json.dumps(bundle) and "your" not in json.dumps(bundle).lower().replace("yourself", "")
     assert issues["emergency.spinal_cord"]["severity"] == "high"
 
 

@@ -270,6 +270,15 @@ def test_every_page_carries_name_date_of_birth_period_and_page_number(told):
             assert f"Page {number} of {len(story.pages)}" in page, (name, number)
 
 
+def test_the_physicians_voice_never_the_patients(told):
+    for name, story in told.items():
+        text = " ".join(story.pages)
+        assert not re.search(r"\byour?\b|\(s\)", text, re.IGNORECASE), name  # "your back", "1 episode(s)"
+        assert "between the legs / around the bottom" not in text.split("Accompanying symptoms")[0], name
+    saddle = told["saddle-and-weak-legs-still-going"].first
+    assert "saddle (perineal) area" in saddle
+
+
 def test_the_generation_time_is_the_patients_clock(told):
     story = told["saddle-and-weak-legs-still-going"]  # 14:49 UTC is 09:49 in Chicago
     assert has(story.first, "Generated: Mon 15 Jun 2026 09:49 CDT (America/Chicago)")
@@ -306,5 +315,6 @@ def test_every_storys_page_one_words_keep_the_rules(db, path):
     if len(report.episodes) < 5:
         assert "typically" not in words and "usually" not in words
     assert not re.search(r"\b\d+\.5(/10| min)|median \d+\.\d", words)
+    assert not re.search(r"\byour?\b|\(s\)", words, re.IGNORECASE)
     for mostly, n in re.findall(r"mostly (?:left|right|both legs) \((\d+) of (\d+)\)", words):
         assert int(mostly) * 2 > int(n)
