@@ -239,7 +239,8 @@ class Episode:
         saved = bundle.report.saved.get(e.id)
         self.issued = utc_timestamp(saved.created) if saved else None
 
-    def skeleton(self, kind: str, value: str, profile: str = SYMPTOM_OBSERVATION) -> Json:
+    def skeleton(self, kind: str, value: str) -> Json:
+        """What every SymptomObservation of the episode has: identifier, status, category, code, patient, times."""
         e = self.e
         period = {"start": utc_timestamp(e.start)}
         if e.duration_minutes is not None:
@@ -247,7 +248,7 @@ class Episode:
         resource: Json = {
             "resourceType": "Observation",
             "id": self.site.resource_id(kind, value),
-            "meta": {"profile": [profile]},
+            "meta": {"profile": [SYMPTOM_OBSERVATION]},
             "identifier": [self.site.identifier(kind, value)],
             "status": "preliminary" if e.ongoing else "final",
             "category": [CATEGORY],
