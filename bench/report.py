@@ -29,7 +29,7 @@ def main(repeat: int = 10) -> None:
     from django.utils import timezone
 
     from report import content
-    from report.csv_export import episodes_csv
+    from report.csv_export import report_csv
     from report.fhir_export import fhir_bundle
     from report.pdf import render_pdf
     from triage.review import review_patient
@@ -46,10 +46,10 @@ def main(repeat: int = 10) -> None:
         return render_pdf(content.build(patient, first, last))
 
     def make_fhir() -> object:
-        return fhir_bundle(content.build(patient, first, last), 1)
+        return fhir_bundle(content.build(patient, first, last))
 
     def make_csv() -> object:
-        return episodes_csv(content.build(patient, first, last).episodes)
+        return report_csv(content.build(patient, first, last))
 
     pdf = report("PDF, A4 (build + render)", timed(make_pdf, repeat))
     fhir = report("FHIR bundle, Symptoms IG, R4B (build + validate)", timed(make_fhir, repeat))

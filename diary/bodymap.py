@@ -553,6 +553,39 @@ def feet_view(side_by_side: bool = False) -> View:
     return View("feet", "Feet", width, height, shapes, drawn, side_labels, captions)
 
 
+FOOT_PANELS = {  # name: (title, the foot drawn on the viewer's left, the regions tapped there)
+    "tops": ("Tops of the feet", "right", ("toes", "top_of_foot")),
+    "soles": ("Soles", "left", ("sole", "heel")),
+}
+
+
+def foot_panel(name: str) -> View:
+    """Both feet in one panel, toes up: the tops as seen facing the patient (their right foot on the viewer's
+    left) or the soles as seen from behind (their left foot on the left). Each foot's big toe is towards the
+    middle, so the two panels are mirror images with their side labels swapped."""
+    title, near, regions = FOOT_PANELS[name]
+    far = "left" if near == "right" else "right"
+    foot = _left_foot()  # big toe on its right: the foot nearest the viewer's left, big toe to the middle
+    shapes: list[Shape] = []
+    drawn: list[Drawn] = []
+    side_labels: list[tuple[float, float, str]] = []
+    top = 4.0
+    for side, x0, mirrored in ((near, 4.0, False), (far, FEET_WIDTH - 4.0 - FOOT_BOX, True)):
+        for region, points in foot.items():
+            local = _mirror(points, FOOT_BOX) if mirrored else list(points)
+            outline = [(x0 + x, top + y) for x, y in local]
+            if region in regions:
+                cx, cy = _centre(outline)
+                shapes.append(
+                    Shape(side, region, _d(outline), _box(outline), (cx, cy + (8 if region == "toes" else 0)))
+                )
+            elif region == "toes":  # the toes' undersides, shown on the soles
+                drawn.append(Drawn(_d(outline), vocab.Place(side, "toes").key))
+        side_labels.append((x0 + FOOT_BOX / 2, top + FOOT_LENGTH + 14, vocab.SIDES[side].label))
+    height = int(top + FOOT_LENGTH + 20)
+    return View(name, title, FEET_WIDTH, height, shapes, drawn, side_labels)
+
+
 def views() -> list[View]:
     """Front (seen facing the patient: their right leg on the viewer's left), back, and the feet."""
     return list(_views())

@@ -79,6 +79,9 @@ def demo_document(
             )
         checkins.append({"date": day.isoformat(), "numbness_today": count > 0})
     episodes.sort(key=lambda e: str(e["started_at"]))
+    for n, episode in enumerate(episodes):
+        # The first fifth were logged before the app asked the alarm questions on every entry: no answer recorded.
+        episode["alarm_answered"] = n >= len(episodes) // 5
     return {
         "format": FORMAT,
         "profile": {"timezone": DEMO_TIMEZONE, "conditions": ["back_problems"], "emergency_number": "999"},

@@ -19,6 +19,13 @@ class Term:
     level: int | None = None  # regions only: proximal level, toes 1 … buttock/groin/saddle 7
     view: str = ""  # regions only: where the body map draws it, "front", "back" or "both"
     alarm: bool = False  # symptoms: asked about in one of the ALARM_GROUPS; regions: alarming by itself
+    clinical: str = ""  # the clinician's term, shown beside the patient's words in the report, where it differs
+
+    @property
+    def clinical_label(self) -> str:
+        """The patient's words with the clinical term beside them: "Can't pee, or can't empty the bladder
+        (urinary retention)"; the label alone where the two are the same."""
+        return f"{self.label} ({self.clinical})" if self.clinical else self.label
 
 
 def _index(*terms: Term) -> dict[str, Term]:
@@ -33,47 +40,68 @@ BOTH_SIDES_SNOMED = "51440002"
 
 # Body sites: SNOMED CT 29707007 toe, 56459004 foot, 30021000 lower leg, 72696002 knee,
 # 68367000 thigh; 61685007 lower limb stands in where no narrower verified code is listed.
+# Added with issue #21, each in SNOMED_NAMES below with its source: 344001 ankle region, 53840002 calf,
+# 46862004 buttock, 38864007 perineum (the saddle area, which is not part of a leg).
 LOWER_LIMB_SNOMED = "61685007"
 REGIONS = _index(
     Term("toes", "Toes", snomed="29707007", level=1, view="front"),
     Term("sole", "Sole", snomed="56459004", level=2, view="back"),
     Term("heel", "Heel", snomed="56459004", level=2, view="back"),
     Term("top_of_foot", "Top of foot", snomed="56459004", level=2, view="front"),
-    Term("ankle", "Ankle", snomed=LOWER_LIMB_SNOMED, level=3, view="both"),
+    Term("ankle", "Ankle", snomed="344001", level=3, view="both"),
     Term("shin", "Shin", snomed="30021000", level=4, view="front"),
-    Term("calf", "Calf", snomed="30021000", level=4, view="back"),
+    Term("calf", "Calf", snomed="53840002", level=4, view="back"),
     Term("knee", "Knee", snomed="72696002", level=5, view="both"),
     Term("thigh_front", "Front of thigh", snomed="68367000", level=6, view="front"),
     Term("thigh_outer", "Outer thigh", snomed="68367000", level=6, view="both"),
     Term("thigh_back", "Back of thigh", snomed="68367000", level=6, view="back"),
-    Term("buttock", "Buttock", snomed=LOWER_LIMB_SNOMED, level=7, view="back"),
+    Term("buttock", "Buttock", snomed="46862004", level=7, view="back"),
     # Groin and inner thigh: not alarming by itself (DESIGN §4 v2).
-    Term("groin", "Groin or inner thigh", snomed=LOWER_LIMB_SNOMED, level=7, view="front"),
+    Term(
+        "groin",
+        "Groin or inner thigh",
+        snomed=LOWER_LIMB_SNOMED,
+        level=7,
+        view="front",
+        clinical="groin or medial thigh",
+    ),
     # The area that would touch a saddle: alarming by itself (cauda equina). Drawn on both views.
-    Term("saddle", "Between the legs / around the bottom", snomed=LOWER_LIMB_SNOMED, level=7, view="both", alarm=True),
+    Term(
+        "saddle",
+        "Between the legs / around the bottom",
+        snomed="38864007",
+        level=7,
+        view="both",
+        alarm=True,
+        clinical="saddle (perineal) area",
+    ),
 )
+
+# Between the legs: the saddle is marked on either side of the map, but it is part of neither leg.
+MIDLINE_REGIONS = frozenset({"saddle"})
 
 SENSATIONS = _index(
     Term("numbness", "Numbness", snomed="44077006"),
-    Term("tingling", "Tingling, pins and needles"),
-    Term("burning", "Burning"),
+    Term("tingling", "Tingling, pins and needles", snomed="62507009", clinical="paraesthesia"),
+    Term("burning", "Burning", clinical="burning dysaesthesia"),
     Term("cold", "Cold"),
-    Term("crawling", "Crawling"),
-    Term("pain", "Pain"),
-    Term("itching", "Itching"),
-    Term("hypersensitivity", "Over-sensitive to touch"),
+    Term("crawling", "Crawling", clinical="formication"),
+    Term("pain", "Pain", snomed="22253000"),
+    Term("itching", "Itching", snomed="418290006"),
+    Term("hypersensitivity", "Over-sensitive to touch", clinical="hyperaesthesia or allodynia"),
 )
 
 TRIGGERS = _index(
-    Term("sitting", "Sitting"),
+    # sitting, standing and exercise: codes from the Symptoms IG's TriggersOrExacerbatingFactorCodes.
+    Term("sitting", "Sitting", snomed="33586001"),
     Term("crossed_legs", "Crossed legs"),
-    Term("lying", "Lying down"),
+    Term("lying", "Lying down", snomed="102538003"),
     Term("sleep", "Sleep"),
-    Term("standing", "Standing"),
-    Term("walking", "Walking"),
-    Term("exercise", "Exercise"),
+    Term("standing", "Standing", snomed="10904000"),
+    Term("walking", "Walking", snomed="129006008"),
+    Term("exercise", "Exercise", snomed="226029000"),
     Term("cycling", "Cycling"),
-    Term("cold_exposure", "Cold"),
+    Term("cold_exposure", "Cold", clinical="cold exposure"),
     Term("tight_shoes", "Tight shoes or clothes"),
     Term("alcohol", "Alcohol"),
     Term("injury", "An injury or fall"),
@@ -81,37 +109,71 @@ TRIGGERS = _index(
 )
 
 SYMPTOMS = _index(
-    # Alarm questions, in the order of ALARM_GROUPS below; short plain labels.
-    Term("facial_droop", "Face drooping on one side", alarm=True),
-    Term("arm_weakness", "Arm weak or heavy", alarm=True),
-    Term("arm_or_face_numbness", "Numb arm or face", alarm=True),
-    Term("speech_difficulty", "Slurred or difficult speech", alarm=True),
-    Term("vision_problems", "Blurred, double or lost vision", alarm=True),
-    Term("loss_of_coordination", "Suddenly lost balance or coordination", alarm=True),
-    Term("sudden_headache", "Sudden, very bad headache", alarm=True),
-    Term("confusion", "Confusion", alarm=True),
-    Term("paralysis", "Can't move the leg", alarm=True),
-    Term("bladder_bowel_control", "Can't control bladder or bowel", alarm=True),
-    Term("urinary_retention", "Can't pee, or can't empty the bladder", alarm=True),
-    Term("saddle_numbness", "Numb between the legs or around the bottom", alarm=True),
-    Term("leg_weakness", "Leg or legs weak", alarm=True),
-    Term("difficulty_walking", "Hard to walk", alarm=True),
-    Term("leg_pale_cold", "Leg or foot pale, blue or cold to touch", alarm=True),
-    Term("leg_swollen", "Leg swollen", alarm=True),
-    Term("sudden_severe_pain", "Sudden severe pain", alarm=True),
-    Term("shortness_of_breath", "Short of breath", alarm=True),
-    Term("chest_pain", "Chest pain", alarm=True),
-    Term("fainting", "Fainted or nearly fainted", alarm=True),
+    # Alarm questions, in the order of ALARM_GROUPS below; short plain labels. A SNOMED CT code only where a
+    # verified concept means what the patient ticked or is broader and still true (SNOMED_NAMES below).
+    Term("facial_droop", "Face drooping on one side", alarm=True, clinical="facial weakness"),
+    Term("arm_weakness", "Arm weak or heavy", snomed="713514005", alarm=True, clinical="arm weakness"),
+    Term("arm_or_face_numbness", "Numb arm or face", snomed="44077006", alarm=True, clinical="arm or facial numbness"),
+    # No verified concept covers both slurred and difficult speech (289195008 is slurred speech only).
+    Term("speech_difficulty", "Slurred or difficult speech", alarm=True, clinical="dysarthria or dysphasia"),
+    Term(
+        "vision_problems",
+        "Blurred, double or lost vision",
+        snomed="63102001",
+        alarm=True,
+        clinical="visual disturbance",
+    ),
+    Term(
+        "loss_of_coordination",
+        "Suddenly lost balance or coordination",
+        snomed="281016006",
+        alarm=True,
+        clinical="sudden ataxia",
+    ),
+    Term(
+        "sudden_headache", "Sudden, very bad headache", snomed="25064002", alarm=True, clinical="thunderclap headache"
+    ),
+    Term("confusion", "Confusion", snomed="286933003", alarm=True),
+    Term("paralysis", "Can't move the leg", alarm=True, clinical="leg paralysis"),
+    Term(
+        "bladder_bowel_control",
+        "Can't control bladder or bowel",
+        snomed="48340000",
+        alarm=True,
+        clinical="sphincter disturbance",
+    ),
+    Term(
+        "urinary_retention",
+        "Can't pee, or can't empty the bladder",
+        snomed="267064002",
+        alarm=True,
+        clinical="urinary retention",
+    ),
+    Term(
+        "saddle_numbness",
+        "Numb between the legs or around the bottom",
+        snomed="44077006",
+        alarm=True,
+        clinical="saddle anaesthesia",
+    ),
+    Term("leg_weakness", "Leg or legs weak", snomed="713514005", alarm=True, clinical="leg weakness"),
+    Term("difficulty_walking", "Hard to walk", snomed="228158008", alarm=True, clinical="gait disturbance"),
+    Term("leg_pale_cold", "Leg or foot pale, blue or cold to touch", alarm=True, clinical="limb pallor or coldness"),
+    Term("leg_swollen", "Leg swollen", snomed="449614009", alarm=True, clinical="leg swelling"),
+    Term("sudden_severe_pain", "Sudden severe pain", snomed="76948002", alarm=True),
+    Term("shortness_of_breath", "Short of breath", snomed="267036007", alarm=True, clinical="dyspnoea"),
+    Term("chest_pain", "Chest pain", snomed="29857009", alarm=True),
+    Term("fainting", "Fainted or nearly fainted", alarm=True, clinical="syncope or presyncope"),
     # Other symptoms.
-    Term("dizziness", "Dizziness"),
+    Term("dizziness", "Dizziness", snomed="404640003"),
     Term("back_pain", "Back pain"),
-    Term("neck_pain", "Neck pain"),
-    Term("cramps", "Cramps"),
-    Term("sleep_disrupted", "Woke me up or kept me awake"),
-    Term("rash", "Rash"),
-    Term("frequent_urination", "Passing urine often"),
-    Term("anxiety", "Anxious"),
-    Term("muscle_spasms", "Muscle spasms or twitching"),
+    Term("neck_pain", "Neck pain", snomed="81680005"),
+    Term("cramps", "Cramps", snomed="55300003"),
+    Term("sleep_disrupted", "Woke me up or kept me awake", snomed="53888004", clinical="sleep disturbance"),
+    Term("rash", "Rash", snomed="271807003"),
+    Term("frequent_urination", "Passing urine often", snomed="162116003", clinical="urinary frequency"),
+    Term("anxiety", "Anxious", snomed="48694002", clinical="anxiety"),
+    Term("muscle_spasms", "Muscle spasms or twitching", snomed="45352006"),
 )
 
 # The alarm questions of the log form, grouped the way a patient thinks: (title, symptom codes).
@@ -143,15 +205,76 @@ ALARM_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 RELIEF = _index(
+    # rest, massage and medication: codes from the Symptoms IG's AlleviatingFactorCodes.
     Term("changed_position", "Changing position"),
     Term("walking_around", "Walking around"),
-    Term("rest", "Rest"),
-    Term("massage", "Massage"),
+    Term("rest", "Rest", snomed="128975004"),
+    Term("massage", "Massage", snomed="387854002"),
     Term("warmth", "Warmth"),
-    Term("medication", "Medication"),
+    Term("medication", "Medication", snomed="416608005"),
     Term("by_itself", "Went by itself"),
     Term("nothing", "Nothing helped"),
 )
+
+# The name of every SNOMED CT concept above, as the exports write it, with where it was verified:
+#   GPS: the SNOMED International Global Patient Set (2020-07-31), ValueSet snomed-intl-gps in the npm package
+#        hl7.terminology.r4@7.0.1 (package/ValueSet-snomed-intl-gps.json);
+#   IG:  a value set or example of the HL7 FHIR Symptoms IG 1.0.0 (github.com/HL7/fhir-symptoms-ig, tag 1.0.0);
+#   §6:  DESIGN §6 (verified when the project began);
+#   AIR: github.com/xmiao/AI.interoperability, AIRAnatomyLowerLimbValueSet.fsh.
+SNOMED_NAMES = {
+    "7771000": "Left (qualifier value)",  # §6
+    "24028007": "Right (qualifier value)",  # §6
+    BOTH_SIDES_SNOMED: "Right and left (qualifier value)",  # §6
+    "29707007": "Toe structure (body structure)",  # §6
+    "56459004": "Foot structure (body structure)",  # §6, GPS
+    "30021000": "Structure of lower extremity from knee to ankle (body structure)",  # §6, GPS
+    "72696002": "Knee region structure (body structure)",  # §6, GPS
+    "68367000": "Thigh structure (body structure)",  # §6, GPS
+    LOWER_LIMB_SNOMED: "Lower limb structure (body structure)",  # §6, GPS
+    "344001": "Ankle region structure (body structure)",  # AIR
+    "53840002": "Structure of calf of leg (body structure)",  # GPS
+    "46862004": "Buttock structure (body structure)",  # GPS
+    "38864007": "Perineal structure (body structure)",  # GPS
+    "44077006": "Numbness (finding)",  # §6, GPS, IG CommonSymptomCodes
+    "62507009": "Pins and needles (finding)",  # GPS
+    "22253000": "Pain (finding)",  # GPS, IG CommonSymptomCodes
+    "418290006": "Itching (finding)",  # GPS, IG CommonSymptomCodes
+    "33586001": "Sitting position (finding)",  # GPS, IG TriggersOrExacerbatingFactorCodes
+    "102538003": "Recumbent body position (finding)",  # GPS
+    "10904000": "Orthostatic body position (finding)",  # GPS, IG TriggersOrExacerbatingFactorCodes
+    "129006008": "Walking (observable entity)",  # GPS
+    "226029000": "Exercises (regime/therapy)",  # IG TriggersOrExacerbatingFactorCodes and its examples
+    "128975004": "Resting state (finding)",  # GPS, IG AlleviatingFactorCodes
+    "387854002": "Massage physiotherapy (regime/therapy)",  # GPS, IG AlleviatingFactorCodes
+    "416608005": "Drug therapy (procedure)",  # GPS, IG AlleviatingFactorCodes
+    "713514005": "Muscle weakness of limb (finding)",  # GPS
+    "63102001": "Visual disturbance (disorder)",  # GPS
+    "281016006": "Incoordination (finding)",  # GPS
+    "25064002": "Headache (finding)",  # GPS
+    "286933003": "Confusional state (disorder)",  # GPS, IG CommonSymptomCodes
+    "48340000": "Incontinence (finding)",  # GPS
+    "267064002": "Retention of urine (disorder)",  # GPS
+    "228158008": "Walking disability (finding)",  # GPS
+    "449614009": "Swelling of lower limb (finding)",  # GPS
+    "76948002": "Severe pain (finding)",  # GPS
+    "267036007": "Dyspnea (finding)",  # GPS, IG CommonSymptomCodes
+    "29857009": "Chest pain (finding)",  # GPS
+    "404640003": "Dizziness (finding)",  # GPS, IG CommonSymptomCodes
+    "81680005": "Neck pain (finding)",  # GPS
+    "55300003": "Cramp (finding)",  # GPS, IG CommonSymptomCodes
+    "53888004": "Disturbance in sleep behavior (finding)",  # GPS, IG CommonSymptomCodes
+    "271807003": "Eruption of skin (disorder)",  # GPS
+    "162116003": "Increased frequency of urination (finding)",  # GPS
+    "48694002": "Anxiety (finding)",  # GPS, IG CommonSymptomCodes
+    "45352006": "Spasm (finding)",  # GPS
+    # The FHIR export's severities and speed of onset (the Symptoms IG's SeverityCodes and SpeedOfOnset).
+    "255604002": "Mild (qualifier value)",  # GPS
+    "6736007": "Moderate (severity modifier) (qualifier value)",  # GPS, IG examples
+    "24484000": "Severe (severity modifier) (qualifier value)",  # GPS, IG examples
+    "385315009": "Sudden onset (qualifier value)",  # IG SpeedOfOnset and its examples
+}
+
 
 CONDITIONS = _index(
     Term("diabetes", "Diabetes"),

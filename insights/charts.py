@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -26,11 +26,14 @@ from django.utils.safestring import SafeString, mark_safe
 from diary import vocab
 from diary.clock import minutes_label
 from diary.coverage import NONE, NOT_LOGGED, NUMBNESS, STATE_WORDS
-from insights.trends import DAY, WEEK, Trends, Week
+from insights.trends import DAY, WEEK, Trends, Week, median_words
 
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
 NIGHT, DAY_BAR = "#30475e", "#7fa7c4"  # dark and light in greyscale too
 STATE_FILL = {NUMBNESS: "#e0792b", NONE: "#8fbf9f", NOT_LOGGED: "#ffffff"}
+REPORT_CALENDAR_WEEKS = 14  # the report's calendar is drawn at least this many weeks wide …
+REPORT_CALENDAR = 620  # … and at most this many units
+PRINT_STATE_FILL = {NUMBNESS: "#b8501a", NONE: "#9cc9a9", NOT_LOGGED: "#ffffff"}  # dark, mid, white in greyscale
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # strftime is slow
@@ -177,7 +180,9 @@ def _bars(
     classes: Sequence[str] | None = None,
     fills: Sequence[str] | None = None,
     hrefs: Sequence[str] | None = None,
+    outlined: Sequence[bool] | None = None,
 ) -> list[str]:
+    """Bars; an outlined one (a part week) is drawn as a dashed outline, so that it never reads as a full one."""
     slot = size.plot_width / max(1, len(values))
     parts = []
     for i, value in enumerate(values):
@@ -186,9 +191,13 @@ def _bars(
         css = classes[i] if classes else "bar"
         fill = fills[i] if fills else BAR
         h = size.plot_height * (value or 0) / y_max
+        paint = f'fill="{fill}"'
+        if outlined and outlined[i]:
+            css += " partial"
+            paint = f'fill="#ffffff" stroke="{fill}" stroke-width="1.5" stroke-dasharray="3 2"'
         bar = (
             f'<rect class="{css}" x="{x + slot * 0.15:.1f}" y="{size.top + size.plot_height - h:.1f}" '
-            f'width="{slot * 0.7:.1f}" height="{h:.1f}" fill="{fill}"/>'
+            f'width="{slot * 0.7:.1f}" height="{h:.1f}" {paint}/>'
             if value
             else ""
         )
@@ -240,20 +249,22 @@ def frequency_chart(
     href: Href | None = None,
     marks: Sequence[tuple[dt.date, str]] = (),
 ) -> SafeString:
-    """Episodes per day or week, as bars; optional flag marks where a warning sign first fired."""
+    """Episodes per day or week, as bars; a week cut by the period's edge is outlined and says so in its title;
+    optional flag marks where a warning sign first fired."""
     values = [b.episodes for b in buckets]
     y_max = _nice_max(values)
+    partial = [unit == WEEK and b.partial for b in buckets]
     titles = [
         f"{bucket_label(b, unit)}: {_plural(b.episodes, 'episode')}, {b.days_logged} of "
-        f"{_plural(b.days_in_range, 'day')} logged"
-        for b in buckets
+        f"{_plural(b.days_in_range, 'day')} logged" + (f" (part week: {b.days_in_range} of 7 days)" if cut else "")
+        for b, cut in zip(buckets, partial, strict=True)
     ]
     per = unit
     hrefs = _links(size, buckets, href)
     parts = [_open(size, f"Episodes per {per}", hrefs is not None, "frequency")]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
     parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
-    parts += _bars(size, values, titles, y_max, hrefs=hrefs)
+    parts += _bars(size, values, titles, y_max, hrefs=hrefs, outlined=partial)
     return _svg(parts)
 
 
@@ -277,14 +288,38 @@ def duration_chart(
     return _svg(parts)
 
 
-def mean_line_points(buckets: Sequence[Week], size: Size = WEB) -> list[tuple[float, float]]:
-    """Where the mean-severity line passes: the middle of every day or week that has a mean."""
+STATISTICS = ("mean", "median")
+
+
+def _statistic(bucket: Week, statistic: str) -> float | None:
+    return bucket.median_severity if statistic == "median" else bucket.mean_severity
+
+
+def _statistic_words(bucket: Week, statistic: str) -> str:
+    if statistic == "median":
+        return median_words(bucket.severity_values)
+    return f"{bucket.mean_severity:g}"
+
+
+def line_runs(
+    buckets: Sequence[Week], size: Size = WEB, statistic: str = "mean"
+) -> list[list[tuple[float, float, Week]]]:
+    """Where the weekly (or daily) line passes, as runs of neighbouring buckets that have a value: the line is
+    broken over a bucket without episodes rather than drawn across it."""
     slot = size.plot_width / max(1, len(buckets))
-    return [
-        (size.left + slot * (i + 0.5), size.y(b.mean_severity, vocab.SEVERITY_MAX))
-        for i, b in enumerate(buckets)
-        if b.mean_severity is not None
-    ]
+    runs: list[list[tuple[float, float, Week]]] = []
+    previous = -2
+    for i, b in enumerate(buckets):
+        value = _statistic(b, statistic)
+        if value is None:
+            continue
+        point = (size.left + slot * (i + 0.5), size.y(value, vocab.SEVERITY_MAX), b)
+        if i == previous + 1:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+        previous = i
+    return runs
 
 
 def severity_chart(
@@ -294,12 +329,17 @@ def severity_chart(
     *,
     size: Size = WEB,
     first: dt.date | None = None,
+    statistic: str = "mean",
 ) -> SafeString:
-    """Every episode's severity as a dot at its time, and each day's or week's mean as a line."""
+    """Every episode's severity as a dot at its time, and each day's or week's mean (or median) as a line,
+    broken over days or weeks without episodes."""
     per = unit
     parts = [
         _open(
-            size, f"Severity of each episode ({vocab.SEVERITY_RANGE_LABEL}) with the mean per {per}", False, "severity"
+            size,
+            f"Severity of each episode ({vocab.SEVERITY_RANGE_LABEL}) with the {statistic} per {per}",
+            False,
+            "severity",
         )
     ]
     parts.append(_axes(size, vocab.SEVERITY_MAX, "severity", _slot_labels(size, bucket_ticks(buckets, first)), steps=5))
@@ -320,25 +360,24 @@ def severity_chart(
                 f'<path class="dots" d="{path}" stroke="{DOT}" stroke-width="5" stroke-linecap="round" '
                 f'stroke-opacity="0.55" fill="none"><title>{_plural(len(severities), "episode")}</title></path>'
             )
-    points = mean_line_points(buckets, size)
     slot = size.plot_width / max(1, len(buckets))
-    if len(points) == 1:  # one mean: a short level line across its day or week
-        (x, y) = points[0]
-        points = [(x - slot * 0.4, y), (x + slot * 0.4, y)]
-    if points:
+    for run in line_runs(buckets, size, statistic):
+        points = [(x, y) for x, y, _ in run]
+        if len(points) == 1:  # one value: a short level line across its day or week
+            (x, y) = points[0]
+            points = [(x - slot * 0.4, y), (x + slot * 0.4, y)]
         coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(
-            f'<polyline class="mean" points="{coordinates}" fill="none" stroke="{LINE}" stroke-width="2">'
-            f"<title>Mean severity per {per}</title></polyline>"
+            f'<polyline class="{statistic}" points="{coordinates}" fill="none" stroke="{LINE}" stroke-width="2">'
+            f"<title>{statistic.capitalize()} severity per {per}</title></polyline>"
         )
-    for b, (x, y) in zip(
-        [b for b in buckets if b.mean_severity is not None], mean_line_points(buckets, size), strict=True
-    ):
-        parts.append(
-            f'<circle class="mean-point" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}">'
-            f"<title>{escape(bucket_label(b, unit))}: mean severity {b.mean_severity:g} "
-            f"({_plural(b.episodes, 'episode')})</title></circle>"
-        )
+    for run in line_runs(buckets, size, statistic):
+        for x, y, b in run:
+            parts.append(
+                f'<circle class="{statistic}-point" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}">'
+                f"<title>{escape(bucket_label(b, unit))}: {statistic} severity {_statistic_words(b, statistic)} "
+                f"({_plural(b.episodes, 'episode')})</title></circle>"
+            )
     return _svg(parts)
 
 
@@ -364,16 +403,28 @@ def hours_chart(hours: Sequence[int], *, size: Size = WEB) -> SafeString:
     return _svg(parts)
 
 
-def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, font: float = 11) -> SafeString:
-    """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top."""
+def calendar_chart(
+    calendar: Sequence[tuple[dt.date, str]],
+    *,
+    cell: int = 22,
+    font: float = 11,
+    fills: Mapping[str, str] = STATE_FILL,
+    min_columns: int = 1,
+    room: int = WEB.width,
+) -> SafeString:
+    """Days as squares, a column per week (Monday at the top), weekdays on the left, months on top.
+
+    `min_columns`: the drawing is at least this many weeks wide, the days on its left, so that a calendar of a
+    few days keeps its squares and text the size of a longer one's; `room`: the width the squares shrink to fit
+    (never below 6 units)."""
     if not calendar:
         return mark_safe("")
     first = calendar[0][0]
     first_monday = first - dt.timedelta(days=first.weekday())
     columns = (calendar[-1][0] - first_monday).days // 7 + 1
-    cell = max(6, min(cell, (WEB.width - 34) // columns))
+    cell = max(6, min(cell, (room - 34) // columns))
     left, top, gap = 34, font + 6, 2 if cell >= 10 else 1
-    width, height = left + columns * cell, top + 7 * cell
+    width, height = left + max(columns, min_columns) * cell, top + 7 * cell
     attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
     counts = {state: sum(s == state for _, s in calendar) for state in STATE_WORDS}
     summary = ", ".join(f"{_plural(n, 'day')} {STATE_WORDS[state]}" for state, n in counts.items())
@@ -391,18 +442,22 @@ def calendar_chart(calendar: Sequence[tuple[dt.date, str]], *, cell: int = 22, f
     for day, _ in calendar:
         if day == first or day.day == 1:
             x = left + (day - first_monday).days // 7 * cell
-            if seen % month_every == 0 and x - last_x >= 30:
-                label = f"{day:%b}" if day.month != 1 and day != first else f"{day:%b %Y}"
+            # The year with the first month and January; a name with no room to the drawing's edge is shortened,
+            # or left out (a month starting in the last column).
+            names = [f"{day:%b %Y}", f"{day:%b}"] if day.month == 1 or day == first else [f"{day:%b}"]
+            label = next((n for n in names if x + _text_width(n, font) <= width), "")
+            if seen % month_every == 0 and x - last_x >= 30 and label:
                 parts.append(f'<text x="{x}" y="{font * 1.1:g}" {attrs}>{label}</text>')
                 last_x = x + (30 if len(label) > 3 else 0)
             seen += 1
     parts.append("</g>")
+    outline = f'stroke="{GRID}"' if fills is STATE_FILL else f'stroke="{INK}" stroke-width="0.5"'  # print: outlined
     for day, state in calendar:
         offset = (day - first_monday).days
         x, y = left + offset // 7 * cell, top + offset % 7 * cell
         parts.append(
             f'<rect class="day-{state}" x="{x}" y="{y}" width="{cell - gap}" height="{cell - gap}" rx="2" '
-            f'fill="{STATE_FILL[state]}" stroke="{GRID}"><title>{WEEKDAYS[offset % 7]} {_short(day)}: '
+            f'fill="{fills[state]}" {outline}><title>{WEEKDAYS[offset % 7]} {_short(day)}: '
             f"{STATE_WORDS[state]}"
             "</title></rect>"
         )
@@ -462,10 +517,18 @@ def trends_charts(
 
 
 def report_charts(trends: Trends) -> dict[str, SafeString]:
-    """The physician report's charts (PDF and shared page): frequency and severity by week, and hours."""
+    """The physician report's charts (PDF and shared page): which days were logged, frequency and severity by week
+    (the weekly median, DESIGN §10), and hours."""
     return {
+        # Drawn at one unit a CSS pixel in print and on the shared page: 13-unit text is 10 pt, a year of weeks
+        # 11-unit squares across 620 units (164 mm), a quarter's 22-unit squares across 342.
+        "calendar": calendar_chart(
+            trends.calendar, font=13, fills=PRINT_STATE_FILL, min_columns=REPORT_CALENDAR_WEEKS, room=REPORT_CALENDAR
+        ),
         "frequency": frequency_chart(trends.weeks, WEEK, size=REPORT, first=trends.first),
-        "severity": severity_chart(trends.severities, trends.weeks, WEEK, size=REPORT, first=trends.first),
+        "severity": severity_chart(
+            trends.severities, trends.weeks, WEEK, size=REPORT, first=trends.first, statistic="median"
+        ),
         "hours": hours_chart(trends.hours, size=REPORT),
     }
 

@@ -40,11 +40,7 @@ def heat_level(count: int, most: int) -> int:
 
 def shaded_views(counts: Mapping[str, int]) -> list[tuple[bodymap.View, list[ShadedShape]]]:
     """Every view with each region shaded by how many episodes involved it (counts keyed "side:region")."""
-    most = max(counts.values(), default=0)
-    return [
-        (view, [ShadedShape(s, counts.get(s.key, 0), heat_level(counts.get(s.key, 0), most)) for s in view.shapes])
-        for view in _heat_views()
-    ]
+    return _shade(_heat_views(), counts)
 
 
 @cache
@@ -52,6 +48,22 @@ def _heat_views() -> tuple[bodymap.View, ...]:
     """The heat map's views: both legs as on the log form, the feet panels side by side."""
     front, back, _ = bodymap.views()
     return (front, back, bodymap.feet_view(side_by_side=True))
+
+
+def report_views(counts: Mapping[str, int]) -> list[tuple[bodymap.View, list[ShadedShape]]]:
+    """The physician report's four views, each seen from the direction its title says: the front and the tops of
+    the feet facing the patient (their right on the viewer's left), the back and the soles from behind (their
+    left on the left)."""
+    front, back, _ = bodymap.views()
+    return _shade((front, bodymap.foot_panel("tops"), back, bodymap.foot_panel("soles")), counts)
+
+
+def _shade(views: Sequence[bodymap.View], counts: Mapping[str, int]) -> list[tuple[bodymap.View, list[ShadedShape]]]:
+    most = max(counts.values(), default=0)
+    return [
+        (view, [ShadedShape(s, counts.get(s.key, 0), heat_level(counts.get(s.key, 0), most)) for s in view.shapes])
+        for view in views
+    ]
 
 
 def heat_svg(counts: Mapping[str, int]) -> SafeString:

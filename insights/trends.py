@@ -15,6 +15,7 @@ from typing import Any
 from diary import vocab
 from diary.coverage import NOT_LOGGED, NUMBNESS, STATE_WORDS, DiaryState, day_states
 from diary.facts import EpisodeFacts
+from insights import laterality
 
 MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
 MIN_GROUP = 3  # a comparison needs at least this many episodes on each side
@@ -38,6 +39,17 @@ class Week:
     days_with_numbness: int
     mean_severity: float | None
     median_minutes: float | None
+    severity_values: tuple[int, ...] = ()  # the severities logged in it, for its median
+
+    @property
+    def median_severity(self) -> float | None:
+        """Where the median falls on the scale (3.5 between 3 and 4), for drawing; words: `median_words`."""
+        return statistics.median(self.severity_values) if self.severity_values else None
+
+    @property
+    def partial(self) -> bool:
+        """A week cut by the period's first or last day: fewer than 7 of its days are inside (weeks only)."""
+        return self.days_in_range < 7
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class Trends:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        for bucket in data["weeks"] + data["buckets"]:
+            del bucket["severity_values"]  # the API gives each week's mean; the report draws medians from these
         data["days_not_logged"] = self.days_not_logged
         data["days_without_numbness"] = self.days_without_numbness
         data["calendar"] = [{"date": day, "state": state} for day, state in self.calendar]
@@ -101,6 +115,23 @@ def _mean(values: Sequence[int]) -> float | None:
 
 def _median(values: Sequence[int]) -> float | None:
     return statistics.median(values) if values else None
+
+
+def median_words(values: Sequence[int]) -> str:
+    """The median of whole-number scores as the scale allows: '3', or the two middle values as '3–4', never '3.5'.
+
+    An empty list has no median: '–'."""
+    if not values:
+        return "–"
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    low, high = (ordered[middle], ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1], ordered[middle])
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def median_severity_words(severities: Sequence[int]) -> str:
+    """'3/10' or '3–4/10': the median severity on the 0–10 scale (DESIGN §10: never '3.5/10')."""
+    return f"{median_words(severities)}/{vocab.SEVERITY_MAX}"
 
 
 def _durations(episodes: Sequence[EpisodeFacts]) -> list[int]:
@@ -137,6 +168,7 @@ def buckets(
                 days_with_numbness=sum(s == NUMBNESS for s in states),
                 mean_severity=_mean([e.severity for e in inside]),
                 median_minutes=_median(_durations(inside)),
+                severity_values=tuple(e.severity for e in inside),
             )
         )
         start += step
@@ -204,10 +236,7 @@ def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
     if count / n >= MOSTLY:
         said.append(f"Most episodes started in the {part}: {count} of {n}.")
 
-    left = sum(e.sides == {"left"} for e in episodes)
-    right = sum(e.sides == {"right"} for e in episodes)
-    both = n - left - right
-    said.append(f"Left leg only in {left} of {n} episodes, right leg only in {right}, both legs in {both}.")
+    said.append(f"Sides: {laterality.describe(episodes)}.")
 
     if trends.relief:
         top = trends.relief[0]

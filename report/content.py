@@ -1,16 +1,16 @@
-"""What the physician report says, for one patient and period: who, when, a summary sentence, the
-numbers with their change, red flags, patterns, and every episode.
+"""What the physician report says, for one patient and period: who and when, the summary sentence, red flags,
+key numbers with the comparison and the pertinent negatives, patterns, the accompanying symptoms, recurring
+clusters, and every episode (DESIGN §10).
 
-The numbers come from `insights.trends`; the red flags from triage's instant-sign matcher applied to
-the period's episodes (plus any live urgent pattern flag); the patterns from the review's flags.
-The PDF, the shared web page, the CSV and the FHIR bundle are all built from one `Report`.
+The numbers come from `insights.trends`; the red flags from triage's instant-sign matcher applied to the
+period's episodes (plus any live urgent pattern flag); the patterns from the review's flags; the words from
+`report.summary`, `report.flags` and `report.episodes`. The PDF, the shared web page, the CSV and the FHIR
+bundle are all built from one `Report`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,133 +25,98 @@ from diary.models import Episode, Profile
 from diary.services import profile_of
 from insights import heatmap, trends
 from insights.trends import Trends
+from report import episodes as tables
+from report import flags as warning
+from report import phrases, summary
+from report.flags import ReportFlag, Saved
+from report.sections import Section, sections
+from report.summary import Comparison, KeyNumber
 from triage import signs
-from triage.advice import Advice, advise, saves_of
-from triage.detectors import instant_signs
 from triage.models import ACTIVE, WITHDRAWN, Flag
-
-LEVEL_NAMES = {signs.EMERGENCY: "Emergency", signs.URGENT: "Urgent", signs.SEE_DOCTOR: "Pattern"}
-STATUS_WORDS = {
-    "open": "open, not yet read by the patient",
-    "acknowledged": "read by the patient",
-    "resolved": "no longer present",
-}
-# How relief reads after "eased by"; the codes whose label does not fit that phrase.
-RELIEF_PHRASES = {"by_itself": "passing by itself", "nothing": "nothing helping"}
-
-
-@dataclass(frozen=True)
-class KeyNumber:
-    label: str
-    value: str
-    change: str = ""  # against the previous period; empty when that period has no data for it
-
-
-@dataclass(frozen=True)
-class EpisodeRow:
-    facts: EpisodeFacts
-    when: str
-    duration: str
-    where: str
-    sensations: str
-    triggers: str
-    symptoms: str
-    relief: str
-
-
-@dataclass(frozen=True)
-class FlagEpisode:
-    """One episode behind a red flag: its date and time, and what in it matched."""
-
-    facts: EpisodeFacts
-    when: str
-    matched: str
-
-
-@dataclass(frozen=True)
-class ReportFlag:
-    sign: signs.Sign
-    reasons: list[str]
-    flag: Flag | None = None  # the review's flag, when there is one
-    episodes: list[FlagEpisode] = field(default_factory=list)
-    advice: Advice | None = None  # red flags: the level and title every surface shows (triage/advice.py)
-
-    @property
-    def code(self) -> str:
-        return self.sign.code
-
-    @property
-    def level(self) -> str:
-        return self.advice.level if self.advice else self.sign.level
-
-    @property
-    def level_label(self) -> str:
-        return LEVEL_NAMES[self.level]
-
-    @property
-    def title(self) -> str:
-        return self.advice.title if self.advice else self.sign.title
-
-    @property
-    def status(self) -> str:
-        return STATUS_WORDS.get(self.flag.status, self.flag.status) if self.flag else ""
-
-    @property
-    def sources(self) -> list[str]:
-        """Each source as its title and publisher, the public pages first: never an id."""
-        return [source.citation for source in self.sign.source_list]
-
-    @property
-    def authorities(self) -> list[str]:
-        return [source.citation for source in self.sign.authorities]
-
-    @property
-    def background_reading(self) -> list[str]:
-        return [source.citation for source in self.sign.background_reading]
 
 
 @dataclass(frozen=True)
 class Report:
+    patient_id: int
     patient_name: str
+    given_names: list[str]  # the account's first name(s), when given: FHIR's name.given
+    family_name: str  # the account's last name, when given: FHIR's name.family
     date_of_birth: dt.date | None
     timezone: str
+    emergency_number: str
     requested: tuple[dt.date, dt.date]
     first: dt.date  # the period the diary actually covers within the request
     last: dt.date
     has_entries: bool
     diary_began: dt.date | None
-    previous: tuple[dt.date, dt.date]
-    previous_has_data: bool
-    generated_at: dt.datetime
+    generated_at: dt.datetime  # in the patient's zone
     trends: Trends
-    previous_trends: Trends
+    recent: Trends | None  # the last 14 days, when a pattern flag is open
     summary: str
     key_numbers: list[KeyNumber]
+    negatives: str
+    comparison: Comparison
     red_flags: list[ReportFlag]
     patterns: list[ReportFlag]
     episodes: list[EpisodeFacts]
-    rows: list[EpisodeRow]
+    rows: list[tables.EpisodeRow]
+    saved: dict[str, Saved]
     checkins: dict[dt.date, bool]
+    symptoms: list[tables.SymptomRow]
+    clusters: list[tables.Cluster]
     shaded_views: list[Any]
-    places: list[tuple[str, int]]  # ('Left calf', 12), most often first
+    places: list[tuple[str, int]]  # ('Left sole', 12), most often first
     conditions: list[str]
     questions: str = ""
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def flags(self) -> list[ReportFlag]:
         return self.red_flags + self.patterns
 
     @property
-    def weeks_covered(self) -> str:
-        return span_words(self.trends.days)
+    def length(self) -> str:
+        """'13 weeks'."""
+        return phrases.length_words(self.trends.days)
 
+    @property
+    def period(self) -> str:
+        """'3 Sep – 1 Dec 2026'."""
+        return phrases.span_words(self.first, self.last)
 
-def span_words(days: int) -> str:
-    """'13 weeks' from 14 days up, otherwise '9 days'."""
-    if days >= 14:
-        weeks = round(days / 7)
-        return f"{weeks} weeks"
-    return f"{days} day{'s' if days != 1 else ''}"
+    @property
+    def logged(self) -> str:
+        """'entries on 39 of 91 days'."""
+        return summary.logged_days_words(self.trends)
+
+    @property
+    def generated(self) -> str:
+        """'Wed 2 Dec 2026 09:49 CST (America/Chicago)': the patient's clock, never UTC labelled as theirs."""
+        return f"{phrases.moment_words(self.generated_at)} ({self.timezone})"
+
+    @property
+    def running_head(self) -> str:
+        """What every page carries: name, date of birth and the period."""
+        born = phrases.day_words(self.date_of_birth) if self.date_of_birth else "not given"
+        period = self.period if self.has_entries else phrases.span_words(*self.requested)
+        return f"{self.patient_name} · born {born} · diary {period}"
+
+    @property
+    def page_one_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.page_one]
+
+    @property
+    def later_sections(self) -> list[Section]:
+        return [s for s in self.sections if not s.page_one]
+
+    @property
+    def table_heading(self) -> str:
+        return tables.heading_line()
+
+    @property
+    def years(self) -> bool:
+        """The period spans more than one calendar year: the episode table marks where each year starts."""
+        return self.first.year != self.last.year
 
 
 def patient_name(patient: User, profile: Profile) -> str:
@@ -164,105 +129,6 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     length = (last - first).days + 1
     end = first - dt.timedelta(days=1)
     return end - dt.timedelta(days=length - 1), end
-
-
-def _number(value: float | int | None, unit: str = "") -> str:
-    return "–" if value is None else f"{value:g}{unit}"
-
-
-def _change(now: float | None, before: float | None, unit: str = "") -> str:
-    if now is None or before is None:
-        return ""
-    delta = round(now - before, 1)
-    if delta == 0:
-        return "no change"
-    sign = "+" if delta > 0 else "−"
-    return f"{sign}{abs(delta):g}{unit}"
-
-
-def key_numbers(current: Trends, earlier: Trends, earlier_has_data: bool) -> list[KeyNumber]:
-    """Frequency, then how many days, then duration and severity spread; a change only against real data."""
-    than = f" vs previous {span_words(earlier.days)}"
-
-    def vs(change: str) -> str:
-        return change + than if earlier_has_data and change else ""
-
-    severities = [s for _, s in current.severities]
-    spread = f"{min(severities)}–{max(severities)}" if severities else "–"
-    median_severity = _number(statistics.median(severities) if severities else None)
-    return [
-        KeyNumber("Episodes", str(current.episodes), vs(_change(current.episodes, earlier.episodes))),
-        KeyNumber(
-            "Days with numbness",
-            f"{current.days_with_numbness} of {current.days_logged} logged days",
-            f"previous: {earlier.days_with_numbness} of {earlier.days_logged}" if earlier_has_data else "",
-        ),
-        KeyNumber(
-            "Median duration",
-            _number(current.median_minutes, " min"),
-            vs(_change(current.median_minutes, earlier.median_minutes, " min")),
-        ),
-        KeyNumber(
-            f"Severity ({vocab.SEVERITY_RANGE_LABEL})",
-            f"mean {_number(current.mean_severity)}, median {median_severity}, range {spread}",
-            vs(_change(current.mean_severity, earlier.mean_severity)),
-        ),
-    ]
-
-
-def _lower(label: str) -> str:
-    return label[0].lower() + label[1:] if label else label
-
-
-def summary(current: Trends, episodes: list[EpisodeFacts]) -> str:
-    """One plain sentence from the numbers, e.g. 'Over 13 weeks: 71 episodes on 58 of 78 logged days, …'."""
-    n = len(episodes)
-    head = f"Over {span_words(current.days)}: "
-    logged = f"{current.days_logged} logged day{'s' if current.days_logged != 1 else ''}"
-    if n == 0:
-        return head + f"no episodes on {logged}."
-    parts = [f"{n} episode{'s' if n != 1 else ''} on {current.days_with_numbness} of {logged}"]
-    places = Counter(place for e in episodes for place in e.places)
-    place, count = min(places.items(), key=lambda item: (-item[1], item[0].order))
-    if count * 2 >= n:
-        parts.append(f"mostly the {place.label.lower()}")
-    else:
-        sides = Counter("both legs" if len(e.sides) == 2 else f"the {next(iter(e.sides))} leg" for e in episodes)
-        where, many = sides.most_common(1)[0]
-        parts.append(f"mostly {where}" if many * 2 >= n else "in varying places")
-    minutes = current.median_minutes
-    severity = statistics.median(s for _, s in current.severities)
-    typical = (
-        f"typically {minutes:g} minutes at {vocab.severity_label(severity)}"
-        if minutes is not None
-        else f"typically {vocab.severity_label(severity)}"
-    )
-    parts.append(typical)
-    triggers = [t for t in current.triggers if t.code != "unknown"]
-    if triggers:
-        word = "usually" if triggers[0].count * 2 >= n else "most often"
-        parts.append(f"{word} after {_lower(triggers[0].label)}")
-    if current.relief:
-        top = current.relief[0]
-        parts.append(f"eased by {RELIEF_PHRASES.get(top.code, _lower(top.label))}")
-    return head + ", ".join(parts) + "."
-
-
-def when_label(e: EpisodeFacts) -> str:
-    return f"{e.start:%a %d %b %Y %H:%M}"
-
-
-def episode_row(e: EpisodeFacts) -> EpisodeRow:
-    return EpisodeRow(
-        facts=e,
-        when=when_label(e),
-        duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
-        where=", ".join(place.label for place in e.places),
-        sensations=", ".join(vocab.labels(vocab.SENSATIONS, e.sensations)),
-        triggers=", ".join(vocab.labels(vocab.TRIGGERS, e.triggers)),
-        symptoms=", ".join(vocab.labels(vocab.SYMPTOMS, e.symptoms)),
-        relief=", ".join(vocab.labels(vocab.RELIEF, e.relieved_by)),
-    )
 
 
 def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
@@ -285,54 +151,34 @@ def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, Ep
     return found
 
 
-def red_flags(
-    in_period: list[EpisodeFacts], flags: list[Flag], patient: User, zone: dt.tzinfo, known: dict[str, EpisodeFacts]
-) -> list[ReportFlag]:
-    """Emergency and urgent signs: each episode in the period that matches one (with its date and time),
-    and any live urgent pattern flag (numbness climbing both legs) with the episodes behind it."""
-    by_code = {f.code: f for f in flags}
-    hits: dict[str, list[FlagEpisode]] = {}
-    for e in in_period:
-        for sign, found in instant_signs(e):
-            hits.setdefault(sign.code, []).append(FlagEpisode(e, when_label(e), ", ".join(found)))
-    serious_patterns = [f for f in flags if f.level != signs.SEE_DOCTOR and not f.sign.instant]
-    saves = saves_of(patient, {e.facts.id for found in hits.values() for e in found})
-    number = profile_of(patient).emergency_number
-
-    def said(sign: signs.Sign, episodes: list[FlagEpisode]) -> Advice:
-        return advise(sign, number, [saves[e.facts.id] for e in episodes if e.facts.id in saves])
-
-    result = [
-        ReportFlag(
-            signs.CATALOGUE[code],
-            _flag_reasons(by_code.get(code)),
-            by_code.get(code),
-            episodes,
-            said(signs.CATALOGUE[code], episodes),
-        )
-        for code, episodes in hits.items()
-    ]
-    evidence = _evidence(patient, zone, {i for f in serious_patterns for i in f.evidence}, known)
-    for f in serious_patterns:
-        behind = sorted((evidence[i] for i in f.evidence if i in evidence), key=lambda e: e.start)
-        episodes = [FlagEpisode(e, when_label(e), episode_row(e).where) for e in behind]
-        result.append(ReportFlag(f.sign, f.reasons, f, episodes, advise(f.sign, number, detail=f.detail)))
-    return sorted(
-        result, key=lambda r: (signs.LEVEL_ORDER[r.level], r.episodes[0].facts.start.timestamp() if r.episodes else 0.0)
-    )
+def saved_times(patient: User, ids: set[str], zone: dt.tzinfo) -> dict[str, Saved]:
+    """When each episode was first saved and last changed, in one query."""
+    rows = Episode.objects.filter(patient=patient, id__in=ids).values_list("id", "created_at", "updated_at")
+    return {str(i): Saved(created.astimezone(zone), updated.astimezone(zone)) for i, created, updated in rows}
 
 
-def _flag_reasons(flag: Flag | None) -> list[str]:
-    return flag.reasons if flag else []
+def recent_window(flags: list[Flag], first: dt.date, last: dt.date, asked: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The 14 days up to the open pattern flags' latest review (within the period asked for), when one is open and
+    the diary covers more than those 14 days."""
+    reviewed = [f.last_seen for f in flags if f.level == signs.SEE_DOCTOR and f.status in ACTIVE]
+    if not reviewed:
+        return None
+    end = max(min(max(reviewed), asked), last)
+    start = end - dt.timedelta(days=summary.RECENT_DAYS - 1)
+    return (start, end) if start > first else None
 
 
-def patterns(flags: list[Flag]) -> list[ReportFlag]:
-    return [ReportFlag(f.sign, f.reasons, f) for f in flags if f.level == signs.SEE_DOCTOR]
+def place_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """('left saddle (perineal) area', 3) for every place involved, most often first, in the clinician's words."""
+    rows = [(vocab.Place.parse(key), n) for key, n in counts.items() if n]
+    ranked = sorted(rows, key=lambda row: (-row[1], row[0].order))
+    return [(phrases.places_words([place]), n) for place, n in ranked]
 
 
 def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None = None, questions: str = "") -> Report:
     profile = profile_of(patient)
     zone = profile.zone
+    generated = (now or timezone.now()).astimezone(zone)
     diary = diary_state(patient, zone)
     covered = diary.covered(first, last)
     start, end = covered or (first, last)
@@ -343,30 +189,46 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
     in_period = [e for e in episodes if start <= e.day <= end]
     flags = flags_in_period(patient, first, last)
-    known = {e.id: e for e in episodes}
+    evidence = _evidence(patient, zone, {i for f in flags for i in f.evidence}, {e.id: e for e in episodes})
+    saved = saved_times(patient, {e.id for e in in_period} | {i for f in flags for i in f.evidence}, zone)
+    red = warning.red_flags(in_period, flags, evidence, saved, now=generated, emergency_number=profile.emergency_number)
+    window = recent_window(flags, start, end, last)
+    recent = trends.compute(episodes, checkins, *window) if window else None
     return Report(
+        patient_id=patient.pk,
         patient_name=patient_name(patient, profile),
+        given_names=patient.first_name.split(),
+        family_name=patient.last_name.strip(),
         date_of_birth=profile.date_of_birth,
         timezone=profile.timezone,
+        emergency_number=profile.emergency_number,
         requested=(first, last),
         first=start,
         last=end,
         has_entries=covered is not None,
         diary_began=diary.first,
-        previous=(earlier_first, earlier_last),
-        previous_has_data=earlier.days_logged > 0,
-        generated_at=(now or timezone.now()).astimezone(zone),
+        generated_at=generated,
         trends=current,
-        previous_trends=earlier,
-        summary=summary(current, in_period),
-        key_numbers=key_numbers(current, earlier, earlier.days_logged > 0),
-        red_flags=red_flags(in_period, flags, patient, zone, known),
-        patterns=patterns(flags),
+        recent=recent,
+        summary=summary.summary(
+            period=(start, end), current=current, episodes=in_period, red=red, recent=recent, now=generated
+        ),
+        key_numbers=summary.key_numbers(current, in_period),
+        negatives=summary.alarm_answers(in_period),
+        comparison=Comparison(
+            summary.side(current, in_period), summary.side(earlier, episodes), phrases.length_words(current.days)
+        ),
+        red_flags=red,
+        patterns=warning.patterns(flags, evidence),
         episodes=in_period,
-        rows=[episode_row(e) for e in in_period],
+        rows=tables.rows(in_period, warning.marks(red)),
+        saved=saved,
         checkins={day: value for day, value in checkins.items() if start <= day <= end},
-        shaded_views=heatmap.shaded_views(current.regions),
-        places=heatmap.region_rows(current.regions),
+        symptoms=tables.symptom_rows(in_period),
+        clusters=tables.clusters(in_period),
+        shaded_views=heatmap.report_views(current.regions),
+        places=place_counts(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
         questions=questions.strip(),
+        sections=sections(patient, start, end),
     )

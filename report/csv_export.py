@@ -1,27 +1,35 @@
-"""The report's episodes as CSV: one row per episode, each coded field beside its readable labels.
+"""The report's diary as CSV: a row per episode and a row per daily check-in (so that a day with no numbness can
+be told from a day with nothing logged), each coded field beside its readable labels.
 
-UTF-8 with a byte order mark (so spreadsheet programs pick the right encoding), multi-valued fields
-joined with ';', and any cell that a spreadsheet would run as a formula neutralised.
+UTF-8 with a byte order mark (so spreadsheet programs pick the right encoding), times in the patient's local
+time with the zone's name in a column of its own, multi-valued fields joined with ';', and any cell that a
+spreadsheet would run as a formula neutralised.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
 
 from diary.facts import EpisodeFacts
 from diary.vocab import CODE_SETS
+from report.content import Report
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EPISODE, CHECKIN = "episode", "checkin"
 COLUMNS = [
+    "kind",  # episode or checkin
     "id",
-    "started_at",
     "local_date",
     "local_time",
+    "timezone",
+    "started_at",
     "duration_minutes",
     "ongoing",
-    "severity",
+    "numbness_severity_0_10",  # the patient's rating of the numbness, not of pain
     "locations",
     "locations_label",
     "sensations",
@@ -32,6 +40,8 @@ COLUMNS = [
     "symptoms_label",
     "relieved_by",
     "relieved_by_label",
+    "alarm_answered",
+    "numbness_today",  # check-ins: the patient's answer for that day
     "notes",
 ]
 
@@ -45,15 +55,21 @@ def _codes(field: str, codes: frozenset[str]) -> list[str]:
     return [code for code in CODE_SETS[field] if code in codes]
 
 
-def episode_cells(e: EpisodeFacts) -> list[str]:
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def episode_cells(e: EpisodeFacts, timezone: str) -> list[str]:
     places = e.places
     cells = [
+        EPISODE,
         e.id,
-        e.start.isoformat(),
         e.start.date().isoformat(),
         f"{e.start:%H:%M}",
+        timezone,
+        e.start.isoformat(),
         "" if e.duration_minutes is None else str(e.duration_minutes),
-        "yes" if e.ongoing else "no",
+        _yes(e.ongoing),
         str(e.severity),
         ";".join(place.key for place in places),
         "; ".join(place.label for place in places),
@@ -61,15 +77,27 @@ def episode_cells(e: EpisodeFacts) -> list[str]:
     for field in ("sensations", "triggers", "symptoms", "relieved_by"):
         codes = _codes(field, getattr(e, field))
         cells += [";".join(codes), "; ".join(CODE_SETS[field][code].label for code in codes)]
-    cells.append(e.notes)
+    cells += [_yes(e.alarm_answered), _yes(True), e.notes]
     return [neutralise(cell) for cell in cells]
 
 
-def episodes_csv(episodes: list[EpisodeFacts]) -> str:
-    """The text, BOM first, with a header row; times in the patient's local time with their UTC offset."""
+def checkin_cells(day: dt.date, numbness: bool, timezone: str) -> list[str]:
+    cells = dict.fromkeys(COLUMNS, "")
+    cells |= {"kind": CHECKIN, "local_date": day.isoformat(), "timezone": timezone, "numbness_today": _yes(numbness)}
+    return list(cells.values())
+
+
+def table_csv(episodes: Sequence[EpisodeFacts], checkins: Mapping[dt.date, bool], timezone: str) -> str:
+    """The text, BOM first, with a header row: day by day, each day's check-in before its episodes."""
+    rows = [(day, 0, "", checkin_cells(day, numbness, timezone)) for day, numbness in checkins.items()]
+    rows += [(e.day, 1, e.start.isoformat(), episode_cells(e, timezone)) for e in episodes]
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(episode_cells(e) for e in episodes)
+    writer.writerows(cells for *_, cells in sorted(rows, key=lambda row: row[:3]))
     return out.getvalue()
+
+
+def report_csv(report: Report) -> str:
+    return table_csv(report.episodes, report.checkins, report.timezone)

@@ -20,15 +20,15 @@ from diary.services import clock_of
 from insights import periods, trends
 from insights.forms import TrendRangeForm
 from report import content, sharing
-from report.csv_export import episodes_csv
-from report.fhir_export import fhir_bundle
+from report.csv_export import report_csv
+from report.fhir_export import fhir_bundle, fhir_transaction
 from report.forms import QuestionsForm, ShareForm
 from report.models import ShareLink
 from report.pdf import render_pdf, report_context
 from web import throttles
 from web.http import PatientRequest
 
-FORMATS = {"pdf", "csv", "fhir"}
+FORMATS = {"pdf", "csv", "fhir", "fhir-transaction"}
 
 
 def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.date] | None]:
@@ -41,15 +41,16 @@ def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.
     return form, (period.first, period.last)
 
 
-def download_response(report: content.Report, patient_id: int, what: str, paper: str = "a4") -> HttpResponse:
+def download_response(report: content.Report, what: str, paper: str = "a4") -> HttpResponse:
     name = f"numbness-report-{report.requested[0]}-{report.requested[1]}"
     if what == "csv":
-        response = HttpResponse(episodes_csv(report.episodes), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
         filename = f"{name}.csv"
-    elif what == "fhir":
-        body = json.dumps(fhir_bundle(report, patient_id), indent=2, ensure_ascii=False)
+    elif what in ("fhir", "fhir-transaction"):
+        bundle = fhir_bundle(report) if what == "fhir" else fhir_transaction(report)
+        body = json.dumps(bundle, indent=2, ensure_ascii=False)
         response = HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
-        filename = f"{name}.fhir.json"
+        filename = f"{name}.{'fhir' if what == 'fhir' else 'fhir-transaction'}.json"
     else:
         response = HttpResponse(render_pdf(report, paper), content_type="application/pdf")
         filename = f"{name}.pdf"
@@ -90,7 +91,7 @@ def download(request: PatientRequest, what: str) -> HttpResponse:
     text = questions.cleaned_data["questions"] if request.method == "POST" else ""
     report = content.build(request.user, *period, questions=text)
     paper = request.POST.get("paper") or request.GET.get("paper", "a4")
-    return download_response(report, request.user.pk, what, paper)
+    return download_response(report, what, paper)
 
 
 @login_required
@@ -174,4 +175,4 @@ def shared_report(request: HttpRequest, link: ShareLink, report: content.Report,
 
 @shared("pdf")
 def shared_pdf(request: HttpRequest, link: ShareLink, report: content.Report, token: str) -> HttpResponse:
-    return download_response(report, link.patient_id, "pdf", request.GET.get("paper", "a4"))
+    return download_response(report, "pdf", request.GET.get("paper", "a4"))

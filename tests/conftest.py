@@ -52,6 +52,7 @@ def load_vignette(path: Path) -> dict[str, Any]:
 def case_to_vignette(case: dict[str, Any]) -> dict[str, Any]:
     zone = zoneinfo.ZoneInfo(case["zone"])
     review_on = dt.date.fromisoformat(case["review_on"])
+    answered = all("answered" in entry for entry in case["entries"]) and bool(case["entries"])
     episodes = []
     for n, entry in enumerate(case["entries"]):
         day = review_on - dt.timedelta(days=entry["days_before"])
@@ -70,17 +71,22 @@ def case_to_vignette(case: dict[str, Any]) -> dict[str, Any]:
                 "triggers": entry.get("doing", []),
                 "symptoms": entry.get("also", []),
                 "relieved_by": entry.get("eased_by", []),
-                "notes": "",
+                "notes": entry.get("notes", ""),
             }
+            | ({"alarm_answered": entry["answered"]} if answered else {})
         )
     return {
         "name": case["story"],
         "as_of": case["review_on"],
         "diary": {
-            "format": "numbness-diary/1",
+            # /2 when the story says which entries answered the alarm questions ("answered"), else /1.
+            "format": "numbness-diary/2" if answered else "numbness-diary/1",
             "profile": {"timezone": case["zone"], "conditions": case.get("conditions", []), "emergency_number": "112"},
             "episodes": episodes,
-            "checkins": [],
+            "checkins": [  # "quiet_days": days before the review date with a "no numbness today" check-in
+                {"date": (review_on - dt.timedelta(days=n)).isoformat(), "numbness_today": False}
+                for n in case.get("quiet_days", [])
+            ],
         },
         "expect": {"flags": case["open_flags"]},
     }

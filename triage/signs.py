@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from diary import vocab
+from diary.clock import duration_words
 from diary.hooks import AlertSource
 
 EMERGENCY, URGENT, SEE_DOCTOR = "emergency", "urgent", "see_doctor"
@@ -154,7 +155,8 @@ POSITIONAL_MAX = dt.timedelta(minutes=15)
 class Sign:
     code: str
     level: str
-    title: str
+    title: str  # to the patient
+    clinical_title: str  # to the physician (the report)
     message: str  # to the patient, action first; "{number}" is their emergency number; windows as in WINDOW_DAYS
     rationale: str  # to the physician
     sources: tuple[str, ...]
@@ -206,6 +208,7 @@ CATALOGUE: dict[str, Sign] = {
             code="emergency.stroke_signs",
             level=EMERGENCY,
             title="Possible signs of a stroke",
+            clinical_title="Possible stroke or TIA",
             message="Call {number} now. A drooping face, a weak or numb arm, slurred speech, trouble seeing, suddenly "
             "losing your balance, a sudden very bad headache, confusion or a leg you cannot move can be signs of "
             "a stroke. Call even if the signs have gone away. Tell them the time the signs started.",
@@ -239,6 +242,7 @@ CATALOGUE: dict[str, Sign] = {
             code="emergency.spinal_cord",
             level=EMERGENCY,
             title="Possible pressure on the nerves in your back",
+            clinical_title="Possible cauda equina syndrome or cord compression",
             message="Call {number} now, or go to an emergency department. Numbness between the legs or around the "
             "bottom, not being able to pee, losing control of your bladder or bowel, or both legs going weak can "
             "mean the nerves at the bottom of your spine are being squeezed. This needs treatment fast to save "
@@ -257,6 +261,7 @@ CATALOGUE: dict[str, Sign] = {
             code="emergency.blood_clot",
             level=EMERGENCY,
             title="Possible blocked blood vessel",
+            clinical_title="Possible acute limb ischaemia",
             message="Call {number} now. A numb leg or foot that looks pale or blue or feels cold, or a cold foot with "
             "sudden bad pain, can mean blood cannot get through to it. This needs treatment fast.",
             rationale="Numb, pale or cold limb, or cold with sudden severe pain: possible acute limb ischaemia or "
@@ -269,6 +274,7 @@ CATALOGUE: dict[str, Sign] = {
             code="emergency.breathing_or_fainting",
             level=EMERGENCY,
             title="Breathlessness, chest pain or fainting",
+            clinical_title="Dyspnoea, chest pain or syncope",
             message="Call {number} now. Being short of breath, having chest pain or fainting when your leg is numb can "
             "mean a clot has moved from the leg to the lungs, or another serious problem.",
             rationale="Dyspnoea, chest pain or syncope with leg numbness: consider pulmonary embolism and other "
@@ -281,6 +287,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.both_legs_back_pain",
             level=URGENT,
             title="Back pain with numbness in both legs",
+            clinical_title="Bilateral sciatica",
             message="See a doctor today. Back pain with numbness in both legs can come from nerves being pressed in "
             "the lower back, and should be checked soon. Call {number} at once if you cannot pee, lose control of "
             "your bladder or bowel, or go numb between the legs or around the bottom.",
@@ -294,6 +301,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.injury",
             level=URGENT,
             title="Numbness after an injury",
+            clinical_title="Post-traumatic numbness",
             message="See a doctor today. Numbness after an injury or a fall should be looked at by a doctor today, "
             "even if you can still move the leg normally.",
             rationale="Post-traumatic leg numbness: assess for fracture, dislocation or nerve injury.",
@@ -305,6 +313,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.weakness",
             level=URGENT,
             title="Weakness or trouble walking",
+            clinical_title="Motor weakness or gait disturbance",
             message="See a doctor today. A weak leg or trouble walking together with numbness should be checked today. "
             "If it came on suddenly, or with any sign of a stroke, call {number}.",
             rationale="Motor weakness or gait disturbance with numbness: possible radiculopathy, myelopathy or "
@@ -317,6 +326,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.severe_pain",
             level=URGENT,
             title="Sudden severe pain with numbness",
+            clinical_title="Sudden severe pain",
             message="See a doctor today. Sudden, severe pain together with numbness should be checked today. If the "
             "leg or foot also turns pale, blue or cold, call {number}.",
             rationale="Sudden severe pain with leg numbness (patient-reported; the "
@@ -329,6 +339,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.swollen_leg",
             level=URGENT,
             title="Swollen leg with numbness",
+            clinical_title="Leg swelling: exclude DVT",
             message="See a doctor today. A swollen, numb leg can come from a clot in a vein. If you also get short of "
             "breath or chest pain, call {number}.",
             rationale="Leg swelling with numbness: exclude deep vein thrombosis.",
@@ -340,6 +351,7 @@ CATALOGUE: dict[str, Sign] = {
             code="urgent.ascending",
             level=URGENT,
             title="Numbness climbing both legs",
+            clinical_title="Ascending bilateral numbness",
             message="See a doctor today. Numbness that climbs up both legs over a few days can come from a problem "
             "with the nerves that needs checking quickly. If your legs get weak, or breathing or swallowing gets "
             "hard, call {number}.",
@@ -357,6 +369,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.persistent",
             level=SEE_DOCTOR,
             title="Numbness that keeps coming back or lasts",
+            clinical_title="Persistent or prolonged paraesthesia",
             message="Book an appointment with your doctor and bring this diary. Numbness on most days, or numbness "
             "that lasts half an hour or more and does not ease when you move, is worth a check.",
             rationale="Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
@@ -364,8 +377,8 @@ CATALOGUE: dict[str, Sign] = {
             sources=("nhs-pins-and-needles", "002", "004", "001"),
             reasons={
                 "days": "Numbness on {days} of the last {window_days} days ({min_days} or more is the threshold).",
-                "long": "{long_episodes} episode(s) of {min_minutes} minutes or more that moving did not ease "
-                "(longest {longest_minutes} minutes).",
+                "long": "Episodes of {min_minutes} minutes or more that moving did not ease: {long_episodes} "
+                "(the longest {longest}; an episode still going counts until the review).",
             },
             thresholds=_t(min_minutes=30, min_days=5),
         ),
@@ -373,6 +386,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.escalating",
             level=SEE_DOCTOR,
             title="Getting worse",
+            clinical_title="Escalating frequency, severity or duration",
             message="Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
             "frequent, stronger or longer over the last {recent_days} days than in the {baseline_days} days before.",
             rationale=f"Escalating frequency, severity or duration compared with the preceding {BASELINE_DAYS} days.",
@@ -400,6 +414,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.spreading",
             level=SEE_DOCTOR,
             title="Spreading up the leg",
+            clinical_title="Proximal spread",
             message="Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a "
             "few weeks ago, and numbness that spreads should be checked.",
             rationale=f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
@@ -414,6 +429,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.bilateral",
             level=SEE_DOCTOR,
             title="Now in both legs",
+            clinical_title="New bilateral involvement",
             message="Book an appointment with your doctor soon. The numbness has started to affect both legs at once, "
             "which it did not before. If it is severe or getting quickly worse, get urgent care.",
             rationale="New bilateral involvement after a unilateral baseline.",
@@ -428,6 +444,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.nocturnal",
             level=SEE_DOCTOR,
             title="Numbness at night that disturbs sleep",
+            clinical_title="Nocturnal paraesthesia with pain, cramps or sleep disturbance",
             message="Book an appointment with your doctor. Numbness at night that comes with pain or cramps or wakes "
             "you, again and again, is worth a visit: the doctor can look for a cause in the nerves or blood flow.",
             rationale="Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
@@ -447,6 +464,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.exertional",
             level=SEE_DOCTOR,
             title="Comes on with walking, eases with rest",
+            clinical_title="Exertional, relieved by rest (claudication pattern)",
             message="Book an appointment with your doctor. Numbness that comes on when you walk and goes when you rest "
             "can come from narrowed arteries or a narrowed spinal canal.",
             rationale="Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic "
@@ -462,6 +480,7 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.radicular",
             level=SEE_DOCTOR,
             title="One leg at a time, with back pain",
+            clinical_title="Unilateral with back pain (radicular pattern)",
             message="Book an appointment with your doctor. Numbness in one leg that comes with back pain can come "
             "from a nerve pinched in the lower back. Get urgent care if a leg becomes weak or you lose bladder or "
             "bowel control.",
@@ -479,12 +498,13 @@ CATALOGUE: dict[str, Sign] = {
             code="pattern.known_condition",
             level=SEE_DOCTOR,
             title="Recurring numbness with a known condition",
+            clinical_title="Recurrent numbness with a predisposing condition",
             message="Tell the doctor who looks after your condition at your next visit, sooner if it gets worse. You "
             "have a condition that can itself cause numbness, and the numbness keeps coming back.",
             rationale="Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
             sources=("nhs-neuropathy", "002", "000"),
             reasons={
-                "condition": "{episodes} episodes in the last {month_days} days, with {conditions} in your profile "
+                "condition": "{episodes} episodes in the last {month_days} days, with {conditions} in the profile "
                 "({min_episodes} or more is the threshold).",
             },
             thresholds=_t(min_episodes=3, conditions=frozenset({"diabetes", "multiple_sclerosis", "pregnancy"})),
@@ -497,6 +517,8 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
     values = {**WINDOW_DAYS, **detail}
+    if "longest_minutes" in detail:  # "31 hours 52 minutes", not "1912 minutes"
+        values["longest"] = duration_words(detail["longest_minutes"])
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]
 
 

@@ -8,6 +8,7 @@ the demo patient in the scratch database after the ordinary pages are taken.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +44,9 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def main(out: Path) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="screenshots-"))
+def scratch_django(prefix: str) -> Path:
+    """Set Django up on a fresh SQLite file in a temporary folder (returned, for the caller to remove)."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.update(
         DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
         CELERY_TASK_ALWAYS_EAGER="1",
@@ -53,6 +56,44 @@ def main(out: Path) -> None:
     import django
 
     django.setup()
+    return scratch
+
+
+class Served(str):
+    """The base URL of a running server, which `stop()` stops (to look at the app with no connection)."""
+
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def served() -> Iterator[Served]:
+    """`runserver` on that database and a free port while the block runs; its base URL."""
+    from tests.processes import free_port
+
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = Served(f"http://127.0.0.1:{port}")
+    base.process = server
+    try:
+        wait_for(f"{base}/healthz")
+        yield base
+    finally:
+        base.stop()
+
+
+def main(out: Path) -> None:
+    scratch = scratch_django("screenshots-")
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.utils import timezone
@@ -64,7 +105,6 @@ def main(out: Path) -> None:
     from questionnaires.services import save_response
     from report import sharing
     from tests.browser import chromium
-    from tests.processes import free_port
     from triage.review import review_patient
 
     call_command("migrate", verbosity=0)
@@ -73,19 +113,9 @@ def main(out: Path) -> None:
     today = timezone.localdate()
     link = sharing.create_link(patient=demo, first=today - dt.timedelta(days=90), last=today)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     out.mkdir(parents=True, exist_ok=True)
     try:
-        wait_for(f"{base}/healthz")
-        with sync_playwright() as playwright:
+        with served() as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(**chromium.launch_options())
             context = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
             page = context.new_page()
@@ -185,8 +215,7 @@ def main(out: Path) -> None:
             # Last, with the server stopped: the phone's own check of an entry kept offline.
             page.goto("/log/")
             page.wait_for_load_state("networkidle")
-            server.terminate()
-            server.wait(timeout=10)
+            base.stop()
             page.goto("/log/")
             page.locator('.region[data-location="right:shin"]').first.tap()
             page.locator(".chips.severity label", has_text="6").first.click()
@@ -198,8 +227,6 @@ def main(out: Path) -> None:
             shrink(out / "offline-warning.png")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -96,17 +96,22 @@ def test_the_report_and_the_page_draw_the_same_numbers():
     data = period(dt.date(2026, 1, 1), dt.date(2026, 3, 31), every_days=3, hour=23)
     assert data.unit == trends.WEEK
     page, report = charts.trends_charts(data), charts.report_charts(data)
-    for name in ("frequency", "severity", "hours"):
+    for name in ("frequency", "hours"):
         assert titles(report[name]) == titles(page[name]), name
+    # The same dots; the page draws each week's mean, the report its median (DESIGN §10).
+    assert titles(report["severity"])[0] == titles(page["severity"])[0] == f"{data.episodes} episodes"
     week = data.weeks[1]  # 5 to 11 January: the 7th and the 10th
     assert (week.start, week.episodes, week.days_logged, week.mean_severity) == (dt.date(2026, 1, 5), 2, 2, 4)
     assert "Week of 5 Jan 2026: 2 episodes, 2 of 7 days logged" in titles(report["frequency"])
-    assert "Week of 5 Jan 2026: mean severity 4 (2 episodes)" in titles(report["severity"])
+    assert "Week of 5 Jan 2026: mean severity 4 (2 episodes)" in titles(page["severity"])
+    assert sorted(week.severity_values) == [1, 7]  # the 7th and the 10th: a median of 4 is said as "1–7"
+    assert "Week of 5 Jan 2026: median severity 1–7 (2 episodes)" in titles(report["severity"])
     assert titles(report["hours"]) == [f"23:00–00:00: {data.episodes} episodes (night)"]  # every start at 23:xx
 
 
 def test_report_charts_are_print_ready_pictures_with_12_unit_text():
     report = charts.report_charts(period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    del report["calendar"]  # a calendar of its own shape: tests/report
     for name, svg in report.items():
         assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 ')
         assert 'role="img" aria-label="' in svg and "<a " not in svg, name  # nothing to tap on paper
@@ -125,3 +130,14 @@ def test_web_bars_link_to_history_only_when_wide_enough_to_tap():
     year = period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     narrow = charts.frequency_chart(year.buckets, year.unit, href=href)  # 53 weeks, too narrow to tap
     assert 'class="bar-link"' not in narrow and 'role="img"' in narrow  # a picture, not a group of links
+
+
+def test_the_report_calendar_of_a_few_days_is_drawn_as_wide_as_a_quarters():
+    """Printed at one width, a calendar of one day would otherwise blow its squares and text up to a page."""
+    day = period(dt.date(2026, 6, 15), dt.date(2026, 6, 15))
+    quarter = period(dt.date(2026, 1, 5), dt.date(2026, 4, 5))
+    widths = [
+        float(re.search(r'viewBox="0 0 ([\d.]+) ', charts.report_charts(data)["calendar"]).group(1))  # type: ignore[union-attr]
+        for data in (day, quarter)
+    ]
+    assert widths[0] == widths[1] == 34 + charts.REPORT_CALENDAR_WEEKS * 22

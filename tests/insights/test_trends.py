@@ -87,7 +87,7 @@ def test_four_weeks_of_a_hand_checked_diary(db):
     assert t.insights == [
         "Episodes after sitting lasted 5 min on median, after crossed legs 11 min (5 and 4 episodes).",
         "Most episodes started in the morning: 5 of 10.",
-        "Left leg only in 8 of 10 episodes, right leg only in 1, both legs in 1.",
+        "Sides: mostly left (8 of 10), right only 1, both 1.",
         "“Changing position” was noted as helping in 7 of 10 episodes.",
         "5 episodes in the first half of the period, 5 in the second half.",
         "Nothing was logged on 14 of 28 days; those days are left out, not counted as days without numbness.",
@@ -110,7 +110,7 @@ def test_two_weeks_of_a_hand_checked_diary_day_by_day(db):
     )
     assert t.insights == [
         "Most episodes started in the morning: 3 of 5.",
-        "Left leg only in 4 of 5 episodes, right leg only in 0, both legs in 1.",
+        "Sides: mostly left (4 of 5), both 1.",
         "“Changing position” was noted as helping in 3 of 5 episodes.",
         "Nothing was logged on 7 of 14 days; those days are left out, not counted as days without numbness.",
     ]

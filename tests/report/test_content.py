@@ -1,17 +1,20 @@
-"""What page 1 says, computed: the name, the covered period, the summary sentence, key numbers and
-their comparison, red flags with their episodes, patterns, and withdrawn flags left out."""
+"""What the report says, computed: the name, the covered period, the summary sentence, the comparison, red-flag
+lines, patterns with their episodes' dates, the accompanying symptoms and clusters, and withdrawn flags left out."""
 
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 import time_machine
 
 from diary.facts import EpisodeFacts
+from diary.interchange import import_diary
 from insights import trends
-from report import content
-from report.pdf import report_context
-from tests.conftest import log, make_patient
+from report import content, sections, summary
+from report.pdf import render_pdf, report_context
+from tests.conftest import FIXTURE_VIGNETTES, load_vignette, log, make_patient
+from tests.report.test_page_one import pages
 from triage.models import WITHDRAWN, Flag
 from triage.review import review_patient
 
@@ -37,8 +40,9 @@ def test_the_name_prefers_the_profile_display_name_then_first_and_last_name_then
 @pytest.fixture
 def sitter(patient):
     """Five short left-sole episodes after sitting, eased by moving, from 5 Jan 2026 (the diary's start)."""
-    for day in ("2026-01-05", "2026-01-06", "2026-01-08", "2026-01-12", "2026-01-13"):
-        log(patient, started_at=at(day), duration_minutes=6, severity=3, triggers=["sitting"],
+    for day, minutes, severity in (("2026-01-05", 6, 3), ("2026-01-06", 4, 2), ("2026-01-08", 6, 3),
+                                   ("2026-01-12", 8, 4), ("2026-01-13", 5, 3)):  # fmt: skip
+        log(patient, started_at=at(day), duration_minutes=minutes, severity=severity, triggers=["sitting"],
             relieved_by=["walking_around"], locations=[("left", "sole")])  # fmt: skip
     return patient
 
@@ -47,75 +51,145 @@ def test_the_period_starts_at_the_diarys_first_entry_and_nothing_is_compared_wit
     report = content.build(sitter, dt.date(2025, 10, 1), dt.date(2026, 1, 18))
     assert (report.first, report.last) == (dt.date(2026, 1, 5), dt.date(2026, 1, 13))
     assert report.trends.weeks[0].start == dt.date(2026, 1, 5)  # charts start with the diary
-    assert not report.previous_has_data
-    assert [n.change for n in report.key_numbers] == ["", "", "", ""]
-    assert report.key_numbers[0].value == "5"
+    assert not report.comparison.shown
+    assert report.comparison.why_not == (
+        "No comparison with the 9 days before (27 Dec 2025 – 4 Jan 2026): entries on 5 days in this period "
+        "(7 needed); entries on 0 days in the period before (7 needed)."
+    )
 
 
 def test_the_summary_sentence_is_computed_from_the_numbers(sitter):
+    # Durations 6 4 6 8 5: median 6; severities 3 2 3 4 3: median 3; 5 logged days, too few for a weekly rate.
     report = content.build(sitter, dt.date(2026, 1, 5), dt.date(2026, 1, 13))
     assert report.summary == (
-        "Over 9 days: 5 episodes on 5 of 5 logged days, mostly the left sole, typically 6 minutes at 3/10, "
-        "usually after sitting, eased by walking around."
+        "Over 9 days (5–13 Jan 2026), entries on 5 of 9 days: 5 episodes on 5 days; left leg only (all 5); "
+        "most often the sole (5 of 5); typically 6 min at 3/10 (medians); usually after sitting (5 of 5); "
+        "usually eased by walking around (5 of 5)."
     )
 
 
 def test_an_empty_period_says_so():
-    trends_ = trends.compute([], {dt.date(2026, 1, 1): False}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
-    assert content.summary(trends_, []) == "Over 13 weeks: no episodes on 1 logged day."
+    t = trends.compute([], {dt.date(2026, 1, 1): False}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    now = dt.datetime(2026, 4, 1, tzinfo=UTC)
+    text = summary.summary(period=(t.first, t.last), current=t, episodes=[], red=[], recent=None, now=now)
+    assert text == "Over 13 weeks (1 Jan – 31 Mar 2026), entries on 1 of 90 days: no episodes."
 
 
-def test_the_summary_names_both_legs_and_the_most_common_trigger_when_no_place_dominates():
-    def episode(i: int, places, trigger: str) -> EpisodeFacts:
-        return EpisodeFacts(id=str(i), start=at("2026-02-02") + dt.timedelta(days=i), duration_minutes=10,
-                            severity=5, locations=frozenset(places), triggers=frozenset({trigger}),
-                            relieved_by=frozenset({"by_itself"}))  # fmt: skip
-
-    episodes = [
-        episode(0, {("left", "toes"), ("right", "toes")}, "walking"),
-        episode(1, {("left", "calf"), ("right", "calf")}, "walking"),
-        episode(2, {("left", "knee"), ("right", "knee")}, "lying"),
-    ]
-    trends_ = trends.compute(episodes, {}, dt.date(2026, 2, 2), dt.date(2026, 2, 8))
-    assert content.summary(trends_, episodes) == (
-        "Over 7 days: 3 episodes on 3 of 3 logged days, mostly both legs, typically 10 minutes at 5/10, "
-        "usually after walking, eased by passing by itself."
-    )
+def test_medians_of_an_even_number_of_scores_are_said_as_a_range():
+    assert trends.median_words([5, 6]) == "5–6" and trends.median_severity_words([5, 6]) == "5–6/10"
+    assert trends.median_words([5, 5, 6, 6]) == "5–6" and trends.median_words([2, 5, 5, 9]) == "5"
+    assert trends.median_words([7]) == "7" and trends.median_words([]) == "–"
+    assert summary.spread_words([5, 6, 4, 8], "min") == "median 5–6 min (range 4–8 min)"
+    assert summary.spread_words([30, 95, 40], "min") == "median 40 min (range 30 min to 1 h 35 min)"
+    assert summary.spread_words([20, 20, 20], "min") == "20 min in all 3"
 
 
-def test_key_numbers_compare_only_with_a_previous_period_that_has_data(sitter):
-    log(sitter, started_at=at("2026-01-20"), duration_minutes=20, severity=7)
-    log(sitter, started_at=at("2026-01-21"), duration_minutes=30, severity=8)
-    report = content.build(sitter, dt.date(2026, 1, 14), dt.date(2026, 1, 21))
-    assert report.previous == (dt.date(2026, 1, 6), dt.date(2026, 1, 13))
-    assert report.previous_has_data
-    numbers = {n.label: n for n in report.key_numbers}
-    assert numbers["Episodes"].value == "2" and numbers["Episodes"].change == "−2 vs previous 8 days"
-    assert numbers["Days with numbness"].change == "previous: 4 of 4"
-    assert numbers["Median duration"].value == "25 min"
-    assert numbers["Median duration"].change == "+19 min vs previous 8 days"
-    assert numbers["Severity (0–10)"].value == "mean 7.5, median 7.5, range 7–8"
+def test_a_rate_per_logged_week_needs_a_week_of_logged_days():
+    assert summary.per_logged_week(9, 9) == "7.0" and summary.per_logged_week(20, 10) == "14.0"
+    assert summary.per_logged_week(3, 6) == ""  # six logged days: no weekly rate
 
 
-def test_red_flags_carry_each_episodes_date_and_time(patient):
-    for started, symptoms in (
-        (dt.datetime(2026, 2, 3, 14, 20, tzinfo=UTC), ["speech_difficulty"]),
-        (dt.datetime(2026, 2, 9, 7, 5, tzinfo=UTC), ["speech_difficulty"]),
-        (dt.datetime(2026, 2, 10, 7, 5, tzinfo=UTC), []),
-    ):
-        with time_machine.travel(started + dt.timedelta(minutes=30), tick=False):  # logged on time
-            log(patient, started_at=started, symptoms=symptoms)
-    review_patient(patient.pk, dt.date(2026, 2, 10))
-    report = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+def test_recurring_accompanying_symptoms_are_named():
+    def episode(i: int, symptoms: set[str]) -> EpisodeFacts:
+        start = at("2026-02-02") + dt.timedelta(days=i)
+        return EpisodeFacts(id=str(i), start=start, duration_minutes=10, severity=3,
+                            locations=frozenset({("left", "calf")}), symptoms=frozenset(symptoms))  # fmt: skip
+
+    episodes = [episode(i, {"back_pain"} if i % 2 else {"cramps"} if i == 4 else set()) for i in range(8)]
+    t = trends.compute(episodes, {}, dt.date(2026, 2, 2), dt.date(2026, 2, 15))
+    text = summary.describe("Over 2 weeks", t, episodes, at("2026-02-16"))
+    assert text.endswith("; also back pain in 4 of 8.")  # cramps once: not recurring
+
+
+def test_the_comparison_counts_logged_days_only(sitter):
+    for day in range(14, 23):
+        log(sitter, started_at=at(f"2026-01-{day}"), duration_minutes=10, severity=5, locations=[("left", "sole")])
+    report = content.build(sitter, dt.date(2026, 1, 14), dt.date(2026, 1, 27))
+    # 14–22 Jan: 9 episodes on 9 logged days; 31 Dec – 13 Jan: 5 on 5 logged days, too few to compare.
+    assert (report.first, report.last) == (dt.date(2026, 1, 14), dt.date(2026, 1, 22))
+    assert not report.comparison.shown
+    assert "entries on 5 days in the period before (7 needed)" in report.comparison.why_not
+
+
+def test_red_flags_carry_what_a_clinician_acts_on(patient):
+    # Slurred speech at 14:20 London time, logged at 17:35: more than an hour later, so the line says when.
+    start = dt.datetime(2026, 2, 3, 14, 20, tzinfo=UTC)
+    with time_machine.travel(start + dt.timedelta(hours=3, minutes=15), tick=False):
+        log(patient, started_at=start, duration_minutes=20, severity=8, symptoms=["speech_difficulty"],
+            locations=[("right", "calf"), ("right", "shin")])  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 2, 9, 7, 10, tzinfo=UTC), tick=False):
+        log(patient, started_at=dt.datetime(2026, 2, 9, 7, 5, tzinfo=UTC), duration_minutes=None, severity=6,
+            symptoms=["speech_difficulty", "back_pain"], locations=[("left", "sole")])  # fmt: skip
+        review_patient(patient.pk, dt.date(2026, 2, 9))
+        report = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     [stroke] = report.red_flags
-    assert stroke.sign.code == "emergency.stroke_signs" and stroke.level_label == "Emergency"
-    assert [ep.when for ep in stroke.episodes] == ["Tue 03 Feb 2026 14:20", "Mon 09 Feb 2026 07:05"]
-    assert stroke.episodes[0].matched == "Slurred or difficult speech"
-    assert stroke.status == "open, not yet read by the patient"
+    assert stroke.code == "emergency.stroke_signs" and stroke.level_label == "Emergency"
+    assert stroke.title == "Possible stroke or TIA" and stroke.status == "open, not yet read by the patient"
+    first, second = stroke.lines
+    assert first.text == (
+        "Tue 3 Feb 2026 14:20 GMT · right leg only: right shin, right calf · 20 min · severity 8/10 · "
+        "ticked: Slurred or difficult speech (dysarthria or dysphasia) · "
+        "logged Tue 3 Feb 2026 17:35 GMT, 3 h 15 min after it began · "
+        "the app showed its emergency screen (call 112 now) on saving"
+    )
+    assert first.fired_on == "dysarthria or dysphasia"
+    assert second.duration == "still going (5 min so far)" and second.logged == ""
+    assert second.where == "left leg only: left sole"
+    assert "back pain" in second.ticked.lower()
+    assert report.summary.startswith("Red flag: emergency — possible stroke or TIA (3, 9 Feb 2026, still going).")
+
+
+def test_a_stroke_sign_logged_a_day_late_was_shown_the_urgent_screen(patient):
+    start = dt.datetime(2026, 2, 3, 14, 20, tzinfo=UTC)
+    with time_machine.travel(start + dt.timedelta(hours=30), tick=False):
+        log(patient, started_at=start, duration_minutes=20, symptoms=["facial_droop"])
+        report = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    [line] = report.red_flags[0].lines
+    assert line.logged == "logged Wed 4 Feb 2026 20:20 GMT, 30 h after it began"
+    assert line.screen == (
+        "the app showed its urgent screen (see a doctor today) on saving, as it was entered over 24 h later"
+    )
 
 
 def test_a_benign_diary_has_no_red_flags(sitter):
     assert content.build(sitter, dt.date(2026, 1, 1), dt.date(2026, 1, 31)).red_flags == []
+
+
+def test_patterns_carry_the_dates_of_the_episodes_behind_them(db):
+    vignette = load_vignette(FIXTURE_VIGNETTES / "walk-rest-calf.json")
+    patient = make_patient("walker", tz="Europe/Vienna")
+    import_diary(patient=patient, document=vignette["diary"])
+    review_patient(patient.pk, dt.date(2026, 6, 15))
+    report = content.build(patient, dt.date(2026, 3, 17), dt.date(2026, 6, 15))
+    [walking] = report.patterns
+    assert walking.title == "Exertional, relieved by rest (claudication pattern)"
+    assert walking.dates == "20, 31 May, 13 Jun 2026"  # 26, 15 and 2 days before 15 June
+    assert [c.text for c in report.clusters] == ["3 × walking → right calf (numbness) → eased by rest"]
+
+
+def test_dates_are_said_once_per_month():
+    from report.phrases import dates_words
+
+    days = [dt.date(2026, 5, 20), dt.date(2026, 5, 31), dt.date(2026, 6, 13), dt.date(2027, 1, 2)]
+    assert dates_words(days) == "20, 31 May, 13 Jun 2026, 2 Jan 2027"
+    assert dates_words([dt.date(2026, 6, 1) + dt.timedelta(days=n) for n in range(20)]) == ("20 dates, 1–20 Jun 2026")
+
+
+def test_the_accompanying_symptom_table(db):
+    patient = make_patient("s", tz="Europe/London")
+    log(patient, started_at=at("2026-03-02"), symptoms=["back_pain", "urinary_retention"])
+    log(patient, started_at=at("2026-03-04"), symptoms=["back_pain"])
+    log(patient, started_at=at("2026-03-09"))
+    report = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    rows = [(r.term.label, r.term.clinical, r.count, r.of, r.dates, r.alarm) for r in report.symptoms]
+    assert rows == [
+        ("Back pain", "", 2, 3, "2, 4 Mar 2026", False),
+        ("Can't pee, or can't empty the bladder", "urinary retention", 1, 3, "2 Mar 2026", True),
+    ]
+    assert report.negatives == (
+        "Alarm questions answered on 1 of 3 entries; alarm symptoms ticked on 1 (listed under red flags); "
+        "no answer recorded on 2."
+    )
 
 
 def test_withdrawn_flags_never_reach_the_report(patient):
@@ -123,7 +197,8 @@ def test_withdrawn_flags_never_reach_the_report(patient):
         log(patient, started_at=at(f"2026-02-0{day}"), duration_minutes=45, relieved_by=[])
     review_patient(patient.pk, dt.date(2026, 2, 8))
     [pattern] = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns
-    assert pattern.sign.code == "pattern.persistent"
+    assert pattern.code == "pattern.persistent"
+    assert "the longest 45 minutes" in " ".join(pattern.reasons)  # never "45 minutes" as a bare number of minutes
     Flag.objects.filter(patient=patient).update(status="resolved", resolution=WITHDRAWN)
     assert content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns == []
     Flag.objects.filter(patient=patient).update(resolution="")
@@ -140,3 +215,38 @@ def test_charts_start_at_the_diarys_first_entry_not_at_the_start_of_the_period_a
     for chart in (charts["frequency"], charts["severity"]):
         labels = re.findall(r'text-anchor="middle"[^>]*>(\d\d \w\w\w)</text>', chart)
         assert labels == ["08 Jan", "12 Jan"]
+
+
+def test_the_generation_time_is_in_the_patients_zone(db):
+    patient = make_patient("chi", tz="America/Chicago")
+    log(patient, started_at=at("2026-01-08"))
+    report = content.build(patient, dt.date(2026, 1, 1), dt.date(2026, 1, 31), now=at("2026-02-02", 15))
+    assert report.generated == "Mon 2 Feb 2026 09:00 CST (America/Chicago)"
+    assert report.generated_at.tzinfo == zoneinfo.ZoneInfo("America/Chicago")
+
+
+def test_a_section_from_an_app_lands_on_page_one_and_later(db, monkeypatch):
+    """The place treatments (DESIGN §8) and the MNSI (§9) take: page one's sections after the key numbers."""
+    patient = make_patient("sec")
+    log(patient, started_at=at("2026-01-08"))
+
+    def provider(who, first, last):
+        assert who == patient
+        return [
+            sections.Section(
+                "treatments",
+                "Current treatments and changes",
+                "report/_section_lines.html",
+                {"lines": ["Pregabalin 75 mg twice a day since 2 Jan 2026"]},
+                page_one=True,
+            ),  # fmt: skip
+            sections.Section("mnsi", "MNSI history", "report/_section_lines.html", {"lines": ["Score 5 of 13"]}),
+        ]
+
+    monkeypatch.setattr(sections, "PROVIDERS", [provider])
+    report = content.build(patient, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert [s.key for s in report.page_one_sections] == ["treatments"]
+    first, *rest = pages(render_pdf(report))
+    assert first.index("Key numbers") < first.index("Current treatments and changes") < first.index("Patterns flagged")
+    assert "Pregabalin 75 mg twice a day since 2 Jan 2026" in first
+    assert "Score 5 of 13" in " ".join(rest) and "Score 5 of 13" not in first

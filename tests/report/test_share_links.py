@@ -175,7 +175,7 @@ def test_the_questions_for_the_doctor_travel_with_the_link_to_page_and_pdf(web, 
     url = found.group(1)
     assert ShareLink.objects.get().questions == questions
     page = client.get(url).content.decode()
-    assert "Questions for my doctor" in page and "Should I stop cycling?<br>Is it my back?" in page
+    assert "The patient's questions" in page and "Should I stop cycling?<br>Is it my back?" in page
     link = ShareLink.objects.get()
     assert f"This link works until <strong>{link.expires_at:%-d %b %Y %H:%M} UTC</strong>" in page
     pdf = PdfReader(io.BytesIO(client.get(f"{url}report.pdf").content))

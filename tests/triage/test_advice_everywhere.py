@@ -125,7 +125,10 @@ def report(patient) -> Said:
     link = sharing.create_link(patient=patient, first=dt.date(2026, 3, 1), last=dt.date(2026, 3, 10))
     page = Client().get(f"/share/{link.token}/").content.decode()
     red = page[page.index("Red flags") : page.index("Patterns flagged")]
-    level, title = re.findall(r'<h3><span class="level">(\w+)</span> (.*?)(?: <span class="status">|</h3>)', red)[0]
+    # The physician reads the clinical title; what the patient was told follows it, as every other page says it.
+    level, title = re.findall(
+        r'<h3><span class="level">(?:⚠ )?(\w+)</span> .*? <span class="advised">· told: “(.*?)”</span>', red
+    )[0]
     assert "Sources: Stroke: symptoms (NHS)" in red  # the report prints the red flag's sources
     return Said({"Emergency": "emergency", "Urgent": "urgent"}[level], text(title))
 

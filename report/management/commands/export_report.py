@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from report import content
-from report.csv_export import episodes_csv
-from report.fhir_export import fhir_bundle
+from report.csv_export import report_csv
+from report.fhir_export import fhir_bundle, fhir_transaction
 from report.pdf import PAPER_SIZES, render_pdf
 
 
@@ -21,13 +21,13 @@ def _date(value: str, option: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Export the physician report (pdf, csv or fhir) for a user and a period of local dates."
+    help = "Export the physician report (pdf, csv, fhir or fhir-transaction) for a user and a period of local dates."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True)
         parser.add_argument("--from", dest="first", required=True, help="first date, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", required=True, help="last date, YYYY-MM-DD")
-        parser.add_argument("--format", required=True, choices=["pdf", "csv", "fhir"])
+        parser.add_argument("--format", required=True, choices=["pdf", "csv", "fhir", "fhir-transaction"])
         parser.add_argument("--paper", default="a4", choices=sorted(PAPER_SIZES))
         parser.add_argument("--out", required=True, help="file to write")
 
@@ -44,9 +44,10 @@ class Command(BaseCommand):
         if format == "pdf":
             data = render_pdf(report, paper)
         elif format == "csv":
-            data = episodes_csv(report.episodes).encode("utf-8")
+            data = report_csv(report).encode("utf-8")
         else:
-            data = json.dumps(fhir_bundle(report, patient.pk), indent=2, ensure_ascii=False).encode("utf-8")
+            bundle = fhir_bundle(report) if format == "fhir" else fhir_transaction(report)
+            data = json.dumps(bundle, indent=2, ensure_ascii=False).encode("utf-8")
         with open(out, "wb") as f:
             f.write(data)
         self.stdout.write(f"Wrote {out}: {len(report.episodes)} episodes, {len(report.flags)} warning signs.")
