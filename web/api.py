@@ -2,7 +2,8 @@
 
 drf-spectacular documents the successful answers from the serializers; `ApiSchema` adds the
 error answers each operation really gives (400 bad input, 401/403 not signed in, 404 not yours
-or missing, 413 body too large, 429 too many requests), so that the schema tells the truth.
+or missing, 413 body too large, 415 a charset other than UTF-8, 429 too many requests), so that
+the schema tells the truth.
 `exception_handler` turns the errors the domain raises (Django's `ValidationError`, `NotYours`)
 into those answers, so that no view needs a try/except of its own.
 """
@@ -49,6 +50,7 @@ ERROR_ANSWERS = {
     "403": _answer("Not signed in (session without a CSRF token, or no credentials).", _DETAIL),
     "404": _answer("No such row among the caller's own (another patient's rows answer the same).", _DETAIL),
     "413": _answer("The request body is larger than the API accepts.", _DETAIL),
+    "415": _answer("The body is not JSON in UTF-8 (another charset, or another media type).", _DETAIL),
     "429": _answer(
         "Too many requests: wait the number of seconds in Retry-After.",
         _DETAIL,
@@ -72,7 +74,7 @@ class ApiSchema(AutoSchema):
         if any(p["in"] == "path" for p in parameters):
             codes.append("404")
         if "requestBody" in operation:
-            codes.append("413")
+            codes.extend(["413", "415"])
         responses = operation["responses"]
         for code in sorted(codes):
             responses.setdefault(code, ERROR_ANSWERS[code])
