@@ -264,6 +264,12 @@ VAPID_PUBLIC_KEY = os.getenv("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.getenv("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "mailto:diary@localhost")
 VAPID_DEV_KEY_FILE = None if ENVIRONMENT == "production" else BASE_DIR / ".vapid-dev.json"
+# The push services' public hosts, the only places the server POSTs a notification to (https, port 443; "*.x" is
+# any subdomain of x): Google's FCM (Chrome, Edge on Android, Samsung Internet), Mozilla's autopush (Firefox),
+# Apple's (Safari, iOS 16.4+ home-screen apps) and Microsoft's WNS (Edge on Windows).
+PUSH_SERVICE_HOSTS = envlist(
+    "PUSH_SERVICE_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
