@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +22,7 @@ from rest_framework.views import APIView
 from diary import services
 from diary.clock import started_between
 from diary.interchange import export_diary
-from diary.models import Episode
+from diary.models import Episode, validate_query_day
 from diary.serializers import (
     CheckInAnswerSerializer,
     CheckInSerializer,
@@ -49,9 +50,14 @@ def _date_param(request: Request, name: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: f"Expected a date as YYYY-MM-DD, got {value!r}."}) from None
+    try:
+        validate_query_day(day)
+    except DjangoValidationError as e:
+        raise ValidationError({name: e.messages}) from None
+    return day
 
 
 class EpisodeSaveResponse(EpisodeSerializer):

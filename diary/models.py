@@ -22,6 +22,7 @@ from diary.clock import Clock, local_date
 
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
+MAX_DISPLAY_NAME = 80
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST_DAY = dt.date(2000, 1, 1)
 # Zones run from UTC-12 to UTC+14: the first instant that is 1 Jan 2000 anywhere, and how far ahead of
@@ -29,6 +30,11 @@ EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_OFFSET = dt.timedelta(hours=14)
 EARLIEST_START = dt.datetime.combine(EARLIEST_DAY, dt.time.min, tzinfo=dt.timezone(LATEST_OFFSET))
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# Any date a patient may name in a query (from/to of a list, History, Trends, the report, a share link): far
+# enough either way for every diary, near enough that the day after it, and its start in every zone, are
+# dates that Python and the databases hold. Checked before any arithmetic on it.
+FIRST_QUERY_DAY = EARLIEST_BIRTH
+LAST_QUERY_DAY = dt.date(2999, 12, 31)
 
 
 def validate_started_at(value: dt.datetime) -> None:
@@ -49,6 +55,13 @@ def validate_start_for_patient(started_at: dt.datetime, *, zone: dt.tzinfo, date
     if date_of_birth is not None and day < date_of_birth:
         raise ValidationError(
             {"started_at": f"The start time can't be before your date of birth ({date_of_birth:%-d %B %Y})."}
+        )
+
+
+def validate_query_day(value: dt.date) -> None:
+    if not FIRST_QUERY_DAY <= value <= LAST_QUERY_DAY:
+        raise ValidationError(
+            f"Give a date from {FIRST_QUERY_DAY:%-d %B %Y} to {LAST_QUERY_DAY:%-d %B %Y}.", code="out_of_range"
         )
 
 
@@ -106,7 +119,10 @@ class Profile(models.Model):
         validators=[RegexValidator(r"^[0-9]{2,15}$", "Use digits only, e.g. 112, 911 or 999.")],
     )
     display_name = models.CharField(
-        max_length=80, blank=True, default="", help_text="the patient's name as shown on the physician report"
+        max_length=MAX_DISPLAY_NAME,
+        blank=True,
+        default="",
+        help_text="the patient's name as shown on the physician report",
     )
     reminder_time = models.TimeField(null=True, blank=True)
     reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from diary import vocab
 from diary.clock import Clock, LocalTimeError, utc_timestamp
 from diary.models import (
+    MAX_DISPLAY_NAME,
     MAX_DURATION_MINUTES,
     MAX_NOTES,
     CheckIn,
@@ -67,6 +68,15 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number as a JSON integer: "4", 4.0 and true are refused rather than turned into 4 (or 1)."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictUUIDField(serializers.UUIDField):
     """A UUID as a JSON string: a number (or false, which is 0) is not turned into an id."""
 
@@ -110,11 +120,11 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         "patient's time zone (the file's profile time zone for an import). A local time skipped or "
         "repeated by a daylight-saving change is refused with both possible readings.",
     )
-    duration_minutes = serializers.IntegerField(
+    duration_minutes = StrictIntegerField(
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
     ongoing = StrictBooleanField(required=False, default=False)
-    severity = serializers.IntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
+    severity = StrictIntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
     locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
     triggers = code_list(vocab.TRIGGERS)
@@ -216,6 +226,12 @@ class ProfileSerializer(serializers.ModelSerializer[Any]):
         max_length=15, required=False, validators=Profile._meta.get_field("emergency_number").validators
     )
     reminder_time = LocalTimeOfDayField(allow_null=True, required=False)
+    display_name = StrictCharField(
+        max_length=MAX_DISPLAY_NAME,
+        allow_blank=True,
+        required=False,
+        help_text=Profile._meta.get_field("display_name").help_text,
+    )
 
     class Meta:
         model = Profile
