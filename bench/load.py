@@ -111,9 +111,8 @@ def wait_for(url: str, seconds: float) -> None:
 def make_patients(count: int) -> list[Patient]:
     """Accounts with API tokens and varied time zones, created through Django in this process."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
-    from diary import services
+    from diary import accounts, services
 
     User = get_user_model()
     patients = []
@@ -121,7 +120,7 @@ def make_patients(count: int) -> list[Patient]:
         user = User.objects.create_user(username=f"load-{n:04d}", password=None)
         zone = ZONES[n % len(ZONES)]
         services.update_profile(patient=user, timezone=zone)
-        patients.append(Patient(user.username, Token.objects.create(user=user).key, zone))
+        patients.append(Patient(user.username, accounts.issue_token(user, "bench load")[1], zone))
     return patients
 
 

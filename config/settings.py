@@ -6,6 +6,7 @@ with DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -74,7 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -271,10 +272,24 @@ PUSH_SERVICE_HOSTS = envlist(
     "PUSH_SERVICE_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com"
 )
 
+# API tokens (django-rest-knox): only a digest is stored; a token lasts API_TOKEN_DAYS after it was last used, and
+# a new password, "Sign out everywhere" or "Remove" in Settings ends it (diary/accounts.py).
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
+API_TOKENS_PER_PATIENT = envint("API_TOKENS_PER_PATIENT", "20")  # past this, signing in again ends the least used
+KNOX_TOKEN_MODEL = "diary.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60 * 60,  # the expiry is written at most hourly per token, not on every request
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
 REST_FRAMEWORK = {
+    # The token first: a caller without credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "diary.accounts.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API's conventions (web/api.py): the schema lists every error answer, and

@@ -1,4 +1,5 @@
-"""The diary's rows: episodes with their locations, daily check-ins and the patient's profile."""
+"""The diary's rows: episodes with their locations, daily check-ins, the patient's profile and the API tokens of
+their apps."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 from diary import vocab
 from diary.clock import Clock, local_date
@@ -23,6 +25,7 @@ from diary.clock import Clock, local_date
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
 MAX_DISPLAY_NAME = 80
+MAX_APP_NAME = 100  # what an app calls itself when it asks for an API token
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST_DAY = dt.date(2000, 1, 1)
 # Zones run from UTC-12 to UTC+14: the first instant that is 1 Jan 2000 anywhere, and how far ahead of
@@ -235,6 +238,29 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date}: {'numbness' if self.numbness_today else 'none'}"
+
+
+class ApiToken(AbstractAuthToken):  # type: ignore[misc]  # knox ships no type hints
+    """An app's access to the patient's diary through the API (django-rest-knox keeps the token's digest only).
+
+    `name` is what the app called itself when it signed in (or its User-Agent): Settings lists the tokens by it
+    under "Apps with access". knox moves `expiry` forward as the token is used (diary/accounts.py).
+    """
+
+    name: models.CharField[str, str] = models.CharField(max_length=MAX_APP_NAME, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"API token {self.token_key}… of patient {self.user_id}"
+
+    @property
+    def last_used(self) -> dt.datetime:
+        """About when it was last used: knox moves the expiry a full term on from each use (hourly at most)."""
+        expiry: dt.datetime | None = self.expiry
+        created: dt.datetime = self.created
+        return expiry - dt.timedelta(days=settings.API_TOKEN_DAYS) if expiry else created
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="diary.profile_with_account")

@@ -25,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import hooks, picker, quicklog, services
+from diary import accounts, hooks, picker, quicklog, services
 from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days
@@ -255,7 +255,28 @@ def settings_view(request: PatientRequest) -> HttpResponse:
             services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "apps": accounts.apps_with_access(request.user), "token_days": settings.API_TOKEN_DAYS}
+    return render(request, "diary/settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def remove_app(request: PatientRequest, digest: str) -> HttpResponse:
+    """Settings, "Apps with access": end one app's API token (another patient's answers as a missing one)."""
+    if not accounts.revoke_token(request.user, digest):
+        raise Http404("No such app.")
+    messages.success(request, "That app no longer has access to your diary.")
+    return redirect(reverse("settings") + "#apps-title")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: PatientRequest) -> HttpResponse:
+    """Every browser signed in (this one too) and every app with a token loses access at once."""
+    accounts.sign_out_everywhere(request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere: every browser and every app. Sign in again here.")
+    return redirect("login")
 
 
 @login_required

@@ -182,10 +182,9 @@ def api(patient: User) -> APIClient:
 
 def token_for(patient: User) -> str:
     """A fresh API token of the patient, as `POST /api/v1/token/` would give one."""
-    from rest_framework.authtoken.models import Token
+    from diary import accounts
 
-    key: str = Token.objects.create(user=patient).key
-    return key
+    return accounts.issue_token(patient, "Test app")[1]
 
 
 @pytest.fixture

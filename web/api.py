@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -129,23 +128,6 @@ PAGE_PARAMETERS = [
     OpenApiParameter(p["name"], p["schema"], OpenApiParameter.QUERY, description=p["description"])
     for p in StrictLimitOffsetPagination().get_schema_operation_parameters(None)
 ]
-
-
-class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    """The token endpoint (DRF's view) with its real answers: wrong credentials are a 400."""
-
-    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
-    match_subclasses = True
-    priority = 1
-
-    def view_replacement(self) -> type:
-        target = self.target
-
-        @extend_schema(tags=["token"], description="Exchange a username and password for the caller's API token.")
-        class DocumentedObtainAuthToken(target):  # type: ignore[valid-type, misc]
-            schema = ApiSchema()
-
-        return DocumentedObtainAuthToken
 
 
 def as_drf_error(error: DjangoValidationError) -> ValidationError:

@@ -110,3 +110,11 @@ def test_a_checkin_answer_of_the_wrong_type_is_a_400(token_api, kind):
     response = token_api.put("/api/v1/checkins/2026-01-10/", {"numbness_today": TYPES[kind]}, format="json")
     assert response.status_code == 400 and "numbness_today" in response.json()
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+@pytest.mark.parametrize("kind", ["integer", "zero", "float", "boolean", "list", "object"])
+def test_token_credentials_of_the_wrong_type_are_a_400_naming_them(client, patient, field, kind):
+    body = {"username": "alice", "password": "a-long-pass-phrase"} | {field: TYPES[kind]}
+    response = client.post("/api/v1/token/", body, content_type="application/json")
+    assert response.status_code == 400 and field in response.json()

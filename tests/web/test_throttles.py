@@ -71,7 +71,7 @@ def test_the_api_token_shares_the_password_counters(db, small_limits):
 def test_the_token_endpoint_answers_a_right_password(db, small_limits):
     make_patient("alice", password=PASSWORD)
     answer = APIClient().post("/api/v1/token/", {"username": "alice", "password": PASSWORD}, format="json")
-    assert answer.status_code == 200 and len(answer.json()["token"]) == 40
+    assert answer.status_code == 200 and len(answer.json()["token"]) == 64
 
 
 def test_signups_from_one_address_are_slowed(client, db, small_limits):
