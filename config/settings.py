@@ -66,6 +66,9 @@ if proxy_ssl_header := os.getenv("SECURE_PROXY_SSL_HEADER", "").strip():
 # direct peer is one of them is X-Forwarded-For believed, for rate limits by address.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 
+# The Django admin (/admin/) reads every patient's diary: off in production unless ADMIN_ENABLED=1.
+ADMIN_ENABLED = envbool("ADMIN_ENABLED", "0" if ENVIRONMENT == "production" else "1")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -236,6 +239,8 @@ CACHES: dict[str, dict[str, Any]] = {
 RATE_LIMITS = {
     "password-account": os.getenv("RATE_LIMIT_PASSWORD_ACCOUNT", "10/15m"),
     "password-address": os.getenv("RATE_LIMIT_PASSWORD_ADDRESS", "30/15m"),
+    # A browser that signed in to the account before counts on its own allowance (web/throttles.py).
+    "password-device": os.getenv("RATE_LIMIT_PASSWORD_DEVICE", "10/15m"),
     "signup-address": os.getenv("RATE_LIMIT_SIGNUP_ADDRESS", "10/h"),
     "reset-account": os.getenv("RATE_LIMIT_RESET_ACCOUNT", "3/h"),
     "reset-address": os.getenv("RATE_LIMIT_RESET_ADDRESS", "10/h"),

@@ -280,4 +280,6 @@ class TokenView(APIView):
             raise ValidationError({"non_field_errors": ["Unable to log in with provided credentials."]})
         name = credentials.get("name") or request.headers.get("User-Agent", "")
         token, key = accounts.issue_token(patient, name)
-        return Response({"token": key, "expiry": token.expiry})
+        response = Response({"token": key, "expiry": token.expiry})
+        throttles.remember_device(response, patient.get_username())  # a client that keeps cookies is trusted
+        return response

@@ -35,9 +35,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/settings/"),
-        name="password-change",
-    ),
+    path("accounts/password/", views.password_change, name="password-change"),
 ]

@@ -287,8 +287,26 @@ def download_data(request: PatientRequest) -> HttpResponse:
     return response
 
 
+def _password_check_throttled(request: PatientRequest) -> HttpResponse | None:
+    """A signed-in form that asks for the password counts each try with the sign-in guesses of the account."""
+    if request.method == "POST" and (wait := throttles.password_attempt(request, request.user.get_username())):
+        return throttles.throttled_response(request, wait, "password attempts", back=request.path)
+    return None
+
+
+_password_change_page = auth_views.PasswordChangeView.as_view(success_url="/settings/")
+
+
+@login_required
+def password_change(request: PatientRequest) -> HttpResponseBase:
+    """Django's password change, each try of the old password counted."""
+    return _password_check_throttled(request) or _password_change_page(request)
+
+
 @login_required
 def delete_account(request: PatientRequest) -> HttpResponse:
+    if throttled := _password_check_throttled(request):
+        return throttled
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.delete_account(patient=request.user)  # every row of the patient, and every session
@@ -324,11 +342,8 @@ _password_reset_page = auth_views.PasswordResetView.as_view(
 )
 
 
-def login_view(request: HttpRequest) -> HttpResponseBase:
-    """Django's login page, with every password attempt counted per account and per address."""
-    if request.method == "POST" and (wait := throttles.password_attempt(request, request.POST.get("username", ""))):
-        return throttles.throttled_response(request, wait, "sign-in attempts", back=reverse("login"))
-    return _login_page(request)
+# Django's login page, with every password counted (per account and address, or on this browser's own allowance).
+login_view = throttles.guard_sign_in(_login_page)
 
 
 def password_reset(request: HttpRequest) -> HttpResponseBase:
