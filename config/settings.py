@@ -204,10 +204,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest hard time limit of a task acknowledged late (the nightly fan-out, triage/tasks.py); tasks without
+# limits of their own get these.
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 100
 # Fail fast when Redis is down: saving an episode must never wait on the broker.
-# A task whose worker died unacknowledged is delivered again after the visibility timeout.
+# A task whose worker died unacknowledged is delivered again after the visibility timeout: just above the longest
+# hard limit, so that a review held by a killed worker comes back within minutes, and never while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "600"),
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT + 30)),
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
@@ -282,6 +287,9 @@ PUSH_SERVICE_HOSTS = envlist(
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
 API_TOKENS_PER_PATIENT = envint("API_TOKENS_PER_PATIENT", "20")  # past this, signing in again ends the least used
 KNOX_TOKEN_MODEL = "diary.ApiToken"
+# knox's own token table is swapped for diary.ApiToken: its migrations would still create it (and PostgreSQL's
+# TRUNCATE of the users would then trip on its foreign key), so they are not run.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_MODEL": KNOX_TOKEN_MODEL,
     "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
