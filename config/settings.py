@@ -234,7 +234,7 @@ CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if CELERY_TASK_ALWAYS_EAGER
     else {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "web.cache.RedisCache",  # Django's, sharing one client per connection pool
         "LOCATION": os.getenv("CACHE_URL", REDIS_URL),  # the broker's Redis unless the cache has its own
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }

@@ -200,6 +200,13 @@ class Episode(models.Model):
         """Where it was, in natural order (prefetch `locations` when reading many)."""
         return vocab.places(loc.place for loc in self.locations.all())
 
+    def keep_locations(self, locations: list[EpisodeLocation]) -> None:
+        """The location rows just written, kept as if prefetched: the instant check and the answer of a save read
+        them without a query (Django's prefetch cache, filled as `prefetch_related` fills it)."""
+        rows = self.locations.all()
+        rows._result_cache, rows._prefetch_done = list(locations), True  # type: ignore[attr-defined]
+        self._prefetched_objects_cache = {"locations": rows}
+
 
 class EpisodeLocation(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="locations")

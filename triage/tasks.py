@@ -16,7 +16,9 @@ from triage.models import OPEN
 
 log = logging.getLogger(__name__)
 
-COALESCE_SECONDS = 2  # saves within this window share one review
+# Saves within this window share one review: the review looks for patterns over days (what must be said at once
+# is said by the instant check when saving), so a burst of saves costs one review, not one each.
+COALESCE_SECONDS = 10
 PENDING_TTL = 120  # a lost task's pending mark expires; the nightly review is the safety net
 
 

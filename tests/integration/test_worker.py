@@ -38,7 +38,7 @@ VISIBILITY_TIMEOUT = 3
 def broker(settings):
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "web.cache.RedisCache", "LOCATION": REDIS_URL}}
     use_broker(REDIS_URL)
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     yield client

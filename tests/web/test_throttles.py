@@ -99,7 +99,7 @@ def test_password_resets_are_slowed_per_email_and_per_address(client, patient, s
 def test_with_redis_unreachable_nothing_is_limited_and_it_is_logged(client, patient, settings, small_limits, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "web.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
