@@ -106,7 +106,7 @@ def save_episode(
     profile = profile_of(patient)
     zone = profile.zone
     validate_start_for_patient(values["started_at"], zone=zone, date_of_birth=profile.date_of_birth)
-    episode = Episode.objects.select_for_update().filter(id=episode_id).first()
+    episode = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
     created = episode is None
     if episode is not None and episode.patient_id != patient.pk:
         raise NotYours(NO_SUCH_EPISODE)
