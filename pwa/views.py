@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -139,18 +140,21 @@ def session_state(request: HttpRequest) -> JsonResponse:
 
 # A subscription is an endpoint and two keys: a few hundred bytes. Anything much larger is not one.
 MAX_SUBSCRIPTION_BODY = 8 * 1024
-
-
-# A subscription is an endpoint and two keys: a few hundred bytes. Anything much larger is not one.
-MAX_SUBSCRIPTION_BODY = 8 * 1024
+Form = TypeVar("Form", SubscriptionForm, UnsubscribeForm)
 
 
 def _errors(form: SubscriptionForm | UnsubscribeForm, status: int = 400) -> JsonResponse:
     return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
 
 
-def _refused(error: parsers.BodyRefused) -> JsonResponse:
-    return JsonResponse({"errors": {"__all__": [{"message": str(error), "code": "body"}]}}, status=error.status)
+def _bound(request: HttpRequest, form_class: type[Form]) -> Form | JsonResponse:
+    """The form over the JSON body read by the house's bounded parser, or the answer to a body it refused (or to
+    a form that is not valid): 400 naming the field, 413, or 415."""
+    try:
+        form = form_class.from_json(parsers.json_body(request, limit=MAX_SUBSCRIPTION_BODY))
+    except parsers.BodyRefused as error:
+        return JsonResponse({"errors": {"__all__": [{"message": str(error), "code": "body"}]}}, status=error.status)
+    return form if form.is_valid() else _errors(form)
 
 
 @login_required
@@ -158,12 +162,9 @@ def _refused(error: parsers.BodyRefused) -> JsonResponse:
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """Notifications on for this device. An endpoint another account holds moves to this one only with its keys
     (the browser's proof that this is that device), and the answer says it moved; without them, 409."""
-    try:
-        form = SubscriptionForm.from_json(parsers.json_body(request, limit=MAX_SUBSCRIPTION_BODY))
-    except parsers.BodyRefused as error:
-        return _refused(error)
-    if not form.is_valid():
-        return _errors(form)
+    form = _bound(request, SubscriptionForm)
+    if isinstance(form, JsonResponse):
+        return form
     assert isinstance(request.user, User)  # login_required
     try:
         done = subscribe(patient=request.user, **form.cleaned_data)
@@ -177,12 +178,9 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
-    try:
-        form = UnsubscribeForm.from_json(parsers.json_body(request, limit=MAX_SUBSCRIPTION_BODY))
-    except parsers.BodyRefused as error:
-        return _refused(error)
-    if not form.is_valid():
-        return _errors(form)
+    form = _bound(request, UnsubscribeForm)
+    if isinstance(form, JsonResponse):
+        return form
     PushSubscription.objects.filter(patient=request.user.pk, endpoint=form.cleaned_data["endpoint"]).delete()
     request.session.pop(SESSION_KEY, None)
     return JsonResponse({"subscribed": False})
