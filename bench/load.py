@@ -377,6 +377,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--web-workers", help="WEB_WORKERS of bin/diary web (its default: 3)")
     parser.add_argument("--worker-class", help="WEB_WORKER_CLASS of bin/diary web (its default: gthread)")
     parser.add_argument("--threads", help="WEB_THREADS of bin/diary web (its default: 4)")
+    parser.add_argument("--max-requests", help="WEB_MAX_REQUESTS of bin/diary web (its default: 0, no recycling)")
     args = parser.parse_args(argv)
     clients = [int(n) for n in args.clients.split(",")]
     if not 1 <= args.patients <= 1000 or not 1 <= args.episodes <= 100 or not all(1 <= n <= 200 for n in clients):
@@ -413,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         ("web_workers", "WEB_WORKERS"),
         ("worker_class", "WEB_WORKER_CLASS"),
         ("threads", "WEB_THREADS"),
+        ("max_requests", "WEB_MAX_REQUESTS"),
     ):
         if getattr(args, option):
             env[variable] = getattr(args, option)
@@ -436,10 +438,10 @@ def main(argv: list[str] | None = None) -> None:
 
         from django.db import connection
 
-        server = (
-            f"bin/diary web ({env.get('WEB_WORKERS', '3')} workers, {env.get('WEB_WORKER_CLASS', 'gthread')}, "
-            f"{env.get('WEB_THREADS', '4')} threads)"
-        )
+        worker_class = env.get("WEB_WORKER_CLASS", "gthread")
+        per_worker = f" x {env.get('WEB_THREADS', '4')} threads" if worker_class == "gthread" else ""
+        recycled = f", recycled after {env['WEB_MAX_REQUESTS']}+" if env.get("WEB_MAX_REQUESTS", "0") != "0" else ""
+        server = f"bin/diary web ({env.get('WEB_WORKERS', '3')} {worker_class} workers{per_worker}{recycled})"
         if args.compare:
             print(
                 f"load --compare: {server}, 1 Celery worker (2 processes), {connection.vendor}; "
