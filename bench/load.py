@@ -1,6 +1,12 @@
 """Many patients logging at once: gunicorn on PostgreSQL with a Celery worker, driven over the API.
 
     python -m bench load [--patients 50] [--episodes 6] [--max-seconds 180]
+    python -m bench load --compare [--clients 20,100] [--rounds 4] [--round-seconds 10]
+
+`--compare` sets saves against `/healthz` on the same clients: each client (one thread, its own patient
+and token) PUTs new episodes as fast as it is answered for a round, then asks `/healthz` for a round, and
+so on, the order alternating so that a change in the machine's load meets both; it prints saves/s,
+healthz/s, their ratio, p50/p95/p99, the non-2xx answers and the rows lost or duplicated.
 
 Each simulated patient (one thread, its own API token) logs episodes with client-made UUIDs the
 way a phone does: some saves are double taps (two identical PUTs at the same moment), some are
@@ -111,9 +117,8 @@ def wait_for(url: str, seconds: float) -> None:
 def make_patients(count: int) -> list[Patient]:
     """Accounts with API tokens and varied time zones, created through Django in this process."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
-    from diary import services
+    from diary import accounts, services
 
     User = get_user_model()
     patients = []
@@ -121,7 +126,7 @@ def make_patients(count: int) -> list[Patient]:
         user = User.objects.create_user(username=f"load-{n:04d}", password=None)
         zone = ZONES[n % len(ZONES)]
         services.update_profile(patient=user, timezone=zone)
-        patients.append(Patient(user.username, Token.objects.create(user=user).key, zone))
+        patients.append(Patient(user.username, accounts.issue_token(user, "bench load")[1], zone))
     return patients
 
 
@@ -256,55 +261,175 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+@dataclass
+class Round:
+    """What one kind of request (a save or /healthz) saw over its rounds."""
+
+    seconds: float = 0.0
+    tally: Tally = field(default_factory=Tally)
+
+    @property
+    def answered(self) -> int:
+        return sum(self.tally.statuses.values())
+
+    @property
+    def ok(self) -> int:
+        return sum(n for status, n in self.tally.statuses.items() if 200 <= status < 300)
+
+    @property
+    def non_2xx(self) -> int:
+        return self.answered - self.ok + sum(self.tally.errors.values())
+
+    def per_second(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+
+def hammer(patient: Patient, base: str, kind: str, until: float, round_: Round, seed: int, failed: list[Any]) -> None:
+    """One client for one round: saves of new episodes (kind "save") or GET /healthz, back to back until `until`."""
+    rng = random.Random(seed)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {patient.token}"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    while time.monotonic() < until:
+        start = time.perf_counter()
+        if kind == "save":
+            episode_id = uuid.uuid4()
+            body = episode_body(rng, now - dt.timedelta(hours=rng.randint(1, 24 * 20), minutes=rng.randint(0, 59)))
+            patient.meant.add(episode_id)
+            try:
+                response = session.put(f"{base}/api/v1/episodes/{episode_id}/", json=body, timeout=30)
+            except requests.RequestException as e:
+                round_.tally.record(None, None, type(e).__name__)
+                failed.append((patient, episode_id, body))
+                continue
+            if response.status_code not in (200, 201):
+                failed.append((patient, episode_id, body))
+        else:
+            try:
+                response = session.get(f"{base}/healthz", timeout=30)
+            except requests.RequestException as e:
+                round_.tally.record(None, None, type(e).__name__)
+                continue
+        round_.tally.record(time.perf_counter() - start, response.status_code)
+
+
+def compare(base: str, patients: list[Patient], rounds: int, seconds: float) -> dict[str, Round]:
+    """Interleaved rounds of saves and of /healthz on the same clients; the order alternates every round."""
+    results = {"save": Round(), "healthz": Round()}
+    failed: list[Any] = []
+    for number in range(rounds):
+        for kind in ("save", "healthz") if number % 2 == 0 else ("healthz", "save"):
+            started = time.monotonic()
+            until = started + seconds
+            threads = [
+                threading.Thread(target=hammer, args=(p, base, kind, until, results[kind], number * 1000 + n, failed))
+                for n, p in enumerate(patients)
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            results[kind].seconds += time.monotonic() - started
+    for patient, episode_id, body in failed:  # a phone sends again what was not answered, until it is
+        for _ in range(5):
+            try:
+                if requests.put(
+                    f"{base}/api/v1/episodes/{episode_id}/",
+                    json=body,
+                    headers={"Authorization": f"Token {patient.token}"},
+                    timeout=60,
+                ).status_code in (200, 201):
+                    break
+            except requests.RequestException:
+                time.sleep(1)
+    return results
+
+
+def print_comparison(clients: int, results: dict[str, Round], rows: dict[str, int]) -> None:
+    save, healthz = results["save"], results["healthz"]
+    ratio = save.per_second() / healthz.per_second() if healthz.per_second() else 0.0
+    print(f"  {clients} clients, load average {os.getloadavg()[0]:.2f} at the end")
+    for name, kind in (("saves", save), ("healthz", healthz)):
+        lat = kind.tally.latencies or [0.0]
+        print(
+            f"    {name:<8} {kind.per_second():7.1f}/s  ({kind.ok} in {kind.seconds:.0f} s)   "
+            f"p50 {percentile(lat, 0.5):6.0f} ms  p95 {percentile(lat, 0.95):6.0f} ms  "
+            f"p99 {percentile(lat, 0.99):6.0f} ms   non-2xx {kind.non_2xx}"
+            + (f" {dict(kind.tally.errors)}" if kind.tally.errors else "")
+        )
+    verdict = "OK" if save.non_2xx == healthz.non_2xx == rows["lost"] == rows["unexpected"] == 0 else "FAILED"
+    print(
+        f"    ratio    saves/healthz = {ratio:.2f} (1/{1 / ratio if ratio else float('inf'):.1f})   rows "
+        f"{rows['rows']} for {rows['meant']} saves: lost {rows['lost']}, duplicated {rows['unexpected']}, "
+        f"doubled check-ins {rows['doubled check-ins']}   {verdict}"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, default=50)
     parser.add_argument("--episodes", type=int, default=6, help="episodes each patient logs")
     parser.add_argument("--max-seconds", type=float, default=180, help="time bound of the driving phase")
-    parser.add_argument("--web-workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--compare", action="store_true", help="saves against /healthz on the same clients")
+    parser.add_argument("--clients", default="20,100", help="--compare: comma-separated numbers of clients")
+    parser.add_argument("--rounds", type=int, default=4, help="--compare: rounds of each kind")
+    parser.add_argument("--round-seconds", type=float, default=10, help="--compare: length of one round")
+    parser.add_argument("--web-workers", help="WEB_WORKERS of bin/diary web (its default: 3)")
+    parser.add_argument("--worker-class", help="WEB_WORKER_CLASS of bin/diary web (its default: gthread)")
+    parser.add_argument("--threads", help="WEB_THREADS of bin/diary web (its default: 4)")
+    parser.add_argument("--max-requests", help="WEB_MAX_REQUESTS of bin/diary web (its default: 0, no recycling)")
     args = parser.parse_args(argv)
-    if not 1 <= args.patients <= 1000 or not 1 <= args.episodes <= 100:
-        raise SystemExit("Keep it bounded: 1-1000 patients, 1-100 episodes each.")
+    clients = [int(n) for n in args.clients.split(",")]
+    if not 1 <= args.patients <= 1000 or not 1 <= args.episodes <= 100 or not all(1 <= n <= 200 for n in clients):
+        raise SystemExit("Keep it bounded: 1-1000 patients, 1-100 episodes each, 1-200 clients.")
+    if not 1 <= args.rounds <= 20 or not 1 <= args.round_seconds <= 60:
+        raise SystemExit("Keep it bounded: 1-20 rounds of 1-60 seconds.")
 
     database_url, scratch = scratch_database()
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     port = free_port()
+    logs = Path(os.environ.get("TMPDIR", "/tmp")) / f"nd-bench-load-{os.getpid()}"
+    logs.mkdir(exist_ok=True)
+    # The production server as deployed (bin/diary web), with production settings over plain HTTP on 127.0.0.1.
     env = os.environ | {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "ENVIRONMENT": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "DB_CONN_MAX_AGE": "60",  # as docker-compose.yml
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "STATIC_ROOT": str(logs / "static"),
+        "BIND": "127.0.0.1",
+        "PORT": str(port),
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # bin/diary runs the `python` on PATH
     }
+    for option, variable in (
+        ("web_workers", "WEB_WORKERS"),
+        ("worker_class", "WEB_WORKER_CLASS"),
+        ("threads", "WEB_THREADS"),
+        ("max_requests", "WEB_MAX_REQUESTS"),
+    ):
+        if getattr(args, option):
+            env[variable] = getattr(args, option)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "LOG_LEVEL")})
     processes: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(["bin/diary", "build"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         import django
 
         django.setup()
-        patients = make_patients(args.patients)
+        patients = make_patients(max(clients) if args.compare else args.patients)
 
-        logs = Path(os.environ.get("TMPDIR", "/tmp")) / f"nd-bench-load-{os.getpid()}"
-        logs.mkdir(exist_ok=True)
-        web = [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.web_workers),
-            "--threads",
-            str(args.threads),
-            "--timeout",
-            "60",
-        ]
         worker = [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency", "2"]
-        for command, name in ((web, "web"), (worker, "worker")):
+        for command, name in ((["bin/diary", "web"], "web"), (worker, "worker")):
             log = open(logs / f"{name}.log", "w")  # noqa: SIM115 - open for the life of the process
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
             processes.append(process)
@@ -313,9 +438,23 @@ def main(argv: list[str] | None = None) -> None:
 
         from django.db import connection
 
+        worker_class = env.get("WEB_WORKER_CLASS", "gthread")
+        per_worker = f" x {env.get('WEB_THREADS', '4')} threads" if worker_class == "gthread" else ""
+        recycled = f", recycled after {env['WEB_MAX_REQUESTS']}+" if env.get("WEB_MAX_REQUESTS", "0") != "0" else ""
+        server = f"bin/diary web ({env.get('WEB_WORKERS', '3')} {worker_class} workers{per_worker}{recycled})"
+        if args.compare:
+            print(
+                f"load --compare: {server}, 1 Celery worker (2 processes), {connection.vendor}; "
+                f"{args.rounds} rounds of {args.round_seconds:g} s of each kind, interleaved; logs in {logs}"
+            )
+            for count in clients:
+                results = compare(base, patients[:count], args.rounds, args.round_seconds)
+                print_comparison(count, results, check_rows(patients))
+            print(f"  reviewed by worker  {reviewed(patients, 120)} of {len(patients)} patients")
+            return
         print(
-            f"load: {args.patients} patients x {args.episodes} episodes, gunicorn {args.web_workers}x{args.threads} "
-            f"threads, 1 Celery worker (2 processes), {connection.vendor}, logs in {logs}"
+            f"load: {args.patients} patients x {args.episodes} episodes, {server}, "
+            f"1 Celery worker (2 processes), {connection.vendor}, logs in {logs}"
         )
         tally = Tally()
         deadline = time.monotonic() + args.max_seconds

@@ -6,6 +6,7 @@ with DEBUG=0, a real SECRET_KEY, ALLOWED_HOSTS and a DATABASE_URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -65,6 +66,9 @@ if proxy_ssl_header := os.getenv("SECURE_PROXY_SSL_HEADER", "").strip():
 # direct peer is one of them is X-Forwarded-For believed, for rate limits by address.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 
+# The Django admin (/admin/) reads every patient's diary: off in production unless ADMIN_ENABLED=1.
+ADMIN_ENABLED = envbool("ADMIN_ENABLED", "0" if ENVIRONMENT == "production" else "1")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,7 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -202,10 +206,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The longest hard time limit of a task acknowledged late (the nightly fan-out, triage/tasks.py); tasks without
+# limits of their own get these.
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 100
 # Fail fast when Redis is down: saving an episode must never wait on the broker.
-# A task whose worker died unacknowledged is delivered again after the visibility timeout.
+# A task whose worker died unacknowledged is delivered again after the visibility timeout: just above the longest
+# hard limit, so that a review held by a killed worker comes back within minutes, and never while it still runs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "600"),
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT + 30)),
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
@@ -227,7 +236,7 @@ CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if CELERY_TASK_ALWAYS_EAGER
     else {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "web.cache.RedisCache",  # Django's, sharing one client per connection pool
         "LOCATION": os.getenv("CACHE_URL", REDIS_URL),  # the broker's Redis unless the cache has its own
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
@@ -237,6 +246,8 @@ CACHES: dict[str, dict[str, Any]] = {
 RATE_LIMITS = {
     "password-account": os.getenv("RATE_LIMIT_PASSWORD_ACCOUNT", "10/15m"),
     "password-address": os.getenv("RATE_LIMIT_PASSWORD_ADDRESS", "30/15m"),
+    # A browser that signed in to the account before counts on its own allowance (web/throttles.py).
+    "password-device": os.getenv("RATE_LIMIT_PASSWORD_DEVICE", "10/15m"),
     "signup-address": os.getenv("RATE_LIMIT_SIGNUP_ADDRESS", "10/h"),
     "reset-account": os.getenv("RATE_LIMIT_RESET_ACCOUNT", "3/h"),
     "reset-address": os.getenv("RATE_LIMIT_RESET_ADDRESS", "10/h"),
@@ -266,11 +277,34 @@ VAPID_PUBLIC_KEY = os.getenv("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.getenv("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.getenv("VAPID_SUBJECT", "mailto:diary@localhost")
 VAPID_DEV_KEY_FILE = None if ENVIRONMENT == "production" else BASE_DIR / ".vapid-dev.json"
+# The push services' public hosts, the only places the server POSTs a notification to (https, port 443; "*.x" is
+# any subdomain of x): Google's FCM (Chrome, Edge on Android, Samsung Internet), Mozilla's autopush (Firefox),
+# Apple's (Safari, iOS 16.4+ home-screen apps) and Microsoft's WNS (Edge on Windows).
+PUSH_SERVICE_HOSTS = envlist(
+    "PUSH_SERVICE_HOSTS", "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com"
+)
+
+# API tokens (django-rest-knox): only a digest is stored; a token lasts API_TOKEN_DAYS after it was last used, and
+# a new password, "Sign out everywhere" or "Remove" in Settings ends it (diary/accounts.py).
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
+API_TOKENS_PER_PATIENT = envint("API_TOKENS_PER_PATIENT", "20")  # past this, signing in again ends the least used
+KNOX_TOKEN_MODEL = "diary.ApiToken"
+# knox's own token table is swapped for diary.ApiToken: its migrations would still create it (and PostgreSQL's
+# TRUNCATE of the users would then trip on its foreign key), so they are not run.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DAYS),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60 * 60,  # the expiry is written at most hourly per token, not on every request
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 REST_FRAMEWORK = {
+    # The token first: a caller without credentials gets 401 with `WWW-Authenticate: Token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "diary.accounts.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The API's conventions (web/api.py): the schema lists every error answer, and

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -15,6 +16,7 @@ from diary.views import favicon, healthz
 from insights import urls as insights_urls
 from questionnaires import urls as questionnaires_urls
 from triage import urls as triage_urls
+from web import throttles
 
 APPS = (diary_urls, insights_urls, triage_urls, questionnaires_urls)
 
@@ -48,10 +50,16 @@ api_urlpatterns = [
     path("docs/", schema_view("SpectacularSwaggerSplitView", url_name="api-schema"), name="api-docs"),
 ]
 
+# The admin reads every patient: off in production unless ADMIN_ENABLED=1, and its sign-in counted like ours.
+admin_urlpatterns = [
+    path("admin/login/", throttles.guard_sign_in(admin.site.login)),
+    path("admin/", admin.site.urls),
+]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
-    path("admin/", admin.site.urls),
+    *(admin_urlpatterns if settings.ADMIN_ENABLED else []),
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
     path("", include(insights_urls.urlpatterns)),

@@ -6,27 +6,30 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from diary import services
+from diary import accounts, services
 from diary.clock import started_between
 from diary.interchange import export_diary
-from diary.models import Episode
+from diary.models import MAX_APP_NAME, Episode, validate_query_day
 from diary.serializers import (
     CheckInAnswerSerializer,
     CheckInSerializer,
     EpisodeSerializer,
     ProfileSerializer,
+    StrictCharField,
     episode_record,
 )
 from web import throttles
@@ -50,9 +53,14 @@ def date_param(request: Request, name: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: f"Expected a date as YYYY-MM-DD, got {value!r}."}) from None
+    try:
+        validate_query_day(day)
+    except DjangoValidationError as e:
+        raise ValidationError({name: e.messages}) from None
+    return day
 
 
 class EpisodeSaveResponse(EpisodeSerializer):
@@ -224,13 +232,48 @@ class ExportView(APIView):
         return Response(export_diary(patient_of(request)))
 
 
-class TokenView(ObtainAuthToken):
-    """A token for username and password (DRF's), each attempt counted with the login form's guesses."""
+class TokenRequest(serializers.Serializer[Any]):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    name = StrictCharField(
+        max_length=MAX_APP_NAME,
+        required=False,
+        allow_blank=True,
+        help_text="what the patient will see this app called in Settings, e.g. 'Diary app on Pixel 8' (default: "
+        "the User-Agent); signing in again under the same name replaces that app's token",
+    )
 
-    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]  # DRF's token view takes a form too
 
-    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        username = request.data.get("username", "") if isinstance(request.data, dict) else ""
-        if wait := throttles.password_attempt(request._request, str(username)):
+class TokenAnswer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="send it as `Authorization: Token <token>`")
+    expiry = serializers.DateTimeField(help_text="when it ends unless used: each use moves it to a full term later")
+
+
+@extend_schema(
+    tags=["token"],
+    request=TokenRequest,
+    responses=TokenAnswer,
+    description="Exchange a username and password for a new API token of this app. It lasts API_TOKEN_DAYS "
+    "(90 by default) after its last use, and ends when the password changes or the patient removes the app in "
+    "Settings. Wrong credentials are a 400.",
+)
+class TokenView(APIView):
+    """A token for username and password, each attempt counted with the login form's guesses."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]  # a form too, as DRF's token view took
+
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequest(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        credentials = serializer.validated_data
+        if wait := throttles.password_attempt(request._request, credentials["username"]):
             raise Throttled(wait=wait.retry_after, detail=wait.message("sign-in attempts"))
-        return super().post(request, *args, **kwargs)
+        patient = authenticate(request._request, username=credentials["username"], password=credentials["password"])
+        if patient is None:
+            raise ValidationError({"non_field_errors": ["Unable to log in with provided credentials."]})
+        name = credentials.get("name") or request.headers.get("User-Agent", "")
+        token, key = accounts.issue_token(patient, name)
+        response = Response({"token": key, "expiry": token.expiry})
+        throttles.remember_device(response, patient.get_username())  # a client that keeps cookies is trusted
+        return response

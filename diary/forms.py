@@ -27,6 +27,7 @@ from diary.models import (
     Profile,
     default_emergency_number,
     validate_date_of_birth,
+    validate_query_day,
     validate_start_for_patient,
     validate_started_at,
     validate_timezone,
@@ -467,8 +468,8 @@ class NoNumbnessForm(forms.Form):
 class HistoryFilterForm(forms.Form):
     """History's ?from=&to= filter; a bad date is reported and ignored instead of hiding everything."""
 
-    start = forms.DateField(required=False)
-    end = forms.DateField(required=False)
+    start = forms.DateField(required=False, validators=[validate_query_day])
+    end = forms.DateField(required=False, validators=[validate_query_day])
 
     def __init__(self, query: QueryDict) -> None:
         super().__init__({"start": query.get("from", ""), "end": query.get("to", "")})

@@ -18,6 +18,9 @@ here and fills the slots.
 - `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
   on a device of theirs (pwa: a push notification); `tell` sends the email otherwise. `devices(sender=None,
   patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`).
+- `password_changed(sender=User, patient=…)` is sent whenever an account's password is set anew, on every path
+  (the change form, the reset link, the admin, `set_password` and save anywhere, `manage.py changepassword`):
+  the diary ends the patient's API tokens on it (`diary/accounts.py`); another app may end what it keeps too.
 - Interchange sections: an app that keeps rows of its own in the patient's diary (treatments, doses,
   questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
   format's export writes its keys, and the import validates them with the rest of the file and writes
@@ -50,6 +53,7 @@ episode_deleted = Signal()
 diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
+password_changed = Signal()
 
 
 @dataclass(frozen=True)

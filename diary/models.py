@@ -1,4 +1,5 @@
-"""The diary's rows: episodes with their locations, daily check-ins and the patient's profile."""
+"""The diary's rows: episodes with their locations, daily check-ins, the patient's profile and the API tokens of
+their apps."""
 
 from __future__ import annotations
 
@@ -16,12 +17,15 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 from diary import vocab
 from diary.clock import Clock, local_date
 
 MAX_DURATION_MINUTES = 24 * 60
 MAX_NOTES = 2000
+MAX_DISPLAY_NAME = 80
+MAX_APP_NAME = 100  # what an app calls itself when it asks for an API token
 CLOCK_SKEW = dt.timedelta(minutes=5)
 EARLIEST_DAY = dt.date(2000, 1, 1)
 # Zones run from UTC-12 to UTC+14: the first instant that is 1 Jan 2000 anywhere, and how far ahead of
@@ -29,6 +33,11 @@ EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_OFFSET = dt.timedelta(hours=14)
 EARLIEST_START = dt.datetime.combine(EARLIEST_DAY, dt.time.min, tzinfo=dt.timezone(LATEST_OFFSET))
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# Any date a patient may name in a query (from/to of a list, History, Trends, the report, a share link): far
+# enough either way for every diary, near enough that the day after it, and its start in every zone, are
+# dates that Python and the databases hold. Checked before any arithmetic on it.
+FIRST_QUERY_DAY = EARLIEST_BIRTH
+LAST_QUERY_DAY = dt.date(2999, 12, 31)
 
 
 def validate_started_at(value: dt.datetime) -> None:
@@ -49,6 +58,13 @@ def validate_start_for_patient(started_at: dt.datetime, *, zone: dt.tzinfo, date
     if date_of_birth is not None and day < date_of_birth:
         raise ValidationError(
             {"started_at": f"The start time can't be before your date of birth ({date_of_birth:%-d %B %Y})."}
+        )
+
+
+def validate_query_day(value: dt.date) -> None:
+    if not FIRST_QUERY_DAY <= value <= LAST_QUERY_DAY:
+        raise ValidationError(
+            f"Give a date from {FIRST_QUERY_DAY:%-d %B %Y} to {LAST_QUERY_DAY:%-d %B %Y}.", code="out_of_range"
         )
 
 
@@ -106,7 +122,10 @@ class Profile(models.Model):
         validators=[RegexValidator(r"^[0-9]{2,15}$", "Use digits only, e.g. 112, 911 or 999.")],
     )
     display_name = models.CharField(
-        max_length=80, blank=True, default="", help_text="the patient's name as shown on the physician report"
+        max_length=MAX_DISPLAY_NAME,
+        blank=True,
+        default="",
+        help_text="the patient's name as shown on the physician report",
     )
     reminder_time = models.TimeField(null=True, blank=True)
     reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")
@@ -186,6 +205,13 @@ class Episode(models.Model):
         """Its alarm symptoms and alarming places in the patient's words, for the episode's line on a page."""
         return vocab.alarms_in_words(self.symptoms, [(loc.side, loc.region) for loc in self.locations.all()])
 
+    def keep_locations(self, locations: list[EpisodeLocation]) -> None:
+        """The location rows just written, kept as if prefetched: the instant check and the answer of a save read
+        them without a query (Django's prefetch cache, filled as `prefetch_related` fills it)."""
+        rows = self.locations.all()
+        rows._result_cache, rows._prefetch_done = list(locations), True  # type: ignore[attr-defined]
+        self._prefetched_objects_cache = {"locations": rows}
+
 
 class EpisodeLocation(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="locations")
@@ -224,6 +250,29 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.date}: {'numbness' if self.numbness_today else 'none'}"
+
+
+class ApiToken(AbstractAuthToken):  # type: ignore[misc]  # knox ships no type hints
+    """An app's access to the patient's diary through the API (django-rest-knox keeps the token's digest only).
+
+    `name` is what the app called itself when it signed in (or its User-Agent): Settings lists the tokens by it
+    under "Apps with access". knox moves `expiry` forward as the token is used (diary/accounts.py).
+    """
+
+    name: models.CharField[str, str] = models.CharField(max_length=MAX_APP_NAME, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"API token {self.token_key}… of patient {self.user_id}"
+
+    @property
+    def last_used(self) -> dt.datetime:
+        """About when it was last used: knox moves the expiry a full term on from each use (hourly at most)."""
+        expiry: dt.datetime | None = self.expiry
+        created: dt.datetime = self.created
+        return expiry - dt.timedelta(days=settings.API_TOKEN_DAYS) if expiry else created
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="diary.profile_with_account")

@@ -106,7 +106,7 @@ def save_episode(
     profile = profile_of(patient)
     zone = profile.zone
     validate_start_for_patient(values["started_at"], zone=zone, date_of_birth=profile.date_of_birth)
-    episode = Episode.objects.select_for_update().filter(id=episode_id).first()
+    episode = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
     created = episode is None
     if episode is not None and episode.patient_id != patient.pk:
         raise NotYours(NO_SUCH_EPISODE)
@@ -132,12 +132,20 @@ def save_episode(
         episode.full_clean(exclude=["patient", "id"], validate_unique=False)
         episode.save()
         episode.locations.all().delete()
-    EpisodeLocation.objects.bulk_create(
-        EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs
+    episode.keep_locations(
+        EpisodeLocation.objects.bulk_create(
+            EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs
+        )
     )
 
+    # The implied check-in in one statement (INSERT … ON CONFLICT DO UPDATE), not a locked read and a write.
     day = local_date(episode.started_at, zone)
-    CheckIn.objects.update_or_create(patient=patient, date=day, defaults={"numbness_today": True})
+    CheckIn.objects.bulk_create(
+        [CheckIn(patient=patient, date=day, numbness_today=True)],
+        update_conflicts=True,
+        unique_fields=["patient", "date"],
+        update_fields=["numbness_today", "updated_at"],
+    )
 
     alerts = hooks.alerts_for_saved_episode(episode, created, before)
     if announce:

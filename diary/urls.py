@@ -22,6 +22,8 @@ urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("settings/my-data.json", views.download_data, name="download-data"),
     path("settings/delete-account/", views.delete_account, name="delete-account"),
+    path("settings/apps/<str:digest>/remove/", views.remove_app, name="remove-app"),
+    path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -33,9 +35,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/settings/"),
-        name="password-change",
-    ),
+    path("accounts/password/", views.password_change, name="password-change"),
 ]

@@ -25,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import hooks, picker, quicklog, services
+from diary import accounts, hooks, picker, quicklog, services
 from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days
@@ -270,7 +270,28 @@ def settings_view(request: PatientRequest) -> HttpResponse:
             services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    return render(request, "diary/settings.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "apps": accounts.apps_with_access(request.user), "token_days": settings.API_TOKEN_DAYS}
+    return render(request, "diary/settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def remove_app(request: PatientRequest, digest: str) -> HttpResponse:
+    """Settings, "Apps with access": end one app's API token (another patient's answers as a missing one)."""
+    if not accounts.revoke_token(request.user, digest):
+        raise Http404("No such app.")
+    messages.success(request, "That app no longer has access to your diary.")
+    return redirect(reverse("settings") + "#apps-title")
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: PatientRequest) -> HttpResponse:
+    """Every browser signed in (this one too) and every app with a token loses access at once."""
+    accounts.sign_out_everywhere(request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere: every browser and every app. Sign in again here.")
+    return redirect("login")
 
 
 @login_required
@@ -281,8 +302,26 @@ def download_data(request: PatientRequest) -> HttpResponse:
     return response
 
 
+def _password_check_throttled(request: PatientRequest) -> HttpResponse | None:
+    """A signed-in form that asks for the password counts each try with the sign-in guesses of the account."""
+    if request.method == "POST" and (wait := throttles.password_attempt(request, request.user.get_username())):
+        return throttles.throttled_response(request, wait, "password attempts", back=request.path)
+    return None
+
+
+_password_change_page = auth_views.PasswordChangeView.as_view(success_url="/settings/")
+
+
+@login_required
+def password_change(request: PatientRequest) -> HttpResponseBase:
+    """Django's password change, each try of the old password counted."""
+    return _password_check_throttled(request) or _password_change_page(request)
+
+
 @login_required
 def delete_account(request: PatientRequest) -> HttpResponse:
+    if throttled := _password_check_throttled(request):
+        return throttled
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.delete_account(patient=request.user)  # every row of the patient, and every session
@@ -318,11 +357,8 @@ _password_reset_page = auth_views.PasswordResetView.as_view(
 )
 
 
-def login_view(request: HttpRequest) -> HttpResponseBase:
-    """Django's login page, with every password attempt counted per account and per address."""
-    if request.method == "POST" and (wait := throttles.password_attempt(request, request.POST.get("username", ""))):
-        return throttles.throttled_response(request, wait, "sign-in attempts", back=reverse("login"))
-    return _login_page(request)
+# Django's login page, with every password counted (per account and address, or on this browser's own allowance).
+login_view = throttles.guard_sign_in(_login_page)
 
 
 def password_reset(request: HttpRequest) -> HttpResponseBase:

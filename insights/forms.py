@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from diary.models import validate_query_day
 from insights import trends
 
 
@@ -17,8 +18,12 @@ class TrendRangeForm(forms.Form):
         choices=[(key, label) for key, (label, _) in trends.RANGES.items()] + [(trends.CUSTOM, "Custom")],
         required=False,
     )
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_query_day]
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_query_day]
+    )
 
     MAX_DAYS = 366 * 10
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -17,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from diary import hooks
 from pwa import push, shell
-from pwa.forms import SubscriptionForm
+from pwa.forms import SubscriptionForm, UnsubscribeForm
 from pwa.middleware import HEADER as PATIENT_HEADER
 from pwa.models import PushSubscription
 from pwa.receivers import SESSION_KEY
+from pwa.subscriptions import HeldByAnother, subscribe
+from web import parsers
 
 SHORT_NAME = "Numbness"  # under the icon on a home screen
 # The browser's bars around the installed app, in the stylesheet's accent (light) and page colour (dark).
@@ -147,37 +151,49 @@ def session_state(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"patient": patient, "csrf": get_token(request) if patient else ""})
 
 
-def _json_body(request: HttpRequest) -> object:
+# A subscription is an endpoint and two keys: a few hundred bytes. Anything much larger is not one.
+MAX_SUBSCRIPTION_BODY = 8 * 1024
+Form = TypeVar("Form", SubscriptionForm, UnsubscribeForm)
+
+
+def _errors(form: SubscriptionForm | UnsubscribeForm, status: int = 400) -> JsonResponse:
+    return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+
+
+def _bound(request: HttpRequest, form_class: type[Form]) -> Form | JsonResponse:
+    """The form over the JSON body read by the house's bounded parser, or the answer to a body it refused (or to
+    a form that is not valid): 400 naming the field, 413, or 415."""
     try:
-        return json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
+        form = form_class.from_json(parsers.json_body(request, limit=MAX_SUBSCRIPTION_BODY))
+    except parsers.BodyRefused as error:
+        return JsonResponse({"errors": {"__all__": [{"message": str(error), "code": "body"}]}}, status=error.status)
+    return form if form.is_valid() else _errors(form)
 
 
 @login_required
 @require_POST
 def push_subscribe(request: HttpRequest) -> JsonResponse:
-    form = SubscriptionForm.from_json(_json_body(request))
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    data = form.cleaned_data
-    # One row per device; a device that changes hands becomes the signed-in patient's.
-    PushSubscription.objects.update_or_create(
-        endpoint=data["endpoint"], defaults={"patient": request.user, "p256dh": data["p256dh"], "auth": data["auth"]}
-    )
-    request.session[SESSION_KEY] = data["endpoint"]
-    return JsonResponse({"subscribed": True})
+    """Notifications on for this device. An endpoint another account holds moves to this one only with its keys
+    (the browser's proof that this is that device), and the answer says it moved; without them, 409."""
+    form = _bound(request, SubscriptionForm)
+    if isinstance(form, JsonResponse):
+        return form
+    assert isinstance(request.user, User)  # login_required
+    try:
+        done = subscribe(patient=request.user, **form.cleaned_data)
+    except HeldByAnother:
+        form.add_error("endpoint", "Notifications at this address belong to another account; nothing was changed.")
+        return _errors(form, status=409)
+    request.session[SESSION_KEY] = done.subscription.endpoint
+    return JsonResponse({"subscribed": True, "moved": True} if done.moved else {"subscribed": True})
 
 
 @login_required
 @require_POST
 def push_unsubscribe(request: HttpRequest) -> JsonResponse:
-    body = _json_body(request)
-    endpoint = body.get("endpoint") if isinstance(body, dict) else None
-    if not isinstance(endpoint, str) or not endpoint:
-        return JsonResponse(
-            {"errors": {"endpoint": [{"message": "This field is required.", "code": "required"}]}}, status=400
-        )
-    PushSubscription.objects.filter(patient=request.user.pk, endpoint=endpoint).delete()
+    form = _bound(request, UnsubscribeForm)
+    if isinstance(form, JsonResponse):
+        return form
+    PushSubscription.objects.filter(patient=request.user.pk, endpoint=form.cleaned_data["endpoint"]).delete()
     request.session.pop(SESSION_KEY, None)
     return JsonResponse({"subscribed": False})

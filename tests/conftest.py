@@ -186,6 +186,21 @@ def api(patient: User) -> APIClient:
     return client
 
 
+def token_for(patient: User) -> str:
+    """A fresh API token of the patient, as `POST /api/v1/token/` would give one."""
+    from diary import accounts
+
+    return accounts.issue_token(patient, "Test app")[1]
+
+
+@pytest.fixture
+def token_api(patient: User) -> APIClient:
+    """The patient's API client signed in by a real token (not force_authenticate)."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(patient)}")
+    return client
+
+
 @pytest.fixture
 def web(client: Client, patient: User) -> Client:
     client.force_login(patient)

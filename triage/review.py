@@ -192,10 +192,11 @@ class _Loaded:
 
 
 def _load(patient_ids: Collection[int], as_of: dt.date | None, now: dt.datetime) -> _Loaded:
-    # Lock the patients' rows, in id order: a second worker reviewing one of them waits for this one.
+    # Lock the patients' rows, in id order: a second worker reviewing one of them waits for this one. FOR NO KEY
+    # UPDATE: a save, whose inserts take a KEY SHARE lock on the patient's row, does not wait for a review.
     patients = list(
         get_user_model()
-        .objects.select_for_update(of=("self",))
+        .objects.select_for_update(of=("self",), no_key=True)
         .select_related("profile")
         .filter(pk__in=list(patient_ids))
         .order_by("pk")

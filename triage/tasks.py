@@ -16,7 +16,9 @@ from triage.models import OPEN
 
 log = logging.getLogger(__name__)
 
-COALESCE_SECONDS = 2  # saves within this window share one review
+# Saves within this window share one review: the review looks for patterns over days (what must be said at once
+# is said by the instant check when saving), so a burst of saves costs one review, not one each.
+COALESCE_SECONDS = 10
 PENDING_TTL = 120  # a lost task's pending mark expires; the nightly review is the safety net
 
 
@@ -31,12 +33,15 @@ RELIABLE: dict[str, Any] = {
     "reject_on_worker_lost": True,
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,
-    "retry_backoff_max": 300,
+    "retry_backoff_max": 60,  # a retry waits at most this long, well inside the visibility timeout
     "max_retries": 6,
 }
 
 
-@shared_task(**RELIABLE, soft_time_limit=60, time_limit=90)
+# Hard limits: one review takes about 10 ms, a batch of 100 under a second, the nightly selection and fan-out
+# about 50 s at a million patients. The broker's visibility timeout (settings) sits just above the longest, so
+# a task held by a killed worker is delivered again soon after it could have finished, never while it runs.
+@shared_task(**RELIABLE, soft_time_limit=30, time_limit=45)
 def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
     log.info("Review of patient %s started.", patient_id)
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
@@ -56,7 +61,7 @@ NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and seven read
 SPLIT_AFTER_RETRIES = 2  # a batch whose database errors outlast this many retries is reviewed one by one
 
 
-@shared_task(**RELIABLE, bind=True, soft_time_limit=120, time_limit=150)
+@shared_task(**RELIABLE, bind=True, soft_time_limit=60, time_limit=75)
 def review_patients_task(self: Task[Any, Any], patient_ids: list[int]) -> int:
     """The nightly review of a batch of patients; returns how many were reviewed.
 
@@ -79,7 +84,7 @@ def review_patients_task(self: Task[Any, Any], patient_ids: list[int]) -> int:
     return 0
 
 
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+@shared_task(acks_late=True, soft_time_limit=100, time_limit=120)
 def review_due_patients() -> int:
     """Nightly: every patient with something to review, in batches shared by every worker."""
     due = review.patients_due()

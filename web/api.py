@@ -2,7 +2,8 @@
 
 drf-spectacular documents the successful answers from the serializers; `ApiSchema` adds the
 error answers each operation really gives (400 bad input, 401/403 not signed in, 404 not yours
-or missing, 413 body too large, 429 too many requests), so that the schema tells the truth.
+or missing, 413 body too large, 415 a charset other than UTF-8, 429 too many requests), so that
+the schema tells the truth.
 `exception_handler` turns the errors the domain raises (Django's `ValidationError`, `NotYours`)
 into those answers, so that no view needs a try/except of its own.
 """
@@ -12,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -50,6 +50,7 @@ ERROR_ANSWERS = {
     "403": _answer("Not signed in (session without a CSRF token, or no credentials).", _DETAIL),
     "404": _answer("No such row among the caller's own (another patient's rows answer the same).", _DETAIL),
     "413": _answer("The request body is larger than the API accepts.", _DETAIL),
+    "415": _answer("The body is not JSON in UTF-8 (another charset, or another media type).", _DETAIL),
     "429": _answer(
         "Too many requests: wait the number of seconds in Retry-After.",
         _DETAIL,
@@ -73,7 +74,7 @@ class ApiSchema(AutoSchema):
         if any(p["in"] == "path" for p in parameters):
             codes.append("404")
         if "requestBody" in operation:
-            codes.append("413")
+            codes.extend(["413", "415"])
         responses = operation["responses"]
         for code in sorted(codes):
             responses.setdefault(code, ERROR_ANSWERS[code])
@@ -146,23 +147,6 @@ def page_of(name: str, results: serializers.BaseSerializer[Any], rows: str, orde
         },
     )
     return extend_schema_serializer(many=False)(page)
-
-
-class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]
-    """The token endpoint (DRF's view) with its real answers: wrong credentials are a 400."""
-
-    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
-    match_subclasses = True
-    priority = 1
-
-    def view_replacement(self) -> type:
-        target = self.target
-
-        @extend_schema(tags=["token"], description="Exchange a username and password for the caller's API token.")
-        class DocumentedObtainAuthToken(target):  # type: ignore[valid-type, misc]
-            schema = ApiSchema()
-
-        return DocumentedObtainAuthToken
 
 
 def as_drf_error(error: DjangoValidationError) -> ValidationError:

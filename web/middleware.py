@@ -1,5 +1,5 @@
-"""Every request's middleware of the house: body limits (413), no caching of anything private, and pages
-shown in the patient's own time zone."""
+"""Every request's middleware of the house: body limits (413) and UTF-8 only (415), no caching of anything
+private, and pages shown in the patient's own time zone."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.module_loading import import_string
+
+from web.parsers import BodyRefused, require_utf8
 
 API_PREFIX = "/api/"
 
@@ -26,8 +28,18 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
+def _refusal(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Connection"] = "close"
+    return response
+
+
 class RequestBodyLimitMiddleware:
-    """Refuse a body larger than its limit with 413, from its Content-Length, before anything reads it.
+    """Refuse a body larger than its limit with 413, from its Content-Length, before anything reads it; and a
+    body in any charset but UTF-8 with 415, before Django or a parser decodes it with a codec the client named.
 
     A body without a Content-Length (chunked) is not read by Django at all, so the header is the
     whole story under a WSGI server.
@@ -44,12 +56,12 @@ class RequestBodyLimitMiddleware:
         limit = body_limit(request)
         if limit is not None and length > limit:
             message = f"The request body is {_megabytes(length)}; at most {_megabytes(limit)} is accepted here."
-            if request.path.startswith(API_PREFIX):
-                response: HttpResponse = JsonResponse({"detail": message}, status=413)
-            else:
-                response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-            response["Connection"] = "close"
-            return response
+            return _refusal(request, 413, message)
+        if length:
+            try:
+                require_utf8(request.META.get("CONTENT_TYPE", ""))
+            except BodyRefused as error:
+                return _refusal(request, error.status, str(error))
         return self.get_response(request)
 
 

@@ -4,6 +4,12 @@ Each throttle is a fixed window in the cache (Redis), counted by django-ratelimi
 add-then-increment: a request over the window's count waits until the window ends (Retry-After),
 and nothing is ever locked for longer. When the cache is unreachable there is no limit (logged):
 the cache is an optimisation, never a reason to refuse a patient.
+
+Password guesses (the login form, the admin's, the API token, the password change and the account
+deletion) are counted on the account a name means (`identity`: NFKC and casefold, so `ａlice` and `ALICE`
+share alice's budget) and on the address. A browser that signed in to that account before carries a
+signed device cookie (OWASP's "device cookies") and is counted on its own allowance instead: strangers
+who use up the account's budget slow each other down, not the patient on their own phone.
 """
 
 from __future__ import annotations
@@ -11,11 +17,17 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
+import secrets
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as memoized
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
@@ -103,12 +115,48 @@ def count_all(request: HttpRequest, limits: dict[str, str]) -> Throttled | None:
     return max(over, key=lambda t: t.retry_after) if over else None
 
 
-def password_attempt(request: HttpRequest, username: str) -> Throttled | None:
-    """A password guess, at the login form or the API token endpoint: per account and per address."""
-    return count_all(
-        request,
-        {"password-account": username.strip().casefold(), "password-address": client_address(request)},
+def identity(name: str) -> str:
+    """The account a typed name (or email) means, for counting: NFKC as the login form reads it, then casefold.
+
+    `ａlice` (full-width), `ALICE` and `alice ` all count as `alice`, whichever of them an account would accept.
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name.strip()).casefold())
+
+
+DEVICE_COOKIE = "diary_device"
+DEVICE_SALT = "web.throttles.device"
+DEVICE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def trusted_device(request: HttpRequest, who: str) -> str | None:
+    """The nonce of this browser's device cookie when it signed in to the account `who` before, else None."""
+    value = request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE)
+    if not value:
+        return None
+    account, _, nonce = value.rpartition(":")
+    return nonce if account == who and nonce else None
+
+
+def remember_device(response: HttpResponseBase, username: str) -> None:
+    """After a right password: this browser is trusted for that account from now on (a fresh nonce each time)."""
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        f"{identity(username)}:{secrets.token_urlsafe(16)}",
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )
+
+
+def password_attempt(request: HttpRequest, username: str) -> Throttled | None:
+    """A password guess for the account `username` names: on this browser's own allowance when it signed in to that
+    account before, otherwise per account (the normalised name) and per address, shared by every door."""
+    who = identity(username)
+    if device := trusted_device(request, who):  # a cookie that fails its signature reads as none
+        return count_all(request, {"password-device": device})
+    return count_all(request, {"password-account": who, "password-address": client_address(request)})
 
 
 def signup_attempt(request: HttpRequest) -> Throttled | None:
@@ -117,7 +165,7 @@ def signup_attempt(request: HttpRequest) -> Throttled | None:
 
 def reset_attempt(request: HttpRequest, email: str) -> Throttled | None:
     """A password-reset request: per address, and per email so that nobody's inbox is flooded."""
-    return count_all(request, {"reset-account": email.strip().casefold(), "reset-address": client_address(request)})
+    return count_all(request, {"reset-account": identity(email), "reset-address": client_address(request)})
 
 
 THROTTLED_PAGE = "registration/throttled.html"
@@ -144,3 +192,25 @@ def throttled_response(
         response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait.retry_after)
     return response
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def guard_sign_in(view: View) -> View:
+    """A sign-in page (Django's login view, the admin's) with every password counted, and the browser remembered
+    as the account's device when it signs in (a redirect with a signed-in user)."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        username = request.POST.get("username", "")
+        if wait := password_attempt(request, username):
+            return throttled_response(request, wait, "sign-in attempts", back=request.path)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 302 and request.user.is_authenticated:
+            remember_device(response, request.user.get_username())
+        return response
+
+    return guarded

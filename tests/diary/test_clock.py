@@ -13,13 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from diary.clock import Clock, LocalTimeError, aware_in
 from diary.interchange import FORMAT, InterchangeError, import_diary
 from diary.models import CheckIn, Episode
-from tests.conftest import episode_json, make_patient
+from tests.conftest import episode_json, make_patient, token_for
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 PATHS = ["form", "api-session", "api-token", "import"]
@@ -52,8 +51,8 @@ def save_through(path: str, patient, local_time: str) -> tuple[int, str, uuid.UU
         if path == "api-session":
             client.force_login(patient)  # the session path runs the time-zone middleware
         else:
-            token, _ = Token.objects.get_or_create(user=patient)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            token = token_for(patient)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         response = client.put(f"/api/v1/episodes/{episode_id}/", episode_json(started_at=local_time), format="json")
         body = response.json()
         message = body["started_at"][0] if response.status_code == 400 and "started_at" in body else ""
@@ -148,7 +147,7 @@ def test_today_is_the_patients_local_date_whatever_the_authentication(db, auth):
     if auth == "session":
         client.force_login(patient)
     else:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=patient).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(patient)}")
     assert client.put("/api/v1/checkins/2026-01-11/", {"numbness_today": False}, format="json").status_code == 201
     refused = client.put("/api/v1/checkins/2026-01-12/", {"numbness_today": False}, format="json")
     assert refused.status_code == 400 and "date" in refused.json()

@@ -12,7 +12,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from diary.models import CheckIn, Episode, Profile
-from tests.conftest import make_patient
+from tests.conftest import make_patient, token_for
 from tests.diary.test_clock import PATHS, save_through
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
@@ -79,8 +79,6 @@ def test_the_service_itself_refuses_a_start_before_birth(db):
 )
 @pytest.mark.parametrize("path", ["settings", "api-session", "api-token"])
 def test_a_date_of_birth_in_the_future_is_refused_on_every_path(db, zone, date_of_birth, accepted, path):
-    from rest_framework.authtoken.models import Token
-
     patient = make_patient(tz=zone)
     client = APIClient()
     if path == "settings":
@@ -94,7 +92,7 @@ def test_a_date_of_birth_in_the_future_is_refused_on_every_path(db, zone, date_o
         if path == "api-session":
             client.force_login(patient)
         else:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=patient).key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(patient)}")
         response = client.patch("/api/v1/profile/", {"date_of_birth": date_of_birth}, format="json")
         ok = response.status_code == 200
         shown = response.status_code == 400 and "The date of birth can't be" in response.json()["date_of_birth"][0]

@@ -20,10 +20,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from diary.models import Episode
-from tests.conftest import episode_json, make_patient
+from diary.models import ApiToken, Episode
+from tests.conftest import episode_json, make_patient, token_for
 
 # Live-server threads, 2 x 100 rounds: with the slow tests (`make test`), not the fast loop.
 live = pytest.mark.integration
@@ -82,7 +81,7 @@ def api_put(collection: str, token: str, body: dict[str, object]) -> Callable[[u
 @live
 def test_simultaneous_api_saves_of_a_new_id_leave_one_row(transactional_db, live_server):
     patient = make_patient()
-    token = Token.objects.create(user=patient).key
+    token = token_for(patient)
     send = api_put(f"{live_server.url}/api/v1/episodes/", token, episode_json())
     assert_one_create_one_replace(patient, race(ROUNDS, send))
 
@@ -141,7 +140,7 @@ def test_deleting_an_account_ends_every_session_and_token(db, client, patient, o
     for browser, who in ((phone, patient), (laptop, patient), (bobs, other_patient)):
         browser.post("/accounts/login/", {"username": who.username, "password": "a-long-pass-phrase"})
         assert browser.get("/").status_code == 200
-    token = Token.objects.create(user=patient).key
+    token = token_for(patient)
     assert Session.objects.count() == 3
 
     response = phone.post("/settings/delete-account/", {"password": "a-long-pass-phrase"}, follow=True)
@@ -154,4 +153,4 @@ def test_deleting_an_account_ends_every_session_and_token(db, client, patient, o
     assert [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()].count(str(other_patient.pk)) == 1
     assert not any(s.get_decoded().get("_auth_user_id") == str(patient.pk) for s in Session.objects.all())
     assert client.get("/api/v1/episodes/", HTTP_AUTHORIZATION=f"Token {token}").status_code in (401, 403)
-    assert not Token.objects.filter(key=token).exists()
+    assert not ApiToken.objects.filter(user_id=patient.pk).exists()

@@ -38,7 +38,7 @@ VISIBILITY_TIMEOUT = 3
 def broker(settings):
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "web.cache.RedisCache", "LOCATION": REDIS_URL}}
     use_broker(REDIS_URL)
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     yield client
@@ -181,3 +181,52 @@ def test_a_worker_killed_mid_review_leaves_no_duplicate_flags(broker, start_work
     codes = list(Flag.objects.filter(patient=patient).values_list("code", flat=True))
     assert sorted(codes) == sorted(expected), codes  # each once: no duplicates
     assert set(Flag.objects.filter(patient=patient).values_list("status", flat=True)) == {"open"}
+
+
+def test_a_worker_killed_mid_batch_leaves_no_patient_unreviewed(broker, start_worker):
+    """The probe behind issue #20: kill -9 of the worker holding a burst of reviews. Those it held come back after
+    the visibility timeout (seconds here, just above the longest hard limit in production), and the saves made
+    meanwhile, which queued nothing while a review was pending, are in the review that comes back."""
+    patients = [make_patient(f"crash{n}") for n in range(12)]
+    api = APIClient()
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+    for patient in patients:
+        api.force_authenticate(patient)
+        body = episode_json(started_at=started.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        assert api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json").status_code == 201
+    assert broker.llen("celery") == len(patients)  # one review asked for each
+
+    # Hold every patient's row: the worker's first review waits inside its transaction, the rest wait behind it.
+    with transaction.atomic():
+        get_user_model().objects.filter(pk__in=[p.pk for p in patients]).update(last_name="locked")
+        worker = start_worker()
+        worker.wait_for("Review of patient ")  # mid-batch: one started, the others held by the worker
+        worker.kill()
+    assert broker.hlen("unacked") >= 1
+    assert not PatientReview.objects.exists()
+
+    # Saves while the reviews are lost: each patient logs an injury. The pending marks of the held reviews
+    # coalesce these saves into them; nothing else would review those patients before the night.
+    later = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    for patient in patients:
+        api.force_authenticate(patient)
+        body = episode_json(started_at=later.strftime("%Y-%m-%dT%H:%M:%SZ"), triggers=["injury"])
+        assert api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json").status_code == 201
+    assert broker.llen("celery") < len(patients)  # most saves queued nothing: their review is held by the dead worker
+
+    killed_at = time.monotonic()
+    start_worker(concurrency=2)
+
+    # The injury's flag opens with the save itself (triage.at_save); the review that comes back must still run for
+    # everyone, and reconcile the flag it finds already open.
+    def everyone_reviewed() -> bool:
+        return PatientReview.objects.filter(patient__in=patients).count() == len(patients)
+
+    assert wait_until(everyone_reviewed, timeout=VISIBILITY_TIMEOUT + 90, step=0.5), [
+        p.username for p in patients if not PatientReview.objects.filter(patient=p).exists()
+    ]
+    assert time.monotonic() - killed_at < VISIBILITY_TIMEOUT + 90
+    flagged = Flag.objects.filter(patient__in=patients, code="urgent.injury", status="open")
+    assert flagged.values("patient").distinct().count() == flagged.count() == len(patients)
+    # Every pending mark was released when its review began.
+    assert wait_until(lambda: not broker.keys("*review-pending*"), timeout=30)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from diary.clock import utc_timestamp
 from questionnaires.models import QuestionnaireResponse
-from tests.conftest import make_patient
+from tests.conftest import make_patient, token_for
 from tests.diary.test_races import api_put, race
 from tests.questionnaires.conftest import response_json
 
@@ -20,7 +19,7 @@ ROUNDS = 100
 @pytest.mark.integration
 def test_simultaneous_api_saves_of_a_new_id_leave_one_row(transactional_db, live_server):
     patient = make_patient()
-    token = Token.objects.create(user=patient).key
+    token = token_for(patient)
     body = response_json(yes={1, 2}, completed_at=utc_timestamp(dt.datetime.now(dt.UTC)))
     send = api_put(f"{live_server.url}/api/v1/questionnaire-responses/", token, body)
 

@@ -17,15 +17,6 @@ NESTED = "[" * 1000 + "]" * 1000
 VERY_NESTED = '{"a":' * 100_000 + "1" + "}" * 100_000  # deeper than Python's recursion limit
 
 
-@pytest.fixture
-def token_api(patient) -> APIClient:
-    from rest_framework.authtoken.models import Token
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=patient).key}")
-    return client
-
-
 WRITES = [
     ("post", "/api/v1/episodes/"),
     ("put", "/api/v1/episodes/{episode}/"),

@@ -71,7 +71,7 @@ def test_the_api_token_shares_the_password_counters(db, small_limits):
 def test_the_token_endpoint_answers_a_right_password(db, small_limits):
     make_patient("alice", password=PASSWORD)
     answer = APIClient().post("/api/v1/token/", {"username": "alice", "password": PASSWORD}, format="json")
-    assert answer.status_code == 200 and len(answer.json()["token"]) == 40
+    assert answer.status_code == 200 and len(answer.json()["token"]) == 64
 
 
 def test_signups_from_one_address_are_slowed(client, db, small_limits):
@@ -99,7 +99,7 @@ def test_password_resets_are_slowed_per_email_and_per_address(client, patient, s
 def test_with_redis_unreachable_nothing_is_limited_and_it_is_logged(client, patient, settings, small_limits, caplog):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "web.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
