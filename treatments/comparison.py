@@ -410,22 +410,49 @@ def ratio_words(c: Comparison) -> str:
     return f"Episodes a logged day while taking it ÷ before: {_number(c.rate_ratio)} ({interval}): {reading}."
 
 
-def sentences(c: Comparison) -> list[str]:
-    """The comparison in plain words, the same on Trends, the treatment's page, the API and the report."""
-    before_what = f"this dose (on {c.before_dose})" if c.before_dose else "it started"
+def _before_what(c: Comparison) -> str:
+    return f"this dose (on {c.before_dose})" if c.before_dose else "it started"
+
+
+def headline(c: Comparison) -> str:
+    """The one sentence that says how it went: the ratio, or why there is none yet."""
     if c.before.logged_days < MIN_LOGGED_DAYS:
-        found = [
-            f"Not enough entries before {before_what} to compare ({c.before.logged_days} of {MIN_LOGGED_DAYS} days)."
-        ]
-    elif c.during.logged_days < MIN_LOGGED_DAYS:
-        found = [f"Not enough entries yet to compare ({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."]
-    else:
-        found = [
-            f"While taking {c.name} {c.dose} (from {_day(c.settled_on)}, {SETTLING_DAYS} days after starting): "
-            f"{window_words(c.during)}.",
-            f"In the {BEFORE_DAYS // 7} weeks before {before_what}: {window_words(c.before)}.",
-            ratio_words(c),
-        ]
+        return (
+            f"Not enough entries before {_before_what(c)} to compare "
+            f"({c.before.logged_days} of {MIN_LOGGED_DAYS} days)."
+        )
+    if c.during.logged_days < MIN_LOGGED_DAYS:
+        return f"Not enough entries yet to compare ({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."
+    return ratio_words(c)
+
+
+def rows(c: Comparison) -> list[tuple[str, str, str]]:
+    """The numbers of both windows side by side, (what, before, while): the table under the headline."""
+
+    def per_day(w: Window) -> str:
+        return "–" if w.per_day is None else _number(w.per_day)
+
+    def severity(w: Window) -> str:
+        return "–" if w.median_severity is None else severity_words(w.median_severity)
+
+    return [
+        ("Logged days", str(c.before.logged_days), str(c.during.logged_days)),
+        ("Episodes", str(c.before.episodes), str(c.during.episodes)),
+        ("Episodes a logged day", per_day(c.before), per_day(c.during)),
+        ("Median severity", severity(c.before), severity(c.during)),
+        ("Median duration", minutes_label(c.before.median_duration), minutes_label(c.during.median_duration)),
+    ]
+
+
+def window_titles(c: Comparison) -> tuple[str, str]:
+    """The two columns of `rows`: "8 weeks before" and "While taking, from 16 Mar 2026"."""
+    return f"{BEFORE_DAYS // 7} weeks before", f"While taking, from {_day(c.settled_on)}"
+
+
+def notes(c: Comparison) -> list[str]:
+    """What the reader must know beside the numbers: settling days, missed days, other changes, and that it is
+    "while taking", not "because of"."""
+    found = []
     if not c.enough and c.during.first > c.during.last:
         found.append(
             f"The first {SETTLING_DAYS} days after starting are left out while it settles in: "
@@ -440,3 +467,16 @@ def sentences(c: Comparison) -> list[str]:
         found.append(f"This compares days while taking {c.name} with days before; it does not show that {c.name} "
                      "caused the difference.")  # fmt: skip
     return found
+
+
+def sentences(c: Comparison) -> list[str]:
+    """The comparison in plain words, the same on Trends, the treatment's page, the API and the report."""
+    found = [headline(c)]
+    if c.enough:
+        found = [
+            f"While taking {c.name} {c.dose} (from {_day(c.settled_on)}, {SETTLING_DAYS} days after starting): "
+            f"{window_words(c.during)}.",
+            f"In the {BEFORE_DAYS // 7} weeks before {_before_what(c)}: {window_words(c.before)}.",
+            headline(c),
+        ]
+    return found + notes(c)

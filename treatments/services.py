@@ -421,7 +421,7 @@ def save_dose(
     dose_id = dose_id or uuid.uuid4()
     candidate = Dose(id=dose_id, **values)
     try:
-        candidate.full_clean(exclude=["treatment", "episode", "id"], validate_unique=False)
+        candidate.full_clean(exclude=["treatment", "episode", "id"], validate_unique=False, validate_constraints=False)
     except ValidationError as e:
         problems = e.message_dict | problems
     if problems:

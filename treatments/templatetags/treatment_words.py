@@ -25,8 +25,23 @@ def stop_reason(code: str) -> str:
 
 
 @register.filter
-def sentences(found: comparison.Comparison) -> list[str]:
-    return comparison.sentences(found)
+def headline(found: comparison.Comparison) -> str:
+    return comparison.headline(found)
+
+
+@register.filter
+def rows(found: comparison.Comparison) -> list[tuple[str, str, str]]:
+    return comparison.rows(found)
+
+
+@register.filter
+def window_titles(found: comparison.Comparison) -> tuple[str, str]:
+    return comparison.window_titles(found)
+
+
+@register.filter
+def notes(found: comparison.Comparison) -> list[str]:
+    return comparison.notes(found)
 
 
 @register.simple_tag(takes_context=True)
