@@ -265,7 +265,7 @@ def _bands(
 
     font = size.font_attrs()
     parts = ['<g class="bands">']
-    top = size.height + BAND_GAP
+    top: float = size.height + BAND_GAP
     for band in bands:
         text_y, bar_y = top + size.font, top + size.font * 1.25 + 3
         doses = " → ".join(span["label"] for span in band["spans"])

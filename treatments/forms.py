@@ -69,7 +69,7 @@ class DoseFields(forms.Form):
 
     def __init__(self, *args: Any, schedule: str = vocab.REGULAR, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.schedule = schedule
+        self.dose_schedule = schedule
         if schedule == vocab.AS_NEEDED:
             del self.fields["times_per_day"]
 
@@ -79,7 +79,7 @@ class DoseFields(forms.Form):
         return {
             "dose_amount": amount,
             "dose_unit": data.get("dose_unit") or "" if amount is not None else "",
-            "times_per_day": data.get("times_per_day") if self.schedule == vocab.REGULAR else None,
+            "times_per_day": data.get("times_per_day") if self.dose_schedule == vocab.REGULAR else None,
         }
 
 
@@ -111,7 +111,7 @@ class AddTreatmentForm(DoseFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schedule = self.data.get("schedule") if self.is_bound else None
-        self.schedule = schedule if schedule in vocab.SCHEDULES else vocab.REGULAR
+        self.dose_schedule = schedule if schedule in vocab.SCHEDULES else vocab.REGULAR
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -81,8 +81,8 @@ def validate(records: Mapping[str, Sequence[Any]], context: ImportContext) -> tu
     dose_problems, doses = _with_ids("doses", records.get("doses", []), DoseSerializer, {"clock": clock})
     problems += dose_problems
     dose_ids = [data["id"] for _, data in doses]
-    taken = Dose.objects.filter(id__in=dose_ids).exclude(treatment__patient=patient).values_list("id", flat=True)
-    problems += [f"doses (id {i}): id: this id belongs to another account's dose." for i in taken]
+    others = Dose.objects.filter(id__in=dose_ids).exclude(treatment__patient=patient).values_list("id", flat=True)
+    problems += [f"doses (id {i}): id: this id belongs to another account's dose." for i in others]
     linked = {data["episode_id"] for _, data in doses if data["episode_id"]} - set(context.episode_ids)
     diary_episodes = set(Episode.objects.filter(patient=patient, id__in=linked).values_list("id", flat=True))
     for where, data in doses:

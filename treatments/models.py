@@ -51,15 +51,6 @@ def validate_taken_at(value: dt.datetime) -> None:
         raise ValidationError("The time can't be in the future.")
 
 
-amount_field = {
-    "max_digits": AMOUNT_DIGITS,
-    "decimal_places": AMOUNT_PLACES,
-    "null": True,
-    "blank": True,
-    "validators": [validate_amount],
-}
-
-
 class Treatment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="treatments")
@@ -99,7 +90,9 @@ class Course(models.Model):
     stopped_on = models.DateField(
         null=True, blank=True, help_text="the first day off this course (or on the next dose); empty while it goes on"
     )
-    dose_amount = models.DecimalField(**amount_field)  # type: ignore[call-overload]
+    dose_amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, null=True, blank=True, validators=[validate_amount]
+    )
     dose_unit = models.CharField(max_length=16, blank=True, default="", choices=[(u, u) for u in vocab.UNITS])
     times_per_day = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(vocab.MAX_TIMES_PER_DAY)]
@@ -144,7 +137,9 @@ class Dose(models.Model):
     treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="doses")
     taken_at = models.DateTimeField(validators=[validate_taken_at])
     status = models.CharField(max_length=8, choices=choices(vocab.STATUSES), default=vocab.TAKEN)
-    amount = models.DecimalField(**amount_field)  # type: ignore[call-overload]
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, null=True, blank=True, validators=[validate_amount]
+    )
     # "I took it for this episode"; the dose stays when the episode is deleted.
     episode = models.ForeignKey(Episode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     effect = models.CharField(max_length=16, blank=True, default="", choices=choices(vocab.EFFECTS))

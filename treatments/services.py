@@ -402,9 +402,10 @@ def save_dose(
         episode = Episode.objects.filter(patient=patient, id=episode_id).first()
         if episode is None:
             raise ValidationError({"episode_id": NO_SUCH_EPISODE})
+    taken_at = taken_at.replace(microsecond=0)
     values = {
         "treatment": treatment,
-        "taken_at": taken_at.replace(microsecond=0),
+        "taken_at": taken_at,
         "status": status,
         "amount": amount,
         "episode": episode,
@@ -414,7 +415,7 @@ def save_dose(
         name=treatment.name,
         schedule=treatment.schedule,
         courses=list(treatment.courses.all()),
-        day=local_date(values["taken_at"], clock.zone),
+        day=local_date(taken_at, clock.zone),
         status=status,
         effect=effect,
     )

@@ -43,10 +43,11 @@ def test_a_treatment_is_created_listed_read_and_replaced_by_id(api, patient):
         {"started_on": "2026-03-01", "stopped_on": None, "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2,
          "stop_reason": ""}
     ]  # fmt: skip
+    dose = {"dose_unit": "mg", "times_per_day": 2}
     courses = [
-        {"started_on": "2026-03-01", "stopped_on": "2026-05-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2},
-        {"started_on": "2026-05-01", "dose_amount": 150, "dose_unit": "mg", "times_per_day": 2},
-    ]  # fmt: skip
+        {"started_on": "2026-03-01", "stopped_on": "2026-05-01", "dose_amount": 75} | dose,
+        {"started_on": "2026-05-01", "dose_amount": 150} | dose,
+    ]
     again = api.put(f"/api/v1/treatments/{tid}/", treatment_json(courses=courses), format="json")
     assert again.status_code == 200 and [c["dose_amount"] for c in again.json()["courses"]] == [75, 150]
     assert Treatment.objects.count() == 1
@@ -62,7 +63,9 @@ def test_post_creates_and_delete_removes_with_its_doses(api, patient):
         {"started_on": "2026-03-01", "dose_amount": 400, "dose_unit": "mg"}]), format="json")  # fmt: skip
     assert body.status_code == 201
     tid = body.json()["id"]
-    dose = api.put(f"/api/v1/doses/{uuid.uuid4()}/", {"treatment_id": tid, "taken_at": "2026-06-09T08:00"}, format="json")
+    dose = api.put(
+        f"/api/v1/doses/{uuid.uuid4()}/", {"treatment_id": tid, "taken_at": "2026-06-09T08:00"}, format="json"
+    )
     assert dose.status_code == 201
     assert api.delete(f"/api/v1/treatments/{tid}/").status_code == 204
     assert api.get(f"/api/v1/treatments/{tid}/").status_code == 404
@@ -72,16 +75,55 @@ def test_post_creates_and_delete_removes_with_its_doses(api, patient):
 @pytest.mark.parametrize(
     "change, field",
     [
-        ({"courses": [{"started_on": "2026-03-01", "stopped_on": "2026-02-01", "dose_amount": 75, "dose_unit": "mg",
-                       "times_per_day": 2}]}, "courses[0].stopped_on"),  # fmt: skip
-        ({"courses": [
-            {"started_on": "2026-01-01", "stopped_on": "2026-04-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2},
-            {"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2}]}, "courses"),  # fmt: skip
-        ({"courses": [{"started_on": "2026-03-01", "dose_amount": 0, "dose_unit": "mg", "times_per_day": 2}]}, "dose_amount"),
-        ({"courses": [{"started_on": "2026-03-01", "dose_amount": -1, "dose_unit": "mg", "times_per_day": 2}]}, "dose_amount"),
-        ({"courses": [{"started_on": "2026-03-01", "dose_amount": "75", "dose_unit": "mg", "times_per_day": 2}]}, "dose_amount"),
-        ({"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "spoon", "times_per_day": 2}]}, "dose_unit"),
-        ({"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 9}]}, "times_per_day"),
+        (
+            {
+                "courses": [
+                    {
+                        "started_on": "2026-03-01",
+                        "stopped_on": "2026-02-01",
+                        "dose_amount": 75,
+                        "dose_unit": "mg",
+                        "times_per_day": 2,
+                    }
+                ]
+            },
+            "courses[0].stopped_on",
+        ),  # fmt: skip
+        (
+            {
+                "courses": [
+                    {
+                        "started_on": "2026-01-01",
+                        "stopped_on": "2026-04-01",
+                        "dose_amount": 75,
+                        "dose_unit": "mg",
+                        "times_per_day": 2,
+                    },
+                    {"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2},
+                ]
+            },
+            "courses",
+        ),  # fmt: skip
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": 0, "dose_unit": "mg", "times_per_day": 2}]},
+            "dose_amount",
+        ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": -1, "dose_unit": "mg", "times_per_day": 2}]},
+            "dose_amount",
+        ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": "75", "dose_unit": "mg", "times_per_day": 2}]},
+            "dose_amount",
+        ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "spoon", "times_per_day": 2}]},
+            "dose_unit",
+        ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 9}]},
+            "times_per_day",
+        ),
         ({"courses": []}, "courses"),
         ({"name": " "}, "name"),
         ({"kind": "potion"}, "kind"),
@@ -98,9 +140,9 @@ def test_bad_treatments_are_a_400_naming_the_field(api, patient, change, field):
 
 @pytest.fixture
 def ibuprofen(api):
-    body = api.post("/api/v1/treatments/", treatment_json(name="Ibuprofen", ingredient="ibuprofen", schedule="as_needed",
-                    courses=[{"started_on": "2026-03-01", "dose_amount": 400, "dose_unit": "mg"}]), format="json")  # fmt: skip
-    return body.json()["id"]
+    courses = [{"started_on": "2026-03-01", "dose_amount": 400, "dose_unit": "mg"}]
+    body = treatment_json(name="Ibuprofen", ingredient="ibuprofen", schedule="as_needed", courses=courses)
+    return api.post("/api/v1/treatments/", body, format="json").json()["id"]
 
 
 def test_a_dose_put_twice_is_one_dose_and_listed_by_local_date(api, patient, ibuprofen):
@@ -151,8 +193,8 @@ def test_an_effect_on_a_missed_dose_is_a_400(api, patient):
 def test_the_comparison_has_the_shape_of_design_8(api, patient):
     for day in range(1, 100):
         log(patient, NOW - dt.timedelta(days=day), severity=4 if day > 40 else 2)
-    tid = api.post("/api/v1/treatments/", treatment_json(courses=[
-        {"started_on": "2026-05-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2}]), format="json").json()["id"]  # fmt: skip
+    course = {"started_on": "2026-05-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2}
+    tid = api.post("/api/v1/treatments/", treatment_json(courses=[course]), format="json").json()["id"]
     body = api.get(f"/api/v1/treatments/{tid}/comparison/").json()
     (course,) = body["courses"]
     assert body["as_needed"] is None

@@ -149,7 +149,7 @@ def test_clopper_pearson_limits_meet_the_binomial_tails(k, n):
     """At the lower limit P(X ≥ k) = 2.5 %, at the upper P(X ≤ k) = 2.5 %: the interval's definition, summed exactly."""
 
     def pmf(i: int, p: float) -> float:
-        return math.comb(n, i) * p**i * (1 - p) ** (n - i)
+        return float(math.comb(n, i) * p**i * (1 - p) ** (n - i))
 
     low, high = comparison.clopper_pearson(k, n)
     if k:

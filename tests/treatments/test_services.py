@@ -11,10 +11,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from tests.conftest import add_treatment, log
 from treatments import services, vocab
 from treatments.models import Course, Dose, Treatment
 from treatments.services import CourseData
-from tests.conftest import add_treatment, log
 from web.http import NotYours
 
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
@@ -35,7 +35,9 @@ def save(patient, *courses: CourseData, schedule=vocab.REGULAR, kind=vocab.MEDIC
     )  # fmt: skip
 
 
-def course(started: str, stopped: str | None = None, amount: str | None = "75", unit="mg", times: int | None = 2, **more):
+def course(
+    started: str, stopped: str | None = None, amount: str | None = "75", unit="mg", times: int | None = 2, **more
+):
     return CourseData(
         dt.date.fromisoformat(started),
         dt.date.fromisoformat(stopped) if stopped else None,
@@ -232,7 +234,11 @@ def test_a_missed_day_is_logged_once_on_a_day_of_a_course(patient):
     for _ in range(2):
         services.log_missed_day(patient=patient, treatment_id=t.id, day=dt.date(2026, 4, 2))
     assert Dose.objects.filter(status=vocab.MISSED).count() == 1
-    for day, field in ((dt.date(2026, 5, 2), "taken_at"), (dt.date(2026, 2, 1), "taken_at"), (TODAY + dt.timedelta(days=1), "taken_at")):
+    for day, field in (
+        (dt.date(2026, 5, 2), "taken_at"),
+        (dt.date(2026, 2, 1), "taken_at"),
+        (TODAY + dt.timedelta(days=1), "taken_at"),
+    ):
         with pytest.raises(ValidationError) as error:
             services.log_missed_day(patient=patient, treatment_id=t.id, day=day)
         assert refused(error) == {field}
