@@ -268,8 +268,11 @@ def _bands(
     top: float = size.height + BAND_GAP
     for band in bands:
         text_y, bar_y = top + size.font, top + size.font * 1.25 + 3
-        doses = " → ".join(span["label"] for span in band["spans"])
-        label = _fit(f"{band['title']}{': ' if doses else ''}{doses}", size.plot_width, size.font)
+        labels = [span["label"] for span in band["spans"]]
+        label = f"{band['title']}: {' → '.join(labels)}" if labels else band["title"]
+        if len(labels) > 1 and _text_width(label, size.font) > size.plot_width:
+            label = f"{band['title']}: … → {labels[-1]}"  # the dose it ends on; each span's <title> has its own
+        label = _fit(label, size.plot_width, size.font)
         parts.append(
             f'<text class="band-label" x="{size.left}" y="{text_y:.1f}" fill="{INK}" {font}>{escape(label)}</text>'
         )

@@ -69,7 +69,7 @@ def dose_record(dose: Dose) -> dict[str, Any]:
     }
 
 
-@extend_schema_field({"type": "number", "nullable": True, "exclusiveMinimum": 0, "maximum": 100000})
+@extend_schema_field({"type": "number", "nullable": True, "minimum": 0, "exclusiveMinimum": True, "maximum": 100000})
 class AmountField(serializers.DecimalField):
     """A dose as a JSON number above 0, at most four decimal places (a string or a boolean is refused)."""
 
