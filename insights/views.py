@@ -42,6 +42,7 @@ def trends_page(request: PatientRequest) -> HttpResponse:
         | {
             "choice": form.selection()[0],
             "trends": data,
+            "period": period,
             "marks": marks,
             "bands": bands,
             "drawing": periods.drawing_of(data, period, _history_link(data.last, data.unit), marks, bands),

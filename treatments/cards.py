@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from diary.services import clock_of
+from insights.periods import remembered
 from treatments import services, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
-from treatments.models import Dose
-from treatments.overview import summaries
+from treatments.models import Course, Dose
+from treatments.overview import stamp, summaries
 
 
 @dataclass(frozen=True)
@@ -30,18 +32,26 @@ def status_words(t: TreatmentFacts) -> str:
     return f"stopped: last taken {last.last_day.day} {last.last_day:%b %Y} ({t.dose_words(last)})"
 
 
-def trends_cards(patient: User, first: dt.date, last: dt.date, today: dt.date) -> list[Card]:
+def trends_cards(
+    patient: User, first: dt.date, last: dt.date, today: dt.date, diary_stamp: str | None = None
+) -> list[Card]:
     """A card for each treatment taken at some time in first…last: the comparison of its latest course in the
-    period (taken every day) or its uses in the period (taken when needed)."""
+    period (taken every day) or its uses in the period (taken when needed). Kept per state of the diary and day
+    (`diary_stamp`: the diary's, when the caller has it)."""
+    zone = clock_of(patient).zone
+    place = f"treatment-cards:{patient.pk}:{zone}:{first}:{last}:{today}"
+    return remembered(place, stamp(patient, zone, diary_stamp), lambda: _cards(patient, first, last, today))
+
+
+def _cards(patient: User, first: dt.date, last: dt.date, today: dt.date) -> list[Card]:
+    every = load_treatments(patient)
     treatments = [
-        t
-        for t in load_treatments(patient)
-        if any(c.started_on <= last and (c.last_day is None or c.last_day >= first) for c in t.courses)
+        t for t in every if any(c.started_on <= last and (c.last_day is None or c.last_day >= first) for c in t.courses)
     ]
     if not treatments:
         return []
     cards = []
-    for summary in summaries(patient, today, first=first, last=last, only={t.id for t in treatments}):
+    for summary in summaries(patient, today, first=first, last=last, only={t.id for t in treatments}, treatments=every):
         in_period = [c for c in summary.comparisons if c.started_on <= last]
         cards.append(
             Card(summary.treatment, status_words(summary.treatment), in_period[-1] if in_period else None, summary.uses)
@@ -63,14 +73,18 @@ class LogChoices:
 
 def log_choices(patient: User, episode_id: str | None, posted: list[str] | None) -> LogChoices:
     """The log form's "took something for it": the medicines and supplements being taken, and anything taken when
-    needed (those first), ticked as posted (a form shown again), or as linked to the episode being edited."""
-    treatments = [t for t in load_treatments(patient) if t.current and (t.as_needed or t.kind in vocab.DRUG_KINDS)]
+    needed (those first), ticked as posted (a form shown again), or as linked to the episode being edited. One
+    query, two when editing."""
+    open_courses = Course.objects.filter(treatment__patient=patient, stopped_on__isnull=True).select_related(
+        "treatment"
+    )
+    treatments = [c.treatment for c in open_courses if c.treatment.as_needed or c.treatment.kind in vocab.DRUG_KINDS]
     if posted is not None:
         ticked = set(posted)
     elif episode_id:
-        ids = {services.episode_dose_id(episode_id, t.id): t.id for t in treatments}
+        ids = {services.episode_dose_id(episode_id, t.id): str(t.id) for t in treatments}
         ticked = {ids[d] for d in Dose.objects.filter(id__in=ids).values_list("id", flat=True)}
     else:
         ticked = set()
     ordered = sorted(treatments, key=lambda t: (not t.as_needed, t.name.casefold()))
-    return LogChoices([Choice(t.id, t.name, t.id in ticked) for t in ordered])
+    return LogChoices([Choice(str(t.id), t.name, str(t.id) in ticked) for t in ordered])

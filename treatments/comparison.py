@@ -22,11 +22,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from diary import vocab as diary_vocab
 from diary.clock import minutes_label
-from diary.facts import EpisodeFacts
 from treatments import vocab
 from treatments.facts import CourseFacts, DoseFacts, TreatmentFacts
 from treatments.timeline import Change
@@ -75,17 +74,25 @@ def beta_cdf(x: float, a: float, b: float) -> float:
 
 
 def beta_quantile(q: float, a: float, b: float) -> float:
-    """The x at which Beta(a, b)'s CDF reaches q, by bisection (the CDF rises monotonically from 0 to 1)."""
+    """The x at which Beta(a, b)'s CDF reaches q: Newton's steps on the CDF (its derivative is the density), kept
+    inside a bracket that shrinks with every step and bisected whenever a step would leave it."""
     low, high = 0.0, 1.0
+    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    x = a / (a + b)
     for _ in range(200):
-        middle = (low + high) / 2
-        if beta_cdf(middle, a, b) < q:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-14:
+        error = beta_cdf(x, a, b) - q
+        if abs(error) < 1e-14:
             break
-    return (low + high) / 2
+        if error < 0:
+            low = x
+        else:
+            high = x
+        density = math.exp(log_norm + (a - 1) * math.log(x) + (b - 1) * math.log1p(-x))
+        step = x - error / density if density > 0 else low
+        x = step if low < step < high else (low + high) / 2
+        if high - low < 1e-15:
+            break
+    return x
 
 
 def clopper_pearson(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -144,16 +151,36 @@ class Window:
         }
 
 
+class Scored(Protocol):
+    """What the comparison reads of an episode (an `EpisodeFacts` has it): its local day, severity and duration."""
+
+    @property
+    def day(self) -> dt.date: ...
+
+    @property
+    def severity(self) -> int: ...
+
+    @property
+    def duration_minutes(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Score:
+    day: dt.date
+    severity: int
+    duration_minutes: int | None
+
+
 @dataclass(frozen=True)
 class Diary:
     """The entries the comparison reads: which local days have an entry, and each day's episodes."""
 
     logged: frozenset[dt.date]
-    episodes_by_day: Mapping[dt.date, Sequence[EpisodeFacts]]
+    episodes_by_day: Mapping[dt.date, Sequence[Scored]]
 
     @classmethod
-    def of(cls, episodes: Iterable[EpisodeFacts], checkin_days: Iterable[dt.date]) -> Diary:
-        by_day: dict[dt.date, list[EpisodeFacts]] = defaultdict(list)
+    def of(cls, episodes: Iterable[Scored], checkin_days: Iterable[dt.date]) -> Diary:
+        by_day: dict[dt.date, list[Scored]] = defaultdict(list)
         for e in episodes:
             by_day[e.day].append(e)
         return cls(frozenset(by_day) | frozenset(checkin_days), dict(by_day))

@@ -6,6 +6,7 @@ Loaded in a fixed number of queries whatever the size of the diary, like `diary.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -107,15 +108,23 @@ def load_treatments(patient: User) -> list[TreatmentFacts]:
 
 
 def load_doses(
-    patient: User, zone: dt.tzinfo, first: dt.date | None, last: dt.date, status: str | None = None
+    patient: User,
+    zone: dt.tzinfo,
+    first: dt.date | None,
+    last: dt.date,
+    status: str | None = None,
+    treatment_ids: Collection[str] | None = None,
 ) -> list[DoseFacts]:
-    """The patient's doses on local dates first…last (first=None: from the start), oldest first, in one query."""
+    """The patient's doses on local dates first…last (first=None: from the start), of a status and of some
+    treatments if given, oldest first, in one query."""
     start, end = day_range(first or last, last, zone)
     doses = Dose.objects.filter(treatment__patient=patient, taken_at__lt=end)
     if first is not None:
         doses = doses.filter(taken_at__gte=start)
     if status is not None:
         doses = doses.filter(status=status)
+    if treatment_ids is not None:
+        doses = doses.filter(treatment_id__in=list(treatment_ids))
     rows = doses.order_by("taken_at", "id").values_list(
         "id", "treatment_id", "taken_at", "status", "amount", "episode_id", "effect"
     )

@@ -8,12 +8,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Count, Max
 
-from diary.facts import load_checkins, load_facts
+from diary.clock import day_range
+from diary.coverage import diary_state
+from diary.facts import load_checkins
+from diary.models import Episode
 from diary.services import clock_of
-from treatments import comparison, timeline
-from treatments.comparison import BEFORE_DAYS, Comparison, Diary, Uses
+from insights.periods import remembered
+from treatments import comparison, timeline, vocab
+from treatments.comparison import BEFORE_DAYS, Comparison, Diary, Score, Uses
 from treatments.facts import DoseFacts, TreatmentFacts, load_doses, load_treatments
+from treatments.models import Dose, Treatment
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,15 @@ class Summary:
 
 
 def diary_between(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> Diary:
-    """The entries the comparison reads, for local dates first…last: two queries."""
-    return Diary.of(load_facts(patient, zone, first, last), load_checkins(patient, first, last).keys())
+    """The entries the comparison reads, for local dates first…last: each episode's day, severity and duration
+    only (not `diary.facts.load_facts`, which reads places and codes too), and the days of the check-ins. Two
+    queries."""
+    start, end = day_range(first, last, zone)
+    rows = Episode.objects.filter(patient=patient, started_at__gte=start, started_at__lt=end).values_list(
+        "started_at", "severity", "duration_minutes"
+    )
+    scores = [Score(started.astimezone(zone).date(), severity, minutes) for started, severity, minutes in rows]
+    return Diary.of(scores, load_checkins(patient, first, last).keys())
 
 
 def summaries(
@@ -52,7 +65,11 @@ def summaries(
         if starts
         else Diary(frozenset(), {})
     )
-    doses = load_doses(patient, zone, None, today) if doses is None else doses
+    if doses is None:
+        # What the summaries read: the missed days of those taken every day, the uses in the period of the others.
+        regular, as_needed = [t.id for t in wanted if not t.as_needed], [t.id for t in wanted if t.as_needed]
+        doses = load_doses(patient, zone, None, today, vocab.MISSED, regular) if regular else []
+        doses += load_doses(patient, zone, first, last or today, vocab.TAKEN, as_needed) if as_needed else []
     changes = timeline.changes(treatments)
     in_period = [d for d in doses if (first is None or d.day >= first) and (last is None or d.day <= last)]
     return [
@@ -65,6 +82,23 @@ def summaries(
     ]
 
 
+def stamp(patient: User, zone: dt.tzinfo, diary_stamp: str | None = None) -> str:
+    """Changes whenever an entry, a treatment (with its courses) or a dose is added, changed or removed: what a
+    summary is kept under (with the day it is for). Two aggregate queries, and two more for the diary's stamp
+    unless the caller has it (`DiaryState.stamp`)."""
+    treatments = Treatment.objects.filter(patient=patient).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    doses = Dose.objects.filter(treatment__patient=patient).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    parts = (treatments["n"], treatments["changed"], doses["n"], doses["changed"])
+    entries = diary_stamp if diary_stamp is not None else diary_state(patient, zone).stamp
+    return f"{entries}:" + ".".join(str(part) for part in parts)
+
+
 def summary_of(patient: User, treatment_id: str, today: dt.date) -> Summary:
-    (found,) = summaries(patient, today, only={treatment_id})
-    return found
+    """One treatment's summary (its page, the comparison API), computed once per state of the diary and day."""
+    zone = clock_of(patient).zone
+
+    def compute() -> Summary:
+        (found,) = summaries(patient, today, only={treatment_id})
+        return found
+
+    return remembered(f"treatment-summary:{patient.pk}:{zone}:{treatment_id}:{today}", stamp(patient, zone), compute)

@@ -13,11 +13,12 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from diary.clock import day_range
 from diary.hooks import Band, episode_saved, period_bands
 from diary.models import Episode
 from diary.services import clock_of
 from treatments import services, timeline, vocab
-from treatments.facts import load_doses, load_treatments
+from treatments.facts import load_treatments
 from treatments.models import Dose, Treatment
 
 TOOK = "took"  # the log form's field: the ids of the treatments taken for this episode (templates/treatments/_log.html)
@@ -77,5 +78,10 @@ def treatment_bands(sender: Any, patient: User, first: dt.date, last: dt.date, *
     treatments = load_treatments(patient)
     if not treatments:
         return []
-    uses = load_doses(patient, clock_of(patient).zone, first, last, status=vocab.TAKEN)
-    return timeline.bands(treatments, uses, first, last, url=lambda tid: reverse("treatment", args=[tid]))
+    zone = clock_of(patient).zone
+    start, end = day_range(first, last, zone)
+    taken = Dose.objects.filter(
+        treatment__patient=patient, status=vocab.TAKEN, taken_at__gte=start, taken_at__lt=end
+    ).values_list("treatment_id", "taken_at")
+    days = {(str(treatment_id), at.astimezone(zone).date()) for treatment_id, at in taken}
+    return timeline.bands(treatments, days, first, last, url=lambda tid: reverse("treatment", args=[tid]))

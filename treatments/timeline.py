@@ -7,12 +7,12 @@ of changes all read their dates from here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from diary.hooks import Band, BandSpan
 from treatments import vocab
-from treatments.facts import DoseFacts, TreatmentFacts
+from treatments.facts import TreatmentFacts
 
 STARTED, STOPPED, CHANGED = "started", "stopped", "changed"
 
@@ -80,13 +80,13 @@ def changes_between(all_changes: Sequence[Change], first: dt.date, last: dt.date
 
 def bands(
     treatments: Iterable[TreatmentFacts],
-    uses: Sequence[DoseFacts],
+    uses: Collection[tuple[str, dt.date]],
     first: dt.date,
     last: dt.date,
     url: Callable[[str], str] = lambda treatment_id: "",
 ) -> list[Band]:
-    """One band per treatment with a course in first…last: its courses clipped to the period (an ongoing one to
-    its right edge) and the days of the as-needed uses taken in it."""
+    """One band per treatment with a course in first…last: its courses (an ongoing one to the period's right
+    edge) and the days in the period on which it was taken (`uses`: (treatment id, local date) of doses taken)."""
     found: list[Band] = []
     for t in treatments:
         spans: list[BandSpan] = []
@@ -103,9 +103,7 @@ def bands(
                     "stops": end is not None and end <= last,
                 }
             )
-        days = sorted(
-            {d.day for d in uses if d.treatment_id == t.id and d.status == vocab.TAKEN and first <= d.day <= last}
-        )
+        days = sorted({day for treatment_id, day in uses if treatment_id == t.id and first <= day <= last})
         if spans or days:
             found.append({"title": t.name, "spans": spans, "days": days, "as_needed": t.as_needed, "url": url(t.id)})
     return found

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from diary.clock import Clock
 from diary.services import clock_of
 from treatments import services, vocab
-from treatments.facts import TreatmentFacts, treatment_facts
+from treatments.facts import TreatmentFacts, load_treatments, treatment_facts
 from treatments.forms import (
     AddTreatmentForm,
     ChangeDoseForm,
@@ -30,7 +30,7 @@ from treatments.forms import (
     show_errors,
 )
 from treatments.models import Dose, Treatment
-from treatments.overview import summaries
+from treatments.overview import summary_of
 from web.http import NotYours, PatientRequest, wants_json
 
 RECENT_DOSES = 20
@@ -52,11 +52,10 @@ def _back(request: PatientRequest, default: str) -> str:
 
 @login_required
 def treatments_page(request: PatientRequest) -> HttpResponse:
-    today = clock_of(request.user).today()
-    found = summaries(request.user, today)
-    current = [s for s in found if s.treatment.current is not None]
-    stopped = [s for s in found if s.treatment.current is None]
-    return render(request, "treatments/list.html", {"current": current, "stopped": stopped, "today": today})
+    found = load_treatments(request.user)
+    current = [t for t in found if t.current is not None]
+    stopped = [t for t in found if t.current is None]
+    return render(request, "treatments/list.html", {"current": current, "stopped": stopped})
 
 
 @login_required
@@ -81,7 +80,7 @@ def add_treatment(request: PatientRequest) -> HttpResponse:
 def treatment_page(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse:
     treatment = _treatment(request, treatment_id)
     clock = clock_of(request.user)
-    (summary,) = summaries(request.user, clock.today(), only={str(treatment.id)})
+    summary = summary_of(request.user, str(treatment.id), clock.today())
     recent = [
         (dose, _what(dose, summary.treatment, clock))
         for dose in treatment.doses.order_by("-taken_at", "id")[:RECENT_DOSES]

@@ -46,11 +46,14 @@ def notes(found: comparison.Comparison) -> list[str]:
 
 @register.simple_tag(takes_context=True)
 def trends_cards(context: template.Context, trends: Any) -> list[cards.Card]:
-    """The Trends slot's cards for the page's period (`trends`, the page's numbers)."""
+    """The Trends slot's cards for the page's period (`trends`, the page's numbers; `period`, with the diary's
+    stamp, when the page gives it)."""
     request = context.get("request")
     if trends is None or request is None or not request.user.is_authenticated:
         return []
-    return cards.trends_cards(request.user, trends.first, trends.last, clock_of(request.user).today())
+    period = context.get("period")
+    diary_stamp = getattr(period, "stamp", None)
+    return cards.trends_cards(request.user, trends.first, trends.last, clock_of(request.user).today(), diary_stamp)
 
 
 @register.simple_tag(takes_context=True)
