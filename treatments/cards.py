@@ -39,8 +39,11 @@ def trends_cards(
     period (taken every day) or its uses in the period (taken when needed). Kept per state of the diary and day
     (`diary_stamp`: the diary's, when the caller has it)."""
     zone = clock_of(patient).zone
+    kept_as = stamp(patient, zone, diary_stamp)
+    if kept_as is None:
+        return []  # no treatment: nothing to keep either
     place = f"treatment-cards:{patient.pk}:{zone}:{first}:{last}:{today}"
-    return remembered(place, stamp(patient, zone, diary_stamp), lambda: _cards(patient, first, last, today))
+    return remembered(place, kept_as, lambda: _cards(patient, first, last, today))
 
 
 def _cards(patient: User, first: dt.date, last: dt.date, today: dt.date) -> list[Card]:

@@ -82,11 +82,13 @@ def summaries(
     ]
 
 
-def stamp(patient: User, zone: dt.tzinfo, diary_stamp: str | None = None) -> str:
+def stamp(patient: User, zone: dt.tzinfo, diary_stamp: str | None = None) -> str | None:
     """Changes whenever an entry, a treatment (with its courses) or a dose is added, changed or removed: what a
-    summary is kept under (with the day it is for). Two aggregate queries, and two more for the diary's stamp
-    unless the caller has it (`DiaryState.stamp`)."""
+    summary is kept under (with the day it is for); None for a patient with no treatment. Two aggregate queries,
+    and two more for the diary's stamp unless the caller has it (`DiaryState.stamp`)."""
     treatments = Treatment.objects.filter(patient=patient).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    if not treatments["n"]:
+        return None
     doses = Dose.objects.filter(treatment__patient=patient).aggregate(n=Count("pk"), changed=Max("updated_at"))
     parts = (treatments["n"], treatments["changed"], doses["n"], doses["changed"])
     entries = diary_stamp if diary_stamp is not None else diary_state(patient, zone).stamp
@@ -101,4 +103,6 @@ def summary_of(patient: User, treatment_id: str, today: dt.date) -> Summary:
         (found,) = summaries(patient, today, only={treatment_id})
         return found
 
-    return remembered(f"treatment-summary:{patient.pk}:{zone}:{treatment_id}:{today}", stamp(patient, zone), compute)
+    return remembered(
+        f"treatment-summary:{patient.pk}:{zone}:{treatment_id}:{today}", f"{stamp(patient, zone)}", compute
+    )
