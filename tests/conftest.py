@@ -140,9 +140,10 @@ def add_treatment(
     """A treatment with one course, saved through the service every writer uses."""
     from decimal import Decimal
 
-    from treatments.services import CourseData, save_treatment
+    from treatments.facts import CourseFacts
+    from treatments.services import save_treatment
 
-    course = CourseData(
+    course = CourseFacts(
         started_on=started_on,
         stopped_on=stopped_on,
         dose_amount=Decimal(dose_amount) if dose_amount is not None else None,

@@ -19,11 +19,13 @@ from treatments.models import Course, Dose, Treatment
 
 @dataclass(frozen=True)
 class CourseFacts:
+    """A course at one dose: as loaded, and as the forms, the API and the import give it to the services."""
+
     started_on: dt.date
-    stopped_on: dt.date | None  # the first day off it (or on the next dose); None while it goes on
-    dose_amount: Decimal | None
-    dose_unit: str
-    times_per_day: int | None
+    stopped_on: dt.date | None = None  # the first day off it (or on the next dose); None while it goes on
+    dose_amount: Decimal | None = None
+    dose_unit: str = ""
+    times_per_day: int | None = None
     stop_reason: str = ""
 
     @property
@@ -32,6 +34,36 @@ class CourseFacts:
 
     def covers(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.stopped_on is None or day < self.stopped_on)
+
+    def same_dose(self, other: CourseFacts) -> bool:
+        return (self.dose_amount, self.dose_unit, self.times_per_day) == (
+            other.dose_amount,
+            other.dose_unit,
+            other.times_per_day,
+        )
+
+    @classmethod
+    def of(cls, course: Course) -> CourseFacts:
+        return cls(
+            course.started_on,
+            course.stopped_on,
+            course.dose_amount,
+            course.dose_unit,
+            course.times_per_day,
+            course.stop_reason,
+        )
+
+    def row(self, treatment: Treatment | None = None) -> Course:
+        """The course as a row of `treatment` (unsaved), to validate or to save."""
+        return Course(
+            treatment=treatment,
+            started_on=self.started_on,
+            stopped_on=self.stopped_on,
+            dose_amount=self.dose_amount,
+            dose_unit=self.dose_unit,
+            times_per_day=self.times_per_day,
+            stop_reason=self.stop_reason,
+        )
 
 
 @dataclass(frozen=True)
@@ -78,17 +110,6 @@ class DoseFacts:
         return self.taken_at.date()
 
 
-def course_facts(course: Course) -> CourseFacts:
-    return CourseFacts(
-        started_on=course.started_on,
-        stopped_on=course.stopped_on,
-        dose_amount=course.dose_amount,
-        dose_unit=course.dose_unit,
-        times_per_day=course.times_per_day,
-        stop_reason=course.stop_reason,
-    )
-
-
 def treatment_facts(treatment: Treatment) -> TreatmentFacts:
     """One treatment's facts (prefetch `courses` when reading many)."""
     return TreatmentFacts(
@@ -97,7 +118,7 @@ def treatment_facts(treatment: Treatment) -> TreatmentFacts:
         kind=treatment.kind,
         ingredient=treatment.ingredient,
         schedule=treatment.schedule,
-        courses=tuple(course_facts(c) for c in sorted(treatment.courses.all(), key=lambda c: c.started_on)),
+        courses=tuple(CourseFacts.of(c) for c in sorted(treatment.courses.all(), key=lambda c: c.started_on)),
     )
 
 

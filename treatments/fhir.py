@@ -177,8 +177,7 @@ def resources(
     entries = []
     treatments = Treatment.objects.filter(patient=patient).prefetch_related("courses").order_by("name", "id")
     for treatment in treatments:
-        courses = [CourseFacts(c.started_on, c.stopped_on, c.dose_amount, c.dose_unit, c.times_per_day, c.stop_reason)
-                   for c in sorted(treatment.courses.all(), key=lambda c: c.started_on)]  # fmt: skip
+        courses = [CourseFacts.of(c) for c in sorted(treatment.courses.all(), key=lambda c: c.started_on)]
         for course, following in zip(courses, [*courses[1:], None], strict=True):
             if (last is not None and course.started_on > last) or (
                 first is not None and course.last_day is not None and course.last_day < first

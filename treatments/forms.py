@@ -15,7 +15,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from diary.models import MAX_NOTES
 from diary.vocab import choices
-from treatments import services, vocab
+from treatments import vocab
+from treatments.facts import CourseFacts
 from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_NAME, validate_amount
 
 TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
@@ -132,7 +133,7 @@ class AddTreatmentForm(DoseFields):
             "schedule": data["schedule"],
             "ingredient": data["ingredient"],
             "notes": data["notes"],
-            "courses": [services.CourseData(started_on=data["started_on"], **self.dose())],
+            "courses": [CourseFacts(started_on=data["started_on"], **self.dose())],
         }
 
 

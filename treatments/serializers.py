@@ -13,6 +13,7 @@ from diary.models import MAX_NOTES
 from diary.serializers import LocalDateTimeField, StrictCharField, StrictUUIDField
 from diary.vocab import choices
 from treatments import services, vocab
+from treatments.facts import CourseFacts
 from treatments.models import (
     AMOUNT_DIGITS,
     AMOUNT_PLACES,
@@ -115,8 +116,8 @@ class CourseSerializer(serializers.Serializer[Any]):
     )
 
     @staticmethod
-    def course_data(data: dict[str, Any]) -> services.CourseData:
-        return services.CourseData(
+    def course_data(data: dict[str, Any]) -> CourseFacts:
+        return CourseFacts(
             started_on=data["started_on"],
             stopped_on=data["stopped_on"],
             dose_amount=data["dose_amount"],

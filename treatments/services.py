@@ -24,6 +24,7 @@ from diary.clock import Clock, day_start, local_date
 from diary.models import Episode
 from diary.services import clock_of
 from treatments import vocab
+from treatments.facts import CourseFacts
 from treatments.models import Course, Dose, Treatment
 from web.http import NotYours
 
@@ -31,36 +32,6 @@ NO_SUCH_TREATMENT = "No such treatment."  # for another patient's too: the two a
 NO_SUCH_DOSE = "No such dose."
 NO_SUCH_EPISODE = "No such episode."
 NAMESPACE = uuid.UUID("5d1f3c52-8e0b-4a3e-9c55-0f4d2b7a6e31")  # ids made from a treatment and a day or an episode
-
-
-@dataclass(frozen=True)
-class CourseData:
-    """A course as the forms, the API and the import give it (validated by `check_courses`)."""
-
-    started_on: dt.date
-    stopped_on: dt.date | None = None
-    dose_amount: Decimal | None = None
-    dose_unit: str = ""
-    times_per_day: int | None = None
-    stop_reason: str = ""
-
-    @classmethod
-    def of(cls, course: Course) -> CourseData:
-        return cls(
-            course.started_on,
-            course.stopped_on,
-            course.dose_amount,
-            course.dose_unit,
-            course.times_per_day,
-            course.stop_reason,
-        )
-
-    def same_dose(self, other: CourseData) -> bool:
-        return (self.dose_amount, self.dose_unit, self.times_per_day) == (
-            other.dose_amount,
-            other.dose_unit,
-            other.times_per_day,
-        )
 
 
 @dataclass
@@ -72,21 +43,14 @@ class Saved:
 # --- Rules --------------------------------------------------------------------------------------------
 
 
-def course_problems(course: CourseData, *, kind: str, schedule: str, today: dt.date) -> dict[str, list[str]]:
+def course_problems(course: CourseFacts, *, kind: str, schedule: str, today: dt.date) -> dict[str, list[str]]:
     """What is wrong with one course, by field (the forms show each beside its field, the API names it)."""
     problems: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    row = Course(
-        started_on=course.started_on,
-        stopped_on=course.stopped_on,
-        dose_amount=course.dose_amount,
-        dose_unit=course.dose_unit,
-        times_per_day=course.times_per_day,
-        stop_reason=course.stop_reason,
-    )
+    row = course.row()
     try:
         row.clean_fields(exclude=["treatment"])
     except ValidationError as e:
@@ -115,7 +79,7 @@ def course_problems(course: CourseData, *, kind: str, schedule: str, today: dt.d
     return problems
 
 
-def order_problems(courses: Sequence[CourseData]) -> list[str]:
+def order_problems(courses: Sequence[CourseFacts]) -> list[str]:
     """What is wrong with the courses taken together: none, two on one day, or one overlapping the next."""
     if not courses:
         return ["A treatment needs at least one course: when it started, and at what dose."]
@@ -132,8 +96,8 @@ def order_problems(courses: Sequence[CourseData]) -> list[str]:
 
 
 def check_courses(
-    courses: Sequence[CourseData], *, kind: str, schedule: str, today: dt.date
-) -> tuple[list[CourseData], dict[str, list[str]]]:
+    courses: Sequence[CourseFacts], *, kind: str, schedule: str, today: dt.date
+) -> tuple[list[CourseFacts], dict[str, list[str]]]:
     """The courses oldest first, and their problems by field: "courses[1].stopped_on", or "courses" for the
     courses taken together (the API answers these names; a form shows a course's beside its own field)."""
     problems = {
@@ -173,7 +137,7 @@ def save_treatment(
     name: str,
     kind: str,
     schedule: str,
-    courses: Sequence[CourseData],
+    courses: Sequence[CourseFacts],
     ingredient: str = "",
     notes: str = "",
 ) -> Saved:
@@ -220,22 +184,11 @@ def save_treatment(
             setattr(treatment, field, value)
         treatment.save()
         treatment.courses.all().delete()
-    Course.objects.bulk_create(
-        Course(
-            treatment=treatment,
-            started_on=c.started_on,
-            stopped_on=c.stopped_on,
-            dose_amount=c.dose_amount,
-            dose_unit=c.dose_unit,
-            times_per_day=c.times_per_day,
-            stop_reason=c.stop_reason,
-        )
-        for c in ordered
-    )
+    Course.objects.bulk_create(c.row(treatment) for c in ordered)
     return Saved(treatment, created)
 
 
-def _check_doses_fit(treatment: Treatment, courses: Sequence[CourseData], schedule: str, clock: Clock) -> None:
+def _check_doses_fit(treatment: Treatment, courses: Sequence[CourseFacts], schedule: str, clock: Clock) -> None:
     """A change of courses must leave no dose before the first course, and no missed day outside a course."""
     first_dose = _first_dose_day(treatment, clock)
     if first_dose is not None and first_dose < courses[0].started_on:
@@ -254,11 +207,11 @@ def _check_doses_fit(treatment: Treatment, courses: Sequence[CourseData], schedu
             raise ValidationError({"courses": f"A missed day is logged on {day:%-d %b %Y}, outside every course."})
 
 
-def _current_courses(treatment: Treatment) -> list[CourseData]:
-    return [CourseData.of(c) for c in treatment.courses.order_by("started_on")]
+def _current_courses(treatment: Treatment) -> list[CourseFacts]:
+    return [CourseFacts.of(c) for c in treatment.courses.order_by("started_on")]
 
 
-def _rewrite(patient: User, treatment: Treatment, courses: list[CourseData]) -> Saved:
+def _rewrite(patient: User, treatment: Treatment, courses: list[CourseFacts]) -> Saved:
     return save_treatment(
         patient=patient,
         treatment_id=treatment.id,
@@ -285,7 +238,7 @@ def change_dose(
     course began just corrects it). A stopped treatment starts again at this dose."""
     treatment = _owned_treatment(patient, treatment_id, lock=True)
     courses = _current_courses(treatment)
-    new = CourseData(on, None, dose_amount, dose_unit, times_per_day)
+    new = CourseFacts(on, None, dose_amount, dose_unit, times_per_day)
     _refuse(new, treatment, patient)
     last = courses[-1]
     if last.stopped_on is None:
@@ -298,7 +251,7 @@ def change_dose(
         if on == last.started_on:
             courses[-1] = new
         else:
-            courses[-1] = CourseData(last.started_on, on, last.dose_amount, last.dose_unit, last.times_per_day)
+            courses[-1] = CourseFacts(last.started_on, on, last.dose_amount, last.dose_unit, last.times_per_day)
             courses.append(new)
     else:
         if on < last.stopped_on:
@@ -319,12 +272,12 @@ def stop_treatment(*, patient: User, treatment_id: uuid.UUID | str, stopped_on: 
         raise ValidationError({"stopped_on": f"It is stopped already (from {last.stopped_on:%-d %b %Y})."})
     if reason not in vocab.STOP_REASONS:
         raise ValidationError({"stop_reason": "Choose why it stopped."})
-    courses[-1] = CourseData(last.started_on, stopped_on, last.dose_amount, last.dose_unit, last.times_per_day, reason)
+    courses[-1] = CourseFacts(last.started_on, stopped_on, last.dose_amount, last.dose_unit, last.times_per_day, reason)
     _refuse(courses[-1], treatment, patient)
     return _rewrite(patient, treatment, courses)
 
 
-def _refuse(course: CourseData, treatment: Treatment, patient: User) -> None:
+def _refuse(course: CourseFacts, treatment: Treatment, patient: User) -> None:
     """The course's own problems, by field, before the whole treatment is checked (a form shows them in place)."""
     today = clock_of(patient).today()
     problems = course_problems(course, kind=treatment.kind, schedule=treatment.schedule, today=today)
@@ -360,7 +313,7 @@ def delete_treatment(*, patient: User, treatment_id: uuid.UUID | str) -> bool:
 
 
 def dose_problems(
-    *, name: str, schedule: str, courses: Sequence[CourseData | Course], day: dt.date, status: str, effect: str
+    *, name: str, schedule: str, courses: Sequence[CourseFacts | Course], day: dt.date, status: str, effect: str
 ) -> dict[str, str]:
     """The rules a dose keeps against its treatment's courses: not before the first course, a missed day on a day
     of a course of a treatment taken every day, an effect only on a dose taken. `day`: the dose's local date."""

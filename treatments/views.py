@@ -208,6 +208,14 @@ def missed_day(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse
     return redirect("treatment", treatment.id)
 
 
+def _refused(request: PatientRequest, error: ValidationError) -> HttpResponse:
+    """A small form's refusal: to the offline queue in JSON (it drops the entry and says so), else as a message."""
+    if wants_json(request):
+        return JsonResponse({"errors": error.messages}, status=400)
+    messages.error(request, " ".join(error.messages))
+    return redirect(_back(request, reverse("today")))
+
+
 @login_required
 @require_POST
 def took_it(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse:
@@ -224,10 +232,7 @@ def took_it(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse:
     except NotYours:
         raise Http404(services.NO_SUCH_DOSE) from None
     except ValidationError as e:
-        if wants_json(request):
-            return JsonResponse({"errors": e.messages}, status=400)
-        messages.error(request, " ".join(e.messages))
-        return redirect(_back(request, reverse("today")))
+        return _refused(request, e)
     if wants_json(request):
         return JsonResponse(
             {"id": str(saved.row.id), "created": saved.created, "next": _back(request, reverse("today"))}
@@ -248,10 +253,7 @@ def rate_effect(request: PatientRequest, dose_id: uuid.UUID) -> HttpResponse:
     except NotYours:
         raise Http404(services.NO_SUCH_DOSE) from None
     except ValidationError as e:
-        if wants_json(request):
-            return JsonResponse({"errors": e.messages}, status=400)
-        messages.error(request, " ".join(e.messages))
-        return redirect(_back(request, reverse("today")))
+        return _refused(request, e)
     if wants_json(request):
         return JsonResponse({"next": _back(request, reverse("today"))})
     messages.success(request, f"Noted: {dose.treatment.name} {vocab.EFFECTS[dose.effect].label.lower()}.")

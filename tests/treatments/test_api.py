@@ -7,20 +7,11 @@ import datetime as dt
 import uuid
 
 import pytest
-import time_machine
 
 from tests.conftest import log
+from tests.treatments.conftest import NOW
 from treatments import vocab
 from treatments.models import Dose, Treatment
-
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def treatment_json(**overrides):

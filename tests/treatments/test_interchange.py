@@ -8,7 +8,6 @@ import json
 import uuid
 
 import pytest
-import time_machine
 
 from diary.demo import demo_document
 from diary.interchange import FORMAT, FORMAT_1, InterchangeError, dumps, export_diary, import_diary
@@ -16,15 +15,7 @@ from diary.models import Episode
 from tests.conftest import episode_json, make_patient
 from treatments.models import Course, Dose, Treatment
 
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
-pytestmark = pytest.mark.usefixtures("frozen")
 TID, EPISODE = "3f0c7a52-0d55-4b8e-8d43-6a1c7b1e2f01", "7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def document(treatments=(), doses=(), version=FORMAT, episodes=None):

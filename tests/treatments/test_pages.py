@@ -12,17 +12,9 @@ import time_machine
 
 from diary.models import Episode
 from tests.conftest import REPO, add_treatment, log
+from tests.treatments.conftest import NOW
 from treatments import services, vocab
 from treatments.models import Dose, Treatment
-
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def text(response) -> str:

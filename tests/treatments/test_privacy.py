@@ -6,21 +6,11 @@ import datetime as dt
 import uuid
 
 import pytest
-import time_machine
-from rest_framework.test import APIClient
 
 from tests.conftest import add_treatment
+from tests.treatments.conftest import NOW
 from treatments import services, vocab
 from treatments.models import Course, Dose, Treatment
-
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture
@@ -30,19 +20,6 @@ def alices(patient):
         patient=patient, dose_id=None, treatment_id=treatment.id, taken_at=NOW - dt.timedelta(hours=2)
     ).row
     return treatment, dose
-
-
-@pytest.fixture
-def bob_web(client, other_patient):
-    client.force_login(other_patient)
-    return client
-
-
-@pytest.fixture
-def bob_api(other_patient):
-    client = APIClient()
-    client.force_authenticate(other_patient)
-    return client
 
 
 def unchanged(treatment, dose):

@@ -8,25 +8,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import time_machine
 from fhir.resources.R4B.deviceusestatement import DeviceUseStatement
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.procedure import Procedure
 
 from tests.conftest import add_treatment, log
+from tests.treatments.conftest import NOW
 from treatments import comparison, fhir, reporting, services, vocab
 from treatments.overview import summaries
 
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 10)
 FIRST, LAST = dt.date(2026, 3, 12), TODAY  # the report's period: 91 days
-pytestmark = pytest.mark.usefixtures("frozen")
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,27 +8,19 @@ import uuid
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from tests.conftest import add_treatment, log
+from tests.treatments.conftest import NOW
 from treatments import services, vocab
+from treatments.facts import CourseFacts
 from treatments.models import Course, Dose, Treatment
-from treatments.services import CourseData
 from web.http import NotYours
 
-NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 10)
-pytestmark = pytest.mark.usefixtures("frozen")
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def save(patient, *courses: CourseData, schedule=vocab.REGULAR, kind=vocab.MEDICATION, treatment_id=None, **more):
+def save(patient, *courses: CourseFacts, schedule=vocab.REGULAR, kind=vocab.MEDICATION, treatment_id=None, **more):
     return services.save_treatment(
         patient=patient, treatment_id=treatment_id, name="Pregabalin", kind=kind, schedule=schedule,
         courses=list(courses), **more,
@@ -38,7 +30,7 @@ def save(patient, *courses: CourseData, schedule=vocab.REGULAR, kind=vocab.MEDIC
 def course(
     started: str, stopped: str | None = None, amount: str | None = "75", unit="mg", times: int | None = 2, **more
 ):
-    return CourseData(
+    return CourseFacts(
         dt.date.fromisoformat(started),
         dt.date.fromisoformat(stopped) if stopped else None,
         Decimal(amount) if amount is not None else None,
