@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "insights",
     "triage",
     "treatments",
+    "questionnaires",
     "report",
     "pwa",
 ]
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "diary.context_processors.slots",
                 "triage.context_processors.flag_banner",
                 "treatments.context_processors.treatments_today",
+                "questionnaires.context_processors.questionnaire_offers",
             ],
         },
     },

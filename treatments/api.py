@@ -15,14 +15,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from diary.api import RANGE_PARAMETERS, _date_param
+from diary.api import RANGE_PARAMETERS, date_param
 from diary.clock import day_range
 from diary.services import clock_of
 from treatments import services, timeline
 from treatments.models import Dose, Treatment
 from treatments.overview import summary_of
 from treatments.serializers import DoseSerializer, TreatmentSerializer, treatment_record
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 
 TREATMENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the treatment's UUID")
@@ -102,14 +102,7 @@ class ComparisonRecord(serializers.Serializer[Any]):
     as_needed = UsesRecord(allow_null=True, help_text="a treatment taken when needed: its uses; else null")
 
 
-@extend_schema_serializer(many=False)
-class DosePage(serializers.Serializer[Any]):
-    """One page of doses, newest first (LimitOffset paging)."""
-
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = DoseSerializer(many=True)
+DosePage = page_of("DosePage", DoseSerializer(many=True), "doses", "newest first")
 
 
 @extend_schema(tags=["treatments"])
@@ -218,7 +211,7 @@ class DoseViewSet(viewsets.ViewSet):
         patient = patient_of(request)
         zone = clock_of(patient).zone
         doses = self._doses(request).order_by("-taken_at", "id")
-        first, last = _date_param(request, "from"), _date_param(request, "to")
+        first, last = date_param(request, "from"), date_param(request, "to")
         if first:
             doses = doses.filter(taken_at__gte=day_range(first, first, zone)[0])
         if last:

@@ -14,6 +14,6 @@ class TreatmentsConfig(AppConfig):
         # the way to the Treatments page.
         hooks.fill_slot("today", "treatments/_today.html")
         hooks.fill_slot("trends", "treatments/_trends.html")
-        hooks.fill_slot("log", "treatments/_log.html")
+        hooks.fill_slot("log_form", "treatments/_log.html")
         hooks.fill_slot("settings", "treatments/_settings.html")
         hooks.add_section(interchange.SECTION)

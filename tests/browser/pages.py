@@ -2,8 +2,8 @@
 
 A page added to the app is checked once it is listed here. `diary_for_pages` builds one patient with
 something on every page: weeks of episodes, a "no numbness" day, an episode still going, an emergency
-episode (so a warning sign is open and its screen exists), a share link for the physician's page, and two
-treatments (one every day, one when needed and used).
+episode (so a warning sign is open and its screen exists), two sets of questionnaire answers, a share link for
+the physician's page, and two treatments (one every day, one when needed and used).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from diary import services
+from questionnaires.instruments import MNSI_HISTORY
+from questionnaires.services import save_response
 from report import sharing
 from tests.conftest import add_treatment, log, make_patient
 from treatments.services import save_dose
@@ -59,6 +61,18 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
     log(patient, started_at=now - dt.timedelta(minutes=50), duration_minutes=None, severity=5)
     alarming = log(patient, started_at=now - dt.timedelta(hours=3), severity=7, symptoms=["speech_difficulty"])
     review_patient(patient.pk)
+    # The MNSI answered twice, the last 29 days ago: Trends draws both, and Today offers it again.
+    answered = [
+        save_response(
+            patient=patient,
+            response_id=None,
+            instrument=MNSI_HISTORY,
+            completed_at=now - dt.timedelta(days=days),
+            answers={str(n): n in yes for n in range(1, 16)},
+            live=False,
+        ).response
+        for days, yes in ((38, {1, 2}), (29, {1, 2, 3, 5, 11}))
+    ]
     link = sharing.create_link(patient=patient, first=today - dt.timedelta(days=90), last=today)
     # Treatments: one taken every day (a comparison on its page and on Trends), one when needed (Today's tap), used.
     pregabalin = add_treatment(patient, started_on=today - dt.timedelta(days=20), ingredient="pregabalin")
@@ -87,6 +101,9 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         Page("treatment-stop", f"/treatments/{pregabalin.id}/stop/"),
         Page("treatment-edit", f"/treatments/{pregabalin.id}/edit/"),
         Page("treatment-delete", f"/treatments/{pregabalin.id}/delete/"),
+        Page("questionnaire", "/questionnaires/mnsi-history/"),
+        Page("questionnaire-result", f"/questionnaires/answers/{answered[-1].id}/"),
+        Page("delete-answers", f"/questionnaires/answers/{answered[-1].id}/delete/"),
         Page("shared-report", f"/share/{link.token}/", signed_in=False),
     ]
     return patient, pages

@@ -4,15 +4,12 @@ original): real concurrent requests against the live server, one create and one 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from typing import Any
 
 import pytest
-import requests
 from rest_framework.authtoken.models import Token
 
 from tests.conftest import add_treatment, make_patient
-from tests.diary.test_races import race
+from tests.diary.test_races import api_put, race
 from treatments.models import Dose, Treatment
 
 ROUNDS = 30
@@ -28,27 +25,22 @@ def frozen():
 def test_simultaneous_saves_of_a_new_dose_or_treatment_leave_one_row(transactional_db, live_server):
     patient = make_patient()
     token = Token.objects.create(user=patient).key
-    headers = {"Authorization": f"Token {token}"}
     month_ago = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=30)
     ibuprofen = add_treatment(patient, "Ibuprofen", started_on=month_ago, dose_amount="400", schedule="as_needed")
-    taken = {
+    taken: dict[str, object] = {
         "treatment_id": str(ibuprofen.id),
         "taken_at": (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),
     }
     course = {"started_on": month_ago.isoformat(), "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2}
-    treatment = {"name": "Pregabalin", "kind": "medication", "schedule": "regular", "courses": [course]}
-
-    def sender(route: str, body: Any):
-        def send(row_id: uuid.UUID) -> tuple[int, bool]:
-            response = requests.put(
-                f"{live_server.url}/api/v1/{route}/{row_id}/", json=body, headers=headers, timeout=30
-            )
-            return response.status_code, response.status_code == 201
-
-        return send
+    treatment: dict[str, object] = {
+        "name": "Pregabalin",
+        "kind": "medication",
+        "schedule": "regular",
+        "courses": [course],
+    }
 
     for route, body, rows in (("doses", taken, Dose.objects), ("treatments", treatment, Treatment.objects)):
-        results = race(ROUNDS, sender(route, body))
+        results = race(ROUNDS, api_put(f"{live_server.url}/api/v1/{route}/", token, body))
         failures = [(i, a) for i, a in results if sorted(a) != [(200, False), (201, True)]]
         assert failures == [], f"{route}: {len(failures)} of {ROUNDS} pairs did not end in one create and one replace"
         assert rows.filter(id__in=[i for i, _ in results]).count() == ROUNDS
