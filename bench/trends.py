@@ -1,4 +1,5 @@
-"""Server time of the Trends page and API for two years of daily entries, beside a bare Django view.
+"""Server time of the Trends page and API for two years of daily entries and three treatments, beside a bare
+Django view; and of the Treatments pages and the report's treatments for the same diary.
 
 Requests go through Django's full stack in-process (test client: middleware, session, template),
 without a network in between, so the figures are server time.
@@ -7,6 +8,7 @@ without a network in between, so the figures are server time.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -32,7 +34,10 @@ def main(repeat: int = 40) -> None:
     patient = patient_with_years("bench-trends")
     client = Client()
     client.force_login(patient)
-    print(f"trends: {patient.episodes.count()} episodes over two years, {connection.vendor}")
+    print(
+        f"trends: {patient.episodes.count()} episodes over two years, {patient.treatments.count()} treatments, "
+        f"{connection.vendor}; load average {os.getloadavg()[0]:.1f}"
+    )
     zone = patient.profile.zone
     today = timezone.localdate(timezone=zone)
     paths = {
@@ -44,6 +49,15 @@ def main(repeat: int = 40) -> None:
         "Trends API, all (two years)": "/api/v1/trends/?range=all",
         "Trends page, all, computed afresh (cache cleared)": "/trends/?range=all&cold",
         "Trends page, 3 months, computed afresh": "/trends/?cold",
+    }
+    # Treatments (three over the two years: bench/setup.py): their pages and the comparison, drawn fresh each time.
+    from treatments.models import Treatment
+
+    pregabalin = Treatment.objects.get(patient=patient, name="Pregabalin").id
+    paths |= {
+        "Treatments page": "/treatments/",
+        "a treatment's page (2 courses, compared)": f"/treatments/{pregabalin}/",
+        "comparison API (2 courses)": f"/api/v1/treatments/{pregabalin}/comparison/",
     }
     for path in paths.values():
         assert client.get(path).status_code == 200, path  # the trends range form ignores the 'cold' marker
@@ -63,6 +77,12 @@ def main(repeat: int = 40) -> None:
     for label in list(paths)[2:]:
         median = report(label, times[label])
         print(f"    ratio to the bare view: {median / bare:.1f}; to the plain page: {median / page:.1f}")
+    from treatments import reporting
+
+    report(
+        "the report's treatments, a year (reporting.section)",
+        timed(lambda: reporting.section(patient, today - dt.timedelta(days=364), today, today), repeat),
+    )
     print(f"  targets: median < {TARGET_MEDIAN_MS} ms, ratio < {TARGET_RATIO} (to the plain page)")
 
 

@@ -56,9 +56,9 @@ def production_env(database: str) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str]) -> tuple[str, str, str]:
-    """Migrate, seed and review the demo, collect static files; the demo's session key, a share token and the id of
-    a questionnaire response of the demo's (for its result page)."""
+def prepare(env: dict[str, str]) -> tuple[str, str, str, str]:
+    """Migrate, seed and review the demo, collect static files; the demo's session key, a share token, the id of
+    a questionnaire response of the demo's (for its result page) and of one of its treatments taken every day."""
     os.environ.update(env)
     import django
     from django.core.management import call_command
@@ -90,7 +90,9 @@ def prepare(env: dict[str, str]) -> tuple[str, str, str]:
     link = create_link(patient=demo, first=today - dt.timedelta(days=90), last=today)
     client = Client()
     client.force_login(demo)
-    return client.cookies["sessionid"].value, link.token, str(response.id)
+    treatment = demo.treatments.order_by("name").filter(schedule="regular").first()
+    treatment_id = str(treatment.id) if treatment else ""
+    return client.cookies["sessionid"].value, link.token, str(response.id), treatment_id
 
 
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -134,7 +136,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="nd-bench-web-"))
     env = production_env(f"sqlite:///{scratch}/web.sqlite3")
-    session, token, response = prepare(env)
+    session, token, response, treatment = prepare(env)
     server = serve(env, scratch / "gunicorn.log")
     base = f"http://127.0.0.1:{PORT}"
     pages = [
@@ -148,11 +150,16 @@ def main() -> None:
         ("Questions", "/questionnaires/mnsi-history/", session),
         ("Score", f"/questionnaires/answers/{response}/", session),
         ("Shared", f"/share/{token}/", None),
+        ("Treatments", "/treatments/", session),
+        ("Treatment", f"/treatments/{treatment}/", session),
+        ("Add", "/treatments/add/", session),
     ]
+    if only := [name.strip() for name in os.getenv("BENCH_WEB_PAGES", "").split(",") if name.strip()]:
+        pages = [page for page in pages if page[0] in only]
     version = subprocess.check_output([str(LIGHTHOUSE), "--version"], text=True).strip()
     print(f"bench-web: Lighthouse {version}, mobile, median of {RUNS} runs, gunicorn + WhiteNoise, DEBUG=0; "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print(f"  {'page':<9} {'perf':>5} {'a11y':>5} {'best':>5} {'KB':>7}  {'LCP':>7} {'TBT':>6}  missed")
+    print(f"  {'page':<10} {'perf':>5} {'a11y':>5} {'best':>5} {'KB':>7}  {'LCP':>7} {'TBT':>6}  missed")
     try:
         for name, path, cookie in pages:
             # Lighthouse's own advice: one run varies, the median of several does not (much). The run kept is
@@ -162,7 +169,7 @@ def main() -> None:
             report = runs[len(runs) // 2]
             (RESULTS / f"{name.lower()}.json").write_text(json.dumps(report))  # the run printed, to look into
             if report["finalDisplayedUrl"].rstrip("/") != (base + path).rstrip("/"):
-                print(f"  {name:<9} ended at {report['finalDisplayedUrl']} (redirected)")
+                print(f"  {name:<10} ended at {report['finalDisplayedUrl']} (redirected)")
             scores = {key: round((report["categories"][key]["score"] or 0) * 100) for key in TARGETS}
             audits = report["audits"]
             kb = audits["total-byte-weight"]["numericValue"] / 1024
@@ -175,7 +182,7 @@ def main() -> None:
                 if ref["weight"] and (audits[(audit_id := ref["id"])]["score"] or 0) < 1
             ]
             print(
-                f"  {name:<9} {scores['performance']:>5} {scores['accessibility']:>5} {scores['best-practices']:>5} "
+                f"  {name:<10} {scores['performance']:>5} {scores['accessibility']:>5} {scores['best-practices']:>5} "
                 f"{kb:>7.1f}  {audits['largest-contentful-paint']['numericValue'] / 1000:>6.2f}s "
                 f"{audits['total-blocking-time']['numericValue']:>5.0f}ms  {', '.join(missed + failing) or '-'}"
             )

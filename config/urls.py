@@ -15,10 +15,11 @@ from diary.api import TokenView
 from diary.views import favicon, healthz
 from insights import urls as insights_urls
 from questionnaires import urls as questionnaires_urls
+from treatments import urls as treatments_urls
 from triage import urls as triage_urls
 from web import throttles
 
-APPS = (diary_urls, insights_urls, triage_urls, questionnaires_urls)
+APPS = (diary_urls, insights_urls, triage_urls, questionnaires_urls, treatments_urls)
 
 
 def schema_view(name: str, **options: Any) -> Callable[..., HttpResponse]:
@@ -63,6 +64,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
     path("", include(insights_urls.urlpatterns)),
+    path("", include(treatments_urls.urlpatterns)),
     path("", include(questionnaires_urls.urlpatterns)),
     path("", include("report.urls")),
     path("", include("pwa.urls")),

@@ -87,4 +87,57 @@ def demo_document(
         "profile": {"timezone": DEMO_TIMEZONE, "conditions": ["back_problems"], "emergency_number": "999"},
         "episodes": episodes,
         "checkins": checkins,
-    }
+    } | _treatments(today, episodes, random.Random(seed + 1))
+
+
+def _treatments(today: dt.date, episodes: list[dict[str, Any]], rng: random.Random) -> dict[str, Any]:
+    """The interchange format's treatments and doses (DESIGN §8) of the demo: pregabalin every day from 50 days
+    ago, vitamin B12 stopped 20 days ago, insoles, and ibuprofen when needed after some of the worse episodes.
+    Drawn from their own random numbers, so the episodes are the same with or without them."""
+
+    def day(days_ago: int) -> str:
+        return (today - dt.timedelta(days=days_ago)).isoformat()
+
+    def course(
+        start: int, amount: float | None, unit: str, times: int | None, stop: int | None = None, reason: str = ""
+    ) -> dict[str, Any]:
+        return {
+            "started_on": day(start),
+            "stopped_on": day(stop) if stop is not None else None,
+            "dose_amount": amount,
+            "dose_unit": unit,
+            "times_per_day": times,
+            "stop_reason": reason,
+        }
+
+    def treatment(key: str, name: str, kind: str, schedule: str, *courses: dict[str, Any]) -> dict[str, Any]:
+        ingredient = key if kind != "other" else ""
+        return {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-treatment:{key}")), "name": name, "kind": kind,
+                "ingredient": ingredient, "schedule": schedule, "notes": "", "courses": list(courses)}  # fmt: skip
+
+    ibuprofen = treatment("ibuprofen", "Ibuprofen", "medication", "as_needed", course(80, 400, "mg", None))
+    treatments = [
+        treatment("pregabalin", "Pregabalin", "medication", "regular", course(50, 75, "mg", 2)),
+        treatment(
+            "vitamin_b12", "Vitamin B12", "supplement", "regular", course(85, 1000, "mcg", 1, 20, "did_not_help")
+        ),
+        treatment("insoles", "Insoles", "device", "regular", course(70, None, "", None)),
+        ibuprofen,
+    ]
+    since = (today - dt.timedelta(days=80)).isoformat()
+    worse = [e for e in episodes if e["severity"] >= 5 and e["started_at"] >= since and rng.random() < 0.5]
+    doses = []
+    for e in worse:
+        ended = dt.datetime.fromisoformat(e["started_at"]) + dt.timedelta(minutes=e["duration_minutes"])
+        doses.append(
+            {
+                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo-dose:{e['id']}")),
+                "treatment_id": ibuprofen["id"],
+                "taken_at": utc_timestamp(ended),
+                "status": "taken",
+                "amount": None,
+                "episode_id": e["id"],
+                "effect": rng.choice(["helped_a_lot", "helped_a_little", "helped_a_little", "no_help", ""]),
+            }
+        )
+    return {"treatments": treatments, "doses": doses}

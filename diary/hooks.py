@@ -3,10 +3,14 @@
 The diary never imports triage, and its templates name nothing of triage; triage connects receivers
 here and fills the slots.
 
-- `episode_saved(sender=Episode, episode=…, created=…, before=…)` is sent inside the saving
+- `episode_saved(sender=Episode, episode=…, created=…, before=…, extra=…)` is sent inside the saving
   transaction; `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
   receiver may return a list of `Alert`s that the patient must see at once; the saving view
-  shows them before anything else.
+  shows them before anything else. `extra` is the log form's whole posted data (a QueryDict) when
+  the save came from the form, else None (API, import): the fields an app's `log_form` slot added to
+  the form (treatments: "took something for it") are read there, and a receiver that writes rows
+  from them does so in the same transaction; a `ValidationError` it raises (naming its field)
+  undoes the whole save and is shown on the form.
 - `episode_deleted(sender=Episode, patient=…, episode_id=…)` is sent inside the deleting transaction,
   once the row is gone (triage withdraws at once the warning signs that rested on it alone).
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
@@ -15,6 +19,8 @@ here and fills the slots.
   that shows the alerts with these codes for the episode just saved (the saving view goes there).
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
   that the Trends charts draw as dashed lines (triage: open warning signs first seen in the period).
+- `period_bands(sender=User, patient=…, first=…, last=…)`: receivers return `Band`s, rows drawn under the
+  Trends frequency chart (treatments: a treatment's courses as spans, its as-needed uses as marks).
 - `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
   on a device of theirs (pwa: a push notification); `tell` sends the email otherwise. `devices(sender=None,
   patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`).
@@ -29,9 +35,11 @@ here and fills the slots.
   the patient last saw it, like Today and Log, so that it opens with no connection (pwa reads `OFFLINE_PAGES`).
 - Slots: a page includes, in order, the templates that apps put in `slots.<name>` (`fill_slot`, called
   from an app's `ready()`): `today` (Today, below the still-going episodes), `log` (the log form's page,
-  after the form: triage puts its offline warning screen there) and `trends` (Trends, above the charts; it
-  may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`; an app that needs
-  more in a slot's context adds a context processor or a template tag of its own.
+  after the form: triage puts its offline warning screen there), `log_form` (inside the log form, after
+  "What helped?"; it may read `form` and `editing`, and its fields reach `episode_saved` as `extra`),
+  `trends` (Trends, above the charts; it may read the page's `trends`, `period`, `marks` and `bands`) and
+  `settings` (Settings, under the title). `diary.context_processors.slots` gives the pages `slots`; an app
+  that needs more in a slot's context adds a context processor or a template tag of its own.
 - Offline data: an app that the phone needs with no connection registers an `OfflineDocument`
   (`keep_with_shell`, from its `ready()`): the service worker keeps it with the app shell, and the shell's
   version follows the document's (triage: the instant warning signs, `/app/signs.json`).
@@ -152,10 +160,12 @@ class Alert(TypedDict):
     sources: list[AlertSource]
 
 
-def alerts_for_saved_episode(episode: Any, created: bool, before: Any = None) -> list[Alert]:
+def alerts_for_saved_episode(
+    episode: Any, created: bool, before: Any = None, extra: Mapping[str, Any] | None = None
+) -> list[Alert]:
     alerts: list[Alert] = []
     for _receiver, response in episode_saved.send(
-        sender=type(episode), episode=episode, created=created, before=before
+        sender=type(episode), episode=episode, created=created, before=before, extra=extra
     ):
         if isinstance(response, list):
             alerts.extend(response)
@@ -185,6 +195,37 @@ def marks_for(patient: Any, first: dt.date, last: dt.date) -> list[Mark]:
         if isinstance(response, list):
             marks.extend(response)
     return sorted(marks, key=lambda m: (m["date"], m["title"]))
+
+
+period_bands = Signal()
+
+
+class BandSpan(TypedDict):
+    """A stretch of days of a band (treatments: one course at one dose)."""
+
+    first: dt.date  # may be before the period
+    last: dt.date | None  # the last day; None while it goes on (drawn to the period's right edge)
+    label: str  # what it was: "75 mg twice a day"
+    starts: bool  # it begins inside the period (its start is marked)
+    stops: bool  # it ends inside the period (its end is marked)
+
+
+class Band(TypedDict):
+    """A row under the Trends frequency chart (filled in by treatments: one treatment)."""
+
+    title: str
+    spans: list[BandSpan]
+    days: list[dt.date]  # single days marked on the row (as-needed uses)
+    as_needed: bool
+    url: str  # where the patient reads about it
+
+
+def bands_for(patient: Any, first: dt.date, last: dt.date) -> list[Band]:
+    bands: list[Band] = []
+    for _receiver, response in period_bands.send(sender=type(patient), patient=patient, first=first, last=last):
+        if isinstance(response, list):
+            bands.extend(response)
+    return bands
 
 
 # What a message to a patient is about: its notifier words the lock screen for each, saying nothing of health.

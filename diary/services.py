@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,13 +75,15 @@ def save_episode(
     notes: str = "",
     alarm_answered: bool = False,
     announce: bool = True,
+    extra: Mapping[str, Any] | None = None,
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
 
     A retried save with the same id replaces the row instead of adding one, so a double tap,
     a network retry and the offline queue's replay all leave one episode. `announce=False` leaves
     `diary_changed` to the caller (an import sends it once for the whole file). `alarm_answered`: the patient
-    answered the alarm questions (the form and the API: ticked one, or chose "none of these").
+    answered the alarm questions (the form and the API: ticked one, or chose "none of these"). `extra`: the log
+    form's posted data, handed to `hooks.episode_saved` for the fields of the apps' `log` slot.
     """
     values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
@@ -147,7 +149,7 @@ def save_episode(
         update_fields=["numbness_today", "updated_at"],
     )
 
-    alerts = hooks.alerts_for_saved_episode(episode, created, before)
+    alerts = hooks.alerts_for_saved_episode(episode, created, before, extra)
     if announce:
         hooks.diary_changed.send(sender=Episode, patient=patient)
     return SavedEpisode(episode=episode, created=created, alerts=alerts)

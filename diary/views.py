@@ -127,6 +127,7 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         saved = services.save_episode(
             patient=request.user,
             episode_id=form.cleaned_data["id"],
+            extra=form.data,  # the fields of the apps' `log` slot (diary/hooks.py)
             **form.service_arguments(timezone.now()),
         )
     except NotYours:

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from diary import vocab
 from diary.clock import minutes_label
 from diary.coverage import NONE, NOT_LOGGED, NUMBNESS, STATE_WORDS
+from diary.hooks import Band
 from insights.trends import DAY, WEEK, Trends, Week, median_words
 
 INK, GRID, BAR, LINE, DOT = "#444444", "#dddddd", "#1f5f8b", "#c4561a", "#e0792b"
@@ -108,11 +109,11 @@ def _nice_max(values: Sequence[float | None], at_least: float = 1) -> int:
     return math.ceil(top) if top <= 4 else 4 * math.ceil(top / 4)
 
 
-def _open(size: Size, title: str, interactive: bool, css: str) -> str:
+def _open(size: Size, title: str, interactive: bool, css: str, height: float | None = None) -> str:
     # Links inside role="img" would be hidden from screen readers: a chart with links is a labelled group.
     role = "group" if interactive else "img"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size.width} {size.height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size.width} {height or size.height:g}" '
         f'class="chart-svg {css}" role="{role}" aria-label="{escape(title)}">'
     )
 
@@ -237,6 +238,90 @@ def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[
     return parts
 
 
+# --- Bands: rows under the frequency chart (diary.hooks.period_bands: a treatment's courses and uses) ----
+
+BAND, BAND_ALT, USE = "#2e7d6b", "#1b4d42", "#8a3ffc"  # apart from the bars and the flag marks in greyscale too
+BAND_GAP = 6  # between the x axis labels and the first row
+
+
+def band_height(size: Size) -> float:
+    """One row: a line of text, then the bar."""
+    return size.font * 1.25 + 14
+
+
+def _fit(text: str, width: float, font: float) -> str:
+    """The text, cut with an ellipsis where it would be wider than `width`."""
+    if _text_width(text, font) <= width:
+        return text
+    room = max(1, int(width / (font * 0.62)) - 1)
+    return text[:room].rstrip(" ,·:→") + "…"
+
+
+def _bands(
+    size: Size, buckets: Sequence[Week], unit: str, first: dt.date, last: dt.date, bands: Sequence[Band]
+) -> list[str]:
+    """Each band as a row under the chart: its name and doses, each span as a bar from its first to its last day
+    (a tick where it starts or stops inside the period; one still going runs to the right edge, open), and its
+    single days (as-needed uses) as dots. The days map to x as the bars' days and weeks do."""
+    if not buckets or not bands:
+        return []
+    origin = buckets[0].start
+    day_width = size.plot_width / (len(buckets) * (1 if unit == DAY else 7))
+    right = size.width - size.right
+
+    def x(day: dt.date) -> float:
+        return min(right, max(size.left, size.left + (day - origin).days * day_width))
+
+    font = size.font_attrs()
+    parts = ['<g class="bands">']
+    top: float = size.height + BAND_GAP
+    for band in bands:
+        text_y, bar_y = top + size.font, top + size.font * 1.25 + 3
+        labels = [span["label"] for span in band["spans"]]
+        label = f"{band['title']}: {' → '.join(labels)}" if labels else band["title"]
+        if len(labels) > 1 and _text_width(label, size.font) > size.plot_width:
+            label = f"{band['title']}: … → {labels[-1]}"  # the dose it ends on; each span's <title> has its own
+        label = _fit(label, size.plot_width, size.font)
+        parts.append(
+            f'<text class="band-label" x="{size.left}" y="{text_y:.1f}" fill="{INK}" {font}>{escape(label)}</text>'
+        )
+        for i, span in enumerate(band["spans"]):
+            start = max(span["first"], first)
+            end = span["last"]
+            x1 = x(start)
+            x2 = right if end is None else x(min(end, last) + dt.timedelta(days=1))
+            shade, css = (BAND_ALT, "band-span alt") if i % 2 else (BAND, "band-span")
+            height = 4 if band["as_needed"] else 8
+            y = bar_y + (8 - height) / 2
+            until = "still going" if end is None else f"{_short(end)} {end.year}"
+            parts.append(
+                f'<rect class="{css}" x="{x1:.1f}" y="{y:.1f}" width="{max(x2 - x1, 1.5):.1f}" height="{height}" '
+                f'fill="{shade}"><title>{escape(band["title"])} {escape(span["label"])}, '
+                f"{_short(span['first'])} {span['first'].year} – {until}</title></rect>"
+            )
+            ticks = [x1] if span["starts"] else []
+            ticks += [x2] if span["stops"] and end is not None else []
+            parts += [
+                f'<line class="band-tick" x1="{t:.1f}" x2="{t:.1f}" y1="{bar_y - 3:.1f}" y2="{bar_y + 11:.1f}" '
+                f'stroke="{INK}" stroke-width="1.5"/>'
+                for t in ticks
+            ]
+            if end is None:  # still going: an open arrow at the right edge
+                parts.append(
+                    f'<path class="band-open" d="M{right - 5:.1f} {bar_y - 1:.1f}l5 5-5 5" fill="none" '
+                    f'stroke="{shade}" stroke-width="1.5"/>'
+                )
+        if band["days"]:
+            dots = "".join(f"M{x(day) + day_width / 2:.1f} {bar_y + 4:.1f}h0" for day in band["days"])
+            count = len(band["days"])
+            parts.append(
+                f'<path class="band-use" d="{dots}" stroke="{USE}" stroke-width="7" stroke-linecap="round" fill="none">'
+                f"<title>{escape(band['title'])}: taken on {count} day{'' if count == 1 else 's'}</title></path>"
+            )
+        top += band_height(size)
+    return [*parts, "</g>"]
+
+
 # --- The charts ------------------------------------------------------------------------------------
 
 
@@ -248,9 +333,12 @@ def frequency_chart(
     first: dt.date | None = None,
     href: Href | None = None,
     marks: Sequence[tuple[dt.date, str]] = (),
+    bands: Sequence[Band] = (),
+    last: dt.date | None = None,
 ) -> SafeString:
     """Episodes per day or week, as bars; a week cut by the period's edge is outlined and says so in its title;
-    optional flag marks where a warning sign first fired."""
+    optional flag marks where a warning sign first fired, and bands under the chart (`bands`, for the period from
+    `first` to `last`)."""
     values = [b.episodes for b in buckets]
     y_max = _nice_max(values)
     partial = [unit == WEEK and b.partial for b in buckets]
@@ -261,10 +349,15 @@ def frequency_chart(
     ]
     per = unit
     hrefs = _links(size, buckets, href)
-    parts = [_open(size, f"Episodes per {per}", hrefs is not None, "frequency")]
+    height = size.height + (BAND_GAP + len(bands) * band_height(size) if bands and buckets else 0)
+    title = f"Episodes per {per}" + (", and below, " + ", ".join(b["title"] for b in bands) if bands else "")
+    parts = [_open(size, title, hrefs is not None, "frequency", height)]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
     parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
     parts += _bars(size, values, titles, y_max, hrefs=hrefs, outlined=partial)
+    if buckets and bands:
+        span = dt.timedelta(days=1 if unit == DAY else 7)
+        parts += _bands(size, buckets, unit, first or buckets[0].start, last or buckets[-1].start + span, bands)
     return _svg(parts)
 
 
@@ -503,12 +596,18 @@ def captions(trends: Trends) -> dict[str, str]:
 
 
 def trends_charts(
-    trends: Trends, *, href: Href | None = None, marks: Sequence[tuple[dt.date, str]] = ()
+    trends: Trends,
+    *,
+    href: Href | None = None,
+    marks: Sequence[tuple[dt.date, str]] = (),
+    bands: Sequence[Band] = (),
 ) -> dict[str, SafeString]:
-    """The Trends page's charts: frequency, severity, duration, hours and calendar, by day or week."""
+    """The Trends page's charts: frequency (with the bands under it), severity, duration, hours and calendar."""
     first = trends.first
     return {
-        "frequency": frequency_chart(trends.buckets, trends.unit, first=first, href=href, marks=marks),
+        "frequency": frequency_chart(
+            trends.buckets, trends.unit, first=first, href=href, marks=marks, bands=bands, last=trends.last
+        ),
         "severity": severity_chart(trends.severities, trends.buckets, trends.unit, first=first),
         "duration": duration_chart(trends.buckets, trends.unit, first=first, href=href),
         "hours": hours_chart(trends.hours),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from diary import facts
 from diary.clock import Clock
 from diary.coverage import diary_state
-from diary.hooks import Mark
+from diary.hooks import Band, Mark
 from insights import charts, heatmap, trends
 from insights.forms import TrendRangeForm
 
@@ -89,20 +89,23 @@ class Drawing:
     region_rows: list[tuple[str, int]]
 
 
-def drawing_of(data: trends.Trends, period: Period, href: charts.Href, marks: list[Mark]) -> Drawing:
-    """The page's drawings of these trends, made once per state of the diary and set of marks (diary.hooks)."""
+def drawing_of(
+    data: trends.Trends, period: Period, href: charts.Href, marks: list[Mark], bands: Sequence[Band] = ()
+) -> Drawing:
+    """The page's drawings of these trends, made once per state of the diary and set of marks and bands
+    (diary.hooks)."""
     drawn = [(m["date"], m["title"]) for m in marks]
 
     def draw() -> Drawing:
         return Drawing(
-            charts=charts.trends_charts(data, href=href, marks=drawn),
+            charts=charts.trends_charts(data, href=href, marks=drawn, bands=bands),
             captions=charts.captions(data),
             tables=charts.trends_tables(data, href=href),
             bodymap=heatmap.heat_svg(data.regions),
             region_rows=heatmap.region_rows(data.regions),
         )
 
-    return remembered(f"trends-drawing:{period.place}", f"{period.stamp}:{drawn}", draw)
+    return remembered(f"trends-drawing:{period.place}", f"{period.stamp}:{drawn}:{list(bands)}", draw)
 
 
 def remembered(place: str, stamp: str, make: Callable[[], T]) -> T:

@@ -34,6 +34,7 @@ def trends_page(request: PatientRequest) -> HttpResponse:
     period = periods.asked_period(request.user, clock, form)
     data = periods.trends_of(request.user, clock.zone, period)
     marks = hooks.marks_for(request.user, data.first, data.last)
+    bands = hooks.bands_for(request.user, data.first, data.last)
     return render(
         request,
         "insights/trends.html",
@@ -41,7 +42,9 @@ def trends_page(request: PatientRequest) -> HttpResponse:
         | {
             "choice": form.selection()[0],
             "trends": data,
+            "period": period,
             "marks": marks,
-            "drawing": periods.drawing_of(data, period, _history_link(data.last, data.unit), marks),
+            "bands": bands,
+            "drawing": periods.drawing_of(data, period, _history_link(data.last, data.unit), marks, bands),
         },
     )

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from diary import services
 from diary.models import Episode
+from treatments.models import Treatment
 
 REPO = Path(__file__).resolve().parents[1]
 # The project's own triage cases: always tested; a clone needs nothing outside the repository.
@@ -127,6 +128,45 @@ def log(
         relieved_by=relieved_by,
         notes=notes,
     ).episode
+
+
+def add_treatment(
+    patient: User,
+    name: str = "Pregabalin",
+    *,
+    started_on: dt.date,
+    stopped_on: dt.date | None = None,
+    dose_amount: str | None = "75",
+    dose_unit: str = "mg",
+    times_per_day: int | None = 2,
+    schedule: str = "regular",
+    kind: str = "medication",
+    ingredient: str = "",
+) -> Treatment:
+    """A treatment with one course, saved through the service every writer uses."""
+    from decimal import Decimal
+
+    from treatments.facts import CourseFacts
+    from treatments.services import save_treatment
+
+    course = CourseFacts(
+        started_on=started_on,
+        stopped_on=stopped_on,
+        dose_amount=Decimal(dose_amount) if dose_amount is not None else None,
+        dose_unit=dose_unit if dose_amount is not None else "",
+        times_per_day=times_per_day if schedule == "regular" else None,
+    )
+    saved = save_treatment(
+        patient=patient,
+        treatment_id=None,
+        name=name,
+        kind=kind,
+        schedule=schedule,
+        ingredient=ingredient,
+        courses=[course],
+    )
+    treatment: Treatment = saved.row
+    return treatment
 
 
 def episode_json(**overrides: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-// The offline side of the log form and of Today's "No numbness today" button (forms marked data-offline-queue):
+// The offline side of the log form, Today's "No numbness today" and "took it" buttons (forms marked data-offline-queue):
 // every submission goes into the queue (queue.js) before it is sent, so nothing typed is lost on a bad connection; the header chip says how many entries wait; the queue is
 // sent when the page opens, when the phone is back online, and by Background Sync from the worker. An entry the
 // server could not take is offered to the page's own warning check ("diary:kept-offline", answered by instant.js).
@@ -81,12 +81,30 @@
       event.preventDefault();
       // Reading the form fires "formdata", where logform.js fixes "just now" to the moment of this tap.
       let fields = [...new FormData(form)];
+      // The button that sent it may carry the answer (Treatments' "did it help?": one button per answer).
+      const submitter = event.submitter;
+      if (submitter && submitter.name && !fields.some(([name]) => name === submitter.name)) {
+        fields.push([submitter.name, submitter.value]);
+      }
       // A button that answers for "today" answers for the day of the tap, even on a page the phone kept from before.
       if (form.querySelector("input[name=date][data-day-of-tap]")) {
         const day = isoLocal(new Date()).slice(0, 10);
         fields = fields.filter(([name]) => name !== "date" && name !== "id");
         fields.push(["date", day], ["id", `checkin-none-${day}`]);
         idInput.value = `checkin-none-${day}`;
+      }
+      // A tap that logs "now" (Today's "took it") carries the moment of the tap and an id of its own: two uses
+      // hours apart on a page kept offline are two doses, while the queue's replays of one keep its id.
+      const tapTime = form.querySelector("input[data-time-of-tap]");
+      if (tapTime) {
+        fields = fields.filter(([name]) => name !== tapTime.name);
+        fields.push([tapTime.name, isoLocal(new Date())]);
+      }
+      if (form.hasAttribute("data-id-per-tap") && window.crypto && crypto.randomUUID) {
+        const fresh = crypto.randomUUID();
+        fields = fields.filter(([name]) => name !== "id");
+        fields.push(["id", fresh]);
+        idInput.value = fresh;
       }
       const id = idInput.value;
       const entry = { id, url: form.action, fields, queuedAt: Date.now(), patient };

@@ -2,8 +2,8 @@
 
 A page added to the app is checked once it is listed here. `diary_for_pages` builds one patient with
 something on every page: weeks of episodes, a "no numbness" day, an episode still going, an emergency
-episode (so a warning sign is open and its screen exists), two sets of questionnaire answers and a share link for
-the physician's page.
+episode (so a warning sign is open and its screen exists), two sets of questionnaire answers, a share link for
+the physician's page, and two treatments (one every day, one when needed and used).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from diary import services
 from questionnaires.instruments import MNSI_HISTORY
 from questionnaires.services import save_response
 from report import sharing
-from tests.conftest import log, make_patient
+from tests.conftest import add_treatment, log, make_patient
+from treatments.services import save_dose
 from triage.review import review_patient
 
 
@@ -73,6 +74,11 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         for days, yes in ((38, {1, 2}), (29, {1, 2, 3, 5, 11}))
     ]
     link = sharing.create_link(patient=patient, first=today - dt.timedelta(days=90), last=today)
+    # Treatments: one taken every day (a comparison on its page and on Trends), one when needed (Today's tap), used.
+    pregabalin = add_treatment(patient, started_on=today - dt.timedelta(days=20), ingredient="pregabalin")
+    ibuprofen = add_treatment(patient, "Ibuprofen", started_on=today - dt.timedelta(days=30), dose_amount="400",
+                              schedule="as_needed", ingredient="ibuprofen")  # fmt: skip
+    save_dose(patient=patient, dose_id=None, treatment_id=ibuprofen.id, taken_at=now - dt.timedelta(hours=2))
     pages = [
         *SIGNED_OUT,
         Page("today", "/"),
@@ -87,6 +93,14 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         Page("password-change", "/accounts/password/"),
         Page("delete-episode", f"/episodes/{alarming.id}/delete/"),
         Page("delete-account", "/settings/delete-account/"),
+        Page("treatments", "/treatments/"),
+        Page("treatment-add", "/treatments/add/"),
+        Page("treatment", f"/treatments/{pregabalin.id}/"),
+        Page("treatment-as-needed", f"/treatments/{ibuprofen.id}/"),
+        Page("treatment-dose", f"/treatments/{pregabalin.id}/dose/"),
+        Page("treatment-stop", f"/treatments/{pregabalin.id}/stop/"),
+        Page("treatment-edit", f"/treatments/{pregabalin.id}/edit/"),
+        Page("treatment-delete", f"/treatments/{pregabalin.id}/delete/"),
         Page("questionnaire", "/questionnaires/mnsi-history/"),
         Page("questionnaire-result", f"/questionnaires/answers/{answered[-1].id}/"),
         Page("delete-answers", f"/questionnaires/answers/{answered[-1].id}/delete/"),

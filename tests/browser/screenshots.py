@@ -146,6 +146,31 @@ def main(out: Path) -> None:
                 ("settings", "/settings/"),
             ):
                 shoot(name, path)
+            # Treatments (the demo takes pregabalin every day and ibuprofen when needed): the pages, Today's card,
+            # the log form's question, and Trends' bands under the frequency chart with the cards above it.
+            from treatments.models import Treatment
+
+            pregabalin = Treatment.objects.get(patient=demo, name="Pregabalin")
+            for name, path in (
+                ("treatments", "/treatments/"),
+                ("treatment-add", "/treatments/add/"),
+                ("treatment", f"/treatments/{pregabalin.id}/"),
+            ):
+                shoot(name, path)
+            for name, path, anchor in (
+                ("today-treatments", "/", ".treatments-today"),
+                ("log-took-something", "/log/", "#field-took"),
+                ("trends-treatments", "/trends/", "#chart-frequency"),
+                ("trends-treatment-cards", "/trends/", ".treatment-cards"),
+            ):
+                page.goto(path)
+                page.wait_for_load_state("networkidle")
+                page.locator(anchor).scroll_into_view_if_needed()
+                page.evaluate(f"document.querySelector('{anchor}').scrollIntoView({{block: 'start'}})")
+                target = out / f"{name}.png"
+                page.screenshot(path=str(target))
+                shrink(target)
+                print(f"{target} ({target.stat().st_size // 1024} KB)")
             # Chromium offers installation (beforeinstallprompt) only to a secure origin that was visited
             # before; the offer is shown here as it appears then, floating above the tabs.
             page.goto("/")

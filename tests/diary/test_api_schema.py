@@ -85,6 +85,12 @@ def test_locations_need_at_least_one_item_and_trends_dates_come_as_a_pair(schema
         ("flags/", "get", {"200", "400", "401", "403", "429"}),
         ("flags/{id}/acknowledge/", "post", {"200", "401", "403", "404", "429"}),
         ("token/", "post", {"200", "400", "401", "403", "413", "415", "429"}),
+        ("treatments/", "get", {"200", "401", "403", "429"}),
+        ("treatments/{id}/", "put", {"200", "201", "400", "401", "403", "404", "413", "415", "429"}),
+        ("treatments/{id}/comparison/", "get", {"200", "401", "403", "404", "429"}),
+        ("doses/", "get", {"200", "400", "401", "403", "429"}),
+        ("doses/{id}/", "put", {"200", "201", "400", "401", "403", "404", "413", "415", "429"}),
+        ("doses/{id}/", "delete", {"204", "401", "403", "404", "429"}),
         ("questionnaires/", "get", {"200", "401", "403", "429"}),
         ("questionnaire-responses/", "get", {"200", "400", "401", "403", "429"}),
         ("questionnaire-responses/{id}/", "get", {"200", "401", "403", "404", "429"}),
@@ -126,6 +132,25 @@ def test_json_types_are_not_coerced(api, patient, change, field):
     assert not patient.episodes.exists()
 
 
+def test_the_treatments_routes_are_those_of_design_8_and_the_comparison_is_described(schema):
+    routes = {path: set(methods) - {"parameters"} for path, methods in schema["paths"].items() if "treat" in path}
+    routes |= {path: set(methods) for path, methods in schema["paths"].items() if "doses" in path}
+    assert routes == {
+        "/api/v1/treatments/": {"get", "post"},
+        "/api/v1/treatments/{id}/": {"get", "put", "patch", "delete"},
+        "/api/v1/treatments/{id}/comparison/": {"get"},
+        "/api/v1/doses/": {"get"},
+        "/api/v1/doses/{id}/": {"put", "delete"},
+    }
+    answer = operation(schema, "treatments/{id}/comparison/", "get")["responses"]["200"]
+    course = resolve(
+        schema, resolve(schema, answer["content"]["application/json"]["schema"])["properties"]["courses"]["items"]
+    )
+    assert {"started_on", "before", "while", "rate_ratio", "rate_ratio_95", "enough", "other_changes"} <= set(
+        course["properties"]
+    )
+
+
 def test_malformed_ids_are_json_404s(api):
     for path in ("episodes/not-an-id/", "checkins/2026-02-30/", "flags/abc/", "flags/abc/acknowledge/"):
         response = api.get(f"/api/v1/{path}") if "acknowledge" not in path else api.post(f"/api/v1/{path}")
@@ -137,7 +162,10 @@ def test_malformed_ids_are_json_404s(api):
 # naming the field: a time not in the future nor before 2000 or the date of birth, a duration or
 # "ongoing" but not both (episodes); a date of birth not in the future (profile); a check-in date
 # not after today; a custom trends period with both dates, in order, ending by today; a questionnaire
-# response's completion not in the future nor before the diary began; and a wrong password at the token
+# response's completion not in the future nor before the diary began; courses that don't overlap, stop
+# after they start, with a dose for a medicine and times a day only when taken every day (treatments); a
+# dose of one of the caller's treatments, not before its first course, missed only on a day of a course,
+# rated only when taken (doses); and a wrong password at the token
 # endpoint. Everywhere else a schema-valid request must succeed.
 RULES_BEYOND_THE_SCHEMA = [
     ("/api/v1/episodes/", ["POST"]),
@@ -145,6 +173,9 @@ RULES_BEYOND_THE_SCHEMA = [
     ("/api/v1/profile/", ["PUT", "PATCH"]),
     ("/api/v1/checkins/{date}/", ["PUT"]),
     ("/api/v1/trends/", ["GET"]),
+    ("/api/v1/treatments/", ["POST"]),
+    ("/api/v1/treatments/{id}/", ["PUT", "PATCH"]),
+    ("/api/v1/doses/{id}/", ["PUT"]),
     ("/api/v1/questionnaire-responses/{id}/", ["PUT"]),
     ("/api/v1/token/", ["POST"]),
 ]

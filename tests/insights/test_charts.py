@@ -141,3 +141,40 @@ def test_the_report_calendar_of_a_few_days_is_drawn_as_wide_as_a_quarters():
         for data in (day, quarter)
     ]
     assert widths[0] == widths[1] == 34 + charts.REPORT_CALENDAR_WEEKS * 22
+
+
+def test_bands_are_drawn_under_the_frequency_chart_on_the_same_days_as_the_bars():
+    """A band's spans start and stop on the x of their days (ticks where they start or stop inside the period, an
+    open end for one still going) and its single days are dots; the drawing grows by a row per band."""
+    data = period(dt.date(2026, 1, 5), dt.date(2026, 2, 1))  # four weeks from a Monday, day by day
+    bands = [
+        {"title": "Pregabalin", "as_needed": False, "url": "", "days": [],
+         "spans": [{"first": dt.date(2025, 12, 1), "last": dt.date(2026, 1, 11), "label": "75 mg twice a day",
+                    "starts": False, "stops": True},
+                   {"first": dt.date(2026, 1, 12), "last": None, "label": "150 mg twice a day", "starts": True,
+                    "stops": False}]},
+        {"title": "Ibuprofen", "as_needed": True, "url": "", "spans": [],
+         "days": [dt.date(2026, 1, 5), dt.date(2026, 1, 19)]},
+    ]  # fmt: skip
+    plain = charts.frequency_chart(data.buckets, data.unit, first=data.first)
+    svg = charts.frequency_chart(data.buckets, data.unit, first=data.first, last=data.last, bands=bands)  # type: ignore[arg-type]
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
+    assert height == charts.WEB.height + charts.BAND_GAP + 2 * charts.band_height(charts.WEB)
+    assert 'viewBox="0 0 360 196"' in plain and "band" not in plain
+    size, days = charts.WEB, 28
+    day_width = size.plot_width / days
+
+    def x(day: dt.date) -> float:
+        return round(size.left + (day - dt.date(2026, 1, 5)).days * day_width, 1)
+
+    spans = re.findall(r'<rect class="band-span[^"]*" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    assert [float(a) for a, _ in spans] == [x(dt.date(2026, 1, 5)), x(dt.date(2026, 1, 12))]  # the first clipped
+    assert float(spans[0][0]) + float(spans[0][1]) == pytest.approx(x(dt.date(2026, 1, 12)), abs=0.11)
+    assert float(spans[1][0]) + float(spans[1][1]) == pytest.approx(size.width - size.right, abs=0.11)
+    ticks = [float(t) for t in re.findall(r'<line class="band-tick" x1="([\d.]+)"', svg)]
+    assert ticks == [x(dt.date(2026, 1, 12)), x(dt.date(2026, 1, 12))]  # the first stops, the next starts
+    assert svg.count('class="band-open"') == 1
+    assert ">Pregabalin: … → 150 mg twice a day</text>" in svg  # the whole way would not fit: where it ends
+    assert "<title>Pregabalin 75 mg twice a day, 1 Dec 2025 – 11 Jan 2026</title>" in svg
+    assert "Ibuprofen: taken on 2 days" in svg
+    assert svg.count("M", svg.index('class="band-use"'), svg.index("</path>", svg.index('class="band-use"'))) == 2

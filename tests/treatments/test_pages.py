@@ -1,0 +1,190 @@
+"""The Treatments pages and the treatments' pieces of the diary's pages: Today's one tap and its question asked
+once, the log form's "took something for it" in the save's transaction, Trends' bands and cards, Settings' link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import time_machine
+
+from diary.models import Episode
+from tests.conftest import REPO, add_treatment, log
+from tests.treatments.conftest import NOW
+from treatments import services, vocab
+from treatments.models import Dose, Treatment
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+@pytest.fixture
+def ibuprofen(patient):
+    return add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 3, 1), dose_amount="400",
+                         schedule=vocab.AS_NEEDED, ingredient="ibuprofen")  # fmt: skip
+
+
+def test_add_a_treatment_on_one_screen_with_its_code_from_the_suggestions(web, patient):
+    page = text(web.get("/treatments/add/"))
+    assert '<datalist id="treatment-suggestions">' in page and '<option value="Pregabalin">' in page
+    data = {"name": " pregabalin ", "schedule": "regular", "dose_amount": "75", "dose_unit": "mg"}
+    response = web.post("/treatments/add/", data | {"times_per_day": "2", "started_on": "2026-06-01"})
+    treatment = Treatment.objects.get()
+    assert response.status_code == 302 and response.url == f"/treatments/{treatment.id}/"
+    assert (treatment.name, treatment.kind, treatment.ingredient) == ("pregabalin", "medication", "pregabalin")
+    detail = text(web.get(response.url))
+    assert "Added pregabalin: 75 mg twice a day, since 1 Jun." in detail
+    assert "75 mg twice a day</strong> since 1 Jun 2026" in detail and "RxNorm 187832" in detail
+    assert "Not enough entries before it started to compare (0 of 14 days)." in detail
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"name": ""}, "name"),
+        ({"name": "Something new"}, "kind"),  # not among the suggestions: say what it is
+        ({"dose_amount": "0"}, "dose_amount"),
+        ({"dose_amount": "-3"}, "dose_amount"),
+        ({"dose_unit": "bucket"}, "dose_unit"),
+        ({"started_on": "2026-06-11"}, "started_on"),
+        ({"dose_amount": ""}, "dose_amount"),  # a medicine needs its dose
+    ],
+)
+def test_the_add_form_shows_each_problem_beside_its_field(web, patient, change, field):
+    data = {"name": "Pregabalin", "schedule": "regular", "dose_amount": "75", "dose_unit": "mg",
+            "times_per_day": "2", "started_on": "2026-06-01"} | change  # fmt: skip
+    response = web.post("/treatments/add/", data)
+    assert response.status_code == 400
+    assert re.search(rf'id="field-{field}"[^>]*>|class="field invalid" id="field-{field}"', response.content.decode())
+    assert f'class="field invalid" id="field-{field}"' in response.content.decode()
+    assert not Treatment.objects.exists()
+
+
+def test_change_the_dose_stop_and_start_again_from_the_pages(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    response = web.post(f"/treatments/{t.id}/dose/", {"dose_amount": "150", "dose_unit": "mg", "times_per_day": "2",
+                                                      "started_on": "2026-06-01"})  # fmt: skip
+    assert response.status_code == 302
+    assert [c.dose_words for c in t.courses.order_by("started_on")] == ["75 mg twice a day", "150 mg twice a day"]
+    bad = web.post(f"/treatments/{t.id}/stop/", {"last_day": "2026-05-01", "stop_reason": "side_effects"})
+    assert bad.status_code == 400 and 'class="field invalid" id="field-last_day"' in bad.content.decode()
+    web.post(f"/treatments/{t.id}/stop/", {"last_day": "2026-06-09", "stop_reason": "side_effects"})
+    last = t.courses.order_by("started_on").last()
+    assert last is not None and last.stopped_on == dt.date(2026, 6, 10)  # the first day without it
+    page = text(web.get(f"/treatments/{t.id}/"))
+    assert "Stopped: last taken 9 Jun 2026 (side effects)." in page and "Start again" in page
+    assert "Stopped" in text(web.get("/treatments/"))
+
+
+def test_a_missed_day_and_the_edit_and_delete_pages(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    web.post(f"/treatments/{t.id}/missed/", {"day": "2026-06-08"})
+    assert Dose.objects.get().status == vocab.MISSED
+    assert "Noted: Pregabalin missed on 8 Jun." in text(web.get(f"/treatments/{t.id}/"))
+    web.post(f"/treatments/{t.id}/missed/", {"day": "2025-12-01"})
+    assert "That is before Pregabalin started (1 Jan 2026)." in text(web.get(f"/treatments/{t.id}/"))
+    web.post(f"/treatments/{t.id}/edit/", {"name": "Lyrica", "kind": "medication", "notes": "at night"})
+    t.refresh_from_db()
+    assert (t.name, t.notes, t.ingredient) == ("Lyrica", "at night", "")
+    assert "1 dose logged" in text(web.get(f"/treatments/{t.id}/delete/"))
+    web.post(f"/treatments/{t.id}/delete/")
+    assert not Treatment.objects.exists() and not Dose.objects.exists()
+
+
+def test_one_tap_on_today_logs_a_dose_by_its_id_once_and_answers_the_queue_in_json(web, patient, ibuprofen):
+    today = text(web.get("/"))
+    assert f'action="/treatments/{ibuprofen.id}/took/"' in today and "Took Ibuprofen" in today
+    dose_id = str(uuid.uuid4())
+    tap = {"id": dose_id, "taken_at": "2026-06-10T12:55:00+01:00"}
+    for _ in range(2):  # the queue's replay sends it again
+        reply = web.post(f"/treatments/{ibuprofen.id}/took/", tap, HTTP_ACCEPT="application/json")
+        assert reply.status_code == 200 and reply.json()["next"] == "/"
+    dose = Dose.objects.get()
+    assert (str(dose.id), dose.taken_at) == (dose_id, dt.datetime(2026, 6, 10, 11, 55, tzinfo=dt.UTC))
+    assert "Last: Wed 10 Jun, 12:55" in text(web.get("/"))
+    future = web.post(f"/treatments/{ibuprofen.id}/took/", {"id": str(uuid.uuid4()), "taken_at": "2026-06-11T09:00"},
+                      HTTP_ACCEPT="application/json")  # fmt: skip
+    assert future.status_code == 400 and Dose.objects.count() == 1
+    plain = web.post(f"/treatments/{ibuprofen.id}/took/", {"id": str(uuid.uuid4())})
+    assert plain.status_code == 302 and Dose.objects.count() == 2
+    assert "Noted: Ibuprofen at 13:00." in text(web.get("/"))
+
+
+def test_did_it_help_is_asked_once_on_today_an_hour_after(web, patient, ibuprofen):
+    services.save_dose(
+        patient=patient, dose_id=None, treatment_id=ibuprofen.id, taken_at=NOW - dt.timedelta(minutes=30)
+    )
+    assert "Did the Ibuprofen" not in text(web.get("/"))  # too soon to tell
+    with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
+        first = text(web.get("/"))
+        assert "Did the Ibuprofen you took Wed 12:30 help?" in first
+        assert "Did the Ibuprofen" not in text(web.get("/"))  # asked once
+        dose = Dose.objects.get()
+        web.post(f"/doses/{dose.id}/effect/", {"effect": "helped_a_little", "next": "/"})
+    assert Dose.objects.get().effect == vocab.HELPED_A_LITTLE
+
+
+def test_a_missed_dose_cannot_be_rated_from_the_page(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    missed = services.log_missed_day(patient=patient, treatment_id=t.id, day=dt.date(2026, 6, 1)).row
+    reply = web.post(f"/doses/{missed.id}/effect/", {"effect": "helped_a_lot"}, HTTP_ACCEPT="application/json")
+    assert reply.status_code == 400 and Dose.objects.get().effect == ""
+
+
+def log_form(**more):
+    return {"id": str(uuid.uuid4()), "when": "now", "duration": "5", "severity": "4", "locations": ["left:sole"]} | more
+
+
+def test_took_something_for_it_links_a_dose_to_the_episode_once(web, patient, ibuprofen):
+    insoles = add_treatment(patient, "Insoles", started_on=dt.date(2026, 3, 1), dose_amount=None, kind="device")
+    form = text(web.get("/log/"))
+    assert "Took something for it?" in form and f'value="{ibuprofen.id}"' in form
+    assert f'value="{insoles.id}"' not in form  # worn, not taken
+    data = log_form(took_shown="1", took=[str(ibuprofen.id)])
+    for _ in range(2):  # a replay of the same entry
+        assert web.post("/log/", data).status_code == 302
+    episode = Episode.objects.get()
+    dose = Dose.objects.get()
+    assert (dose.episode_id, dose.treatment_id, dose.status) == (episode.id, ibuprofen.id, vocab.TAKEN)
+    edit = text(web.get(f"/episodes/{episode.id}/edit/"))
+    assert re.search(rf'value="{ibuprofen.id}" checked', edit)
+    web.post(f"/episodes/{episode.id}/edit/", log_form(took_shown="1"))  # unticked on an edit
+    assert not Dose.objects.exists() and Episode.objects.count() == 1
+
+
+def test_a_bad_took_something_undoes_the_whole_save(web, patient, other_patient, ibuprofen):
+    bobs = add_treatment(other_patient, "Ibuprofen", started_on=dt.date(2026, 3, 1), schedule=vocab.AS_NEEDED)
+    response = web.post("/log/", log_form(took_shown="1", took=[str(bobs.id)]))
+    assert response.status_code == 400 and "No such treatment." in response.content.decode()
+    early = log_form(took_shown="1", took=[str(ibuprofen.id)], when="earlier", started_at="2026-02-20T09:00")
+    response = web.post("/log/", early)
+    assert response.status_code == 400 and "Ibuprofen: That is before Ibuprofen started (1 Mar 2026)." in text(response)
+    assert not Episode.objects.exists() and not Dose.objects.exists()
+
+
+def test_trends_draws_a_band_per_treatment_and_a_card_with_the_comparison(web, patient, ibuprofen):
+    for day in range(1, 80):
+        log(patient, NOW - dt.timedelta(days=day))
+    t = add_treatment(patient, started_on=dt.date(2026, 4, 15))
+    services.save_dose(patient=patient, dose_id=None, treatment_id=ibuprofen.id, taken_at=NOW - dt.timedelta(days=3))
+    page = text(web.get("/trends/"))
+    frequency = page[page.index('id="chart-frequency"') : page.index('id="chart-calendar"')]
+    assert frequency.count('class="band-label"') == 2
+    assert "Pregabalin: 75 mg twice a day" in frequency and "Ibuprofen: 400 mg when needed" in frequency
+    assert 'class="band-use"' in frequency and "Ibuprofen: taken on 1 day" in frequency
+    assert 'class="band-open"' in frequency  # still going: open at the right edge
+    assert "Rows under the bars: Ibuprofen, Pregabalin" in frequency
+    cards = page[page.index('class="treatment-cards"') : page.index('id="often"')]
+    assert f'href="/treatments/{t.id}/"' in cards and "In this period: Taken once; none rated yet." in cards
+    assert "Episodes a logged day while taking it ÷ before: 1.00" in cards and "because of" not in cards.replace(
+        "not because of", ""
+    )
+
+
+def test_settings_leads_to_the_treatments_and_the_diarys_templates_name_nothing_of_them(web):
+    assert 'href="/treatments/"' in text(web.get("/settings/"))
+    for path in sorted((REPO / "templates" / "diary").glob("*.html")):
+        assert "treatment" not in path.read_text(encoding="utf-8").lower(), path.name

@@ -1,0 +1,179 @@
+"""The treatments' HTML forms: add one on one short screen, change the dose, stop, edit, a missed day, an effect.
+
+The rules are the services' (`treatments.services`), so the forms, the API and the import say the same; a form
+only shows each problem beside its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from diary.models import MAX_NOTES
+from diary.vocab import choices
+from treatments import vocab
+from treatments.facts import CourseFacts
+from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_NAME, validate_amount
+
+TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
+SUGGESTIONS_LIST = "treatment-suggestions"  # the <datalist> of names (templates/treatments/_suggestions.html)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _amount() -> forms.DecimalField:
+    return forms.DecimalField(
+        label="Dose",
+        required=False,
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+        validators=[validate_amount],
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+    )
+
+
+def _unit() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Unit", choices=[(u.code, u.plural) for u in vocab.UNITS.values()], required=False, initial="mg"
+    )
+
+
+def _times() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Times a day",
+        choices=TIMES_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def show_errors(form: forms.Form, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """A service's refusal beside the form's fields ("courses[0].dose_amount" is the form's `dose_amount`)."""
+    found = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    for key, messages in found.items():
+        field = key.rsplit(".", 1)[-1] if key.startswith("courses[") else key
+        field = (renamed or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
+
+
+class DoseFields(forms.Form):
+    """The dose of a course: amount and unit, and for a treatment taken every day, how many times a day."""
+
+    dose_amount = _amount()
+    dose_unit = _unit()
+    times_per_day = _times()
+
+    def __init__(self, *args: Any, schedule: str = vocab.REGULAR, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dose_schedule = schedule
+        if schedule == vocab.AS_NEEDED:
+            del self.fields["times_per_day"]
+
+    def dose(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        amount: Decimal | None = data.get("dose_amount")
+        return {
+            "dose_amount": amount,
+            "dose_unit": data.get("dose_unit") or "" if amount is not None else "",
+            "times_per_day": data.get("times_per_day") if self.dose_schedule == vocab.REGULAR else None,
+        }
+
+
+class AddTreatmentForm(DoseFields):
+    """One short screen: the name (suggested as it is typed), what kind, how often, the dose, since when."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=MAX_NAME,
+        widget=forms.TextInput(attrs={"list": SUGGESTIONS_LIST, "autocomplete": "off", "autocapitalize": "sentences"}),
+        help_text="Pick from the list or type your own.",
+    )
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=choices(vocab.KINDS),
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Filled in for you when you pick a name from the list.",
+    )
+    schedule = forms.ChoiceField(
+        label="How do you take it?", choices=choices(vocab.SCHEDULES), widget=forms.RadioSelect, initial=vocab.REGULAR
+    )
+    started_on = forms.DateField(label="Since", widget=DATE)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    field_order = ["name", "kind", "schedule", "dose_amount", "dose_unit", "times_per_day", "started_on", "notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schedule = self.data.get("schedule") if self.is_bound else None
+        self.dose_schedule = schedule if schedule in vocab.SCHEDULES else vocab.REGULAR
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        suggestion = vocab.suggestion_for_name(data.get("name", ""))
+        data["ingredient"] = suggestion.code if suggestion else ""
+        if not data.get("kind"):
+            if suggestion:
+                data["kind"] = suggestion.kind
+            elif "name" in data:
+                self.add_error("kind", "Choose what it is.")
+        return data
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "kind": data["kind"],
+            "schedule": data["schedule"],
+            "ingredient": data["ingredient"],
+            "notes": data["notes"],
+            "courses": [CourseFacts(started_on=data["started_on"], **self.dose())],
+        }
+
+
+class ChangeDoseForm(DoseFields):
+    """A new dose from a day (today by default); for a stopped treatment, the dose it starts again at."""
+
+    started_on = forms.DateField(label="From", widget=DATE)
+    field_order = ["dose_amount", "dose_unit", "times_per_day", "started_on"]
+
+
+class StopForm(forms.Form):
+    last_day = forms.DateField(label="Last day you took it", widget=DATE)
+    stop_reason = forms.ChoiceField(label="Why?", choices=choices(vocab.STOP_REASONS), widget=forms.RadioSelect)
+
+    RENAMED = {"stopped_on": "last_day"}
+
+    def stopped_on(self) -> dt.date:
+        """The first day without it, as a course keeps it."""
+        day: dt.date = self.cleaned_data["last_day"]
+        return day + dt.timedelta(days=1)
+
+
+class DetailsForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=MAX_NAME, widget=forms.TextInput(attrs={"list": SUGGESTIONS_LIST}))
+    kind = forms.ChoiceField(label="What is it?", choices=choices(vocab.KINDS), widget=forms.RadioSelect)
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MissedDayForm(forms.Form):
+    day = forms.DateField(label="Day you missed it", widget=DATE)
+
+
+class EffectForm(forms.Form):
+    effect = forms.ChoiceField(choices=choices(vocab.EFFECTS))
+
+
+class TookForm(forms.Form):
+    """Today's one tap: the dose's id (a new one per tap) and, from the phone, the moment of the tap."""
+
+    id = forms.UUIDField()
+    taken_at = forms.DateTimeField(required=False)
