@@ -98,8 +98,9 @@ def test_blocks_far_below_the_first_screen_are_drawn_when_they_come_near(
     context.close()
 
 
-def test_the_date_and_minutes_fields_follow_earlier_and_other_without_javascript(browser, live_server, every_page):
-    # From the first frame, by the stylesheet alone: logform.js only does the same again.
+def test_without_javascript_the_log_form_shows_what_it_needs(browser, live_server, every_page):
+    # The date and minutes fields follow Earlier and Other from the first frame, by the stylesheet alone (logform.js
+    # only does the same again); the leg map, a picture here, shows its back as well as its front.
     patient, _ = every_page
     context = browser.new_context(
         viewport=chromium.PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, java_script_enabled=False
@@ -107,6 +108,7 @@ def test_the_date_and_minutes_fields_follow_earlier_and_other_without_javascript
     context.add_cookies([session_cookie(patient, live_server.url)])
     page = context.new_page()
     page.goto("/log/")
+    assert page.locator(".bodymap-back svg").is_visible() and page.locator(".bodymap-front svg").is_visible()
     earlier, minutes = page.locator(".when-earlier"), page.locator(".duration-custom")
     assert not earlier.is_visible() and not minutes.is_visible()
     choose = page.keyboard.press  # the radio buttons by keyboard: the sticky Save bar would take a tap
