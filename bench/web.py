@@ -246,6 +246,8 @@ def main() -> None:
     session, token = prepare(env)
     server = serve(env, scratch / "gunicorn.log")
     base = f"http://127.0.0.1:{PORT}"
+    # Every main page a patient or a physician opens: a page added to the app is added here too (the treatments and
+    # questionnaire pages once they are on main), and meets the same targets.
     pages = [
         ("Login", "/accounts/login/", None),
         ("Today", "/", session),
