@@ -1,5 +1,5 @@
 // What several page scripts share, as window.DiaryUtil: the CSRF token, a time written with the phone's
-// UTC offset, and the words of a form's choices. Loaded first (deferred scripts run in document order).
+// UTC offset, the words of a form's choices, and a fresh id for an entry. Loaded first (deferred scripts run in document order).
 (() => {
   "use strict";
 
@@ -34,5 +34,15 @@
   // ["Left toes", "Left sole"] → "Left toes, left sole".
   const sentence = (labels) => labels.map((label, i) => (i ? label.toLowerCase() : label)).join(", ");
 
-  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence };
+  // A random (version 4) UUID: the id of a new entry, made on the phone so that a retry replaces it.
+  const uuid4 = () => {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
+
+  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4 };
 })();
