@@ -9,12 +9,12 @@ default mobile configuration (a mid-range phone, throttled 4G) with Debian's Chr
 pages get the demo's session cookie as an extra header. Prints each page's scores, the bytes
 transferred (first visit, as compressed on the wire), LCP and TBT; then where its main-thread time went
 (Lighthouse's `mainthread-work-breakdown`, under its 4x CPU slowdown: script, style & layout, parsing HTML
-and CSS, rendering, other), the processor time of the same tasks from Lighthouse's own trace (wall-clock time
-grows with a shared machine's load, thread time does not), its DOM size, and its main-thread work as a multiple
-of Login's in the same run (Login is the lightest page: 32 nodes, no page script; what it costs is what every
-page pays). The pages
-are measured round robin, so that a shared machine's changing load meets every page evenly, and each figure
-is the median of its runs. The JSON report of each page's median-performance run lands in bench/results/web/.
+and CSS, rendering, other), the processor time of the same tasks from Lighthouse's own trace (wall-clock
+time grows with a shared machine's load, thread time does not), its DOM size, and its main-thread work as
+a multiple of Login's in the same run (Login is the lightest page: 32 nodes, no page script; what it costs
+is what every page pays). The pages are measured round robin, so that a shared machine's changing load
+meets every page evenly, and each figure is the median of its runs. The JSON report of each page's
+median-performance run lands in bench/results/web/.
 
 Targets (printed, not asserted): performance >= 98, accessibility 100, best practices 100, TBT <= 150 ms,
 <= 60 KB; Log and Trends at most 1.3x Login's main-thread work.
