@@ -110,7 +110,39 @@ def _path(*runs: Iterable[Point]) -> list[Point]:
     return outline
 
 
+SIMPLIFY_TOLERANCE = 0.25  # units (CSS px on a phone): how far a drawn outline may stray from the computed one
+
+
+def _simplify(points: Sequence[Point], tolerance: float) -> list[Point]:
+    """The points of an open line that matter: Ramer–Douglas–Peucker, keeping both ends."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        length = math.hypot(x2 - x1, y2 - y1)
+        farthest, distance = first, 0.0
+        for i in range(first + 1, last):
+            x, y = points[i]
+            d = abs((x2 - x1) * (y1 - y) - (x1 - x) * (y2 - y1)) / length if length else math.hypot(x - x1, y - y1)
+            if d > distance:
+                farthest, distance = i, d
+        if distance > tolerance:
+            keep[farthest] = True
+            stack += [(first, farthest), (farthest, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
+
+
 def _d(points: Sequence[Point]) -> str:
+    """SVG path data of a closed outline, drawn with only the points that matter.
+
+    The outlines are sampled every 4 units, which the hit-box and label arithmetic above wants; drawn, a point
+    that lies within a quarter of a unit of the line through its neighbours changes nothing on screen or in
+    print, and costs the page bytes to parse and the browser a segment to build. About 70 % of them go."""
+    start = max(range(len(points)), key=lambda i: math.dist(points[0], points[i]))  # the ring's far side
+    ring = [*points, points[0]]
+    points = _simplify(ring[: start + 1], SIMPLIFY_TOLERANCE)[:-1] + _simplify(ring[start:], SIMPLIFY_TOLERANCE)[:-1]
     head, *rest = points
     return f"M{head[0]:.1f} {head[1]:.1f}" + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest) + "Z"
 

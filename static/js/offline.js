@@ -21,9 +21,10 @@
     clearTimeout(toastTimer);
     if (text) toastTimer = setTimeout(() => { toast.hidden = true; }, 8000);
   };
+  // Resolves to the number of the patient's entries waiting.
   const showCount = async () => {
     const n = await Queue.count(patient);
-    if (!chip) return;
+    if (!chip) return n;
     chip.textContent = n ? `${n} waiting to send` : "";
     chip.hidden = !n;
     if (!n) {  // everything went: "saved on this phone" is no longer true
@@ -31,6 +32,7 @@
         if (note.dataset.kind === "queued") note.hidden = true;
       }
     }
+    return n;
   };
   const askForSync = async () => {
     if (!("serviceWorker" in navigator)) return;
@@ -168,7 +170,8 @@
   }
   const start = async () => {
     await migrate();
-    await showCount();
+    // Nothing waiting, as on most page opens: no lock to take, no cookie to read, no second look in IndexedDB.
+    if (!(await showCount())) return;
     // A page shown from the worker's copy has no server behind it: no point trying now.
     if (navigator.onLine !== false && !document.body.dataset.offlineSavedAt) await flush();
   };

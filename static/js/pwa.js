@@ -9,8 +9,14 @@
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 
+  // Registered once the page has loaded: on a first visit the worker starts and fetches the whole shell, which
+  // should not compete with the page's own scripts, styles and first paint (nothing before `load` needs it).
+  const loaded = new Promise((resolve) => {
+    if (document.readyState === "complete") resolve();
+    else window.addEventListener("load", () => resolve(), { once: true });
+  });
   const ready = "serviceWorker" in navigator
-    ? navigator.serviceWorker.register(worker, { scope: "/" }).then(() => navigator.serviceWorker.ready)
+    ? loaded.then(() => navigator.serviceWorker.register(worker, { scope: "/" })).then(() => navigator.serviceWorker.ready)
     : Promise.reject(new Error("no service worker in this browser"));
   ready.catch(() => {});  // the pages work without it
   window.DiaryApp = { ready };
