@@ -242,7 +242,7 @@ def episode_row(e: EpisodeFacts) -> EpisodeRow:
     return EpisodeRow(
         facts=e,
         when=when_label(e),
-        duration="ongoing" if e.ongoing else f"{e.duration_minutes} min",
+        duration="ongoing" if e.ongoing else "not known" if e.duration_unknown else f"{e.duration_minutes} min",
         where=", ".join(place.label for place in e.places),
         sensations=", ".join(vocab.labels(vocab.SENSATIONS, e.sensations)),
         triggers=", ".join(vocab.labels(vocab.TRIGGERS, e.triggers)),
