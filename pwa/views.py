@@ -14,11 +14,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from diary import services
+from diary.clock import started_between
 from pwa import push, shell
 from pwa.forms import SubscriptionForm
 from pwa.middleware import HEADER as PATIENT_HEADER
 from pwa.models import PushSubscription
 from pwa.receivers import SESSION_KEY
+from web.http import patient_of
 
 SHORT_NAME = "Numbness"  # under the icon on a home screen
 # The browser's bars around the installed app, in the stylesheet's accent (light) and page colour (dark).
@@ -122,8 +125,12 @@ def offline(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def no_numbness(request: HttpRequest) -> HttpResponse:
-    """The landing page of the "No numbness today" shortcut: one tap posts the check-in."""
-    return render(request, "pwa/no_numbness.html")
+    """The landing page of the "No numbness today" shortcut: one tap posts the check-in. A day with an episode
+    had numbness: then it offers to log another instead."""
+    patient = patient_of(request)
+    clock = services.clock_of(patient)
+    logged = started_between(patient.episodes.all(), clock.today(), clock.today(), clock.zone).count()
+    return render(request, "pwa/no_numbness.html", {"logged": logged})
 
 
 @never_cache
