@@ -140,6 +140,8 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     codes = [a["code"] for a in saved.alerts]
     alert_url = hooks.alert_page_for(saved.episode.id, codes) if saved.alerts else None
     back = _back(request, reverse("today"))
+    if not saved.created and not saved.alerts:
+        messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
     if wants_json(request):
         # The offline queue's reply: it goes to the warning screen when there is one.
         return JsonResponse(
@@ -153,8 +155,6 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         )
     if alert_url:
         return redirect(alert_url)
-    if not saved.created:
-        messages.success(request, "Changes saved.")
     return redirect(back)
 
 
@@ -170,11 +170,10 @@ def _form_response(request: PatientRequest, form: EpisodeForm, template: str, co
     return render(request, template, _log_context(form, request) | context, status=400)
 
 
-def _log_context(form: EpisodeForm, request: HttpRequest | None = None) -> dict[str, Any]:
+def _log_context(form: EpisodeForm, request: HttpRequest) -> dict[str, Any]:
     data = form.data if form.is_bound else form.initial
     places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
-    back = _back(request, "") if request is not None else ""
-    return {"form": form, "next": back, "max_notes": f"{MAX_NOTES:,}"} | picker.context(places)
+    return {"form": form, "next": _back(request, ""), "max_notes": f"{MAX_NOTES:,}"} | picker.context(places)
 
 
 def _day_asked(request: PatientRequest) -> dt.date | None:

@@ -62,7 +62,10 @@
   // the first tap's moment (and says it: "Just now (14:05)").
   const tapped = form.querySelector("input[name=tapped_at]");
   form.addEventListener("formdata", (event) => {
-    if (!event.formData.get("tapped_at")) event.formData.set("tapped_at", isoLocal(new Date()));
+    if (event.formData.get("tapped_at")) return;
+    const now = isoLocal(new Date());
+    event.formData.set("tapped_at", now);
+    if (tapped) tapped.value = now;  // every later reading of this form (a retry, a plain post) means the same tap
   });
   // "Just now (14:05)" in the phone's habits ("2:05 PM"): the kept tap's wall-clock time, minus the minutes.
   if (tapped && tapped.value) {

@@ -1,5 +1,6 @@
 """`make screenshots`: a PNG of every page at 390x844 (the first screen, as a phone shows it), signed in
-as the demo patient of `seed_demo`, written to the folder given (docs/screenshots/ by default).
+as the demo patient of `seed_demo`, written to the folder given (docs/screenshots/ by default); the main
+pages again at 200 % text (`<name>-text-200.png`, the browser's own text size: chromium.set_text_size).
 
 It builds a scratch SQLite database in a temporary folder, serves it with `runserver`, and drives the
 same Chromium as the browser tests. The emergency screen needs an alarming episode: one is logged for
@@ -122,6 +123,32 @@ def main(out: Path) -> None:
             page.screenshot(path=str(out / "today-install-offer.png"))
             shrink(out / "today-install-offer.png")
 
+            # The main pages at 200 % text, as a patient with large text on the phone sees them.
+            large = browser.new_context(
+                viewport=chromium.PHONE,
+                base_url=base,
+                is_mobile=True,
+                has_touch=True,
+                storage_state=context.storage_state(),
+            )
+            big = large.new_page()
+            chromium.set_text_size(big, 200)
+            yesterday = timezone.localdate() - dt.timedelta(days=1)
+            for name, path in (
+                ("today", "/"),
+                ("log", "/log/"),
+                ("history", "/history/"),
+                ("day", f"/days/{yesterday:%Y-%m-%d}/"),
+                ("trends", "/trends/"),
+                ("settings", "/settings/"),
+            ):
+                big.goto(path)
+                big.wait_for_load_state("networkidle")
+                target = out / f"{name}-text-200.png"
+                big.screenshot(path=str(target))
+                shrink(target)
+                print(f"{target} ({target.stat().st_size // 1024} KB)")
+
             alarming = services.save_episode(
                 patient=demo,
                 episode_id=None,
@@ -135,6 +162,18 @@ def main(out: Path) -> None:
             review_patient(demo.pk)
             shoot("emergency", f"/alert/{alarming.id}/")
             shoot("today-with-a-warning-sign", "/")
+            big.goto(f"/alert/{alarming.id}/")
+            big.wait_for_load_state("networkidle")
+            big.screenshot(path=str(out / "emergency-text-200.png"))
+            shrink(out / "emergency-text-200.png")
+            large.close()
+            page.context.clear_cookies()
+            big = context.new_page()
+            chromium.set_text_size(big, 200)
+            big.goto("/accounts/signup/")
+            big.wait_for_load_state("networkidle")
+            big.screenshot(path=str(out / "signup-text-200.png"))
+            shrink(out / "signup-text-200.png")
             browser.close()
     finally:
         server.terminate()
