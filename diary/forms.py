@@ -151,7 +151,7 @@ class EpisodeForm(forms.Form):
 
     id = forms.UUIDField(widget=forms.HiddenInput)
     when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="now")
-    tapped_at = LocalDateTimeField(required=False, widget=forms.HiddenInput, validators=[validate_started_at])
+    tapped_at = LocalDateTimeField(required=False, widget=forms.HiddenInput)
     started_at = LocalDateTimeField(
         label="Date and time",
         required=False,
@@ -320,6 +320,19 @@ class EpisodeForm(forms.Form):
         data = self.cleaned_data
         if data.get("when") != "earlier":
             self.errors.pop("started_at", None)  # "Earlier"'s box, filled in with now, is not what was chosen
+        if data.get("duration") != "custom":
+            self.errors.pop("duration_custom", None)  # a number left in "Other"'s box, not what was chosen
+        if data.get("when") in MINUTES_AGO or data.get("when") == "now":
+            # The start counts back from the tap: said next to "When did it start?", the question it answers.
+            unreadable = self.errors.pop("tapped_at", None)
+            try:
+                if unreadable:
+                    raise ValidationError(list(unreadable))
+                validate_started_at(self.start_of(dt.datetime.now(dt.UTC)))
+            except ValidationError as e:
+                self.add_error("when", e.messages + ["Choose “Earlier” and give the date and time it started."])
+        else:
+            self.errors.pop("tapped_at", None)
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
             self.add_error("started_at", "Give the date and time it started.")
         if data.get("when") == "earlier" and data.get("started_at"):
@@ -335,6 +348,15 @@ class EpisodeForm(forms.Form):
             self.add_error("duration_custom", "Give the number of minutes.")
         return data
 
+    def start_of(self, now: dt.datetime) -> dt.datetime:
+        """When it started: the date and time given for "Earlier", else the minutes back from the tap (or `now`)."""
+        data = self.cleaned_data
+        if data["when"] == "earlier":
+            started_at: dt.datetime = data["started_at"]
+            return started_at
+        tapped: dt.datetime = data.get("tapped_at") or now
+        return tapped - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
+
     def service_arguments(self, now: dt.datetime) -> dict[str, Any]:
         """The cleaned form as keyword arguments of `services.save_episode`."""
         data = self.cleaned_data
@@ -345,12 +367,8 @@ class EpisodeForm(forms.Form):
             minutes = data["duration_custom"]
         else:
             minutes = int(choice)
-        if data["when"] == "earlier":
-            started_at = data["started_at"]
-        else:
-            started_at = (data.get("tapped_at") or now) - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
         return {
-            "started_at": started_at,
+            "started_at": self.start_of(now),
             "duration_minutes": minutes,
             "duration_unknown": choice == "unknown",
             "severity": data["severity"],

@@ -216,3 +216,19 @@ def test_a_stop_right_after_the_start_never_says_zero_minutes(web, patient):
     episode = log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=20), duration_minutes=None)
     page = web.post(f"/episodes/{episode.id}/stopped/", follow=True).content.decode()
     assert "Noted: it lasted less than a minute." in page and "0 minutes" not in page
+
+
+@time_machine.travel(dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC), tick=False)
+def test_a_phone_clock_far_ahead_is_said_next_to_when_it_started(web, patient):
+    """A start counted back from a tap in the future is refused where the patient can see it and act."""
+    response = web.post("/log/", form_data(when="5", tapped_at="2026-05-04T12:00:00+00:00"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page[page.index('id="when-error"') :][:300]
+    assert "can&#x27;t be in the future" in error and "Choose “Earlier” and give the date and time" in error
+    assert not Episode.objects.exists()
+
+
+def test_a_number_left_in_others_box_is_not_what_was_chosen(web, patient):
+    response = web.post("/log/", form_data(duration="15", duration_custom="99999"))
+    assert response.status_code == 302 and patient.episodes.get().duration_minutes == 15
