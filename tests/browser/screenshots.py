@@ -57,7 +57,7 @@ def main(out: Path) -> None:
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.utils import timezone
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
     from diary import services
     from diary.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -89,11 +89,12 @@ def main(out: Path) -> None:
             context = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
             page = context.new_page()
 
-            def shoot(name: str, path: str) -> None:
-                page.goto(path)
-                page.wait_for_load_state("networkidle")
+            def shoot(name: str, path: str, on: Page | None = None) -> None:
+                tab = on or page
+                tab.goto(path)
+                tab.wait_for_load_state("networkidle")
                 target = out / f"{name}.png"
-                page.screenshot(path=str(target))
+                tab.screenshot(path=str(target))
                 shrink(target)
                 print(f"{target} ({target.stat().st_size // 1024} KB)")
 
@@ -142,12 +143,7 @@ def main(out: Path) -> None:
                 ("trends", "/trends/"),
                 ("settings", "/settings/"),
             ):
-                big.goto(path)
-                big.wait_for_load_state("networkidle")
-                target = out / f"{name}-text-200.png"
-                big.screenshot(path=str(target))
-                shrink(target)
-                print(f"{target} ({target.stat().st_size // 1024} KB)")
+                shoot(f"{name}-text-200", path, big)
 
             alarming = services.save_episode(
                 patient=demo,
@@ -162,18 +158,12 @@ def main(out: Path) -> None:
             review_patient(demo.pk)
             shoot("emergency", f"/alert/{alarming.id}/")
             shoot("today-with-a-warning-sign", "/")
-            big.goto(f"/alert/{alarming.id}/")
-            big.wait_for_load_state("networkidle")
-            big.screenshot(path=str(out / "emergency-text-200.png"))
-            shrink(out / "emergency-text-200.png")
+            shoot("emergency-text-200", f"/alert/{alarming.id}/", big)
             large.close()
             page.context.clear_cookies()
             big = context.new_page()
             chromium.set_text_size(big, 200)
-            big.goto("/accounts/signup/")
-            big.wait_for_load_state("networkidle")
-            big.screenshot(path=str(out / "signup-text-200.png"))
-            shrink(out / "signup-text-200.png")
+            shoot("signup-text-200", "/accounts/signup/", big)
             browser.close()
     finally:
         server.terminate()
