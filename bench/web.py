@@ -14,6 +14,7 @@ Targets (printed, not asserted): performance >= 95, accessibility 100, best prac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -133,9 +134,12 @@ def main() -> None:
         ("Today", "/", session),
         ("Log", "/log/", session),
         ("History", "/history/", session),
+        ("A day", f"/days/{dt.datetime.now(dt.UTC).date() - dt.timedelta(days=2):%Y-%m-%d}/", session),
         ("Trends", "/trends/", session),
         ("Flags", "/flags/", session),
         ("Report", "/report/", session),
+        ("Settings", "/settings/", session),
+        ("Sign up", "/accounts/signup/", None),
         ("Shared", f"/share/{token}/", None),
     ]
     version = subprocess.check_output([str(LIGHTHOUSE), "--version"], text=True).strip()

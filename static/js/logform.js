@@ -115,9 +115,12 @@
     });
   }
   // After an offline save the form starts again (offline.js resets it): a new id for the next entry, and
-  // the next tap's moment, not the last one's.
-  form.addEventListener("reset", () => {
-    if (form.hasAttribute("data-new-episode")) setTimeout(() => { form.querySelector("input[name=id]").value = uuid4(); }, 0);
-    if (tapped) setTimeout(() => { tapped.value = ""; }, 0);
-  });
+  // the next tap's moment, not the last one's (the choices drop the time they said).
+  form.addEventListener("reset", () => setTimeout(() => {
+    if (form.hasAttribute("data-new-episode")) form.querySelector("input[name=id]").value = uuid4();
+    if (tapped) tapped.value = "";
+    for (const text of form.querySelectorAll(".chips.when label span")) {
+      text.textContent = text.textContent.replace(/ \([^)]*\)$/, "");
+    }
+  }, 0));
 })();
