@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -86,6 +87,10 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
 
 
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    # Another server already on the port would answer /healthz and be measured instead (a login page, 404s).
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            sys.exit(f"Port {PORT} is taken by another server: set BENCH_WEB_PORT to a free one.")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
