@@ -58,8 +58,9 @@ def production_env(database: str) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str]) -> tuple[str, str]:
-    """Migrate, seed and review the demo, collect static files; the demo's session key and a share token."""
+def prepare(env: dict[str, str]) -> tuple[str, str, str]:
+    """Migrate, seed and review the demo, collect static files; the demo's session key, a share token and the id of
+    a questionnaire response of the demo's (for its result page)."""
     os.environ.update(env)
     import django
     from django.core.management import call_command
@@ -74,16 +75,24 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
     from django.test import Client
     from django.utils import timezone
 
+    from questionnaires.instruments import MNSI_HISTORY
+    from questionnaires.services import save_response
     from report.sharing import create_link
     from triage.review import review_patient
 
     demo = get_user_model().objects.get(username="demo")
     review_patient(demo.pk)
+    # Answered a month ago: its result page has a score to show, and Today still offers it again.
+    answers = {item.link_id: item.link_id in {"1", "2", "5"} for item in MNSI_HISTORY.items}
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    response = save_response(
+        patient=demo, response_id=None, instrument=MNSI_HISTORY, completed_at=month_ago, answers=answers
+    ).response
     today = timezone.localdate()
     link = create_link(patient=demo, first=today - dt.timedelta(days=90), last=today)
     client = Client()
     client.force_login(demo)
-    return client.cookies["sessionid"].value, link.token
+    return client.cookies["sessionid"].value, link.token, str(response.id)
 
 
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -131,7 +140,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="nd-bench-web-"))
     env = production_env(f"sqlite:///{scratch}/web.sqlite3")
-    session, token = prepare(env)
+    session, token, response = prepare(env)
     server = serve(env, scratch / "gunicorn.log")
     base = f"http://127.0.0.1:{PORT}"
     pages = [
@@ -145,6 +154,8 @@ def main() -> None:
         ("Report", "/report/", session),
         ("Settings", "/settings/", session),
         ("Sign up", "/accounts/signup/", None),
+        ("Questions", "/questionnaires/mnsi-history/", session),
+        ("Score", f"/questionnaires/answers/{response}/", session),
         ("Shared", f"/share/{token}/", None),
     ]
     version = subprocess.check_output([str(LIGHTHOUSE), "--version"], text=True).strip()

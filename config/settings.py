@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "diary",
     "insights",
     "triage",
+    "questionnaires",
     "report",
     "pwa",
 ]
@@ -137,6 +138,7 @@ TEMPLATES = [
                 "web.context_processors.app",
                 "diary.context_processors.slots",
                 "triage.context_processors.flag_banner",
+                "questionnaires.context_processors.questionnaire_offers",
             ],
         },
     },

@@ -13,9 +13,10 @@ from diary import urls as diary_urls
 from diary.api import TokenView
 from diary.views import favicon, healthz
 from insights import urls as insights_urls
+from questionnaires import urls as questionnaires_urls
 from triage import urls as triage_urls
 
-APPS = (diary_urls, insights_urls, triage_urls)
+APPS = (diary_urls, insights_urls, triage_urls, questionnaires_urls)
 
 
 def schema_view(name: str, **options: Any) -> Callable[..., HttpResponse]:
@@ -54,6 +55,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("", include(triage_urls.urlpatterns)),
     path("", include(insights_urls.urlpatterns)),
+    path("", include(questionnaires_urls.urlpatterns)),
     path("", include("report.urls")),
     path("", include("pwa.urls")),
     path("", include(diary_urls.urlpatterns)),

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import Throttled, ValidationError
@@ -30,7 +30,7 @@ from diary.serializers import (
     episode_record,
 )
 from web import throttles
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 from web.parsers import BoundedJSONParser
 
@@ -44,7 +44,8 @@ EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, de
 CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
 
 
-def _date_param(request: Request, name: str) -> dt.date | None:
+def date_param(request: Request, name: str) -> dt.date | None:
+    """A local date from the query string (`from`, `to`), None when absent; anything else is a 400 naming it."""
     value = request.query_params.get(name)
     if value is None:
         return None
@@ -58,14 +59,7 @@ class EpisodeSaveResponse(EpisodeSerializer):
     alerts = serializers.ListField(child=serializers.DictField(), read_only=True)
 
 
-@extend_schema_serializer(many=False)
-class EpisodePage(serializers.Serializer[Any]):
-    """One page of episodes, newest first (LimitOffset paging)."""
-
-    count = serializers.IntegerField(help_text="episodes matching the filter, on every page")
-    next = serializers.URLField(allow_null=True, help_text="the next page, or null on the last")
-    previous = serializers.URLField(allow_null=True, help_text="the previous page, or null on the first")
-    results = EpisodeSerializer(many=True)
+EpisodePage = page_of("EpisodePage", EpisodeSerializer(many=True), "episodes", "newest first")
 
 
 @extend_schema(tags=["episodes"])
@@ -102,7 +96,7 @@ class EpisodeViewSet(viewsets.ViewSet):
     @extend_schema(parameters=RANGE_PARAMETERS + PAGE_PARAMETERS, responses=EpisodePage)
     def list(self, request: Request) -> Response:
         zone = services.clock_of(patient_of(request)).zone  # explicit: a token caller has no activated zone
-        first, last = _date_param(request, "from"), _date_param(request, "to")
+        first, last = date_param(request, "from"), date_param(request, "to")
         episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
@@ -166,7 +160,7 @@ class CheckInViewSet(viewsets.ViewSet):
     @extend_schema(parameters=RANGE_PARAMETERS, responses=CheckInSerializer(many=True))
     def list(self, request: Request) -> Response:
         checkins = patient_of(request).checkins.order_by("-date")
-        first, last = _date_param(request, "from"), _date_param(request, "to")
+        first, last = date_param(request, "from"), date_param(request, "to")
         if first:
             checkins = checkins.filter(date__gte=first)
         if last:

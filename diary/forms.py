@@ -194,6 +194,13 @@ class EpisodeForm(forms.Form):
         required=False,
     )
     alarm_none = forms.BooleanField(label="None of these", required=False)
+    # The Save bar's question about a place alarming by itself (the saddle) when it is the entry's only alarming
+    # thing: asked once. `region_confirmed` is kept in the form once answered (or for an episode that already had
+    # the place); `region_answer` is the button the patient pressed without JavaScript.
+    region_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    region_answer = forms.ChoiceField(
+        choices=[("", "Not asked"), ("yes", "Yes, save"), ("no", "No, remove it")], required=False
+    )
     other_symptoms = forms.MultipleChoiceField(
         label="Other symptoms",
         choices=[(t.code, t.label) for t in vocab.SYMPTOMS.values() if not t.alarm],
@@ -304,6 +311,7 @@ class EpisodeForm(forms.Form):
                 "triggers": episode.triggers,
                 "alarm_symptoms": [c for c in episode.symptoms if vocab.SYMPTOMS[c].alarm],
                 "alarm_none": episode.alarm_answered and not vocab.ALARM_SYMPTOMS.intersection(episode.symptoms),
+                "region_confirmed": any(place.region in vocab.ALARM_REGIONS for place in episode.places),
                 "other_symptoms": [c for c in episode.symptoms if not vocab.SYMPTOMS[c].alarm],
                 "relieved_by": episode.relieved_by,
                 "notes": episode.notes,
@@ -346,6 +354,8 @@ class EpisodeForm(forms.Form):
             and "duration_custom" not in self.errors
         ):
             self.add_error("duration_custom", "Give the number of minutes.")
+        if data.get("alarm_none") and data.get("alarm_symptoms"):
+            self.add_error("alarm_none", "Tick what is happening, or “None of these”, not both.")
         return data
 
     def start_of(self, now: dt.datetime) -> dt.datetime:
@@ -356,6 +366,24 @@ class EpisodeForm(forms.Form):
             return started_at
         tapped: dt.datetime = data.get("tapped_at") or now
         return tapped - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
+
+    @staticmethod
+    def alarm_region_words() -> str:
+        """The places alarming by themselves, as the Save bar's question names them: "between the legs / …"."""
+        return " or ".join(vocab.REGIONS[code].label.lower() for code in vocab.REGIONS if code in vocab.ALARM_REGIONS)
+
+    @staticmethod
+    def alarm_region_codes() -> str:
+        """The codes of those places, for the page's script: "saddle"."""
+        return " ".join(sorted(vocab.ALARM_REGIONS))
+
+    def region_to_confirm(self) -> list[str]:
+        """Keys of the alarming places ("left:saddle") when they are the only alarming thing in this valid form and
+        the patient has not confirmed them yet: the Save bar asks "Is that right?" once before saving."""
+        data = self.cleaned_data
+        if data["region_confirmed"] or data["region_answer"] == "yes" or data["alarm_symptoms"]:
+            return []
+        return [key for key in data["locations"] if vocab.Place.parse(key).region in vocab.ALARM_REGIONS]
 
     def service_arguments(self, now: dt.datetime) -> dict[str, Any]:
         """The cleaned form as keyword arguments of `services.save_episode`."""

@@ -7,6 +7,8 @@ here and fills the slots.
   transaction; `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
   receiver may return a list of `Alert`s that the patient must see at once; the saving view
   shows them before anything else.
+- `episode_deleted(sender=Episode, patient=…, episode_id=…)` is sent inside the deleting transaction,
+  once the row is gone (triage withdraws at once the warning signs that rested on it alone).
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
   deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
 - `alert_page(sender=None, episode_id=…, codes=…)`: a receiver returns the address of the page
@@ -20,10 +22,16 @@ here and fills the slots.
   questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
   format's export writes its keys, and the import validates them with the rest of the file and writes
   them in the same transaction, after the episodes and check-ins, or nothing at all.
+- Offline pages: `keep_offline(url_name, *args)` (from an app's `ready()`) has the installed app keep that page as
+  the patient last saw it, like Today and Log, so that it opens with no connection (pwa reads `OFFLINE_PAGES`).
 - Slots: a page includes, in order, the templates that apps put in `slots.<name>` (`fill_slot`, called
-  from an app's `ready()`): `today` (Today, below the still-going episodes) and `trends` (Trends, above
-  the charts; it may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`;
-  an app that needs more in a slot's context adds a context processor of its own.
+  from an app's `ready()`): `today` (Today, below the still-going episodes), `log` (the log form's page,
+  after the form: triage puts its offline warning screen there) and `trends` (Trends, above the charts; it
+  may read the page's `marks`). `diary.context_processors.slots` gives the pages `slots`; an app that needs
+  more in a slot's context adds a context processor or a template tag of its own.
+- Offline data: an app that the phone needs with no connection registers an `OfflineDocument`
+  (`keep_with_shell`, from its `ready()`): the service worker keeps it with the app shell, and the shell's
+  version follows the document's (triage: the instant warning signs, `/app/signs.json`).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from django.core.mail import send_mail
 from django.dispatch import Signal
 
 episode_saved = Signal()
+episode_deleted = Signal()
 diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
@@ -76,6 +85,23 @@ def add_section(section: Section) -> None:
         SECTIONS.append(section)
 
 
+@dataclass(frozen=True)
+class OfflineDocument:
+    """A document the service worker keeps with the app shell: its URL name, and a version that changes
+    whenever its content does (so the worker fetches it again)."""
+
+    url_name: str
+    version: Callable[[], str]
+
+
+OFFLINE_DOCUMENTS: list[OfflineDocument] = []
+
+
+def keep_with_shell(document: OfflineDocument) -> None:
+    if all(document.url_name != known.url_name for known in OFFLINE_DOCUMENTS):
+        OFFLINE_DOCUMENTS.append(document)
+
+
 # Slot name → the templates that fill it, in the order the apps were loaded.
 SLOTS: dict[str, list[str]] = {}
 
@@ -87,6 +113,16 @@ def fill_slot(name: str, template: str) -> None:
         templates.append(template)
 
 
+# Pages of the apps that the installed app keeps for use offline: (URL name, its arguments).
+OFFLINE_PAGES: list[tuple[str, tuple[str, ...]]] = []
+
+
+def keep_offline(url_name: str, *args: str) -> None:
+    """Have the service worker keep this page (network first) beside the diary's own (once, however often called)."""
+    if (url_name, args) not in OFFLINE_PAGES:
+        OFFLINE_PAGES.append((url_name, args))
+
+
 tell_patient = Signal()
 devices = Signal()
 
@@ -95,7 +131,8 @@ class AlertSource(TypedDict):
     id: str
     title: str
     publisher: str
-    url: str  # empty for the seed articles, which are cited by id and title
+    url: str  # empty for the seed articles, which are cited by title
+    background: bool  # a seed article: background reading, listed after the public pages
 
 
 class Alert(TypedDict):

@@ -196,6 +196,11 @@ class Episode(models.Model):
         """Where it was, in natural order (prefetch `locations` when reading many)."""
         return vocab.places(loc.place for loc in self.locations.all())
 
+    @property
+    def alarms(self) -> list[str]:
+        """Its alarm symptoms and alarming places in the patient's words, for the episode's line on a page."""
+        return vocab.alarms_in_words(self.symptoms, [(loc.side, loc.region) for loc in self.locations.all()])
+
 
 class EpisodeLocation(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="locations")

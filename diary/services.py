@@ -154,6 +154,7 @@ def save_episode(
 def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     deleted, _ = Episode.objects.filter(patient=patient, id=episode_id).delete()
     if deleted:
+        hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
         hooks.diary_changed.send(sender=Episode, patient=patient)
     return bool(deleted)
 

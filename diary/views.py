@@ -15,7 +15,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -119,7 +119,22 @@ def checkin_none(request: PatientRequest) -> HttpResponse:
 
 
 def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
-    """Save a valid form; answer JSON to the offline queue, HTML to a plain form post."""
+    """Save a valid form; answer JSON to the offline queue, HTML to a plain form post.
+
+    A plain post whose only alarming thing is a place alarming by itself (the saddle) is asked about it once,
+    in the Save bar, before it is saved; with JavaScript the page asks before sending, so the queue's posts (and
+    a replay of an entry typed before this question existed) are never held back by it.
+    """
+    asked = [] if wants_json(request) else form.region_to_confirm()
+    if asked and form.cleaned_data["region_answer"] == "no":
+        assert isinstance(form.data, QueryDict)  # a posted form
+        data = form.data.copy()
+        data.setlist("locations", [key for key in data.getlist("locations") if key not in asked])
+        data["region_answer"] = ""
+        corrected = _episode_form(request, data)
+        return render(request, template, _log_context(corrected, request) | context | {"region_removed": True})
+    if asked:
+        return render(request, template, _log_context(form, request) | context | {"region_question": True})
     try:
         saved = services.save_episode(
             patient=request.user,

@@ -18,7 +18,7 @@ class Term:
     snomed: str | None = None  # SNOMED CT concept id, only where verified (DESIGN §6)
     level: int | None = None  # regions only: proximal level, toes 1 … buttock/groin/saddle 7
     view: str = ""  # regions only: where the body map draws it, "front", "back" or "both"
-    alarm: bool = False  # symptoms only: asked about in one of the ALARM_GROUPS
+    alarm: bool = False  # symptoms: asked about in one of the ALARM_GROUPS; regions: alarming by itself
 
 
 def _index(*terms: Term) -> dict[str, Term]:
@@ -50,7 +50,7 @@ REGIONS = _index(
     # Groin and inner thigh: not alarming by itself (DESIGN §4 v2).
     Term("groin", "Groin or inner thigh", snomed=LOWER_LIMB_SNOMED, level=7, view="front"),
     # The area that would touch a saddle: alarming by itself (cauda equina). Drawn on both views.
-    Term("saddle", "Between the legs / around the bottom", snomed=LOWER_LIMB_SNOMED, level=7, view="both"),
+    Term("saddle", "Between the legs / around the bottom", snomed=LOWER_LIMB_SNOMED, level=7, view="both", alarm=True),
 )
 
 SENSATIONS = _index(
@@ -198,6 +198,15 @@ CODE_SETS: dict[str, dict[str, Term]] = {
 
 
 ALARM_SYMPTOMS = frozenset(code for code, term in SYMPTOMS.items() if term.alarm)
+# Places alarming by themselves (the saddle): the log form asks once before saving one that is the entry's only
+# alarming thing, and episode lines name them beside the alarm symptoms.
+ALARM_REGIONS = frozenset(code for code, term in REGIONS.items() if term.alarm)
+
+
+def alarms_in_words(symptoms: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """What in an episode is alarming, in the patient's words: the alarm symptoms, then the alarming places."""
+    said = labels({c: t for c, t in SYMPTOMS.items() if t.alarm}, symptoms)
+    return said + [place.label for place in places(pairs) if place.region in ALARM_REGIONS]
 
 
 def choices(vocabulary: dict[str, Term]) -> list[tuple[str, str]]:

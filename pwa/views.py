@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import services
+from diary import hooks, services
 from diary.clock import started_between
 from pwa import push, shell
 from pwa.forms import SubscriptionForm
@@ -37,16 +38,27 @@ _JSON_IN_SCRIPT = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"}
 
 
 def cached_pages() -> list[str]:
-    """The pages kept as the patient last saw them, to open with no connection."""
-    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends")]
+    """The pages kept as the patient last saw them, to open with no connection (the apps' through diary.hooks)."""
+    apps = [reverse(name, args=args) for name, args in hooks.OFFLINE_PAGES]
+    return [reverse("today"), reverse("log"), reverse("history"), reverse("trends"), *apps]
 
 
 def worker_config() -> dict[str, object]:
-    """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object."""
+    """Every constant of the service worker: the view renders them into templates/pwa/sw.js as one JSON object.
+
+    The shell is the static files plus the documents apps keep with it (`diary.hooks.keep_with_shell`); its version
+    changes when any of them does.
+    """
     version, urls = shell.shell()
+    documents = hooks.OFFLINE_DOCUMENTS
+    if documents:
+        digest = hashlib.sha256(version.encode())
+        for document in documents:
+            digest.update(f"{document.url_name}:{document.version()}".encode())
+        version = digest.hexdigest()[:16]
     return {
         "version": version,
-        "shell": urls,
+        "shell": urls + [reverse(document.url_name) for document in documents],
         "shell_cache_prefix": SHELL_CACHE_PREFIX,
         "page_cache_prefix": PAGE_CACHE_PREFIX,
         "pages": cached_pages(),

@@ -26,6 +26,7 @@ from diary.services import profile_of
 from insights import heatmap, trends
 from insights.trends import Trends
 from triage import signs
+from triage.advice import Advice, advise, saves_of
 from triage.detectors import instant_signs
 from triage.models import ACTIVE, WITHDRAWN, Flag
 
@@ -73,6 +74,7 @@ class ReportFlag:
     reasons: list[str]
     flag: Flag | None = None  # the review's flag, when there is one
     episodes: list[FlagEpisode] = field(default_factory=list)
+    advice: Advice | None = None  # red flags: the level and title every surface shows (triage/advice.py)
 
     @property
     def code(self) -> str:
@@ -80,11 +82,15 @@ class ReportFlag:
 
     @property
     def level(self) -> str:
-        return self.sign.level
+        return self.advice.level if self.advice else self.sign.level
 
     @property
     def level_label(self) -> str:
-        return LEVEL_NAMES[self.sign.level]
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def title(self) -> str:
+        return self.advice.title if self.advice else self.sign.title
 
     @property
     def status(self) -> str:
@@ -92,8 +98,16 @@ class ReportFlag:
 
     @property
     def sources(self) -> list[str]:
-        """Each source as its title (and publisher, where the catalogue gives one): never an id."""
+        """Each source as its title and publisher, the public pages first: never an id."""
         return [source.citation for source in self.sign.source_list]
+
+    @property
+    def authorities(self) -> list[str]:
+        return [source.citation for source in self.sign.authorities]
+
+    @property
+    def background_reading(self) -> list[str]:
+        return [source.citation for source in self.sign.background_reading]
 
 
 @dataclass(frozen=True)
@@ -281,16 +295,28 @@ def red_flags(
     for e in in_period:
         for sign, found in instant_signs(e):
             hits.setdefault(sign.code, []).append(FlagEpisode(e, when_label(e), ", ".join(found)))
+    serious_patterns = [f for f in flags if f.level != signs.SEE_DOCTOR and not f.sign.instant]
+    saves = saves_of(patient, {e.facts.id for found in hits.values() for e in found})
+    number = profile_of(patient).emergency_number
+
+    def said(sign: signs.Sign, episodes: list[FlagEpisode]) -> Advice:
+        return advise(sign, number, [saves[e.facts.id] for e in episodes if e.facts.id in saves])
+
     result = [
-        ReportFlag(signs.CATALOGUE[code], _flag_reasons(by_code.get(code)), by_code.get(code), episodes)
+        ReportFlag(
+            signs.CATALOGUE[code],
+            _flag_reasons(by_code.get(code)),
+            by_code.get(code),
+            episodes,
+            said(signs.CATALOGUE[code], episodes),
+        )
         for code, episodes in hits.items()
     ]
-    serious_patterns = [f for f in flags if f.level != signs.SEE_DOCTOR and not f.sign.instant]
     evidence = _evidence(patient, zone, {i for f in serious_patterns for i in f.evidence}, known)
     for f in serious_patterns:
         behind = sorted((evidence[i] for i in f.evidence if i in evidence), key=lambda e: e.start)
         episodes = [FlagEpisode(e, when_label(e), episode_row(e).where) for e in behind]
-        result.append(ReportFlag(f.sign, f.reasons, f, episodes))
+        result.append(ReportFlag(f.sign, f.reasons, f, episodes, advise(f.sign, number, detail=f.detail)))
     return sorted(
         result, key=lambda r: (signs.LEVEL_ORDER[r.level], r.episodes[0].facts.start.timestamp() if r.episodes else 0.0)
     )

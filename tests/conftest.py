@@ -184,3 +184,17 @@ def api(patient: User) -> APIClient:
 def web(client: Client, patient: User) -> Client:
     client.force_login(patient)
     return client
+
+
+# The second patient's browser and API client: the privacy tests have them ask for the first one's things.
+@pytest.fixture
+def bob_web(client: Client, other_patient: User) -> Client:
+    client.force_login(other_patient)
+    return client
+
+
+@pytest.fixture
+def bob_api(other_patient: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(other_patient)
+    return client

@@ -13,3 +13,9 @@ class TriageConfig(AppConfig):
         # `marks` the Trends view passes, which triage gave it through diary.hooks.period_marks).
         hooks.fill_slot("today", "triage/_banner.html")
         hooks.fill_slot("trends", "triage/_trend_marks.html")
+        # Log: the warning screen shown from the phone's own check when an entry is kept offline, with the
+        # instant signs it reads kept by the service worker beside the app shell.
+        hooks.fill_slot("log", "triage/_offline_warning.html")
+        from triage import offline
+
+        hooks.keep_with_shell(hooks.OfflineDocument("instant-signs", offline.version))

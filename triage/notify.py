@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary import hooks
-from diary.models import Episode
 from diary.services import profile_of
-from triage import detectors, signs
+from triage import signs
+from triage.advice import for_flag, saves_of
 from triage.models import OPEN, Flag
 
 log = logging.getLogger(__name__)
@@ -42,29 +42,21 @@ def new_flags(flag_ids: list[int]) -> int:
 
 def _tell(flag: Flag, emergency_number: str) -> bool:
     """One message about the flag: by push where the patient turned it on (nothing on the lock screen but that
-    there is something to read), else the whole advice by email if they gave an address."""
-    late = _logged_late(flag) if flag.patient.email else False
+    there is something to read: the Flags page, which gives the same advice), else the whole advice by email if
+    they gave an address. What the advice is, is `advice.advise`'s to say."""
+    said = for_flag(flag, emergency_number, saves_of(flag.patient, flag.evidence))
     context = {
         "flag": flag,
         "sign": flag.sign,
-        "title": flag.sign.late_title if late else flag.sign.title,
-        "message": signs.late_entry_message(flag.code, emergency_number)
-        if late
-        else signs.patient_message(flag.code, emergency_number, flag.detail),
+        "advice": said,
+        "title": said.title,
+        "message": said.message,
         "reasons": flag.reasons,
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
         "site_url": settings.SITE_URL,
         "app_name": settings.APP_NAME,
     }
-    subject = f"{settings.APP_NAME}: {context['title']}"
+    subject = f"{settings.APP_NAME}: {said.title}"
     email = hooks.Email(flag.patient.email, subject, render_to_string("triage/flag_email.txt", context))
-    return hooks.tell(flag.patient_id, hooks.Notice(hooks.SOMETHING_TO_READ, reverse("flags")), email)
-
-
-def _logged_late(flag: Flag) -> bool:
-    """A stroke-sign flag whose every episode was saved long after it started (an edit that added the sign counts
-    from the edit, as on the save screen): the advice is to be seen today."""
-    if not flag.sign.thresholds.get("late_entry"):
-        return False
-    episodes = Episode.objects.filter(patient_id=flag.patient_id, id__in=flag.evidence)
-    return detectors.logged_late(flag.sign, list(episodes.values_list("started_at", "updated_at")))
+    notice = hooks.Notice(hooks.SOMETHING_TO_READ, f"{reverse('flags')}#flag-{flag.id}")
+    return hooks.tell(flag.patient_id, notice, email)

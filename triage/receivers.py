@@ -1,4 +1,5 @@
-"""Triage's receivers on the diary's hook point: instant alerts on save, a review after commit."""
+"""Triage's receivers on the diary's hook points: instant alerts and flags on save, withdrawals on delete, a review
+after commit."""
 
 from __future__ import annotations
 
@@ -16,26 +17,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diary.facts import EpisodeFacts, facts_from_episode
-from diary.hooks import Alert, Mark, alert_page, diary_changed, episode_saved, period_marks
+from diary.hooks import Alert, Mark, alert_page, diary_changed, episode_deleted, episode_saved, period_marks
 from diary.models import Episode
 from diary.services import profile_of
-from triage import detectors, signs, tasks
+from triage import at_save, detectors, tasks
+from triage.advice import Advice, advise
 from triage.models import OPEN, Flag
 
 
-def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: bool = False) -> Alert:
-    """What the patient sees at once. A late entry of stroke signs gets the urgent screen; the flag is the same."""
+def alert(advice: Advice, matched: list[str]) -> Alert:
+    """What the patient sees at once, as the save's reply and the API give it (`advice.advise` decides)."""
     return {
-        "code": sign.code,
-        "level": signs.URGENT if late else sign.level,
-        "title": sign.late_title if late else sign.title,
-        "message": signs.late_entry_message(sign.code, emergency_number)
-        if late
-        else signs.patient_message(sign.code, emergency_number),
+        "code": advice.code,
+        "level": advice.level,
+        "title": advice.title,
+        "message": advice.message,
         "matched": matched,
-        "late_entry": late,
-        "emergency_number": emergency_number,
-        "sources": [source.record() for source in sign.source_list],
+        "late_entry": advice.late_entry,
+        "emergency_number": advice.emergency_number,
+        "sources": [source.record() for source in advice.sign.source_list],
     }
 
 
@@ -43,22 +43,28 @@ def alert(sign: signs.Sign, matched: list[str], emergency_number: str, *, late: 
 def instant_alerts(
     sender: type[Episode], episode: Episode, created: bool, before: EpisodeFacts | None = None, **kwargs: Any
 ) -> list[Alert]:
-    """Checked on the episode just saved, in the request: no queue, no Redis.
+    """Checked on the episode just saved, in the request: no queue, no Redis. The flags open in the same
+    transaction (`at_save.reconcile_saved`), so the pages shown after the warning screen already have them.
 
     An edit alerts only on what it added: correcting the duration of an old alarming episode
     does not show the emergency screen again.
     """
     profile = profile_of(episode.patient)
-    hits = detectors.instant_signs(facts_from_episode(episode, profile.zone))
+    facts = facts_from_episode(episode, profile.zone)
+    at_save.reconcile_saved(episode.patient, facts, before, timezone.now())
+    hits = detectors.instant_signs(facts)
     if before is not None:
         known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
         hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
     # "Saved" is this save: an edit that adds a stroke sign to an old episode is a late entry too.
-    saved_at = episode.updated_at or timezone.now()
-    return [
-        alert(sign, matched, profile.emergency_number, late=detectors.is_late_entry(sign, episode.started_at, saved_at))
-        for sign, matched in hits
-    ]
+    saves = [(episode.started_at, episode.updated_at or timezone.now())]
+    return [alert(advise(sign, profile.emergency_number, saves), matched) for sign, matched in hits]
+
+
+@receiver(episode_deleted, dispatch_uid="triage.withdraw_at_delete")
+def withdraw_at_delete(sender: type[Episode], patient: User, episode_id: uuid.UUID, **kwargs: Any) -> None:
+    """A deleted episode takes with it, at once, the flags that rested on it alone (the review recounts the rest)."""
+    at_save.reconcile_deleted(patient, str(episode_id), timezone.now())
 
 
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")

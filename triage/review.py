@@ -233,7 +233,7 @@ def _write(results: list[ReviewResult], now: dt.datetime) -> None:
     for result in results:
         for change in result.changes:
             if change.action != "unchanged":
-                _save(change)
+                save_change(change)
     PatientReview.objects.bulk_create(
         [PatientReview(patient_id=r.patient_id, reviewed_at=now, as_of=r.as_of) for r in results],
         update_conflicts=True,
@@ -254,7 +254,8 @@ def _notify(results: list[ReviewResult]) -> None:
         transaction.on_commit(lambda: notify.new_flags(to_notify), robust=True)
 
 
-def _save(change: Change) -> None:
+def save_change(change: Change) -> None:
+    """Write one planned change; a flag another review or save opened first is updated instead of doubled."""
     try:
         with transaction.atomic():
             change.flag.save()

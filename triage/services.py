@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from triage import detectors, signs
+from triage import signs
+from triage.advice import Advice, for_flag
 from triage.models import ACKNOWLEDGED, OPEN, Flag
 
 
@@ -24,21 +25,23 @@ def acknowledge(flag: Flag) -> bool:
 class ShownFlag:
     flag: Flag
     sign: signs.Sign
-    message: str
+    advice: Advice
     reasons: list[str]
     episodes: list[Any]  # the patient's episodes behind it that still exist, oldest first
 
+    @property
+    def message(self) -> str:
+        return self.advice.message
+
 
 def present(flag: Flag, episodes: dict[str, Any], emergency_number: str) -> ShownFlag:
+    """A flag as the Flags page shows it; `episodes` are the patient's episodes (model instances) by id."""
     behind = [episodes[i] for i in flag.evidence if i in episodes]
-    # Stroke signs that were all logged long after they started: the same advice as the save screen.
-    late = bool(behind) and all(detectors.is_late_entry(flag.sign, e.started_at, e.created_at) for e in behind)
+    saves = {str(e.id): (e.started_at, e.updated_at) for e in behind}
     return ShownFlag(
         flag=flag,
         sign=flag.sign,
-        message=signs.late_entry_message(flag.code, emergency_number)
-        if late
-        else signs.patient_message(flag.code, emergency_number, flag.detail),
+        advice=for_flag(flag, emergency_number, saves),
         reasons=flag.reasons,
         episodes=behind,
     )

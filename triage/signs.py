@@ -1,7 +1,8 @@
 """The catalogue of warning signs: every code, level, threshold, message and source (DESIGN §5).
 
 Detectors, the instant check, the review, the pages and the report read these; nothing else
-holds a threshold or a message. Messages paraphrase the sources in ../shared/seeds.
+holds a threshold or a message. Messages paraphrase the public pages in SOURCES (NHS, NICE CKS and other
+national services) and the seed articles in ../shared/seeds, which are cited after them as background reading.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from diary.hooks import AlertSource
 EMERGENCY, URGENT, SEE_DOCTOR = "emergency", "urgent", "see_doctor"
 LEVEL_LABELS = {EMERGENCY: "Emergency", URGENT: "See a doctor today", SEE_DOCTOR: "Talk to your doctor"}
 LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, SEE_DOCTOR: 2}
+# The heading of a warning screen at each level shown.
+ACTIONS = {EMERGENCY: "Act now", URGENT: "See a doctor today", SEE_DOCTOR: "Talk to your doctor"}
 
 NOT_A_DIAGNOSIS = (
     "This is a pattern in what you logged, not a diagnosis: only a clinician who examines you can say what causes it."
@@ -27,59 +30,108 @@ NOT_A_DIAGNOSIS = (
 class Source:
     id: str
     title: str
-    publisher: str
-    url: str = ""  # the public page; the seed articles are cited by id and title only
+    publisher: str  # empty for a seed article whose copy names no publisher
+    url: str = ""  # the public page; the seed articles are cited by title only
+    background: bool = False  # a seed article: background reading, listed after the public pages
+
+    @property
+    def publisher_words(self) -> str:
+        """Who published it, as the pages print it; a seed article that names nobody says so."""
+        return self.publisher or "web article, publisher not named"
 
     @property
     def citation(self) -> str:
-        return f"{self.title} ({self.publisher})"
+        return f"{self.title} ({self.publisher_words})"
 
     def record(self) -> AlertSource:
         """The source as the API, the save's alerts and the review command give it."""
-        return {"id": self.id, "title": self.title, "publisher": self.publisher, "url": self.url}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "url": self.url,
+            "background": self.background,
+        }
 
 
-SEED = "web article"  # the seed articles in ../shared/seeds name no publisher
-SOURCES = {
-    s.id: s
-    for s in (
-        Source("000", "Numbness Of Legs - What To Do? Treatment Methods", SEED),
-        Source("001", "Numbness in the legs (medically reviewed 2025)", "iLive"),
-        Source("002", "What Causes Numbness in the Legs? Understanding the Basics", SEED),
-        Source("003", "Why are my legs numb?", SEED),
-        Source("004", "Numbness of the Legs (2012)", SEED),
-        Source(
-            "nhs-cauda-equina", "Cauda equina syndrome", "NHS", "https://www.nhs.uk/conditions/cauda-equina-syndrome/"
-        ),
-        Source("nhs-stroke", "Stroke: symptoms", "NHS", "https://www.nhs.uk/conditions/stroke/symptoms/"),
-        Source(
-            "nhs-tia",
-            "Transient ischaemic attack (TIA)",
-            "NHS",
-            "https://www.nhs.uk/conditions/transient-ischaemic-attack-tia/",
-        ),
-        Source(
-            "nhs-dvt", "Deep vein thrombosis (DVT)", "NHS", "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/"
-        ),
-        Source("nhs-pe", "Pulmonary embolism", "NHS", "https://www.nhs.uk/conditions/pulmonary-embolism/"),
-        Source(
-            "nhs-pad",
-            "Peripheral arterial disease (PAD)",
-            "NHS",
-            "https://www.nhs.uk/conditions/peripheral-arterial-disease-pad/",
-        ),
-        Source("nhs-gbs", "Guillain-Barré syndrome", "NHS", "https://www.nhs.uk/conditions/guillain-barre-syndrome/"),
-        Source(
-            "nhs-neuropathy", "Peripheral neuropathy", "NHS", "https://www.nhs.uk/conditions/peripheral-neuropathy/"
-        ),
-        Source(
-            "nice-sciatica",
-            "Sciatica (lumbar radiculopathy)",
-            "NICE CKS",
-            "https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/",
-        ),
-    )
-}
+# Authoritative public pages, cited first. NHS and NICE CKS pages are the ones DESIGN §5 lists; the pages of
+# other national services (healthdirect Australia, NHS 111 Wales, Health New Zealand) are those whose title,
+# publisher and address the project's clinical research verified (its report, section C). "Pins and needles" (NHS) was
+# identified by its title and address in several independent stored catalogues of NHS pages, which summarise it
+# as: see a GP when pins and needles keep coming back or do not go away. "Numbness or Tingling" (Harvard Health
+# Publishing) was read in the stored pages: numbness after a significant injury, or with weakness, needs
+# prompt attention. Messages paraphrase; they never copy.
+_PUBLIC = (
+    Source("nhs-cauda-equina", "Cauda equina syndrome", "NHS", "https://www.nhs.uk/conditions/cauda-equina-syndrome/"),
+    Source("nhs-stroke", "Stroke: symptoms", "NHS", "https://www.nhs.uk/conditions/stroke/symptoms/"),
+    Source(
+        "nhs-tia",
+        "Transient ischaemic attack (TIA)",
+        "NHS",
+        "https://www.nhs.uk/conditions/transient-ischaemic-attack-tia/",
+    ),
+    Source("nhs-dvt", "Deep vein thrombosis (DVT)", "NHS", "https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/"),
+    Source("nhs-pe", "Pulmonary embolism", "NHS", "https://www.nhs.uk/conditions/pulmonary-embolism/"),
+    Source(
+        "nhs-pad",
+        "Peripheral arterial disease (PAD)",
+        "NHS",
+        "https://www.nhs.uk/conditions/peripheral-arterial-disease-pad/",
+    ),
+    Source("nhs-gbs", "Guillain-Barré syndrome", "NHS", "https://www.nhs.uk/conditions/guillain-barre-syndrome/"),
+    Source("nhs-neuropathy", "Peripheral neuropathy", "NHS", "https://www.nhs.uk/conditions/peripheral-neuropathy/"),
+    Source("nhs-pins-and-needles", "Pins and needles", "NHS", "https://www.nhs.uk/conditions/pins-and-needles/"),
+    Source(
+        "nice-sciatica",
+        "Sciatica (lumbar radiculopathy)",
+        "NICE CKS",
+        "https://cks.nice.org.uk/topics/sciatica-lumbar-radiculopathy/",
+    ),
+    Source("healthdirect-stroke", "Stroke", "healthdirect Australia", "https://www.healthdirect.gov.au/stroke"),
+    # healthdirect's "Sciatica" lists the cauda equina red flags (bladder or bowel trouble, numbness around the
+    # genitals or anus: care straight away); no national page dedicated to cauda equina syndrome was found.
+    Source("healthdirect-sciatica", "Sciatica", "healthdirect Australia", "https://www.healthdirect.gov.au/sciatica"),
+    Source(
+        "healthdirect-dvt",
+        "Deep vein thrombosis",
+        "healthdirect Australia",
+        "https://www.healthdirect.gov.au/deep-vein-thrombosis",
+    ),
+    Source(
+        "healthdirect-pe",
+        "Pulmonary embolism",
+        "healthdirect Australia",
+        "https://www.healthdirect.gov.au/pulmonary-embolism",
+    ),
+    Source(
+        "wales-gbs",
+        "Guillain-Barré syndrome",
+        "NHS 111 Wales",
+        "http://111.wales.nhs.uk/encyclopaedia/g/article/guillainbarresyndrome",
+    ),
+    Source(
+        "healthnz-limb-ischaemia",
+        "Acute limb ischaemia",
+        "Health New Zealand | Te Whatu Ora",
+        "https://info.health.nz/conditions-treatments/blood/peripheral-vascular-disease/acute-limb-ischaemia",
+    ),
+    Source(
+        "harvard-numbness",
+        "Numbness or Tingling",
+        "Harvard Health Publishing",
+        "https://www.health.harvard.edu/decision_guide/numbness-or-tingling",
+    ),
+)
+# The five seed articles (../shared/seeds), background reading only: never the only source of a sign. Their
+# copies name a publisher only for 001 (iLive); the others say who they are by title alone.
+_BACKGROUND = (
+    Source("000", "Numbness Of Legs - What To Do? Treatment Methods", "", background=True),
+    Source("001", "Numbness in the legs (medically reviewed 2025)", "iLive", background=True),
+    Source("002", "What Causes Numbness in the Legs? Understanding the Basics", "", background=True),
+    Source("003", "Why are my legs numb?", "", background=True),
+    Source("004", "Numbness of the Legs (2012)", "", background=True),
+)
+SOURCES = {s.id: s for s in (*_PUBLIC, *_BACKGROUND)}
 
 # The review's windows, in the patient's local dates, ending on the review date D.
 RECENT_DAYS = 14  # R: D-13 … D
@@ -125,7 +177,17 @@ class Sign:
 
     @property
     def source_list(self) -> list[Source]:
-        return [SOURCES[i] for i in self.sources]
+        """The public pages first, then the background reading, each in catalogue order."""
+        listed = [SOURCES[i] for i in self.sources]
+        return [s for s in listed if not s.background] + [s for s in listed if s.background]
+
+    @property
+    def authorities(self) -> list[Source]:
+        return [s for s in self.source_list if not s.background]
+
+    @property
+    def background_reading(self) -> list[Source]:
+        return [s for s in self.source_list if s.background]
 
     def t(self, name: str) -> Any:
         return self.thresholds[name]
@@ -149,7 +211,7 @@ CATALOGUE: dict[str, Sign] = {
             "a stroke. Call even if the signs have gone away. Tell them the time the signs started.",
             rationale="Leg numbness with focal neurological signs (face, arm weakness or numbness, speech, vision, "
             "ataxia, thunderclap headache, confusion, paralysis): possible stroke or TIA, for immediate assessment.",
-            sources=("000", "001", "002", "004", "nhs-stroke", "nhs-tia"),
+            sources=("nhs-stroke", "nhs-tia", "healthdirect-stroke", "000", "001", "002", "004"),
             reasons=_EPISODE_REASON,
             thresholds=_t(
                 symptoms=frozenset(
@@ -183,7 +245,7 @@ CATALOGUE: dict[str, Sign] = {
             "your bladder, bowel and legs.",
             rationale="Saddle anaesthesia, urinary retention or sphincter disturbance, or bilateral leg weakness with "
             "numbness: possible cauda equina syndrome or cord compression, for emergency assessment.",
-            sources=("000", "001", "nhs-cauda-equina"),
+            sources=("nhs-cauda-equina", "healthdirect-sciatica", "000", "001"),
             reasons=_EPISODE_REASON,
             thresholds=_t(
                 symptoms=frozenset({"bladder_bowel_control", "urinary_retention", "saddle_numbness"}),
@@ -199,7 +261,7 @@ CATALOGUE: dict[str, Sign] = {
             "sudden bad pain, can mean blood cannot get through to it. This needs treatment fast.",
             rationale="Numb, pale or cold limb, or cold with sudden severe pain: possible acute limb ischaemia or "
             "thrombosis.",
-            sources=("000", "004", "nhs-pad"),
+            sources=("nhs-pad", "healthnz-limb-ischaemia", "000", "004"),
             reasons=_EPISODE_REASON,
             thresholds=_t(symptoms=frozenset({"leg_pale_cold"}), together=("cold", "sudden_severe_pain")),
         ),
@@ -211,7 +273,7 @@ CATALOGUE: dict[str, Sign] = {
             "mean a clot has moved from the leg to the lungs, or another serious problem.",
             rationale="Dyspnoea, chest pain or syncope with leg numbness: consider pulmonary embolism and other "
             "acute causes.",
-            sources=("001", "004", "nhs-pe"),
+            sources=("nhs-pe", "healthdirect-pe", "001", "004"),
             reasons=_EPISODE_REASON,
             thresholds=_t(symptoms=frozenset({"shortness_of_breath", "chest_pain", "fainting"})),
         ),
@@ -224,7 +286,7 @@ CATALOGUE: dict[str, Sign] = {
             "your bladder or bowel, or go numb between the legs or around the bottom.",
             rationale="Bilateral sciatica (back pain with bilateral leg numbness) without red flags: urgent review to "
             "exclude early cauda equina syndrome.",
-            sources=("004", "nhs-cauda-equina", "nice-sciatica"),
+            sources=("nhs-cauda-equina", "nice-sciatica", "healthdirect-sciatica", "004"),
             reasons=_EPISODE_REASON,
             thresholds=_t(both_legs_symptoms=frozenset({"back_pain"}), unless="emergency.spinal_cord"),
         ),
@@ -235,7 +297,7 @@ CATALOGUE: dict[str, Sign] = {
             message="See a doctor today. Numbness after an injury or a fall should be looked at by a doctor today, "
             "even if you can still move the leg normally.",
             rationale="Post-traumatic leg numbness: assess for fracture, dislocation or nerve injury.",
-            sources=("000", "002"),
+            sources=("harvard-numbness", "000", "002"),
             reasons=_EPISODE_REASON,
             thresholds=_t(triggers=frozenset({"injury"})),
         ),
@@ -247,7 +309,7 @@ CATALOGUE: dict[str, Sign] = {
             "If it came on suddenly, or with any sign of a stroke, call {number}.",
             rationale="Motor weakness or gait disturbance with numbness: possible radiculopathy, myelopathy or "
             "central cause.",
-            sources=("001", "002"),
+            sources=("harvard-numbness", "nhs-stroke", "001", "002"),
             reasons=_EPISODE_REASON,
             thresholds=_t(symptoms=frozenset({"leg_weakness", "difficulty_walking"}), unless="emergency.spinal_cord"),
         ),
@@ -259,7 +321,7 @@ CATALOGUE: dict[str, Sign] = {
             "leg or foot also turns pale, blue or cold, call {number}.",
             rationale="Sudden severe pain with leg numbness (patient-reported; the "
             f"{vocab.SEVERITY_RANGE_LABEL} score rates numbness, not pain).",
-            sources=("002",),
+            sources=("healthnz-limb-ischaemia", "nhs-pad", "002"),
             reasons=_EPISODE_REASON,
             thresholds=_t(symptoms=frozenset({"sudden_severe_pain"})),
         ),
@@ -270,7 +332,7 @@ CATALOGUE: dict[str, Sign] = {
             message="See a doctor today. A swollen, numb leg can come from a clot in a vein. If you also get short of "
             "breath or chest pain, call {number}.",
             rationale="Leg swelling with numbness: exclude deep vein thrombosis.",
-            sources=("001", "004", "nhs-dvt"),
+            sources=("nhs-dvt", "healthdirect-dvt", "001", "004"),
             reasons=_EPISODE_REASON,
             thresholds=_t(symptoms=frozenset({"leg_swollen"})),
         ),
@@ -283,7 +345,7 @@ CATALOGUE: dict[str, Sign] = {
             "hard, call {number}.",
             rationale="New bilateral numbness ascending over days: consider Guillain-Barré syndrome or another acute "
             "polyneuropathy or myelopathy.",
-            sources=("004", "nhs-gbs"),
+            sources=("nhs-gbs", "wales-gbs", "004"),
             reasons={
                 "climbing": "In the last {window_days} days numbness in both legs went from the {from_region} "
                 "({from_started}) up to the {to_region} ({to_started}).",
@@ -299,7 +361,7 @@ CATALOGUE: dict[str, Sign] = {
             "that lasts half an hour or more and does not ease when you move, is worth a check.",
             rationale="Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
             "repositioning.",
-            sources=("002", "004", "001"),
+            sources=("nhs-pins-and-needles", "002", "004", "001"),
             reasons={
                 "days": "Numbness on {days} of the last {window_days} days ({min_days} or more is the threshold).",
                 "long": "{long_episodes} episode(s) of {min_minutes} minutes or more that moving did not ease "
@@ -314,7 +376,7 @@ CATALOGUE: dict[str, Sign] = {
             message="Book an appointment with your doctor and bring this diary. Your episodes have become clearly more "
             "frequent, stronger or longer over the last {recent_days} days than in the {baseline_days} days before.",
             rationale=f"Escalating frequency, severity or duration compared with the preceding {BASELINE_DAYS} days.",
-            sources=("000", "001"),
+            sources=("nhs-pins-and-needles", "000", "001"),
             reasons={
                 "counts": "{recent} episodes in the last {recent_days} days, {baseline} in the {baseline_days} days "
                 "before.",
@@ -341,7 +403,7 @@ CATALOGUE: dict[str, Sign] = {
             message="Book an appointment with your doctor. The numbness now reaches higher up the leg than it did a "
             "few weeks ago, and numbness that spreads should be checked.",
             rationale=f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
-            sources=("000", "001"),
+            sources=("nhs-pins-and-needles", "000", "001"),
             reasons={
                 "levels": "{recent_episodes} episodes in the last {recent_days} days reached the {recent_region}; "
                 "in the {baseline_days} days before, the highest was the {baseline_region}.",
@@ -355,7 +417,7 @@ CATALOGUE: dict[str, Sign] = {
             message="Book an appointment with your doctor soon. The numbness has started to affect both legs at once, "
             "which it did not before. If it is severe or getting quickly worse, get urgent care.",
             rationale="New bilateral involvement after a unilateral baseline.",
-            sources=("004", "002"),
+            sources=("nhs-pins-and-needles", "004", "002"),
             reasons={
                 "both": "{recent_bilateral} episodes in both legs in the last {recent_days} days; none of the "
                 "{baseline} episodes in the {baseline_days} days before involved both legs.",
@@ -369,7 +431,7 @@ CATALOGUE: dict[str, Sign] = {
             message="Book an appointment with your doctor. Numbness at night that comes with pain or cramps or wakes "
             "you, again and again, is worth a visit: the doctor can look for a cause in the nerves or blood flow.",
             rationale="Recurrent nocturnal paraesthesia with pain, cramps or sleep disruption.",
-            sources=("001", "000"),
+            sources=("nhs-pins-and-needles", "001", "000"),
             reasons={
                 "nights": "{episodes} night-time or in-bed episodes in the last {recent_days} days with pain, cramps "
                 "or broken sleep ({min_episodes} or more is the threshold).",
@@ -389,7 +451,7 @@ CATALOGUE: dict[str, Sign] = {
             "can come from narrowed arteries or a narrowed spinal canal.",
             rationale="Exertional symptoms relieved by rest: consider claudication (vascular) or neurogenic "
             "claudication.",
-            sources=("001", "003", "002", "nhs-pad"),
+            sources=("nhs-pad", "001", "003", "002"),
             reasons={
                 "walking": "{episodes} episodes in the last {month_days} days came on with walking and eased with rest "
                 "({min_episodes} or more is the threshold).",
@@ -404,7 +466,7 @@ CATALOGUE: dict[str, Sign] = {
             "from a nerve pinched in the lower back. Get urgent care if a leg becomes weak or you lose bladder or "
             "bowel control.",
             rationale="Unilateral leg numbness with back pain: possible lumbar radiculopathy.",
-            sources=("004", "002", "nice-sciatica"),
+            sources=("nice-sciatica", "healthdirect-sciatica", "004", "002"),
             reasons={
                 "side": "{episodes} episodes in the last {month_days} days in one leg only, each with back pain "
                 "({min_episodes} or more is the threshold).",
@@ -420,7 +482,7 @@ CATALOGUE: dict[str, Sign] = {
             message="Tell the doctor who looks after your condition at your next visit, sooner if it gets worse. You "
             "have a condition that can itself cause numbness, and the numbness keeps coming back.",
             rationale="Recurrent numbness in a patient with diabetes, multiple sclerosis or pregnancy.",
-            sources=("002", "000", "nhs-neuropathy"),
+            sources=("nhs-neuropathy", "002", "000"),
             reasons={
                 "condition": "{episodes} episodes in the last {month_days} days, with {conditions} in your profile "
                 "({min_episodes} or more is the threshold).",

@@ -10,4 +10,6 @@ urlpatterns = [
     path("flags/", views.flags, name="flags"),
     path("flags/<int:flag_id>/acknowledge/", views.acknowledge, name="flag-acknowledge"),
     path("alert/<uuid:episode_id>/", views.episode_alert, name="episode-alert"),
+    path("alert/<uuid:episode_id>/remove/", views.remove_logged_by_mistake, name="episode-alert-remove"),
+    path("app/signs.json", views.instant_signs, name="instant-signs"),
 ]

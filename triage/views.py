@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from diary import services as diary_services
 from diary.facts import facts_from_episode
 from diary.services import profile_of
-from triage import detectors, services, signs
-from triage.models import ACTIVE, OPEN, RESOLVED
-from triage.receivers import alert
+from triage import detectors, offline, services, signs
+from triage.advice import Advice, advise
+from triage.models import ACTIVE, OPEN, RESOLVED, WITHDRAWN
 from web.http import PatientRequest
 
 
@@ -47,6 +49,23 @@ def acknowledge(request: PatientRequest, flag_id: int) -> HttpResponse:
     return redirect("flags")
 
 
+@require_GET
+def instant_signs(request: HttpRequest) -> HttpResponse:
+    """The instant signs as data for the phone's own check offline (triage/offline.py): no patient data in it,
+    so it needs no sign-in; the service worker keeps it with the app shell, under the shell's version."""
+    response = HttpResponse(offline.document(), content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@dataclass(frozen=True)
+class ShownAlert:
+    """One sign on the warning screen: what `advice.advise` says, and what in the episode matched it."""
+
+    advice: Advice
+    matched: list[str]
+
+
 @login_required
 def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     """The emergency or "see a doctor today" screen of one episode: where a save that matched a sign lands.
@@ -63,28 +82,35 @@ def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespons
     hits = [(sign, found) for sign, found in hits if sign.code in asked] or hits
     if not hits:
         return redirect("today")
-    # Late or not is judged as at the save that made the episode what it is, as the save's own screen did.
-    alerts = sorted(
-        (
-            alert(
-                sign,
-                matched,
-                profile.emergency_number,
-                late=detectors.is_late_entry(sign, episode.started_at, episode.updated_at),
-            )
-            for sign, matched in hits
-        ),
-        key=lambda a: signs.LEVEL_ORDER[a["level"]],
+    # Late or not is judged from the last save of the episode, as everywhere (triage/advice.py).
+    saves = [(episode.started_at, episode.updated_at)]
+    shown = sorted(
+        (ShownAlert(advise(sign, profile.emergency_number, saves), matched) for sign, matched in hits),
+        key=lambda a: signs.LEVEL_ORDER[a.advice.level],
     )
-    codes = [a["code"] for a in alerts]
+    codes = [a.advice.code for a in shown]
     open_flags = {f.code: f for f in request.user.flags.filter(status=OPEN, code__in=codes)}
     context = {
-        "alerts": alerts,
+        "alerts": shown,
         "episode": episode,
         "profile": profile,
-        "level": alerts[0]["level"],
+        "top": shown[0].advice,
         "flags_behind": [open_flags[c] for c in codes if c in open_flags],
     }
     response = render(request, "triage/alert.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def remove_logged_by_mistake(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
+    """ "Logged by mistake? Remove this entry" on a warning screen: the ordinary delete, which withdraws at once
+    the warning signs that rested on this entry alone."""
+    episode = get_object_or_404(request.user.episodes, id=episode_id)
+    resting = [f.id for f in request.user.flags.filter(status__in=ACTIVE) if str(episode.id) in f.evidence]
+    diary_services.delete_episode(patient=request.user, episode_id=episode.id)
+    withdrawn = request.user.flags.filter(id__in=resting, resolution=WITHDRAWN).count()
+    said = " The warning it raised is withdrawn." if withdrawn else ""
+    messages.success(request, f"Removed: that entry is no longer in your diary.{said}")
+    return redirect("today")

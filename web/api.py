@@ -14,7 +14,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -127,6 +128,24 @@ PAGE_PARAMETERS = [
     OpenApiParameter(p["name"], p["schema"], OpenApiParameter.QUERY, description=p["description"])
     for p in StrictLimitOffsetPagination().get_schema_operation_parameters(None)
 ]
+
+
+def page_of(name: str, results: serializers.BaseSerializer[Any], rows: str, order: str) -> type[Any]:
+    """The schema of one page of `StrictLimitOffsetPagination` holding `results`, named `name` in the schema:
+    `page_of("EpisodePage", EpisodeSerializer(many=True), "episodes", "newest first")`."""
+    page = type(
+        name,
+        (serializers.Serializer,),
+        {
+            "__doc__": f"One page of {rows}, {order} (LimitOffset paging).",
+            "__module__": results.__class__.__module__,
+            "count": serializers.IntegerField(help_text=f"{rows} matching the filter, on every page"),
+            "next": serializers.URLField(allow_null=True, help_text="the next page, or null on the last"),
+            "previous": serializers.URLField(allow_null=True, help_text="the previous page, or null on the first"),
+            "results": results,
+        },
+    )
+    return extend_schema_serializer(many=False)(page)
 
 
 class TokenEndpointSchema(OpenApiViewExtension):  # type: ignore[no-untyped-call]

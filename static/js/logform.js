@@ -1,6 +1,8 @@
 // Log form: show the date field only for "Earlier" and the minutes field only for "Other"; keep the
-// one-line summary next to Save and the alarm block's state line true; stamp the moment of the tap
-// on Save, from which "just now" and "5 min ago" count back; count the notes against their limit.
+// one-line summary next to Save and the alarm block's state line true; keep "None of these" and the alarm
+// questions apart; ask once, in the Save bar, about a place alarming by itself (the saddle) when it is the
+// entry's only alarming thing; stamp the moment of the tap on Save, from which "just now" and "5 min ago"
+// count back; count the notes against their limit.
 (() => {
   "use strict";
   const { isoLocal, labelOf, localDate, sentence, uuid4 } = window.DiaryUtil;
@@ -8,6 +10,10 @@
   if (!form) return;
   const summary = form.querySelector("[data-log-summary]");
   const alarmState = form.querySelector("[data-alarm-state]");
+  const none = form.querySelector("input[name=alarm_none]");
+  const regionCheck = form.querySelector("[data-region-check]");
+  const confirmed = form.querySelector("input[name=region_confirmed]");
+  const save = form.querySelector(".log-save");
 
   const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)];
 
@@ -45,16 +51,68 @@
     }
     if (alarmState) {
       const alarms = checked("alarm_symptoms").map(labelOf);
-      alarmState.textContent = alarms.length ? `Ticked: ${sentence(alarms)}` : "None ticked: tap to check the list";
+      let state = "None ticked: tap to check the list";
+      if (alarms.length) state = `Ticked: ${sentence(alarms)}`;
+      else if (none && none.checked) state = "None of these";
+      alarmState.textContent = state;
       alarmState.classList.toggle("ticked", alarms.length > 0);
     }
+    if (regionCheck && !regionCheck.hidden && !alarmingPlaces().length) ask(false);
   };
-  form.addEventListener("change", sync);
+
+  // The places alarming by themselves (data-regions, from the vocabulary), ticked with no alarm symptom and
+  // not confirmed yet: what the Save bar asks about.
+  const alarmRegions = regionCheck ? regionCheck.dataset.regions.split(" ") : [];
+  const alarmingPlaces = () => {
+    if (!regionCheck || confirmed.value === "True" || checked("alarm_symptoms").length) return [];
+    return checked("locations").filter((box) => alarmRegions.includes(box.value.split(":")[1]));
+  };
+  const ask = (show) => {
+    regionCheck.hidden = !show;
+    if (save) save.hidden = show;
+    if (show) regionCheck.querySelector("p").focus();
+  };
+
+  form.addEventListener("change", (event) => {
+    // "None of these" and the alarm questions exclude each other.
+    const target = event.target;
+    if (target.name === "alarm_symptoms" && target.checked && none) none.checked = false;
+    if (target.name === "alarm_none" && target.checked) {
+      for (const box of checked("alarm_symptoms")) box.checked = false;
+    }
+    sync();
+  });
   form.addEventListener("input", (event) => {
     if (event.target.name === "duration_custom") sync();
   });
   form.addEventListener("reset", () => setTimeout(sync, 0));
   sync();
+
+  // Before anything sends the entry (offline.js queues it on "submit"): capture runs first on the form itself.
+  if (regionCheck) {
+    form.addEventListener("submit", (event) => {
+      const answer = event.submitter && event.submitter.name === "region_answer" ? event.submitter.value : "";
+      if (answer === "yes") {
+        confirmed.value = "True";  // asked once: sent with the entry, and not asked again on this page
+        ask(false);
+        return;
+      }
+      const places = alarmingPlaces();
+      if (answer !== "no" && !places.length) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (answer !== "no") {
+        ask(true);
+        return;
+      }
+      for (const box of places) {
+        box.checked = false;
+        box.dispatchEvent(new Event("change", { bubbles: true }));  // the leg map and the summary follow
+      }
+      ask(false);
+      if (summary) summary.textContent = `Removed: ${regionCheck.dataset.words}. Mark where it was, then Save.`;
+    }, true);
+  }
 
   // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
   // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
@@ -119,6 +177,7 @@
   form.addEventListener("reset", () => setTimeout(() => {
     if (form.hasAttribute("data-new-episode")) form.querySelector("input[name=id]").value = uuid4();
     if (tapped) tapped.value = "";
+    if (confirmed) confirmed.value = "False";  // the next entry's saddle is asked about afresh
     for (const text of form.querySelectorAll(".chips.when label span")) {
       text.textContent = text.textContent.replace(/ \([^)]*\)$/, "");
     }

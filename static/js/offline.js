@@ -1,6 +1,7 @@
 // The offline side of the log form and of Today's "No numbness today" button (forms marked data-offline-queue):
 // every submission goes into the queue (queue.js) before it is sent, so nothing typed is lost on a bad connection; the header chip says how many entries wait; the queue is
-// sent when the page opens, when the phone is back online, and by Background Sync from the worker.
+// sent when the page opens, when the phone is back online, and by Background Sync from the worker. An entry the
+// server could not take is offered to the page's own warning check ("diary:kept-offline", answered by instant.js).
 (() => {
   "use strict";
   const { csrfToken, isoLocal } = window.DiaryUtil;
@@ -122,14 +123,20 @@
         window.location.assign(reply.next);  // the warning screen when the entry raised one, else Today
       } catch (e) {
         if (button) button.disabled = false;
-        // Kept on the phone: a new entry's form starts again (a new id, nothing chosen), so the next
-        // entry is a new one and not a change to this one.
-        if (form.hasAttribute("data-new-episode")) {
-          form.reset();
-          keptUnchanged = true;
+        // Kept for later: the page's own check (instant.js, on the log page) may show a warning screen instead.
+        const kept = { entry, shown: null };
+        form.dispatchEvent(new CustomEvent("diary:kept-offline", { detail: kept }));
+        const warned = kept.shown ? await kept.shown.catch(() => false) : false;
+        if (!warned) {
+          // A new entry's form starts again (a new id, nothing chosen), so the next entry is a new one and
+          // not a change to this one.
+          if (form.hasAttribute("data-new-episode")) {
+            form.reset();
+            keptUnchanged = true;
+          }
+          confirm("Saved on this phone, will send when online.");
+          note.dataset.kind = "queued";
         }
-        confirm("Saved on this phone, will send when online.");
-        note.dataset.kind = "queued";
         showCount();
         askForSync();
       }
@@ -139,6 +146,7 @@
   if (!patient || !Queue || !window.indexedDB) return;  // signed out: nothing to send, and nobody to send it for
   for (const form of document.querySelectorAll("form[data-offline-queue]")) enhance(form);
   window.addEventListener("online", flush);
+  window.addEventListener("diary:queue-changed", showCount);  // an entry removed from its warning screen
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "queue-changed") {

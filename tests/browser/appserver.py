@@ -24,20 +24,25 @@ PASSWORD = "correct-horse-battery"
 
 
 class AppServer:
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.access_log = log.with_suffix(".access")
         self.log = log
+        self.env = env or {}  # e.g. a REDIS_URL where nothing listens, and no in-process background work
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = os.environ | {
-            "DATABASE_URL": database_url(),
-            "DEBUG": "1",  # WhiteNoise serves the static files straight from static/
-            "CELERY_TASK_ALWAYS_EAGER": "1",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        }
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": database_url(),
+                "DEBUG": "1",  # WhiteNoise serves the static files straight from static/
+                "CELERY_TASK_ALWAYS_EAGER": "1",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            }
+            | self.env
+        )
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [

@@ -1,9 +1,9 @@
 """Every page of the app, for the tests that check them all (layout, axe) and for `make screenshots`.
 
 A page added to the app is checked once it is listed here. `diary_for_pages` builds one patient with
-something on every page: weeks of episodes, a "no numbness" day (and its day page), an episode still going,
-an emergency episode (so a warning sign is open and its screen exists) and a share link for the physician's
-page.
+something on every page: weeks of episodes, a "no numbness" day (and its day page), an episode still going, an
+emergency episode (so a warning sign is open and its screen exists), two sets of questionnaire answers and a share
+link for the physician's page.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from diary import services
+from questionnaires.instruments import MNSI_HISTORY
+from questionnaires.services import save_response
 from report import sharing
 from tests.conftest import log, make_patient
 from triage.review import review_patient
@@ -58,6 +60,18 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
     log(patient, started_at=now - dt.timedelta(minutes=50), duration_minutes=None, severity=5)
     alarming = log(patient, started_at=now - dt.timedelta(hours=3), severity=7, symptoms=["speech_difficulty"])
     review_patient(patient.pk)
+    # The MNSI answered twice, the last 29 days ago: Trends draws both, and Today offers it again.
+    answered = [
+        save_response(
+            patient=patient,
+            response_id=None,
+            instrument=MNSI_HISTORY,
+            completed_at=now - dt.timedelta(days=days),
+            answers={str(n): n in yes for n in range(1, 16)},
+            live=False,
+        ).response
+        for days, yes in ((38, {1, 2}), (29, {1, 2, 3, 5, 11}))
+    ]
     link = sharing.create_link(patient=patient, first=today - dt.timedelta(days=90), last=today)
     pages = [
         *SIGNED_OUT,
@@ -75,6 +89,9 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         Page("password-change", "/accounts/password/"),
         Page("delete-episode", f"/episodes/{alarming.id}/delete/"),
         Page("delete-account", "/settings/delete-account/"),
+        Page("questionnaire", "/questionnaires/mnsi-history/"),
+        Page("questionnaire-result", f"/questionnaires/answers/{answered[-1].id}/"),
+        Page("delete-answers", f"/questionnaires/answers/{answered[-1].id}/delete/"),
         Page("shared-report", f"/share/{link.token}/", signed_in=False),
     ]
     return patient, pages

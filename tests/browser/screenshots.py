@@ -61,6 +61,8 @@ def main(out: Path) -> None:
 
     from diary import services
     from diary.demo import DEMO_PASSWORD, DEMO_USERNAME
+    from questionnaires.instruments import MNSI_HISTORY
+    from questionnaires.services import save_response
     from report import sharing
     from tests.browser import chromium
     from tests.processes import free_port
@@ -144,6 +146,29 @@ def main(out: Path) -> None:
                 ("settings", "/settings/"),
             ):
                 shoot(f"{name}-text-200", path, big)
+            # The questionnaire (offered on Today above): answered two and one months ago, and now on the phone.
+            for days, yes in ((62, {1, 2}), (31, {1, 2, 4, 5, 11})):
+                save_response(
+                    patient=demo,
+                    response_id=None,
+                    instrument=MNSI_HISTORY,
+                    completed_at=timezone.now() - dt.timedelta(days=days),
+                    answers={str(n): n in yes for n in range(1, 16)},
+                    live=False,
+                )
+            shoot("questionnaire", "/questionnaires/mnsi-history/")
+            for n in range(1, 16):
+                page.locator(f"#item-{n} label", has_text="Yes" if n in {1, 2, 3, 5, 11, 12} else "No").click()
+            page.click("button:has-text('See my score')")
+            page.wait_for_url(f"{base}/questionnaires/answers/**")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / "questionnaire-result.png"))
+            shrink(out / "questionnaire-result.png")
+            page.goto("/trends/")
+            page.wait_for_load_state("networkidle")
+            page.locator(".questionnaire-trend").evaluate("section => section.scrollIntoView()")
+            page.screenshot(path=str(out / "trends-questionnaire.png"))
+            shrink(out / "trends-questionnaire.png")
 
             alarming = services.save_episode(
                 patient=demo,
@@ -160,10 +185,48 @@ def main(out: Path) -> None:
             shoot("today-with-a-warning-sign", "/")
             shoot("emergency-text-200", f"/alert/{alarming.id}/", big)
             large.close()
-            page.context.clear_cookies()
-            big = context.new_page()
+            signed_out = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
+            big = signed_out.new_page()
             chromium.set_text_size(big, 200)
             shoot("signup-text-200", "/accounts/signup/", big)
+            signed_out.close()
+            # A stroke sign logged three days after it started: the "see a doctor today" screen.
+            late = services.save_episode(
+                patient=demo,
+                episode_id=None,
+                started_at=timezone.now() - dt.timedelta(days=3),
+                duration_minutes=10,
+                severity=5,
+                locations=[("left", "shin")],
+                sensations=["numbness"],
+                symptoms=["arm_weakness"],
+                alarm_answered=True,
+            ).episode
+            shoot("warning-late", f"/alert/{late.id}/")
+            # The Save bar's question when the saddle region is the only alarming thing.
+            page.goto("/log/")
+            page.locator('.region[data-location="left:saddle"]').first.tap()
+            page.locator(".chips.severity label", has_text="4").first.click()
+            page.locator(".chips.duration label", has_text="15 min").click()
+            page.click("button.log-save")
+            page.locator("[data-region-check]").wait_for()
+            page.screenshot(path=str(out / "saddle-question.png"))
+            shrink(out / "saddle-question.png")
+            # Last, with the server stopped: the phone's own check of an entry kept offline.
+            page.goto("/log/")
+            page.wait_for_load_state("networkidle")
+            server.terminate()
+            server.wait(timeout=10)
+            page.goto("/log/")
+            page.locator('.region[data-location="right:shin"]').first.tap()
+            page.locator(".chips.severity label", has_text="6").first.click()
+            page.locator(".chips.duration label", has_text="15 min").click()
+            page.click(".alarm-check summary")
+            page.locator(".alarm-check label.chip", has_text="Can't control bladder or bowel").click()
+            page.click("button.log-save")
+            page.locator(".alert-screen[role=alert]").wait_for()
+            page.screenshot(path=str(out / "offline-warning.png"))
+            shrink(out / "offline-warning.png")
             browser.close()
     finally:
         server.terminate()

@@ -58,6 +58,17 @@ def test_the_flags_list_is_an_array_of_flags_with_a_status_enum(schema):
     assert sorted(status["schema"]["items"]["enum"]) == ["", "acknowledged", "open", "resolved"]
 
 
+def test_a_questionnaire_response_needs_every_item_as_a_boolean_and_nothing_else(schema):
+    body = resolve(schema, schema["components"]["schemas"]["QuestionnaireResponseRequest"])
+    answers = body["properties"]["answers"]
+    assert answers["required"] == [str(n) for n in range(1, 16)] and answers["additionalProperties"] is False
+    assert {value["type"] for value in answers["properties"].values()} == {"boolean"}
+    assert set(body["required"]) == {"questionnaire", "version", "completed_at", "answers"}
+    assert "score" not in body["properties"]  # computed by the server, never taken from the client
+    shown = resolve(schema, schema["components"]["schemas"]["QuestionnaireResponse"])
+    assert {"score", "max_score"} <= set(shown["properties"])
+
+
 def test_locations_need_at_least_one_item_and_trends_dates_come_as_a_pair(schema):
     episode = resolve(schema, schema["components"]["schemas"]["EpisodeRequest"])
     assert episode["properties"]["locations"]["minItems"] == 1
@@ -75,6 +86,11 @@ def test_locations_need_at_least_one_item_and_trends_dates_come_as_a_pair(schema
         ("flags/", "get", {"200", "400", "401", "403", "429"}),
         ("flags/{id}/acknowledge/", "post", {"200", "401", "403", "404", "429"}),
         ("token/", "post", {"200", "400", "401", "403", "413", "429"}),
+        ("questionnaires/", "get", {"200", "401", "403", "429"}),
+        ("questionnaire-responses/", "get", {"200", "400", "401", "403", "429"}),
+        ("questionnaire-responses/{id}/", "get", {"200", "401", "403", "404", "429"}),
+        ("questionnaire-responses/{id}/", "put", {"200", "201", "400", "401", "403", "404", "413", "429"}),
+        ("questionnaire-responses/{id}/", "delete", {"204", "401", "403", "404", "429"}),
     ],
 )
 def test_error_answers_are_documented(schema, path, method, codes):
@@ -121,14 +137,16 @@ def test_malformed_ids_are_json_404s(api):
 # Rules that JSON Schema cannot state, so that schema-valid input may still be refused with a 400
 # naming the field: a time not in the future nor before 2000 or the date of birth, a duration or
 # "ongoing" but not both (episodes); a date of birth not in the future (profile); a check-in date
-# not after today; a custom trends period with both dates, in order, ending by today; and a wrong
-# password at the token endpoint. Everywhere else a schema-valid request must succeed.
+# not after today; a custom trends period with both dates, in order, ending by today; a questionnaire
+# response's completion not in the future nor before the diary began; and a wrong password at the token
+# endpoint. Everywhere else a schema-valid request must succeed.
 RULES_BEYOND_THE_SCHEMA = [
     ("/api/v1/episodes/", ["POST"]),
     ("/api/v1/episodes/{id}/", ["PUT", "PATCH"]),
     ("/api/v1/profile/", ["PUT", "PATCH"]),
     ("/api/v1/checkins/{date}/", ["PUT"]),
     ("/api/v1/trends/", ["GET"]),
+    ("/api/v1/questionnaire-responses/{id}/", ["PUT"]),
     ("/api/v1/token/", ["POST"]),
 ]
 

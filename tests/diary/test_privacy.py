@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from rest_framework.test import APIClient
 
 from diary.models import CheckIn, Episode
 from tests.conftest import episode_json, log
@@ -15,19 +14,6 @@ NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def alices_episode(patient):
     return log(patient, started_at=NOW - dt.timedelta(days=1), severity=5, notes="alice's private note")
-
-
-@pytest.fixture
-def bob_web(client, other_patient):
-    client.force_login(other_patient)
-    return client
-
-
-@pytest.fixture
-def bob_api(other_patient):
-    client = APIClient()
-    client.force_authenticate(other_patient)
-    return client
 
 
 @time_machine.travel(NOW, tick=False)

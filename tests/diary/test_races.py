@@ -67,21 +67,23 @@ def assert_one_create_one_replace(patient, results) -> None:
     assert Episode.objects.count() == len(ids)
 
 
+def api_put(collection: str, token: str, body: dict[str, object]) -> Callable[[uuid.UUID], tuple[int, bool]]:
+    """A sender for `race`: PUT `body` to `collection` + the id, as the patient of `token`."""
+
+    def send(row_id: uuid.UUID) -> tuple[int, bool]:
+        response = requests.put(
+            f"{collection}{row_id}/", json=body, headers={"Authorization": f"Token {token}"}, timeout=30
+        )
+        return response.status_code, response.status_code == 201
+
+    return send
+
+
 @live
 def test_simultaneous_api_saves_of_a_new_id_leave_one_row(transactional_db, live_server):
     patient = make_patient()
     token = Token.objects.create(user=patient).key
-    body = episode_json()
-
-    def send(episode_id: uuid.UUID) -> tuple[int, bool]:
-        response = requests.put(
-            f"{live_server.url}/api/v1/episodes/{episode_id}/",
-            json=body,
-            headers={"Authorization": f"Token {token}"},
-            timeout=30,
-        )
-        return response.status_code, response.status_code == 201
-
+    send = api_put(f"{live_server.url}/api/v1/episodes/", token, episode_json())
     assert_one_create_one_replace(patient, race(ROUNDS, send))
 
 

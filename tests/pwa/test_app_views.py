@@ -43,7 +43,8 @@ def test_the_service_worker_is_served_from_the_root_uncached_with_the_shell_by_v
     for path in ("/static/css/app.css", "/static/js/queue.js", "/static/js/offline.js", "/static/icons/icon-192.png"):
         assert path in shell
     assert not any("LICENSE" in p for p in shell)
-    assert config["pages"] == ["/", "/log/", "/history/", "/trends/"]
+    # The diary's pages, then those the apps ask for through diary.hooks.keep_offline (the questionnaire's).
+    assert config["pages"] == ["/", "/log/", "/history/", "/trends/", "/questionnaires/mnsi-history/"]
     assert re.fullmatch(r"[0-9a-f]{16}", config["version"])
     assert "{{" not in text and "{%" not in text
 

@@ -115,7 +115,8 @@ def test_a_new_warning_sign_goes_by_push_without_health_details(
     assert mail.outbox == []
     messages = [browser.decrypt(r.body) for r in push_service.received]
     assert messages and all(m["body"] == "There is something in your diary to read" for m in messages)
-    assert all(m["url"] == "/flags/" for m in messages)
+    flag = Flag.objects.get(patient=patient)
+    assert [m["url"] for m in messages] == [f"/flags/#flag-{flag.id}"]  # told once, opening the flag itself
 
 
 def test_an_episode_still_going_after_12_hours_gets_one_nudge(db, push_service, device):

@@ -42,7 +42,9 @@ def test_every_script_tag_loads_a_file_as_a_deferred_classic_script():
     assert tags and odd == []
 
 
-@pytest.mark.parametrize("path", ["/", "/log/", "/settings/", "/today/no-numbness/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/log/", "/settings/", "/today/no-numbness/", "/questionnaires/mnsi-history/", "/accounts/login/"]
+)
 def test_each_script_comes_after_the_scripts_whose_globals_it_uses(client, patient, path):
     if path != "/accounts/login/":
         client.force_login(patient)

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 
 from diary.facts import EpisodeFacts
 from insights import trends
@@ -97,9 +98,13 @@ def test_key_numbers_compare_only_with_a_previous_period_that_has_data(sitter):
 
 
 def test_red_flags_carry_each_episodes_date_and_time(patient):
-    log(patient, started_at=dt.datetime(2026, 2, 3, 14, 20, tzinfo=UTC), symptoms=["speech_difficulty"])
-    log(patient, started_at=dt.datetime(2026, 2, 9, 7, 5, tzinfo=UTC), symptoms=["speech_difficulty"])
-    log(patient, started_at=dt.datetime(2026, 2, 10, 7, 5, tzinfo=UTC))
+    for started, symptoms in (
+        (dt.datetime(2026, 2, 3, 14, 20, tzinfo=UTC), ["speech_difficulty"]),
+        (dt.datetime(2026, 2, 9, 7, 5, tzinfo=UTC), ["speech_difficulty"]),
+        (dt.datetime(2026, 2, 10, 7, 5, tzinfo=UTC), []),
+    ):
+        with time_machine.travel(started + dt.timedelta(minutes=30), tick=False):  # logged on time
+            log(patient, started_at=started, symptoms=symptoms)
     review_patient(patient.pk, dt.date(2026, 2, 10))
     report = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     [stroke] = report.red_flags

@@ -30,7 +30,14 @@ def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
     assert "5 episode(s) in the last 14 days with: An injury or fall." in page
     assert "Numbness on 5 of the last 14 days (5 or more is the threshold)." in page
     assert f"/episodes/{flagged[0].id}/edit/" in page
-    assert "<cite>What Causes Numbness in the Legs? Understanding the Basics</cite> (web article, source 002)" in page
+    based_on = page[page.index("Based on: ") : page.index("Background reading: ")]
+    assert 'href="https://www.health.harvard.edu/decision_guide/numbness-or-tingling"' in based_on
+    background = page[page.index("Background reading: ") :]
+    assert (
+        "<cite>What Causes Numbness in the Legs? Understanding the Basics</cite> (web article, publisher not named)"
+        in background
+    )
+    assert "source 00" not in page
     assert "not a diagnosis" in page
     assert page.count("I've read this") == 2
 

@@ -1,8 +1,10 @@
 """Saving an alarming episode shows what to do at once, from the form and the API, with Redis down too."""
 
+import datetime as dt
 import uuid
 
 import pytest
+from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
 from tests.conftest import episode_json, use_broker
@@ -22,11 +24,14 @@ def test_form_save_with_slurred_speech_shows_the_emergency_screen(web, patient):
     assert 'href="tel:999"' in page and "Call 999 now" in page
     assert "You logged: Slurred or difficult speech." in page
     assert "This is not a diagnosis" in page
-    assert "(web article, source 000)" in page
-    assert (
-        'href="https://www.nhs.uk/conditions/stroke/symptoms/" rel="noopener noreferrer">Stroke: symptoms</a> (NHS)'
-        in page
+    based_on = page[page.index("Based on: ") : page.index("Background reading: ")]
+    assert based_on.startswith(
+        'Based on: <a href="https://www.nhs.uk/conditions/stroke/symptoms/" rel="noopener noreferrer">'
+        "Stroke: symptoms</a> (NHS);"
     )
+    assert '<a href="https://www.healthdirect.gov.au/stroke" rel="noopener noreferrer">Stroke</a>' in based_on
+    assert "<cite>Numbness in the legs (medically reviewed 2025)</cite> (iLive)" in page[page.index("Background") :]
+    assert "source 000" not in page
     assert patient.episodes.count() == 1
 
 
@@ -51,13 +56,15 @@ def test_api_save_response_carries_the_alerts(api, patient):
     assert alert["code"] == "emergency.spinal_cord" and alert["level"] == "emergency"
     assert alert["matched"] == ["Can't control bladder or bowel"]
     assert alert["emergency_number"] == patient.profile.emergency_number
-    assert [s["id"] for s in alert["sources"]] == ["000", "001", "nhs-cauda-equina"]
-    assert alert["sources"][2] == {
+    assert [s["id"] for s in alert["sources"]] == ["nhs-cauda-equina", "healthdirect-sciatica", "000", "001"]
+    assert alert["sources"][0] == {
         "id": "nhs-cauda-equina",
         "title": "Cauda equina syndrome",
         "publisher": "NHS",
         "url": "https://www.nhs.uk/conditions/cauda-equina-syndrome/",
+        "background": False,
     }
+    assert alert["sources"][3]["publisher"] == "iLive" and alert["sources"][3]["background"]
 
 
 @pytest.fixture
@@ -85,6 +92,21 @@ def test_emergency_advice_and_the_save_do_not_need_redis(redis_stopped, client):
     assert response.status_code == 200
     assert "Possible signs of a stroke" in response.content.decode()
     assert patient.episodes.count() == 1  # committed even though no review could be queued
+    # The flag opened with the save: Today, Flags and the report show it with no worker and no Redis.
+    assert patient.flags.get().status == "open"
+    today = client.get("/").content.decode()
+    assert 'class="flag-banner level-emergency"' in today and "Possible signs of a stroke" in today
+    assert "Possible signs of a stroke" in client.get("/flags/").content.decode()
+    api = APIClient()
+    api.force_authenticate(patient)
+    started = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+    body = episode_json(symptoms=["chest_pain"], started_at=started)
+    reply = api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json")
+    assert reply.status_code == 201 and reply.json()["alerts"][0]["code"] == "emergency.breathing_or_fainting"
+    assert sorted(patient.flags.values_list("code", flat=True)) == [
+        "emergency.breathing_or_fainting",
+        "emergency.stroke_signs",
+    ]
 
 
 def test_editing_an_alarming_episode_alerts_only_on_what_the_edit_adds(web, patient):

@@ -125,9 +125,10 @@ def test_dry_run_computes_but_writes_nothing(patient):
     call_command("review", "--user", "alice", "--as-of", str(AS_OF), "--dry-run", "--json", stdout=out)
     printed = json.loads(out.getvalue())["flags"]
     assert [(f["code"], f["status"], f["level"]) for f in printed] == [("urgent.injury", "open", "urgent")]
-    assert [(s["id"], s["title"], s["publisher"]) for s in printed[0]["sources"]] == [
-        ("000", "Numbness Of Legs - What To Do? Treatment Methods", "web article"),
-        ("002", "What Causes Numbness in the Legs? Understanding the Basics", "web article"),
+    assert [(s["id"], s["publisher"], s["background"]) for s in printed[0]["sources"]] == [
+        ("harvard-numbness", "Harvard Health Publishing", False),
+        ("000", "", True),  # a seed article whose copy names no publisher: background reading
+        ("002", "", True),
     ]
     assert not Flag.objects.exists() and not PatientReview.objects.exists()
 
@@ -321,8 +322,9 @@ def test_a_batch_that_fails_is_reviewed_one_patient_at_a_time(db, monkeypatch):
     from triage import detectors, tasks
 
     good, odd = make_patient("good"), make_patient("odd")
-    for patient in (good, odd):
-        log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1), symptoms=["leg_weakness"])
+    for patient in (good, odd):  # a pattern, which only a review finds (a save opens instant signs only)
+        for n in range(1, 6):
+            log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=n))
     real_review = detectors.review
 
     def fails_for_odd(episodes, *args, **kwargs):
@@ -333,7 +335,7 @@ def test_a_batch_that_fails_is_reviewed_one_patient_at_a_time(db, monkeypatch):
     monkeypatch.setattr(detectors, "review", fails_for_odd)
     with pytest.raises(ValueError, match="an odd diary"):
         tasks.review_patients_task.apply(args=([good.pk, odd.pk],), throw=True)  # the one that fails, alone
-    assert flags(good) == ["urgent.weakness"]  # reviewed on its own after the batch failed
+    assert flags(good) == ["pattern.persistent"]  # reviewed on its own after the batch failed
     assert flags(odd) == []
 
 

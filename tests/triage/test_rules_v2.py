@@ -352,12 +352,32 @@ def test_no_sentence_restates_a_window_length():
     ]
 
 
-def test_every_source_has_a_title_and_publisher_and_the_public_pages_an_address():
+def test_every_source_has_a_title_and_the_public_pages_a_publisher_and_an_address():
     cited = {i for sign in signs.CATALOGUE.values() for i in sign.sources}
     assert cited == set(signs.SOURCES)
+    seeds = {"000", "001", "002", "003", "004"}
+    assert {s.id for s in signs.SOURCES.values() if s.background} == seeds
     for source in signs.SOURCES.values():
-        assert source.title and source.publisher
-        assert source.url.startswith("https://") or source.id in {"000", "001", "002", "003", "004"}
+        assert source.title and source.publisher_words
+        assert "source 0" not in source.citation and "web article" != source.publisher
+        if not source.background:
+            # https, but for NHS 111 Wales's GBS page, cited at the address the research saw.
+            assert source.publisher and source.url.startswith(("https://", "http://111.wales.nhs.uk/"))
+    assert signs.SOURCES["001"].citation == "Numbness in the legs (medically reviewed 2025) (iLive)"
+    assert signs.SOURCES["002"].citation.endswith("(web article, publisher not named)")
+
+
+def test_every_sign_cites_a_public_page_first_and_the_seed_articles_after_as_background_reading():
+    for sign in signs.CATALOGUE.values():
+        listed = sign.source_list
+        assert listed and not listed[0].background, sign.code
+        assert listed == sign.authorities + sign.background_reading
+        assert [s.id for s in listed] == list(sign.sources), sign.code  # written in the order it is shown
+    red_flags = [s for s in signs.CATALOGUE.values() if s.instant]
+    assert all(sign.authorities for sign in red_flags)
+    stroke, spine = signs.CATALOGUE["emergency.stroke_signs"], signs.CATALOGUE["emergency.spinal_cord"]
+    assert {s.publisher for s in stroke.authorities} == {"NHS", "healthdirect Australia"}
+    assert {s.publisher for s in spine.authorities} == {"NHS", "healthdirect Australia"}
 
 
 def test_every_alarm_symptom_is_in_exactly_one_group():

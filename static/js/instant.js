@@ -1,0 +1,163 @@
+// The phone's own check of the instant warning signs (DESIGN §5), for an entry kept offline: the catalogue's
+// emergency and urgent signs come as data (/app/signs.json, made from triage/signs.py by triage/offline.py, and
+// kept by the service worker with the app shell); when the server could not take an entry, offline.js asks
+// here, and an entry that matches a sign gets the same warning screen as the server's (triage/alert.html), with
+// the tap-to-call link to the patient's number that this page keeps. The entry stays queued and is sent later:
+// the flag opens when it reaches the server. window.DiaryWarnings.evaluate is the rule itself, which
+// tests/browser/test_instant_parity.py runs against the Python one.
+(() => {
+  "use strict";
+
+  // What in the entry matches one sign, in the patient's words, in the detectors' order (triage/detectors.py).
+  const own = (sign, entry) => {
+    const rule = sign.rule;
+    const symptoms = new Set(entry.symptoms);
+    const triggers = new Set(entry.triggers);
+    const places = new Set(entry.locations);
+    const sides = new Set(entry.locations.map((key) => key.split(":")[0]));
+    const found = [];
+    for (const [code, words] of rule.symptoms) if (symptoms.has(code)) found.push(words);
+    for (const [key, words] of rule.places) if (places.has(key)) found.push(words);
+    if (sides.size === 2) {
+      for (const [code, words] of rule.both_legs_symptoms) if (symptoms.has(code)) found.push(words);
+    }
+    const together = rule.together;
+    if (together && entry.sensations.includes(together.sensation) && symptoms.has(together.symptom)) {
+      found.push(together.words);
+    }
+    for (const [code, words] of rule.triggers) if (triggers.has(code)) found.push(words);
+    return found;
+  };
+
+  // Every sign the entry matches, with what the patient is told now (triage/advice.py), in the warning
+  // screen's order: by the sign's level, then by the level shown. `entry`: {locations: ["left:saddle"],
+  // sensations, triggers, symptoms, started, saved} with ISO 8601 times; `number`: the emergency number.
+  const evaluate = (catalogue, entry, number) => {
+    const byCode = new Map(catalogue.signs.map((sign) => [sign.code, sign]));
+    const order = catalogue.level_order;
+    const found = [];
+    for (const sign of catalogue.signs) {
+      const matched = own(sign, entry);
+      if (!matched.length) continue;
+      if (sign.rule.unless && own(byCode.get(sign.rule.unless), entry).length) continue;
+      const late = Boolean(sign.late) && Date.parse(entry.saved) - Date.parse(entry.started) > sign.late.after_seconds * 1000;
+      const advice = late ? sign.late.advice : sign.advice;
+      const hit = {
+        code: sign.code,
+        level: advice.level,
+        title: advice.title,
+        message: advice.message.split("{number}").join(number),
+        matched,
+        late_entry: late,
+        sources: sign.sources,
+      };
+      found.push({ hit, signLevel: sign.advice.level });
+    }
+    found.sort((a, b) => order[a.signLevel] - order[b.signLevel]);  // the detectors' order (stable sorts)
+    found.sort((a, b) => order[a.hit.level] - order[b.hit.level]);  // then the screen's, by the level shown
+    return found.map(({ hit }) => hit);
+  };
+
+  // The entry as the log form sent it (the queue keeps the form's fields), checked at the moment it was kept.
+  const entryOf = (fields, savedAt) => {
+    const all = (name) => fields.filter(([key]) => key === name).map(([, value]) => value);
+    return {
+      locations: all("locations"),
+      sensations: all("sensations"),
+      triggers: all("triggers"),
+      symptoms: [...all("alarm_symptoms"), ...all("other_symptoms")],
+      started: all("started_at")[0] || "",  // with the phone's offset (logform.js), or the phone's local time
+      saved: new Date(savedAt).toISOString(),
+    };
+  };
+
+  window.DiaryWarnings = { evaluate, entryOf };
+
+  const screenTemplate = document.getElementById("offline-warning");
+  const signTemplate = document.getElementById("offline-warning-sign");
+  const removedTemplate = document.getElementById("offline-warning-removed");
+  const form = document.querySelector(".log-form");
+  if (!screenTemplate || !signTemplate || !form) return;
+  const number = screenTemplate.dataset.number;
+  // Read when the page opens, online or from the worker's copy, so that it is there when the network is not.
+  const catalogue = fetch(screenTemplate.dataset.signs, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null);
+
+  const fill = (element, selector, text) => { element.querySelector(selector).textContent = text; };
+  const sources = (section, hit) => {
+    const basedOn = section.querySelector("[data-based-on]");
+    const background = section.querySelector("[data-background]");
+    const pages = hit.sources.filter((s) => !s.background);
+    const reading = hit.sources.filter((s) => s.background);
+    basedOn.append("Based on: ");
+    pages.forEach((source, i) => {
+      const link = document.createElement("a");
+      link.href = source.url;
+      link.rel = "noopener noreferrer";
+      link.textContent = source.title;
+      basedOn.append(link, ` (${source.publisher})${i < pages.length - 1 ? "; " : "."}`);
+    });
+    if (!reading.length) { background.remove(); return; }
+    background.append("Background reading: ");
+    reading.forEach((source, i) => {
+      const cite = document.createElement("cite");
+      cite.textContent = source.title;
+      background.append(cite, ` (${source.publisher})${i < reading.length - 1 ? "; " : "."}`);
+    });
+  };
+
+  const show = (data, hits, entry, id) => {
+    const screen = screenTemplate.content.firstElementChild.cloneNode(true);
+    const action = data.actions[hits[0].level];
+    fill(screen, "[data-action]", action);
+    const started = new Date(entry.started);
+    if (!isNaN(started.getTime())) {
+      const day = started.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" });
+      fill(screen, "[data-about]", `About what you logged ${day}, ${window.DiaryUtil.clockTime(started)}.`);
+    }
+    const list = screen.querySelector("[data-alerts]");
+    hits.forEach((hit, i) => {
+      const section = signTemplate.content.firstElementChild.cloneNode(true);
+      section.classList.add(`alert-${hit.level}`);
+      section.setAttribute("aria-labelledby", `alert-${i + 1}`);
+      section.querySelector("h3").id = `alert-${i + 1}`;
+      fill(section, "[data-title]", hit.title);
+      fill(section, "[data-matched]", `You logged: ${hit.matched.join(", ")}.`);
+      fill(section, "[data-message]", hit.message);
+      const call = section.querySelector("[data-call]");
+      if (hit.level === "emergency") {
+        call.href = `tel:${number}`;
+        fill(call, "span", `Call ${number} now`);
+      } else {
+        call.remove();
+      }
+      sources(section, hit);
+      list.append(section);
+    });
+    screen.querySelector("[data-remove]").addEventListener("click", async () => {
+      await window.DiaryQueue.remove(id);
+      window.dispatchEvent(new Event("diary:queue-changed"));
+      const removed = removedTemplate.content.firstElementChild.cloneNode(true);
+      screen.replaceWith(removed);
+      removed.querySelector("h2").focus();
+    });
+    document.querySelector("main").replaceChildren(screen);
+    document.title = `${action} · ${document.title.split(" · ").pop()}`;
+    window.scrollTo(0, 0);
+    screen.querySelector("h2").focus();
+  };
+
+  // offline.js asks when the server could not take an entry: the answer says whether a warning screen is shown.
+  form.addEventListener("diary:kept-offline", (event) => {
+    const { entry: kept } = event.detail;
+    event.detail.shown = catalogue.then((data) => {
+      if (!data) return false;
+      const entry = entryOf(kept.fields, kept.queuedAt);
+      const hits = evaluate(data, entry, number);
+      if (!hits.length) return false;
+      show(data, hits, entry, kept.id);
+      return true;
+    });
+  });
+})();

@@ -1,0 +1,258 @@
+"""Warnings on a phone (390x844) that never contradict themselves (DESIGN §5): emergency advice with the server
+process stopped, from the phone's own check; Today right after a warning screen with Redis refused and no
+worker; the Save bar's one question about the saddle alone (Yes and No); removing an entry logged by mistake
+from the warning screen; and "None of these" stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page
+
+from diary import services
+from diary.models import Episode
+from tests.browser import chromium
+from tests.browser.appserver import AppServer, sign_in, until
+from tests.browser.test_offline_queue import queued
+from tests.processes import free_port
+from triage.advice import advise
+from triage.models import Flag
+from triage.signs import CATALOGUE
+
+pytestmark = pytest.mark.browser
+COMMITTED = pytest.mark.django_db(transaction=True)
+
+
+def fill_basics(page: Page, place: str = "left:heel") -> None:
+    page.locator(f'.region[data-location="{place}"]').first.tap()
+    page.locator(".chips.severity label", has_text="5").first.click()
+
+
+def tick_alarm(page: Page, label: str) -> None:
+    block = page.locator(".alarm-check")
+    if block.get_attribute("open") is None:
+        page.click(".alarm-check summary")
+    page.locator(".alarm-check label.chip", has_text=label).click()
+
+
+def on_today(url: str) -> bool:
+    return urlparse(url).path == "/"
+
+
+def focused(page: Page) -> str:
+    return str(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+
+
+# --- Offline: the phone's own check, with the server process really stopped -----------------------------------
+
+
+def go_offline_on_the_log_page(page: Page, server: AppServer, username: str, number: str) -> User:
+    patient = sign_in(page, username)
+    services.update_profile(patient=patient, emergency_number=number)
+    page.goto("/")
+    page.goto("/log/")  # kept by the worker, with the number in it; the signs are kept with the app shell
+    page.wait_for_load_state("networkidle")
+    server.stop()  # really unreachable: connection refused, for the page and the worker alike
+    page.goto("/log/")
+    page.locator("#offline-bar").wait_for()
+    return patient
+
+
+@COMMITTED
+def test_offline_an_emergency_gets_its_advice_and_a_call_button_and_the_flag_opens_when_sent(app_phone, server):
+    page = app_phone
+    patient = go_offline_on_the_log_page(page, server, "oona", "911")
+    fill_basics(page)
+    tick_alarm(page, "Can't control bladder or bowel")
+    page.click("button.log-save")
+
+    page.get_by_role("heading", name="Act now").wait_for()
+    sign = CATALOGUE["emergency.spinal_cord"]
+    screen = page.locator(".alert-screen[role=alert]")
+    assert screen.get_by_role("heading", name=sign.title).is_visible()
+    assert screen.get_by_text("You logged: Can't control bladder or bowel.").is_visible()
+    assert screen.get_by_text(advise(sign, "911").message).is_visible()  # the server's own words
+    call = screen.get_by_role("link", name="Call 911 now")
+    assert call.get_attribute("href") == "tel:911" and call.is_visible()
+    assert screen.locator(".sources a").first.inner_text() == "Cauda equina syndrome"
+    assert "Background reading:" in screen.locator(".background-reading").inner_text()
+    assert focused(page) == "alert-screen-title"
+    box = screen.bounding_box()
+    assert box is not None and box["y"] < 200 and box["height"] > 500  # fills the screen, as the server's does
+    assert len(queued(page)) == 1  # the send failed: the entry stays, and so does the warning
+    assert not Episode.objects.exists()
+
+    server.start()
+    page.goto("/")  # the next open sends what waits
+    until(page, lambda: Episode.objects.exists())
+    page.goto("/")
+    banner = page.locator(".flag-banner.level-emergency")
+    assert sign.title in banner.inner_text()
+    assert banner.get_by_role("link", name="Call 911").get_attribute("href") == "tel:911"
+    flag = Flag.objects.get(patient=patient)
+    assert (flag.code, flag.status) == ("emergency.spinal_cord", "open")
+
+
+@COMMITTED
+def test_offline_a_late_stroke_entry_gets_the_see_a_doctor_today_screen(app_phone, server):
+    page = app_phone
+    go_offline_on_the_log_page(page, server, "luca", "112")
+    fill_basics(page, "right:shin")
+    page.locator(".chips.when label", has_text="Earlier").click()
+    # Three days ago on the phone's clock, as the form reads it.
+    three_days_ago = page.evaluate("window.DiaryUtil.isoLocal(new Date(Date.now() - 3 * 86400000)).slice(0, 16)")
+    page.fill("#id_started_at", three_days_ago)
+    tick_alarm(page, "Slurred or difficult speech")
+    page.click("button.log-save")
+
+    page.get_by_role("heading", name="See a doctor today").wait_for()
+    sign = CATALOGUE["emergency.stroke_signs"]
+    screen = page.locator(".alert-screen[role=alert]")
+    assert screen.get_by_role("heading", name=sign.late_title).is_visible()
+    late = advise(sign, "112", [(dt.datetime.now(dt.UTC) - dt.timedelta(days=3), dt.datetime.now(dt.UTC))])
+    assert late.late_entry and screen.get_by_text(late.message).is_visible()
+    assert screen.locator("a[href^='tel:']").count() == 0
+    assert len(queued(page)) == 1
+
+
+@COMMITTED
+def test_offline_logged_by_mistake_takes_the_entry_off_the_phone(app_phone, server):
+    page = app_phone
+    go_offline_on_the_log_page(page, server, "mika", "999")
+    fill_basics(page)
+    tick_alarm(page, "Chest pain")
+    page.click("button.log-save")
+    page.get_by_role("heading", name="Act now").wait_for()
+    assert len(queued(page)) == 1
+    page.get_by_role("button", name="Logged by mistake? Remove this entry").click()
+    page.get_by_role("heading", name="Removed").wait_for()
+    assert queued(page) == []
+    until(page, lambda: page.locator("#queue-chip").is_hidden())
+    server.start()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert not Episode.objects.exists()
+
+
+# --- With Redis refused and no worker: the save opened the flag -----------------------------------------------
+
+
+@pytest.fixture
+def server_without_redis(tmp_path: Path) -> Iterator[AppServer]:
+    """The production path for background work (a broker, no in-process tasks), with Redis refusing."""
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app = AppServer(tmp_path / "server.log", env={"REDIS_URL": dead, "CELERY_TASK_ALWAYS_EAGER": "0"})
+    app.start()
+    yield app
+    app.stop()
+
+
+@COMMITTED
+def test_today_right_after_the_warning_screen_with_redis_refused_and_no_worker(browser: Browser, server_without_redis):
+    server = server_without_redis
+    context = browser.new_context(viewport=chromium.PHONE, base_url=server.url, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        patient = sign_in(page, "rae")
+        page.goto("/log/")
+        fill_basics(page, "left:shin")
+        tick_alarm(page, "Leg or foot pale, blue or cold to touch")
+        page.click("button.log-save")
+        page.get_by_role("heading", name="Act now").wait_for()
+        title = CATALOGUE["emergency.blood_clot"].title
+        assert page.get_by_role("heading", name=title).is_visible()
+
+        page.get_by_role("link", name="Back to Today").click()
+        banner = page.locator(".flag-banner.level-emergency")
+        banner.wait_for()
+        assert f"Emergency: {title}." in banner.inner_text()
+        assert "nothing open" not in page.content()
+        assert Flag.objects.get(patient=patient).status == "open"
+        assert "not queued" in server.log.read_text()  # no review could be asked for: the save did it all
+    finally:
+        context.close()
+
+
+# --- The saddle alone, removal from the warning screen, "None of these" (the live server) -------------------
+
+
+def test_the_saddle_alone_is_asked_about_once_and_yes_saves(phone, sign_in):
+    patient = sign_in("sadie", emergency_number="999")
+    phone.goto("/log/")
+    fill_basics(phone, "left:saddle")
+    phone.click("button.log-save")
+    question = phone.get_by_text("You marked between the legs / around the bottom. Is that right?")
+    question.wait_for()
+    assert phone.locator("button.log-save").is_hidden() and not patient.episodes.exists()
+    assert focused(phone) == "region-check-question"
+    box = phone.locator(".log-bar").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844  # in the Save bar, in sight
+
+    phone.get_by_role("button", name="Yes, save").click()
+    phone.get_by_role("link", name="Call 999 now").wait_for()
+    episode = patient.episodes.get()
+    assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("left", "saddle")]
+
+
+def test_the_saddle_alone_no_removes_it_and_nothing_is_saved_until_save(phone, sign_in):
+    patient = sign_in("noah", emergency_number="999")
+    phone.goto("/log/")
+    fill_basics(phone, "right:saddle")
+    phone.click("button.log-save")
+    phone.get_by_role("button", name="No, remove it").click()
+    assert phone.locator(".log-summary").inner_text() == (
+        "Removed: between the legs / around the bottom. Mark where it was, then Save."
+    )
+    assert phone.locator('.region[data-location="right:saddle"]').first.get_attribute("aria-pressed") == "false"
+    assert phone.locator("[data-region-check]").is_hidden() and not patient.episodes.exists()
+    phone.locator('.region[data-location="right:thigh_front"]').first.tap()
+    phone.click("button.log-save")
+    phone.wait_for_url(on_today)
+    assert [(loc.side, loc.region) for loc in patient.episodes.get().locations.all()] == [("right", "thigh_front")]
+
+
+def test_the_saddle_with_an_alarm_symptom_is_not_asked_about(phone, sign_in):
+    sign_in("saul", emergency_number="999")
+    phone.goto("/log/")
+    fill_basics(phone, "left:saddle")
+    tick_alarm(phone, "Numb between the legs or around the bottom")
+    phone.click("button.log-save")
+    phone.get_by_role("link", name="Call 999 now").wait_for()
+
+
+def test_an_entry_logged_by_mistake_is_removed_from_the_warning_screen(phone, sign_in):
+    patient = sign_in("remy", emergency_number="999")
+    phone.goto("/log/")
+    fill_basics(phone)
+    tick_alarm(phone, "Fainted or nearly fainted")
+    phone.click("button.log-save")
+    phone.get_by_role("heading", name="Act now").wait_for()
+    assert Flag.objects.get(patient=patient).status == "open"
+    phone.get_by_role("button", name="Logged by mistake? Remove this entry").click()
+    phone.get_by_text("Removed: that entry is no longer in your diary. The warning it raised is withdrawn.").wait_for()
+    assert phone.get_by_text("nothing open").is_visible()
+    assert not patient.episodes.exists() and Flag.objects.get(patient=patient).resolution == "withdrawn"
+
+
+def test_none_of_these_excludes_the_alarm_questions_and_is_stored(phone, sign_in):
+    patient = sign_in("nina")
+    phone.goto("/log/")
+    fill_basics(phone)
+    state = phone.locator("[data-alarm-state]")
+    tick_alarm(phone, "None of these")
+    assert state.inner_text() == "None of these"
+    phone.locator(".alarm-check label.chip", has_text="Short of breath").click()
+    assert not phone.locator("input[name=alarm_none]").is_checked()  # a sign unticks "None of these"
+    assert state.inner_text() == "Ticked: Short of breath"
+    phone.locator(".alarm-check label.chip", has_text="None of these").click()
+    assert phone.locator("input[name=alarm_symptoms]:checked").count() == 0  # and "None of these" the signs
+    phone.click("button.log-save")
+    phone.wait_for_url(on_today)
+    episode = patient.episodes.get()
+    assert episode.alarm_answered and episode.symptoms == []
