@@ -164,6 +164,20 @@
     if (notes.value) countNotes();
   }
 
+  // Focus in view (WCAG 2.2, 2.4.11): the page's scroll-padding keeps a focused field clear of the Save bar and
+  // the tab bar, but a browser brings only the caret of a text box into view, which can leave the box's lower
+  // part under the bars: then the page moves up by what is hidden, after the browser's own scrolling.
+  const bars = [form.querySelector(".log-bar"), document.querySelector("nav.tabs")].filter(Boolean);
+  form.addEventListener("focusin", (event) => {
+    const field = event.target.closest("label.chip") || event.target;
+    requestAnimationFrame(() => {
+      const tops = bars.filter((bar) => !bar.contains(field)).map((bar) => bar.getBoundingClientRect().top);
+      const box = field.getBoundingClientRect();
+      const hidden = box.bottom - Math.min(...tops, window.innerHeight);
+      if (hidden > 0) window.scrollBy(0, Math.min(hidden + 8, Math.max(box.top - 8, 0)));
+    });
+  });
+
   // A new-episode form gets a fresh id each time it is shown: the Back button can show a copy of
   // the page whose id was already used, and the next episode would replace the last. Within one
   // showing the id stays, so a double tap saves once.
