@@ -22,9 +22,11 @@ Targets (printed, not asserted): performance >= 98, accessibility 100, best prac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -120,6 +122,10 @@ def prepare(env: dict[str, str]) -> tuple[str, str, str, str]:
 
 
 def serve(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    # Another server already on the port would answer /healthz and be measured instead (a login page, 404s).
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            sys.exit(f"Port {PORT} is taken by another server: set BENCH_WEB_PORT to a free one.")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
@@ -264,9 +270,12 @@ def main() -> None:
         ("Today", "/", session),
         ("Log", "/log/", session),
         ("History", "/history/", session),
+        ("A day", f"/days/{dt.datetime.now(dt.UTC).date() - dt.timedelta(days=2):%Y-%m-%d}/", session),
         ("Trends", "/trends/", session),
         ("Flags", "/flags/", session),
         ("Report", "/report/", session),
+        ("Settings", "/settings/", session),
+        ("Sign up", "/accounts/signup/", None),
         ("Questions", "/questionnaires/mnsi-history/", session),
         ("Score", f"/questionnaires/answers/{response}/", session),
         ("Shared", f"/share/{token}/", None),

@@ -140,6 +140,8 @@ class EpisodeViewSet(viewsets.ViewSet):
         merged = episode_record(episode) | dict(request.data)
         if "duration_minutes" in request.data and "ongoing" not in request.data:
             merged["ongoing"] = request.data["duration_minutes"] is None
+        if {"duration_minutes", "ongoing"} & set(request.data) and "duration_unknown" not in request.data:
+            merged["duration_unknown"] = False  # a duration given, or "still going", is no longer "not sure"
         return self._save(request, episode.id, merged)
 
     @extend_schema(parameters=[EPISODE_ID])

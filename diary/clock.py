@@ -108,6 +108,7 @@ def started_between(
 # --- How long, in words --------------------------------------------------------------------------
 
 STILL_GOING = "still going"
+NOT_SURE = "not sure how long"
 
 
 def duration_words(minutes: int) -> str:
@@ -124,6 +125,9 @@ def minutes_label(minutes: float | None) -> str:
     return "–" if minutes is None else f"{minutes:g} min"
 
 
-def episode_duration(duration_minutes: int | None) -> str:
-    """An episode's duration as every list shows it: "5 min", or "still going" while it has none."""
-    return STILL_GOING if duration_minutes is None else minutes_label(duration_minutes)
+def episode_duration(duration_minutes: int | None, unknown: bool = False) -> str:
+    """An episode's duration as every list shows it: "5 min", "still going" while it has none, or "not sure how
+    long" when the patient didn't know."""
+    if duration_minutes is None:
+        return NOT_SURE if unknown else STILL_GOING
+    return minutes_label(duration_minutes)

@@ -37,10 +37,11 @@ class EpisodeFacts:
     relieved_by: frozenset[str] = frozenset()
     notes: str = ""
     alarm_answered: bool = False
+    duration_unknown: bool = False  # over, and the patient doesn't know how long it lasted (no minutes)
 
     @property
     def ongoing(self) -> bool:
-        return self.duration_minutes is None
+        return self.duration_minutes is None and not self.duration_unknown
 
     @property
     def day(self) -> dt.date:
@@ -77,6 +78,7 @@ def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> EpisodeFacts:
         relieved_by=frozenset(episode.relieved_by),
         notes=episode.notes,
         alarm_answered=episode.alarm_answered,
+        duration_unknown=episode.duration_unknown,
     )
 
 
@@ -92,6 +94,7 @@ FIELDS = (
     "relieved_by",
     "notes",
     "alarm_answered",
+    "duration_unknown",
 )
 
 
@@ -155,6 +158,7 @@ def _facts_by_patient(episodes: QuerySet[Episode], zones: Mapping[int, dt.tzinfo
         relieved,
         notes,
         asked,
+        unknown,
     ) in rows:
         key = _uuid(episode_id)
         found[patient_id].append(
@@ -170,6 +174,7 @@ def _facts_by_patient(episodes: QuerySet[Episode], zones: Mapping[int, dt.tzinfo
                 relieved_by=codes.of(relieved),
                 notes=notes,
                 alarm_answered=bool(asked),
+                duration_unknown=bool(unknown),
             )
         )
     return found

@@ -9,6 +9,7 @@ import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -16,10 +17,11 @@ from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
-from diary import hooks, picker, vocab
+from diary import hooks, picker, vocab, zones
 from diary.clock import Clock, LocalTimeError
 from diary.models import (
     DEFAULT_EMERGENCY_NUMBER,
+    DURATION_TOO_LONG,
     EMERGENCY_NUMBERS,
     MAX_DURATION_MINUTES,
     MAX_NOTES,
@@ -41,18 +43,27 @@ DURATION_CHOICES = [
     ("60", "1 hour"),
     ("custom", "Other"),
     ("ongoing", "Still going"),
+    ("unknown", "Not sure"),  # stored as Episode.duration_unknown: no minutes are made up, and it is not ongoing
 ]
 SEVERITY_CHOICES = [(str(n), str(n)) for n in vocab.SEVERITY_SCALE]
 # "When did it start?": a few minutes ago is the common answer; the minutes count back from the tap.
 WHEN_CHOICES = [
     ("now", "Just now"),
     ("5", "5 min ago"),
+    ("10", "10 min ago"),
     ("15", "15 min ago"),
     ("30", "30 min ago"),
     ("60", "1 hour ago"),
     ("earlier", "Earlier"),
 ]
 MINUTES_AGO = {code: int(code) for code, _ in WHEN_CHOICES if code.isdigit()}
+# The minutes field's messages name minutes and hours; the longest comes from the model's validator.
+MINUTES_MESSAGES = {
+    "required": "Give the number of minutes.",
+    "invalid": "Give the minutes as a whole number, for example 90 for an hour and a half.",
+    "min_value": "The minutes can't be below 0.",
+    "max_value": DURATION_TOO_LONG,
+}
 
 
 def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -72,8 +83,19 @@ def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+class TimeZoneField(forms.ChoiceField):
+    """The curated list of `diary/zones.py` to pick from; any zone the database knows is still accepted (a
+    profile's old alias, a phone that names its zone the old way, "Asia/Calcutta")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=zones.zone_choices, validators=[validate_timezone], **kwargs)
+
+    def keep(self, current: str | None) -> None:
+        """Offer the zone a profile already has even when the list leaves it out."""
+        self.choices = zones.zone_choices(keep=current)
+
+    def valid_value(self, value: str) -> bool:
+        return value in zoneinfo.available_timezones()
 
 
 def code_field(vocabulary: dict[str, vocab.Term], label: str, **kwargs: Any) -> forms.MultipleChoiceField:
@@ -121,23 +143,35 @@ class LocalDateTimeField(forms.DateTimeField):
 
 
 class EpisodeForm(forms.Form):
-    """The log form. `clock` reads "Earlier" times; `date_of_birth` bounds them (both are the patient's)."""
+    """The log form. `clock` reads "Earlier" times; `date_of_birth` bounds them (both are the patient's).
+
+    "Just now" and "N min ago" count back from `tapped_at`, the phone's time at the tap on Save with its UTC
+    offset (static/js/logform.js), or from the server's now without JavaScript. A form sent back with an error
+    keeps that moment and says it: "Just now (14:05)".
+    """
 
     id = forms.UUIDField(widget=forms.HiddenInput)
     when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="now")
+    tapped_at = LocalDateTimeField(required=False, widget=forms.HiddenInput)
     started_at = LocalDateTimeField(
         label="Date and time",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[validate_started_at],
     )
-    duration = forms.ChoiceField(label="How long?", choices=DURATION_CHOICES, widget=forms.RadioSelect, initial="5")
+    duration = forms.ChoiceField(
+        label="How long?",
+        choices=DURATION_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how long it lasted, or “Not sure”."},
+    )
     duration_custom = forms.IntegerField(
         label="Minutes",
         required=False,
         min_value=0,
         max_value=MAX_DURATION_MINUTES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=MINUTES_MESSAGES,
     )
     severity = forms.TypedChoiceField(
         label="How bad? 0 = barely, 10 = worst imaginable",
@@ -175,16 +209,57 @@ class EpisodeForm(forms.Form):
         required=False,
     )
     relieved_by = code_field(vocab.RELIEF, "What helped?")
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    # No maxlength on the box: a browser would cut a longer paste without a word. The counter (logform.js) and
+    # the message below say how much is over, and nothing typed is lost.
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, clock: Clock, date_of_birth: dt.date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clock, self.date_of_birth = clock, date_of_birth
-        started_at = self.fields["started_at"]
-        assert isinstance(started_at, LocalDateTimeField)
-        started_at.clock, started_at.label_text = clock, "The start time"
+        for name, label in (("started_at", "The start time"), ("tapped_at", "The time of the tap")):
+            field = self.fields[name]
+            assert isinstance(field, LocalDateTimeField)
+            field.clock, field.label_text = clock, label
+        self.fields["notes"].widget.attrs.update({"data-max-length": str(MAX_NOTES), "aria-describedby": "notes-count"})
+        if self.is_bound:
+            self._keep_the_tap()
+
+    def _keep_the_tap(self) -> None:
+        """A form sent back keeps the moment of the first tap on Save: the choices say it ("Just now (14:05)",
+        as the phone's clock read), and "Earlier" starts from it, so the next Save means the same time."""
+        tapped = self._tapped_at()
+        if tapped is None:
+            return
+        when = self.fields["when"]
+        assert isinstance(when, forms.ChoiceField)
+        when.choices = [
+            (code, f"{label} ({tapped - dt.timedelta(minutes=MINUTES_AGO.get(code, 0)):%H:%M})")
+            if code == "now" or code in MINUTES_AGO
+            else (code, label)
+            for code, label in WHEN_CHOICES
+        ]
+        if not self.data.get("started_at") and isinstance(self.data, QueryDict):
+            data = self.data.copy()
+            data["started_at"] = f"{self.clock.local(tapped):%Y-%m-%dT%H:%M}"
+            self.data = data
+
+    def _tapped_at(self) -> dt.datetime | None:
+        """The phone's time of the tap, with its own offset, if the form carried a readable one."""
+        text = str(self.data.get("tapped_at") or "")
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            return None
+        return moment if moment is not None and moment.tzinfo is not None else None
+
+    def clean_notes(self) -> str:
+        notes: str = self.cleaned_data["notes"]
+        if len(notes) > MAX_NOTES:
+            raise ValidationError(
+                f"Notes can be up to {MAX_NOTES:,} characters; these have {len(notes):,}. "
+                f"Shorten them by {len(notes) - MAX_NOTES:,} to save. Nothing you typed was cut."
+            )
+        return notes
 
     @classmethod
     def for_repeat(cls, episode: Episode, clock: Clock) -> EpisodeForm:
@@ -193,7 +268,7 @@ class EpisodeForm(forms.Form):
         fresh = {
             "id": uuid.uuid4(),
             "when": "now",
-            "started_at": None,
+            "started_at": clock.now().replace(second=0, microsecond=0, tzinfo=None),
             "alarm_symptoms": [],
             "alarm_none": False,
             "notes": "",
@@ -201,13 +276,23 @@ class EpisodeForm(forms.Form):
         return cls(initial={**cls.for_episode(episode, clock).initial, **fresh}, clock=clock)
 
     @classmethod
-    def for_new(cls, clock: Clock) -> EpisodeForm:
-        return cls(initial={"id": uuid.uuid4()}, clock=clock)
+    def for_new(cls, clock: Clock, day: dt.date | None = None) -> EpisodeForm:
+        """A blank form; "Earlier" is filled in with now. With `day` (a past day, from Today's week or History),
+        it starts on "Earlier" at this time of day on that day."""
+        now = clock.now().replace(second=0, microsecond=0, tzinfo=None)
+        if day is None or day >= now.date():
+            return cls(initial={"id": uuid.uuid4(), "started_at": now}, clock=clock)
+        return cls(
+            initial={"id": uuid.uuid4(), "when": "earlier", "started_at": dt.datetime.combine(day, now.time())},
+            clock=clock,
+        )
 
     @classmethod
     def for_episode(cls, episode: Episode, clock: Clock) -> EpisodeForm:
         presets = {choice for choice, _ in DURATION_CHOICES}
-        if episode.ongoing:
+        if episode.duration_unknown:
+            duration, custom = "unknown", None
+        elif episode.ongoing:
             duration, custom = "ongoing", None
         elif str(episode.duration_minutes) in presets:
             duration, custom = str(episode.duration_minutes), None
@@ -242,6 +327,21 @@ class EpisodeForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("when") != "earlier":
+            self.errors.pop("started_at", None)  # "Earlier"'s box, filled in with now, is not what was chosen
+        if data.get("duration") != "custom":
+            self.errors.pop("duration_custom", None)  # a number left in "Other"'s box, not what was chosen
+        if data.get("when") in MINUTES_AGO or data.get("when") == "now":
+            # The start counts back from the tap: said next to "When did it start?", the question it answers.
+            unreadable = self.errors.pop("tapped_at", None)
+            try:
+                if unreadable:
+                    raise ValidationError(list(unreadable))
+                validate_started_at(self.start_of(dt.datetime.now(dt.UTC)))
+            except ValidationError as e:
+                self.add_error("when", e.messages + ["Choose “Earlier” and give the date and time it started."])
+        else:
+            self.errors.pop("tapped_at", None)
         if data.get("when") == "earlier" and not data.get("started_at") and "started_at" not in self.errors:
             self.add_error("started_at", "Give the date and time it started.")
         if data.get("when") == "earlier" and data.get("started_at"):
@@ -258,6 +358,15 @@ class EpisodeForm(forms.Form):
         if data.get("alarm_none") and data.get("alarm_symptoms"):
             self.add_error("alarm_none", "Tick what is happening, or “None of these”, not both.")
         return data
+
+    def start_of(self, now: dt.datetime) -> dt.datetime:
+        """When it started: the date and time given for "Earlier", else the minutes back from the tap (or `now`)."""
+        data = self.cleaned_data
+        if data["when"] == "earlier":
+            started_at: dt.datetime = data["started_at"]
+            return started_at
+        tapped: dt.datetime = data.get("tapped_at") or now
+        return tapped - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
 
     @staticmethod
     def alarm_region_words() -> str:
@@ -281,19 +390,16 @@ class EpisodeForm(forms.Form):
         """The cleaned form as keyword arguments of `services.save_episode`."""
         data = self.cleaned_data
         choice = data["duration"]
-        if choice == "ongoing":
+        if choice in ("ongoing", "unknown"):
             minutes = None
         elif choice == "custom":
             minutes = data["duration_custom"]
         else:
             minutes = int(choice)
-        if data["when"] == "earlier":
-            started_at = data["started_at"]
-        else:
-            started_at = now - dt.timedelta(minutes=MINUTES_AGO.get(data["when"], 0))
         return {
-            "started_at": started_at,
+            "started_at": self.start_of(now),
             "duration_minutes": minutes,
+            "duration_unknown": choice == "unknown",
             "severity": data["severity"],
             "locations": [(place.side, place.region) for place in map(vocab.Place.parse, data["locations"])],
             "sensations": data["sensations"],
@@ -322,7 +428,7 @@ class ProfileForm(ProfileFormBase):
 
     display_name = forms.CharField(label="Your name", required=False, max_length=80, help_text=NAME_HELP)
     email = forms.EmailField(label="Email", required=False, help_text=EMAIL_HELP)
-    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices, validators=[validate_timezone])
+    timezone = TimeZoneField(label="Time zone")
     conditions = code_field(vocab.CONDITIONS, "Known conditions")
 
     class Meta:
@@ -346,6 +452,9 @@ class ProfileForm(ProfileFormBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.user.email
+        zone = self.fields["timezone"]
+        assert isinstance(zone, TimeZoneField)
+        zone.keep(self.instance.timezone)
         self.fields["display_name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
@@ -378,9 +487,8 @@ class SignupForm(SignupFormBase):
         validators=[validate_date_of_birth],
         help_text="Shown on your report, so your doctor knows it is yours.",
     )
-    timezone = forms.ChoiceField(
+    timezone = TimeZoneField(
         label="Time zone",
-        choices=timezone_choices,
         initial="UTC",
         help_text="Your days start at midnight here. Your phone's zone is chosen for you.",
     )
@@ -410,6 +518,17 @@ class SignupForm(SignupFormBase):
         self.fields["emergency_number"].widget.attrs["data-numbers"] = json.dumps(
             {"rules": EMERGENCY_NUMBERS, "default": DEFAULT_EMERGENCY_NUMBER}
         )
+
+    def validate_password_for_user(self, user: User, password_field_name: str = "password2") -> None:  # noqa: S107
+        """Every password rule in one round, on the first password box (where the rules are listed), whether or
+        not the two boxes match: Django checks the second box, which it drops when they differ, so a typo and a
+        short password cost two rounds."""
+        password = self.cleaned_data.get("password1")
+        if password:
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("password1", error)
 
     def clean_emergency_number(self) -> str:
         number: str = self.cleaned_data["emergency_number"].strip()

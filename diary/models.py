@@ -23,6 +23,7 @@ from diary import vocab
 from diary.clock import Clock, local_date
 
 MAX_DURATION_MINUTES = 24 * 60
+DURATION_TOO_LONG = f"An episode can last at most {MAX_DURATION_MINUTES // 60} hours ({MAX_DURATION_MINUTES} minutes)."
 MAX_NOTES = 2000
 MAX_DISPLAY_NAME = 80
 MAX_APP_NAME = 100  # what an app calls itself when it asks for an API token
@@ -153,13 +154,20 @@ class Profile(models.Model):
                 raise ValidationError({"date_of_birth": "The date of birth can't be in the future."})
 
 
+# Still going: no duration yet, and not "not sure" (Episode.ongoing, as a query).
+ONGOING = models.Q(duration_minutes__isnull=True, duration_unknown=False)
+
+
 class Episode(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes")
     started_at = models.DateTimeField(validators=[validate_started_at])
     duration_minutes = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_MINUTES)]
+        null=True, blank=True, validators=[MaxValueValidator(MAX_DURATION_MINUTES, DURATION_TOO_LONG)]
     )
+    # "Not sure how long": the episode is over and the patient doesn't know how long it lasted. The duration is then
+    # empty but the episode is not ongoing; no number is made up for it (DESIGN §3; docs/pages.md, "How long?").
+    duration_unknown = models.BooleanField(default=False)
     severity = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(vocab.SEVERITY_MIN), MaxValueValidator(vocab.SEVERITY_MAX)]
     )
@@ -178,6 +186,12 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_unknown=False) | models.Q(duration_minutes__isnull=True),
+                name="unknown_duration_has_no_minutes",
+            )
+        ]
         indexes = [
             models.Index(fields=["patient", "started_at"]),
             # The nightly review's selection (triage.review.patients_due): recent and changed episodes.
@@ -190,7 +204,8 @@ class Episode(models.Model):
 
     @property
     def ongoing(self) -> bool:
-        return self.duration_minutes is None
+        """Still going: no duration yet, and not one the patient said they don't know."""
+        return self.duration_minutes is None and not self.duration_unknown
 
     def local_start(self, zone: dt.tzinfo) -> dt.datetime:
         return self.started_at.astimezone(zone)

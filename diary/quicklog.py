@@ -26,6 +26,7 @@ def repeat_key(episode: Episode) -> RepeatKey:
     return (
         tuple(episode.places),
         episode.duration_minutes,
+        episode.duration_unknown,
         episode.severity,
         tuple(episode.sensations),
         tuple(episode.triggers),
@@ -58,7 +59,7 @@ class RepeatCard:
 
 def card_for(episode: Episode) -> RepeatCard:
     places = vocab.places_in_words(episode.places)
-    duration = episode_duration(episode.duration_minutes)
+    duration = episode_duration(episode.duration_minutes, episode.duration_unknown)
     details = [vocab.severity_label(episode.severity), duration]
     details += vocab.labels(vocab.SENSATIONS, episode.sensations)[:2]
     triggers = vocab.labels(vocab.TRIGGERS, episode.triggers)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from diary import hooks
 from diary.clock import local_date
-from diary.models import CheckIn, Episode, Profile
+from diary.models import ONGOING, CheckIn, Episode, Profile
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def nudge_still_going(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     episodes = list(
         Episode.objects.filter(
-            duration_minutes__isnull=True,
+            ONGOING,
             still_going_nudged_at__isnull=True,
             started_at__lte=now - STILL_GOING_AFTER,
             started_at__gt=now - STILL_GOING_NUDGE_WINDOW,

@@ -34,6 +34,7 @@ def episode_record(episode: Episode) -> dict[str, Any]:
         "started_at": utc_timestamp(episode.started_at),
         "duration_minutes": episode.duration_minutes,
         "ongoing": episode.ongoing,
+        "duration_unknown": episode.duration_unknown,
         "severity": episode.severity,
         "locations": [{"side": place.side, "region": place.region} for place in episode.places],
         "sensations": list(episode.sensations),
@@ -137,6 +138,11 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         min_value=0, max_value=MAX_DURATION_MINUTES, allow_null=True, required=False, default=None
     )
     ongoing = StrictBooleanField(required=False, default=False)
+    duration_unknown = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="over, and the patient doesn't know how long it lasted: no duration_minutes then, and not ongoing",
+    )
     severity = StrictIntegerField(min_value=vocab.SEVERITY_MIN, max_value=vocab.SEVERITY_MAX)
     locations = serializers.ListField(child=LocationSerializer(), allow_empty=False, min_length=1)
     sensations = code_list(vocab.SENSATIONS)
@@ -164,14 +170,21 @@ class EpisodeSerializer(serializers.Serializer[Any]):
                 raise serializers.ValidationError(e.message_dict) from None
         if data.get("ongoing") and data.get("duration_minutes") is not None:
             raise serializers.ValidationError({"duration_minutes": "Leave the duration empty while it is still going."})
+        if data.get("duration_unknown") and (data.get("ongoing") or data.get("duration_minutes") is not None):
+            raise serializers.ValidationError(
+                {"duration_unknown": "A duration that is not known has no minutes and is not still going."}
+            )
         # Ticking an alarm question answers them; "none of these" is sent as alarm_answered: true. A file is kept
         # as recorded (an episode imported from numbness-diary/1 stays unanswered, whatever it ticked).
         if not self.context.get("as_recorded"):
             ticked = vocab.ALARM_SYMPTOMS.intersection(data.get("symptoms", []))
             data["alarm_answered"] = data.get("alarm_answered", False) or bool(ticked)
-        if not data.get("ongoing") and data.get("duration_minutes") is None:
+        if not data.get("ongoing") and not data.get("duration_unknown") and data.get("duration_minutes") is None:
             raise serializers.ValidationError(
-                {"duration_minutes": "Give the duration in minutes, or set ongoing if it is still going."}
+                {
+                    "duration_minutes": "Give the duration in minutes, set ongoing if it is still going, or "
+                    "duration_unknown if it is not known."
+                }
             )
         return data
 
@@ -187,6 +200,7 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         return {
             "started_at": data["started_at"],
             "duration_minutes": None if data["ongoing"] else data["duration_minutes"],
+            "duration_unknown": data["duration_unknown"],
             "severity": data["severity"],
             "locations": [(loc["side"], loc["region"]) for loc in data["locations"]],
             "sensations": data["sensations"],

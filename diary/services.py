@@ -74,6 +74,7 @@ def save_episode(
     relieved_by: Sequence[str] = (),
     notes: str = "",
     alarm_answered: bool = False,
+    duration_unknown: bool = False,
     announce: bool = True,
     extra: Mapping[str, Any] | None = None,
 ) -> SavedEpisode:
@@ -84,10 +85,14 @@ def save_episode(
     `diary_changed` to the caller (an import sends it once for the whole file). `alarm_answered`: the patient
     answered the alarm questions (the form and the API: ticked one, or chose "none of these"). `extra`: the log
     form's posted data, handed to `hooks.episode_saved` for the fields of the apps' `log` slot.
+    `duration_unknown`: it is over and the patient doesn't know how long it lasted (no minutes then; not ongoing).
     """
+    if duration_unknown and duration_minutes is not None:
+        raise ValidationError({"duration_minutes": "Give the minutes or say you are not sure, not both."})
     values: dict[str, Any] = {
         "started_at": started_at.replace(microsecond=0),
         "duration_minutes": duration_minutes,
+        "duration_unknown": duration_unknown,
         "severity": severity,
         "notes": notes,
     }
@@ -221,8 +226,9 @@ def save_checkin(
         start, end = day_range(date, date, profile_of(patient).zone)
         logged = patient.episodes.filter(started_at__gte=start, started_at__lt=end).count()
         if logged:
+            episodes = "1 episode" if logged == 1 else f"{logged} episodes"
             raise ValidationError(
-                {"numbness_today": f"You logged {logged} episode(s) on {date:%d %b %Y}; delete them first."}
+                {"numbness_today": f"{date:%-d %b %Y} has {episodes} logged, so it was a day with numbness."}
             )
         if keep_numbness and patient.checkins.filter(date=date, numbness_today=True).exists():
             raise ValidationError(

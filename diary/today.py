@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from diary import facts
 from diary.clock import local_date
 from diary.coverage import NOT_LOGGED, NUMBNESS, STATE_WORDS, day_states, diary_state
-from diary.models import Episode
+from diary.models import ONGOING, Episode
 
 WEEK_DAYS = 7
 BEFORE_START = "before_start"  # a date before the diary began: neither logged nor "not logged"
@@ -86,16 +86,14 @@ def home(patient: User, zone: dt.tzinfo, today: dt.date) -> Home:
     )
 
     mine = Episode.objects.filter(patient=patient).prefetch_related("locations")
-    ongoing = list(mine.filter(duration_minutes__isnull=True).order_by("-started_at")[: ONGOING_SHOWN + 1])
+    ongoing = list(mine.filter(ONGOING).order_by("-started_at")[: ONGOING_SHOWN + 1])
     return Home(
         today=today,
         week=week,
         month=month,
         last_episode=mine.order_by("-started_at").first(),
         ongoing=ongoing[:ONGOING_SHOWN],
-        ongoing_more=max(
-            0, Episode.objects.filter(patient=patient, duration_minutes__isnull=True).count() - ONGOING_SHOWN
-        )
+        ongoing_more=max(0, Episode.objects.filter(ONGOING, patient=patient).count() - ONGOING_SHOWN)
         if len(ongoing) > ONGOING_SHOWN
         else 0,
         started=started,

@@ -1,4 +1,4 @@
-"""The patient's pages: Today, Log, History, Settings, sign-up and account deletion."""
+"""The patient's pages: Today, Log, a day of the diary, History, Settings, sign-up and account deletion."""
 
 from __future__ import annotations
 
@@ -28,11 +28,12 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import accounts, hooks, picker, quicklog, services
 from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
-from diary.history import history_days
+from diary.history import history_days, one_day, with_gaps
 from diary.interchange import dumps, export_diary
-from diary.models import MAX_DURATION_MINUTES
-from diary.templatetags.just_saved import JUST_SAVED
-from diary.today import home
+from diary.models import EARLIEST_DAY, MAX_DURATION_MINUTES, MAX_NOTES
+from diary.serializers import EpisodeSerializer, episode_record
+from diary.templatetags.just_saved import JUST_DELETED, JUST_SAVED, RESTORE_WITHIN
+from diary.today import diary_start, home
 from web import throttles
 from web.http import NotYours, PatientRequest, wants_json
 
@@ -42,6 +43,13 @@ HISTORY_PAGE_SIZE = 40
 def _today(request: PatientRequest) -> dt.date:
     """The patient's local date, from their profile's clock (not from the request's active zone)."""
     return services.clock_of(request.user).today()
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    """Where the patient came from (`next`, a path on this site), to return there after a save or a delete."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+    return back if safe and back.startswith("/") and not back.startswith("//") else fallback
 
 
 @require_GET
@@ -79,6 +87,8 @@ def episode_stopped(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespo
     minutes = saved.episode.duration_minutes or 0
     if minutes == MAX_DURATION_MINUTES:
         messages.success(request, "Saved as 24 hours, the longest an episode can be: edit it if it was different.")
+    elif minutes == 0:  # tapped right after logging it: never "it lasted 0 minutes"
+        messages.success(request, "Noted: it lasted less than a minute.")
     else:
         messages.success(request, f"Noted: it lasted {duration_words(minutes)}.")
     return redirect("today")
@@ -97,7 +107,9 @@ def checkin_none(request: PatientRequest) -> HttpResponse:
     except ValidationError as e:
         if wants_json(request):  # from the offline queue: kept no longer, the patient is told
             return JsonResponse({"errors": e.messages}, status=400)
-        messages.error(request, " ".join(e.messages))
+        # Numbness already noted that day is news, not a mistake of the patient's.
+        said = messages.info if "numbness_today" in getattr(e, "error_dict", {}) else messages.error
+        said(request, " ".join(e.messages))
     else:
         if wants_json(request):
             return JsonResponse({"next": reverse("today")})
@@ -120,9 +132,9 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         data.setlist("locations", [key for key in data.getlist("locations") if key not in asked])
         data["region_answer"] = ""
         corrected = _episode_form(request, data)
-        return render(request, template, _log_context(corrected) | context | {"region_removed": True})
+        return render(request, template, _log_context(corrected, request) | context | {"region_removed": True})
     if asked:
-        return render(request, template, _log_context(form) | context | {"region_question": True})
+        return render(request, template, _log_context(form, request) | context | {"region_question": True})
     try:
         saved = services.save_episode(
             patient=request.user,
@@ -143,6 +155,9 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     # It names the signs this save raised: an edit that adds a symptom shows only what it added.
     codes = [a["code"] for a in saved.alerts]
     alert_url = hooks.alert_page_for(saved.episode.id, codes) if saved.alerts else None
+    back = _back(request, reverse("today"))
+    if not saved.created and not saved.alerts:
+        messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
     if wants_json(request):
         # The offline queue's reply: it goes to the warning screen when there is one.
         return JsonResponse(
@@ -151,14 +166,12 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
                 "created": saved.created,
                 "alerts": saved.alerts,
                 "alert_url": alert_url,
-                "next": alert_url or reverse("today"),
+                "next": alert_url or back,
             }
         )
     if alert_url:
         return redirect(alert_url)
-    if not saved.created:
-        messages.success(request, "Episode updated.")
-    return redirect("today")
+    return redirect(back)
 
 
 def _episode_form(request: PatientRequest, *args: Any, **kwargs: Any) -> EpisodeForm:
@@ -170,13 +183,22 @@ def _episode_form(request: PatientRequest, *args: Any, **kwargs: Any) -> Episode
 def _form_response(request: PatientRequest, form: EpisodeForm, template: str, context: dict[str, Any]) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return render(request, template, _log_context(form) | context, status=400)
+    return render(request, template, _log_context(form, request) | context, status=400)
 
 
-def _log_context(form: EpisodeForm) -> dict[str, Any]:
+def _log_context(form: EpisodeForm, request: HttpRequest) -> dict[str, Any]:
     data = form.data if form.is_bound else form.initial
     places = data.getlist("locations") if hasattr(data, "getlist") else data.get("locations") or []
-    return {"form": form} | picker.context(places)
+    return {"form": form, "next": _back(request, ""), "max_notes": f"{MAX_NOTES:,}"} | picker.context(places)
+
+
+def _day_asked(request: PatientRequest) -> dt.date | None:
+    """The past day a new episode is for (`?day=`, from Today's week or History), if a sensible one."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return None
+    return day if EARLIEST_DAY <= day <= _today(request) else None
 
 
 @login_required
@@ -186,7 +208,7 @@ def log_episode(request: PatientRequest) -> HttpResponse:
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": None})
         return _form_response(request, form, "diary/log.html", {"editing": None})
-    form, again = EpisodeForm.for_new(services.clock_of(request.user)), None
+    form, again = EpisodeForm.for_new(services.clock_of(request.user), _day_asked(request)), None
     if request.GET.get("again"):
         # "Log this again" without JavaScript: a card is a link that fills the form from that episode.
         try:
@@ -195,8 +217,8 @@ def log_episode(request: PatientRequest) -> HttpResponse:
             again = None  # not a UUID: show the plain form
         if again is not None:
             form = EpisodeForm.for_repeat(again, services.clock_of(request.user))
-    cards = quicklog.repeat_cards(request.user)
-    context = _log_context(form) | {"editing": None, "cards": cards, "again": again}
+    cards = [] if request.GET.get("day") else quicklog.repeat_cards(request.user)  # a card fills in "just now"
+    context = _log_context(form, request) | {"editing": None, "cards": cards, "again": again}
     return render(request, "diary/log.html", context)
 
 
@@ -211,28 +233,105 @@ def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})
     form = EpisodeForm.for_episode(episode, services.clock_of(request.user))
-    return render(request, "diary/log.html", _log_context(form) | {"editing": episode})
+    return render(request, "diary/log.html", _log_context(form, request) | {"editing": episode})
 
 
 @login_required
 def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
-    episode = get_object_or_404(request.user.episodes, id=episode_id)
+    episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
     if request.method == "POST":
-        services.delete_episode(patient=request.user, episode_id=episode.id)
         if request.POST.get("undo"):
             # Undo from the "saved" confirmation: back to the page it was shown on.
+            services.delete_episode(patient=request.user, episode_id=episode.id)
             messages.success(request, "Undone: that episode is no longer in your diary.")
-            back = request.POST.get("next", "")
-            safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
-            return redirect(back if safe and back.startswith("/") else "today")
-        messages.success(request, "Episode deleted.")
-        return redirect("history")
-    return render(request, "diary/episode_confirm_delete.html", {"episode": episode})
+            return redirect(_back(request, reverse("today")))
+        kept = episode_record(episode)
+        services.delete_episode(patient=request.user, episode_id=episode.id)
+        # The next page says "Episode deleted" with Undo for a few seconds (templatetags/just_saved.py).
+        request.session[JUST_DELETED] = {"record": kept, "at": timezone.now().isoformat(), "shown": False}
+        return redirect(_back(request, reverse("history")))
+    context = {"episode": episode, "next": _back(request, "")}
+    return render(request, "diary/episode_confirm_delete.html", context)
+
+
+@login_required
+@require_POST
+def restore_episode(request: PatientRequest) -> HttpResponse:
+    """Undo of a delete: the episode comes back as it was, with its id, through the ordinary save."""
+    deleted = request.session.get(JUST_DELETED) or {}
+    at = deleted.get("at")
+    if not at or timezone.now() - dt.datetime.fromisoformat(at) > RESTORE_WITHIN:
+        messages.error(request, "That episode can no longer be brought back: log it again if you need it.")
+        return redirect(_back(request, reverse("history")))
+    profile = services.profile_of(request.user)
+    serializer = EpisodeSerializer(
+        data=deleted["record"],
+        context={"clock": profile.clock, "date_of_birth": profile.date_of_birth, "as_recorded": True},
+    )
+    serializer.is_valid(raise_exception=False)
+    try:
+        if serializer.errors:
+            raise ValidationError(str(serializer.errors))
+        saved = services.save_episode(
+            patient=request.user,
+            episode_id=serializer.validated_data["id"],
+            **EpisodeSerializer.service_arguments(serializer.validated_data),
+        )
+    except (ValidationError, NotYours):
+        messages.error(request, "That episode could not be brought back: log it again if you need it.")
+        return redirect(_back(request, reverse("history")))
+    del request.session[JUST_DELETED]
+    alert_url = hooks.alert_page_for(saved.episode.id, [a["code"] for a in saved.alerts]) if saved.alerts else None
+    if alert_url:  # it brings its warning sign back with it, and the screen that says what to do
+        return redirect(alert_url)
+    messages.success(request, "Undone: the episode is back in your diary.")
+    return redirect(_back(request, reverse("history")))
+
+
+def _day_of(request: PatientRequest, date: str) -> dt.date:
+    """A day of the patient's diary from the URL: not in the future, not before 1 January 2000."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Http404("No such day.") from None
+    if not EARLIEST_DAY <= day <= _today(request):
+        raise Http404("No such day in your diary.")
+    return day
+
+
+@login_required
+def day_view(request: PatientRequest, date: str) -> HttpResponse:
+    """One day of the diary, from Today's week or History: what was logged, and the way to fill it in."""
+    day = _day_of(request, date)
+    clock = services.clock_of(request.user)
+    context = {"item": one_day(request.user, clock.zone, day), "is_today": day == clock.today()}
+    return render(request, "diary/day.html", context)
+
+
+@login_required
+@require_POST
+def day_checkin(request: PatientRequest, date: str) -> HttpResponse:
+    """The day page's answers: "No numbness this day", or "Clear this day" (back to not logged)."""
+    day = _day_of(request, date)
+    here = reverse("day", args=[f"{day:%Y-%m-%d}"])
+    if request.POST.get("answer") == "clear":
+        services.delete_checkin(patient=request.user, date=day)
+        messages.success(request, f"Cleared: {day:%-d %b} is not logged.")
+        return redirect(here)
+    try:
+        services.save_checkin(patient=request.user, date=day, numbness_today=False, today=_today(request))
+    except ValidationError:
+        # An episode was logged on that day meanwhile (another tab, the queue): the day page shows it.
+        messages.info(request, f"You logged numbness on {day:%-d %b}, so it stays a day with numbness.")
+        return redirect(here)
+    messages.success(request, f"Noted: no numbness on {day:%-d %b}.")
+    return redirect(_back(request, here))
 
 
 @login_required
 def history(request: PatientRequest) -> HttpResponse:
-    zone = services.clock_of(request.user).zone
+    clock = services.clock_of(request.user)
+    zone = clock.zone
     form = HistoryFilterForm(request.GET)
     first, last = form.dates()
     episodes = started_between(
@@ -254,8 +353,27 @@ def history(request: PatientRequest) -> HttpResponse:
     days = history_days(
         on_page, zone, dict(checkins.values_list("date", "numbness_today")), down_to=down_to, newer_than=newer_than
     )
+    # The days with nothing logged in this page's stretch, from the diary's first day up to today.
+    today = clock.today()
+    top = min(today, last or today, newer_than - dt.timedelta(days=1) if newer_than else today)
+    bottom = max(diary_start(request.user, zone, today), down_to or EARLIEST_DAY)
     query = "&".join(f"{key}={value}" for key, value in (("from", first), ("to", last)) if value)
-    context = {"page": page, "days": days, "first": first, "last": last, "query": query, "errors": form.messages()}
+    # An edit or a delete made from a day of this page comes back to it (?at=, and the day's #anchor), and what
+    # it did ("Changes saved", "Episode deleted" with Undo) is said there instead of at the top of the page.
+    here = request.GET.copy()
+    here.pop("at", None)
+    at = request.GET.get("at")
+    context = {
+        "page": page,
+        "days": with_gaps(days, top, bottom),
+        "logged": bool(days),
+        "first": first,
+        "last": last,
+        "query": query,
+        "errors": form.messages(),
+        "here": f"{request.path}?{here.urlencode()}{'&' if here else ''}at=",
+        "at": next((d.day for d in days if at and f"{d.day:%Y-%m-%d}" == at), None),
+    }
     return render(request, "diary/history.html", context, status=400 if context["errors"] else 200)
 
 

@@ -15,8 +15,11 @@ from django.utils.safestring import SafeString
 
 from diary import bodymap, vocab
 
-HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#c4561a"]  # for SVG without the page's CSS (PDF)
+# For SVG without the page's CSS (the PDF): the light shades of the stylesheet's --heat-N and --heat-ink-N, each
+# label at least 4.5:1 on its shade (tests/insights/test_heatmap.py).
+HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#bd5217"]
 HEAT_INK = ["#1b1f23", "#1b1f23", "#1b1f23", "#1b1f23", "#ffffff"]
+SHADES = range(1, 5)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,29 @@ class ShadedShape:
 
 def heat_level(count: int, most: int) -> int:
     return 0 if count == 0 or most == 0 else max(1, -(-4 * count // most))
+
+
+@dataclass(frozen=True)
+class LegendStep:
+    heat: int  # the shade, 1 … 4
+    low: int  # the fewest and most episodes that give this shade
+    high: int
+
+    @property
+    def words(self) -> str:
+        span = str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+        return f"{span} episode{'' if self.high == 1 else 's'}"
+
+
+def heat_legend(counts: Mapping[str, int]) -> list[LegendStep]:
+    """What each shade of this map stands for, lightest first: only the shades its counts can give."""
+    most = max(counts.values(), default=0)
+    steps = []
+    for heat in SHADES:
+        given = [n for n in range(1, most + 1) if heat_level(n, most) == heat]
+        if given:
+            steps.append(LegendStep(heat, given[0], given[-1]))
+    return steps
 
 
 def shaded_views(counts: Mapping[str, int]) -> list[tuple[bodymap.View, list[ShadedShape]]]:

@@ -30,7 +30,7 @@ from insights.forms import TrendRangeForm
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 3  # bump when the numbers, their labels or their drawings change shape
+CACHE_VERSION = 4  # bump when the numbers, their labels or their drawings change shape
 CACHE_SECONDS = 24 * 3600
 
 # The query parameters of a period: the pages name custom dates start/end, the API from/to.
@@ -87,6 +87,7 @@ class Drawing:
     tables: dict[str, SafeString]
     bodymap: SafeString
     region_rows: list[tuple[str, int]]
+    heat_legend: list[heatmap.LegendStep]
 
 
 def drawing_of(
@@ -103,6 +104,7 @@ def drawing_of(
             tables=charts.trends_tables(data, href=href),
             bodymap=heatmap.heat_svg(data.regions),
             region_rows=heatmap.region_rows(data.regions),
+            heat_legend=heatmap.heat_legend(data.regions),
         )
 
     return remembered(f"trends-drawing:{period.place}", f"{period.stamp}:{drawn}:{list(bands)}", draw)

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import hooks
+from diary import hooks, services
+from diary.clock import started_between
 from pwa import push, shell
 from pwa.forms import SubscriptionForm, UnsubscribeForm
 from pwa.middleware import HEADER as PATIENT_HEADER
@@ -25,6 +26,7 @@ from pwa.models import PushSubscription
 from pwa.receivers import SESSION_KEY
 from pwa.subscriptions import HeldByAnother, subscribe
 from web import parsers
+from web.http import patient_of
 
 SHORT_NAME = "Numbness"  # under the icon on a home screen
 # The browser's bars around the installed app, in the stylesheet's accent (light) and page colour (dark).
@@ -139,8 +141,12 @@ def offline(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def no_numbness(request: HttpRequest) -> HttpResponse:
-    """The landing page of the "No numbness today" shortcut: one tap posts the check-in."""
-    return render(request, "pwa/no_numbness.html")
+    """The landing page of the "No numbness today" shortcut: one tap posts the check-in. A day with an episode
+    had numbness: then it offers to log another instead."""
+    patient = patient_of(request)
+    clock = services.clock_of(patient)
+    logged = started_between(patient.episodes.all(), clock.today(), clock.today(), clock.zone).count()
+    return render(request, "pwa/no_numbness.html", {"logged": logged})
 
 
 @never_cache

@@ -29,6 +29,7 @@ COLUMNS = [
     "started_at",
     "duration_minutes",
     "ongoing",
+    "duration_unknown",  # over, and the patient did not know how long it lasted
     "numbness_severity_0_10",  # the patient's rating of the numbness, not of pain
     "locations",
     "locations_label",
@@ -70,6 +71,7 @@ def episode_cells(e: EpisodeFacts, timezone: str) -> list[str]:
         e.start.isoformat(),
         "" if e.duration_minutes is None else str(e.duration_minutes),
         _yes(e.ongoing),
+        _yes(e.duration_unknown),
         str(e.severity),
         ";".join(place.key for place in places),
         "; ".join(place.label for place in places),

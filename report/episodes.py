@@ -69,13 +69,20 @@ class EpisodeRow:
         return layout(self.cells, self.notes)
 
 
+def duration_words(e: EpisodeFacts) -> str:
+    """'20 min', 'still going', or 'not known' when the patient did not know how long it lasted."""
+    if e.duration_unknown:
+        return "not known"
+    return "still going" if e.duration_minutes is None else phrases.minutes_words(e.duration_minutes)
+
+
 def episode_row(e: EpisodeFacts, mark: str = "") -> EpisodeRow:
     return EpisodeRow(
         facts=e,
         mark=mark,
         date=f"{phrases.WEEKDAYS[e.start.weekday()]} {e.start.day:02d} {phrases.MONTHS[e.start.month - 1]}",
         time=f"{e.start:%H:%M}",
-        duration="still going" if e.ongoing else phrases.minutes_words(e.duration_minutes or 0),
+        duration=duration_words(e),
         severity=str(e.severity),
         places=phrases.places_short(e.places),
         felt=_words(vocab.SENSATIONS, e.sensations, short=True),

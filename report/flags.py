@@ -198,6 +198,8 @@ def logged_words(facts: EpisodeFacts, saved: Saved | None) -> str:
 
 
 def duration_words(facts: EpisodeFacts, now: dt.datetime) -> str:
+    if facts.duration_unknown:
+        return "duration not known"
     if facts.duration_minutes is None:
         return phrases.still_going_words(facts.start, now)
     return phrases.minutes_words(facts.duration_minutes)

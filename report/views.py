@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from diary import services, zones
+from diary.models import Profile
 from diary.services import clock_of
 from insights import periods, trends
 from insights.forms import TrendRangeForm
@@ -73,8 +75,18 @@ def report_page(request: PatientRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "choice": form.cleaned_data["range"],
         "share_form": ShareForm(initial={"first": first, "last": last}),
+        "paper": _usual_paper(request, services.profile_of(request.user).timezone),
     }
     return render(request, "report/page.html", context)
+
+
+def _usual_paper(request: HttpRequest, zone: str) -> str:
+    """US Letter where the patient's country uses it (their time zone, else the browser's language), else A4."""
+    return zones.paper_for(zone, request.headers.get("Accept-Language", ""))
+
+
+def _zone_of(patient_id: int) -> str:
+    return Profile.objects.filter(user_id=patient_id).values_list("timezone", flat=True).first() or ""
 
 
 @login_required
@@ -90,7 +102,8 @@ def download(request: PatientRequest, what: str) -> HttpResponse:
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     text = questions.cleaned_data["questions"] if request.method == "POST" else ""
     report = content.build(request.user, *period, questions=text)
-    paper = request.POST.get("paper") or request.GET.get("paper", "a4")
+    paper = request.POST.get("paper") or request.GET.get("paper")
+    paper = paper or _usual_paper(request, services.profile_of(request.user).timezone)
     return download_response(report, what, paper)
 
 
@@ -170,9 +183,14 @@ def shared(what: str) -> Callable[[SharedView], Callable[..., HttpResponse]]:
 
 @shared("page")
 def shared_report(request: HttpRequest, link: ShareLink, report: content.Report, token: str) -> HttpResponse:
-    return render(request, "report/shared.html", report_context(report) | {"link": link, "token": token})
+    paper = _usual_paper(request, _zone_of(link.patient_id))
+    return render(
+        request, "report/shared.html", report_context(report) | {"link": link, "token": token, "paper": paper}
+    )
 
 
 @shared("pdf")
 def shared_pdf(request: HttpRequest, link: ShareLink, report: content.Report, token: str) -> HttpResponse:
-    return download_response(report, "pdf", request.GET.get("paper", "a4"))
+    return download_response(
+        report, "pdf", request.GET.get("paper") or _usual_paper(request, _zone_of(link.patient_id))
+    )

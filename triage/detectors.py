@@ -62,19 +62,24 @@ def review_moment(as_of: dt.date, zone: dt.tzinfo, now: dt.datetime | None = Non
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
 
 
-def lasted(episode: EpisodeFacts, moment: dt.datetime) -> dt.timedelta:
-    """How long an episode lasted; an ongoing one lasts from its start until the review moment."""
+def lasted(episode: EpisodeFacts, moment: dt.datetime) -> dt.timedelta | None:
+    """How long an episode lasted; an ongoing one lasts from its start until the review moment. None when the
+    patient said they were not sure: no rule that needs a duration holds for it, neither "at least" nor "at most"."""
     if episode.duration_minutes is not None:
         return dt.timedelta(minutes=episode.duration_minutes)
+    if episode.duration_unknown:
+        return None
     return max(moment - episode.start, dt.timedelta(0))
 
 
 def is_positional(episode: EpisodeFacts, moment: dt.datetime) -> bool:
-    """Brought on by a position, eased by moving, and over within 15 minutes."""
+    """Brought on by a position, eased by moving, and over within 15 minutes (known to be)."""
+    length = lasted(episode, moment)
     return (
         bool(episode.triggers & signs.POSITIONAL_TRIGGERS)
         and bool(episode.relieved_by & signs.EASING_RELIEF)
-        and lasted(episode, moment) <= signs.POSITIONAL_MAX
+        and length is not None
+        and length <= signs.POSITIONAL_MAX
     )
 
 
@@ -209,7 +214,10 @@ def detect_persistent(recent: Sequence[EpisodeFacts], moment: dt.datetime) -> Fi
     counted = [e for e in recent if not is_positional(e, moment)]
     days = {e.day for e in counted}
     min_long = dt.timedelta(minutes=sign.t("min_minutes"))
-    long = [e for e in recent if lasted(e, moment) >= min_long and not (e.relieved_by & signs.EASING_RELIEF)]
+    known = {e.id: length for e in recent if (length := lasted(e, moment)) is not None}  # not "not sure"
+    long = [
+        e for e in recent if e.id in known and known[e.id] >= min_long and not (e.relieved_by & signs.EASING_RELIEF)
+    ]
     why = (["days"] if len(days) >= sign.t("min_days") else []) + (["long"] if long else [])
     if not why:
         return None
@@ -223,7 +231,7 @@ def detect_persistent(recent: Sequence[EpisodeFacts], moment: dt.datetime) -> Fi
             "window_days": signs.RECENT_DAYS,
             "min_days": sign.t("min_days"),
             "long_episodes": len(long),
-            "longest_minutes": max((int(lasted(e, moment).total_seconds() // 60) for e in long), default=0),
+            "longest_minutes": max((int(known[e.id].total_seconds() // 60) for e in long), default=0),
             "min_minutes": sign.t("min_minutes"),
         },
     )

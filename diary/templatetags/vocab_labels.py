@@ -4,6 +4,7 @@ from django import template
 
 from diary import vocab
 from diary.clock import episode_duration
+from diary.models import Episode
 
 register = template.Library()
 
@@ -16,9 +17,11 @@ def labels(codes: list[str], field: str) -> str:
 
 
 @register.filter
-def duration(duration_minutes: int | None) -> str:
-    """{{ episode.duration_minutes|duration }} → "5 min", or "still going"."""
-    return episode_duration(duration_minutes)
+def duration(value: Episode | int | None) -> str:
+    """{{ episode|duration }} → "5 min", "still going" or "not sure how long"; {{ minutes|duration }} → "5 min"."""
+    if isinstance(value, Episode):
+        return episode_duration(value.duration_minutes, value.duration_unknown)
+    return episode_duration(value)
 
 
 @register.filter

@@ -1,10 +1,11 @@
 // Log form: show the date field only for "Earlier" and the minutes field only for "Other"; keep the
 // one-line summary next to Save and the alarm block's state line true; keep "None of these" and the alarm
 // questions apart; ask once, in the Save bar, about a place alarming by itself (the saddle) when it is the
-// entry's only alarming thing; fix a relative start time ("just now", "5 min ago") to the moment of the tap.
+// entry's only alarming thing; stamp the moment of the tap on Save, from which "just now" and "5 min ago"
+// count back; count the notes against their limit.
 (() => {
   "use strict";
-  const { isoLocal, labelOf, sentence, uuid4 } = window.DiaryUtil;
+  const { isoLocal, labelOf, localDate, sentence, uuid4 } = window.DiaryUtil;
   const form = document.querySelector(".log-form");
   if (!form) return;
   const summary = form.querySelector("[data-log-summary]");
@@ -23,6 +24,14 @@
   const placesText = (places) =>
     places.length > 2 ? `${sentence(places.slice(0, 2))} +${places.length - 2}` : sentence(places);
 
+  // The summary's words for the duration: "7 min" for a number typed under "Other", as the chips say it.
+  const durationText = (duration) => {
+    if (duration.value !== "custom") return labelOf(duration).toLowerCase();
+    const minutes = form.querySelector("input[name=duration_custom]");
+    const n = minutes ? parseInt(minutes.value, 10) : NaN;
+    return Number.isInteger(n) && n >= 0 ? `${n} min` : "how many minutes?";
+  };
+
   const sync = () => {
     const [when] = checked("when");
     const [duration] = checked("duration");
@@ -35,8 +44,8 @@
       const parts = [
         places.length ? placesText(places) : "Where?",
         severity ? `${severity.value}/${severityMax}` : "How bad?",
+        duration ? durationText(duration) : "How long?",
       ];
-      if (duration) parts.push(duration.value === "custom" ? "other" : labelOf(duration).toLowerCase());
       if (when && when.value !== "now") parts.push(labelOf(when).toLowerCase());
       summary.textContent = parts.join(" · ");
     }
@@ -73,6 +82,10 @@
     }
     sync();
   });
+  form.addEventListener("input", (event) => {
+    if (event.target.name === "duration_custom") sync();
+  });
+  form.addEventListener("reset", () => setTimeout(sync, 0));
   sync();
 
   // Before anything sends the entry (offline.js queues it on "submit"): capture runs first on the form itself.
@@ -103,14 +116,66 @@
 
   // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
   // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
-  // sends the start as a date and time with the phone's UTC offset.
+  // carries that moment with the phone's UTC offset. A form the server sent back with an error keeps
+  // the first tap's moment (and says it: "Just now (14:05)").
+  const tapped = form.querySelector("input[name=tapped_at]");
   form.addEventListener("formdata", (event) => {
-    const data = event.formData;
-    const when = data.get("when");
-    if (when !== "now" && !/^[0-9]+$/.test(when || "")) return;
-    const minutes = when === "now" ? 0 : parseInt(when, 10);
-    data.set("when", "earlier");
-    data.set("started_at", isoLocal(new Date(Date.now() - minutes * 60000)));
+    if (event.formData.get("tapped_at")) return;
+    const now = isoLocal(new Date());
+    event.formData.set("tapped_at", now);
+    if (tapped) tapped.value = now;  // every later reading of this form (a retry, a plain post) means the same tap
+  });
+  // "Just now (14:05)" in the phone's habits ("2:05 PM"): the kept tap's wall-clock time, minus the minutes.
+  if (tapped && tapped.value) {
+    const wall = new Date(`${tapped.value.slice(0, 16)}:00Z`);
+    for (const input of form.querySelectorAll("input[name=when]")) {
+      const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
+      const text = input.closest("label") && input.closest("label").querySelector("span");
+      if (Number.isNaN(ago) || Number.isNaN(wall.getTime()) || !text) continue;
+      const time = localDate(new Date(wall.getTime() - ago * 60000).toISOString(), "time");
+      text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
+    }
+  }
+
+  // The notes: how many characters of the limit, and a plain message once over it (nothing is cut).
+  const notes = form.querySelector("textarea[data-max-length]");
+  const count = form.querySelector("[data-notes-count]");
+  const alert = form.querySelector("[data-notes-alert]");
+  if (notes && count) {
+    const limit = parseInt(notes.dataset.maxLength, 10);
+    const number = (n) => n.toLocaleString();
+    let state = "";
+    const countNotes = () => {
+      const n = notes.value.length;
+      const over = n - limit;
+      const now = over > 0 ? "over" : n >= limit * 0.9 ? "near" : "";
+      count.textContent = over > 0
+        ? `${number(n)} of ${number(limit)} characters: ${number(over)} too many. Shorten the notes to save them.`
+        : `${number(n)} of ${number(limit)} characters.`;
+      count.classList.toggle("error", over > 0);
+      if (over > 0) notes.setAttribute("aria-invalid", "true"); else notes.removeAttribute("aria-invalid");
+      if (alert && now !== state) {  // said once on reaching the limit, not at every key
+        alert.textContent = now === "over" ? count.textContent : now === "near" ? `${number(limit - n)} characters left.` : "";
+      }
+      state = now;
+    };
+    notes.addEventListener("input", countNotes);
+    form.addEventListener("reset", () => setTimeout(countNotes, 0));
+    if (notes.value) countNotes();
+  }
+
+  // Focus in view (WCAG 2.2, 2.4.11): the page's scroll-padding keeps a focused field clear of the Save bar and
+  // the tab bar, but a browser brings only the caret of a text box into view, which can leave the box's lower
+  // part under the bars: then the page moves up by what is hidden, after the browser's own scrolling.
+  const bars = [form.querySelector(".log-bar"), document.querySelector("nav.tabs")].filter(Boolean);
+  form.addEventListener("focusin", (event) => {
+    const field = event.target.closest("label.chip") || event.target;
+    requestAnimationFrame(() => {
+      const tops = bars.filter((bar) => !bar.contains(field)).map((bar) => bar.getBoundingClientRect().top);
+      const box = field.getBoundingClientRect();
+      const hidden = box.bottom - Math.min(...tops, window.innerHeight);
+      if (hidden > 0) window.scrollBy(0, Math.min(hidden + 8, Math.max(box.top - 8, 0)));
+    });
   });
 
   // A new-episode form gets a fresh id each time it is shown: the Back button can show a copy of
@@ -121,4 +186,14 @@
       form.querySelector("input[name=id]").value = uuid4();
     });
   }
+  // After an offline save the form starts again (offline.js resets it): a new id for the next entry, and
+  // the next tap's moment, not the last one's (the choices drop the time they said).
+  form.addEventListener("reset", () => setTimeout(() => {
+    if (form.hasAttribute("data-new-episode")) form.querySelector("input[name=id]").value = uuid4();
+    if (tapped) tapped.value = "";
+    if (confirmed) confirmed.value = "False";  // the next entry's saddle is asked about afresh
+    for (const text of form.querySelectorAll(".chips.when label span")) {
+      text.textContent = text.textContent.replace(/ \([^)]*\)$/, "");
+    }
+  }, 0));
 })();

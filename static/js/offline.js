@@ -79,8 +79,17 @@
       note.hidden = !text;
       if (text && note.scrollIntoView) note.scrollIntoView({ block: "nearest" });
     };
+    // Right after an entry was kept on the phone the form starts again; Save on it unchanged is the same
+    // tap again (or a tap too many), not a new entry: nothing more is queued.
+    let keptUnchanged = false;
+    form.addEventListener("change", () => { keptUnchanged = false; });
+    form.addEventListener("input", () => { keptUnchanged = false; });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (keptUnchanged) {
+        confirm("Already kept on this phone: it will be sent when online.");
+        return;
+      }
       // Reading the form fires "formdata", where logform.js fixes "just now" to the moment of this tap.
       let fields = [...new FormData(form)];
       // The button that sent it may carry the answer (Treatments' "did it help?": one button per answer).
@@ -139,6 +148,12 @@
         form.dispatchEvent(new CustomEvent("diary:kept-offline", { detail: kept }));
         const warned = kept.shown ? await kept.shown.catch(() => false) : false;
         if (!warned) {
+          // A new entry's form starts again (a new id, nothing chosen), so the next entry is a new one and
+          // not a change to this one.
+          if (form.hasAttribute("data-new-episode")) {
+            form.reset();
+            keptUnchanged = true;
+          }
           confirm("Saved on this phone, will send when online.");
           note.dataset.kind = "queued";
         }
@@ -149,14 +164,6 @@
   };
 
   if (!patient || !Queue || !window.indexedDB) return;  // signed out: nothing to send, and nobody to send it for
-  // The chip lives in the header; as soon as the header starts to scroll away the chip floats, so it stays in sight.
-  const header = chip && chip.closest("header");
-  if (header) {
-    const place = () => chip.classList.toggle("is-floating", header.getBoundingClientRect().top < 0);
-    window.addEventListener("scroll", place, { passive: true });
-    window.addEventListener("resize", place);
-    requestAnimationFrame(place);  // measured with the first frame's layout, not by forcing one during load
-  }
   for (const form of document.querySelectorAll("form[data-offline-queue]")) enhance(form);
   window.addEventListener("online", flush);
   window.addEventListener("diary:queue-changed", showCount);  // an entry removed from its warning screen

@@ -1,5 +1,6 @@
 // What several page scripts share, as window.DiaryUtil: the CSRF token, a time written with the phone's
-// UTC offset, the words of a form's choices, and a fresh id for an entry. Loaded first (deferred scripts run in document order).
+// UTC offset, the words of a form's choices, and a new entry's id. Loaded first (deferred scripts run in
+// document order).
 (() => {
   "use strict";
 
@@ -34,7 +35,7 @@
   // ["Left toes", "Left sole"] → "Left toes, left sole".
   const sentence = (labels) => labels.map((label, i) => (i ? label.toLowerCase() : label)).join(", ");
 
-  // A random (version 4) UUID: the id of a new entry, made on the phone so that a retry replaces it.
+  // A random (version 4) UUID for a new entry: the server saves an id once, however often it is sent.
   const uuid4 = () => {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -44,5 +45,34 @@
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   };
 
-  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4 };
+  // Dates and times in the phone's habits: the 12- or 24-hour clock and the order of day and month come
+  // from the browser's locale; the words stay English, as the rest of the page ("Wednesday 2 December" or
+  // "Wednesday, December 2"; "14:05" or "2:05 PM"). `wall` is a wall-clock time without an offset
+  // ("2026-12-02T14:05"), shown as it reads, whatever the phone's own zone.
+  const FORMATS = {
+    time: { hour: "numeric", minute: "2-digit" },
+    day: { weekday: "long", day: "numeric", month: "long" },
+    "day-year": { weekday: "long", day: "numeric", month: "long", year: "numeric" },
+    date: { day: "numeric", month: "short", year: "numeric" },
+    "short-day": { weekday: "short", day: "numeric", month: "short" },
+    moment: { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" },
+    "day-time": { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" },
+  };
+  const habits = (() => {
+    const own = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "numeric", hour: "numeric" });
+    const order = own.formatToParts(new Date(Date.UTC(2026, 11, 2, 14))).map((p) => p.type);
+    return {
+      words: order.indexOf("month") < order.indexOf("day") ? "en-US" : "en-GB",
+      hourCycle: own.resolvedOptions().hourCycle || (own.resolvedOptions().hour12 ? "h12" : "h23"),
+    };
+  })();
+  const localDate = (wall, kind) => {
+    const moment = new Date(`${wall.slice(0, 16)}:00Z`);
+    if (Number.isNaN(moment.getTime()) || !FORMATS[kind]) return null;
+    const options = { ...FORMATS[kind], timeZone: "UTC", hourCycle: habits.hourCycle };
+    if (options.hour && habits.hourCycle.startsWith("h2")) options.hour = "2-digit";  // "04:05", not "4:05"
+    return new Intl.DateTimeFormat(habits.words, options).format(moment);
+  };
+
+  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4, localDate };
 })();

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TypedDict
 
-from playwright.sync_api import ViewportSize
+from playwright.sync_api import Page, ViewportSize
 
 PHONE: ViewportSize = {"width": 390, "height": 844}  # the screen every page is tested and shown on
 
@@ -39,6 +39,14 @@ class LaunchOptions(TypedDict):
 
 def launch_options() -> LaunchOptions:
     return {"executable_path": executable(), "args": FLAGS}
+
+
+def set_text_size(page: Page, percent: int) -> None:
+    """The browser's own text size for this page (as its "Font size" setting, or a phone's larger text): the
+    default 16 px becomes 32 px at 200 %, and every rem and em of the stylesheet grows with it."""
+    session = page.context.new_cdp_session(page)
+    session.send("Page.enable")
+    session.send("Page.setFontSizes", {"fontSizes": {"standard": 16 * percent // 100, "fixed": 13 * percent // 100}})
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Every page of the app, for the tests that check them all (layout, axe) and for `make screenshots`.
 
 A page added to the app is checked once it is listed here. `diary_for_pages` builds one patient with
-something on every page: weeks of episodes, a "no numbness" day, an episode still going, an emergency
-episode (so a warning sign is open and its screen exists), two sets of questionnaire answers, a share link for
-the physician's page, and two treatments (one every day, one when needed and used).
+something on every page: weeks of episodes, a "no numbness" day (and its day page), an episode still going, an
+emergency episode (so a warning sign is open and its screen exists), two sets of questionnaire answers, a share link
+for the physician's page, and two treatments (one every day, one when needed and used).
 """
 
 from __future__ import annotations
@@ -85,6 +85,8 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         Page("log", "/log/"),
         Page("edit", f"/episodes/{alarming.id}/edit/"),
         Page("history", "/history/"),
+        Page("day", f"/days/{quiet:%Y-%m-%d}/"),
+        Page("day-with-episodes", f"/days/{today - dt.timedelta(days=3):%Y-%m-%d}/"),
         Page("trends", "/trends/"),
         Page("flags", "/flags/"),
         Page("emergency", f"/alert/{alarming.id}/"),

@@ -1,5 +1,6 @@
 """`make screenshots`: a PNG of every page at 390x844 (the first screen, as a phone shows it), signed in
-as the demo patient of `seed_demo`, written to the folder given (docs/screenshots/ by default).
+as the demo patient of `seed_demo`, written to the folder given (docs/screenshots/ by default); the main
+pages again at 200 % text (`<name>-text-200.png`, the browser's own text size: chromium.set_text_size).
 
 It builds a scratch SQLite database in a temporary folder, serves it with `runserver`, and drives the
 same Chromium as the browser tests. The emergency screen needs an alarming episode: one is logged for
@@ -97,7 +98,7 @@ def main(out: Path) -> None:
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.utils import timezone
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
 
     from diary import services
     from diary.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -120,11 +121,12 @@ def main(out: Path) -> None:
             context = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
             page = context.new_page()
 
-            def shoot(name: str, path: str) -> None:
-                page.goto(path)
-                page.wait_for_load_state("networkidle")
+            def shoot(name: str, path: str, on: Page | None = None) -> None:
+                tab = on or page
+                tab.goto(path)
+                tab.wait_for_load_state("networkidle")
                 target = out / f"{name}.png"
-                page.screenshot(path=str(target))
+                tab.screenshot(path=str(target))
                 shrink(target)
                 print(f"{target} ({target.stat().st_size // 1024} KB)")
 
@@ -179,6 +181,26 @@ def main(out: Path) -> None:
             page.screenshot(path=str(out / "today-install-offer.png"))
             shrink(out / "today-install-offer.png")
 
+            # The main pages at 200 % text, as a patient with large text on the phone sees them.
+            large = browser.new_context(
+                viewport=chromium.PHONE,
+                base_url=base,
+                is_mobile=True,
+                has_touch=True,
+                storage_state=context.storage_state(),
+            )
+            big = large.new_page()
+            chromium.set_text_size(big, 200)
+            yesterday = timezone.localdate() - dt.timedelta(days=1)
+            for name, path in (
+                ("today", "/"),
+                ("log", "/log/"),
+                ("history", "/history/"),
+                ("day", f"/days/{yesterday:%Y-%m-%d}/"),
+                ("trends", "/trends/"),
+                ("settings", "/settings/"),
+            ):
+                shoot(f"{name}-text-200", path, big)
             # The questionnaire (offered on Today above): answered two and one months ago, and now on the phone.
             for days, yes in ((62, {1, 2}), (31, {1, 2, 4, 5, 11})):
                 save_response(
@@ -216,6 +238,13 @@ def main(out: Path) -> None:
             review_patient(demo.pk)
             shoot("emergency", f"/alert/{alarming.id}/")
             shoot("today-with-a-warning-sign", "/")
+            shoot("emergency-text-200", f"/alert/{alarming.id}/", big)
+            large.close()
+            signed_out = browser.new_context(viewport=chromium.PHONE, base_url=base, is_mobile=True, has_touch=True)
+            big = signed_out.new_page()
+            chromium.set_text_size(big, 200)
+            shoot("signup-text-200", "/accounts/signup/", big)
+            signed_out.close()
             # A stroke sign logged three days after it started: the "see a doctor today" screen.
             late = services.save_episode(
                 patient=demo,
@@ -233,6 +262,7 @@ def main(out: Path) -> None:
             page.goto("/log/")
             page.locator('.region[data-location="left:saddle"]').first.tap()
             page.locator(".chips.severity label", has_text="4").first.click()
+            page.locator(".chips.duration label", has_text="15 min").click()
             page.click("button.log-save")
             page.locator("[data-region-check]").wait_for()
             page.screenshot(path=str(out / "saddle-question.png"))
@@ -244,6 +274,7 @@ def main(out: Path) -> None:
             page.goto("/log/")
             page.locator('.region[data-location="right:shin"]').first.tap()
             page.locator(".chips.severity label", has_text="6").first.click()
+            page.locator(".chips.duration label", has_text="15 min").click()
             page.click(".alarm-check summary")
             page.locator(".alarm-check label.chip", has_text="Can't control bladder or bowel").click()
             page.click("button.log-save")

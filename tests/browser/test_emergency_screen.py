@@ -1,5 +1,7 @@
 """Logging slurred speech on a phone shows the emergency screen, a page of its own, with a tap-to-call link."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -10,6 +12,7 @@ def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
     phone.goto("/log/")
     phone.locator('[data-view=front] .region[data-location="right:shin"]').tap()
     phone.locator(".chips.severity label", has_text="7").first.click()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     phone.click(".alarm-check summary")  # the alarm questions open on one tap
     phone.locator("label.chip", has_text="Slurred or difficult speech").click()
     phone.click("button:has-text('Save')")
@@ -50,6 +53,7 @@ def test_the_flag_appears_on_today_and_can_be_acknowledged(phone, sign_in):
     phone.goto("/log/")
     phone.locator('[data-view=front] .region[data-location="left:shin"]').tap()
     phone.locator(".chips.severity label", has_text="4").first.click()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     phone.locator("label.chip", has_text="An injury or fall").click()
     phone.click("button:has-text('Save')")
     phone.get_by_role("heading", name="Numbness after an injury").wait_for()

@@ -69,6 +69,7 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     page.goto("/log/")
     page.locator('.region[data-location="left:heel"]').first.tap()
     page.locator(".chips.severity label", has_text="5").first.click()
+    page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     tapped_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
     page.click("button:has-text('Save')")
     saved = page.locator(".queue-saved")
@@ -78,8 +79,9 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     chip = page.locator("#queue-chip")
     chip.wait_for()
     assert chip.inner_text() == "1 waiting to send"
-    until(page, lambda: in_viewport(chip))  # the chip floats once the header has scrolled away (next frame)
+    # The chip is a strip that stays at the top as the page scrolls, in a place of its own: nothing is under it.
     assert in_viewport(chip) and in_viewport(saved)  # where the patient is looking: by the Save button
+    assert chip.evaluate("c => getComputedStyle(c).position") == "sticky"
 
     server.start()
     # The replay must come in a later second than the tap, so that a start time taken then would show.
@@ -105,6 +107,7 @@ def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     page.goto("/log/")
     page.locator('.region[data-location="right:shin"]').first.tap()
     page.locator(".chips.severity label", has_text="3").first.click()
+    page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     page.click("button:has-text('Save')")
     page.locator("#queue-chip").wait_for()
     server.start()

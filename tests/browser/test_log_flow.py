@@ -42,21 +42,25 @@ def test_sign_up_log_by_body_map_edit_and_delete(phone, db):
 
     phone.click("nav.tabs >> text=History")
     phone.click(".episode-link")
-    at(phone, f"/episodes/{episode.id}/edit/")
+    phone.wait_for_url(re.compile(rf"/episodes/{episode.id}/edit/\?next=%2Fhistory%2F"))  # to come back to History
     phone.locator('[data-view=front] .region[data-location="right:knee"]').tap()
     phone.locator(".chips.severity label", has_text="8").first.click()
     phone.click("button:has-text('Save changes')")
-    at(phone, "/")
+    phone.wait_for_url(re.compile(r"/history/\?at=\d{4}-\d\d-\d\d#day-"))  # back where it was opened, at that day
+    phone.get_by_text("Changes saved.").wait_for()
     episode.refresh_from_db()
     assert episode.severity == 8
     assert sorted((loc.side, loc.region) for loc in episode.locations.all()) == [("left", "calf"), ("right", "knee")]
 
-    phone.goto(f"/episodes/{episode.id}/edit/")
+    phone.locator(".episode-link").click()
     phone.click("text=Delete")
     phone.click("button:has-text('Delete episode')")
-    at(phone, "/history/")
+    phone.wait_for_url(re.compile(r"/history/\?at=\d{4}-\d\d-\d\d#day-"))
     assert phone.locator("article.episode").count() == 0
     assert not Episode.objects.exists()
+    phone.locator(".just-saved").get_by_role("button", name="Undo").click()  # changed one's mind
+    phone.get_by_text("Undone: the episode is back in your diary.").wait_for()
+    assert Episode.objects.get().id == episode.id
 
 
 def test_an_error_is_shown_next_to_the_field(phone, sign_in):

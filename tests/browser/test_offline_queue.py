@@ -4,6 +4,8 @@ The server is a subprocess the test stops: Playwright's set_offline would leave 
 and its Background Sync would send the entry behind the test's back.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page
 
@@ -32,6 +34,7 @@ def fill_log_form(phone) -> None:
     phone.goto("/log/")
     phone.locator('.region[data-location="left:heel"]').tap()
     phone.locator(".chips.severity label", has_text="5").first.click()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,8 +51,11 @@ def test_entry_survives_a_dropped_connection_and_is_sent_once(app_phone, server)
     waiting = queued(phone)
     assert len(waiting) == 1
 
-    phone.click("button:has-text('Save')")  # a second tap while offline replaces, not adds
-    phone.wait_for_selector("button:has-text('Save'):enabled")
+    # The form starts again for the next entry (a new id, nothing chosen); Save on it unchanged adds nothing.
+    assert phone.locator("input[name=locations]:checked").count() == 0
+    assert phone.locator("input[name=id]").input_value() != waiting[0]
+    phone.click("button:has-text('Save')")
+    phone.get_by_text("Already kept on this phone: it will be sent when online.").wait_for()
     assert queued(phone) == waiting
 
     server.start()

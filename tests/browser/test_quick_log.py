@@ -86,26 +86,30 @@ def test_a_repeat_episode_takes_three_taps_from_today(phone, sign_in):
     assert again.symptoms == ["cramps"] and again.notes == ""
 
 
-def test_a_new_typical_episode_takes_eight_taps_and_save_stays_on_screen(phone, sign_in):
-    """Left toes and sole, tingling, 5 minutes, severity 4, after sitting, eased by changing position."""
+def test_a_new_typical_episode_takes_nine_taps_and_save_stays_on_screen(phone, sign_in):
+    """Left toes and sole, tingling, 5 minutes, severity 4, after sitting, eased by changing position.
+
+    Nine, not eight: no duration is chosen for the patient (a forgotten answer must not become a plausible one)."""
     patient = sign_in("tara")
     phone.goto("/")
     tap = Taps(phone)
     tap(phone.get_by_role("link", name="Log numbness"))
     phone.wait_for_url(re.compile(r"/log/$"))
     assert_save_on_screen(phone)
-    assert phone.locator("input[name=duration][value='5']").is_checked()  # 5 minutes is the usual answer
+    assert phone.locator("input[name=duration]:checked").count() == 0  # asked, never pre-answered
     tap(region(phone, "left:toes"))
     tap(region(phone, "left:sole"))
     assert phone.locator("[data-bodymap-readback]").inner_text() == "Left toes, left sole"
     tap(phone.locator("label.chip", has_text="Tingling"))
     tap(phone.locator(".chips.severity label", has_text="4"))
+    assert phone.locator("[data-log-summary]").inner_text() == "Left toes, left sole · 4/10 · How long?"
+    tap(phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")))
     tap(phone.locator(".chips.triggers label", has_text="Sitting"))
     tap(phone.locator(".chips.relieved_by label", has_text="Changing position"))
     assert phone.locator("[data-log-summary]").inner_text() == "Left toes, left sole · 4/10 · 5 min"
     tap(phone.locator("button.log-save"))
     phone.locator(".just-saved").wait_for()
-    assert tap.count == 8
+    assert tap.count == 9
 
     episode = patient.episodes.get()
     assert sorted((loc.side, loc.region) for loc in episode.locations.all()) == [("left", "sole"), ("left", "toes")]
@@ -124,6 +128,7 @@ def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     phone.goto("/log/")
     region(phone, "right:ankle", "front").tap()
     phone.locator(".chips.severity label", has_text="2").tap()
+    phone.locator(".chips.duration label", has_text="1 min").tap()
     phone.locator("button.log-save").tap()
     note = phone.locator(".just-saved")
     note.wait_for()
@@ -135,6 +140,7 @@ def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     phone.goto("/log/")  # the next save, undone in time
     region(phone, "left:knee", "front").tap()
     phone.locator(".chips.severity label", has_text="3").tap()
+    phone.locator(".chips.duration label", has_text="1 min").tap()
     phone.locator("button.log-save").tap()
     phone.locator(".just-saved").get_by_role("button", name="Undo").tap()
     phone.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
@@ -156,18 +162,25 @@ def test_the_map_works_by_touch_and_by_keyboard(phone, sign_in):
     assert toes.get_attribute("aria-pressed") == "false"
     assert not phone.locator("input[name=locations][value='left:toes']").is_checked()
 
-    # Keyboard: Tab from the Front/Back switch reaches the first region of the front view.
+    # Keyboard: the map is one Tab stop after the Front/Back switch (a toolbar with a roving tabindex).
     phone.get_by_role("button", name="Back", exact=True).focus()
     phone.keyboard.press("Shift+Tab")  # back to "Front"
     phone.keyboard.press("Enter")
     phone.keyboard.press("Tab")
     phone.keyboard.press("Tab")
     focused = phone.evaluate("document.activeElement.getAttribute('data-location')")
+    assert focused == "left:toes"  # the place last touched is the map's one stop
+    phone.keyboard.press("Home")
+    focused = phone.evaluate("document.activeElement.getAttribute('data-location')")
     assert focused == "right:groin"  # the front view: the patient's right leg on the viewer's left, from the hip
+    assert phone.evaluate("document.activeElement.closest('[role=toolbar]').getAttribute('aria-label')").startswith(
+        "Leg map"
+    )
     phone.keyboard.press("Enter")
     assert region(phone, "right:groin", "front").get_attribute("aria-pressed") == "true"
-    phone.keyboard.press("Tab")
+    phone.keyboard.press("ArrowDown")  # the nearest place below: down the same leg
     second = phone.evaluate("document.activeElement.getAttribute('data-location')")
+    assert second == "right:thigh_outer"  # straight below the groin on this drawing
     scrolled = phone.evaluate("window.scrollY")
     phone.keyboard.press("Space")
     assert region(phone, second, "front").get_attribute("aria-pressed") == "true"
@@ -175,6 +188,18 @@ def test_the_map_works_by_touch_and_by_keyboard(phone, sign_in):
     phone.keyboard.press("Space")
     assert region(phone, second, "front").get_attribute("aria-pressed") == "false"
     assert phone.locator("[data-bodymap-readback]").inner_text() == picker.describe(["right:groin"])
+    centre = "(() => { const r = document.activeElement.getBoundingClientRect(); return [r.x + r.width / 2, r.y]; })()"
+    before = phone.evaluate(centre)
+    phone.keyboard.press("ArrowRight")  # the nearest place to the right, towards the other leg
+    after = phone.evaluate(centre)
+    assert after[0] > before[0]
+    third = phone.evaluate("document.activeElement.getAttribute('data-location')")
+    phone.keyboard.press("Tab")  # one stop: Tab leaves the map
+    assert phone.evaluate("document.activeElement.closest('[data-bodymap]') === null")
+    phone.keyboard.press("Shift+Tab")  # and comes back to the place last focused
+    assert phone.evaluate("document.activeElement.getAttribute('data-location')") == third
+    tabbable = phone.evaluate("[...document.querySelectorAll('.bodymap .region[tabindex=\"0\"]')].length")
+    assert tabbable == 1
 
 
 def test_every_region_is_a_target_of_at_least_44_px(phone, sign_in):
@@ -211,6 +236,7 @@ def test_the_form_still_posts_without_javascript(browser, live_server, django_us
     assert page.locator(".location-list").get_attribute("open") is not None  # the list is the way in
     page.locator(".location-list label.chip", has_text="Left heel").click()
     page.locator(".chips.severity label", has_text="5").click()
+    page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     page.locator(".chips.when label", has_text="15 min ago").click()
     page.click("button.log-save")
     page.get_by_text("Episode saved.").wait_for()
@@ -232,6 +258,7 @@ def test_minutes_ago_count_back_from_the_tap_even_when_sent_later(phone, sign_in
     phone.clock.pause_at(tapped)  # the phone's clock reads `tapped` when Save is tapped
     region(phone, "left:heel").tap()
     phone.locator(".chips.severity label", has_text="5").tap()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
     phone.locator(".chips.when label", has_text="30 min ago").tap()
     phone.context.set_offline(True)
     phone.locator("button.log-save").tap()

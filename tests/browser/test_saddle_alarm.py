@@ -20,6 +20,7 @@ def choose(phone, name: str) -> None:
 def fill_the_basics(phone) -> None:
     phone.goto("/log/")
     phone.get_by_role("radio", name="3", exact=True).first.check(force=True)
+    phone.get_by_role("radio", name="5 min", exact=True).check(force=True)
 
 
 def test_numb_between_the_legs_shows_the_emergency_screen(phone, sign_in):

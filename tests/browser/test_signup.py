@@ -48,3 +48,39 @@ def test_the_phone_zone_and_number_are_proposed_and_an_error_keeps_the_form(chic
     phone.get_by_text("Your diary is ready.").wait_for()
     profile = Profile.objects.get(user__username="maria")
     assert (profile.timezone, profile.emergency_number, profile.display_name) == ("Europe/London", "112", "Maria Rossi")
+
+
+def test_the_phones_zone_heads_the_list(chicago_phone, db):
+    chicago_phone.goto("/accounts/signup/")
+    first = chicago_phone.locator("#id_timezone optgroup").first
+    assert first.get_attribute("label") == "This phone"
+    assert first.locator("option").inner_text() == "Chicago, United States (Central (most areas))"
+    labels = chicago_phone.locator("#id_timezone optgroup").evaluate_all("gs => gs.map((g) => g.label)")
+    assert labels[:3] == ["This phone", "Africa", "America"] and "Factory" not in chicago_phone.content()
+
+
+def test_an_error_brings_the_first_field_in_error_into_view_with_every_rule(chicago_phone, db):
+    phone = chicago_phone
+    chromium.set_text_size(phone, 200)
+    phone.goto("/accounts/signup/")
+    phone.fill("#id_username", "maria")
+    phone.fill("#id_password1", "maria12")
+    show = phone.get_by_role("button", name="Show password").first
+    assert phone.locator("#id_password1").get_attribute("type") == "password"
+    show.click()
+    assert (
+        phone.locator("#id_password1").get_attribute("type") == "text" and show.get_attribute("aria-pressed") == "true"
+    )
+    phone.fill("#id_password2", "maria13")
+    phone.click("button:has-text('Create account')")
+    phone.locator("#password1-error").wait_for()
+    assert phone.locator("#id_password1").get_attribute("type") == "password"  # sent hidden, shown hidden
+    # One round: the rules and the mismatch together, not one after the other.
+    rules = phone.locator("#password1-error").inner_text()
+    assert "too short" in rules and "too similar to the username" in rules
+    assert phone.locator("#password2-error").inner_text() == "The two password fields didn’t match."
+    # The first field in error has the focus and is on the screen, not 800 px below.
+    assert phone.evaluate("document.activeElement.id") == "id_password1"
+    box = phone.locator("#field-password1").bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] < chromium.PHONE["height"] / 2, box
+    assert phone.evaluate("document.activeElement.getAttribute('aria-describedby')") == "password-rules password1-error"

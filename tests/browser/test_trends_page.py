@@ -1,10 +1,13 @@
 """Trends for the demo account on a phone: every chart drawn on the server as SVG, every data table there."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+
+from tests.conftest import log
 
 pytestmark = pytest.mark.browser
 
@@ -67,3 +70,51 @@ def test_demo_trends_draw_every_chart(phone, db):
     phone.wait_for_url(re.compile(r"/history/\?from=\d{4}-\d\d-\d\d&to=\d{4}-\d\d-\d\d"))
     assert label.startswith("Week of")
     assert phone.locator("section.day").count() >= 1
+
+
+# Each shaded place as the page paints it: its shade, fill and label colour; and each key of the legend.
+PAINTED = """() => ({
+  regions: [...document.querySelectorAll(".heatmap .region")].map((g) => ({
+    heat: [...g.classList].find((c) => c.startsWith("heat-")),
+    fill: getComputedStyle(g.querySelector("path")).fill,
+    ink: getComputedStyle(g.querySelector("text")).fill,
+  })),
+  keys: Object.fromEntries([...document.querySelectorAll(".heat-legend .key")].map((k) =>
+    [[...k.classList].find((c) => c.startsWith("heat-")), getComputedStyle(k).backgroundColor])),
+  page: getComputedStyle(document.body).backgroundColor,
+  dash: getComputedStyle(document.querySelector(".flag-key .key-dash")).borderTopStyle,
+})"""
+
+
+def hex_of(rgb: str) -> str:
+    return "#" + "".join(f"{int(n):02x}" for n in re.findall(r"\d+", rgb)[:3])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_heat_maps_legend_and_labels_are_true_in_both_modes(browser, live_server, scheme):
+    from tests.browser import chromium
+    from tests.browser.pages import diary_for_pages, session_cookie
+    from tests.contrast import contrast
+
+    patient, _ = diary_for_pages()  # 22 episodes on the left sole: the busiest place
+    for place, times in ((("right", "calf"), 1), (("right", "knee"), 8), (("left", "heel"), 14)):  # every shade
+        for n in range(times):
+            log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=n + 1, hours=2), locations=[place])
+    context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, color_scheme=scheme)
+    context.add_cookies([session_cookie(patient, live_server.url)])
+    page = context.new_page()
+    page.goto("/trends/")
+    painted = page.evaluate(PAINTED)
+    context.close()
+    shades = {r["heat"]: r["fill"] for r in painted["regions"]}
+    assert set(shades) == {f"heat-{n}" for n in range(5)}
+    for heat, colour in painted["keys"].items():  # the key of each shade is the colour the map uses for it
+        assert colour == shades[heat], (heat, colour, shades[heat])
+    page_colour = hex_of(painted["page"])
+    distance = [
+        contrast(hex_of(painted["keys"][f"heat-{n}"]), page_colour) for n in range(5) if f"heat-{n}" in painted["keys"]
+    ]
+    assert distance == sorted(distance)  # the more episodes, the further from the page: dark mode too
+    for region in painted["regions"]:
+        assert contrast(hex_of(region["fill"]), hex_of(region["ink"])) >= 4.5, region
+    assert painted["dash"] == "dashed"  # the flag line's key is drawn, not only a tooltip

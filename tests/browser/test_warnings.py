@@ -31,6 +31,7 @@ COMMITTED = pytest.mark.django_db(transaction=True)
 def fill_basics(page: Page, place: str = "left:heel") -> None:
     page.locator(f'.region[data-location="{place}"]').first.tap()
     page.locator(".chips.severity label", has_text="5").first.click()
+    page.locator(".chips.duration label", has_text="15 min").click()  # none is chosen for the patient
 
 
 def tick_alarm(page: Page, label: str) -> None:

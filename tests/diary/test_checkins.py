@@ -24,7 +24,7 @@ def test_no_numbness_button_checks_in_for_today(web, patient):
 def test_no_numbness_is_refused_when_episodes_were_logged_today(web, patient):
     log(patient, started_at=NOW - dt.timedelta(hours=2))
     response = web.post("/checkin/none/", follow=True)
-    assert "You logged 1 episode(s)" in response.content.decode()
+    assert "has 1 episode logged, so it was a day with numbness." in response.content.decode()
     assert patient.checkins.get().numbness_today is True
 
 

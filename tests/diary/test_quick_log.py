@@ -118,12 +118,12 @@ def test_the_page_after_a_save_confirms_it_once_with_undo(web, patient):
     assert "Episode saved." in web.get("/").content.decode()
 
 
-def test_an_edit_says_updated_and_offers_no_undo(web, patient):
+def test_an_edit_says_changes_saved_and_offers_no_undo(web, patient):
     episode = log(patient)
     page = web.post(
         f"/episodes/{episode.id}/edit/", form_data(when="earlier", started_at="2026-01-02T10:00"), follow=True
     ).content.decode()
-    assert "Episode updated." in page and 'name="undo"' not in page
+    assert "Changes saved." in page and 'name="undo"' not in page
 
 
 def test_a_save_with_a_warning_shows_the_warning_not_undo(web, patient):

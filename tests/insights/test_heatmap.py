@@ -1,8 +1,12 @@
 """The leg map shaded by how often each place was involved: counts, shades, labels, and SVG a PDF can draw."""
 
 import re
+from pathlib import Path
+
+import pytest
 
 from insights import heatmap
+from tests.contrast import contrast
 
 
 def test_heat_map_takes_counts_per_side_and_region_and_shows_labels_and_counts():
@@ -14,7 +18,7 @@ def test_heat_map_takes_counts_per_side_and_region_and_shows_labels_and_counts()
 
     svg = heatmap.heat_svg(counts)
     assert svg.count("<svg") == 3
-    assert re.search(r'data-location="left:toes".*?fill="#c4561a".*?Toes<tspan[^>]*> 8</tspan>', svg, re.S)
+    assert re.search(r'data-location="left:toes".*?fill="#bd5217".*?Toes<tspan[^>]*> 8</tspan>', svg, re.S)
     assert re.search(r'data-location="right:calf".*?>Calf<tspan[^>]*> 2</tspan>', svg, re.S)
     assert "Left toes: 8" in svg  # the full name, for screen readers and hovering
 
@@ -25,3 +29,55 @@ def test_report_body_maps_are_standalone_svg_with_colours_as_attributes():
     assert all(m.lstrip().startswith('<svg xmlns="http://www.w3.org/2000/svg"') for m in maps)
     assert all("style=" not in m and "class=" in m for m in maps)
     assert 'data-location="right:heel"' in maps[2] and "Heel<tspan" in maps[2]
+
+
+CSS = (Path(__file__).resolve().parents[2] / "static" / "css" / "app.css").read_text()
+LIGHT_CSS, DARK_CSS = CSS.split("@media (prefers-color-scheme: dark)", 1)
+DARK_CSS = DARK_CSS.split("\n}\n", 1)[0]
+
+
+def declared(block: str, name: str) -> dict[int, str]:
+    return {int(n): colour for n, colour in re.findall(rf"--{name}-(\d): (#[0-9a-f]{{6}});", block)}
+
+
+def shades(block: str) -> list[tuple[str, str]]:
+    """(fill, label ink) of shades 0 (the plain region) to 4, as a block of the stylesheet declares them."""
+    fills = {0: re.findall(r"--region: (#[0-9a-f]{6});", block)[0]} | declared(block, "heat")
+    inks = declared(block, "heat-ink")
+    return [(fills[n], inks[n]) for n in range(5)]
+
+
+@pytest.mark.parametrize("block", [LIGHT_CSS, DARK_CSS], ids=["light", "dark"])
+def test_every_label_is_readable_on_its_shade(block):
+    for fill, ink in shades(block):
+        assert contrast(fill, ink) >= 4.5, (fill, ink)
+
+
+def test_the_pdfs_colours_are_readable_and_the_light_shades_of_the_page():
+    for fill, ink in zip(heatmap.HEAT_FILLS, heatmap.HEAT_INK, strict=True):
+        assert contrast(fill, ink) >= 4.5, (fill, ink)
+    assert heatmap.HEAT_FILLS[1:] == [declared(LIGHT_CSS, "heat")[n] for n in heatmap.SHADES]
+
+
+@pytest.mark.parametrize("block", [LIGHT_CSS, DARK_CSS], ids=["light", "dark"])
+def test_more_episodes_stand_out_more_in_both_modes(block):
+    """The legend says "the stronger the colour, the more episodes": further from the page, shade by shade."""
+    page = re.findall(r"--bg: (#[0-9a-f]{6});", block)[0]
+    distance = [contrast(fill, page) for fill, _ in shades(block)]
+    assert distance == sorted(distance), distance
+
+
+def test_the_legend_gives_each_shade_its_counts():
+    steps = heatmap.heat_legend({"left:toes": 12, "left:sole": 1, "right:calf": 7})
+    assert [(s.heat, s.words) for s in steps] == [
+        (1, "1–3 episodes"),
+        (2, "4–6 episodes"),
+        (3, "7–9 episodes"),
+        (4, "10–12 episodes"),
+    ]
+    # Few episodes: only the shades that occur, in words that read right for one.
+    assert [(s.heat, s.words) for s in heatmap.heat_legend({"left:toes": 2, "left:sole": 1})] == [
+        (2, "1 episode"),
+        (4, "2 episodes"),
+    ]
+    assert heatmap.heat_legend({}) == []

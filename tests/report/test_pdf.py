@@ -194,6 +194,22 @@ def test_us_letter_and_a4(persistent):
         assert (round(box.width), round(box.height)) == size
 
 
+def test_a_pdf_without_a_paper_is_on_the_patients_usual_paper(client, persistent, tmp_path):
+    """US Letter in Chicago, A4 in Berlin: from the patient's time zone, for the page, the command alike."""
+    patient, _ = persistent
+    client.force_login(patient)
+    query = "range=custom&start=2025-12-01&end=2026-03-01"
+    width = {}
+    for zone in ("America/Chicago", "Europe/Berlin"):
+        services.update_profile(patient=patient, timezone=zone)
+        pdf = client.get(f"/report/download/pdf/?{query}").content
+        out = tmp_path / f"{zone.replace('/', '-')}.pdf"
+        call_command("export_report", "--user", "petra", "--from", "2025-12-01", "--to", "2026-03-01",
+                     "--format", "pdf", "--out", str(out), stdout=io.StringIO())  # fmt: skip
+        width[zone] = {round(PdfReader(io.BytesIO(data)).pages[0].mediabox.width) for data in (pdf, out.read_bytes())}
+    assert width == {"America/Chicago": {612}, "Europe/Berlin": {595}}
+
+
 def test_downloads_are_the_patients_own_and_the_pdf_carries_the_questions(client, persistent, other_patient):
     patient, diary = persistent
     client.force_login(patient)

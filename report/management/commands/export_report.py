@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from diary import zones
 from report import content
 from report.csv_export import report_csv
 from report.fhir_export import fhir_bundle, fhir_transaction
@@ -28,11 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="first", required=True, help="first date, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", required=True, help="last date, YYYY-MM-DD")
         parser.add_argument("--format", required=True, choices=["pdf", "csv", "fhir", "fhir-transaction"])
-        parser.add_argument("--paper", default="a4", choices=sorted(PAPER_SIZES))
+        parser.add_argument(
+            "--paper", choices=sorted(PAPER_SIZES), help="default: the patient's usual paper (US Letter in the US…)"
+        )
         parser.add_argument("--out", required=True, help="file to write")
 
     def handle(
-        self, *args: Any, user: str, first: str, last: str, format: str, paper: str, out: str, **options: Any
+        self, *args: Any, user: str, first: str, last: str, format: str, paper: str | None, out: str, **options: Any
     ) -> None:
         patient = get_user_model().objects.filter(username=user).first()
         if patient is None:
@@ -42,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError("--to is before --from.")
         report = content.build(patient, first_day, last_day)
         if format == "pdf":
-            data = render_pdf(report, paper)
+            data = render_pdf(report, paper or zones.paper_for(patient.profile.timezone))
         elif format == "csv":
             data = report_csv(report).encode("utf-8")
         else:

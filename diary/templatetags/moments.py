@@ -1,0 +1,38 @@
+"""{{ moment|at:"time" }}: a date or time of the diary as a <time> element, written in a neutral form ("14:05",
+"Wednesday 2 December") that static/js/localtime.js rewrites in the phone's habits (12- or 24-hour clock, the
+order of day and month). The kinds are those of `FORMATS` in static/js/util.js."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+NEUTRAL = {
+    "time": "%H:%M",
+    "day": "%A %-d %B",
+    "day-year": "%A %-d %B %Y",
+    "date": "%-d %b %Y",
+    "short-day": "%a %-d %b",
+    "moment": "%a %-d %b, %H:%M",
+    "day-time": "%A %-d %B, %H:%M",
+}
+
+
+@register.filter
+def at(value: dt.datetime | dt.date | None, kind: str = "time") -> SafeString | str:
+    """An aware time in the page's active zone (the patient's), or a date, as a localisable <time>."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        wall = timezone.localtime(value) if timezone.is_aware(value) else value
+    else:
+        wall = dt.datetime.combine(value, dt.time(12))
+    return format_html(
+        '<time datetime="{}" data-format="{}">{}</time>', f"{wall:%Y-%m-%dT%H:%M}", kind, f"{wall:{NEUTRAL[kind]}}"
+    )

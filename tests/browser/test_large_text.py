@@ -1,0 +1,170 @@
+"""200 % text on a 390×844 phone (the browser's own text size, tests/browser/chromium.py), and 320 px: the main
+pages reflow with nothing scrolling sideways, overlapping or clipped; the header wraps instead of drawing "Log out"
+over the name; every tab label is whole; the warning screen's call button is on the first screen; and a walk with
+the Tab key through the log form never leaves the focus under the sticky Save bar or the tab bar (WCAG 2.2, 2.4.11).
+"""
+
+import pytest
+
+from tests.browser.chromium import set_text_size
+from tests.browser.pages import diary_for_pages, session_cookie
+from tests.browser.test_layout import LAYOUT_PROBLEMS
+
+pytestmark = pytest.mark.browser
+
+MAIN_PAGES = ["today", "log", "history", "day", "trends", "settings", "emergency"]
+HEIGHT = 844
+
+# The header's items side by side must not cover each other; every tab's label is whole, inside its tab and the
+# screen, and no two tabs overlap.
+FRAME_PROBLEMS = """() => {
+  const problems = [];
+  const cover = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const head = [...document.querySelectorAll("header.top > *")].filter((el) => el.getBoundingClientRect().width > 0);
+  for (let i = 0; i < head.length; i++) for (let j = i + 1; j < head.length; j++) {
+    if (cover(head[i].getBoundingClientRect(), head[j].getBoundingClientRect())) {
+      problems.push(`header: ${head[i].className} over ${head[j].className}`);
+    }
+  }
+  const tabs = [...document.querySelectorAll("nav.tabs a")];
+  tabs.forEach((tab, i) => {
+    const box = tab.getBoundingClientRect();
+    const label = tab.querySelector("span");
+    const text = label.getBoundingClientRect();
+    if (label.scrollWidth > label.clientWidth + 1 || text.left < box.left - 1 || text.right > box.right + 1 ||
+        text.bottom > box.bottom + 1 || box.right > innerWidth + 1 || box.bottom > innerHeight + 1) {
+      problems.push(`tab "${label.textContent}" clipped`);
+    }
+    tabs.slice(i + 1).forEach((other) => {
+      if (cover(box, other.getBoundingClientRect())) problems.push(`tab "${label.textContent}" overlaps another`);
+    });
+  });
+  return problems;
+}"""
+
+
+# With words never broken, would any box of the page overflow? Then a word needs breaking to fit: "Le / ft",
+# "Episode / s". (The Save bar reaches past its form's sides on purpose; closed lists and hidden text don't count.)
+WORD_PROBLEMS = """() => {
+  const strict = document.createElement("style");
+  strict.textContent = "* { overflow-wrap: normal !important; word-break: normal !important; " +
+    "hyphens: manual !important; }";
+  document.head.appendChild(strict);
+  const found = [...document.querySelectorAll("main *")].filter((el) =>
+    el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !el.querySelector(".log-bar") &&
+    !el.matches("input, select, textarea") &&
+    !el.closest("details:not([open]), .table-scroll, .visually-hidden") && getComputedStyle(el).overflowX !== "auto"
+  ).map((el) => `a word too long for ${el.tagName.toLowerCase()}.${el.className}: ` +
+    `"${el.textContent.trim().slice(0, 30)}"`);
+  strict.remove();
+  return found;
+}"""
+
+
+@pytest.fixture
+def pages(live_server):
+    return diary_for_pages()
+
+
+def phone_at(browser, base_url, width, text, patient=None):
+    """A phone of this width at this text size (percent), signed in as `patient` if given."""
+    context = browser.new_context(
+        viewport={"width": width, "height": HEIGHT}, base_url=base_url, is_mobile=True, has_touch=True
+    )
+    if patient is not None:
+        context.add_cookies([session_cookie(patient, base_url)])
+    page = context.new_page()
+    set_text_size(page, text)
+    return page
+
+
+@pytest.mark.parametrize("width, text", [(390, 200), (320, 100), (390, 100)])
+def test_the_main_pages_reflow_without_sideways_scroll_overlap_or_clipped_tabs(
+    browser, live_server, pages, width, text
+):
+    patient, every = pages
+    listed = {p.name: p for p in every}
+    problems = []
+    signed_out = phone_at(browser, live_server.url, width, text)
+    for page, names in (
+        (signed_out, ["signup", "login"]),
+        (phone_at(browser, live_server.url, width, text, patient), MAIN_PAGES),
+    ):
+        for name in names:
+            assert page.goto(listed[name].path).status == 200, name
+            page.wait_for_load_state("load")
+            assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == f"{16 * text // 100}px"
+            problems += [f"{name}: {p}" for p in page.evaluate(FRAME_PROBLEMS)]
+            problems += [f"{name}: {p}" for p in page.evaluate(WORD_PROBLEMS)]
+            problems += [f"{name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("text", [100, 200, 300])
+def test_the_call_button_is_on_the_first_screen_at_any_text_size(browser, live_server, pages, text):
+    patient, every = pages
+    page = phone_at(browser, live_server.url, 390, text, patient)
+    page.goto(next(p.path for p in every if p.name == "emergency"))
+    call = page.get_by_role("link", name="Call 999 now")
+    box = call.bounding_box()
+    fold = page.locator("nav.tabs").bounding_box()["y"]  # the tab bar covers the bottom of the screen
+    assert box is not None and box["y"] + box["height"] <= fold, (box, fold)  # not 2,145 px down
+    assert page.evaluate("window.scrollY") == 0
+    page.context.close()
+
+
+# The box a focused element shows on screen (a chip's pill for its hidden input, the element itself otherwise),
+# once the page has settled (two frames: the browser's scrolling, then the page's own).
+FOCUSED_BOX = """async () => {
+  await new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled)));
+  const el = document.activeElement;
+  const shown = el.closest("label.chip") || el;
+  const r = shown.getBoundingClientRect();
+  const bars = [...document.querySelectorAll(".log-bar, nav.tabs")].filter((bar) => !bar.contains(el))
+    .map((bar) => bar.getBoundingClientRect());
+  const covered = bars.some((b) => Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top) > 1 &&
+    Math.min(r.right, b.right) - Math.max(r.left, b.left) > 1);
+  const name = el.getAttribute("data-location") || el.name + "=" + (el.value || "") || el.tagName;
+  return {name, top: r.top, bottom: r.bottom, covered, inForm: !!el.closest(".log-form")};
+}"""
+
+
+@pytest.mark.parametrize("text", [100, 200])
+def test_a_walk_with_tab_through_the_log_form_never_hides_the_focus(browser, live_server, pages, text):
+    patient, _ = pages
+    page = phone_at(browser, live_server.url, 390, text, patient)
+    page.goto("/log/")
+    page.locator(".alarm-check summary").click()  # the alarm questions open, as a patient checking them would
+    page.locator(".more-details summary").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator(".log-form input[name=when]").first.focus()
+    seen, problems = [], []
+    for _ in range(200):
+        where = page.evaluate(FOCUSED_BOX)
+        if not where["inForm"]:
+            break
+        seen.append(where["name"])
+        if where["covered"] or where["top"] < 0 or where["bottom"] > HEIGHT:
+            problems.append(where)
+        page.keyboard.press("Tab")
+    assert "severity=0" in seen and "relieved_by=nothing" in seen and "notes=" in seen, seen
+    assert sum(name.startswith(("left:", "right:")) for name in seen) == 1  # the leg map is one stop
+    assert not problems, problems
+    page.context.close()
+
+
+def test_the_focus_ring_of_a_map_region_is_drawn_above_the_map(browser, live_server, pages):
+    patient, _ = pages
+    page = phone_at(browser, live_server.url, 390, 100, patient)
+    page.goto("/log/")
+    page.get_by_role("button", name="Back", exact=True).focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('data-location')")
+    ring = page.locator("[data-view=front] .focus-ring")  # the view shown
+    assert ring.evaluate("r => r.classList.contains('on') && getComputedStyle(r).strokeWidth") == "4px"
+    assert ring.evaluate("r => r === r.parentNode.lastElementChild")  # drawn after every region: nothing covers it
+    page.keyboard.press("Tab")
+    assert not ring.evaluate("r => r.classList.contains('on')")
+    page.context.close()
