@@ -43,10 +43,19 @@ LAYOUT_PROBLEMS = """() => {
   overlaps([...document.body.children], "page");
   const main = document.querySelector("main");
   if (main) overlaps([...main.children], "main");
+  // A wide table or a year's calendar may scroll sideways in a box of its own, when that box fits the screen.
+  const inOwnScroller = (el) => {
+    for (let box = el.parentElement; box && box !== main; box = box.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+        return box.getBoundingClientRect().right <= window.innerWidth + 1;
+      }
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll("main *")) {
     const box = el.getBoundingClientRect();
     if (shown(el) && box.right > window.innerWidth + 1 && getComputedStyle(el).position !== "fixed" &&
-        !el.closest(".table-scroll, details:not([open])")) {
+        !el.closest("details:not([open])") && !inOwnScroller(el)) {
       problems.push(`sticks out on the right: ${name(el)} to ${Math.round(box.right)}px`);
       break;
     }
