@@ -113,8 +113,9 @@
     fill(screen, "[data-action]", action);
     const started = new Date(entry.started);
     if (!isNaN(started.getTime())) {
-      const day = started.toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long" });
-      fill(screen, "[data-about]", `About what you logged ${day}, ${window.DiaryUtil.clockTime(started)}.`);
+      // The server's page says the same (triage/alert.html), its time rewritten by localtime.js with the same helper.
+      const { isoLocal, localDate } = window.DiaryUtil;
+      fill(screen, "[data-about]", `About the episode that started ${localDate(isoLocal(started), "day-time")}`);
     }
     const list = screen.querySelector("[data-alerts]");
     hits.forEach((hit, i) => {

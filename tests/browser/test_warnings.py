@@ -87,10 +87,14 @@ def test_offline_an_emergency_gets_its_advice_and_a_call_button_and_the_flag_ope
     assert box is not None and box["y"] < 200 and box["height"] > 500  # fills the screen, as the server's does
     assert len(queued(page)) == 1  # the send failed: the entry stays, and so does the warning
     assert not Episode.objects.exists()
+    about = screen.locator("[data-about]").inner_text()
+    assert about.startswith("About the episode that started ")
 
     server.start()
     page.goto("/")  # the next open sends what waits
     until(page, lambda: Episode.objects.exists())
+    page.goto(f"/alert/{Episode.objects.get().id}/")
+    assert page.locator(".alert-screen [data-about]").inner_text() == about  # the server's screen says the same
     page.goto("/")
     banner = page.locator(".flag-banner.level-emergency")
     assert sign.title in banner.inner_text()
