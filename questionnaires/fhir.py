@@ -28,24 +28,25 @@ UCUM = "http://unitsofmeasure.org"
 NAMESPACE = uuid.UUID("5f0c8b1e-2a44-4a8e-9d67-0f3c1b7e9a21")  # ids of the Questionnaire and score resources
 
 
-def site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
+def site(site_url: str | None = None) -> str:
+    """This installation's address: SITE_URL, or the one the report's bundle is made for (its https canonical)."""
+    return str(site_url or settings.SITE_URL).rstrip("/")
 
 
-def canonical(definition: Instrument) -> str:
+def canonical(definition: Instrument, site_url: str | None = None) -> str:
     """The Questionnaire's canonical URL: SITE_URL/fhir/Questionnaire/<id> (its version is said apart)."""
-    return f"{site()}/fhir/Questionnaire/{definition.id}"
+    return f"{site(site_url)}/fhir/Questionnaire/{definition.id}"
 
 
-def score_system() -> str:
-    return f"{site()}/fhir/CodeSystem/questionnaire-score"
+def score_system(site_url: str | None = None) -> str:
+    return f"{site(site_url)}/fhir/CodeSystem/questionnaire-score"
 
 
-def identifier_system(kind: str) -> str:
-    return f"{site()}/fhir/id/{kind}"
+def identifier_system(kind: str, site_url: str | None = None) -> str:
+    return f"{site(site_url)}/fhir/id/{kind}"
 
 
-def questionnaire_resource(definition: Instrument) -> dict[str, Any]:
+def questionnaire_resource(definition: Instrument, site_url: str | None = None) -> dict[str, Any]:
     instructions = {"linkId": "instructions", "type": "display", "text": definition.instructions}
     items = [
         {"linkId": item.link_id, "text": item.text, "type": item.answer_type, "required": True}
@@ -55,7 +56,7 @@ def questionnaire_resource(definition: Instrument) -> dict[str, Any]:
     return {
         "resourceType": "Questionnaire",
         "id": f"{definition.id}-{definition.version}".replace("_", "-"),
-        "url": canonical(definition),
+        "url": canonical(definition, site_url),
         "version": definition.version,
         "title": definition.title,
         "status": "active",
@@ -68,13 +69,15 @@ def questionnaire_resource(definition: Instrument) -> dict[str, Any]:
     }
 
 
-def response_resource(response: QuestionnaireResponse, definition: Instrument, patient_ref: str) -> dict[str, Any]:
+def response_resource(
+    response: QuestionnaireResponse, definition: Instrument, patient_ref: str, site_url: str | None = None
+) -> dict[str, Any]:
     authored = utc_timestamp(response.completed_at)
     return {
         "resourceType": "QuestionnaireResponse",
         "id": str(response.id),
-        "identifier": {"system": identifier_system("questionnaire-response"), "value": str(response.id)},
-        "questionnaire": f"{canonical(definition)}|{definition.version}",
+        "identifier": {"system": identifier_system("questionnaire-response", site_url), "value": str(response.id)},
+        "questionnaire": f"{canonical(definition, site_url)}|{definition.version}",
         "status": "completed",
         "subject": {"reference": patient_ref},
         "authored": authored,
@@ -91,17 +94,19 @@ def response_resource(response: QuestionnaireResponse, definition: Instrument, p
     }
 
 
-def score_resource(response: QuestionnaireResponse, definition: Instrument, patient_ref: str) -> dict[str, Any]:
+def score_resource(
+    response: QuestionnaireResponse, definition: Instrument, patient_ref: str, site_url: str | None = None
+) -> dict[str, Any]:
     """The total score, derived from the response; its note says where the score stands and what it is for."""
     return {
         "resourceType": "Observation",
         "id": str(uuid.uuid5(NAMESPACE, f"{response.id}:score")),
-        "identifier": [{"system": identifier_system("questionnaire-score"), "value": str(response.id)}],
+        "identifier": [{"system": identifier_system("questionnaire-score", site_url), "value": str(response.id)}],
         "status": "final",
         "category": [SURVEY],
         "code": {
             "coding": [
-                {"system": score_system(), "code": definition.id, "display": f"{definition.title}: total score"}
+                {"system": score_system(site_url), "code": definition.id, "display": f"{definition.title}: total score"}
             ],
             "text": f"{definition.title}: total score (0–{definition.max_score})",
         },
@@ -120,7 +125,9 @@ def score_resource(response: QuestionnaireResponse, definition: Instrument, pati
     }
 
 
-def entries(responses: Iterable[QuestionnaireResponse], patient_ref: str) -> list[dict[str, Any]]:
+def entries(
+    responses: Iterable[QuestionnaireResponse], patient_ref: str, site_url: str | None = None
+) -> list[dict[str, Any]]:
     """Bundle entries (`fullUrl` and `resource`) for these responses: each instrument version answered once as a
     Questionnaire, then each response and its score. Responses of an instrument no longer defined are left out."""
     questionnaires: dict[tuple[str, str], dict[str, Any]] = {}
@@ -131,11 +138,14 @@ def entries(responses: Iterable[QuestionnaireResponse], patient_ref: str) -> lis
             continue
         key = (definition.id, definition.version)
         if key not in questionnaires:
-            full_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{canonical(definition)}|{definition.version}')}"
-            questionnaires[key] = {"fullUrl": full_url, "resource": questionnaire_resource(definition)}
-        score = score_resource(response, definition, patient_ref)
+            full_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{canonical(definition, site_url)}|{definition.version}')}"
+            questionnaires[key] = {"fullUrl": full_url, "resource": questionnaire_resource(definition, site_url)}
+        score = score_resource(response, definition, patient_ref, site_url)
         found.append(
-            {"fullUrl": f"urn:uuid:{response.id}", "resource": response_resource(response, definition, patient_ref)}
+            {
+                "fullUrl": f"urn:uuid:{response.id}",
+                "resource": response_resource(response, definition, patient_ref, site_url),
+            }
         )
         found.append({"fullUrl": f"urn:uuid:{score['id']}", "resource": score})
     return [*questionnaires.values(), *found]

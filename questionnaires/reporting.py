@@ -124,8 +124,11 @@ def answer_sheets(patient: User, first: dt.date, last: dt.date) -> list[AnswerSh
     return [sheet for sheet in sheets if sheet is not None]
 
 
-def fhir_entries(patient: User, first: dt.date, last: dt.date, patient_ref: str) -> list[dict[str, Any]]:
+def fhir_entries(
+    patient: User, first: dt.date, last: dt.date, patient_ref: str, site_url: str | None = None
+) -> list[dict[str, Any]]:
     """Bundle entries (`fullUrl`, `resource`) for the responses completed in the period; `patient_ref` is the
-    bundle's reference to its Patient (e.g. 'urn:uuid:…')."""
+    bundle's reference to its Patient (e.g. 'urn:uuid:…'), `site_url` the installation the bundle is made for
+    (default SITE_URL)."""
     responses, _ = _in_period(patient, first, last)
-    return fhir.entries(responses, patient_ref)
+    return fhir.entries(responses, patient_ref, site_url)

@@ -230,5 +230,5 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         places=place_counts(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
         questions=questions.strip(),
-        sections=sections(patient, start, end),
+        sections=sections(patient, start, end, generated.date()),
     )

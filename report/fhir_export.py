@@ -112,6 +112,11 @@ class Installation:
     def namespace(self) -> uuid.UUID:
         return uuid.uuid5(uuid.NAMESPACE_URL, self.base)
 
+    @property
+    def address(self) -> str:
+        """The installation's address that the apps' canonicals start with: the base without its "/fhir"."""
+        return self.base.removesuffix("/fhir")
+
     def system(self, kind: str) -> str:
         return f"{self.base}/id/{kind}"
 
@@ -445,9 +450,28 @@ def flag_resources(
     bundle.add(provenance, None)
 
 
+# What the patient told the app: the Provenance names the patient as its author (the flags have their own).
+PATIENT_REPORTED = {
+    "Observation",
+    "QuestionnaireResponse",
+    "MedicationStatement",
+    "DeviceUseStatement",
+    "Procedure",
+}
+
+
+def _identifier_of(resource: Json) -> Json | None:
+    """The identifier a transaction matches a resource by: the first of a list, or the single one that some
+    resources have (QuestionnaireResponse); None for those without (Questionnaire, matched by its id)."""
+    found = resource.get("identifier")
+    if isinstance(found, list):
+        return found[0] if found else None
+    return found
+
+
 def resources(report: Report, site: Installation | None = None) -> Bundle:
     """Every resource of the report, in the order a reader expects: who, the app, the episodes, the days without
-    numbness, the warning signs, and where it all came from."""
+    numbness, the treatments and questionnaires, the warning signs, and where it all came from."""
     site = site or Installation.current()
     bundle = Bundle(report, site)
     patient_value = site.derived("patient", report.patient_id)
@@ -486,7 +510,10 @@ def resources(report: Report, site: Installation | None = None) -> Bundle:
         if not numbness and day not in days_with_episodes:
             absent = absent_observation(bundle, day, patient, site.derived("checkin", patient_value, day.isoformat()))
             bundle.add(absent, absent["identifier"][0])
-    observations = [f"urn:uuid:{r['id']}" for r, _ in bundle.entries if r["resourceType"] == "Observation"]
+    for section in report.sections:  # treatments (§8) and questionnaire responses (§9), from their own apps
+        for entry in section.fhir(patient, site.address):
+            bundle.add(entry["resource"], _identifier_of(entry["resource"]))
+    observations = [f"urn:uuid:{r['id']}" for r, _ in bundle.entries if r["resourceType"] in PATIENT_REPORTED]
     for item in report.flags:
         flag_resources(bundle, item, patient, patient_value, device, findings, episodes)
     if observations:

@@ -230,8 +230,8 @@ def test_a_section_from_an_app_lands_on_page_one_and_later(db, monkeypatch):
     patient = make_patient("sec")
     log(patient, started_at=at("2026-01-08"))
 
-    def provider(who, first, last):
-        assert who == patient
+    def provider(who, first, last, today):
+        assert who == patient and today == dt.date(2026, 2, 1)  # the patient's date when it is built
         return [
             sections.Section(
                 "treatments",
@@ -244,7 +244,7 @@ def test_a_section_from_an_app_lands_on_page_one_and_later(db, monkeypatch):
         ]
 
     monkeypatch.setattr(sections, "PROVIDERS", [provider])
-    report = content.build(patient, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    report = content.build(patient, dt.date(2026, 1, 1), dt.date(2026, 1, 31), now=at("2026-02-01"))
     assert [s.key for s in report.page_one_sections] == ["treatments"]
     first, *rest = pages(render_pdf(report))
     assert first.index("Key numbers") < first.index("Current treatments and changes") < first.index("Patterns flagged")

@@ -380,6 +380,12 @@ def test_a_quiet_day_is_a_symptom_absent_observation(bundle):
 # --- The transaction bundle against a FHIR server's semantics ---------------------------------------------------
 
 
+def identifiers(resource: Json) -> list[Json]:
+    """A resource's identifiers: a list, or the single one some have (QuestionnaireResponse)."""
+    found = resource.get("identifier", [])
+    return found if isinstance(found, list) else [found]
+
+
 class PreconditionFailed(Exception):
     """HTTP 412: a conditional update matched more than one resource."""
 
@@ -397,7 +403,7 @@ class FhirServer:
         return [
             rid
             for (k, rid), r in self.store.items()
-            if k == kind and {"system": system, "value": value} in r.get("identifier", [])
+            if k == kind and {"system": system, "value": value} in identifiers(r)
         ]
 
     def transaction(self, bundle: Json) -> dict[str, int]:
