@@ -44,6 +44,8 @@ def run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    for stale in (ROOT / "diary" / "__pycache__").glob("forms.*.pyc"):
+        stale.unlink()
     root = tmp_path_factory.mktemp("static")
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ENVIRONMENT")}
     run("build", env | {"PATH": f"{BIN}:{os.environ['PATH']}", "STATIC_ROOT": str(root)})
@@ -184,3 +186,11 @@ def test_gunicorn_with_production_settings_serves_pages_signed_in_and_compressed
         assert "max-age=315360000" in cache_control and "immutable" in cache_control  # hashed: cached forever
     plain = server.get("/static/css/app.css")  # the unhashed name is served too, but only briefly cached
     assert plain.status == 200 and "immutable" not in plain.headers["Cache-Control"]
+
+
+def test_the_build_leaves_bytecode_so_no_start_compiles_the_app(static_root):
+    # The image never writes .pyc at run time (PYTHONDONTWRITEBYTECODE): the build must have made them.
+    tag = sys.implementation.cache_tag
+    for module in ("diary/forms", "report/fhir_export", "treatments/comparison", "config/settings"):
+        folder, name = module.rsplit("/", 1)
+        assert (ROOT / folder / "__pycache__" / f"{name}.{tag}.pyc").is_file(), module
