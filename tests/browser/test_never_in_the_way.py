@@ -119,6 +119,7 @@ def test_a_delete_from_history_comes_back_to_the_day_with_undo_for_ten_seconds(p
     phone.get_by_role("link", name="Delete").tap()
     phone.get_by_role("button", name="Delete episode").tap()
     phone.locator(".just-saved").wait_for()
+    phone.wait_for_load_state("load")  # undo.js (deferred) has started its countdown
     phone.clock.run_for(11_000)  # as after a save: the offer steps aside after ten seconds
     assert not phone.locator(".just-saved").is_visible()
     assert list(Episode.objects.values_list("id", flat=True)) == [kept.id]

@@ -133,6 +133,7 @@ def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     note = phone.locator(".just-saved")
     note.wait_for()
     assert "Episode saved." in note.inner_text() and "Right ankle · 2/10" in note.inner_text()
+    phone.wait_for_load_state("load")  # undo.js (deferred) has started its countdown
     phone.clock.run_for(11_000)  # after a few seconds it steps aside
     assert not note.is_visible()
     assert patient.episodes.count() == 1
