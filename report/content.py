@@ -230,5 +230,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         places=place_counts(current.regions),
         conditions=[vocab.CONDITIONS[c].label for c in profile.conditions],
         questions=questions.strip(),
-        sections=sections(patient, start, end, generated.date()),
+        # The apps' sections cover the period asked for up to today, not only the days between the first and last
+        # entry: a treatment started or a questionnaire answered after the last episode is still the latest news.
+        sections=sections(patient, first, max(first, min(last, generated.date())), generated.date()),
     )

@@ -95,6 +95,22 @@ def test_the_comparison_is_said_with_its_numbers(report):
     assert has(first, "it does not show that Pregabalin caused the difference")
 
 
+def test_answers_and_treatments_after_the_last_entry_are_still_reported(db):
+    """The diary's last episode is on 10 May; the MNSI was answered on 20 May and B12 started on 25 May: the report
+    asked for up to 31 May gives both, though its diary period ends on 10 May."""
+    patient = make_patient("late", tz="America/Chicago")
+    log(patient, started_at=at(dt.date(2026, 5, 10)))
+    answer(patient, at(dt.date(2026, 5, 20)), yes={1, 2})
+    add_treatment(patient, "Vitamin B12", started_on=dt.date(2026, 5, 25), dose_amount="1000", dose_unit="mcg",
+                  times_per_day=1, kind="supplement")  # fmt: skip
+    report = content.build(patient, FIRST, LAST, now=NOW)
+    assert report.last == dt.date(2026, 5, 10)
+    first = pages(render_pdf(report))[0]
+    assert has(first, f"{MNSI}: 4/13 on 20 May 2026 (the only response in the period)")
+    assert has(first, "Vitamin B12, 1000 mcg once a day, since 25 May 2026")
+    assert has(first, "25 May 2026: Vitamin B12 started (1000 mcg once a day)")
+
+
 def test_a_diary_without_treatments_or_answers_has_neither_section(db):
     patient = make_patient("quiet", tz="America/Chicago")
     log(patient, started_at=at(dt.date(2026, 5, 3)))
