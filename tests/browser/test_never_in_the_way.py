@@ -147,6 +147,8 @@ def test_an_entry_kept_offline_leaves_the_form_ready_for_the_next(phone, sign_in
     phone.evaluate("window.scrollTo(0, 600)")
     assert chip.bounding_box()["y"] == 0
     phone.context.set_offline(False)
+    chip.wait_for(state="hidden")  # sent: the save is over before the test's database is emptied under it
+    assert Episode.objects.filter(patient__username="ola").count() == 1
 
 
 @pytest.mark.parametrize(
