@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import zoneinfo
 from decimal import Decimal
@@ -139,7 +140,7 @@ def test_the_bundle_carries_the_courses_and_the_questionnaire_under_this_install
     assert {s["subject"]["reference"] for s in statements} == {patient}
     responses = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
     assert {r["subject"]["reference"] for r in responses} == {patient}
-    systems = set(re.findall(r'"system": "(https?://[^"]+)"', str(bundle).replace("'", '"')))
+    systems = set(re.findall(r'"system": "(https?://[^"]+)"', json.dumps(bundle)))
     local = {s for s in systems if "127.0.0.1" in s}
     assert local and all(s.startswith(site.base + "/") for s in local), local  # one canonical, https
     [provenance] = [
