@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
@@ -223,14 +222,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE = {
-    "daily-reminders": {"task": "diary.tasks.send_reminders", "schedule": 600.0},
-    "still-going-nudges": {"task": "diary.tasks.nudge_still_going", "schedule": 600.0},
-    "nightly-review": {
-        "task": "triage.tasks.review_due_patients",
-        "schedule": crontab(hour=envint("NIGHTLY_REVIEW_HOUR_UTC", "3"), minute=15),
-    },
-}
+# Beat's schedule is in config/celery.py; the nightly review fans out at minute 15 of this hour (UTC).
+NIGHTLY_REVIEW_HOUR_UTC = envint("NIGHTLY_REVIEW_HOUR_UTC", "3")
 
 # The cache coalesces review requests; it lives in Redis beside the broker, or in-process
 # when background work runs in-process.

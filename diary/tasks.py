@@ -4,16 +4,15 @@ Acknowledged when received (not late): beat runs each every ten minutes and ever
 by a conditional update, so one lost with a killed worker is sent by the next run; and a run that takes longer
 than the broker's visibility timeout is never delivered twice."""
 
-from celery import shared_task
-
+from config.celery import app
 from diary import reminders
 
 
-@shared_task(acks_late=False, soft_time_limit=240, time_limit=300)
+@app.task(acks_late=False, soft_time_limit=240, time_limit=300)
 def send_reminders() -> int:
     return reminders.send_due_reminders()
 
 
-@shared_task(acks_late=False, soft_time_limit=240, time_limit=300)
+@app.task(acks_late=False, soft_time_limit=240, time_limit=300)
 def nudge_still_going() -> int:
     return reminders.nudge_still_going()

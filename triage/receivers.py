@@ -20,7 +20,7 @@ from diary.facts import EpisodeFacts, facts_from_episode
 from diary.hooks import Alert, Mark, alert_page, diary_changed, episode_deleted, episode_saved, period_marks
 from diary.models import Episode
 from diary.services import profile_of
-from triage import at_save, detectors, tasks
+from triage import at_save, detectors
 from triage.advice import Advice, advise
 from triage.models import OPEN, Flag
 
@@ -70,6 +70,10 @@ def withdraw_at_delete(sender: type[Episode], patient: User, episode_id: uuid.UU
 @receiver(diary_changed, dispatch_uid="triage.review_after_commit")
 def review_after_commit(sender: type[Model], patient: User, **kwargs: Any) -> None:
     """Ask for a review once the change is committed; `tasks.request_review` coalesces a burst of them."""
+    # Imported here, not at the top: the tasks bring Celery and the broker's client, which a process that only
+    # loads the apps (a command, a check) need not pay for; a web process has them from config/wsgi.py.
+    from triage import tasks
+
     transaction.on_commit(functools.partial(tasks.request_review, patient.pk), robust=True)
 
 

@@ -7,10 +7,11 @@ import datetime as dt
 import logging
 from typing import Any
 
-from celery import Task, shared_task
+from celery import Task
 from django.core.cache import cache
 from django.db import OperationalError
 
+from config.celery import app
 from triage import review
 from triage.models import OPEN
 
@@ -41,7 +42,7 @@ RELIABLE: dict[str, Any] = {
 # Hard limits: one review takes about 10 ms, a batch of 100 under a second, the nightly selection and fan-out
 # about 50 s at a million patients. The broker's visibility timeout (settings) sits just above the longest, so
 # a task held by a killed worker is delivered again soon after it could have finished, never while it runs.
-@shared_task(**RELIABLE, soft_time_limit=30, time_limit=45)
+@app.task(**RELIABLE, soft_time_limit=30, time_limit=45)
 def review_patient_task(patient_id: int, as_of: str | None = None) -> dict[str, Any]:
     log.info("Review of patient %s started.", patient_id)
     cache.delete(pending_key(patient_id))  # saves from now on ask for a fresh review
@@ -61,7 +62,7 @@ NIGHTLY_BATCH = 100  # patients per nightly task: one transaction and seven read
 SPLIT_AFTER_RETRIES = 2  # a batch whose database errors outlast this many retries is reviewed one by one
 
 
-@shared_task(**RELIABLE, bind=True, soft_time_limit=60, time_limit=75)
+@app.task(**RELIABLE, bind=True, soft_time_limit=60, time_limit=75)
 def review_patients_task(self: Task[Any, Any], patient_ids: list[int]) -> int:
     """The nightly review of a batch of patients; returns how many were reviewed.
 
@@ -84,7 +85,7 @@ def review_patients_task(self: Task[Any, Any], patient_ids: list[int]) -> int:
     return 0
 
 
-@shared_task(acks_late=True, soft_time_limit=100, time_limit=120)
+@app.task(acks_late=True, soft_time_limit=100, time_limit=120)
 def review_due_patients() -> int:
     """Nightly: every patient with something to review, in batches shared by every worker."""
     due = review.patients_due()

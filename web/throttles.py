@@ -30,7 +30,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
 from web.middleware import API_PREFIX
 
@@ -91,12 +90,22 @@ class Throttled:
         return f"Too many {what} in a short time. Please wait {self.minutes} {unit} and try again."
 
 
+def cache_outages() -> tuple[type[Exception], ...]:
+    """What an unreachable cache raises. redis-py is imported here, on the first failure, as Django's cache imports it
+    on first use: every process that loads the URLs (commands, workers, tests) would otherwise pay for it."""
+    from redis.exceptions import RedisError
+
+    return (RedisError, OSError)
+
+
 def count(request: HttpRequest, name: str, value: str) -> Throttled | None:
     """Count one attempt under the limit `name` for `value` (an address, an account); over it → Throttled."""
     rate = settings.RATE_LIMITS[name]
     try:
         usage = get_usage(request, group=name, key=lambda group, request: value, rate=rate, increment=True)
-    except (RedisError, OSError) as error:
+    except Exception as error:
+        if not isinstance(error, cache_outages()):
+            raise
         log.warning("Rate limit %s not applied: the cache is unreachable (%s)", name, error)
         return None
     if usage is None:  # RATELIMIT_ENABLE is off
