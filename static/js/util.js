@@ -58,20 +58,35 @@
     moment: { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" },
     "day-time": { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" },
   };
-  const habits = (() => {
-    const own = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "numeric", hour: "numeric" });
-    const order = own.formatToParts(new Date(Date.UTC(2026, 11, 2, 14))).map((p) => p.type);
-    return {
-      words: order.indexOf("month") < order.indexOf("day") ? "en-US" : "en-GB",
-      hourCycle: own.resolvedOptions().hourCycle || (own.resolvedOptions().hour12 ? "h12" : "h23"),
-    };
-  })();
+  // The phone's habits (day before month or after, a 12- or 24-hour clock), read the first time a date is written:
+  // a page with no date to write (Login, Log) makes no Intl formatter at all.
+  let habits = null;
+  const habitsOfPhone = () => {
+    if (!habits) {
+      const own = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "numeric", hour: "numeric" });
+      const order = own.formatToParts(new Date(Date.UTC(2026, 11, 2, 14))).map((p) => p.type);
+      habits = {
+        words: order.indexOf("month") < order.indexOf("day") ? "en-US" : "en-GB",
+        hourCycle: own.resolvedOptions().hourCycle || (own.resolvedOptions().hour12 ? "h12" : "h23"),
+      };
+    }
+    return habits;
+  };
+  // A formatter costs far more to make than to use: one per kind, made when first needed (History writes dozens).
+  const formatters = new Map();
+  const formatterOf = (kind) => {
+    if (!formatters.has(kind)) {
+      const { words, hourCycle } = habitsOfPhone();
+      const options = { ...FORMATS[kind], timeZone: "UTC", hourCycle };
+      if (options.hour && hourCycle.startsWith("h2")) options.hour = "2-digit";  // "04:05", not "4:05"
+      formatters.set(kind, new Intl.DateTimeFormat(words, options));
+    }
+    return formatters.get(kind);
+  };
   const localDate = (wall, kind) => {
     const moment = new Date(`${wall.slice(0, 16)}:00Z`);
     if (Number.isNaN(moment.getTime()) || !FORMATS[kind]) return null;
-    const options = { ...FORMATS[kind], timeZone: "UTC", hourCycle: habits.hourCycle };
-    if (options.hour && habits.hourCycle.startsWith("h2")) options.hour = "2-digit";  // "04:05", not "4:05"
-    return new Intl.DateTimeFormat(habits.words, options).format(moment);
+    return formatterOf(kind).format(moment);
   };
 
   window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4, localDate };
