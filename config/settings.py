@@ -224,6 +224,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TIMEZONE = "UTC"
 # Beat's schedule is in config/celery.py; the nightly review fans out at minute 15 of this hour (UTC).
 NIGHTLY_REVIEW_HOUR_UTC = envint("NIGHTLY_REVIEW_HOUR_UTC", "3")
+if not 0 <= NIGHTLY_REVIEW_HOUR_UTC <= 23:
+    raise ImproperlyConfigured(f"NIGHTLY_REVIEW_HOUR_UTC: {NIGHTLY_REVIEW_HOUR_UTC} is not an hour (0 to 23).")
 
 # The cache coalesces review requests; it lives in Redis beside the broker, or in-process
 # when background work runs in-process.

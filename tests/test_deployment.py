@@ -167,6 +167,13 @@ def test_the_web_server_refuses_to_start_without_collected_static_files(tmp_path
 
 
 @pytest.mark.integration  # runs another process
+def test_a_nightly_review_hour_that_is_no_hour_stops_the_start():
+    # Checked with the settings, not when beat's schedule is built on the first task sent (inside a save).
+    result = settings_import(NIGHTLY_REVIEW_HOUR_UTC="24")
+    assert result.returncode != 0 and "NIGHTLY_REVIEW_HOUR_UTC: 24 is not an hour (0 to 23)." in result.stderr
+
+
+@pytest.mark.integration  # runs another process
 def test_a_malformed_rate_limit_stops_the_start_with_its_name():
     result = settings_import(RATE_LIMIT_SIGNUP_ADDRESS="ten per hour")
     assert result.returncode != 0 and "Rate limit signup-address: 'ten per hour' is not like '10/15m'" in result.stderr

@@ -77,9 +77,10 @@ def test_tasks_are_bound_to_the_project_app_with_its_broker():
 
 
 def test_beat_runs_the_reminders_the_nudges_and_the_nightly_review(settings):
+    import diary.tasks  # noqa: F401 - the task modules, which the worker and beat discover
+    import triage.tasks  # noqa: F401
     from config.celery import app
 
-    app.loader.import_default_modules()  # the tasks modules, as the worker and beat load them
     schedule = app.conf.beat_schedule
     assert {entry["task"] for entry in schedule.values()} == {
         "diary.tasks.send_reminders",

@@ -85,7 +85,7 @@
   };
   const localDate = (wall, kind) => {
     const moment = new Date(`${wall.slice(0, 16)}:00Z`);
-    if (Number.isNaN(moment.getTime()) || !FORMATS[kind]) return null;
+    if (Number.isNaN(moment.getTime()) || !Object.hasOwn(FORMATS, kind)) return null;
     return formatterOf(kind).format(moment);
   };
 

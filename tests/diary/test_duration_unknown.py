@@ -95,6 +95,12 @@ def test_the_database_refuses_minutes_on_an_unknown_duration(patient):
         Episode.objects.filter(id=episode.id).update(duration_minutes=10)
 
 
+def test_the_one_check_constraint_is_the_one_the_service_checks_by_hand():
+    # save_episode skips full_clean's constraint queries because it checks this rule itself: a constraint added
+    # to Episode must be checked there too (or full_clean given it back), and this test be changed with it.
+    assert [c.name for c in Episode._meta.constraints] == ["unknown_duration_has_no_minutes"]
+
+
 def test_the_service_refuses_minutes_and_not_sure_together(patient):
     with pytest.raises(ValidationError):
         services.save_episode(
