@@ -66,14 +66,16 @@ def test_the_web_entry_point_loads_the_celery_app_before_the_first_request():
     assert modules_loaded_at_start("celery", "kombu", then=then) == ["celery", "kombu"]
 
 
-def test_tasks_are_bound_to_the_project_app_with_its_broker():
-    from config.celery import app
-    from diary import tasks as diary_tasks
-    from triage import tasks as triage_tasks
-
-    for task in (triage_tasks.review_patient_task, triage_tasks.review_due_patients, diary_tasks.send_reminders):
-        assert task.app is app
-    assert app.conf.broker_url.startswith("redis://")
+@pytest.mark.integration
+def test_a_task_module_alone_sends_through_the_project_app_and_its_broker():
+    # A fresh process that imports only a task module (as a command asking for a review does): a task made with
+    # Celery's shared_task would go through its default app, unnamed and on amqp://, since nothing else loaded ours.
+    then = (
+        "import diary.tasks, triage.tasks\n"
+        "tasks = [triage.tasks.review_patient_task, triage.tasks.review_due_patients, diary.tasks.send_reminders]\n"
+        "print(json.dumps(sorted({f'{t.app.main} {t.app.conf.broker_url.split(\":\")[0]}' for t in tasks})))\n"
+    )
+    assert modules_loaded_at_start(then=then) == ["numbness_diary redis"]
 
 
 def test_beat_runs_the_reminders_the_nudges_and_the_nightly_review(settings):

@@ -90,7 +90,7 @@ class Throttled:
         return f"Too many {what} in a short time. Please wait {self.minutes} {unit} and try again."
 
 
-def cache_outages() -> tuple[type[Exception], ...]:
+def _cache_outages() -> tuple[type[Exception], ...]:
     """What an unreachable cache raises. redis-py is imported here, on the first failure, as Django's cache imports it
     on first use: every process that loads the URLs (commands, workers, tests) would otherwise pay for it."""
     from redis.exceptions import RedisError
@@ -104,7 +104,7 @@ def count(request: HttpRequest, name: str, value: str) -> Throttled | None:
     try:
         usage = get_usage(request, group=name, key=lambda group, request: value, rate=rate, increment=True)
     except Exception as error:
-        if not isinstance(error, cache_outages()):
+        if not isinstance(error, _cache_outages()):
             raise
         log.warning("Rate limit %s not applied: the cache is unreachable (%s)", name, error)
         return None
