@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from diary import hooks, vocab
@@ -27,6 +27,7 @@ from diary.models import (
     validate_start_for_patient,
 )
 from web.http import NotYours
+from web.rows import Insert, connection, saved
 
 NO_SUCH_EPISODE = "No such episode."  # for another patient's episode too: the two answers never differ
 
@@ -57,6 +58,56 @@ def _canonical_locations(locations: list[tuple[str, str]]) -> list[vocab.Place]:
     if not locations:
         raise ValidationError({"locations": "Mark at least one place on the leg."})
     return vocab.places(locations)
+
+
+# The three inserts of a save, written once (web/rows.py): a save is the request the API serves most.
+# A new episode goes in unless its id exists; when another transaction is inserting the same id, the database makes
+# this insert wait for it and then reports the conflict, so a double tap replaces rather than fails.
+_NEW_EPISODE = Insert(Episode, ignore_conflicts=True)
+_LOCATIONS = Insert(EpisodeLocation)
+# The implied check-in in one statement (INSERT … ON CONFLICT DO UPDATE), not a locked read and a write.
+_CHECKIN = Insert(CheckIn, update_conflicts=(["patient", "date"], ["numbness_today", "updated_at"]))
+
+
+def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckIn) -> bool:
+    """Insert the episode unless its id exists, and then its places; write the day's check-in. True when the episode
+    was new (else nothing of it was written, and the check-in is written all the same: the caller replaces the
+    episode of that id, or refuses and rolls back).
+
+    On PostgreSQL one statement (data-modifying `WITH` clauses): one round trip where three were, on the request
+    that the API serves most (docs/benchmarks.md#load). SQLite has no such clauses: three statements there.
+    """
+    db = connection()
+    if db.vendor != "postgresql":
+        created = _NEW_EPISODE.run([episode]) == 1
+        if created:
+            _LOCATIONS.run(places)
+        _CHECKIN.run([checkin])
+        return created
+    quote = db.ops.quote_name
+    new_sql, new_params = _NEW_EPISODE.statement(db, [episode])
+    day_sql, day_params = _CHECKIN.statement(db, [checkin])
+    column = {field.name: quote(field.column) for field in EpisodeLocation._meta.concrete_fields}
+    table, new_id = quote(EpisodeLocation._meta.db_table), quote(Episode._meta.pk.column)
+    values = ", ".join(["(%s, %s)"] * len(places))
+    # Names from the models' metadata, quoted by the database's rules; every value is a parameter.
+    sql = (
+        f"WITH new AS ({new_sql} RETURNING {new_id}), day AS ({day_sql}) "  # noqa: S608
+        f"INSERT INTO {table} ({column['episode']}, {column['side']}, {column['region']}) "
+        f"SELECT new.{new_id}, place.side, place.region FROM new, (VALUES {values}) AS place(side, region) "
+        f"RETURNING {column['id']}, {column['side']}, {column['region']}"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(
+            sql, new_params + day_params + [value for place in places for value in (place.side, place.region)]
+        )
+        numbered = {(row_side, row_region): number for number, row_side, row_region in cursor.fetchall()}
+    if not numbered:  # every episode has a place: none written means the episode was not new
+        return False
+    for place in places:
+        place.pk = numbered[place.side, place.region]
+    saved([episode, checkin, *places])
+    return True
 
 
 @transaction.atomic
@@ -113,48 +164,31 @@ def save_episode(
     profile = profile_of(patient)
     zone = profile.zone
     validate_start_for_patient(values["started_at"], zone=zone, date_of_birth=profile.date_of_birth)
-    episode = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
-    created = episode is None
-    if episode is not None and episode.patient_id != patient.pk:
-        raise NotYours(NO_SUCH_EPISODE)
-    before = None if episode is None else facts_from_episode(episode, zone)
-    if created:
-        episode = Episode(id=episode_id, patient=patient, **values)
-        # No uniqueness check here: a concurrent save of the same id must reach the insert and its
-        # IntegrityError fallback below, not a "this id already exists" refusal. No constraint check either: the
-        # model's one (a duration not known has no minutes) is checked above, by field, and Django would ask the
-        # database about it in a query and two savepoints of its own on every save (a quarter of a save's time).
-        episode.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
-        try:
-            with transaction.atomic():
-                episode.save(force_insert=True)
-        except IntegrityError:
-            # Another request created the same id between our read and our insert: replace it.
-            episode = Episode.objects.select_for_update().get(id=episode_id)
-            if episode.patient_id != patient.pk:
-                raise NotYours(NO_SUCH_EPISODE) from None
-            created, before = False, facts_from_episode(episode, zone)
-    assert episode is not None  # found, inserted, or taken over from a concurrent insert
+    episode = Episode(id=episode_id, patient=patient, **values)
+    # No uniqueness check here: a save of an id that exists replaces it below. No constraint check either: the
+    # model's one (a duration not known has no minutes) is checked above, by field, and Django would ask the
+    # database about it in a query and two savepoints of its own on every save.
+    episode.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
+    places = [EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs]
+    checkin = CheckIn(patient=patient, date=local_date(episode.started_at, zone), numbness_today=True)
+    created, before = _insert_new(episode, places, checkin), None
     if not created:
+        # The id is taken: by an earlier save (a retry, an edit), or by a concurrent one that the insert waited
+        # for. Replace that row, locked, if it is the patient's (and if it is still there: one deleted since the
+        # insert looked is answered as any missing episode).
+        existing = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
+        if existing is None or existing.patient_id != patient.pk:
+            raise NotYours(NO_SUCH_EPISODE)
+        episode = existing
+        before = facts_from_episode(episode, zone)
         for name, value in values.items():
             setattr(episode, name, value)
-        episode.full_clean(exclude=["patient", "id"], validate_unique=False, validate_constraints=False)
-        episode.save()
+        episode.save()  # the values were validated above, on the new instance
         episode.locations.all().delete()
-    episode.keep_locations(
-        EpisodeLocation.objects.bulk_create(
-            EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs
-        )
-    )
-
-    # The implied check-in in one statement (INSERT … ON CONFLICT DO UPDATE), not a locked read and a write.
-    day = local_date(episode.started_at, zone)
-    CheckIn.objects.bulk_create(
-        [CheckIn(patient=patient, date=day, numbness_today=True)],
-        update_conflicts=True,
-        unique_fields=["patient", "date"],
-        update_fields=["numbness_today", "updated_at"],
-    )
+        for place in places:
+            place.episode = episode
+        _LOCATIONS.run(places)
+    episode.keep_locations(places)
 
     alerts = hooks.alerts_for_saved_episode(episode, created, before, extra)
     if announce:
