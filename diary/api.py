@@ -31,6 +31,7 @@ from diary.serializers import (
     ProfileSerializer,
     StrictCharField,
     episode_record,
+    validate_episode,
 )
 from web import throttles
 from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
@@ -91,12 +92,11 @@ class EpisodeViewSet(viewsets.ViewSet):
         # Token and session callers alike: a time without offset is read on the patient's clock.
         profile = services.profile_of(patient_of(request))
         context = {"clock": profile.clock, "date_of_birth": profile.date_of_birth}
-        serializer = EpisodeSerializer(data=data, context=context)
-        serializer.is_valid(raise_exception=True)
+        validated = validate_episode(data, context)
         saved = services.save_episode(
             patient=patient_of(request),
-            episode_id=episode_id or serializer.validated_data.get("id"),
-            **EpisodeSerializer.service_arguments(serializer.validated_data),
+            episode_id=episode_id or validated.get("id"),
+            **EpisodeSerializer.service_arguments(validated),
         )
         body = EpisodeSerializer(saved.episode).data | {"alerts": saved.alerts}
         return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
