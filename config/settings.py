@@ -155,6 +155,17 @@ DATABASES = {
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters sent apart from the SQL, and a statement run 5 times on a connection prepared by the server:
+    # psycopg then neither quotes every value into the text in Python nor has the server parse and plan the
+    # same INSERT again (docs/benchmarks.md#load). Behind a pooler in transaction mode that cannot keep
+    # prepared statements, set DB_PREPARE_THRESHOLD to 0 (never prepare).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "server_side_binding": envbool("DB_SERVER_SIDE_BINDING", "1"),
+            "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "5") or None,
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes and threads (web, worker, beat) share the file: transactions take the write
     # lock when they begin, so concurrent saves wait their turn instead of failing with "locked".

@@ -191,3 +191,19 @@ def test_the_cache_shares_the_brokers_redis_unless_it_has_its_own(env, cache):
     code = "from django.conf import settings; print(settings.CACHES['default']['LOCATION'], settings.CELERY_BROKER_URL)"
     result = settings_import(code, **env, CELERY_TASK_ALWAYS_EAGER="0")
     assert result.stdout.split() == [cache, env["REDIS_URL"]], result.stderr
+
+
+@pytest.mark.integration  # runs another process
+@pytest.mark.parametrize(
+    "env, options",
+    [
+        ({}, "True 5"),
+        ({"DB_PREPARE_THRESHOLD": "0"}, "True None"),
+        ({"DB_SERVER_SIDE_BINDING": "0", "DB_PREPARE_THRESHOLD": "3"}, "False 3"),
+    ],
+)
+def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements(env, options):
+    code = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+    code += "print(o['server_side_binding'], o['prepare_threshold'])"
+    result = settings_import(code, DATABASE_URL="postgres://diary@db:5432/diary", **env)
+    assert result.stdout.split() == options.split(), result.stderr
