@@ -26,7 +26,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from diary import hooks, services
 from diary.models import MAX_APP_NAME, ApiToken, Profile
-from web.rows import Columns, connection
+from web.rows import Columns, connection, fetch
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,9 @@ def tokens_by_key(token_key: str) -> list[ApiToken]:
         f" LEFT OUTER JOIN {profiles} p ON p.{quote(user_of_profile.column)} = u.{patient_id}"
         f" WHERE t.{quote('token_key')} = %s"
     )
-    with db.cursor() as cursor:
-        cursor.execute(sql, [token_key])
-        rows = cursor.fetchall()
     found = []
     patient_end = len(_TOKEN) + len(_PATIENT)
-    for row in rows:
+    for row in fetch(db, sql, [token_key]):
         auth_token = _TOKEN.instance(row[: len(_TOKEN)], db)
         patient = _PATIENT.instance(row[len(_TOKEN) : patient_end], db)
         user_of_token.set_cached_value(auth_token, patient)

@@ -27,7 +27,7 @@ from diary.models import (
     validate_start_for_patient,
 )
 from web.http import NotYours
-from web.rows import Insert, connection, saved
+from web.rows import Insert, connection, fetch, saved
 
 NO_SUCH_EPISODE = "No such episode."  # for another patient's episode too: the two answers never differ
 
@@ -97,11 +97,8 @@ def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckI
         f"SELECT new.{new_id}, place.side, place.region FROM new, (VALUES {values}) AS place(side, region) "
         f"RETURNING {column['id']}, {column['side']}, {column['region']}"
     )
-    with db.cursor() as cursor:
-        cursor.execute(
-            sql, new_params + day_params + [value for place in places for value in (place.side, place.region)]
-        )
-        numbered = {(row_side, row_region): number for number, row_side, row_region in cursor.fetchall()}
+    params = new_params + day_params + [value for place in places for value in (place.side, place.region)]
+    numbered = {(row_side, row_region): number for number, row_side, row_region in fetch(db, sql, params)}
     if not numbered:  # every episode has a place: none written means the episode was not new
         return False
     for place in places:

@@ -25,6 +25,14 @@ def connection() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
+def fetch(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows a statement answers (a SELECT, or a write with RETURNING)."""
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 class Columns(Generic[M]):
     """Every concrete column of a model under a table alias, for a SELECT of whole rows; `instance` turns the
     values read back into a model instance as the ORM would (`Model.from_db`, after the same converters)."""
