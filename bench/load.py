@@ -402,6 +402,7 @@ def main(argv: list[str] | None = None) -> None:
         "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "DB_CONN_MAX_AGE": "60",  # as docker-compose.yml
+        "DB_PREPARE_THRESHOLD": "5",  # as docker-compose.yml
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -156,14 +156,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters sent apart from the SQL, and a statement run 5 times on a connection prepared by the server:
-    # psycopg then neither quotes every value into the text in Python nor has the server parse and plan the
-    # same INSERT again (docs/benchmarks.md#load). Behind a pooler in transaction mode that cannot keep
-    # prepared statements, set DB_PREPARE_THRESHOLD to 0 (never prepare).
+    # Parameters sent apart from the SQL: psycopg does not quote every value into the text in Python. With
+    # DB_PREPARE_THRESHOLD=N (compose: 5), a statement run N times on a connection is prepared by the server, which
+    # then parses and plans a save once per connection (docs/benchmarks.md#load). Off by default, as in Django: a
+    # pooler in transaction mode may not keep prepared statements (docs/operations.md).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "server_side_binding": envbool("DB_SERVER_SIDE_BINDING", "1"),
-            "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "5") or None,
+            "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "0") or None,
         }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

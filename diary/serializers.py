@@ -234,6 +234,7 @@ def validate_episode(data: Any, context: dict[str, Any]) -> dict[str, Any]:
         raise serializers.ValidationError(serializer.errors) from None  # worded as is_valid words it
     finally:
         serializer._context = {}
+        serializer.__dict__.pop("_errors", None)  # the last refusal's details (values sent) are not kept
     return validated
 
 

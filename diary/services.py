@@ -103,7 +103,7 @@ def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckI
         return False
     for place in places:
         place.pk = numbered[place.side, place.region]
-    saved([episode, checkin, *places])
+    saved([episode, *places])  # the check-in's id is not read back: it stays unsaved, as the caller drops it
     return True
 
 
@@ -168,15 +168,23 @@ def save_episode(
     episode.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
     places = [EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs]
     checkin = CheckIn(patient=patient, date=local_date(episode.started_at, zone), numbness_today=True)
-    created, before = _insert_new(episode, places, checkin), None
-    if not created:
+    for _ in range(3):
+        created, before = _insert_new(episode, places, checkin), None
+        if created:
+            break
         # The id is taken: by an earlier save (a retry, an edit), or by a concurrent one that the insert waited
-        # for. Replace that row, locked, if it is the patient's (and if it is still there: one deleted since the
-        # insert looked is answered as any missing episode).
+        # for. Replace that row, locked, if it is the patient's. A row deleted between the insert's look and
+        # this read is gone: insert again (a save never answers "no such episode" for an id nobody holds).
         existing = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
-        if existing is None or existing.patient_id != patient.pk:
+        if existing is None:
+            continue
+        if existing.patient_id != patient.pk:
             raise NotYours(NO_SUCH_EPISODE)
         episode = existing
+        break
+    else:  # created and deleted under it three times over: give up rather than loop
+        raise NotYours(NO_SUCH_EPISODE)
+    if not created:
         before = facts_from_episode(episode, zone)
         for name, value in values.items():
             setattr(episode, name, value)

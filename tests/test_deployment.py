@@ -4,18 +4,22 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import yaml
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def settings_import(code: str = "import django; django.setup()", **env) -> subprocess.CompletedProcess[str]:
+def settings_import(
+    code: str = "import django; django.setup()", _unset: Sequence[str] = (), **env: str
+) -> subprocess.CompletedProcess[str]:
     """Django's settings read in a fresh process, with the operator's variables `env` (and no DEBUG, key or
-    environment of this one, nor a cache of its own)."""
-    unset = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "CACHE_URL")
+    environment of this one, nor a cache of its own, nor the variables named in `_unset`)."""
+    unset = ("DEBUG", "SECRET_KEY", "ENVIRONMENT", "CACHE_URL", *_unset)
     environment = {k: v for k, v in os.environ.items() if k not in unset} | env
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -197,13 +201,38 @@ def test_the_cache_shares_the_brokers_redis_unless_it_has_its_own(env, cache):
 @pytest.mark.parametrize(
     "env, options",
     [
-        ({}, "True 5"),
-        ({"DB_PREPARE_THRESHOLD": "0"}, "True None"),
-        ({"DB_SERVER_SIDE_BINDING": "0", "DB_PREPARE_THRESHOLD": "3"}, "False 3"),
+        ({"DB_SERVER_SIDE_BINDING": "", "DB_PREPARE_THRESHOLD": ""}, "True None"),  # the defaults (unset)
+        ({"DB_SERVER_SIDE_BINDING": "1", "DB_PREPARE_THRESHOLD": "5"}, "True 5"),  # docker-compose.yml's
+        ({"DB_SERVER_SIDE_BINDING": "0", "DB_PREPARE_THRESHOLD": "0"}, "False None"),
     ],
 )
-def test_postgresql_binds_parameters_on_the_server_and_prepares_repeated_statements(env, options):
+def test_postgresql_binds_parameters_on_the_server_and_prepares_only_when_asked(env, options):
     code = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
     code += "print(o['server_side_binding'], o['prepare_threshold'])"
-    result = settings_import(code, DATABASE_URL="postgres://diary@db:5432/diary", **env)
+    unset = {name: value for name, value in env.items() if value}
+    result = settings_import(
+        code, DATABASE_URL="postgres://diary@db:5432/diary", **unset, _unset=[k for k, v in env.items() if not v]
+    )
     assert result.stdout.split() == options.split(), result.stderr
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's driver options")
+def test_the_connection_binds_on_the_server_and_prepares_a_repeated_statement(transactional_db):
+    """Not only the settings: psycopg's connection itself, and PostgreSQL's own list of prepared statements."""
+    options = connection.settings_dict["OPTIONS"]
+    before = options.get("prepare_threshold")
+    connection.close()
+    options["prepare_threshold"] = 2
+    try:
+        connection.ensure_connection()
+        assert connection.features.uses_server_side_binding  # type: ignore[attr-defined]  # the PostgreSQL backend's
+        assert connection.connection.prepare_threshold == 2
+        with connection.cursor() as cursor:
+            for _ in range(3):
+                cursor.execute("SELECT count(*) FROM diary_episode WHERE severity = %s", [4])
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert any("diary_episode" in statement for statement in prepared), prepared
+    finally:
+        connection.close()
+        options["prepare_threshold"] = before

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.fields import NOT_PROVIDED
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
@@ -77,7 +79,9 @@ class Insert(Generic[M]):
     `pre_save` (so `auto_now` stamps the instance) then its `get_db_prep_save`. The conflict clauses read the same
     on PostgreSQL and SQLite: `ignore_conflicts` skips a row whose key exists (`run` counts the rows that went in);
     `update_conflicts=(unique, update)` writes the `update` fields over the row with the same `unique` fields. Ids
-    the database numbers are read back (`RETURNING`) onto the instances, unless a conflict clause is given.
+    the database numbers are read back (`RETURNING`, in the order the rows were given, as Django's `bulk_create`
+    reads them) onto the instances, unless a conflict clause is given: with one, the instances are not marked as
+    saved, since which rows went in (and their ids) is not known.
     """
 
     def __init__(
@@ -90,7 +94,10 @@ class Insert(Generic[M]):
         self.model = model
         meta = model._meta
         self.numbered = meta.auto_field  # the id the database numbers, if the model has one
-        self.fields = [field for field in meta.concrete_fields if field is not self.numbered]
+        # A generated column is the database's to compute; a database default would need DEFAULT in the VALUES.
+        self.fields = [f for f in meta.concrete_fields if f is not self.numbered and not getattr(f, "generated", False)]
+        if defaulted := [f.name for f in self.fields if f.db_default is not NOT_PROVIDED]:
+            raise ImproperlyConfigured(f"Insert({model.__name__}) does not write database defaults: {defaulted}.")
         self.ignore_conflicts, self.update_conflicts = ignore_conflicts, update_conflicts
         self._sql: dict[tuple[str, int], str] = {}
 
@@ -139,7 +146,8 @@ class Insert(Generic[M]):
                 count = len(numbers)
             else:
                 count = cursor.rowcount
-        saved(objs)
+        if count == len(objs) and not self.update_conflicts:  # each row went in (with its id, if numbered)
+            saved(objs)
         return count
 
 

@@ -4,6 +4,7 @@ PostgreSQL alike: the token check's joined SELECT, and the inserts of a save."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from typing import Any
 
@@ -15,13 +16,16 @@ from django.utils import timezone
 from diary import accounts, services
 from diary.models import ApiToken, CheckIn, Episode, EpisodeLocation
 from tests.conftest import make_patient
+from web.http import NotYours
 from web.rows import Insert
 
 pytestmark = pytest.mark.django_db
 
 
-def field_values(instance: object) -> dict[str, object]:
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}  # type: ignore[attr-defined]
+def field_values(instance: object) -> dict[str, tuple[str, object]]:
+    """Each field's value and its type: a boolean read back as 1 is not the ORM's True."""
+    fields = instance._meta.concrete_fields  # type: ignore[attr-defined]
+    return {f.attname: (type(getattr(instance, f.attname)).__name__, getattr(instance, f.attname)) for f in fields}
 
 
 def test_the_token_check_reads_what_the_orm_reads_in_one_query():
@@ -173,3 +177,61 @@ def test_a_save_of_an_id_that_exists_replaces_its_places_and_keeps_one_check_in(
         dt.date(2026, 11, 3),
         dt.date(2026, 11, 4),
     ]
+
+
+def test_a_save_of_another_patients_id_writes_nothing_for_the_caller():
+    alice, bob = make_patient("alice"), make_patient("bob")
+    episode_id = uuid.uuid4()
+    arguments: dict[str, Any] = {"episode_id": episode_id, "duration_minutes": 5, "severity": 4}
+    services.save_episode(
+        patient=alice,
+        **arguments,
+        started_at=dt.datetime(2026, 11, 3, 7, 15, tzinfo=dt.UTC),
+        locations=[("left", "calf")],
+    )
+    with pytest.raises(NotYours):
+        services.save_episode(
+            patient=bob,
+            **arguments,
+            started_at=dt.datetime(2026, 11, 5, 7, 15, tzinfo=dt.UTC),
+            locations=[("right", "toes")],
+        )
+    assert not CheckIn.objects.filter(patient=bob).exists()  # the check-in written with the refused insert is undone
+    stored = Episode.objects.prefetch_related("locations").get(id=episode_id)
+    assert stored.patient == alice and [(p.side, p.region) for p in stored.locations.all()] == [("left", "calf")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer in at a time")
+def test_an_id_deleted_between_the_insert_and_the_read_is_saved_anew(transactional_db, monkeypatch):
+    """The insert saw the id taken; before the save read the row, another request deleted it and committed."""
+    patient = make_patient()
+    episode_id = uuid.uuid4()
+    arguments: dict[str, Any] = {"patient": patient, "episode_id": episode_id, "duration_minutes": 5, "severity": 4}
+    services.save_episode(
+        **arguments, started_at=dt.datetime(2026, 11, 3, 7, 15, tzinfo=dt.UTC), locations=[("left", "calf")]
+    )
+    insert, looked = services._insert_new, list[bool]()
+
+    def insert_then_lose_the_row(*args: Any) -> bool:
+        created = insert(*args)
+        if not looked:
+            looked.append(created)
+            elsewhere = threading.Thread(target=delete_in_another_connection, args=(episode_id,))
+            elsewhere.start()
+            elsewhere.join()
+        return created
+
+    monkeypatch.setattr(services, "_insert_new", insert_then_lose_the_row)
+    saved = services.save_episode(
+        **arguments, started_at=dt.datetime(2026, 11, 4, 7, 15, tzinfo=dt.UTC), locations=[("right", "toes")]
+    )
+    assert looked == [False] and saved.created
+    stored = Episode.objects.prefetch_related("locations").get(id=episode_id)
+    assert [(p.side, p.region) for p in stored.locations.all()] == [("right", "toes")]
+
+
+def delete_in_another_connection(episode_id: uuid.UUID) -> None:
+    try:
+        Episode.objects.filter(id=episode_id).delete()
+    finally:
+        connection.close()  # this thread's own connection
