@@ -168,8 +168,9 @@ def save_episode(
     episode.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
     places = [EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs]
     checkin = CheckIn(patient=patient, date=local_date(episode.started_at, zone), numbness_today=True)
+    before = None
     for _ in range(3):
-        created, before = _insert_new(episode, places, checkin), None
+        created = _insert_new(episode, places, checkin)
         if created:
             break
         # The id is taken: by an earlier save (a retry, an edit), or by a concurrent one that the insert waited

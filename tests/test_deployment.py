@@ -209,9 +209,9 @@ def test_the_cache_shares_the_brokers_redis_unless_it_has_its_own(env, cache):
 def test_postgresql_binds_parameters_on_the_server_and_prepares_only_when_asked(env, options):
     code = "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
     code += "print(o['server_side_binding'], o['prepare_threshold'])"
-    unset = {name: value for name, value in env.items() if value}
+    given = {name: value for name, value in env.items() if value}
     result = settings_import(
-        code, DATABASE_URL="postgres://diary@db:5432/diary", **unset, _unset=[k for k, v in env.items() if not v]
+        code, DATABASE_URL="postgres://diary@db:5432/diary", **given, _unset=[k for k, v in env.items() if not v]
     )
     assert result.stdout.split() == options.split(), result.stderr
 

@@ -44,13 +44,16 @@ class Columns(Generic[M]):
         self.fields: Sequence[Field[Any, Any]] = model._meta.concrete_fields
         self.names = [field.attname for field in self.fields]
         self._converters: dict[str, list[tuple[int, list[Converter], Any]]] = {}
+        self._sql: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self.fields)
 
     def sql(self, db: BaseDatabaseWrapper) -> str:
-        quote = db.ops.quote_name
-        return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+        if db.vendor not in self._sql:
+            quote = db.ops.quote_name
+            self._sql[db.vendor] = ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
+        return self._sql[db.vendor]
 
     def converters(self, db: BaseDatabaseWrapper) -> list[tuple[int, list[Converter], Any]]:
         """What `SQLCompiler.get_converters` finds for these columns: (position, converters, column)."""
@@ -99,6 +102,8 @@ class Insert(Generic[M]):
         if defaulted := [f.name for f in self.fields if f.db_default is not NOT_PROVIDED]:
             raise ImproperlyConfigured(f"Insert({model.__name__}) does not write database defaults: {defaulted}.")
         self.ignore_conflicts, self.update_conflicts = ignore_conflicts, update_conflicts
+        # Numbered ids are read back only without a conflict clause: with one, which rows went in is not known.
+        self.returning = self.numbered is not None and not (ignore_conflicts or update_conflicts)
         self._sql: dict[tuple[str, int], str] = {}
 
     def _conflict(self, db: BaseDatabaseWrapper) -> str:
@@ -110,7 +115,8 @@ class Insert(Generic[M]):
             unique, update = ([quote(column_of[name]) for name in names] for names in self.update_conflicts)
             updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in update)
             return f" ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
-        if self.numbered is not None:
+        if self.returning:
+            assert self.numbered is not None
             return f" RETURNING {quote(self.numbered.column)}"
         return ""
 
@@ -135,10 +141,9 @@ class Insert(Generic[M]):
         if not objs:
             return 0
         db = connection()
-        returning = self.numbered is not None and not (self.ignore_conflicts or self.update_conflicts)
         with db.cursor() as cursor:
             cursor.execute(*self.statement(db, objs))
-            if returning:  # SQLite knows the count of an INSERT … RETURNING only once its rows are read
+            if self.returning:  # SQLite knows the count of an INSERT … RETURNING only once its rows are read
                 assert self.numbered is not None
                 numbers = cursor.fetchall()
                 for obj, (number,) in zip(objs, numbers, strict=True):

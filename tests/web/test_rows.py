@@ -159,7 +159,7 @@ def test_a_save_of_a_new_id_reads_nothing_and_is_one_statement_on_postgresql():
     assert CheckIn.objects.get(patient=patient).date == dt.date(2026, 11, 3)
 
 
-def test_a_save_of_an_id_that_exists_replaces_its_places_and_keeps_one_check_in():
+def test_a_save_of_an_id_that_exists_replaces_its_places_and_notes_its_new_day():
     patient = make_patient()
     episode_id = uuid.uuid4()
     arguments: dict[str, Any] = {"patient": patient, "episode_id": episode_id, "duration_minutes": 5, "severity": 4}
