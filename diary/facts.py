@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,13 +65,18 @@ class EpisodeFacts:
         return vocab.is_night_hour(self.start.hour)
 
 
-def facts_from_episode(episode: Episode, zone: dt.tzinfo) -> EpisodeFacts:
+def facts_from_episode(
+    episode: Episode, zone: dt.tzinfo, locations: Iterable[EpisodeLocation] | None = None
+) -> EpisodeFacts:
+    """The facts of a saved episode, or of one about to be (its `locations` given: not yet rows to read)."""
     return EpisodeFacts(
         id=str(episode.id),
         start=episode.started_at.astimezone(zone),
         duration_minutes=episode.duration_minutes,
         severity=episode.severity,
-        locations=frozenset((loc.side, loc.region) for loc in episode.locations.all()),
+        locations=frozenset(
+            (loc.side, loc.region) for loc in (episode.locations.all() if locations is None else locations)
+        ),
         sensations=frozenset(episode.sensations),
         triggers=frozenset(episode.triggers),
         symptoms=frozenset(episode.symptoms),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from diary import hooks, vocab
 from diary.clock import Clock, day_range, local_date
-from diary.facts import facts_from_episode
+from diary.facts import EpisodeFacts, facts_from_episode
 from diary.models import (
     EARLIEST_DAY,
     MAX_DURATION_MINUTES,
@@ -70,9 +70,8 @@ _CHECKIN = Insert(CheckIn, update_conflicts=(["patient", "date"], ["numbness_tod
 
 
 def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckIn) -> bool:
-    """Insert the episode unless its id exists, and then its places; write the day's check-in. True when the episode
-    was new (else nothing of it was written, and the check-in is written all the same: the caller replaces the
-    episode of that id, or refuses and rolls back).
+    """Insert the episode unless its id exists, and with it its places and the day's check-in. True when the episode
+    was new; else nothing was written (the caller replaces the episode of that id, or refuses).
 
     On PostgreSQL one statement (data-modifying `WITH` clauses): one round trip where three were, on the request
     that the API serves most (docs/benchmarks.md#load). SQLite has no such clauses: three statements there.
@@ -82,11 +81,11 @@ def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckI
         created = _NEW_EPISODE.run([episode]) == 1
         if created:
             _LOCATIONS.run(places)
-        _CHECKIN.run([checkin])
+            _CHECKIN.run([checkin])
         return created
     quote = db.ops.quote_name
     new_sql, new_params = _NEW_EPISODE.statement(db, [episode])
-    day_sql, day_params = _CHECKIN.statement(db, [checkin])
+    day_sql, day_params = _CHECKIN.statement(db, [checkin], each_row_of="new")
     column = {field.name: quote(field.column) for field in EpisodeLocation._meta.concrete_fields}
     table, new_id = quote(EpisodeLocation._meta.db_table), quote(Episode._meta.pk.column)
     values = ", ".join(["(%s, %s)"] * len(places))
@@ -107,7 +106,6 @@ def _insert_new(episode: Episode, places: list[EpisodeLocation], checkin: CheckI
     return True
 
 
-@transaction.atomic
 def save_episode(
     *,
     patient: User,
@@ -168,37 +166,71 @@ def save_episode(
     episode.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
     places = [EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs]
     checkin = CheckIn(patient=patient, date=local_date(episode.started_at, zone), numbness_today=True)
-    before = None
+    db = connection()
+    # A new episode that no app writes for (nothing alarming, no fields of theirs from the form) is one statement on
+    # PostgreSQL, committed on its own: no BEGIN and COMMIT around it. An id that exists is replaced below, locked.
+    if (
+        db.vendor == "postgresql"
+        and not db.in_atomic_block
+        and not extra
+        and not hooks.written_with(facts_from_episode(episode, zone, places))
+        and _insert_new(episode, places, checkin)
+    ):
+        with transaction.atomic():
+            return _saved(episode, places, True, None, extra, announce)
+    with transaction.atomic():
+        return _replace_or_insert(episode, values, places, checkin, zone, extra, announce)
+
+
+def _replace_or_insert(
+    episode: Episode,
+    values: dict[str, Any],
+    places: list[EpisodeLocation],
+    checkin: CheckIn,
+    zone: dt.tzinfo,
+    extra: Mapping[str, Any] | None,
+    announce: bool,
+) -> SavedEpisode:
+    patient = episode.patient
     for _ in range(3):
-        created = _insert_new(episode, places, checkin)
-        if created:
-            break
+        if _insert_new(episode, places, checkin):
+            return _saved(episode, places, True, None, extra, announce)
         # The id is taken: by an earlier save (a retry, an edit), or by a concurrent one that the insert waited
         # for. Replace that row, locked, if it is the patient's. A row deleted between the insert's look and
         # this read is gone: insert again (a save never answers "no such episode" for an id nobody holds).
-        existing = next(iter(Episode.objects.select_for_update().filter(id=episode_id)), None)  # by key: no ORDER BY
-        if existing is None:
-            continue
-        if existing.patient_id != patient.pk:
-            raise NotYours(NO_SUCH_EPISODE)
-        episode = existing
-        break
+        existing = next(iter(Episode.objects.select_for_update().filter(id=episode.id)), None)  # by key: no ORDER BY
+        if existing is not None:
+            break
     else:  # created and deleted under it three times over: give up rather than loop
         raise NotYours(NO_SUCH_EPISODE)
-    if not created:
-        before = facts_from_episode(episode, zone)
-        for name, value in values.items():
-            setattr(episode, name, value)
-        episode.save()  # the values were validated above, on the new instance
-        episode.locations.all().delete()
-        for place in places:
-            place.episode = episode
-        _LOCATIONS.run(places)
-    episode.keep_locations(places)
+    if existing.patient_id != patient.pk:
+        raise NotYours(NO_SUCH_EPISODE)
+    existing.patient = patient  # the caller's, with its profile: the receivers read the patient's clock
+    before = facts_from_episode(existing, zone)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()  # the values were validated above, on the new instance
+    existing.locations.all().delete()
+    for place in places:
+        place.episode = existing
+    _LOCATIONS.run(places)
+    _CHECKIN.run([checkin])
+    return _saved(existing, places, False, before, extra, announce)
 
+
+def _saved(
+    episode: Episode,
+    places: list[EpisodeLocation],
+    created: bool,
+    before: EpisodeFacts | None,
+    extra: Mapping[str, Any] | None,
+    announce: bool,
+) -> SavedEpisode:
+    """Tell the apps (`episode_saved`: their alerts, their rows from the form) and the review (`diary_changed`)."""
+    episode.keep_locations(places)
     alerts = hooks.alerts_for_saved_episode(episode, created, before, extra)
     if announce:
-        hooks.diary_changed.send(sender=Episode, patient=patient)
+        hooks.diary_changed.send(sender=Episode, patient=episode.patient)
     return SavedEpisode(episode=episode, created=created, alerts=alerts)
 
 

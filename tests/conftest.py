@@ -22,6 +22,7 @@ from config.celery import app as celery_app
 from diary import services
 from diary.models import Episode
 from treatments.models import Treatment
+from triage import tasks
 
 REPO = Path(__file__).resolve().parents[1]
 # The project's own triage cases: always tested; a clone needs nothing outside the repository.
@@ -196,6 +197,7 @@ def background_work_in_process(settings: SettingsWrapper) -> Iterator[None]:
     """Reviews run inline and coalescing uses an in-process cache, unless a test asks for real Redis."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()  # in-process caches are shared by the whole test process
+    tasks._QUEUED_HERE.clear()  # and so is what this process queued
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True  # the app reads Django's namespaced CELERY_* keys
     yield
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False

@@ -7,7 +7,10 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from diary import hooks
-        from triage import receivers  # noqa: F401 - connects to the diary's hook point
+        from triage import at_save, receivers  # noqa: F401 - connects to the diary's hook point
+
+        # A new episode that matches an emergency or urgent sign opens its flag in the episode's own transaction.
+        hooks.writes_with(at_save.opens_flags)
 
         # Today: the warning-signs banner; Trends: the open flags marked on the episodes chart (from the
         # `marks` the Trends view passes, which triage gave it through diary.hooks.period_marks).

@@ -16,7 +16,7 @@ patient of an open flag that was never told (`review._notify`), once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -25,6 +25,7 @@ from diary.facts import EpisodeFacts, load_facts, load_named_facts
 from diary.services import profile_of
 from triage import detectors, review
 from triage.models import ACTIVE, Flag, PatientReview
+from triage.signs import Sign
 
 # What a save or a delete may do to a flag; the rest ("resolved", recounts) is the review's.
 OPENING = ("opened", "reopened", "updated")
@@ -37,13 +38,26 @@ def _lock(patient: User) -> dt.date | None:
     return PatientReview.objects.filter(patient=patient).values_list("as_of", flat=True).first()
 
 
+def opens_flags(episode: EpisodeFacts) -> bool:
+    """Whether saving this new episode opens a flag at once (`reconcile_saved`): it matches an instant sign."""
+    return bool(detectors.instant_signs(episode))
+
+
 def reconcile_saved(
-    patient: User, episode: EpisodeFacts, before: EpisodeFacts | None, now: dt.datetime
+    patient: User,
+    episode: EpisodeFacts,
+    before: EpisodeFacts | None,
+    now: dt.datetime,
+    hits: Sequence[tuple[Sign, list[str]]] | None = None,
+    hits_before: Sequence[tuple[Sign, list[str]]] | None = None,
 ) -> list[review.Change]:
     """Open or reopen the flags of the instant signs this saved episode matches, and withdraw those of the signs
-    an edit took away when the episode was all they rested on. Returns the changes written."""
-    matched = [sign for sign, _ in detectors.instant_signs(episode)]
-    if not matched and (before is None or not detectors.instant_signs(before)):
+    an edit took away when the episode was all they rested on. Returns the changes written. `hits` and
+    `hits_before`: `detectors.instant_signs` of the episode and of `before`, when the caller has them already."""
+    matched = [sign for sign, _ in (detectors.instant_signs(episode) if hits is None else hits)]
+    if not matched and (
+        before is None or not (detectors.instant_signs(before) if hits_before is None else hits_before)
+    ):
         return []  # nothing alarming, before or now: no query at all
     profile = profile_of(patient)
     today = profile.clock.local(now).date()

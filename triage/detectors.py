@@ -133,10 +133,15 @@ def matched(sign: Sign, episode: EpisodeFacts) -> list[str]:
     return found
 
 
+# The signs checked on each episode, most serious first (in catalogue order within a level): every save checks them.
+PER_EPISODE = tuple(
+    sorted((sign for sign in CATALOGUE.values() if sign.per_episode), key=lambda sign: signs.LEVEL_ORDER[sign.level])
+)
+
+
 def instant_signs(episode: EpisodeFacts) -> list[tuple[Sign, list[str]]]:
     """Every emergency or urgent sign this one episode matches, most serious first."""
-    hits = [(sign, matched(sign, episode)) for sign in CATALOGUE.values() if sign.per_episode]
-    return sorted(((s, m) for s, m in hits if m), key=lambda hit: signs.LEVEL_ORDER[hit[0].level])
+    return [(sign, found) for sign in PER_EPISODE if (found := matched(sign, episode))]
 
 
 def is_late_entry(sign: Sign, started_at: dt.datetime, saved_at: dt.datetime) -> bool:

@@ -51,10 +51,11 @@ def instant_alerts(
     """
     profile = profile_of(episode.patient)
     facts = facts_from_episode(episode, profile.zone)
-    at_save.reconcile_saved(episode.patient, facts, before, timezone.now())
     hits = detectors.instant_signs(facts)
+    hits_before = [] if before is None else detectors.instant_signs(before)
+    at_save.reconcile_saved(episode.patient, facts, before, timezone.now(), hits, hits_before)
     if before is not None:
-        known = {(sign.code, label) for sign, found in detectors.instant_signs(before) for label in found}
+        known = {(sign.code, label) for sign, found in hits_before for label in found}
         hits = [(sign, found) for sign, found in hits if any((sign.code, label) not in known for label in found)]
     # "Saved" is this save: an edit that adds a stroke sign to an old episode is a late entry too.
     saves = [(episode.started_at, episode.updated_at or timezone.now())]

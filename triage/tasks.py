@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import math
+import time
 from typing import Any
 
 from celery import Task
@@ -94,16 +96,36 @@ def review_due_patients() -> int:
     return len(due)
 
 
+# The reviews this process queued, by patient: when it asked (time.monotonic). A review's task starts no earlier than
+# COALESCE_SECONDS after it was queued and reads every save committed before it starts, so until then (less a margin
+# for another host's clock, by which the worker reads the task's start time) a save here needs no word to Redis: in
+# a burst of one patient's saves (the offline queue sent at once), one round trip instead of one per save.
+_QUEUED_HERE: dict[int, float] = {}
+CLOCK_MARGIN_SECONDS = 2
+_KEEP_QUEUED_HERE = 10_000  # patients; past this the entries whose review may have started are dropped
+
+
 def request_review(patient_id: int) -> bool:
     """Ask for a review soon; a burst of saves from one patient makes one review. Never raises.
 
     Runs after the patient's save has committed, so a Redis outage costs a delay (the nightly
     review catches up), never the save.
     """
+    asked = time.monotonic()
+    # A task run at once (tests' eager mode) ignores its countdown: then nothing is known of when it starts.
+    local = not review_patient_task.app.conf.task_always_eager
+    if local and asked < _QUEUED_HERE.get(patient_id, -math.inf) + COALESCE_SECONDS - CLOCK_MARGIN_SECONDS:
+        return False  # the review this process queued has not started: it will see this save
     try:
         if not cache.add(pending_key(patient_id), 1, timeout=PENDING_TTL):
             return False  # one is already waiting and will see this save
         review_patient_task.apply_async((patient_id,), countdown=COALESCE_SECONDS)
+        if local:
+            if len(_QUEUED_HERE) >= _KEEP_QUEUED_HERE:
+                started = asked - COALESCE_SECONDS
+                for patient in [p for p, when in _QUEUED_HERE.items() if when < started]:
+                    _QUEUED_HERE.pop(patient, None)
+            _QUEUED_HERE[patient_id] = asked  # measured before the task was queued: its start is later still
         return True
     except Exception:  # noqa: BLE001 - any broker or cache failure
         log.warning("Review for patient %s not queued; the nightly review will catch up.", patient_id, exc_info=True)

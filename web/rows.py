@@ -104,7 +104,7 @@ class Insert(Generic[M]):
         self.ignore_conflicts, self.update_conflicts = ignore_conflicts, update_conflicts
         # Numbered ids are read back only without a conflict clause: with one, which rows went in is not known.
         self.returning = self.numbered is not None and not (ignore_conflicts or update_conflicts)
-        self._sql: dict[tuple[str, int], str] = {}
+        self._sql: dict[tuple[str, int, str], str] = {}
 
     def _conflict(self, db: BaseDatabaseWrapper) -> str:
         quote = db.ops.quote_name
@@ -120,21 +120,27 @@ class Insert(Generic[M]):
             return f" RETURNING {quote(self.numbered.column)}"
         return ""
 
-    def sql(self, db: BaseDatabaseWrapper, rows: int) -> str:
-        if (db.vendor, rows) not in self._sql:
+    def sql(self, db: BaseDatabaseWrapper, rows: int, each_row_of: str = "") -> str:
+        if (db.vendor, rows, each_row_of) not in self._sql:
             quote = db.ops.quote_name
             columns = ", ".join(quote(field.column) for field in self.fields)
-            row = f"({', '.join(['%s'] * len(self.fields))})"
-            values = ", ".join([row] * rows)
+            placeholders = ", ".join(["%s"] * len(self.fields))
+            if each_row_of:  # one row's values, written once for each row of that relation (none: nothing written)
+                assert rows == 1
+                values = f"SELECT {placeholders} FROM {each_row_of}"  # noqa: S608 - a name the caller wrote
+            else:
+                values = "VALUES " + ", ".join([f"({placeholders})"] * rows)
             table, conflict = quote(self.model._meta.db_table), self._conflict(db)
             # Names from the model's metadata, quoted by the database's rules; every value is a parameter.
-            self._sql[db.vendor, rows] = f"INSERT INTO {table} ({columns}) VALUES {values}{conflict}"  # noqa: S608
-        return self._sql[db.vendor, rows]
+            self._sql[db.vendor, rows, each_row_of] = f"INSERT INTO {table} ({columns}) {values}{conflict}"  # noqa: S608
+        return self._sql[db.vendor, rows, each_row_of]
 
-    def statement(self, db: BaseDatabaseWrapper, objs: Sequence[M]) -> tuple[str, list[Any]]:
-        """The SQL and its parameters, the instances stamped (`auto_now`); for `run`, or inside a larger statement."""
+    def statement(self, db: BaseDatabaseWrapper, objs: Sequence[M], each_row_of: str = "") -> tuple[str, list[Any]]:
+        """The SQL and its parameters, the instances stamped (`auto_now`); for `run`, or inside a larger statement.
+        `each_row_of`: a relation the statement can read (a `WITH` clause's name); the one row is written only if
+        that relation has a row."""
         params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in self.fields]
-        return self.sql(db, len(objs)), params
+        return self.sql(db, len(objs), each_row_of), params
 
     def run(self, objs: Sequence[M]) -> int:
         """Insert the instances; returns how many rows went in (or were updated, with `update_conflicts`)."""

@@ -25,6 +25,7 @@ from config.celery import app as celery_app
 from diary.models import Episode, EpisodeLocation
 from tests.conftest import episode_json, make_patient, use_broker
 from tests.processes import REDIS_URL, database_url
+from triage import tasks
 from triage.models import Flag, PatientReview
 from triage.tasks import review_patient_task
 
@@ -131,6 +132,33 @@ def test_a_burst_of_saves_queues_one_review(broker):
         start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=n + 1)
         api.put(f"/api/v1/episodes/{uuid.uuid4()}/", episode_json(started_at=start.isoformat()), format="json")
     assert broker.llen("celery") == 1  # no worker is running: the one coalesced review waits in the queue
+
+
+def test_a_burst_asks_redis_once_while_the_review_it_queued_cannot_have_started(broker):
+    """The review queued by the first save starts COALESCE_SECONDS later at the earliest and reads every save made
+    before it starts: the process that queued it asks Redis nothing more for that patient until then (less a margin
+    for the worker's clock). Counted by Redis itself: its SET commands."""
+    patient = make_patient("burst")
+    api = APIClient()
+    api.force_authenticate(patient)
+
+    def sets() -> int:
+        return int(broker.info("commandstats").get("cmdstat_set", {}).get("calls", 0))
+
+    def save(hours_ago: int) -> None:
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
+        body = episode_json(started_at=start.isoformat())
+        assert api.put(f"/api/v1/episodes/{uuid.uuid4()}/", body, format="json").status_code == 201
+
+    broker.config_resetstat()
+    for n in range(10):
+        save(n + 1)
+    assert sets() == 1 and broker.llen("celery") == 1
+    # Once the queued review may have started (here: its time moved back), a save asks Redis again; the pending mark
+    # is still there (no worker runs), so nothing more is queued.
+    tasks._QUEUED_HERE[patient.pk] -= tasks.COALESCE_SECONDS - tasks.CLOCK_MARGIN_SECONDS
+    save(12)
+    assert sets() == 2 and broker.llen("celery") == 1
 
 
 def recent_diary(patient, count: int) -> None:

@@ -1,0 +1,111 @@
+"""A new episode that no app writes for is committed by its one statement, outside a transaction (no BEGIN and
+COMMIT: a round trip where a transaction takes three, on the request the API serves most); a save that an app
+writes for (triage: an emergency or urgent sign opens its flag) keeps the episode and those rows in one transaction.
+
+These tests commit (`transactional_db`): inside a test's own transaction every save is in a transaction already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from diary import hooks, services
+from diary.models import CheckIn, Episode
+from tests.conftest import make_patient
+from triage import review, tasks
+from triage.models import Flag
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="on SQLite a save is three statements")
+
+STARTED = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2)
+
+
+@pytest.fixture(autouse=True)
+def reviews(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The reviews asked for after commit, not run (the test runs tasks at once: its statements would count)."""
+    asked: list[int] = []
+    monkeypatch.setattr(tasks, "request_review", asked.append)
+    return asked
+
+
+@pytest.fixture
+def statements() -> Iterator[list[tuple[str, bool]]]:
+    """Each statement the saves run: its first word, and whether a transaction was open around it."""
+    seen: list[tuple[str, bool]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        seen.append((sql.split()[0].upper(), context["connection"].in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield seen
+
+
+@pytest.fixture
+def patient(transactional_db: None) -> Any:
+    return make_patient()
+
+
+def save(patient: Any, **fields: Any) -> services.SavedEpisode:
+    arguments: dict[str, Any] = {
+        "duration_minutes": 5,
+        "severity": 4,
+        "locations": [("left", "calf")],
+        "started_at": STARTED,
+    }
+    return services.save_episode(patient=patient, episode_id=uuid.uuid4(), **(arguments | fields))
+
+
+def test_a_new_episode_nothing_writes_for_is_one_statement_outside_a_transaction(patient, statements, reviews):
+    saved = save(patient)
+    assert saved.created and not saved.alerts
+    assert statements == [("WITH", False)]
+    assert reviews == [patient.pk]  # asked for once the statement has committed
+    assert Episode.objects.filter(id=saved.episode.id, patient=patient).exists()
+    assert CheckIn.objects.filter(patient=patient, numbness_today=True).exists()
+
+
+def test_a_new_episode_that_opens_a_flag_is_saved_with_it_in_one_transaction(patient, statements):
+    saved = save(patient, symptoms=["speech_difficulty"])
+    ran = list(statements)
+    assert [a["code"] for a in saved.alerts] == ["emergency.stroke_signs"]
+    assert list(Flag.objects.filter(patient=patient).values_list("code", flat=True)) == ["emergency.stroke_signs"]
+    assert ran[0] == ("WITH", True) and ("INSERT", True) in ran[1:]  # the episode's statement, then the flag's
+    assert all(in_transaction for _, in_transaction in ran)
+
+
+def test_a_flag_that_fails_to_open_takes_its_episode_with_it(patient, monkeypatch):
+    def fail(change: review.Change) -> None:
+        raise RuntimeError("the flag's write failed")
+
+    monkeypatch.setattr(review, "save_change", fail)
+    with pytest.raises(RuntimeError):
+        save(patient, symptoms=["speech_difficulty"])
+    assert not Episode.objects.filter(patient=patient).exists()
+    assert not CheckIn.objects.filter(patient=patient).exists()
+
+
+def test_an_edit_is_replaced_in_one_transaction(patient, statements):
+    assert hooks.SAVE_WRITERS  # triage registered its check when the apps loaded
+    saved = save(patient)
+    statements.clear()
+    services.save_episode(
+        patient=patient,
+        episode_id=saved.episode.id,
+        started_at=STARTED,
+        duration_minutes=10,
+        severity=4,
+        locations=[("right", "toes")],
+    )
+    ran = list(statements)
+    # The new-episode statement finds the id taken (outside), then the row is replaced inside one transaction.
+    assert ran[0] == ("WITH", False)
+    assert ran[1:] and all(in_transaction for _, in_transaction in ran[1:])
+    stored = Episode.objects.prefetch_related("locations").get(id=saved.episode.id)
+    assert stored.duration_minutes == 10 and [(p.side, p.region) for p in stored.locations.all()] == [("right", "toes")]
