@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -78,6 +78,11 @@ class Clock:
 def utc_timestamp(moment: dt.datetime) -> str:
     """An instant as every export writes it: UTC to the second, "2026-01-10T08:30:00Z"."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def row_times(row: Any) -> dict[str, str]:
+    """A row's `created_at` and `updated_at` as the API answers them (`utc_timestamp`)."""
+    return {"created_at": utc_timestamp(row.created_at), "updated_at": utc_timestamp(row.updated_at)}
 
 
 def local_date(moment: dt.datetime, zone: dt.tzinfo) -> dt.date:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework import serializers
 
 from diary import hooks, services
 from diary.models import Episode, Profile
@@ -93,6 +95,33 @@ def record_errors(where: str, detail: Any) -> list[str]:
     return [f"{where}: {line}" for line in flatten_errors(detail)]
 
 
+def record_name(key: str, index: int, record: object) -> str:
+    """How an error names a record: 'episodes[3]', with its id when it has one: 'episodes[3] (id …)'."""
+    named = isinstance(record, dict) and record.get("id")
+    return f"{key}[{index}]" + (f" (id {record['id']})" if named and isinstance(record, dict) else "")
+
+
+def records_with_ids(
+    key: str, records: Sequence[Any], serializer: type[serializers.Serializer[Any]], context: dict[str, Any]
+) -> tuple[list[str], list[tuple[str, dict[str, Any]]]]:
+    """The records of `key` validated by `serializer`: the problems, and each valid record's name and data. Every
+    record needs an id (a re-import replaces, never duplicates), and no id may appear twice."""
+    problems: list[str] = []
+    valid: list[tuple[str, dict[str, Any]]] = []
+    for index, record in enumerate(records):
+        where = record_name(key, index, record)
+        found = serializer(data=record, context=context)
+        if not found.is_valid():
+            problems += record_errors(where, found.errors)
+        elif "id" not in found.validated_data:
+            problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
+        else:
+            valid.append((where, found.validated_data))
+    ids = Counter(data["id"] for _, data in valid)
+    problems += [f"{key}: id {i} appears {n} times." for i, n in ids.items() if n > 1]
+    return problems, valid
+
+
 def parse(text: str | bytes) -> dict[str, Any]:
     try:
         document = parsers.loads(text)
@@ -142,22 +171,11 @@ def _validate(document: dict[str, Any], patient: User) -> _Valid:
         clock = Profile(timezone=profile_values["timezone"]).clock
     context = {"clock": clock, "date_of_birth": patient_profile.date_of_birth, "as_recorded": True}
 
-    episodes = []
-    for index, record in enumerate(_records(document, "episodes", problems)):
-        where = f"episodes[{index}]" + (
-            f" (id {record['id']})" if isinstance(record, dict) and record.get("id") else ""
-        )
-        serializer = EpisodeSerializer(data=record, context=context)
-        if not serializer.is_valid():
-            problems += record_errors(where, serializer.errors)
-        elif "id" not in serializer.validated_data:
-            problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
-        else:
-            # A /1 file never asked the alarm questions as such: none of its episodes counts as answered.
-            episodes.append(serializer.validated_data | ({"alarm_answered": False} if version == FORMAT_1 else {}))
-
-    ids = Counter(e["id"] for e in episodes)
-    problems += [f"episodes: id {i} appears {n} times." for i, n in ids.items() if n > 1]
+    found, valid = records_with_ids("episodes", _records(document, "episodes", problems), EpisodeSerializer, context)
+    problems += found
+    # A /1 file never asked the alarm questions as such: none of its episodes counts as answered.
+    episodes = [data | ({"alarm_answered": False} if version == FORMAT_1 else {}) for _, data in valid]
+    ids = [e["id"] for e in episodes]
     taken = Episode.objects.filter(id__in=ids).exclude(patient=patient).values_list("id", flat=True)
     problems += [f"episodes (id {i}): id: this id belongs to another account's episode." for i in taken]
 

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary import vocab
-from diary.clock import Clock, LocalTimeError, utc_timestamp
+from diary.clock import Clock, LocalTimeError, row_times, utc_timestamp
 from diary.models import (
     MAX_DISPLAY_NAME,
     MAX_DURATION_MINUTES,
@@ -190,26 +190,17 @@ class EpisodeSerializer(serializers.Serializer[Any]):
         return data
 
     def to_representation(self, instance: Episode) -> dict[str, Any]:
-        return episode_record(instance) | {
-            "created_at": utc_timestamp(instance.created_at),
-            "updated_at": utc_timestamp(instance.updated_at),
-        }
+        return episode_record(instance) | row_times(instance)
 
-    @staticmethod
-    def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    # Validated fields that `services.save_episode` takes as they are.
+    SAVED_AS_GIVEN = ("started_at", "duration_unknown", "severity", "notes", "alarm_answered", *vocab.CODE_SETS)
+
+    @classmethod
+    def service_arguments(cls, data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_episode`."""
-        return {
-            "started_at": data["started_at"],
+        return {name: data[name] for name in cls.SAVED_AS_GIVEN} | {
             "duration_minutes": None if data["ongoing"] else data["duration_minutes"],
-            "duration_unknown": data["duration_unknown"],
-            "severity": data["severity"],
             "locations": [(loc["side"], loc["region"]) for loc in data["locations"]],
-            "sensations": data["sensations"],
-            "triggers": data["triggers"],
-            "symptoms": data["symptoms"],
-            "relieved_by": data["relieved_by"],
-            "notes": data["notes"],
-            "alarm_answered": data["alarm_answered"],
         }
 
 

@@ -8,7 +8,6 @@ import's transaction, after the episodes, or nothing at all.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from diary.clock import local_date
 from diary.hooks import ImportContext, Section
-from diary.interchange import InterchangeError, record_errors
+from diary.interchange import InterchangeError, record_errors, records_with_ids
 from diary.models import Episode
 from treatments import services
 from treatments.models import Dose, Treatment
@@ -39,32 +38,11 @@ class Valid:
     doses: list[dict[str, Any]]
 
 
-def _where(key: str, index: int, record: object) -> str:
-    named = isinstance(record, dict) and record.get("id")
-    return f"{key}[{index}]" + (f" (id {record['id']})" if named and isinstance(record, dict) else "")
-
-
-def _with_ids(
-    key: str, records: Sequence[Any], serializer: type[TreatmentSerializer | DoseSerializer], context: dict[str, Any]
-) -> tuple[list[str], list[tuple[str, dict[str, Any]]]]:
-    problems, valid = [], []
-    for index, record in enumerate(records):
-        where = _where(key, index, record)
-        found = serializer(data=record, context=context)
-        if not found.is_valid():
-            problems += record_errors(where, found.errors)
-        elif "id" not in found.validated_data:
-            problems.append(f"{where}: id: an id is required so that a re-import replaces, not duplicates.")
-        else:
-            valid.append((where, found.validated_data))
-    ids = Counter(data["id"] for _, data in valid)
-    problems += [f"{key}: id {i} appears {n} times." for i, n in ids.items() if n > 1]
-    return problems, valid
-
-
 def validate(records: Mapping[str, Sequence[Any]], context: ImportContext) -> tuple[list[str], Valid]:
     patient, clock = context.patient, context.clock
-    problems, treatments = _with_ids("treatments", records.get("treatments", []), TreatmentSerializer, {"clock": clock})
+    problems, treatments = records_with_ids(
+        "treatments", records.get("treatments", []), TreatmentSerializer, {"clock": clock}
+    )
     ids = [data["id"] for _, data in treatments]
     taken = Treatment.objects.filter(id__in=ids).exclude(patient=patient).values_list("id", flat=True)
     problems += [f"treatments (id {i}): id: this id belongs to another account's treatment." for i in taken]
@@ -78,7 +56,7 @@ def validate(records: Mapping[str, Sequence[Any]], context: ImportContext) -> tu
         courses = [CourseSerializer.course_data(c) for c in data["courses"]]
         known[data["id"]] = (data["name"], data["schedule"], courses)
 
-    dose_problems, doses = _with_ids("doses", records.get("doses", []), DoseSerializer, {"clock": clock})
+    dose_problems, doses = records_with_ids("doses", records.get("doses", []), DoseSerializer, {"clock": clock})
     problems += dose_problems
     dose_ids = [data["id"] for _, data in doses]
     others = Dose.objects.filter(id__in=dose_ids).exclude(treatment__patient=patient).values_list("id", flat=True)

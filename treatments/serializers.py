@@ -8,7 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from diary.clock import Clock, utc_timestamp
+from diary.clock import Clock, row_times, utc_timestamp
 from diary.models import MAX_NOTES
 from diary.serializers import LocalDateTimeField, StrictCharField, StrictUUIDField
 from diary.vocab import choices
@@ -163,23 +163,14 @@ class TreatmentSerializer(serializers.Serializer[Any]):
 
     def to_representation(self, instance: Treatment) -> dict[str, Any]:
         suggestion = instance.suggestion
-        return treatment_record(instance) | {
-            "rxcui": suggestion.rxcui or None if suggestion else None,
-            "created_at": utc_timestamp(instance.created_at),
-            "updated_at": utc_timestamp(instance.updated_at),
-        }
+        rxcui = suggestion.rxcui or None if suggestion else None
+        return treatment_record(instance) | {"rxcui": rxcui} | row_times(instance)
 
     @staticmethod
     def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_treatment`."""
-        return {
-            "name": data["name"],
-            "kind": data["kind"],
-            "schedule": data["schedule"],
-            "ingredient": data["ingredient"],
-            "notes": data["notes"],
-            "courses": [CourseSerializer.course_data(c) for c in data["courses"]],
-        }
+        as_given = {name: data[name] for name in ("name", "kind", "schedule", "ingredient", "notes")}
+        return as_given | {"courses": [CourseSerializer.course_data(c) for c in data["courses"]]}
 
 
 class DoseSerializer(serializers.Serializer[Any]):
@@ -209,19 +200,9 @@ class DoseSerializer(serializers.Serializer[Any]):
     updated_at = serializers.DateTimeField(read_only=True)
 
     def to_representation(self, instance: Dose) -> dict[str, Any]:
-        return dose_record(instance) | {
-            "created_at": utc_timestamp(instance.created_at),
-            "updated_at": utc_timestamp(instance.updated_at),
-        }
+        return dose_record(instance) | row_times(instance)
 
     @staticmethod
     def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_dose`."""
-        return {
-            "treatment_id": data["treatment_id"],
-            "taken_at": data["taken_at"],
-            "status": data["status"],
-            "amount": data["amount"],
-            "episode_id": data["episode_id"],
-            "effect": data["effect"],
-        }
+        return {name: data[name] for name in ("treatment_id", "taken_at", "status", "amount", "episode_id", "effect")}
