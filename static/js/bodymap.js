@@ -9,7 +9,6 @@
 
   for (const map of document.querySelectorAll("[data-bodymap]")) {
     const form = map.closest("form");
-    const list = form.querySelector(".location-list");
     const readback = map.querySelector("[data-bodymap-readback]");
     const switcher = map.querySelector("[data-bodymap-switch]");
     const boxes = [...form.querySelectorAll("input[name=locations]")];
@@ -90,7 +89,6 @@
     map.addEventListener("focusout", () => {
       for (const ring of rings.values()) ring.classList.remove("on");
     });
-    if (list && !list.querySelector(".error")) list.open = false;  // the map is the quick way; the list stays
 
     const paint = () => {
       for (const shape of map.querySelectorAll(".region")) {

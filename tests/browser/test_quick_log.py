@@ -234,8 +234,9 @@ def test_the_form_still_posts_without_javascript(browser, live_server, django_us
     page.fill("#id_password", "correct-horse-battery")
     page.click("button:has-text('Log in')")
     page.goto("/log/")
-    assert page.locator(".location-list").get_attribute("open") is not None  # the list is the way in
-    page.locator(".location-list label.chip", has_text="Left heel").click()
+    heel = page.locator(".location-list label.chip", has_text="Left heel")
+    assert heel.is_visible()  # the map needs scripts: the list is the way in, shown from the first frame
+    heel.click()
     page.locator(".chips.severity label", has_text="5").click()
     page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
     page.locator(".chips.when label", has_text="15 min ago").click()
@@ -249,6 +250,17 @@ def test_the_form_still_posts_without_javascript(browser, live_server, django_us
     page.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
     assert not patient.episodes.exists()
     context.close()
+
+
+def test_the_list_of_places_waits_closed_under_the_map_and_opens_on_one_tap(phone, sign_in):
+    sign_in("lena")
+    phone.goto("/log/")
+    listed = phone.locator(".location-list label.chip", has_text="Left heel")
+    assert phone.locator(".location-list").get_attribute("open") is None and not listed.is_visible()
+    phone.locator(".location-list summary").tap()
+    assert listed.is_visible()
+    listed.tap()  # a place ticked in the list is marked on the map too
+    assert region(phone, "left:heel").first.get_attribute("aria-pressed") == "true"
 
 
 def test_minutes_ago_count_back_from_the_tap_even_when_sent_later(phone, sign_in):
