@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -34,7 +34,7 @@ from diary.serializers import (
     validate_episode,
 )
 from web import throttles
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 from web.parsers import BoundedJSONParser
 
@@ -72,11 +72,9 @@ EpisodePage = page_of("EpisodePage", EpisodeSerializer(many=True), "episodes", "
 
 
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(viewsets.ViewSet):
+class EpisodeViewSet(KeyedViewSet):
     """Episodes by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = EpisodeSerializer
 
     def _episodes(self, request: Request) -> QuerySet[Episode]:
@@ -152,11 +150,10 @@ class EpisodeViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["check-ins"])
-class CheckInViewSet(viewsets.ViewSet):
+class CheckInViewSet(KeyedViewSet):
     """One check-in per local date: did the patient have numbness that day?"""
 
     lookup_field = "date"
-    lookup_value_regex = "[^/]+"  # a malformed date is a JSON 404 from the view
     serializer_class = CheckInSerializer
 
     def _date(self, value: str | None) -> dt.date:

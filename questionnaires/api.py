@@ -21,7 +21,7 @@ from questionnaires import services
 from questionnaires.instruments import VERSIONS
 from questionnaires.models import QuestionnaireResponse
 from questionnaires.serializers import QUESTIONNAIRES, InstrumentSerializer, QuestionnaireResponseSerializer
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 
 RESPONSE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the response's UUID")
@@ -43,12 +43,10 @@ ResponsePage = page_of(
 
 
 @extend_schema(tags=["questionnaires"])
-class QuestionnaireResponseViewSet(viewsets.ViewSet):
+class QuestionnaireResponseViewSet(KeyedViewSet):
     """The caller's questionnaire responses by id. PUT creates or replaces (idempotent): clients generate the UUID.
     The score is computed by the server from the answers."""
 
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = QuestionnaireResponseSerializer
 
     def _responses(self, request: Request) -> QuerySet[QuestionnaireResponse]:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -22,7 +22,7 @@ from treatments import services, timeline
 from treatments.models import Dose, Treatment
 from treatments.overview import summary_of
 from treatments.serializers import DoseSerializer, TreatmentSerializer, treatment_record
-from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
 from web.http import patient_of
 
 TREATMENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the treatment's UUID")
@@ -106,11 +106,9 @@ DosePage = page_of("DosePage", DoseSerializer(many=True), "doses", "newest first
 
 
 @extend_schema(tags=["treatments"])
-class TreatmentViewSet(viewsets.ViewSet):
+class TreatmentViewSet(KeyedViewSet):
     """What the patient takes or does for it, with its courses. PUT creates or replaces (idempotent)."""
 
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"  # any id reaches the view, which answers a JSON 404 for a malformed one
     serializer_class = TreatmentSerializer
 
     def _treatments(self, request: Request) -> QuerySet[Treatment]:
@@ -188,11 +186,9 @@ class TreatmentViewSet(viewsets.ViewSet):
 
 
 @extend_schema(tags=["doses"])
-class DoseViewSet(viewsets.ViewSet):
+class DoseViewSet(KeyedViewSet):
     """Doses taken or missed, by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"
     serializer_class = DoseSerializer
 
     def _doses(self, request: Request) -> QuerySet[Dose]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from triage import services, signs
 from triage.models import STATUSES, Flag
 from triage.presenters import flag_record
+from web.api import KeyedViewSet
 from web.http import patient_of
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -44,10 +45,10 @@ class FlagRecord(serializers.Serializer[Any]):
 
 
 @extend_schema(tags=["flags"])
-class FlagViewSet(viewsets.ViewSet):
+class FlagViewSet(KeyedViewSet):
     """Warning signs raised by the review, with the numbers and sources behind each."""
 
-    lookup_value_regex = "[^/]+"  # a malformed id is a JSON 404 from the view
+    lookup_field = "pk"
 
     @extend_schema(
         operation_id="flags_list",
