@@ -4,6 +4,7 @@ Chromium's installability check, and a push message becomes a notification."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -193,11 +194,16 @@ def test_a_push_message_to_the_worker_shows_a_notification(app_phone, server):
     sign_in(page, "nell")
     cdp, registration = worker_devtools(page)
     message = {"title": "Numbness Diary", "body": "Time for your diary entry", "url": "/", "tag": "reminder"}
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": server.url, "registrationId": registration, "data": json.dumps(message)},
-    )
     shown = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
         .map((n) => [n.title, n.body, n.tag])"""
-    until(page, lambda: page.evaluate(shown))
+    # As a push service does, the message is delivered again while it has not been taken (here: shown): on a busy
+    # machine DevTools may hand the first one to a worker that is still starting. The tag makes a repeat replace it.
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": server.url, "registrationId": registration, "data": json.dumps(message)},
+        )
+        with contextlib.suppress(AssertionError):
+            until(page, lambda: page.evaluate(shown), tries=100)
+            break
     assert page.evaluate(shown) == [["Numbness Diary", "Time for your diary entry", "reminder"]]
