@@ -4,18 +4,19 @@ The diary never imports triage, and its templates name nothing of triage; triage
 here and fills the slots.
 
 - `episode_saved(sender=Episode, episode=…, created=…, before=…, extra=…)` is sent inside the saving
-  transaction (for a new episode that no app writes for, see `writes_with`, the episode's row is committed
-  first, on its own, and the receivers run in a transaction of theirs); `before` is the episode as it was
-  (`EpisodeFacts`), or None for a new one. A receiver may return a list of `Alert`s that the patient must see
-  at once; the saving view shows them before anything else. `extra` is the log form's whole posted data (a
-  QueryDict) when the save came from the form, else None (API, import): the fields an app's `log_form` slot
-  added to the form (treatments: "took something for it") are read there, and a receiver that writes rows from
-  them does so in the same transaction; a `ValidationError` it raises (naming its field) undoes the whole save
-  and is shown on the form.
+  transaction (on PostgreSQL, for a new episode saved outside a transaction, with no `extra`, that no app
+  writes for, see `writes_with`, the episode's row is committed first, on its own, and the receivers run in a
+  transaction of theirs); `before` is the episode as it was (`EpisodeFacts`), or None for a new one. A
+  receiver may return a list of `Alert`s that the patient must see at once; the saving view shows them before
+  anything else. `extra` is the log form's whole posted data (a QueryDict) when the save came from the form,
+  else None (API, import): the fields an app's `log_form` slot added to the form (treatments: "took something
+  for it") are read there, and a receiver that writes rows from them does so in the same transaction; a
+  `ValidationError` it raises (naming its field) undoes the whole save and is shown on the form.
 - `episode_deleted(sender=Episode, patient=…, episode_id=…)` is sent inside the deleting transaction,
   once the row is gone (triage withdraws at once the warning signs that rested on it alone).
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
-  deleted, inside the transaction; receivers defer their work with `transaction.on_commit`.
+  deleted, inside the transaction (the receivers' one, after a new episode's own commit); receivers defer their
+  work with `transaction.on_commit`.
 - `alert_page(sender=None, episode_id=…, codes=…)`: a receiver returns the address of the page
   that shows the alerts with these codes for the episode just saved (the saving view goes there).
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events
@@ -132,9 +133,9 @@ SAVE_WRITERS: list[Callable[[Any], bool]] = []
 
 def writes_with(check: Callable[[Any], bool]) -> None:
     """Say when a receiver of `episode_saved` writes for a new episode with no `extra` (triage: when it matches an
-    emergency or urgent sign, whose flag opens with it). A new episode that no app writes for is committed by its
-    own statement before `episode_saved` is sent (on PostgreSQL: one round trip where a transaction takes three);
-    any other save holds the episode and what the receivers write in one transaction."""
+    emergency or urgent sign, whose flag opens with it). On PostgreSQL, a new episode saved outside a transaction
+    that no app writes for is committed by its own statement before `episode_saved` is sent (one round trip where a
+    transaction takes three); any other save holds the episode and what the receivers write in one transaction."""
     if check not in SAVE_WRITERS:
         SAVE_WRITERS.append(check)
 

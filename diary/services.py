@@ -167,19 +167,21 @@ def save_episode(
     places = [EpisodeLocation(episode=episode, side=place.side, region=place.region) for place in pairs]
     checkin = CheckIn(patient=patient, date=local_date(episode.started_at, zone), numbness_today=True)
     db = connection()
-    # A new episode that no app writes for (nothing alarming, no fields of theirs from the form) is one statement on
-    # PostgreSQL, committed on its own: no BEGIN and COMMIT around it. An id that exists is replaced below, locked.
-    if (
+    # A new episode that no app writes for (nothing alarming, no fields of theirs from the form), saved outside any
+    # transaction, is one statement on PostgreSQL, committed on its own: no BEGIN and COMMIT around it. Its receivers
+    # then run in a transaction of theirs (were they to fail, the episode is kept and the client's retry replaces
+    # it). An id that exists is replaced below, locked, in one transaction.
+    alone = (
         db.vendor == "postgresql"
         and not db.in_atomic_block
         and not extra
         and not hooks.written_with(facts_from_episode(episode, zone, places))
-        and _insert_new(episode, places, checkin)
-    ):
+    )
+    if alone and _insert_new(episode, places, checkin):
         with transaction.atomic():
             return _saved(episode, places, True, None, extra, announce)
     with transaction.atomic():
-        return _replace_or_insert(episode, values, places, checkin, zone, extra, announce)
+        return _replace_or_insert(episode, values, places, checkin, zone, extra, announce, taken=alone)
 
 
 def _replace_or_insert(
@@ -190,21 +192,27 @@ def _replace_or_insert(
     zone: dt.tzinfo,
     extra: Mapping[str, Any] | None,
     announce: bool,
+    taken: bool,
 ) -> SavedEpisode:
+    """Insert the episode, or replace the patient's episode of that id; `taken`: an insert just found the id taken."""
     patient = episode.patient
     for _ in range(3):
-        if _insert_new(episode, places, checkin):
+        if not taken and _insert_new(episode, places, checkin):
             return _saved(episode, places, True, None, extra, announce)
+        taken = False
         # The id is taken: by an earlier save (a retry, an edit), or by a concurrent one that the insert waited
-        # for. Replace that row, locked, if it is the patient's. A row deleted between the insert's look and
-        # this read is gone: insert again (a save never answers "no such episode" for an id nobody holds).
+        # for. Replace that row, locked, if it is the patient's. The day's check-in is written first, before the
+        # episode's lock, as every save and an import write them (the other order can deadlock with an import that
+        # holds the check-in). A row deleted between the insert's look and this read is gone: insert again (a save
+        # never answers "no such episode" for an id nobody holds).
+        _CHECKIN.run([checkin])
         existing = next(iter(Episode.objects.select_for_update().filter(id=episode.id)), None)  # by key: no ORDER BY
         if existing is not None:
             break
     else:  # created and deleted under it three times over: give up rather than loop
         raise NotYours(NO_SUCH_EPISODE)
     if existing.patient_id != patient.pk:
-        raise NotYours(NO_SUCH_EPISODE)
+        raise NotYours(NO_SUCH_EPISODE)  # the transaction rolls back: the check-in above is not kept
     existing.patient = patient  # the caller's, with its profile: the receivers read the patient's clock
     before = facts_from_episode(existing, zone)
     for name, value in values.items():
@@ -214,7 +222,6 @@ def _replace_or_insert(
     for place in places:
         place.episode = existing
     _LOCATIONS.run(places)
-    _CHECKIN.run([checkin])
     return _saved(existing, places, False, before, extra, announce)
 
 

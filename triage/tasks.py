@@ -120,15 +120,18 @@ def request_review(patient_id: int) -> bool:
         if not cache.add(pending_key(patient_id), 1, timeout=PENDING_TTL):
             return False  # one is already waiting and will see this save
         review_patient_task.apply_async((patient_id,), countdown=COALESCE_SECONDS)
-        if local:
-            if len(_QUEUED_HERE) >= _KEEP_QUEUED_HERE:
-                started = asked - COALESCE_SECONDS
-                for patient in [p for p, when in _QUEUED_HERE.items() if when < started]:
-                    _QUEUED_HERE.pop(patient, None)
-            _QUEUED_HERE[patient_id] = asked  # measured before the task was queued: its start is later still
-        return True
     except Exception:  # noqa: BLE001 - any broker or cache failure
         log.warning("Review for patient %s not queued; the nightly review will catch up.", patient_id, exc_info=True)
         with contextlib.suppress(Exception):
             cache.delete(pending_key(patient_id))
         return False
+    if local:
+        if len(_QUEUED_HERE) >= _KEEP_QUEUED_HERE:
+            started = asked - COALESCE_SECONDS
+            # A copy taken at once (other threads of this worker write the dict too), then the entries whose review
+            # may have started; the dict outgrows the bound only with that many patients queued in the last seconds.
+            for patient, when in list(_QUEUED_HERE.items()):
+                if when < started:
+                    _QUEUED_HERE.pop(patient, None)
+        _QUEUED_HERE[patient_id] = asked  # measured before the task was queued: its start is later still
+    return True

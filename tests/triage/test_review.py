@@ -218,6 +218,16 @@ def test_an_import_of_many_episodes_asks_for_one_review(patient, django_capture_
     assert [c.args for c in reviews] == [(patient.pk,)]
 
 
+def test_a_review_run_at_once_remembers_nothing_for_the_next_save(patient):
+    """A task run at once (the tests' eager mode) ignores its countdown: the process may not assume that the review
+    it asked for is still to come, so each request goes to the cache (and here runs a review)."""
+    from triage import tasks
+
+    assert tasks.request_review(patient.pk) and tasks.request_review(patient.pk)
+    assert tasks._QUEUED_HERE == {}
+    assert PatientReview.objects.filter(patient=patient).exists()
+
+
 def test_the_nightly_selection_is_one_query_whatever_the_number_of_patients(db, django_assert_num_queries):
     import time_machine
 
