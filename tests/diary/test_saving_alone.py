@@ -54,14 +54,15 @@ def patient(transactional_db: None) -> Any:
     return make_patient()
 
 
-def save(patient: Any, **fields: Any) -> services.SavedEpisode:
+def save(patient: Any, episode_id: uuid.UUID | None = None, **fields: Any) -> services.SavedEpisode:
+    """A save of a new episode (or of `episode_id`): 5 minutes, 4 of 10, the left calf, two hours ago."""
     arguments: dict[str, Any] = {
         "duration_minutes": 5,
         "severity": 4,
         "locations": [("left", "calf")],
         "started_at": STARTED,
     }
-    return services.save_episode(patient=patient, episode_id=uuid.uuid4(), **(arguments | fields))
+    return services.save_episode(patient=patient, episode_id=episode_id or uuid.uuid4(), **(arguments | fields))
 
 
 def test_a_new_episode_nothing_writes_for_is_one_statement_outside_a_transaction(patient, statements, reviews):
@@ -97,14 +98,7 @@ def test_an_edit_is_replaced_in_one_transaction(patient, statements):
     assert hooks.SAVE_WRITERS  # triage registered its check when the apps loaded
     saved = save(patient)
     statements.clear()
-    services.save_episode(
-        patient=patient,
-        episode_id=saved.episode.id,
-        started_at=STARTED,
-        duration_minutes=10,
-        severity=4,
-        locations=[("right", "toes")],
-    )
+    save(patient, saved.episode.id, duration_minutes=10, locations=[("right", "toes")])
     ran = list(statements)
     # The new-episode statement finds the id taken (outside), then the row is replaced inside one transaction.
     assert ran[0] == ("WITH", False)
@@ -128,15 +122,7 @@ def test_an_edit_beside_an_import_holding_the_same_day_waits_rather_than_deadloc
                 imported_first.set()
                 edit_sent.wait(5)
                 time.sleep(0.5)  # the edit is waiting on a lock by now
-                services.save_episode(
-                    patient=patient,
-                    episode_id=edited.episode.id,
-                    started_at=STARTED,
-                    duration_minutes=5,
-                    severity=4,
-                    locations=[("left", "calf")],
-                    notes="imported",
-                )
+                save(patient, edited.episode.id, notes="imported")
             answers["import"] = "ok"
         except Exception as e:  # noqa: BLE001 - the answer is what the test reads
             answers["import"] = e
@@ -147,15 +133,7 @@ def test_an_edit_beside_an_import_holding_the_same_day_waits_rather_than_deadloc
         imported_first.wait(5)
         edit_sent.set()
         try:
-            services.save_episode(
-                patient=patient,
-                episode_id=edited.episode.id,
-                started_at=STARTED,
-                duration_minutes=7,
-                severity=4,
-                locations=[("left", "calf")],
-                notes="edited",
-            )
+            save(patient, edited.episode.id, duration_minutes=7, notes="edited")
             answers["edit"] = "ok"
         except Exception as e:  # noqa: BLE001
             answers["edit"] = e
