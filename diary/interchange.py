@@ -95,7 +95,7 @@ def record_errors(where: str, detail: Any) -> list[str]:
     return [f"{where}: {line}" for line in flatten_errors(detail)]
 
 
-def record_name(key: str, index: int, record: object) -> str:
+def _record_name(key: str, index: int, record: object) -> str:
     """How an error names a record: 'episodes[3]', with its id when it has one: 'episodes[3] (id …)'."""
     named = isinstance(record, dict) and record.get("id")
     return f"{key}[{index}]" + (f" (id {record['id']})" if named and isinstance(record, dict) else "")
@@ -109,7 +109,7 @@ def records_with_ids(
     problems: list[str] = []
     valid: list[tuple[str, dict[str, Any]]] = []
     for index, record in enumerate(records):
-        where = record_name(key, index, record)
+        where = _record_name(key, index, record)
         found = serializer(data=record, context=context)
         if not found.is_valid():
             problems += record_errors(where, found.errors)

@@ -39,7 +39,8 @@ def _lock(patient: User) -> dt.date | None:
 
 
 def opens_flags(episode: EpisodeFacts) -> bool:
-    """Whether saving this new episode opens a flag at once (`reconcile_saved`): it matches an instant sign."""
+    """Whether saving this new episode may open a flag at once (`reconcile_saved`): it matches an instant sign (the
+    flag opens if the episode is also recent enough; an older one is saved in one transaction all the same)."""
     return bool(detectors.instant_signs(episode))
 
 

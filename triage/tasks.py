@@ -102,6 +102,7 @@ def review_due_patients() -> int:
 # a burst of one patient's saves (the offline queue sent at once), one round trip instead of one per save.
 _QUEUED_HERE: dict[int, float] = {}
 CLOCK_MARGIN_SECONDS = 2
+NOT_STARTED_SECONDS = COALESCE_SECONDS - CLOCK_MARGIN_SECONDS  # how long after asking the review surely has not begun
 _KEEP_QUEUED_HERE = 10_000  # patients; past this the entries whose review may have started are dropped
 
 
@@ -114,7 +115,7 @@ def request_review(patient_id: int) -> bool:
     asked = time.monotonic()
     # A task run at once (tests' eager mode) ignores its countdown: then nothing is known of when it starts.
     local = not review_patient_task.app.conf.task_always_eager
-    if local and asked < _QUEUED_HERE.get(patient_id, -math.inf) + COALESCE_SECONDS - CLOCK_MARGIN_SECONDS:
+    if local and asked < _QUEUED_HERE.get(patient_id, -math.inf) + NOT_STARTED_SECONDS:
         return False  # the review this process queued has not started: it will see this save
     try:
         if not cache.add(pending_key(patient_id), 1, timeout=PENDING_TTL):
@@ -127,11 +128,10 @@ def request_review(patient_id: int) -> bool:
         return False
     if local:
         if len(_QUEUED_HERE) >= _KEEP_QUEUED_HERE:
-            started = asked - COALESCE_SECONDS
             # A copy taken at once (other threads of this worker write the dict too), then the entries whose review
             # may have started; the dict outgrows the bound only with that many patients queued in the last seconds.
             for patient, when in list(_QUEUED_HERE.items()):
-                if when < started:
+                if when + NOT_STARTED_SECONDS <= asked:
                     _QUEUED_HERE.pop(patient, None)
         _QUEUED_HERE[patient_id] = asked  # measured before the task was queued: its start is later still
     return True

@@ -156,7 +156,7 @@ def test_a_burst_asks_redis_once_while_the_review_it_queued_cannot_have_started(
     assert sets() == 1 and broker.llen("celery") == 1
     # Once the queued review may have started (here: its time moved back), a save asks Redis again; the pending mark
     # is still there (no worker runs), so nothing more is queued.
-    tasks._QUEUED_HERE[patient.pk] -= tasks.COALESCE_SECONDS - tasks.CLOCK_MARGIN_SECONDS
+    tasks._QUEUED_HERE[patient.pk] -= tasks.NOT_STARTED_SECONDS
     save(12)
     assert sets() == 2 and broker.llen("celery") == 1
 
