@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from diary.models import CheckIn, Episode
 from tests.browser import chromium
@@ -25,6 +26,7 @@ def test_an_error_keeps_just_now_and_the_moment_of_the_first_tap(phone, sign_in)
     phone.goto("/log/")
     region(phone, "left:knee").tap()
     phone.locator(".chips.duration label", has_text="Not sure").tap()
+    expect(phone.locator("input[name=duration][value=unknown]")).to_be_checked()
     phone.clock.pause_at(tapped)
     phone.locator("button.log-save").tap()  # no severity: the server says so
     phone.locator("#severity-error").wait_for()
@@ -32,7 +34,8 @@ def test_an_error_keeps_just_now_and_the_moment_of_the_first_tap(phone, sign_in)
     assert now.is_checked()  # still "Just now", not "Earlier" with an empty date
     label = phone.locator(".chips.when label", has=phone.locator("input[value=now]")).inner_text()
     assert re.fullmatch(r"Just now \((\d\d:\d\d|\d{1,2}:\d\d\s?[AP]M)\)", label), label  # the phone's clock
-    assert phone.evaluate("document.activeElement.name") == "severity"  # the field to answer has the focus
+    # The field to answer has the focus (focus.js moves it once the page has loaded: waited for, not raced).
+    expect(phone.locator("input[name=severity]:focus")).to_have_count(1)
     assert region(phone, "left:knee").get_attribute("aria-pressed") == "true"  # the rest is kept
 
     phone.clock.set_system_time(tapped + dt.timedelta(minutes=3))  # answered three minutes later
