@@ -139,12 +139,20 @@ def _d(points: Sequence[Point]) -> str:
 
     The outlines are sampled every 4 units, which the hit-box and label arithmetic above wants; drawn, a point
     that lies within a quarter of a unit of the line through its neighbours changes nothing on screen or in
-    print, and costs the page bytes to parse and the browser a segment to build. About 70 % of them go."""
+    print, and costs the page bytes to parse and the browser a segment to build. About 70 % of them go.
+    Written short: tenths without a trailing ".0", and the points after the first line's as its implicit
+    continuation ("M1 2L3 4 5 6Z" is "M1 2L3 4L5 6Z")."""
     start = max(range(len(points)), key=lambda i: math.dist(points[0], points[i]))  # the ring's far side
     ring = [*points, points[0]]
     points = _simplify(ring[: start + 1], SIMPLIFY_TOLERANCE)[:-1] + _simplify(ring[start:], SIMPLIFY_TOLERANCE)[:-1]
-    head, *rest = points
-    return f"M{head[0]:.1f} {head[1]:.1f}" + "".join(f"L{x:.1f} {y:.1f}" for x, y in rest) + "Z"
+    (x0, y0), *rest = points
+    return f"M{_n(x0)} {_n(y0)}L" + " ".join(f"{_n(x)} {_n(y)}" for x, y in rest) + "Z"
+
+
+def _n(value: float) -> str:
+    """A coordinate to a tenth of a unit, as short as it reads: 41, 84.1, -3.5."""
+    text = f"{value:.1f}".removesuffix(".0")
+    return "0" if text == "-0" else text
 
 
 def _mirror(points: Sequence[Point], width: float) -> list[Point]:
@@ -459,11 +467,11 @@ class Shape:
 
     @property
     def label_x(self) -> str:
-        return f"{self.label_at[0]:.1f}"
+        return _n(self.label_at[0])
 
     @property
     def label_y(self) -> str:
-        return f"{self.label_at[1]:.1f}"
+        return _n(self.label_at[1])
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ here and fills the slots.
   after the form: triage puts its offline warning screen there), `log_form` (inside the log form, after
   "What helped?"; it may read `form` and `editing`, and its fields reach `episode_saved` as `extra`),
   `trends` (Trends, above the charts; it may read the page's `trends`, `period`, `marks` and `bands`) and
-  `settings` (Settings, under the title). `diary.context_processors.slots` gives the pages `slots`; an app
-  that needs more in a slot's context adds a context processor or a template tag of its own.
+  `settings` (Settings, under the title). The scripts a slot's template needs (`fill_slot(..., scripts=)`:
+  triage's js/instant.js for its warning screen) run in the page's own file, after the page's scripts.
+  `diary.context_processors.slots` gives the pages `slots`; an app that needs more in a slot's context adds a
+  context processor or a template tag of its own.
 - Offline data: an app that the phone needs with no connection registers an `OfflineDocument`
   (`keep_with_shell`, from its `ready()`): the service worker keeps it with the app shell, and the shell's
   version follows the document's (triage: the instant warning signs, `/app/signs.json`).
@@ -57,6 +59,8 @@ from typing import Any, TypedDict
 
 from django.core.mail import send_mail
 from django.dispatch import Signal
+
+from web import scripts as web_scripts
 
 episode_saved = Signal()
 episode_deleted = Signal()
@@ -120,11 +124,13 @@ def keep_with_shell(document: OfflineDocument) -> None:
 SLOTS: dict[str, list[str]] = {}
 
 
-def fill_slot(name: str, template: str) -> None:
-    """Have the diary's pages include `template` in their slot `name` (once, however often it is called)."""
+def fill_slot(name: str, template: str, scripts: Sequence[str] = ()) -> None:
+    """Have the diary's pages include `template` in their slot `name` (once, however often it is called), and run
+    the `scripts` of static/js/ it needs, joined into the page's own file (web/scripts.py)."""
     templates = SLOTS.setdefault(name, [])
     if template not in templates:
         templates.append(template)
+    web_scripts.add_to_slot(name, scripts)
 
 
 # Whether saving a new episode with these facts (`diary.facts.EpisodeFacts`) makes an app write beside it.

@@ -10,22 +10,28 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
+from web import scripts
+from web.scripts import path_of
+
 # What a page needs to draw itself; report/ (the PDF's stylesheet) and vendor licences are not.
 SHELL_FOLDERS = ("css/", "js/", "icons/", "fonts/", "vendor/")
 SHELL_SUFFIXES = (".css", ".js", ".png", ".svg", ".woff2")
 
 
 def shell_paths() -> list[str]:
-    """Static paths (before hashing) of the shell, from the project's static folders."""
-    paths = []
+    """Static paths (before hashing) of the shell: the project's static folders, and the scripts as the pages load
+    them (web/scripts.py: each bundle). The scripts' own files stay: a page kept offline from before the scripts were
+    joined loads them one by one. A kept page opened offline is pointed at today's file of each name (sw.js,
+    `currentFiles`), since a hashed name changes with its content."""
+    paths = {path_of(names) for names in scripts.used()}
     for finder in finders.get_finders():
         if not isinstance(finder, finders.FileSystemFinder):
             continue
         for path, _storage in finder.list([]):
             path = path.replace("\\", "/")
             if path.startswith(SHELL_FOLDERS) and path.endswith(SHELL_SUFFIXES):
-                paths.append(path)
-    return sorted(set(paths))
+                paths.add(path)
+    return sorted(paths)
 
 
 def worker_source() -> Path:
@@ -37,9 +43,11 @@ def _compute() -> tuple[str, list[str]]:
     digest = hashlib.sha256()
     paths = shell_paths()
     for path in paths:
-        found = finders.find(path)
         digest.update(path.encode())
-        if isinstance(found, str):
+        bundle = scripts.content(path)  # built in memory: a running server writes no files
+        if bundle is not None:
+            digest.update(bundle)
+        elif isinstance(found := finders.find(path), str):
             digest.update(Path(found).read_bytes())
     worker = worker_source()
     digest.update(worker.read_bytes())

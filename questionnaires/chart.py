@@ -73,7 +73,8 @@ def score_chart(trend: Trend) -> SafeString:
             f"{threshold.at_least}</text>"
             f'<line x1="{size.left}" x2="{size.left + 28}" y1="{key_y - size.font / 3:.1f}" '
             f'y2="{key_y - size.font / 3:.1f}" stroke="{CUTOFF}" stroke-width="1.5" stroke-dasharray="{dash}"/>'
-            f'<text x="{size.left + 34}" y="{key_y:.1f}" fill="{INK}" {font}>≥ {escape(threshold.label)}</text></g>'
+            f'<text x="{size.left + 34}" y="{key_y:.1f}" fill="{INK}" {font}>'
+            f"At least {escape(threshold.label)}</text></g>"
         )
     points = [(x(s.day), size.y(s.score, top), s) for s in trend.scores]
     if len(points) > 1:

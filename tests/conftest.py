@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 import zoneinfo
 from collections.abc import Iterator, Sequence
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django.fixtures import SettingsWrapper
 from rest_framework.test import APIClient
+from time_machine import TimeMachineFixture
 
 from config.celery import app as celery_app
 from diary import services
@@ -186,6 +188,18 @@ def episode_json(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
+def scripts_run_by(page: str) -> list[str]:
+    """The scripts an HTML page runs, in order, each bundle's one by one: "timezone" for js/timezone.js."""
+    from web.scripts import names_in
+
+    names = []
+    for tag in re.findall(r"<script\b[^>]*>", page):
+        src = re.search(r'src="/static/(js/[\w/-]+\.js)"', tag)
+        assert src, tag
+        names += names_in(src.group(1)) or [src.group(1).removeprefix("js/").removesuffix(".js")]
+    return names
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings: SettingsWrapper) -> None:
     """PBKDF2's deliberate slowness is for attackers, not for tests (healthchecks does the same)."""
@@ -202,6 +216,17 @@ def background_work_in_process(settings: SettingsWrapper) -> Iterator[None]:
     yield
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     use_broker(settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def clock_held(time_machine: TimeMachineFixture) -> None:
+    """The clock held at this instant: it does not tick while the test runs.
+
+    Throttles count in fixed windows of real time (django-ratelimit's, each key's window with an offset of its
+    own). A test that makes several requests and expects the last one counted with the first would fail, once in
+    a few hundred runs, when a window happened to end between them.
+    """
+    time_machine.move_to(dt.datetime.now(dt.UTC), tick=False)
 
 
 def use_broker(url: str) -> None:

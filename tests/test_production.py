@@ -26,6 +26,7 @@ from django.conf import global_settings
 
 from tests.conftest import make_patient
 from tests.processes import REDIS_URL, database_url, free_port
+from tests.pwa.test_app_views import worker_config
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -184,6 +185,22 @@ def test_gunicorn_with_production_settings_serves_pages_signed_in_and_compressed
         assert "--accent" in decompress(static.body).decode()  # the real stylesheet
         cache_control = static.headers["Cache-Control"]
         assert "max-age=315360000" in cache_control and "immutable" in cache_control  # hashed: cached forever
+    # The scripts every page runs, joined at collectstatic into two files (web/scripts.py), hashed like the rest.
+    bundles = re.findall(r'<script src="(/static/js/bundle/[\w-]+\.[0-9a-f]{12}\.js)"', today.text)
+    assert len(bundles) == 2
+    for bundle, first in zip(bundles, ["util", "offline"], strict=True):
+        script = server.get(bundle, Accept_Encoding="br")
+        assert script.status == 200 and "immutable" in script.headers["Cache-Control"]
+        assert brotli.decompress(script.body).decode().startswith(f"// js/{first}.js\n")
+    # The service worker's shell, as the manifest storage names it: every file it precaches is there.
+    worker = server.get("/sw.js")
+    assert worker.status == 200
+    shell = worker_config(worker.text)["shell"]
+    assert any(
+        re.fullmatch(r"/static/js/bundle/offline_undo_bodymap_logform_focus_instant\.[0-9a-f]{12}\.js", u)
+        for u in shell
+    )
+    assert [url for url in shell if server.get(url).status != 200] == []
     plain = server.get("/static/css/app.css")  # the unhashed name is served too, but only briefly cached
     assert plain.status == 200 and "immutable" not in plain.headers["Cache-Control"]
 

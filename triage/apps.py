@@ -18,7 +18,7 @@ class TriageConfig(AppConfig):
         hooks.fill_slot("trends", "triage/_trend_marks.html")
         # Log: the warning screen shown from the phone's own check when an entry is kept offline, with the
         # instant signs it reads kept by the service worker beside the app shell.
-        hooks.fill_slot("log", "triage/_offline_warning.html")
+        hooks.fill_slot("log", "triage/_offline_warning.html", scripts=["instant"])
         from triage import offline
 
         hooks.keep_with_shell(hooks.OfflineDocument("instant-signs", offline.version))

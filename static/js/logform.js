@@ -6,6 +6,12 @@
 (() => {
   "use strict";
   const { isoLocal, labelOf, localDate, sentence, uuid4 } = window.DiaryUtil;
+  // A chip's words: the text after its input in the label, `<label class="chip"><input …>Just now (14:05)</label>`.
+  const wording = (input) => {
+    const label = input.closest("label");
+    const text = label && label.lastChild;
+    return text && text.nodeType === Node.TEXT_NODE ? text : null;
+  };
   const form = document.querySelector(".log-form");
   if (!form) return;
   const summary = form.querySelector("[data-log-summary]");
@@ -130,7 +136,7 @@
     const wall = new Date(`${tapped.value.slice(0, 16)}:00Z`);
     for (const input of form.querySelectorAll("input[name=when]")) {
       const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
-      const text = input.closest("label") && input.closest("label").querySelector("span");
+      const text = wording(input);
       if (Number.isNaN(ago) || Number.isNaN(wall.getTime()) || !text) continue;
       const time = localDate(new Date(wall.getTime() - ago * 60000).toISOString(), "time");
       text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
@@ -192,8 +198,9 @@
     if (form.hasAttribute("data-new-episode")) form.querySelector("input[name=id]").value = uuid4();
     if (tapped) tapped.value = "";
     if (confirmed) confirmed.value = "False";  // the next entry's saddle is asked about afresh
-    for (const text of form.querySelectorAll(".chips.when label span")) {
-      text.textContent = text.textContent.replace(/ \([^)]*\)$/, "");
+    for (const input of form.querySelectorAll("input[name=when]")) {
+      const text = wording(input);
+      if (text) text.textContent = text.textContent.replace(/ \([^)]*\)$/, "");
     }
   }, 0));
 })();

@@ -122,9 +122,12 @@
       if (button) button.disabled = true;
       confirm("");
       note.dataset.kind = "";
+      // Storage full or turned off: the entry cannot be kept on the phone, so it goes straight to the server, and is
+      // said to be unsaved (the form left as typed) if it cannot be sent either.
+      let onPhone = true;
+      try { await Queue.put(entry); } catch (e) { onPhone = false; }
       try {
-        await Queue.put(entry);
-        const response = await Queue.sendNow(id, csrfToken());
+        const response = onPhone ? await Queue.sendNow(id, csrfToken()) : await Queue.send(entry, csrfToken());
         if (response === null) {  // a replay sent it already
           window.location.assign("/");
           return;
@@ -143,6 +146,10 @@
         window.location.assign(reply.next);  // the warning screen when the entry raised one, else Today
       } catch (e) {
         if (button) button.disabled = false;
+        if (!onPhone) {
+          confirm("Not saved: this phone could not keep the entry, and it could not be sent now. Please try again.");
+          return;
+        }
         // Kept for later: the page's own check (instant.js, on the log page) may show a warning screen instead.
         const kept = { entry, shown: null };
         form.dispatchEvent(new CustomEvent("diary:kept-offline", { detail: kept }));
@@ -177,7 +184,8 @@
   }
   const start = async () => {
     await migrate();
-    // Nothing waiting, as on most page opens: no lock to take, no cookie to read, no second look in IndexedDB.
+    // Nothing waiting, as on most page opens: IndexedDB is not opened (queue.js keeps a note), no lock is taken.
+    if (await Queue.empty()) return;
     if (!(await showCount())) return;
     // A page shown from the worker's copy has no server behind it: no point trying now.
     if (navigator.onLine !== false && !document.body.dataset.offlineSavedAt) await flush();

@@ -5,7 +5,10 @@
 (() => {
   "use strict";
   const { clockTime } = window.DiaryUtil;
-  const { worker, pageCachePrefix } = document.currentScript.dataset;  // from pwa/templatetags/pwa.py
+  // From pwa/_head.html (pwa/templatetags/pwa.py): this script runs inside a bundle, so it has no tag of its own.
+  const config = document.querySelector('meta[name="service-worker"]');
+  const worker = config.content;
+  const { pageCachePrefix } = config.dataset;
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 

@@ -34,7 +34,62 @@
     const entries = await all();
     return entries.filter((e) => e.patient === patient).sort((a, b) => a.queuedAt - b.queuedAt);
   };
-  const put = (entry) => run("readwrite", (store) => { store.put(entry); });
+  // Whether a page need look in the queue at all, kept in localStorage (pages only: the service worker sends and
+  // removes entries, never adds one). "empty <time>" once a page found nothing waiting, anyone's; a new "queued …"
+  // value before an entry is written and again once it is. Most page opens read a recent "empty" and never open
+  // IndexedDB (on a phone's processor, opening it is a good part of what a page's scripts cost at load). An "empty"
+  // is trusted for half a day only: a page still open from the version before this note queues without writing it,
+  // and a miss nobody foresaw waits half a day at most. No value at all (a first visit, storage cleared, entries
+  // left by that version): the page looks, unless the browser lists its databases and ours is not one.
+  const STATE = "numbness-diary.queue-state";
+  const TRUST_EMPTY_MS = 12 * 60 * 60 * 1000;
+  const NOTE_LOCK = "numbness-diary-queue-note";  // a write and a look that may write "empty" never overlap
+  const notes = () => {
+    try { return scope.localStorage || null; } catch (e) { return null; }  // storage turned off: always look
+  };
+  const note = (value) => {
+    const store = notes();
+    if (!store) return;
+    try { store.setItem(STATE, value); } catch (e) {
+      try { store.removeItem(STATE); } catch (e2) { /* then the state reads as unknown, and pages look */ }
+    }
+  };
+  const read = () => {
+    const store = notes();
+    try { return store ? store.getItem(STATE) : undefined; } catch (e) { return undefined; }
+  };
+  const saidEmpty = (value) => {
+    const [word, at] = String(value).split(" ");
+    const age = Date.now() - Number(at);
+    return word === "empty" && age >= 0 && age < TRUST_EMPTY_MS;
+  };
+  const noted = (work) => {
+    const locks = scope.navigator && scope.navigator.locks;
+    return locks ? locks.request(NOTE_LOCK, work) : work();
+  };
+  const listed = async () => {
+    if (!indexedDB.databases) return true;
+    try { return (await indexedDB.databases()).some((db) => db.name === DB_NAME); } catch (e) { return true; }
+  };
+  // Resolves to true when nothing waits in the queue, anyone's: without opening IndexedDB when a recent note says so,
+  // else by looking, and the note is written for the next pages unless an entry was queued meanwhile.
+  const empty = async () => {
+    if (saidEmpty(read())) return true;
+    return noted(async () => {
+      const seen = read();  // undefined: no storage to keep a note in
+      const nothing = seen === null && !(await listed()) ? true : (await all()).length === 0;
+      if (nothing && seen !== undefined && read() === seen) note(`empty ${Date.now()}`);
+      return nothing;
+    });
+  };
+  // The note changes before the entry is written (a note without its entry costs the next page one look; an entry
+  // under "empty" would wait unseen) and again once it is (a page elsewhere that wrote "empty" meanwhile is overruled).
+  const queuedNote = () => `queued ${Date.now()} ${Math.random()}`;
+  const put = (entry) => noted(async () => {
+    note(queuedNote());
+    await run("readwrite", (store) => { store.put(entry); });
+    note(queuedNote());
+  });
   const remove = (id) => run("readwrite", (store) => { store.delete(id); });
   const get = (id) => run("readonly", (store, done) => {
     const request = store.get(id);
@@ -108,5 +163,5 @@
     return result;
   });
 
-  scope.DiaryQueue = { SYNC_TAG: "diary-queue", put, remove, mine, count, keepOnly, sendNow, flush, saved };
+  scope.DiaryQueue = { SYNC_TAG: "diary-queue", put, remove, mine, count, empty, keepOnly, send, sendNow, flush, saved };
 })(self);

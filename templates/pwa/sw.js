@@ -104,11 +104,36 @@ async function fromCache(request, url) {
     if (hit) {
       // The page's script shows the "offline — showing what you saw at …" bar from this attribute.
       const savedAt = hit.headers.get(SAVED_AT_HEADER) || "";
-      const html = (await hit.text()).replace("<body", `<body data-offline-saved-at="${savedAt}"`);
+      const html = currentFiles((await hit.text()).replace("<body", `<body data-offline-saved-at="${savedAt}"`));
       return new Response(html, { status: 200, headers: hit.headers });
     }
   }
   return offlinePage();
+}
+
+// A page kept before a deploy names the static files of its day, whose names carry a hash of their content
+// (app.f5c80b5cca55.css): one whose content has changed since is no longer in the shell, and the page would open
+// without its stylesheet or its scripts (and so without the offline queue). Each such name is pointed at the shell's
+// file of the same name today: the new version of the same script or stylesheet. A joined file (web/scripts.py)
+// that no page loads any more, its page's list of scripts having changed, becomes its scripts one by one, in its
+// order, from the shell's copy of each.
+const HASHED = /\.[0-9a-f]{12}(\.\w+)$/;
+const SHELL_BY_NAME = new Map(SHELL.map((path) => [path.replace(HASHED, "$1"), path]));
+const JOINED = /^(\/.*\/js\/)bundle\/([a-z0-9_-]+)\.js$/;
+function today(path) {
+  return SHELL.includes(path) ? path : SHELL_BY_NAME.get(path.replace(HASHED, "$1"));
+}
+function currentFiles(html) {
+  const scripts = html.replace(/<script\b[^>]*\bsrc="([^"]+)"[^>]*><\/script>/g, (tag, path) => {
+    if (today(path)) return tag;
+    const joined = path.replace(HASHED, "$1").match(JOINED);
+    const parts = joined ? joined[2].split("_").map((name) => today(`${joined[1]}${name}.js`)) : [];
+    return parts.length && parts.every(Boolean) ? parts.map((part) => tag.replace(path, part)).join("") : tag;
+  });
+  return scripts.replace(/(src|href)="(\/[^"?#]+)"/g, (attribute, name, path) => {
+    const now = today(path);
+    return now ? `${name}="${now}"` : attribute;
+  });
 }
 
 // Background Sync: replay the queue of the patient whose session this browser holds, one at a time.

@@ -99,5 +99,23 @@ def sign_in(page: Page, username: str, *, new: bool = True) -> User:
     page.fill("#id_password", PASSWORD)
     page.click("button:has-text('Log in')")
     page.wait_for_selector("text=Log numbness")
-    until(page, lambda: page.evaluate("!!navigator.serviceWorker.controller"))
+    # The worker controls the page once it has precached the whole shell (about 70 files from one gunicorn worker):
+    # up to 30 s on a loaded CI machine, where 15 s once ran out.
+    try:
+        until(page, lambda: page.evaluate("!!navigator.serviceWorker.controller"), tries=300)
+    except AssertionError:
+        raise AssertionError(f"the service worker never controlled Today: {worker_state(page)}") from None
     return patient
+
+
+def worker_state(page: Page) -> str:
+    """The states of the registration's workers, for a failure's message."""
+    state: str = page.evaluate(
+        """async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            if (!r) return "no registration";
+            const of = (w) => (w ? w.state : "none");
+            return `installing ${of(r.installing)}, waiting ${of(r.waiting)}, active ${of(r.active)}`;
+        }"""
+    )
+    return state

@@ -22,6 +22,9 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    # Shared memory in /tmp, not /dev/shm: a container's /dev/shm is often 64 MB, where the service worker's
+    # precache of the shell failed now and then (Debian's wrapper adds this itself; Playwright's build does not).
+    "--disable-dev-shm-usage",
 ]
 
 

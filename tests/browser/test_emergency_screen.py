@@ -43,6 +43,8 @@ def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
 
 
 def assert_focused_and_announced(phone):
+    # focus.js moves the focus; it is deferred, so it has run once the document is parsed, not when the heading shows.
+    phone.wait_for_load_state("domcontentloaded")
     focused = phone.evaluate("document.activeElement.id")
     assert focused == "alert-screen-title"
     assert phone.evaluate("document.activeElement.closest('[role=alert]') !== null")

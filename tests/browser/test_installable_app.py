@@ -100,6 +100,47 @@ def test_pages_open_offline_and_an_entry_saved_then_is_sent_once_with_its_tap_ti
     assert Episode.objects.count() == 1
 
 
+def test_a_page_kept_before_a_deploy_opens_offline_with_todays_scripts_and_stylesheet(app_phone, server):
+    page = app_phone
+    patient = sign_in(page, "dora")
+    page.goto("/log/")
+    # As a deploy leaves it: the kept copy names static files whose content, and so whose hashed name, has changed
+    # since (in production app.css is app.f5c80b5cca55.css), and the joined file of a list of scripts that has
+    # changed since (Log's ran focus before instant): the shell holds today's files only.
+    renamed = page.evaluate(
+        r"""async () => {
+            let renamed = 0;
+            for (const name of (await caches.keys()).filter((k) => k.startsWith("pages-"))) {
+                const cache = await caches.open(name);
+                for (const request of await cache.keys()) {
+                    const kept = await cache.match(request);
+                    const html = (await kept.text()).replace("_focus_instant.js", "_instant_focus.js")
+                        .replace(/((?:src|href)="\/static\/[^"]+?)(\.(?:js|css))"/g,
+                        (all, path, suffix) => { renamed += 1; return `${path}.0123456789ab${suffix}"`; });
+                    await cache.put(request, new Response(html, { headers: kept.headers }));
+                }
+            }
+            return renamed;
+        }"""
+    )
+    assert renamed >= 3  # the stylesheet and the page's two script files
+
+    server.stop()
+    page.goto("/log/")
+    assert page.locator("#offline-bar").is_visible()  # pwa.js ran (the head's file)
+    assert page.locator(".log-form").evaluate("f => getComputedStyle(f.querySelector('.chip')).borderRadius") != "0px"
+    assert "offline_undo_bodymap_logform_instant_focus" not in page.content()  # its scripts came one by one
+    page.locator('.region[data-location="left:heel"]').first.tap()  # a button: bodymap.js ran (the body's file)
+    page.locator(".chips.severity label", has_text="4").first.click()
+    page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()
+    page.click("button:has-text('Save')")
+    page.locator(".queue-saved").wait_for()  # offline.js kept it: nothing typed is lost
+
+    server.start()
+    page.goto("/")
+    until(page, lambda: patient.episodes.exists())
+
+
 def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     page = app_phone
     patient = sign_in(page, "pia")

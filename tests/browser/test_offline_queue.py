@@ -7,7 +7,7 @@ and its Background Sync would send the entry behind the test's back.
 import re
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from diary.models import Episode
 from tests.browser.appserver import sign_in, until
@@ -149,3 +149,175 @@ def test_no_numbness_today_tapped_offline_is_kept_and_sent_for_that_day(app_phon
     assert [(c.date.isoformat(), c.numbness_today) for c in patient.checkins.all()] == [(day, False)]
     phone.goto("/")
     assert "You checked in: no numbness today." in phone.content()
+
+
+# --- Whether a page looks in the queue at all (queue.js keeps a note in localStorage) ---------------------------------
+
+STATE = "numbness-diary.queue-state"
+# Counts the page's own openings of IndexedDB: an init script runs before any script of the page.
+COUNT_OPENS = """
+window.queueOpens = 0;
+const openDatabase = IDBFactory.prototype.open;
+IDBFactory.prototype.open = function (...args) { window.queueOpens += 1; return openDatabase.apply(this, args); };
+"""
+# An entry of the log form, written straight into IndexedDB with no note, as a version before the note left it.
+PUT_WITHOUT_NOTE = """(patient) => new Promise((ok) => {
+    const form = document.querySelector("form[data-offline-queue]");
+    const fields = [];
+    new FormData(form).forEach((value, name) => fields.push([name, value]));
+    const id = form.querySelector("input[name=id]").value;
+    const owner = patient || document.body.dataset.patient;
+    const entry = { id, url: form.action, fields, queuedAt: Date.now(), patient: owner };
+    const r = indexedDB.open("numbness-diary", 1);
+    r.onupgradeneeded = () => r.result.createObjectStore("entries", { keyPath: "id" });
+    r.onsuccess = () => {
+        const tx = r.result.transaction("entries", "readwrite");
+        tx.objectStore("entries").put(entry);
+        tx.oncomplete = () => { r.result.close(); ok(id); };
+    };
+})"""
+
+
+def opens_at_load(phone: Page, path: str) -> int:
+    phone.goto(path)
+    phone.wait_for_load_state("networkidle")
+    opens: int = phone.evaluate("window.queueOpens")
+    return opens
+
+
+def note(phone: Page) -> str | None:
+    value: str | None = phone.evaluate(f"localStorage.getItem('{STATE}')")
+    return value
+
+
+def left_without_note(phone: Page, state: str | None) -> str:
+    """A log-form entry in IndexedDB with the note set to `state` (None: no note), as a page of the version before
+    the note leaves it; its id."""
+    fill_log_form(phone)
+    entry: str = phone.evaluate(PUT_WITHOUT_NOTE)
+    phone.evaluate("([key, value]) => value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value)",
+                   [STATE, state])  # fmt: skip
+    return entry
+
+
+def hours_ago(phone: Page, hours: int) -> int:
+    ms: int = phone.evaluate(f"Date.now() - {hours} * 3600 * 1000")
+    return ms
+
+
+def said_empty(phone: Page) -> bool:
+    return (note(phone) or "").startswith("empty ")
+
+
+def test_a_page_opens_the_queue_only_when_an_entry_may_wait(phone, sign_in):
+    phone.context.add_init_script(COUNT_OPENS)
+    patient = sign_in("nell")
+    # A first visit: the browser lists no queue database, so the page looked without opening (or creating) one.
+    until(phone, lambda: said_empty(phone))
+    assert phone.evaluate("window.queueOpens") == 0
+    assert "numbness-diary" not in [db["name"] for db in phone.evaluate("indexedDB.databases()")]
+    assert opens_at_load(phone, "/history/") == 0
+
+    fill_log_form(phone)
+    phone.click("button:has-text('Save')")  # online: the entry goes through the queue, and the note changes first
+    phone.wait_for_url(lambda url: "/log/" not in url)
+    until(phone, lambda: said_empty(phone))
+    # The page after the save looked once, found the queue empty and said so for the next.
+    assert patient.episodes.exists() and phone.evaluate("window.queueOpens") >= 1
+    assert opens_at_load(phone, "/trends/") == 0
+
+
+def test_an_empty_is_trusted_for_half_a_day(phone, sign_in):
+    # A page still open from the version before the note queues without writing it: the entry waits under a recent
+    # "empty", and half a day later pages look again and send it.
+    patient = sign_in("nora")
+    entry = left_without_note(phone, f"empty {hours_ago(phone, 11)}")
+    phone.goto("/")
+    phone.wait_for_load_state("networkidle")
+    assert queued(phone) == [entry] and not patient.episodes.exists()
+    phone.evaluate(f"localStorage.setItem('{STATE}', 'empty {hours_ago(phone, 13)}')")
+    phone.goto("/")
+    until(phone, lambda: patient.episodes.exists())
+    assert str(patient.episodes.get().id) == entry
+
+
+def test_a_page_opened_with_an_entry_waiting_shows_it(phone, sign_in):
+    sign_in("orla")
+    phone.evaluate(
+        """() => window.DiaryQueue.put({ id: "0b5e4c1e-0000-4000-8000-000000000003", url: "/healthz", fields: [],
+                                         queuedAt: Date.now(), patient: document.body.dataset.patient })"""
+    )  # an address that takes no entry (405): neither saved nor refused for good, so it stays
+    phone.goto("/history/")
+    expect(phone.locator("#queue-chip")).to_have_text("1 waiting to send")
+    assert queued(phone) == ["0b5e4c1e-0000-4000-8000-000000000003"]
+
+
+# IndexedDB fails to open, as when the phone's storage is full or turned off.
+NO_STORAGE = """IDBFactory.prototype.open = function () { throw new DOMException("No storage", "UnknownError"); };"""
+
+
+def test_an_entry_the_phone_cannot_keep_goes_straight_to_the_server(phone, sign_in):
+    phone.context.add_init_script(NO_STORAGE)
+    patient = sign_in("pam")
+    fill_log_form(phone)
+    phone.click("button:has-text('Save')")
+    until(phone, lambda: patient.episodes.exists())
+    assert [(loc.side, loc.region) for loc in patient.episodes.get().locations.all()] == [("left", "heel")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_that_can_be_neither_kept_nor_sent_is_said_unsaved_and_stays_typed(app_phone, server):
+    phone = app_phone
+    phone.context.add_init_script(NO_STORAGE)
+    sign_in(phone, "prue")
+    fill_log_form(phone)
+    server.stop()
+    phone.click("button:has-text('Save')")
+    expect(phone.locator(".queue-saved")).to_have_text(
+        "Not saved: this phone could not keep the entry, and it could not be sent now. Please try again."
+    )
+    assert phone.locator("input[name=locations][value='left:heel']").is_checked()
+
+
+def test_an_entry_queued_without_the_note_is_found_and_sent(phone, sign_in):
+    patient = sign_in("opal")
+    entry = left_without_note(phone, None)
+    phone.goto("/")
+    until(phone, lambda: patient.episodes.exists())
+    assert str(patient.episodes.get().id) == entry
+    until(phone, lambda: not queued(phone))
+
+
+def test_another_patients_entry_keeps_the_queue_looked_at(phone, sign_in):
+    sign_in("pia")
+    fill_log_form(phone)
+    phone.evaluate("(entry) => window.DiaryQueue.put(entry)", {"id": "0b5e4c1e-0000-4000-8000-000000000001",
+                   "url": "/log/", "fields": [], "queuedAt": 0, "patient": "someone-else"})  # fmt: skip
+    assert (note(phone) or "").startswith("queued ")
+    phone.goto("/")
+    phone.wait_for_load_state("networkidle")
+    # Pia has nothing waiting, but the phone does: the next page (perhaps its owner's) must still look.
+    assert queued(phone) == ["0b5e4c1e-0000-4000-8000-000000000001"]
+    assert (note(phone) or "").startswith("queued ")
+
+
+def test_a_page_that_says_empty_while_an_entry_is_written_is_overruled(phone, sign_in):
+    # Another tab looked just before this entry's write and says "empty" while it is being written: the note the
+    # write leaves behind must still say an entry waits.
+    sign_in("quinn")
+    note_after = phone.evaluate(
+        """async (state) => {
+            const put = IDBObjectStore.prototype.put;
+            IDBObjectStore.prototype.put = function (...args) {
+                localStorage.setItem(state, "empty");  // the other tab, at the moment of the write
+                return put.apply(this, args);
+            };
+            await window.DiaryQueue.put({ id: "0b5e4c1e-0000-4000-8000-000000000002", url: "/log/", fields: [],
+                                          queuedAt: Date.now(), patient: document.body.dataset.patient });
+            IDBObjectStore.prototype.put = put;
+            return localStorage.getItem(state);
+        }""",
+        STATE,
+    )
+    assert note_after.startswith("queued ")
+    assert queued(phone) == ["0b5e4c1e-0000-4000-8000-000000000002"]

@@ -56,7 +56,7 @@ def test_completed_from_today_and_seen_on_trends(phone, sign_in):
     assert chart.locator("circle.score-point title").text_content().endswith(": 5 of 13")
     assert chart.locator("svg").bounding_box()["width"] > 300
     labels = chart.locator("svg text").all_text_contents()
-    assert "≥ 4 · Herman et al. 2012" in labels and "≥ 7 · Herman et al. 2012" in labels
+    assert "At least 4 · Herman et al. 2012" in labels and "At least 7 · Herman et al. 2012" in labels
     assert "The latest, 5 of 13 on" in chart.locator("figcaption").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from diary import picker, vocab
 from diary.models import Episode
@@ -122,14 +123,24 @@ def test_a_new_typical_episode_takes_nine_taps_and_save_stays_on_screen(phone, s
     assert episode.symptoms == []  # the alarm questions were asked, not pre-answered
 
 
+def fill_and_save(phone, place: str, severity: str) -> None:
+    """A place on the map's front, a severity and "1 min", each tap seen to take before Save (on a busy machine a save
+    once came back refused, as if one of them had not)."""
+    region(phone, place, "front").tap()
+    expect(phone.locator(f"input[name=locations][value='{place}']")).to_be_checked()
+    phone.locator(".chips.severity label", has_text=severity).tap()
+    expect(phone.locator(f"input[name=severity][value='{severity}']")).to_be_checked()
+    minute = phone.locator(".chips.duration label", has_text="1 min")
+    minute.tap()
+    expect(minute.locator("input")).to_be_checked()
+    phone.locator("button.log-save").tap()
+
+
 def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     patient = sign_in("ursula")
     phone.clock.install()
     phone.goto("/log/")
-    region(phone, "right:ankle", "front").tap()
-    phone.locator(".chips.severity label", has_text="2").tap()
-    phone.locator(".chips.duration label", has_text="1 min").tap()
-    phone.locator("button.log-save").tap()
+    fill_and_save(phone, "right:ankle", "2")
     note = phone.locator(".just-saved")
     note.wait_for()
     assert "Episode saved." in note.inner_text() and "Right ankle · 2/10" in note.inner_text()
@@ -139,10 +150,7 @@ def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     assert patient.episodes.count() == 1
 
     phone.goto("/log/")  # the next save, undone in time
-    region(phone, "left:knee", "front").tap()
-    phone.locator(".chips.severity label", has_text="3").tap()
-    phone.locator(".chips.duration label", has_text="1 min").tap()
-    phone.locator("button.log-save").tap()
+    fill_and_save(phone, "left:knee", "3")
     phone.locator(".just-saved").get_by_role("button", name="Undo").tap()
     phone.get_by_text("Undone: that episode is no longer in your diary.").wait_for()
     assert [loc.region for e in patient.episodes.all() for loc in e.locations.all()] == ["ankle"]

@@ -121,3 +121,49 @@ def test_without_javascript_the_log_form_shows_what_it_needs(browser, live_serve
     choose("Space")
     assert not earlier.is_visible() and minutes.is_visible()
     context.close()
+
+
+# The font families that drew each element's text, as Chromium reports them (CSS.getPlatformFontsForNode): a
+# character missing from the page's font is drawn from another, found by trying every family of the stack and then
+# the system's fallback, each a synchronous call to the browser process during the first layout.
+
+
+def fonts_drawn(page) -> dict[str, set[str]]:
+    """Each platform font family a page has drawn text in, with the elements (tag.class) that used it."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    used: dict[str, set[str]] = {}
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "body *"})["nodeIds"]:
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        if fonts:
+            described = cdp.send("DOM.describeNode", {"nodeId": node})["node"]
+            pairs = described.get("attributes", [])
+            attributes = dict(zip(pairs[::2], pairs[1::2], strict=True))
+            name = described["localName"] + "".join(f".{c}" for c in attributes.get("class", "").split())
+            for font in fonts:
+                used.setdefault(font["familyName"], set()).add(name)
+    cdp.detach()
+    return used
+
+
+def test_every_page_draws_its_text_in_the_one_font_it_asks_for(browser, live_server, every_page):
+    # Each page's text comes from one font, the one the stylesheet's stack finds first: no character of the page's
+    # own (a disclosure triangle, a "≥") sends the first layout looking through the system's fonts.
+    # The physician's shared page marks alarm rows with "⚠" (in its PDF's font, DejaVu Sans); it is left out here.
+    patient, pages = every_page
+    problems = []
+    for signed_in in (False, True):
+        context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
+        if signed_in:
+            context.add_cookies([session_cookie(patient, live_server.url)])
+        page = context.new_page()
+        for item in [p for p in pages if p.signed_in == signed_in and p.name != "shared-report"]:
+            page.goto(item.path)
+            page.wait_for_load_state("networkidle")
+            used = fonts_drawn(page)
+            if len(used) != 1:
+                problems.append(f"{item.name}: {used}")
+        context.close()
+    assert problems == []

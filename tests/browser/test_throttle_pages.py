@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_too_many_sign_in_attempts_show_how_long_to_wait(phone, db, settings):
+def test_too_many_sign_in_attempts_show_how_long_to_wait(phone, db, settings, clock_held):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {"password-account": "2/15m"}
     from tests.conftest import make_patient
 

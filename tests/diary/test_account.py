@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from diary.models import CheckIn, Episode, EpisodeLocation, Profile
-from tests.conftest import log
+from tests.conftest import log, scripts_run_by
 
 
 def test_signup_uses_the_device_time_zone_and_its_emergency_number(client, db):
@@ -162,7 +162,7 @@ def test_signup_explains_the_diary_and_shows_the_password_rules_before_typing(cl
     assert "What it does" in page and "Not a diagnosis" in page and "Your data" in page
     assert "at least 8 characters" in page and 'aria-describedby="password-rules"' in page
     assert 'name="display_name"' in page and 'name="date_of_birth"' in page and 'name="email"' in page
-    assert '<select name="timezone"' in page and "data-numbers=" in page and "js/timezone.js" in page
+    assert '<select name="timezone"' in page and "data-numbers=" in page and "timezone" in scripts_run_by(page)
 
 
 def test_signup_errors_keep_what_was_typed(client, db):

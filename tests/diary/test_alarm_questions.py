@@ -3,6 +3,7 @@ sign), the Save bar's one question about the saddle region alone, and episode li
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from diary import vocab
@@ -103,7 +104,9 @@ def test_the_vocabulary_marks_the_saddle_as_alarming_as_the_catalogue_does():
     assert not vocab.REGIONS["groin"].alarm
 
 
-def test_episode_lines_name_the_alarm_with_an_icon_and_the_sensation_and_relief(web, patient):
+def test_episode_lines_name_the_alarm_with_an_icon_and_the_sensation_and_relief(web, patient, time_machine):
+    # Midday: log()'s "an hour ago" is yesterday on the patient's clock until 01:00, and Today lists today's lines.
+    time_machine.move_to(dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC), tick=False)
     log(
         patient,
         locations=[("left", "calf"), ("right", "saddle")],

@@ -62,7 +62,7 @@ def test_link_lifetime_is_limited(patient):
         sharing.create_link(patient=patient, first=FIRST, last=LAST, days=91)
 
 
-def test_wrong_tokens_are_counted_per_address_and_a_valid_token_still_opens(client, shared):
+def test_wrong_tokens_are_counted_per_address_and_a_valid_token_still_opens(client, shared, clock_held):
     allowed = int(settings.RATE_LIMITS["share-miss-address"].split("/")[0])
     for n in range(allowed):
         assert client.get(f"/share/guess-{n}/").status_code == 404
@@ -75,7 +75,7 @@ def test_wrong_tokens_are_counted_per_address_and_a_valid_token_still_opens(clie
     assert client.get("/share/guess-more/", REMOTE_ADDR="192.0.2.7").status_code == 404  # another address
 
 
-def test_forwarded_for_is_believed_only_from_a_trusted_proxy(client, db, settings):
+def test_forwarded_for_is_believed_only_from_a_trusted_proxy(client, db, settings, clock_held):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.RATE_LIMITS = settings.RATE_LIMITS | {"share-miss-address": "2/15m"}
     via_proxy = {"REMOTE_ADDR": "10.1.2.3"}
@@ -108,7 +108,7 @@ def test_with_redis_unreachable_shared_pages_and_pdfs_still_open(client, shared,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_wrong_tokens_are_counted_exactly_once_each(patient, settings):
+def test_concurrent_wrong_tokens_are_counted_exactly_once_each(patient, settings, clock_held):
     """Check-and-count is one atomic increment in Redis: 40 simultaneous guesses, 10 let through."""
     from concurrent.futures import ThreadPoolExecutor
 

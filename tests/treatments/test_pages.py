@@ -104,7 +104,8 @@ def test_one_tap_on_today_logs_a_dose_by_its_id_once_and_answers_the_queue_in_js
         assert reply.status_code == 200 and reply.json()["next"] == "/"
     dose = Dose.objects.get()
     assert (str(dose.id), dose.taken_at) == (dose_id, dt.datetime(2026, 6, 10, 11, 55, tzinfo=dt.UTC))
-    assert "Last: Wed 10 Jun, 12:55" in text(web.get("/"))
+    # In the patient's zone, written as a <time> that localtime.js puts in the phone's habits, as every diary time is.
+    assert 'Last: <time datetime="2026-06-10T12:55" data-format="moment">Wed 10 Jun, 12:55</time>' in text(web.get("/"))
     future = web.post(f"/treatments/{ibuprofen.id}/took/", {"id": str(uuid.uuid4()), "taken_at": "2026-06-11T09:00"},
                       HTTP_ACCEPT="application/json")  # fmt: skip
     assert future.status_code == 400 and Dose.objects.count() == 1
@@ -120,7 +121,10 @@ def test_did_it_help_is_asked_once_on_today_an_hour_after(web, patient, ibuprofe
     assert "Did the Ibuprofen" not in text(web.get("/"))  # too soon to tell
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         first = text(web.get("/"))
-        assert "Did the Ibuprofen you took Wed 12:30 help?" in first
+        asked = (
+            'Did the Ibuprofen you took <time datetime="2026-06-10T12:30" data-format="moment">Wed 10 Jun, 12:30</time>'
+        )
+        assert f"{asked} help?" in first
         assert "Did the Ibuprofen" not in text(web.get("/"))  # asked once
         dose = Dose.objects.get()
         web.post(f"/doses/{dose.id}/effect/", {"effect": "helped_a_little", "next": "/"})

@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from tests.conftest import log
+from tests.conftest import log, scripts_run_by
 from tests.diary.test_log_episode import form_data
 from triage.review import review_patient
 
@@ -29,7 +29,7 @@ def test_a_save_that_matches_an_emergency_sign_lands_on_its_page_and_a_reload_sh
     assert 'id="alert-screen-title" tabindex="-1" data-focus-on-load' in page and 'role="alert"' in page
     assert "Act now" in page and "Possible signs of a stroke" in page
     assert f'href="tel:{patient.profile.emergency_number}"' in page
-    assert "js/focus.js" in page
+    assert "focus" in scripts_run_by(page)
 
 
 def test_the_json_reply_names_the_page(web, patient):

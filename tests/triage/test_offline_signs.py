@@ -10,6 +10,7 @@ from typing import Any
 from django.test import Client
 
 from diary import hooks
+from tests.conftest import scripts_run_by
 from triage import offline, signs
 
 
@@ -58,5 +59,5 @@ def test_the_log_page_keeps_the_warning_screen_and_the_patients_number(web, pati
     patient.profile.save()
     page = web.get("/log/").content.decode()
     assert '<template id="offline-warning" data-signs="/app/signs.json" data-number="000">' in page
-    assert "js/instant.js" in page
+    assert "instant" in scripts_run_by(page)
     assert "offline-warning" not in web.get("/").content.decode()

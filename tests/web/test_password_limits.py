@@ -23,7 +23,7 @@ SPELLINGS = ["ａlice", "aｌice", "ａｌｉｃｅ", "𝐚𝐥𝐢𝐜𝐞", "A
 
 
 @pytest.fixture
-def small_limits(settings):
+def small_limits(settings, clock_held):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {
         "password-account": "3/15m",
         "password-address": "100/15m",

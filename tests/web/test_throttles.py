@@ -12,7 +12,7 @@ PASSWORD = "a-long-pass-phrase"
 
 
 @pytest.fixture
-def small_limits(settings):
+def small_limits(settings, clock_held):
     settings.RATE_LIMITS = settings.RATE_LIMITS | {
         "password-account": "3/15m",
         "password-address": "5/15m",
