@@ -6,7 +6,7 @@ scripts as three files took its main-thread work from 2.10× Login's to 1.59× i
 A page's template says which scripts it runs, in what order, and which slots it has; an app that puts a template in
 a slot says which scripts that template needs (`diary.hooks.fill_slot(..., scripts=)`), and they come after the
 page's own. A bundle is the sources concatenated in that order, each still its own IIFE (so joining changes no
-scope), with a `;` between.
+scope) inside a `try` block of its own, so that one script's error stops no other.
 
 Bundles are static files like any other: `BundleFinder` builds them from the scripts the other finders find, into
 a folder of its own, so collectstatic copies and hashes them (the manifest storage in production), WhiteNoise serves
@@ -82,6 +82,13 @@ def names_in(path: str) -> list[str] | None:
     return names if len(names) > 1 and all(_NAME.match(name) for name in names) else None
 
 
+# Each script in a block of its own: an error thrown as one starts does not stop the scripts after it in the file (as
+# separate files, each ran whatever the one before did: the offline warning check, last in Log's file, must run even
+# should the leg map's script fail). The error is thrown again from a task of its own, so the browser reports it as
+# uncaught, as before. A block changes no scope here: every script of js/ is one IIFE (tests/web/test_bundles.py).
+_REPORTED = b"catch (error) { setTimeout(() => { throw error; }); }"
+
+
 def joined(names: Sequence[str]) -> bytes | None:
     """The bundle's text, or None when one of the scripts does not exist."""
     parts = []
@@ -90,7 +97,7 @@ def joined(names: Sequence[str]) -> bytes | None:
         if not isinstance(found, str):
             return None
         source = Path(found).read_bytes().rstrip()
-        parts.append(b"// js/" + name.encode() + b".js\n" + source + b"\n;\n")
+        parts.append(b"// js/" + name.encode() + b".js\ntry {\n" + source + b"\n} " + _REPORTED + b"\n")
     return b"".join(parts)
 
 

@@ -82,6 +82,9 @@
     // Right after an entry was kept on the phone the form starts again; Save on it unchanged is the same
     // tap again (or a tap too many), not a new entry: nothing more is queued.
     let keptUnchanged = false;
+    // A tap that the phone could neither keep nor get an answer for may have been saved all the same (the answer
+    // lost on the way): the next tap, its retry, sends the same id, so the server saves it once.
+    let unanswered = null;
     form.addEventListener("change", () => { keptUnchanged = false; });
     form.addEventListener("input", () => { keptUnchanged = false; });
     form.addEventListener("submit", async (event) => {
@@ -112,12 +115,13 @@
         fields.push([tapTime.name, isoLocal(new Date())]);
       }
       if (form.hasAttribute("data-id-per-tap") && window.crypto && crypto.randomUUID) {
-        const fresh = crypto.randomUUID();
+        const fresh = unanswered || crypto.randomUUID();
         fields = fields.filter(([name]) => name !== "id");
         fields.push(["id", fresh]);
         idInput.value = fresh;
       }
       const id = idInput.value;
+      unanswered = null;
       const entry = { id, url: form.action, fields, queuedAt: Date.now(), patient };
       if (button) button.disabled = true;
       confirm("");
@@ -147,6 +151,7 @@
       } catch (e) {
         if (button) button.disabled = false;
         if (!onPhone) {
+          unanswered = id;
           confirm("Not saved: this phone could not keep the entry, and it could not be sent now. Please try again.");
           return;
         }

@@ -5,10 +5,13 @@
 (() => {
   "use strict";
   const { clockTime } = window.DiaryUtil;
-  // From pwa/_head.html (pwa/templatetags/pwa.py): this script runs inside a bundle, so it has no tag of its own.
+  // From pwa/_head.html (pwa/templatetags/pwa.py): this script runs inside a bundle, so it has no tag of its own. A page
+  // kept offline from before the scripts were joined has no such tag, but loads this script on its own, from a tag
+  // with the same two values (the service worker points it at today's file).
   const config = document.querySelector('meta[name="service-worker"]');
-  const worker = config.content;
-  const { pageCachePrefix } = config.dataset;
+  const tag = document.currentScript ? document.currentScript.dataset : {};
+  const worker = config ? config.content : tag.worker;
+  const pageCachePrefix = config ? config.dataset.pageCachePrefix : tag.pageCachePrefix;
   const patient = document.body.dataset.patient;
   const HINT_DISMISSED = "numbness-diary.install-hint-dismissed";
 
@@ -18,7 +21,7 @@
     if (document.readyState === "complete") resolve();
     else window.addEventListener("load", () => resolve(), { once: true });
   });
-  const ready = "serviceWorker" in navigator
+  const ready = "serviceWorker" in navigator && worker
     ? loaded.then(() => navigator.serviceWorker.register(worker, { scope: "/" })).then(() => navigator.serviceWorker.ready)
     : Promise.reject(new Error("no service worker in this browser"));
   ready.catch(() => {});  // the pages work without it
@@ -54,7 +57,7 @@
   };
   const forgetThisPhone = () => {
     const work = [];
-    if (window.caches) work.push(forgetPages());
+    if (window.caches && pageCachePrefix) work.push(forgetPages());
     if (window.DiaryQueue && patient) work.push(window.DiaryQueue.keepOnly(patient));
     if ("serviceWorker" in navigator && navigator.serviceWorker.controller) work.push(stopNotifications());
     const patience = new Promise((resolve) => setTimeout(resolve, 3000));

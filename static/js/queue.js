@@ -38,11 +38,13 @@
   // removes entries, never adds one). "empty <time>" once a page found nothing waiting, anyone's; a new "queued …"
   // value before an entry is written and again once it is. Most page opens read a recent "empty" and never open
   // IndexedDB (on a phone's processor, opening it is a good part of what a page's scripts cost at load). An "empty"
-  // is trusted for half a day only: a page still open from the version before this note queues without writing it,
-  // and a miss nobody foresaw waits half a day at most. No value at all (a first visit, storage cleared, entries
-  // left by that version): the page looks, unless the browser lists its databases and ours is not one.
+  // is trusted for ten minutes only, long enough for the pages of one visit to the app: a page of the version before
+  // this note (still open, or served by the old worker while the new one installs) queues without writing it, and
+  // such an entry, or a miss nobody foresaw, waits ten minutes at most before the next page open looks and sends it.
+  // No value at all (a first visit, storage cleared, entries left by that version): the page looks, unless the
+  // browser lists its databases and ours is not one.
   const STATE = "numbness-diary.queue-state";
-  const TRUST_EMPTY_MS = 12 * 60 * 60 * 1000;
+  const TRUST_EMPTY_MS = 10 * 60 * 1000;
   const NOTE_LOCK = "numbness-diary-queue-note";  // a write and a look that may write "empty" never overlap
   const notes = () => {
     try { return scope.localStorage || null; } catch (e) { return null; }  // storage turned off: always look

@@ -116,7 +116,8 @@ async function fromCache(request, url) {
 // without its stylesheet or its scripts (and so without the offline queue). Each such name is pointed at the shell's
 // file of the same name today: the new version of the same script or stylesheet. A joined file (web/scripts.py)
 // that no page loads any more, its page's list of scripts having changed, becomes its scripts one by one, in its
-// order, from the shell's copy of each.
+// order, from the shell's copy of each; one that is in the shell no more is left out, and the others still run
+// (the offline queue's sender among them).
 const HASHED = /\.[0-9a-f]{12}(\.\w+)$/;
 const SHELL_BY_NAME = new Map(SHELL.map((path) => [path.replace(HASHED, "$1"), path]));
 const JOINED = /^(\/.*\/js\/)bundle\/([a-z0-9_-]+)\.js$/;
@@ -127,8 +128,8 @@ function currentFiles(html) {
   const scripts = html.replace(/<script\b[^>]*\bsrc="([^"]+)"[^>]*><\/script>/g, (tag, path) => {
     if (today(path)) return tag;
     const joined = path.replace(HASHED, "$1").match(JOINED);
-    const parts = joined ? joined[2].split("_").map((name) => today(`${joined[1]}${name}.js`)) : [];
-    return parts.length && parts.every(Boolean) ? parts.map((part) => tag.replace(path, part)).join("") : tag;
+    const parts = joined ? joined[2].split("_").map((name) => today(`${joined[1]}${name}.js`)).filter(Boolean) : [];
+    return parts.length ? parts.map((part) => tag.replace(path, part)).join("") : tag;
   });
   return scripts.replace(/(src|href)="(\/[^"?#]+)"/g, (attribute, name, path) => {
     const now = today(path);

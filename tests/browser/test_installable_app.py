@@ -106,7 +106,9 @@ def test_a_page_kept_before_a_deploy_opens_offline_with_todays_scripts_and_style
     page.goto("/log/")
     # As a deploy leaves it: the kept copy names static files whose content, and so whose hashed name, has changed
     # since (in production app.css is app.f5c80b5cca55.css), and the joined file of a list of scripts that has
-    # changed since (Log's ran focus before instant): the shell holds today's files only.
+    # changed since (Log's ran focus before instant, and a script since removed): the shell holds today's files only.
+    # Its head is from before the scripts were joined: four script tags, pwa.js's with the worker's address and the
+    # pages' cache name on it (no meta tag then).
     renamed = page.evaluate(
         r"""async () => {
             let renamed = 0;
@@ -114,7 +116,15 @@ def test_a_page_kept_before_a_deploy_opens_offline_with_todays_scripts_and_style
                 const cache = await caches.open(name);
                 for (const request of await cache.keys()) {
                     const kept = await cache.match(request);
-                    const html = (await kept.text()).replace("_focus_instant.js", "_instant_focus.js")
+                    let html = (await kept.text()).replace("_focus_instant.js", "_instant_gone_focus.js");
+                    const meta = html.match(
+                        /<meta name="service-worker" content="([^"]*)" data-page-cache-prefix="([^"]*)">/);
+                    const own = (folder, script) => `<script src="${folder}${script}.js"`
+                        + (script === "pwa" ? ` data-worker="${meta[1]}" data-page-cache-prefix="${meta[2]}"` : "")
+                        + " defer></script>";
+                    html = html.replace(meta[0], "").replace(
+                        /<script src="(\/static\/js\/)bundle\/util_queue_pwa_localtime\.js"[^>]*><\/script>/,
+                        (all, folder) => ["util", "queue", "pwa", "localtime"].map((s) => own(folder, s)).join(""))
                         .replace(/((?:src|href)="\/static\/[^"]+?)(\.(?:js|css))"/g,
                         (all, path, suffix) => { renamed += 1; return `${path}.0123456789ab${suffix}"`; });
                     await cache.put(request, new Response(html, { headers: kept.headers }));
@@ -123,13 +133,14 @@ def test_a_page_kept_before_a_deploy_opens_offline_with_todays_scripts_and_style
             return renamed;
         }"""
     )
-    assert renamed >= 3  # the stylesheet and the page's two script files
+    assert renamed >= 6  # the stylesheet, the head's four scripts and the body's file
 
     server.stop()
     page.goto("/log/")
-    assert page.locator("#offline-bar").is_visible()  # pwa.js ran (the head's file)
+    assert 'data-worker="' in page.content() and 'name="service-worker"' not in page.content()  # the older head
+    assert page.locator("#offline-bar").is_visible()  # pwa.js ran, on its own tag's values
     assert page.locator(".log-form").evaluate("f => getComputedStyle(f.querySelector('.chip')).borderRadius") != "0px"
-    assert "offline_undo_bodymap_logform_instant_focus" not in page.content()  # its scripts came one by one
+    assert "bodymap_logform_instant_gone_focus" not in page.content()  # its scripts came one by one, but the gone one
     page.locator('.region[data-location="left:heel"]').first.tap()  # a button: bodymap.js ran (the body's file)
     page.locator(".chips.severity label", has_text="4").first.click()
     page.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).click()

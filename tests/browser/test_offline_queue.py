@@ -200,8 +200,8 @@ def left_without_note(phone: Page, state: str | None) -> str:
     return entry
 
 
-def hours_ago(phone: Page, hours: int) -> int:
-    ms: int = phone.evaluate(f"Date.now() - {hours} * 3600 * 1000")
+def minutes_ago(phone: Page, minutes: int) -> int:
+    ms: int = phone.evaluate(f"Date.now() - {minutes} * 60 * 1000")
     return ms
 
 
@@ -227,15 +227,15 @@ def test_a_page_opens_the_queue_only_when_an_entry_may_wait(phone, sign_in):
     assert opens_at_load(phone, "/trends/") == 0
 
 
-def test_an_empty_is_trusted_for_half_a_day(phone, sign_in):
-    # A page still open from the version before the note queues without writing it: the entry waits under a recent
-    # "empty", and half a day later pages look again and send it.
+def test_an_empty_is_trusted_for_ten_minutes(phone, sign_in):
+    # A page of the version before the note queues without writing it: the entry waits under a recent "empty", and
+    # ten minutes after that "empty" the next page looks again and sends it.
     patient = sign_in("nora")
-    entry = left_without_note(phone, f"empty {hours_ago(phone, 11)}")
+    entry = left_without_note(phone, f"empty {minutes_ago(phone, 9)}")
     phone.goto("/")
     phone.wait_for_load_state("networkidle")
     assert queued(phone) == [entry] and not patient.episodes.exists()
-    phone.evaluate(f"localStorage.setItem('{STATE}', 'empty {hours_ago(phone, 13)}')")
+    phone.evaluate(f"localStorage.setItem('{STATE}', 'empty {minutes_ago(phone, 11)}')")
     phone.goto("/")
     until(phone, lambda: patient.episodes.exists())
     assert str(patient.episodes.get().id) == entry

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.appserver import sign_in as sign_in_served
 from tests.browser.appserver import until
-from tests.browser.test_offline_queue import queued
+from tests.browser.test_offline_queue import NO_STORAGE, queued
 from tests.conftest import add_treatment, log
 from treatments.models import Dose, Treatment
 
@@ -82,3 +82,26 @@ def test_a_use_tapped_offline_is_queued_and_sent_once_by_its_id(app_phone, serve
     phone.wait_for_load_state("networkidle")
     assert Dose.objects.count() == 1
     assert server.requests("POST", f"/treatments/{dose.treatment_id}/took/") == 1
+
+
+def test_a_use_the_phone_cannot_keep_and_whose_answer_is_lost_is_saved_once_when_tapped_again(phone: Page, sign_in):
+    # Storage full or turned off: the tap goes straight to the server. Here the server saves it but the answer never
+    # reaches the phone, which says "Not saved"; the patient taps again, and that retry carries the same id.
+    phone.context.add_init_script(NO_STORAGE)
+    patient = sign_in("nina")
+    add_treatment(patient, "Ibuprofen", started_on=timezone.localdate() - dt.timedelta(days=3), dose_amount="400",
+                  schedule="as_needed")  # fmt: skip
+    phone.goto("/")
+
+    def saved_then_lost(route: Route) -> None:
+        route.fetch()  # it reaches the server and is saved
+        route.abort("connectionreset")
+
+    phone.route("**/took/", saved_then_lost)
+    phone.click("button:has-text('Took Ibuprofen')")
+    expect(phone.locator(".took-it .queue-saved")).to_contain_text("Not saved")
+    assert Dose.objects.count() == 1
+    phone.unroute("**/took/")
+    phone.click("button:has-text('Took Ibuprofen')")
+    until(phone, lambda: phone.locator(".took-last").count() == 1)
+    assert Dose.objects.count() == 1

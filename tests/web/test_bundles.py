@@ -22,15 +22,27 @@ def bundles_on(page: str) -> list[str]:
     return re.findall(r'src="/static/(js/bundle/[\w-]+\.js)"', page)
 
 
-def test_a_bundle_is_its_scripts_in_order_each_ending_with_a_semicolon():
+def test_a_bundle_is_its_scripts_in_order_each_in_a_block_of_its_own():
     text = scripts.joined(["util", "queue", "pwa"])
     assert text is not None
     parts = text.decode().split("// js/")[1:]
     assert [part.split("\n", 1)[0] for part in parts] == ["util.js", "queue.js", "pwa.js"]
     for name, part in zip(["util", "queue", "pwa"], parts, strict=True):
         source = (JS / f"{name}.js").read_text().rstrip()
-        # Whole and apart: without the ";", one IIFE's "()" would call the value of the one before it.
-        assert part == f"{name}.js\n{source}\n;\n"
+        # Whole and apart: each in its own block, whose error is reported and stops no other script
+        # (tests/browser/test_rendering.py runs one).
+        assert part == f"{name}.js\ntry {{\n{source}\n}} catch (error) {{ setTimeout(() => {{ throw error; }}); }}\n"
+
+
+@pytest.mark.parametrize("path", sorted(JS.glob("*.js")), ids=lambda path: path.name)
+def test_every_script_is_one_function_run_at_once_so_a_block_around_it_changes_no_scope(path):
+    # A top-level `const` or `function` would be seen by the scripts after it as separate files, but not from inside
+    # the bundle's block: the scripts share what they must through window (DiaryUtil, DiaryQueue, DiaryApp).
+    lines = [line for line in path.read_text().splitlines() if line.strip() and not line.startswith("//")]
+    assert re.fullmatch(r"\(\((scope)?\) => \{", lines[0]), lines[0]
+    assert re.fullmatch(r"\}\)\((self)?\);", lines[-1]), lines[-1]
+    # Nothing else at the top level: every line between is indented, inside the function.
+    assert [line for line in lines[1:-1] if not line.startswith(" ")] == []
 
 
 def test_one_script_is_loaded_as_it_is_and_several_as_one_bundle():
