@@ -54,6 +54,11 @@ def test_demo_trends_draw_every_chart(phone, db):
     assert phone.locator("#chart-frequency line.flag-mark").count() >= 1  # open flags marked where they fired
     assert phone.locator(".flag-marks li[data-flag-date]").count() >= 1
     assert phone.locator(".heatmap .heat-4").count() >= 1  # the most involved place is shaded darkest
+    for view in ("front", "back", "feet"):  # each view of the legs, the calves on the back among them
+        drawn = phone.locator(f".heatmap .bodymap-{view} svg")
+        drawn.scroll_into_view_if_needed()
+        assert drawn.is_visible() and drawn.bounding_box()["height"] > 100, view
+    assert phone.locator(".heatmap .bodymap-back .region:not(.heat-0)").count() >= 1  # the demo's left calf
     assert phone.locator("table.data").count() >= 7  # weeks, severity, hours, 3 ranked lists, places
     assert phone.locator(".insights li").count() >= 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -78,6 +83,7 @@ PAINTED = """() => ({
     heat: [...g.classList].find((c) => c.startsWith("heat-")),
     fill: getComputedStyle(g.querySelector("path")).fill,
     ink: getComputedStyle(g.querySelector("text")).fill,
+    outline: getComputedStyle(g.querySelector("text")).stroke,
   })),
   keys: Object.fromEntries([...document.querySelectorAll(".heat-legend .key")].map((k) =>
     [[...k.classList].find((c) => c.startsWith("heat-")), getComputedStyle(k).backgroundColor])),
@@ -117,4 +123,5 @@ def test_the_heat_maps_legend_and_labels_are_true_in_both_modes(browser, live_se
     assert distance == sorted(distance)  # the more episodes, the further from the page: dark mode too
     for region in painted["regions"]:
         assert contrast(hex_of(region["fill"]), hex_of(region["ink"])) >= 4.5, region
+        assert region["outline"] == "none", region  # the letters in their ink alone, no grey edge blurring them
     assert painted["dash"] == "dashed"  # the flag line's key is drawn, not only a tooltip
