@@ -242,12 +242,23 @@ def _saved(
 
 
 @transaction.atomic
+@transaction.atomic
 def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
-    deleted, _ = Episode.objects.filter(patient=patient, id=episode_id).delete()
-    if deleted:
-        hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
-        hooks.diary_changed.send(sender=Episode, patient=patient)
-    return bool(deleted)
+    """Delete the patient's episode. The check-in its save implied goes with the day's last episode: a day is then
+    "not logged" again, not "numbness noted" on the word of an episode that is gone (an Undo right after a save
+    leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one)."""
+    started_at = Episode.objects.filter(patient=patient, id=episode_id).values_list("started_at", flat=True).first()
+    if started_at is None:
+        return False
+    Episode.objects.filter(patient=patient, id=episode_id).delete()
+    zone = profile_of(patient).zone
+    day = local_date(started_at, zone)
+    start, end = day_range(day, day, zone)
+    if not patient.episodes.filter(started_at__gte=start, started_at__lt=end).exists():
+        patient.checkins.filter(date=day, numbness_today=True).delete()
+    hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
+    hooks.diary_changed.send(sender=Episode, patient=patient)
+    return True
 
 
 def end_episode(*, patient: User, episode_id: uuid.UUID, ended_at: dt.datetime) -> SavedEpisode:

@@ -2,10 +2,12 @@
 the episode back as it was, with its id, through the ordinary save: its warning sign and screen too."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
 
+from diary import services
 from tests.conftest import log
 from triage.models import Flag
 
@@ -31,11 +33,15 @@ def test_a_deleted_episode_comes_back_whole_with_undo(web, patient):
     page = web.get("/history/", {"at": "2026-02-27"}).content.decode()
     assert "Episode deleted." in page and "Left heel, right calf · 6/10" in page
     assert 'action="/episodes/restore/"' in page
-    assert 'name="next" value="/history/?at=2026-02-27#day-2026-02-27"' in page  # Undo comes back here too
+    # The day had nothing else: it is not in History any more (no episode, no "numbness noted" on the word of the
+    # deleted one), so Undo comes back to History at that date.
+    assert 'id="day-2026-02-27"' not in page and not patient.checkins.exists()
+    assert 'name="next" value="/history/?at=2026-02-27"' in page
     assert "Episode deleted." not in web.get("/history/").content.decode()  # shown once
 
     restored = web.post("/episodes/restore/", {"next": back})
     assert restored["Location"] == back
+    assert [(c.date, c.numbness_today) for c in patient.checkins.all()] == [(dt.date(2026, 2, 27), True)]
     again = patient.episodes.get()
     assert again.id == episode.id
     assert {f: getattr(again, f) for f in before} == before
@@ -71,3 +77,33 @@ def test_undoing_the_delete_of_an_alarming_entry_brings_its_warning_back(web, pa
         response = web.post("/episodes/restore/")
         assert response["Location"].startswith("/alert/")  # the warning screen, as after the first save
         assert Flag.objects.get(patient=patient, status="open").code == "emergency.stroke_signs"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_check_in_an_episode_implied_goes_with_the_days_last_episode(patient):
+    # Each story worked out by hand: what the day says once the episode is deleted.
+    yesterday = dt.date(2026, 2, 28)
+    first = log(patient, started_at=NOW - dt.timedelta(days=1, hours=3))
+    second = log(patient, started_at=NOW - dt.timedelta(days=1, hours=1))
+    days = lambda: [(c.date, c.numbness_today) for c in patient.checkins.order_by("date")]  # noqa: E731
+    assert days() == [(yesterday, True)]
+    services.delete_episode(patient=patient, episode_id=first.id)
+    assert days() == [(yesterday, True)]  # another episode that day: still a day with numbness
+    services.delete_episode(patient=patient, episode_id=second.id)
+    assert days() == []  # its last episode gone: the day is not logged, not "numbness noted"
+
+    # "No numbness today", then an episode after all (the day has numbness), then Undo: the day is asked again,
+    # neither "no numbness" (the patient changed their mind) nor "numbness" (nothing logged says so).
+    today = NOW.date()
+    services.save_checkin(patient=patient, date=today, numbness_today=False, today=today)
+    third = log(patient, started_at=NOW - dt.timedelta(minutes=30))
+    assert days() == [(today, True)]
+    services.delete_episode(patient=patient, episode_id=third.id)
+    assert days() == []
+
+    # Another day's check-in is left as it is, and a deleted episode that was not the patient's changes nothing.
+    services.save_checkin(patient=patient, date=yesterday, numbness_today=False, today=today)
+    fourth = log(patient, started_at=NOW - dt.timedelta(minutes=10))
+    assert services.delete_episode(patient=patient, episode_id=uuid.uuid4()) is False
+    assert services.delete_episode(patient=patient, episode_id=fourth.id) is True
+    assert days() == [(yesterday, False)]
