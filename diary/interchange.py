@@ -238,7 +238,8 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
             replaced += not saved.created
         for index, data in enumerate(checkins):
             try:
-                services.save_checkin(patient=patient, today=today, announce=False, **data)
+                # A file exported before "no numbness" was refused for a day an earlier episode covered keeps its word.
+                services.save_checkin(patient=patient, today=today, announce=False, earlier_episodes=False, **data)
             except ValidationError as e:
                 raise InterchangeError(record_errors(f"checkins[{index}] ({data['date']})", e.message_dict)) from e
         for section, data in valid.sections:

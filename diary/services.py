@@ -307,11 +307,14 @@ def save_checkin(
     today: dt.date,
     announce: bool = True,
     keep_numbness: bool = False,
+    earlier_episodes: bool = True,
 ) -> tuple[CheckIn, bool]:
     """Record whether the patient had numbness on a local date; one row per day, replaced on retry.
 
     `keep_numbness`: a "no numbness" answer never replaces numbness already noted that day (Today's button,
     whose tap may arrive late from the phone's queue); the API and History replace it on purpose.
+    `earlier_episodes`: "no numbness" is refused too for a day that an episode started before covers (still going,
+    or lasting into it); an import passes False, since a file exported before this rule may hold such a day.
     """
     validate_checkin_date(date, today)
     if not numbness_today:
@@ -322,6 +325,8 @@ def save_checkin(
             raise ValidationError(
                 {"numbness_today": f"{date:%-d %b %Y} has {episodes} logged, so it was a day with numbness."}
             )
+        if earlier_episodes:
+            _refuse_if_an_earlier_episode_covers(patient, date, start)
         if keep_numbness and patient.checkins.filter(date=date, numbness_today=True).exists():
             raise ValidationError(
                 {"numbness_today": f"You noted numbness on {date:%-d %b}; change that day in History if it was wrong."}
@@ -332,6 +337,26 @@ def save_checkin(
     if announce:
         hooks.diary_changed.send(sender=CheckIn, patient=patient)
     return checkin, created
+
+
+def _refuse_if_an_earlier_episode_covers(patient: User, date: dt.date, start: dt.datetime) -> None:
+    """An episode started before the day (at `start`) that is still going (Today shows it, "Still going since …"),
+    or that lasted into the day, made it a day with numbness."""
+    going = patient.episodes.filter(started_at__lt=start, duration_minutes__isnull=True, duration_unknown=False)
+    if going.exists():
+        raise ValidationError(
+            {
+                "numbness_today": f"An episode is still going, so {date:%-d %b %Y} was a day with numbness. "
+                "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
+            }
+        )
+    earlier = patient.episodes.filter(
+        started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES), started_at__lt=start
+    ).values_list("started_at", "duration_minutes")
+    if any(minutes and began + dt.timedelta(minutes=minutes) > start for began, minutes in earlier):
+        raise ValidationError(
+            {"numbness_today": f"An episode that started the day before lasted into {date:%-d %b %Y}."}
+        )
 
 
 @transaction.atomic

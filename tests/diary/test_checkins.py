@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from diary import interchange
 from diary.models import CheckIn
 from tests.conftest import log
 
@@ -26,6 +27,37 @@ def test_no_numbness_is_refused_when_episodes_were_logged_today(web, patient):
     response = web.post("/checkin/none/", follow=True)
     assert "has 1 episode logged, so it was a day with numbness." in response.content.decode()
     assert patient.checkins.get().numbness_today is True
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_numbness_is_neither_offered_nor_taken_while_an_episode_started_before_is_still_going(web, api, patient):
+    # Started last night at 23:54 (London, an hour ahead of UTC in June), no duration yet: still going at 13:00,
+    # so today is a day with numbness.
+    going = log(patient, started_at=NOW - dt.timedelta(hours=13, minutes=6), duration_minutes=None)
+    assert going.ongoing
+    page = web.get("/").content.decode()
+    assert "Still going since" in page and "No numbness today" not in page
+    response = web.post("/checkin/none/", follow=True)
+    assert "An episode is still going, so 10 Jun 2026 was a day with numbness." in response.content.decode()
+    refused = api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json")
+    assert refused.status_code == 400 and "still going" in refused.json()["numbness_today"][0]
+    assert not patient.checkins.filter(date=dt.date(2026, 6, 10)).exists()
+    # The day before it started is not covered: a "no numbness" for it is taken.
+    assert api.put("/api/v1/checkins/2026-06-08/", {"numbness_today": False}, format="json").status_code == 201
+    # Stopped now, it lasted from last night into today: today is still a day with numbness.
+    web.post(f"/episodes/{going.id}/stopped/")
+    going.refresh_from_db()
+    assert not going.ongoing and going.duration_minutes == 13 * 60 + 6
+    lasted = api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json")
+    assert lasted.status_code == 400
+    assert lasted.json()["numbness_today"] == ["An episode that started the day before lasted into 10 Jun 2026."]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_numbness_is_taken_for_a_day_an_earlier_episode_ended_before(api, patient):
+    # From 22:00 to 23:30 the evening before (London): over before midnight, so today was clear.
+    log(patient, started_at=NOW - dt.timedelta(hours=15), duration_minutes=90)
+    assert api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json").status_code == 201
 
 
 @time_machine.travel(NOW, tick=False)
@@ -90,3 +122,20 @@ def test_a_late_no_numbness_tap_never_overwrites_numbness_noted_that_day(web, pa
     assert response.status_code == 400
     assert response.json() == {"errors": ["You noted numbness on 9 Jun; change that day in History if it was wrong."]}
     assert patient.checkins.get().numbness_today is True
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_diary_exported_before_the_rule_imports_back_with_its_no_numbness_day(patient):
+    # Before "no numbness" was refused for a day an earlier episode covered, a patient could say it with an episode
+    # still going: their own export of that diary must import back, as it was.
+    log(patient, started_at=NOW - dt.timedelta(hours=13, minutes=6), duration_minutes=None)
+    CheckIn.objects.create(patient=patient, date=dt.date(2026, 6, 10), numbness_today=False)
+    document = interchange.export_diary(patient)
+    patient.episodes.all().delete()
+    patient.checkins.all().delete()
+    summary = interchange.import_diary(patient=patient, document=document)
+    assert summary.episodes_created == 1
+    assert list(patient.checkins.values_list("date", "numbness_today").order_by("date")) == [
+        (dt.date(2026, 6, 9), True),
+        (dt.date(2026, 6, 10), False),
+    ]
