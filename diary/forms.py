@@ -469,9 +469,9 @@ class ProfileForm(ProfileFormBase):
             and "email" not in self.errors
             and not hooks.has_devices(self.instance.user_id)
         ):
-            self.add_error(
-                "email", "A daily reminder needs an email address to go to, or notifications turned on for this phone."
-            )
+            # Only offer what this server has: without push configured, the page says notifications are not set up.
+            other = ", or notifications turned on for this phone" if hooks.can_offer_devices() else ""
+            self.add_error("email", f"A daily reminder needs an email address to go to{other}.")
         return data
 
 

@@ -25,7 +25,8 @@ here and fills the slots.
   Trends frequency chart (treatments: a treatment's courses as spans, its as-needed uses as marks).
 - `tell_patient(sender=None, patient_id=…, notice=…)`: a receiver returns True when it told the patient
   on a device of theirs (pwa: a push notification); `tell` sends the email otherwise. `devices(sender=None,
-  patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`).
+  patient_id=…)`: a receiver returns True when the patient has such a device (`has_devices`);
+  `devices_offered(sender=None)`: True when this server can reach a phone at all (`can_offer_devices`).
 - `password_changed(sender=User, patient=…)` is sent whenever an account's password is set anew, on every path
   (the change form, the reset link, the admin, `set_password` and save anywhere, `manage.py changepassword`):
   the diary ends the patient's API tokens on it (`diary/accounts.py`); another app may end what it keeps too.
@@ -162,6 +163,7 @@ def keep_offline(url_name: str, *args: str) -> None:
 
 tell_patient = Signal()
 devices = Signal()
+devices_offered = Signal()  # answered True by an app that this server lets reach a phone (pwa: push, with its keys)
 
 
 class AlertSource(TypedDict):
@@ -277,6 +279,11 @@ class Email:
 def has_devices(patient_id: int) -> bool:
     """Whether the patient can be told something without an email (pwa: a device with notifications on)."""
     return any(bool(answer) for _receiver, answer in devices.send(sender=None, patient_id=patient_id))
+
+
+def can_offer_devices() -> bool:
+    """Whether this server can tell a patient something on their phone at all (pwa: push is configured)."""
+    return any(bool(answer) for _receiver, answer in devices_offered.send(sender=None))
 
 
 def tell(patient_id: int, notice: Notice, email: Email | None) -> bool:

@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from diary.hooks import Notice, devices, tell_patient
+from diary.hooks import Notice, devices, devices_offered, tell_patient
 from pwa.models import PushSubscription
 
 SESSION_KEY = "push_endpoint"
@@ -25,6 +25,13 @@ def unsubscribe_on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs
 @receiver(devices, dispatch_uid="pwa.devices")
 def has_push_devices(sender: Any, patient_id: int, **kwargs: Any) -> bool:
     return PushSubscription.objects.filter(patient_id=patient_id).exists()
+
+
+@receiver(devices_offered, dispatch_uid="pwa.devices_offered")
+def push_configured(sender: Any, **kwargs: Any) -> bool:
+    from pwa import vapid
+
+    return vapid.keys() is not None
 
 
 @receiver(tell_patient, dispatch_uid="pwa.tell_by_push")

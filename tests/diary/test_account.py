@@ -251,12 +251,20 @@ def test_settings_add_and_change_the_email_and_name(web, patient):
     assert patient.email == "new@example.org"
 
 
-def test_a_reminder_needs_an_email(web, patient):
+@pytest.mark.parametrize("push", [True, False], ids=["push configured", "no push on this server"])
+def test_a_reminder_needs_an_email_or_notifications_where_the_server_has_them(web, patient, settings, push):
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    settings.VAPID_DEV_KEY_FILE = None  # as in production: no keys, no push
+    if push:
+        settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = "public-key", "private-key"
     response = web.post(
         "/settings/", {"timezone": "Europe/London", "emergency_number": "999", "email": "", "reminder_time": "20:00"}
     )
     assert response.status_code == 400
-    assert "A daily reminder needs an email address" in response.content.decode()
+    page = response.content.decode()
+    offered = "A daily reminder needs an email address to go to, or notifications turned on for this phone."
+    alone = "A daily reminder needs an email address to go to."
+    assert (offered in page, alone in page) == (push, not push)  # never a way the page says is not there
     patient.refresh_from_db()
     assert patient.email == "alice@example.org" and patient.profile.reminder_time is None
 
