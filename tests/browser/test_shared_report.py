@@ -34,7 +34,21 @@ MEASURE = """() => {
     if (el instanceof SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
     if (size < 11.99) small.push(`${node.textContent.trim().slice(0, 30)} (${size.toFixed(1)}px)`);
   }
-  return {sections: boxes.length, overlaps, small,
+  // Words split across two lines in a table's cell ("Treatm / ent"): each word of a shown cell on one line (words
+  // of Latin letters: Japanese, with no spaces, wraps between its characters, as it should).
+  const broken = [];
+  for (const cell of document.querySelectorAll('th, td')) {
+    if (getComputedStyle(cell).display !== 'table-cell' || cell.closest('.visually-hidden')) continue;
+    const text = cell.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    for (const match of text.textContent.matchAll(/[A-Za-z\u00C0-\u024F]+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(match[0]);
+    }
+  }
+  return {sections: boxes.length, overlaps, small, broken,
           scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth};
 }"""
 
@@ -78,3 +92,4 @@ def test_the_shared_report_fits_and_is_readable(browser, shared_url, width):
     assert measured["overlaps"] == []
     assert measured["scroll"] <= 0
     assert measured["small"] == []
+    assert measured["broken"] == []
