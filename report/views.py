@@ -60,8 +60,17 @@ def download_response(report: content.Report, what: str, paper: str = "a4") -> H
     return response
 
 
+# The questions typed for a link just created, shown again in the form on the next page (a PDF made next has them).
+KEPT_QUESTIONS = "report_questions"
+
+
 @login_required
 def report_page(request: PatientRequest) -> HttpResponse:
+    return _page(request)
+
+
+def _page(request: PatientRequest, share_form: ShareForm | None = None) -> HttpResponse:
+    """The Report page; `share_form`: the link form as posted, when it is shown again with its problem."""
     form, period = _period(request)
     context: dict[str, Any] = {"form": form, "ranges": trends.RANGES}
     context["links"] = request.user.share_links.prefetch_related("accesses")
@@ -74,7 +83,8 @@ def report_page(request: PatientRequest) -> HttpResponse:
         "report": report,  # the page summarises; the charts are drawn for the PDF and the shared page only
         "query": request.GET.urlencode(),
         "choice": form.cleaned_data["range"],
-        "share_form": ShareForm(initial={"first": first, "last": last}),
+        "share_form": share_form
+        or ShareForm(initial={"first": first, "last": last, "questions": request.session.pop(KEPT_QUESTIONS, "")}),
         "paper": _usual_paper(request, services.profile_of(request.user).timezone),
     }
     return render(request, "report/page.html", context)
@@ -120,11 +130,12 @@ def share_create(request: PatientRequest) -> HttpResponse:
         else:
             url = request.build_absolute_uri(reverse("shared-report", args=[new.token]))
             request.session["new_share_url"] = url  # shown once on the next page
+            request.session[KEPT_QUESTIONS] = form.cleaned_data.get("questions", "")
             messages.success(request, "Link created. Copy it now: it is shown only once.")
             return redirect("report")
-    # Nothing was created: the Report page again, with the problem named, as a 400.
+    # Nothing was created: the Report page again, with the problem named and what was typed kept, as a 400.
     messages.error(request, "No link was created. " + " ".join(_named_errors(form)))
-    response = report_page(request)
+    response = _page(request, share_form=form)
     response.status_code = 400
     return response
 

@@ -180,6 +180,17 @@ def test_the_questions_for_the_doctor_travel_with_the_link_to_page_and_pdf(web, 
     assert f"This link works until <strong>{link.expires_at:%-d %b %Y %H:%M} UTC</strong>" in page
     pdf = PdfReader(io.BytesIO(client.get(f"{url}report.pdf").content))
     assert "Should I stop cycling?" in pdf.pages[0].extract_text()
+    # The patient's page after the link keeps what they typed, so the PDF they make next has their questions too,
+    # and the page after that starts afresh.
+    assert "Should I stop cycling?\nIs it my back?</textarea>" in response.content.decode()
+    assert "Should I stop cycling?" not in web.get("/report/").content.decode()
+
+
+def test_a_link_refused_keeps_the_questions_typed(web, patient):
+    refused = web.post("/report/share/", {"first": "2026-03-31", "last": "2026-01-01", "days": "7",
+                                          "questions": "Is it my back?"})  # fmt: skip
+    assert refused.status_code == 400 and not ShareLink.objects.exists()
+    assert "Is it my back?</textarea>" in refused.content.decode()
 
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
