@@ -185,6 +185,13 @@ def _level_name(level: int) -> str:
     return " or ".join(t.label.lower() for t in vocab.REGIONS.values() if t.level == level)
 
 
+def _highest_places(episode: EpisodeFacts) -> str:
+    """The places an episode logged at its highest level, in words: "left front of thigh and right buttock" (the
+    places themselves, not every region of that level)."""
+    words = [p.label.lower() for p in episode.places if vocab.REGIONS[p.region].level == episode.top_level]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:
     """Two episodes in W in both legs, the later (by start) at least two levels higher than the earlier."""
     sign = CATALOGUE["urgent.ascending"]
@@ -206,8 +213,8 @@ def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:
             "window_days": signs.WEEK_DAYS,
             "from_level": low.top_level,
             "to_level": high.top_level,
-            "from_region": _level_name(low.top_level),
-            "to_region": _level_name(high.top_level),
+            "from_region": _highest_places(low),
+            "to_region": _highest_places(high),
             "from_started": f"{low.start:%d %b %H:%M}",
             "to_started": f"{high.start:%d %b %H:%M}",
         },

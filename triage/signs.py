@@ -359,7 +359,7 @@ CATALOGUE: dict[str, Sign] = {
             "polyneuropathy or myelopathy.",
             sources=("nhs-gbs", "wales-gbs", "004"),
             reasons={
-                "climbing": "In the last {window_days} days numbness in both legs went from the {from_region} "
+                "climbing": "In the last {window_days} days numbness on both sides went from the {from_region} "
                 "({from_started}) up to the {to_region} ({to_started}).",
             },
             thresholds=_t(level_rise=2),

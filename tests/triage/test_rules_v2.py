@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import pytest
 
+from diary import vocab
 from diary.facts import EpisodeFacts
 from tests.triage.test_detectors import AS_OF, ZONE, CodeSets, codes, ep, finding
 from triage import detectors, signs
@@ -174,6 +175,23 @@ def test_ascending_needs_both_legs_in_both_episodes_and_a_later_start():
     )
     assert (found.detail["from_level"], found.detail["to_level"], len(found.evidence)) == (1, 5, 3)
     assert found.sign.level == signs.URGENT and not found.sign.per_episode
+
+
+def test_ascending_names_the_places_logged_at_the_top_of_each_episode():
+    # Worked out by hand: toes on both feet (level 1), then the left front of the thigh (6) with the right side of
+    # the saddle (7): the reason names the places the patient tapped at each episode's top, not every region of
+    # that level (the saddle, not "buttock or groin or inner thigh or saddle").
+    found = finding(
+        [ep(4, 9, where=BOTH("toes")), ep(1, 18, 30, where=[("left", "thigh_front"), ("right", "saddle")])],
+        "urgent.ascending",
+    )
+    saddle = vocab.place_label("right", "saddle").lower()
+    assert found.detail["from_region"] == "left toes and right toes"
+    assert found.detail["to_region"] == saddle
+    assert found.sign.reasons["climbing"].format(**found.detail, number="112") == (
+        f"In the last 7 days numbness on both sides went from the left toes and right toes (25 Feb 09:00) up to "
+        f"the {saddle} (28 Feb 18:30)."
+    )
 
 
 def test_ascending_is_not_checked_on_a_single_saved_episode():
