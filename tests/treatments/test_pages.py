@@ -105,7 +105,9 @@ def test_one_tap_on_today_logs_a_dose_by_its_id_once_and_answers_the_queue_in_js
     dose = Dose.objects.get()
     assert (str(dose.id), dose.taken_at) == (dose_id, dt.datetime(2026, 6, 10, 11, 55, tzinfo=dt.UTC))
     # In the patient's zone, written as a <time> that localtime.js puts in the phone's habits, as every diary time is.
-    assert 'Last: <time datetime="2026-06-10T12:55" data-format="moment">Wed 10 Jun, 12:55</time>' in text(web.get("/"))
+    page = text(web.get("/"))
+    assert 'Last: <time datetime="2026-06-10T12:55" data-format="moment">Wed 10 Jun, 12:55</time>' in page
+    assert 'Undo: Ibuprofen at <time datetime="2026-06-10T12:55" data-format="time">12:55</time>' in page  # same habits
     future = web.post(f"/treatments/{ibuprofen.id}/took/", {"id": str(uuid.uuid4()), "taken_at": "2026-06-11T09:00"},
                       HTTP_ACCEPT="application/json")  # fmt: skip
     assert future.status_code == 400 and Dose.objects.count() == 1
