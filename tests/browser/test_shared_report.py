@@ -41,7 +41,7 @@ MEASURE = """() => {
     if (getComputedStyle(cell).display !== 'table-cell' || cell.closest('.visually-hidden')) continue;
     const text = cell.firstChild;
     if (!text || text.nodeType !== Node.TEXT_NODE) continue;
-    for (const match of text.textContent.matchAll(/[A-Za-z\u00C0-\u024F]+/g)) {
+    for (const match of text.textContent.matchAll(/[A-Za-z\u00c0-\u024f]+/g)) {
       const range = document.createRange();
       range.setStart(text, match.index);
       range.setEnd(text, match.index + match[0].length);
