@@ -242,7 +242,6 @@ def _saved(
 
 
 @transaction.atomic
-@transaction.atomic
 def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     """Delete the patient's episode. The check-in its save implied goes with the day's last episode: a day is then
     "not logged" again, not "numbness noted" on the word of an episode that is gone (an Undo right after a save
