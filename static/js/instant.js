@@ -59,6 +59,16 @@
   };
 
   // The entry as the log form sent it (the queue keeps the form's fields), checked at the moment it was kept.
+  // When it started, as the server reads the form (diary/forms.py LogForm.clean): "Just now" and "N min ago" count
+  // back from the tap on Save (tapped_at, with the phone's offset); "Earlier" is its own box. The box holds the time
+  // the page was opened whatever is chosen, so reading it for "Just now" would date a form left open an hour early.
+  const startOf = (all) => {
+    const when = all("when")[0];
+    const tap = Date.parse(all("tapped_at")[0] || "");
+    const ago = when === "now" ? 0 : /^\d+$/.test(when || "") ? parseInt(when, 10) : NaN;
+    if (!Number.isNaN(ago) && !Number.isNaN(tap)) return new Date(tap - ago * 60000).toISOString();
+    return all("started_at")[0] || "";  // with the phone's offset (logform.js), or the phone's local time
+  };
   const entryOf = (fields, savedAt) => {
     const all = (name) => fields.filter(([key]) => key === name).map(([, value]) => value);
     return {
@@ -66,7 +76,7 @@
       sensations: all("sensations"),
       triggers: all("triggers"),
       symptoms: [...all("alarm_symptoms"), ...all("other_symptoms")],
-      started: all("started_at")[0] || "",  // with the phone's offset (logform.js), or the phone's local time
+      started: startOf(all),
       saved: new Date(savedAt).toISOString(),
     };
   };

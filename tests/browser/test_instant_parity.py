@@ -230,3 +230,27 @@ def test_the_phone_and_the_server_say_the_same_for_every_case(phone, sign_in):
     differ = [case.name for case, said in zip(listed, phone_says, strict=True) if said != python_says(case)]
     assert differ == []
     assert sum(bool(said) for said in phone_says) > 60  # the cases do fire on the phone too
+
+
+# The fields of the log form as the offline queue keeps them: "Earlier"'s box holds the time the page was opened,
+# whatever is chosen; the tap on Save is an hour later here.
+FORM_FIELDS = [["started_at", "2026-03-10T11:00"], ["tapped_at", "2026-03-10T12:00:30+00:00"]]
+
+
+@pytest.mark.parametrize(
+    ("when", "started"),
+    [
+        ("now", "2026-03-10T12:00:30.000Z"),  # the tap, as the server counts it
+        ("30", "2026-03-10T11:30:30.000Z"),  # 30 minutes before the tap
+        ("earlier", "2026-03-10T11:00"),  # the box, as given
+    ],
+)
+def test_the_phone_dates_an_entry_from_the_tap_as_the_server_does(phone, sign_in, when, started):
+    # An entry kept offline is checked on the phone (the late-entry edge of stroke signs reads its start) and its
+    # warning screen says when it started: from the same choice as the server's form (diary/forms.py LogForm), not
+    # from the box of "Earlier", which would date a form left open an hour too early.
+    sign_in("paz")
+    phone.goto("/log/")
+    fields = [["when", when], *FORM_FIELDS]
+    entry = phone.evaluate("(fields) => window.DiaryWarnings.entryOf(fields, Date.now())", fields)
+    assert entry["started"] == started
