@@ -20,6 +20,7 @@ from diary.facts import EpisodeFacts, facts_from_episode
 from diary.models import (
     EARLIEST_DAY,
     MAX_DURATION_MINUTES,
+    ONGOING,
     CheckIn,
     Episode,
     EpisodeLocation,
@@ -341,8 +342,7 @@ def save_checkin(
 def _refuse_if_an_earlier_episode_covers(patient: User, date: dt.date, start: dt.datetime) -> None:
     """An episode started before the day (at `start`) that is still going (Today shows it, "Still going since …"),
     or that lasted into the day, made it a day with numbness."""
-    going = patient.episodes.filter(started_at__lt=start, duration_minutes__isnull=True, duration_unknown=False)
-    if going.exists():
+    if patient.episodes.filter(ONGOING, started_at__lt=start).exists():
         raise ValidationError(
             {
                 "numbness_today": f"An episode is still going, so {date:%-d %b %Y} was a day with numbness. "

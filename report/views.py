@@ -83,8 +83,11 @@ def _page(request: PatientRequest, share_form: ShareForm | None = None) -> HttpR
         "report": report,  # the page summarises; the charts are drawn for the PDF and the shared page only
         "query": request.GET.urlencode(),
         "choice": form.cleaned_data["range"],
-        "share_form": share_form
-        or ShareForm(initial={"first": first, "last": last, "questions": request.session.pop(KEPT_QUESTIONS, "")}),
+        "share_form": ShareForm(
+            initial={"first": first, "last": last, "questions": request.session.pop(KEPT_QUESTIONS, "")}
+        )
+        if share_form is None
+        else share_form,
         "paper": _usual_paper(request, services.profile_of(request.user).timezone),
     }
     return render(request, "report/page.html", context)
