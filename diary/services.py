@@ -216,6 +216,7 @@ def _replace_or_insert(
         raise NotYours(NO_SUCH_EPISODE)  # the transaction rolls back: the check-in above is not kept
     existing.patient = patient  # the caller's, with its profile: the receivers read the patient's clock
     before = facts_from_episode(existing, zone)
+    day_before = local_date(existing.started_at, zone)
     for name, value in values.items():
         setattr(existing, name, value)
     existing.save()  # the values were validated above, on the new instance
@@ -223,6 +224,8 @@ def _replace_or_insert(
     for place in places:
         place.episode = existing
     _LOCATIONS.run(places)
+    if day_before != checkin.date:  # moved to another day: the day it left may have no episode now
+        _unmark_if_no_episode_left(patient, day_before, zone)
     return _saved(existing, places, False, before, extra, announce)
 
 
@@ -252,13 +255,18 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
         return False
     Episode.objects.filter(patient=patient, id=episode_id).delete()
     zone = profile_of(patient).zone
-    day = local_date(started_at, zone)
-    start, end = day_range(day, day, zone)
-    if not patient.episodes.filter(started_at__gte=start, started_at__lt=end).exists():
-        patient.checkins.filter(date=day, numbness_today=True).delete()
+    _unmark_if_no_episode_left(patient, local_date(started_at, zone), zone)
     hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
     hooks.diary_changed.send(sender=Episode, patient=patient)
     return True
+
+
+def _unmark_if_no_episode_left(patient: User, day: dt.date, zone: dt.tzinfo) -> None:
+    """The check-in that a save implied on `day` goes once no episode starts that day (a delete, or an edit that
+    moved the day's last episode to another): the day is then "not logged" again, not "numbness noted"."""
+    start, end = day_range(day, day, zone)
+    if not patient.episodes.filter(started_at__gte=start, started_at__lt=end).exists():
+        patient.checkins.filter(date=day, numbness_today=True).delete()
 
 
 def end_episode(*, patient: User, episode_id: uuid.UUID, ended_at: dt.datetime) -> SavedEpisode:

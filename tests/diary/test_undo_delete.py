@@ -107,3 +107,48 @@ def test_the_check_in_an_episode_implied_goes_with_the_days_last_episode(patient
     assert services.delete_episode(patient=patient, episode_id=uuid.uuid4()) is False
     assert services.delete_episode(patient=patient, episode_id=fourth.id) is True
     assert days() == [(yesterday, False)]
+
+
+def _edit(episode, started_at):
+    """The same episode saved again with another start, as the edit page and the API's PUT do."""
+    return services.save_episode(
+        patient=episode.patient,
+        episode_id=episode.id,
+        started_at=started_at,
+        duration_minutes=episode.duration_minutes,
+        severity=episode.severity,
+        locations=[(place.side, place.region) for place in episode.locations.all()],
+        sensations=episode.sensations,
+    ).episode
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_episode_edited_onto_another_day_takes_its_check_in_along(patient):
+    # Worked out by hand (the patient's zone is UTC): what each day says once the episode moves.
+    days = lambda: [(c.date, c.numbness_today) for c in patient.checkins.order_by("date")]  # noqa: E731
+    feb27, feb28, mar1 = dt.date(2026, 2, 27), dt.date(2026, 2, 28), dt.date(2026, 3, 1)
+    alone = log(patient, started_at=dt.datetime(2026, 2, 28, 9, 0, tzinfo=dt.UTC))
+    assert days() == [(feb28, True)]
+    _edit(alone, dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC))  # the day's only episode moves: the day is not logged
+    assert days() == [(mar1, True)]
+    _edit(alone, dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC))  # another hour of the same day: nothing else moves
+    assert days() == [(mar1, True)]
+
+    # Two episodes on 27 February; one moves to 28 February: the 27th keeps its numbness, for the other episode.
+    first = log(patient, started_at=dt.datetime(2026, 2, 27, 7, 0, tzinfo=dt.UTC))
+    log(patient, started_at=dt.datetime(2026, 2, 27, 20, 0, tzinfo=dt.UTC))
+    _edit(first, dt.datetime(2026, 2, 28, 7, 0, tzinfo=dt.UTC))
+    assert days() == [(feb27, True), (feb28, True), (mar1, True)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_an_edit_leaves_is_the_patients_local_day(patient):
+    # In New York (UTC−5 in February), 03:30 UTC on 28 February is 22:30 on the 27th; moved two hours later it is
+    # 00:30 on the 28th: the 27th, left with no episode, is not logged any more.
+    patient.profile.timezone = "America/New_York"
+    patient.profile.save()
+    days = lambda: [(c.date, c.numbness_today) for c in patient.checkins.order_by("date")]  # noqa: E731
+    late = log(patient, started_at=dt.datetime(2026, 2, 28, 3, 30, tzinfo=dt.UTC))
+    assert days() == [(dt.date(2026, 2, 27), True)]
+    _edit(late, dt.datetime(2026, 2, 28, 5, 30, tzinfo=dt.UTC))
+    assert days() == [(dt.date(2026, 2, 28), True)]
