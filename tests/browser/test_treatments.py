@@ -4,6 +4,7 @@ use tapped with no connection waits in the same queue as episodes and is sent on
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -48,6 +49,9 @@ def test_add_a_treatment_take_it_from_today_in_one_tap_and_see_it_on_trends(phon
     dose = Dose.objects.get()
     assert before - dt.timedelta(seconds=5) <= dose.taken_at <= timezone.now()
     assert phone.locator(".took-undo").count() == 1  # a mistaken tap can be taken back for a while
+    # One line of words, the time in its place: "Undo: Ibuprofen at 9:05 AM", not the time a flex gap away.
+    undo = phone.locator(".took-undo button").inner_text()
+    assert re.fullmatch(r"Undo: Ibuprofen at \d{1,2}:\d\d( [AP]M)?", undo), undo
 
     phone.goto("/trends/")
     band = phone.locator("#chart-frequency .band-use")
