@@ -144,6 +144,10 @@ def test_the_saved_confirmation_offers_undo_for_a_few_seconds(phone, sign_in):
     note = phone.locator(".just-saved")
     note.wait_for()
     assert "Episode saved." in note.inner_text() and "Right ankle · 2/10" in note.inner_text()
+    # It lines up with the page's column (the heading under it), not the screen's edges.
+    box, heading = note.bounding_box(), phone.locator("main h2").first.bounding_box()
+    assert box is not None and heading is not None
+    assert box["x"] == heading["x"] and box["x"] + box["width"] == pytest.approx(390 - heading["x"])
     phone.wait_for_load_state("load")  # undo.js (deferred) has started its countdown
     phone.clock.run_for(11_000)  # after a few seconds it steps aside
     assert not note.is_visible()
