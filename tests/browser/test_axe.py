@@ -45,3 +45,21 @@ def test_no_axe_violations_on_any_page(browser, live_server, scheme):
             found += [f"{item.name} ({scheme}): {v}" for v in page.evaluate(RUN_AXE)]
         context.close()
     assert not found, "\n".join(found)
+
+
+def test_no_axe_violations_where_a_page_says_what_the_last_action_did(browser, live_server):
+    # The notes at the top of a page ("Link created …") and the new link with its Copy button exist only after a
+    # form is sent: the Report page once a share link is made.
+    patient, _ = diary_for_pages()
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    context.add_cookies([session_cookie(patient, live_server.url)])
+    page = context.new_page()
+    page.goto("/report/")
+    page.click("button:has-text('Create link for this period')")
+    page.wait_for_load_state("load")
+    assert page.locator(".messages .message").count() == 1 and page.locator("#new-share-url").count() == 1
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate(RUN_AXE) == []
+    context.close()

@@ -15,7 +15,16 @@ from web import scripts
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "static" / "js"
-PAGES = ["/", "/log/", "/history/", "/trends/", "/settings/", "/questionnaires/mnsi-history/", "/accounts/login/"]
+PAGES = [
+    "/",
+    "/log/",
+    "/history/",
+    "/trends/",
+    "/report/",
+    "/settings/",
+    "/questionnaires/mnsi-history/",
+    "/accounts/login/",
+]
 
 
 def bundles_on(page: str) -> list[str]:
@@ -93,7 +102,8 @@ def test_the_shell_keeps_the_scripts_the_pages_load_and_builds_them_without_writ
     settings.SCRIPT_BUNDLE_ROOT = tmp_path  # the bundle finder's folder: a running server writes nothing there
     kept = {path for path in shell.shell_paths() if path.startswith("js/")}
     bundles = {path for path in kept if path.startswith("js/bundle/")}
-    assert len(bundles) == 8 and "js/bundle/offline_undo_bodymap_logform_focus_instant.js" in bundles
+    assert len(bundles) == 9 and "js/bundle/offline_undo_bodymap_logform_focus_instant.js" in bundles
+    assert "js/bundle/offline_undo_share.js" in bundles  # the Report page's
     assert kept - bundles == {f"js/{path.name}" for path in JS.glob("*.js")}  # and each script, as before
     shell._compute()
     assert not any(tmp_path.iterdir())
