@@ -15,8 +15,8 @@ here and fills the slots.
 - `episode_deleted(sender=Episode, patient=…, episode_id=…)` is sent inside the deleting transaction,
   once the row is gone (triage withdraws at once the warning signs that rested on it alone).
 - `diary_changed(sender=…, patient=…)` is sent after any episode or check-in is saved or
-  deleted, inside the transaction (the receivers' one, after a new episode's own commit); receivers defer their
-  work with `transaction.on_commit`.
+  deleted, and when the patient's time zone changes (their days move), inside the transaction (the receivers'
+  one, after a new episode's own commit); receivers defer their work with `transaction.on_commit`.
 - `alert_page(sender=None, episode_id=…, codes=…)`: a receiver returns the address of the page
   that shows the alerts with these codes for the episode just saved (the saving view goes there).
 - `period_marks(sender=User, patient=…, first=…, last=…)`: receivers return `Mark`s, dated events

@@ -385,9 +385,15 @@ def settings_view(request: PatientRequest) -> HttpResponse:
         values = dict(form.cleaned_data)
         email = values.pop("email")
         with transaction.atomic():
-            services.update_profile(patient=request.user, **values)
+            saved = services.update_profile(patient=request.user, number_follows_zone=True, **values)
             services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
+        if saved.emergency_number != values["emergency_number"]:  # it followed the new time zone
+            messages.info(
+                request,
+                f"The warning screens now offer to call {saved.emergency_number}, the usual emergency number in "
+                "your new time zone. Change it below if yours is another.",
+            )
         return redirect("settings")
     context = {"form": form, "apps": accounts.apps_with_access(request.user), "token_days": settings.API_TOKEN_DAYS}
     return render(request, "diary/settings.html", context, status=400 if form.errors else 200)
