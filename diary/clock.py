@@ -19,6 +19,28 @@ if TYPE_CHECKING:
     from diary.models import Episode
 
 
+# Calendar words in one place, written by hand: strftime's %b and %a follow the process's locale, and are slow.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def day_words(day: dt.date) -> str:
+    """'12 Jun 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def span_words(first: dt.date, last: dt.date) -> str:
+    """A period as every page and the report write it: '3 Sep – 1 Dec 2026', '2–15 Jun 2026',
+    '28 Dec 2025 – 3 Jan 2026', or one day."""
+    if first == last:
+        return day_words(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{day_words(last)}"
+    if first.year == last.year:
+        return f"{first.day} {MONTHS[first.month - 1]} – {day_words(last)}"
+    return f"{day_words(first)} – {day_words(last)}"
+
+
 class LocalTimeError(ValueError):
     """A local time that a DST change makes impossible or ambiguous; the message gives both readings."""
 

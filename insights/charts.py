@@ -24,7 +24,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from diary import vocab
-from diary.clock import minutes_label
+from diary.clock import MONTHS, WEEKDAYS, day_words, minutes_label
 from diary.coverage import NONE, NOT_LOGGED, NUMBNESS, STATE_WORDS
 from diary.hooks import Band
 from insights.trends import DAY, WEEK, Trends, Week, median_words
@@ -36,8 +36,6 @@ REPORT_CALENDAR_WEEKS = 14  # the report's calendar is drawn at least this many 
 REPORT_CALENDAR = 620  # … and at most this many units
 PRINT_STATE_FILL = {NUMBNESS: "#b8501a", NONE: "#9cc9a9", NOT_LOGGED: "#ffffff"}  # dark, mid, white in greyscale
 MIN_LINK_WIDTH = 24  # user units (about CSS px on a phone): narrower columns are not made links
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]  # strftime is slow
 
 
 @dataclass(frozen=True)
@@ -293,11 +291,11 @@ def _bands(
             shade, css = (BAND_ALT, "band-span alt") if i % 2 else (BAND, "band-span")
             height = 4 if band["as_needed"] else 8
             y = bar_y + (8 - height) / 2
-            until = "still going" if end is None else f"{_short(end)} {end.year}"
+            until = "still going" if end is None else day_words(end)
             parts.append(
                 f'<rect class="{css}" x="{x1:.1f}" y="{y:.1f}" width="{max(x2 - x1, 1.5):.1f}" height="{height}" '
                 f'fill="{shade}"><title>{escape(band["title"])} {escape(span["label"])}, '
-                f"{_short(span['first'])} {span['first'].year} – {until}</title></rect>"
+                f"{day_words(span['first'])} – {until}</title></rect>"
             )
             ticks = [x1] if span["starts"] else []
             ticks += [x2] if span["stops"] and end is not None else []

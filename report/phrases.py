@@ -9,18 +9,12 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from diary import vocab
+from diary.clock import MONTHS, WEEKDAYS, day_words, span_words
 from insights.laterality import EPISODE_WORDS, SHORT, side_of
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_DATES = 16  # more dates than this are said as a count and a span
 REGION_ORDER = list(vocab.REGIONS)  # toes up to the saddle
 MIDLINE = vocab.MIDLINE_REGIONS
-
-
-def day_words(day: dt.date) -> str:
-    """'12 Jun 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def zone_name(moment: dt.datetime) -> str:
@@ -37,17 +31,6 @@ def zone_name(moment: dt.datetime) -> str:
 def moment_words(moment: dt.datetime) -> str:
     """'Fri 12 Jun 2026 09:10 BST': an aware moment as the patient's clock showed it, with the zone."""
     return f"{WEEKDAYS[moment.weekday()]} {day_words(moment.date())} {moment:%H:%M} {zone_name(moment)}"
-
-
-def span_words(first: dt.date, last: dt.date) -> str:
-    """'3 Sep – 1 Dec 2026', '2–15 Jun 2026', '28 Dec 2025 – 3 Jan 2026', or one day."""
-    if first == last:
-        return day_words(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{day_words(last)}"
-    if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} – {day_words(last)}"
-    return f"{day_words(first)} – {day_words(last)}"
 
 
 def length_words(days: int) -> str:

@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from diary.clock import span_words
+
 register = template.Library()
 
 NEUTRAL = {
     "time": "%H:%M",
     "day": "%A %-d %B",
     "day-year": "%A %-d %B %Y",
-    "date": "%-d %b %Y",
     "short-day": "%a %-d %b",
     "moment": "%a %-d %b, %H:%M",
     "day-time": "%A %-d %B, %H:%M",
@@ -36,3 +37,12 @@ def at(value: dt.datetime | dt.date | None, kind: str = "time") -> SafeString | 
     return format_html(
         '<time datetime="{}" data-format="{}">{}</time>', f"{wall:%Y-%m-%dT%H:%M}", kind, f"{wall:{NEUTRAL[kind]}}"
     )
+
+
+@register.filter
+def span(first: dt.date, last: dt.date) -> str:
+    """{{ first|span:last }}: a period, '3 Sep – 1 Dec 2026', in the words of the physician report (`span_words`), so
+    that Trends, the Report page and the report say a period alike. Not rewritten in the phone's habits: with the
+    month in words it reads one way only; and Trends, whose only date is its period, makes no date formatter at all
+    (the first costs a phone 35 ms: docs/benchmarks.md#web)."""
+    return span_words(first, last)

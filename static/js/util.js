@@ -53,7 +53,6 @@
     time: { hour: "numeric", minute: "2-digit" },
     day: { weekday: "long", day: "numeric", month: "long" },
     "day-year": { weekday: "long", day: "numeric", month: "long", year: "numeric" },
-    date: { day: "numeric", month: "short", year: "numeric" },
     "short-day": { weekday: "short", day: "numeric", month: "short" },
     moment: { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" },
     "day-time": { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" },
