@@ -125,3 +125,39 @@ def test_the_heat_maps_legend_and_labels_are_true_in_both_modes(browser, live_se
         assert contrast(hex_of(region["fill"]), hex_of(region["ink"])) >= 4.5, region
         assert region["outline"] == "none", region  # the letters in their ink alone, no grey edge blurring them
     assert painted["dash"] == "dashed"  # the flag line's key is drawn, not only a tooltip
+
+
+# Counts what makes the phone load its locale data (ICU): the first date or number formatter of a page costs a phone
+# about 35 ms (docs/benchmarks.md#web). Trends, whose only date is its period (in the report's words), needs none.
+COUNT_FORMATTERS = """(() => {
+  window.formatters = [];
+  for (const [owner, name] of [[Intl, "DateTimeFormat"], [Intl, "NumberFormat"]]) {
+    const made = owner[name];
+    const note = () => window.formatters.push(name);
+    owner[name] = new Proxy(made, {
+      construct(target, args) { note(); return new target(...args); },
+      apply(target, self, args) { note(); return target(...args); },
+    });
+  }
+  for (const [proto, name] of [[Date.prototype, "toLocaleDateString"], [Date.prototype, "toLocaleTimeString"],
+                               [Date.prototype, "toLocaleString"], [Number.prototype, "toLocaleString"]]) {
+    const used = proto[name];
+    proto[name] = function (...args) { window.formatters.push(name); return used.apply(this, args); };
+  }
+})();"""
+
+
+def test_trends_makes_no_date_formatter_and_a_page_with_times_does(phone, db):
+    call_command("seed_demo", stdout=io.StringIO())
+    phone.add_init_script(COUNT_FORMATTERS)
+    phone.goto("/accounts/login/")
+    phone.fill("#id_username", "demo")
+    phone.fill("#id_password", "demo-diary")
+    phone.click("button:has-text('Log in')")
+    phone.goto("/trends/")
+    phone.wait_for_load_state("load")
+    assert phone.evaluate("window.formatters") == []
+    assert re.fullmatch(r"\d{1,2}( \w{3})?–?.* \d{4} · \d+ days", phone.locator(".period").inner_text())
+    phone.goto("/history/")  # the count sees a formatter where one is made: History writes its times
+    phone.wait_for_load_state("load")
+    assert "DateTimeFormat" in phone.evaluate("window.formatters")
