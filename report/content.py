@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from diary import vocab
+from diary.clock import day_words, span_words
 from diary.coverage import diary_state
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
 from diary.models import Episode, Profile
@@ -82,7 +83,7 @@ class Report:
     @property
     def period(self) -> str:
         """'3 Sep – 1 Dec 2026'."""
-        return phrases.span_words(self.first, self.last)
+        return span_words(self.first, self.last)
 
     @property
     def logged(self) -> str:
@@ -97,8 +98,8 @@ class Report:
     @property
     def running_head(self) -> str:
         """What every page carries: name, date of birth and the period."""
-        born = phrases.day_words(self.date_of_birth) if self.date_of_birth else "not given"
-        period = self.period if self.has_entries else phrases.span_words(*self.requested)
+        born = day_words(self.date_of_birth) if self.date_of_birth else "not given"
+        period = self.period if self.has_entries else span_words(*self.requested)
         return f"{self.patient_name} · born {born} · diary {period}"
 
     @property

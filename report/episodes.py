@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diary import vocab
+from diary.clock import MONTHS, WEEKDAYS
 from diary.facts import EpisodeFacts
 from report import phrases
 from triage import signs
@@ -80,7 +81,7 @@ def episode_row(e: EpisodeFacts, mark: str = "") -> EpisodeRow:
     return EpisodeRow(
         facts=e,
         mark=mark,
-        date=f"{phrases.WEEKDAYS[e.start.weekday()]} {e.start.day:02d} {phrases.MONTHS[e.start.month - 1]}",
+        date=f"{WEEKDAYS[e.start.weekday()]} {e.start.day:02d} {MONTHS[e.start.month - 1]}",
         time=f"{e.start:%H:%M}",
         duration=duration_words(e),
         severity=str(e.severity),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diary import vocab
+from diary.clock import day_words
 from diary.facts import EpisodeFacts
 from report import phrases
 from triage import detectors, signs
@@ -129,8 +130,8 @@ class ReportFlag:
             return ""
         first, last = self.flag.first_seen, self.flag.last_seen
         if first == last:
-            return f"raised {phrases.day_words(first)}"
-        return f"first raised {phrases.day_words(first)}, last {phrases.day_words(last)}"
+            return f"raised {day_words(first)}"
+        return f"first raised {day_words(first)}, last {day_words(last)}"
 
     @property
     def still_going(self) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from diary import vocab
+from diary.clock import span_words
 from diary.facts import EpisodeFacts
 from insights import laterality, trends
 from insights.trends import Trends, median_severity_words, median_words
@@ -199,12 +200,10 @@ def summary(
     """
     sentences = [red_flag_sentence(red)] if red else []
     first, last = period
-    whole = f"Over {phrases.length_words(current.days)} ({phrases.span_words(first, last)})"
+    whole = f"Over {phrases.length_words(current.days)} ({span_words(first, last)})"
     if recent is not None:
         recent_episodes = [e for e in episodes if recent.first <= e.day <= recent.last]
-        label = (
-            f"In the last {recent.days} days ({phrases.span_words(recent.first, recent.last)}), as a pattern is flagged"
-        )
+        label = f"In the last {recent.days} days ({span_words(recent.first, recent.last)}), as a pattern is flagged"
         sentences.append(describe(label, recent, recent_episodes, now))
         n = len(episodes)
         sentences.append(
@@ -306,7 +305,7 @@ class Comparison:
 
     @property
     def heading(self) -> str:
-        return f"the {self.length} before ({phrases.span_words(self.before.first, self.before.last)})"
+        return f"the {self.length} before ({span_words(self.before.first, self.before.last)})"
 
     @property
     def lines(self) -> list[str]:

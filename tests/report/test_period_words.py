@@ -31,7 +31,9 @@ def test_trends_the_report_page_and_its_links_say_a_period_alike(web, patient, f
     said = {}
     for page in ("/trends/", "/report/"):
         html = web.get(page, query).content.decode()
-        said[page] = re.search(r'<p class="period">([^<·:]+)', html).group(1).strip()
+        found = re.search(r'<p class="period">([^<·:]+)', html)
+        assert found, page
+        said[page] = found.group(1).strip()
     assert said == {"/trends/": words, "/report/": words}
     sharing.create_link(patient=patient, first=first, last=last)
     assert f"<strong>{words}</strong> · active" in web.get("/report/").content.decode()
