@@ -213,9 +213,7 @@ class ProfileView(APIView):
     def _write(self, request: Request, partial: bool) -> Response:
         serializer = ProfileSerializer(services.profile_of(patient_of(request)), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        profile = services.update_profile(
-            patient=patient_of(request), number_follows_zone=True, **serializer.validated_data
-        )
+        profile = services.change_settings(patient=patient_of(request), **serializer.validated_data)
         return Response(ProfileSerializer(profile).data)
 
     def put(self, request: Request) -> Response:

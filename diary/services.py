@@ -377,22 +377,27 @@ def delete_checkin(*, patient: User, date: dt.date) -> bool:
 
 
 @transaction.atomic
-def update_profile(*, patient: User, number_follows_zone: bool = False, **values: Any) -> Profile:
-    """Write the profile's fields. A move to another time zone asks for a review, whose flags then say their days and
-    times in the new zone. `number_follows_zone` (Settings and the API, where the patient moves; not sign-up or an
-    import, which give the number as chosen): the move also brings the new zone's usual emergency number, unless the
-    number was one of the patient's own (not the old zone's usual one, or a new one given with the move)."""
+def update_profile(*, patient: User, **values: Any) -> Profile:
+    """Write the profile's fields as given (sign-up, an import, and `change_settings` after its own decisions)."""
     profile = profile_of(patient)
-    # As stored: a ModelForm of the profile (Settings) has already written the new values on this instance.
-    old_zone, old_number = Profile.objects.values_list("timezone", "emergency_number").get(pk=profile.pk)
-    moved = values.get("timezone", old_zone) != old_zone
-    usual = old_number == default_emergency_number(old_zone) == values.get("emergency_number", old_number)
-    if moved and number_follows_zone and usual:
-        values["emergency_number"] = default_emergency_number(values["timezone"])
     for name, value in values.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["user"])
     profile.save()
+    return profile
+
+
+def change_settings(*, patient: User, **values: Any) -> Profile:
+    """The patient's own change of their profile (Settings, the API). A move to another time zone brings that zone's
+    usual emergency number, unless the number was one of the patient's own (not the old zone's usual one, or a new
+    one given with the move); and it asks for a review, whose flags then say their days and times in the new zone."""
+    profile = profile_of(patient)
+    # As stored: a ModelForm of the profile (Settings) has already written the new values on this instance.
+    old_zone, old_number = Profile.objects.values_list("timezone", "emergency_number").get(pk=profile.pk)
+    moved = values.get("timezone", old_zone) != old_zone
+    if moved and old_number == default_emergency_number(old_zone) == values.get("emergency_number", old_number):
+        values["emergency_number"] = default_emergency_number(values["timezone"])
+    profile = update_profile(patient=patient, **values)
     if moved:
         hooks.diary_changed.send(sender=Profile, patient=patient)
     return profile

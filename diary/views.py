@@ -385,7 +385,7 @@ def settings_view(request: PatientRequest) -> HttpResponse:
         values = dict(form.cleaned_data)
         email = values.pop("email")
         with transaction.atomic():
-            saved = services.update_profile(patient=request.user, number_follows_zone=True, **values)
+            saved = services.change_settings(patient=request.user, **values)
             services.update_email(patient=request.user, email=email)
         messages.success(request, "Settings saved.")
         if saved.emergency_number != values["emergency_number"]:  # it followed the new time zone

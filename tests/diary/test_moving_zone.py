@@ -59,7 +59,7 @@ def test_a_move_asks_for_a_review_and_a_save_in_the_same_zone_does_not(db, djang
 
     def reviews(**values):
         with django_capture_on_commit_callbacks() as callbacks:
-            services.update_profile(patient=patient, number_follows_zone=True, **values)
+            services.change_settings(patient=patient, **values)
         return [c.args for c in callbacks if getattr(c, "func", None) is request_review]
 
     assert reviews(display_name="June", timezone="Europe/London") == []
