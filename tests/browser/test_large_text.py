@@ -168,3 +168,28 @@ def test_the_focus_ring_of_a_map_region_is_drawn_above_the_map(browser, live_ser
     page.keyboard.press("Tab")
     assert not ring.evaluate("r => r.classList.contains('on')")
     page.context.close()
+
+
+@pytest.mark.parametrize("text", [100, 200])
+def test_the_saved_note_keeps_its_words_on_long_lines_and_undo_in_reach(browser, live_server, pages, text):
+    """At 100 % Undo sits beside "Episode saved. Left heel · 5/10"; at 200 % the words would wrap a word a line
+    beside it (a column 110 px wide), so Undo goes under them, at the end of its row."""
+    patient, _ = pages
+    page = phone_at(browser, live_server.url, 390, text, patient)
+    page.goto("/log/")
+    page.locator('.region[data-location="left:heel"]').tap()
+    page.locator(".chips.severity label", has_text="5").tap()
+    page.locator(".chips.duration label", has_text="1 min").tap()
+    page.locator("button.log-save").tap()
+    note = page.locator(".just-saved")
+    words, undo = note.locator("p").bounding_box(), note.get_by_role("button", name="Undo").bounding_box()
+    box = note.bounding_box()
+    assert words is not None and undo is not None and box is not None
+    assert note.locator("p").inner_text() == "Episode saved. Left heel · 5/10"
+    if text == 100:
+        assert undo["y"] < words["y"] + words["height"] and undo["x"] >= words["x"] + words["width"]  # beside
+    else:
+        assert undo["y"] >= words["y"] + words["height"]  # under the words, which have the note's width
+        assert words["width"] > 0.8 * box["width"], (words, box)
+        assert undo["x"] + undo["width"] == pytest.approx(words["x"] + words["width"], abs=1)  # at the row's end
+    page.context.close()
