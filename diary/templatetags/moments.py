@@ -22,18 +22,27 @@ NEUTRAL = {
     "short-day": "%a %-d %b",
     "moment": "%a %-d %b, %H:%M",
     "day-time": "%A %-d %B, %H:%M",
+    "short-day-year": "%a %-d %b %Y",
+    "moment-year": "%a %-d %b %Y, %H:%M",
+    "day-time-year": "%A %-d %B %Y, %H:%M",
 }
+# A moment of another year than the patient's today says its year ("Sun 20 Dec 2026, 00:53", read in 2027): a link
+# that expired last December, a dose or an episode of last year.
+WITH_YEAR = {"short-day": "short-day-year", "moment": "moment-year", "day-time": "day-time-year"}
 
 
 @register.filter
 def at(value: dt.datetime | dt.date | None, kind: str = "time") -> SafeString | str:
-    """An aware time in the page's active zone (the patient's), or a date, as a localisable <time>."""
+    """An aware time in the page's active zone (the patient's), or a date, as a localisable <time>; with its year when
+    it is not of this year in that zone."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         wall = timezone.localtime(value) if timezone.is_aware(value) else value
     else:
         wall = dt.datetime.combine(value, dt.time(12))
+    if kind in WITH_YEAR and wall.year != timezone.localdate().year:
+        kind = WITH_YEAR[kind]
     return format_html(
         '<time datetime="{}" data-format="{}">{}</time>', f"{wall:%Y-%m-%dT%H:%M}", kind, f"{wall:{NEUTRAL[kind]}}"
     )

@@ -56,6 +56,14 @@
     "short-day": { weekday: "short", day: "numeric", month: "short" },
     moment: { weekday: "short", day: "numeric", month: "short", hour: "numeric", minute: "2-digit" },
     "day-time": { weekday: "long", day: "numeric", month: "long", hour: "numeric", minute: "2-digit" },
+    // Of another year than today's (templatetags/moments.py, WITH_YEAR).
+    "short-day-year": { weekday: "short", day: "numeric", month: "short", year: "numeric" },
+    "moment-year": {
+      weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "numeric", minute: "2-digit",
+    },
+    "day-time-year": {
+      weekday: "long", day: "numeric", month: "long", year: "numeric", hour: "numeric", minute: "2-digit",
+    },
   };
   // The phone's habits (day before month or after, a 12- or 24-hour clock), read the first time a date is written:
   // a page with no date to write (Login, Log) makes no Intl formatter at all.

@@ -174,3 +174,27 @@ def test_times_follow_the_phones_clock(browser, live_server, locale, clock):
     day_first = re.fullmatch(r"[A-Z][a-z]+day,? \d{1,2} [A-Z][a-z]+", heading)
     assert month_first if locale == "en-US" else day_first, heading  # English words, the phone's order
     context.close()
+
+
+@pytest.mark.parametrize(
+    "locale, written",
+    [
+        ("en-US", r"[A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, (\d{4}), \d{1,2}:\d\d\s?[AP]M"),
+        ("en-GB", r"[A-Z][a-z]{2},? \d{1,2} [A-Z][a-z]{2},? (\d{4}),? \d\d:\d\d"),
+    ],
+)
+def test_a_moment_of_another_year_says_its_year_in_the_phones_habits(browser, live_server, locale, written):
+    from tests.browser.pages import session_cookie
+    from tests.conftest import make_patient
+
+    patient = make_patient("yuri", tz="Europe/London")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    log(patient, started_at=long_ago)  # Today's "Last episode", over a year ago
+    context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, locale=locale)
+    context.add_cookies([session_cookie(patient, live_server.url)])
+    page = context.new_page()
+    page.goto("/")
+    last = page.locator(".stat", has_text="Last episode").locator("time").inner_text()
+    match = re.fullmatch(written, last)
+    assert match and match[1] == str(long_ago.year), last
+    context.close()
