@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils import timezone
 
-from diary.clock import local_date
+from diary.clock import day_words, local_date
 from diary.models import EARLIEST_DAY
 from diary.services import profile_of
 from report.models import MAX_QUESTIONS, ShareAccess, ShareLink
@@ -38,10 +38,6 @@ class NewLink:
     token: str  # shown to the patient once; only its hash is stored
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def first_entry(patient: User) -> dt.date | None:
     """The local date of the patient's first episode or check-in, if any."""
     zone = profile_of(patient).zone
@@ -57,12 +53,12 @@ def bounded_period(*, patient: User, first: dt.date, last: dt.date, today: dt.da
     if first > last:
         raise ValidationError({"last": "The end date is before the start date."})
     if last > today:
-        raise ValidationError({"last": f"The end date is after today ({_day(today)})."})
+        raise ValidationError({"last": f"The end date is after today ({day_words(today)})."})
     if first < EARLIEST_DAY:
-        raise ValidationError({"first": f"The start date is before {_day(EARLIEST_DAY)}: please check the year."})
+        raise ValidationError({"first": f"The start date is before {day_words(EARLIEST_DAY)}: please check the year."})
     born = profile_of(patient).date_of_birth
     if born and first < born:
-        raise ValidationError({"first": f"The start date is before your date of birth ({_day(born)})."})
+        raise ValidationError({"first": f"The start date is before your date of birth ({day_words(born)})."})
     diary_start = first_entry(patient)
     if diary_start and first < diary_start <= last:
         first = diary_start  # nothing to show before the diary began

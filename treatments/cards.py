@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from diary.clock import day_words
 from diary.services import clock_of
 from insights.periods import remembered
 from treatments import services, vocab
@@ -27,9 +28,9 @@ class Card:
 def status_words(t: TreatmentFacts) -> str:
     last = t.courses[-1]
     if t.current is not None:
-        return f"{t.dose_words(last)} since {last.started_on.day} {last.started_on:%b %Y}"
+        return f"{t.dose_words(last)} since {day_words(last.started_on)}"
     assert last.last_day is not None
-    return f"stopped: last taken {last.last_day.day} {last.last_day:%b %Y} ({t.dose_words(last)})"
+    return f"stopped: last taken {day_words(last.last_day)} ({t.dose_words(last)})"
 
 
 def trends_cards(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from diary.clock import day_words
 from treatments import timeline, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
@@ -35,8 +36,8 @@ class Current:
 
     @property
     def words(self) -> str:
-        started = "" if self.first_started == self.since else f" (first started {_day(self.first_started)})"
-        return f"{self.name}, {self.dose}, since {_day(self.since)}{started}"
+        started = "" if self.first_started == self.since else f" (first started {day_words(self.first_started)})"
+        return f"{self.name}, {self.dose}, since {day_words(self.since)}{started}"
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,6 @@ class Section:
     @property
     def empty(self) -> bool:
         return not (self.current or self.changes or self.uses)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def current_on(treatments: list[TreatmentFacts], day: dt.date) -> list[Current]:
