@@ -558,12 +558,28 @@ def calendar_chart(
 # --- Captions: the key number of each chart, the same words on the page and in the report -------------
 
 
+def peak_hour_words(hours: Sequence[int]) -> str:
+    """The hour or hours of the day most episodes started in, as the end of the hours caption: '; most often at
+    14:00 (5)', '; most often at 08:00 and 14:00 (3 each)'; a tie of more is counted, not listed; nothing when
+    one episode or fewer, and "no two in the same hour" when no hour has two: a tie of ones is not a peak."""
+    top = max(hours, default=0)
+    if sum(hours) < 2:
+        return ""
+    if top < 2:
+        return "; no two in the same hour"
+    peaks = [f"{h:02d}:00" for h, count in enumerate(hours) if count == top]
+    if len(peaks) == 1:
+        return f"; most often at {peaks[0]} ({top})"
+    if len(peaks) <= 3:
+        return f"; most often at {', '.join(peaks[:-1])} and {peaks[-1]} ({top} each)"
+    return f"; {len(peaks)} hours tie for most often ({top} each)"
+
+
 def captions(trends: Trends) -> dict[str, str]:
     per = trends.unit
     n, buckets = trends.episodes, len(trends.buckets)
     rate = f"{n / buckets:.1f}".rstrip("0").rstrip(".") if buckets else "0"
     night = sum(c for h, c in enumerate(trends.hours) if vocab.is_night_hour(h))
-    peak = max(range(24), key=lambda h: (trends.hours[h], -h))
     return {
         "frequency": (
             f"{_plural(n, 'episode')} in {_plural(buckets, per)}: {rate} a {per} on average; "
@@ -585,8 +601,8 @@ def captions(trends: Trends) -> dict[str, str]:
             else "No finished episodes in this period, so no duration."
         ),
         "hours": (
-            f"{night} of {_plural(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars); "
-            f"most often at {peak:02d}:00 ({trends.hours[peak]})."
+            f"{night} of {_plural(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars)"
+            f"{peak_hour_words(trends.hours)}."
             if n
             else "No episodes in this period."
         ),

@@ -178,3 +178,32 @@ def test_bands_are_drawn_under_the_frequency_chart_on_the_same_days_as_the_bars(
     assert "<title>Pregabalin 75 mg twice a day, 1 Dec 2025 – 11 Jan 2026</title>" in svg
     assert "Ibuprofen: taken on 2 days" in svg
     assert svg.count("M", svg.index('class="band-use"'), svg.index("</path>", svg.index('class="band-use"'))) == 2
+
+
+def hours_caption(*starts: tuple[int, int]) -> str:
+    """The hours chart's caption for episodes started at these (hour, minute)s of 1–3 Jun 2026 (UTC)."""
+    first = dt.date(2026, 6, 1)
+    episodes = [
+        episode(dt.datetime.combine(first + dt.timedelta(days=i % 3), dt.time(h, m), UTC))
+        for i, (h, m) in enumerate(starts)
+    ]
+    return charts.captions(trends.compute(episodes, {}, first, dt.date(2026, 6, 3)))["hours"]
+
+
+@pytest.mark.parametrize(
+    "starts, caption",
+    [
+        # One in each of three hours: a tie of ones is no peak (it once said "most often at 04:00 (1)").
+        ([(9, 15), (22, 0), (4, 20)], "2 of 3 episodes started at night (22:00–06:00, the solid bars); no two in the "
+         "same hour."),
+        ([(14, 0), (14, 45), (9, 0)], "0 of 3 episodes started at night (22:00–06:00, the solid bars); most often at "
+         "14:00 (2)."),
+        ([(8, 5), (8, 50), (14, 0), (14, 30), (23, 0)], "1 of 5 episodes started at night (22:00–06:00, the solid "
+         "bars); most often at 08:00 and 14:00 (2 each)."),
+        ([(h, 0) for h in (1, 1, 5, 5, 9, 9, 13, 13)], "4 of 8 episodes started at night (22:00–06:00, the solid "
+         "bars); 4 hours tie for most often (2 each)."),
+        ([(3, 0)], "1 of 1 episode started at night (22:00–06:00, the solid bars)."),
+    ],
+)  # fmt: skip
+def test_the_hours_caption_names_a_peak_only_where_there_is_one(starts, caption):
+    assert hours_caption(*starts) == caption
