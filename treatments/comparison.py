@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from diary import vocab as diary_vocab
-from diary.clock import minutes_label
+from diary.clock import day_words, minutes_label, span_words
 from treatments import vocab
 from treatments.facts import CourseFacts, DoseFacts, TreatmentFacts
 from treatments.timeline import Change
@@ -126,7 +126,8 @@ def rate_ratio(
 
 @dataclass(frozen=True)
 class Window:
-    """The logged days of a stretch of dates and the episodes on them. `first > last`: the window is empty."""
+    """The logged days of a stretch of dates and the episodes on them. `first > last`: the window is empty.
+    `first_logged`: its first day with an entry (later than `first` when the diary began inside it)."""
 
     first: dt.date
     last: dt.date
@@ -134,6 +135,7 @@ class Window:
     episodes: int
     median_severity: float | None
     median_duration: float | None
+    first_logged: dt.date | None = None
 
     @property
     def per_day(self) -> float | None:
@@ -197,6 +199,7 @@ class Diary:
             episodes=len(found),
             median_severity=statistics.median(e.severity for e in found) if found else None,
             median_duration=statistics.median(durations) if durations else None,
+            first_logged=logged[0] if logged else None,
         )
 
 
@@ -392,10 +395,6 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _number(value: float) -> str:
     return f"{value:.2f}"
 
@@ -426,7 +425,7 @@ def ratio_words(c: Comparison) -> str:
     if c.before.episodes == 0 and c.during.episodes == 0:
         return "No episodes before it started nor while taking it."
     if c.rate_ratio is None or low is None:
-        return f"No episodes in the {BEFORE_DAYS // 7} weeks before, so no ratio: {c.during.episodes} while taking it."
+        return f"No episodes in the {before_span(c)} before, so no ratio: {c.during.episodes} while taking it."
     interval = f"95 % interval {_number(low)} to {_number(high) if high is not None else 'no upper limit'}"
     if high is not None and high < 1:
         reading = "fewer episodes a day while taking it"
@@ -435,6 +434,20 @@ def ratio_words(c: Comparison) -> str:
     else:
         reading = "no clear difference (the interval includes 1)"
     return f"Episodes a logged day while taking it ÷ before: {_number(c.rate_ratio)} ({interval}): {reading}."
+
+
+def _before_begins(c: Comparison) -> dt.date:
+    return c.before.first_logged or c.before.first
+
+
+def before_span(c: Comparison) -> str:
+    """How long before the course its compared entries run: "8 weeks" when they reach back to the window's first
+    day, else the days from the first entry in it ("20 days": the diary began, or entries began, inside it)."""
+    begins = _before_begins(c)
+    if begins == c.before.first:
+        return f"{BEFORE_DAYS // 7} weeks"
+    days = (c.before.last - begins).days + 1
+    return f"{days} day{'' if days == 1 else 's'}"
 
 
 def _before_what(c: Comparison) -> str:
@@ -472,8 +485,9 @@ def rows(c: Comparison) -> list[tuple[str, str, str]]:
 
 
 def window_titles(c: Comparison) -> tuple[str, str]:
-    """The two columns of `rows`: "8 weeks before" and "While taking, from 16 Mar 2026"."""
-    return f"{BEFORE_DAYS // 7} weeks before", f"While taking, from {_day(c.settled_on)}"
+    """The two columns of `rows`: "8 weeks before" (or "20 days before": `before_span`) and "While taking, from 16 Mar
+    2026"."""
+    return f"{before_span(c)} before", f"While taking, from {day_words(c.settled_on)}"
 
 
 def notes(c: Comparison) -> list[str]:
@@ -483,12 +497,12 @@ def notes(c: Comparison) -> list[str]:
     if not c.enough and c.during.first > c.during.last:
         found.append(
             f"The first {SETTLING_DAYS} days after starting are left out while it settles in: "
-            f"the count starts on {_day(c.settled_on)}."
+            f"the count starts on {day_words(c.settled_on)}."
         )
     if c.missed_days:
         found.append(f"Missed on {c.missed_days} of the days counted while taking it.")
     if c.other_changes:
-        named = "; ".join(f"{w.change.words} on {_day(w.change.day)} ({w.window})" for w in c.other_changes)
+        named = "; ".join(f"{w.change.words} on {day_words(w.change.day)} ({w.window})" for w in c.other_changes)
         found.append(f"Other treatments changed in these weeks: {named}.")
     if c.enough:
         found.append(f"This compares days while taking {c.name} with days before; it does not show that {c.name} "
@@ -501,9 +515,10 @@ def sentences(c: Comparison) -> list[str]:
     found = [headline(c)]
     if c.enough:
         found = [
-            f"While taking {c.name} {c.dose} (from {_day(c.settled_on)}, {SETTLING_DAYS} days after starting): "
+            f"While taking {c.name} {c.dose} (from {day_words(c.settled_on)}, {SETTLING_DAYS} days after starting): "
             f"{window_words(c.during)}.",
-            f"In the {BEFORE_DAYS // 7} weeks before {_before_what(c)}: {window_words(c.before)}.",
+            f"In the {before_span(c)} before {_before_what(c)} ({span_words(_before_begins(c), c.before.last)}): "
+            f"{window_words(c.before)}.",
             headline(c),
         ]
     return found + notes(c)

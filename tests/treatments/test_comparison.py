@@ -181,8 +181,8 @@ def test_the_words_say_while_taking_and_never_because_of():
         "logged day (12 on 30 logged days), median severity 4/10, median duration 15 min."
     )
     assert words[1] == (
-        "In the 8 weeks before it started: 1.11 episodes a logged day (40 on 36 logged days), median severity 6/10, "
-        "median duration 20 min."
+        "In the 8 weeks before it started (5 Jan – 1 Mar 2026): 1.11 episodes a logged day (40 on 36 logged days), "
+        "median severity 6/10, median duration 20 min."
     )
     assert words[2] == (
         "Episodes a logged day while taking it ÷ before: 0.36 (95 % interval 0.17 to 0.70): fewer episodes a day "
@@ -193,6 +193,27 @@ def test_the_words_say_while_taking_and_never_because_of():
         "difference."
     )
     assert not any("because" in w.lower() for w in words)
+
+
+def test_a_diary_begun_inside_the_eight_weeks_is_compared_over_the_days_it_has_and_says_so():
+    """The diary began 20 days before the course (10 Feb 2026; START is 2 Mar): the words say "20 days", with the
+    dates, never "8 weeks" for 18 logged days."""
+    began = START - dt.timedelta(days=20)
+    before = days(began, 18)
+    d = diary([episode(x, 5, 10) for x in before[:13]] + [episode(x) for x in days(SETTLED, 20)], before[13:])
+    c = compare(d)
+    assert (c.before.logged_days, c.before.first_logged, c.enough) == (18, began, True)
+    assert comparison.before_span(c) == "20 days"
+    assert comparison.window_titles(c) == ("20 days before", "While taking, from 16 Mar 2026")
+    assert comparison.sentences(c)[1] == (
+        "In the 20 days before it started (10 Feb – 1 Mar 2026): 0.72 episodes a logged day (13 on 18 logged days), "
+        "median severity 5/10, median duration 10 min."
+    )
+    # With no episode before, the reason there is no ratio names the same span.
+    quiet = compare(diary([episode(x) for x in days(SETTLED, 20)], before))
+    assert comparison.ratio_words(quiet) == "No episodes in the 20 days before, so no ratio: 20 while taking it."
+    # Entries from the window's first day on: "8 weeks".
+    assert comparison.before_span(compare(diary(quiet=days(BEFORE_FIRST, 30) + days(SETTLED, 20)))) == "8 weeks"
 
 
 def test_an_interval_across_one_is_no_clear_difference_and_a_half_median_is_a_range():
