@@ -70,7 +70,7 @@ def test_page_one_says_what_is_taken_what_changed_and_the_latest_score(report):
     assert first.index("Key numbers") < first.index("Treatments") < first.index("Questionnaire scores")
     assert first.index("Questionnaire scores") < first.index("Patterns flagged")
     for line in (
-        "Taken on 31 May 2026:",
+        "Current on 31 May 2026:",  # taken every day, or to take when needed: not "taken that day"
         "Ibuprofen, 400 mg when needed, since 1 Jan 2026",
         "Pregabalin, 150 mg twice a day, since 15 May 2026 (first started 1 Apr 2026)",
         "1 Apr 2026: Pregabalin started (75 mg twice a day)",
