@@ -406,6 +406,12 @@ def place_label(side: str, region: str) -> str:
     return Place(side, region).label
 
 
+def counted(n: int | float, word: str) -> str:
+    """'1 episode', '3 episodes', '2.5 days': a number and its noun, plural unless it is one."""
+    number = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{number} {word}{'' if n == 1 else 's'}"
+
+
 def labels(vocabulary: dict[str, Term], codes: Iterable[str]) -> list[str]:
     """The labels of these codes, in vocabulary order; an unknown code is left out."""
     wanted = set(codes)

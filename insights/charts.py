@@ -73,10 +73,6 @@ Href = Callable[["Week"], str]
 # --- Words -----------------------------------------------------------------------------------------
 
 
-def _plural(n: int | float, word: str) -> str:
-    return f"{n:g} {word}{'' if n == 1 else 's'}"
-
-
 def bucket_label(bucket: Week, unit: str) -> str:
     """'Week of 3 Mar 2026' or 'Tue 3 Mar 2026'."""
     if unit == DAY:
@@ -341,8 +337,9 @@ def frequency_chart(
     y_max = _nice_max(values)
     partial = [unit == WEEK and b.partial for b in buckets]
     titles = [
-        f"{bucket_label(b, unit)}: {_plural(b.episodes, 'episode')}, {b.days_logged} of "
-        f"{_plural(b.days_in_range, 'day')} logged" + (f" (part week: {b.days_in_range} of 7 days)" if cut else "")
+        f"{bucket_label(b, unit)}: {vocab.counted(b.episodes, 'episode')}, {b.days_logged} of "
+        f"{vocab.counted(b.days_in_range, 'day')} logged"
+        + (f" (part week: {b.days_in_range} of 7 days)" if cut else "")
         for b, cut in zip(buckets, partial, strict=True)
     ]
     per = unit
@@ -449,7 +446,7 @@ def severity_chart(
             path = "".join(f"M{x:g} {y:.1f}h0" for x, y in sorted(dots))
             parts.append(
                 f'<path class="dots" d="{path}" stroke="{DOT}" stroke-width="5" stroke-linecap="round" '
-                f'stroke-opacity="0.55" fill="none"><title>{_plural(len(severities), "episode")}</title></path>'
+                f'stroke-opacity="0.55" fill="none"><title>{vocab.counted(len(severities), "episode")}</title></path>'
             )
     slot = size.plot_width / max(1, len(buckets))
     for run in line_runs(buckets, size, statistic):
@@ -467,7 +464,7 @@ def severity_chart(
             parts.append(
                 f'<circle class="{statistic}-point" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{LINE}">'
                 f"<title>{escape(bucket_label(b, unit))}: {statistic} severity {_statistic_words(b, statistic)} "
-                f"({_plural(b.episodes, 'episode')})</title></circle>"
+                f"({vocab.counted(b.episodes, 'episode')})</title></circle>"
             )
     return _svg(parts)
 
@@ -477,7 +474,7 @@ def hours_chart(hours: Sequence[int], *, size: Size = WEB) -> SafeString:
     y_max = _nice_max(hours)
     night = [vocab.is_night_hour(h) for h in range(24)]
     titles = [
-        f"{h:02d}:00–{(h + 1) % 24:02d}:00: {_plural(n, 'episode')}{' (night)' if night[h] else ''}"
+        f"{h:02d}:00–{(h + 1) % 24:02d}:00: {vocab.counted(n, 'episode')}{' (night)' if night[h] else ''}"
         for h, n in enumerate(hours)
     ]
     parts = [_open(size, "Start times over 24 hours, night hours in solid bars", False, "hours")]
@@ -518,7 +515,7 @@ def calendar_chart(
     width, height = left + max(columns, min_columns) * cell, top + 7 * cell
     attrs = f'font-family="DejaVu Sans, sans-serif" font-size="{font:g}" fill="{INK}"'
     counts = {state: sum(s == state for _, s in calendar) for state in STATE_WORDS}
-    summary = ", ".join(f"{_plural(n, 'day')} {STATE_WORDS[state]}" for state, n in counts.items())
+    summary = ", ".join(f"{vocab.counted(n, 'day')} {STATE_WORDS[state]}" for state, n in counts.items())
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'class="chart-svg calendar-svg" role="img" aria-label="Calendar from {_short(first)} {first.year}: '
@@ -582,15 +579,15 @@ def captions(trends: Trends) -> dict[str, str]:
     night = sum(c for h, c in enumerate(trends.hours) if vocab.is_night_hour(h))
     return {
         "frequency": (
-            f"{_plural(n, 'episode')} in {_plural(buckets, per)}: {rate} a {per} on average; "
-            f"{trends.days_logged} of {_plural(trends.days, 'day')} logged."
+            f"{vocab.counted(n, 'episode')} in {vocab.counted(buckets, per)}: {rate} a {per} on average; "
+            f"{trends.days_logged} of {vocab.counted(trends.days, 'day')} logged."
         ),
         "calendar": (
-            f"{_plural(trends.days_with_numbness, 'day')} with numbness, {trends.days_without_numbness} without, "
+            f"{vocab.counted(trends.days_with_numbness, 'day')} with numbness, {trends.days_without_numbness} without, "
             f"{trends.days_not_logged} not logged."
         ),
         "severity": (
-            f"Mean severity {trends.mean_severity:g} of {vocab.SEVERITY_MAX} over {_plural(n, 'episode')}; "
+            f"Mean severity {trends.mean_severity:g} of {vocab.SEVERITY_MAX} over {vocab.counted(n, 'episode')}; "
             f"dots are episodes, the line is each {per}'s mean."
             if trends.mean_severity is not None
             else "No severity to show: no episodes in this period."
@@ -601,7 +598,7 @@ def captions(trends: Trends) -> dict[str, str]:
             else "No finished episodes in this period, so no duration."
         ),
         "hours": (
-            f"{night} of {_plural(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars)"
+            f"{night} of {vocab.counted(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars)"
             f"{peak_hour_words(trends.hours)}."
             if n
             else "No episodes in this period."

@@ -36,10 +36,6 @@ class KeyNumber:
     note: str = ""
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def per_logged_week(episodes: int, logged_days: int) -> str:
     """Episodes per logged week, to one decimal: '6.4'; '' below a week of logged days, where a rate over-claims."""
     return f"{episodes * WEEK / logged_days:.1f}" if logged_days >= COMPARE_MIN_DAYS else ""
@@ -69,7 +65,7 @@ def spread_words(values: Sequence[int], unit: str = "") -> str:
 
 def logged_days_words(t: Trends) -> str:
     """'entries on 39 of 91 days'."""
-    return f"entries on {t.days_logged} of {_plural(t.days, 'day')}"
+    return f"entries on {t.days_logged} of {vocab.counted(t.days, 'day')}"
 
 
 def relief_clause(codes: Iterable[str]) -> str:
@@ -151,7 +147,7 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
     if n < MIN_EPISODES:
         listed = "; ".join(episode_brief(e, now) for e in episodes)
         sides = f" ({laterality.describe(episodes)})" if n > 1 else ""
-        return f"{head}: {_plural(n, 'episode')}{sides}, too few to call anything typical: {listed}."
+        return f"{head}: {vocab.counted(n, 'episode')}{sides}, too few to call anything typical: {listed}."
     rate = per_logged_week(n, t.days_logged)
     parts = [
         f"{n} episodes on {t.days_with_numbness} days" + (f" ({rate} per logged week)" if rate else ""),
@@ -207,7 +203,7 @@ def summary(
         sentences.append(describe(label, recent, recent_episodes, now))
         n = len(episodes)
         sentences.append(
-            f"{whole}, {logged_days_words(current)}: {_plural(n, 'episode')}"
+            f"{whole}, {logged_days_words(current)}: {vocab.counted(n, 'episode')}"
             + (f", {laterality.describe(episodes)}." if n else ".")
         )
     else:
@@ -246,7 +242,7 @@ def key_numbers(t: Trends, episodes: Sequence[EpisodeFacts]) -> list[KeyNumber]:
     return [
         KeyNumber(
             "Entries",
-            f"on {t.days_logged} of {_plural(t.days, 'day')}",
+            f"on {t.days_logged} of {vocab.counted(t.days, 'day')}",
             f"numbness {t.days_with_numbness}, no numbness {t.days_without_numbness}, "
             f"nothing logged {t.days_not_logged}",
         ),
@@ -312,8 +308,8 @@ class Comparison:
         """The numbers, each against the earlier ones, with what they rest on."""
         now, before = self.now, self.before
         lines = [
-            f"Episodes per logged week: {now.rate} ({now.episodes} on {_plural(now.logged_days, 'logged day')}) "
-            f"against {before.rate} ({before.episodes} on {_plural(before.logged_days, 'logged day')})",
+            f"Episodes per logged week: {now.rate} ({now.episodes} on {vocab.counted(now.logged_days, 'logged day')}) "
+            f"against {before.rate} ({before.episodes} on {vocab.counted(before.logged_days, 'logged day')})",
             f"Median severity: {median_severity_words(now.severities)} against "
             f"{median_severity_words(before.severities)}",
         ]
@@ -330,7 +326,7 @@ class Comparison:
         short = []
         for name, s in (("in this period", self.now), ("in the period before", self.before)):
             if s.logged_days < COMPARE_MIN_DAYS:
-                short.append(f"entries on {_plural(s.logged_days, 'day')} {name} ({COMPARE_MIN_DAYS} needed)")
+                short.append(f"entries on {vocab.counted(s.logged_days, 'day')} {name} ({COMPARE_MIN_DAYS} needed)")
             elif s.episodes < COMPARE_MIN_EPISODES:
-                short.append(f"{_plural(s.episodes, 'episode')} {name} ({COMPARE_MIN_EPISODES} needed)")
+                short.append(f"{vocab.counted(s.episodes, 'episode')} {name} ({COMPARE_MIN_EPISODES} needed)")
         return f"No comparison with {self.heading}: " + "; ".join(short) + "."

@@ -22,8 +22,10 @@ LEVEL_ORDER = {EMERGENCY: 0, URGENT: 1, SEE_DOCTOR: 2}
 # The heading of a warning screen at each level shown.
 ACTIONS = {EMERGENCY: "Act now", URGENT: "See a doctor today", SEE_DOCTOR: "Talk to your doctor"}
 
+# Said of one flag (an email) and of all of them (the Flags page), of a single episode's sign and of a pattern alike.
 NOT_A_DIAGNOSIS = (
-    "This is a pattern in what you logged, not a diagnosis: only a clinician who examines you can say what causes it."
+    "Warning signs are matched against what you logged; they are not a diagnosis: only a clinician who examines you "
+    "can say what causes your numbness."
 )
 
 
@@ -199,7 +201,7 @@ def _t(**values: Any) -> MappingProxyType[str, Any]:
     return MappingProxyType(values)
 
 
-_EPISODE_REASON = {"matched": "{episodes} episode(s) in the last {window_days} days with: {matched}."}
+_EPISODE_REASON = {"matched": "{episodes_counted} in the last {window_days} days with: {matched}."}
 
 CATALOGUE: dict[str, Sign] = {
     s.code: s
@@ -519,6 +521,8 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
     values = {**WINDOW_DAYS, **detail}
     if "longest_minutes" in detail:  # "31 hours 52 minutes", not "1912 minutes"
         values["longest"] = duration_words(detail["longest_minutes"])
+    if "episodes" in detail:  # "1 episode", not "1 episode(s)"
+        values["episodes_counted"] = vocab.counted(detail["episodes"], "episode")
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]
 
 

@@ -4,6 +4,8 @@ beside the patient's words, and the saddle is the one region between the legs.""
 import re
 from pathlib import Path
 
+import pytest
+
 from diary import vocab
 
 VOCABULARIES = (vocab.SIDES, vocab.REGIONS, vocab.SENSATIONS, vocab.TRIGGERS, vocab.SYMPTOMS, vocab.RELIEF)
@@ -34,3 +36,12 @@ def test_clinical_terms_sit_beside_the_patients_words():
 def test_the_saddle_is_not_coded_as_a_leg():
     assert vocab.REGIONS["saddle"].snomed == "38864007"  # perineal structure, never "lower limb"
     assert vocab.SNOMED_NAMES["38864007"] == "Perineal structure (body structure)"
+
+
+@pytest.mark.parametrize(
+    "n, word, words",
+    [(1, "episode", "1 episode"), (0, "episode", "0 episodes"), (5, "day", "5 days"), (2.5, "day", "2.5 days"),
+     (1.0, "day", "1 day"), (1_000_000, "episode", "1000000 episodes")],
+)  # fmt: skip
+def test_a_count_and_its_noun(n, word, words):
+    assert vocab.counted(n, word) == words

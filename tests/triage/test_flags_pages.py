@@ -27,7 +27,7 @@ def test_today_shows_a_banner_when_a_flag_is_open(web, flagged):
 def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
     page = web.get("/flags/").content.decode()
     assert "Numbness after an injury" in page
-    assert "5 episode(s) in the last 14 days with: An injury or fall." in page
+    assert "5 episodes in the last 14 days with: An injury or fall." in page
     assert "Numbness on 5 of the last 14 days (5 or more is the threshold)." in page
     assert f"/episodes/{flagged[0].id}/edit/" in page
     based_on = page[page.index("Based on: ") : page.index("Background reading: ")]
@@ -65,7 +65,7 @@ def test_flags_api_lists_and_acknowledges(api, patient, flagged):
     listed = api.get("/api/v1/flags/", {"status": "open"}).json()
     assert sorted(f["code"] for f in listed) == ["pattern.persistent", "urgent.injury"]
     injury = next(f for f in listed if f["code"] == "urgent.injury")
-    assert injury["reasons"] == ["5 episode(s) in the last 14 days with: An injury or fall."]
+    assert injury["reasons"] == ["5 episodes in the last 14 days with: An injury or fall."]
     acked = api.post(f"/api/v1/flags/{injury['id']}/acknowledge/").json()
     assert acked["status"] == "acknowledged"
 
