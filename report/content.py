@@ -98,9 +98,14 @@ class Report:
     @property
     def running_head(self) -> str:
         """What every page carries: name, date of birth and the period."""
-        born = day_words(self.date_of_birth) if self.date_of_birth else "not given"
+        born = f"born {day_words(self.date_of_birth)}" if self.date_of_birth else "date of birth not given"
         period = self.period if self.has_entries else span_words(*self.requested)
-        return f"{self.patient_name} · born {born} · diary {period}"
+        return f"{self.patient_name} · {born} · diary {period}"
+
+    @property
+    def any_alarm_symptom(self) -> bool:
+        """Whether a row of the symptoms table is an alarm question's, and so carries the ⚠ its key explains."""
+        return any(row.alarm for row in self.symptoms)
 
     @property
     def page_one_sections(self) -> list[Section]:

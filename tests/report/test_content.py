@@ -192,6 +192,23 @@ def test_the_accompanying_symptom_table(db):
     )
 
 
+def test_the_alarm_key_and_the_running_head_say_only_what_is_there(db):
+    """The "⚠ an alarm question" key stands under a table with a ⚠ row only; a patient who gave no date of birth is
+    "date of birth not given" on every page, never "born not given"."""
+    from django.template.loader import render_to_string
+
+    patient = make_patient("t", tz="Europe/London")
+    log(patient, started_at=at("2026-03-02"), symptoms=["back_pain"])
+    quiet = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    page = render_to_string("report/_body.html", report_context(quiet))
+    assert "Back pain" in page and "an alarm question" not in page
+    assert quiet.running_head == "t · date of birth not given · diary 2 Mar 2026"
+    log(patient, started_at=at("2026-03-04"), symptoms=["urinary_retention"])
+    alarm = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    page = render_to_string("report/_body.html", report_context(alarm))
+    assert "⚠ Can&#x27;t pee" in page and "⚠ an alarm question." in page
+
+
 def test_withdrawn_flags_never_reach_the_report(patient):
     for day in range(2, 9):
         log(patient, started_at=at(f"2026-02-0{day}"), duration_minutes=45, relieved_by=[])
