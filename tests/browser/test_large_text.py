@@ -33,7 +33,8 @@ FRAME_PROBLEMS = """() => {
     const label = tab.querySelector("span");
     const text = label.getBoundingClientRect();
     if (label.scrollWidth > label.clientWidth + 1 || text.left < box.left - 1 || text.right > box.right + 1 ||
-        text.bottom > box.bottom + 1 || box.right > innerWidth + 1 || box.bottom > innerHeight + 1) {
+        text.bottom > box.bottom + 1 || box.right > document.documentElement.clientWidth + 1 ||
+        box.bottom > innerHeight + 1) {
       problems.push(`tab "${label.textContent}" clipped`);
     }
     tabs.slice(i + 1).forEach((other) => {
@@ -47,18 +48,52 @@ FRAME_PROBLEMS = """() => {
 # With words never broken, would any box of the page overflow? Then a word needs breaking to fit: "Le / ft",
 # "Episode / s". (The Save bar reaches past its form's sides on purpose; closed lists and hidden text don't count.)
 WORD_PROBLEMS = """() => {
-  const strict = document.createElement("style");
-  strict.textContent = "* { overflow-wrap: normal !important; word-break: normal !important; " +
-    "hyphens: manual !important; }";
-  document.head.appendChild(strict);
+  const strict = new CSSStyleSheet();  // a stylesheet of the script's (a <style> element would break the page's CSP)
+  strict.replaceSync("* { overflow-wrap: normal !important; word-break: normal !important; " +
+    "hyphens: manual !important; }");
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, strict];
   const found = [...document.querySelectorAll("main *")].filter((el) =>
     el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && !el.querySelector(".log-bar") &&
     !el.matches("input, select, textarea") &&
     !el.closest("details:not([open]), .table-scroll, .visually-hidden") && getComputedStyle(el).overflowX !== "auto"
   ).map((el) => `a word too long for ${el.tagName.toLowerCase()}.${el.className}: ` +
     `"${el.textContent.trim().slice(0, 30)}"`);
-  strict.remove();
+  document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== strict);
   return found;
+}"""
+
+
+# A word of letters drawn on two lines ("Numbne / ss"): what `overflow-wrap: anywhere` does to a table column that
+# it lets shrink below its words, which WORD_PROBLEMS, re-laying the page out, does not see. Blocks skipped while off
+# screen (content-visibility) are laid out first; closed lists and text clipped for screen readers only (the
+# visually-hidden pattern, a phone's table headers) don't count.
+BROKEN_WORDS = """() => {
+  const all = new CSSStyleSheet();
+  all.replaceSync("* { content-visibility: visible !important; }");
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, all];
+  const main = document.querySelector("main");
+  const clipped = (el) => {
+    for (let e = el; e && e !== main; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.clip !== "auto" || style.clipPath !== "none") return true;
+    }
+    return false;
+  };
+  const broken = [];
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent.checkVisibility() || parent.closest("details:not([open])") || clipped(parent)) continue;
+    for (const word of node.textContent.matchAll(/\\p{L}{3,}/gu)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) broken.push(`"${word[0]}" broken across lines in ${parent.tagName.toLowerCase()}`);
+    }
+  }
+  document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== all);
+  return broken;
 }"""
 
 
@@ -97,8 +132,54 @@ def test_the_main_pages_reflow_without_sideways_scroll_overlap_or_clipped_tabs(
             assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == f"{16 * text // 100}px"
             problems += [f"{name}: {p}" for p in page.evaluate(FRAME_PROBLEMS)]
             problems += [f"{name}: {p}" for p in page.evaluate(WORD_PROBLEMS)]
+            problems += [f"{name}: {p}" for p in page.evaluate(BROKEN_WORDS)]
             problems += [f"{name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
         page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width, text", [(390, 200), (320, 100)])
+def test_no_page_breaks_a_word_in_two(browser, live_server, pages, width, text):
+    """Every page, whole (its blocks below the screen too): a word of letters is never cut across two lines."""
+    patient, every = pages
+    problems = []
+    signed_out = phone_at(browser, live_server.url, width, text)
+    signed_in = phone_at(browser, live_server.url, width, text, patient)
+    for listed in every:
+        page = signed_in if listed.signed_in else signed_out
+        assert page.goto(listed.path).status == 200, listed.name
+        page.wait_for_load_state("load")
+        problems += [f"{listed.name}: {p}" for p in page.evaluate(BROKEN_WORDS)]
+        problems += [f"{listed.name}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS)]
+        problems += [f"{listed.name}: {p}" for p in page.evaluate(FRAME_PROBLEMS)]
+    signed_in.context.close()
+    signed_out.context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width, text", [(390, 200), (320, 100)])
+def test_a_treatments_comparison_fits_the_screen(browser, live_server, width, text):
+    """A comparison with its numbers (enough entries on both sides), on the treatment's page and on Trends with its
+    lists opened: its three columns once pushed the page 87 px past a 390 px screen at 200 % text."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.conftest import add_treatment, log, make_patient
+
+    patient = make_patient("cora", tz="Europe/London")
+    now = timezone.now()
+    for days in range(60):
+        log(patient, started_at=now - dt.timedelta(days=days, hours=2), duration_minutes=10, severity=2 + days % 5)
+    pregabalin = add_treatment(patient, started_on=timezone.localdate() - dt.timedelta(days=30))
+    page = phone_at(browser, live_server.url, width, text, patient)
+    problems = []
+    for path in (f"/treatments/{pregabalin.id}/", "/trends/"):
+        page.goto(path)
+        page.evaluate("document.querySelectorAll('main details').forEach((d) => { d.open = true; })")
+        assert page.locator(".comparison-numbers").count() >= 1, path  # the numbers are shown
+        problems += [f"{path}: {p}" for p in page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(BROKEN_WORDS)]
+    page.context.close()
     assert not problems, "\n".join(problems)
 
 

@@ -18,7 +18,10 @@ LAYOUT_PROBLEMS = """() => {
   window.scrollTo(0, document.documentElement.scrollHeight);
   const problems = [];
   const doc = document.documentElement;
-  if (doc.scrollWidth > window.innerWidth) problems.push(`scrolls sideways: ${doc.scrollWidth}px wide`);
+  // The screen's width: on a phone the layout viewport (innerWidth) grows to content that is too wide, so that the
+  // page is as wide as what overflows it; the root's clientWidth stays the device's.
+  const screenWidth = doc.clientWidth;
+  if (doc.scrollWidth > screenWidth) problems.push(`scrolls sideways: ${doc.scrollWidth}px wide`);
   const shown = (el) => {
     const style = getComputedStyle(el);
     const box = el.getBoundingClientRect();
@@ -47,14 +50,14 @@ LAYOUT_PROBLEMS = """() => {
   const inOwnScroller = (el) => {
     for (let box = el.parentElement; box && box !== main; box = box.parentElement) {
       if (["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
-        return box.getBoundingClientRect().right <= window.innerWidth + 1;
+        return box.getBoundingClientRect().right <= screenWidth + 1;
       }
     }
     return false;
   };
   for (const el of document.querySelectorAll("main *")) {
     const box = el.getBoundingClientRect();
-    if (shown(el) && box.right > window.innerWidth + 1 && getComputedStyle(el).position !== "fixed" &&
+    if (shown(el) && box.right > screenWidth + 1 && getComputedStyle(el).position !== "fixed" &&
         !el.closest("details:not([open])") && !inOwnScroller(el)) {
       problems.push(`sticks out on the right: ${name(el)} to ${Math.round(box.right)}px`);
       break;
