@@ -370,7 +370,10 @@ class Place:
 
     @property
     def label(self) -> str:
-        """As every page, export and flag writes it: "Left sole", "Right top of foot"."""
+        """As every page, export and flag writes it: "Left sole", "Right top of foot"; the saddle, part of neither
+        leg, by its side: "Between the legs / around the bottom (right side)", never "Right between the legs…"."""
+        if self.region in MIDLINE_REGIONS:
+            return f"{REGIONS[self.region].label} ({SIDES[self.side].label.lower()} side)"
         return f"{SIDES[self.side].label} {REGIONS[self.region].label.lower()}"
 
     @property

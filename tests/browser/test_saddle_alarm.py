@@ -51,7 +51,7 @@ def test_the_groin_or_inner_thigh_alone_is_not_an_emergency(phone, sign_in):
 def test_the_saddle_region_can_be_chosen_on_its_own_once_confirmed(phone, sign_in):
     sign_in("sal", emergency_number="112")
     fill_the_basics(phone)
-    choose(phone, "Right between the legs / around the bottom")
+    choose(phone, "Between the legs / around the bottom (right side)")
     phone.get_by_role("button", name=re.compile("^save", re.IGNORECASE)).click()
     phone.get_by_role("button", name="Yes, save").click()  # asked once: a mis-tap is not an emergency
     phone.get_by_role("link", name="Call 112 now").wait_for()

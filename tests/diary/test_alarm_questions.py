@@ -122,7 +122,7 @@ def test_episode_lines_name_the_alarm_with_an_icon_and_the_sensation_and_relief(
         assert "icon-triangle-alert" in alarmed
         assert (
             '<span class="visually-hidden">Alarm sign: </span>'
-            "Can&#x27;t pee, or can&#x27;t empty the bladder, Right between the legs / around the bottom</span>"
+            "Can&#x27;t pee, or can&#x27;t empty the bladder, Between the legs / around the bottom (right side)</span>"
         ) in alarmed
         assert "Back pain" not in alarmed  # not an alarm symptom
         assert "Numbness, Tingling, pins and needles" in alarmed and "Helped: Rest" in alarmed

@@ -45,3 +45,11 @@ def test_the_saddle_is_not_coded_as_a_leg():
 )  # fmt: skip
 def test_a_count_and_its_noun(n, word, words):
     assert vocab.counted(n, word) == words
+
+
+def test_the_saddle_is_named_by_its_side_not_as_a_sides_part_of_a_leg():
+    """ "Right between the legs" read as "exactly between the legs": the saddle's side comes after it."""
+    assert vocab.Place("right", "saddle").label == "Between the legs / around the bottom (right side)"
+    assert vocab.Place("left", "calf").label == "Left calf"
+    both = vocab.places_in_words([vocab.Place("left", "toes"), vocab.Place("left", "saddle")])
+    assert both == "Left toes, between the legs / around the bottom (left side)"

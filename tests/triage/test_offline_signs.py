@@ -38,8 +38,8 @@ def test_the_signs_are_served_to_anyone_as_the_catalogue_says_them(client):
     }
     spine = next(s for s in data["signs"] if s["code"] == "emergency.spinal_cord")
     assert spine["rule"]["places"] == [
-        ["left:saddle", "Left between the legs / around the bottom"],
-        ["right:saddle", "Right between the legs / around the bottom"],
+        ["left:saddle", "Between the legs / around the bottom (left side)"],
+        ["right:saddle", "Between the legs / around the bottom (right side)"],
     ]
     weakness = next(s for s in data["signs"] if s["code"] == "urgent.weakness")
     assert weakness["rule"]["unless"] == "emergency.spinal_cord"
