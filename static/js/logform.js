@@ -47,12 +47,14 @@
     if (summary) {
       const places = checked("locations").map(labelOf);
       const [severity] = checked("severity");
+      // The short answers first and the places last: a long place ("Between the legs / around the bottom (right
+      // side)") is what the line's end cuts, never "How long?" (the places are also under the map).
       const parts = [
-        places.length ? placesText(places) : "Where?",
         severity ? `${severity.value}/${severityMax}` : "How bad?",
         duration ? durationText(duration) : "How long?",
       ];
       if (when && when.value !== "now") parts.push(labelOf(when).toLowerCase());
+      parts.push(places.length ? placesText(places) : "Where?");
       summary.textContent = parts.join(" · ");
     }
     if (alarmState) {

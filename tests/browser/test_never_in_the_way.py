@@ -53,7 +53,7 @@ def test_the_summary_by_save_says_the_minutes_of_a_repeat(phone, sign_in):
     phone.goto("/log/")
     phone.locator(".repeat-card").first.tap()
     phone.wait_for_url(re.compile(r"\?again="))
-    assert phone.locator("[data-log-summary]").inner_text() == "Left toes · 4/10 · 7 min"  # not "other"
+    assert phone.locator("[data-log-summary]").inner_text() == "4/10 · 7 min · Left toes"  # not "other"
 
 
 def test_the_notes_say_how_much_is_left_and_never_cut(phone, sign_in):
@@ -140,7 +140,7 @@ def test_an_entry_kept_offline_leaves_the_form_ready_for_the_next(phone, sign_in
     phone.locator(".queue-saved").wait_for()
     assert phone.locator("input[name=locations]:checked, input[name=severity]:checked").count() == 0
     assert phone.locator("input[name=id]").input_value() != first_id  # the next one is a new entry
-    assert phone.locator("[data-log-summary]").inner_text() == "Where? · How bad? · How long?"
+    assert phone.locator("[data-log-summary]").inner_text() == "How bad? · How long? · Where?"
     chip = phone.locator("#queue-chip")
     chip.wait_for()
     phone.evaluate("window.scrollTo(0, 0)")

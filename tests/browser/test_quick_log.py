@@ -103,11 +103,11 @@ def test_a_new_typical_episode_takes_nine_taps_and_save_stays_on_screen(phone, s
     assert phone.locator("[data-bodymap-readback]").inner_text() == "Left toes, left sole"
     tap(phone.locator("label.chip", has_text="Tingling"))
     tap(phone.locator(".chips.severity label", has_text="4"))
-    assert phone.locator("[data-log-summary]").inner_text() == "Left toes, left sole · 4/10 · How long?"
+    assert phone.locator("[data-log-summary]").inner_text() == "4/10 · How long? · Left toes, left sole"
     tap(phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")))
     tap(phone.locator(".chips.triggers label", has_text="Sitting"))
     tap(phone.locator(".chips.relieved_by label", has_text="Changing position"))
-    assert phone.locator("[data-log-summary]").inner_text() == "Left toes, left sole · 4/10 · 5 min"
+    assert phone.locator("[data-log-summary]").inner_text() == "4/10 · 5 min · Left toes, left sole"
     tap(phone.locator("button.log-save"))
     phone.locator(".just-saved").wait_for()
     assert tap.count == 9
@@ -314,3 +314,37 @@ def test_alarm_questions_are_visible_and_open_on_one_tap(phone, sign_in):
     weak = vocab.SYMPTOMS["leg_weakness"].label
     block.locator("label.chip", has_text=weak).tap()
     assert block.locator("[data-alarm-state]").inner_text() == f"Ticked: {weak}"
+
+
+@pytest.mark.parametrize("text", [100, 200])
+def test_long_places_never_hide_how_bad_and_how_long_beside_save(browser, live_server, text):
+    """The summary beside Save ends in an ellipsis when it is too long: what it cuts is the places (shown under the
+    map too), not the answers still missing."""
+    from tests.browser.pages import session_cookie
+    from tests.conftest import make_patient
+
+    patient = make_patient("lola")
+    context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, is_mobile=True, has_touch=True)
+    context.add_cookies([session_cookie(patient, live_server.url)])
+    phone = context.new_page()
+    chromium.set_text_size(phone, text)
+    phone.goto("/log/")
+    for place in ("right:groin", "right:saddle", "left:saddle"):
+        region(phone, place, "front").tap()
+    phone.locator(".chips.severity label", has_text="5").tap()
+    summary = phone.locator("[data-log-summary]")
+    assert summary.inner_text().startswith("5/10 · How long? · ")
+    shown = summary.evaluate(
+        """(el) => {
+          const range = document.createRange();
+          const node = el.firstChild;
+          range.setStart(node, 0);
+          range.setEnd(node, node.textContent.indexOf("How long?") + "How long?".length);
+          const box = el.getBoundingClientRect();
+          // each line of those words has its middle inside the box (a glyph's box reaches past a tight line height)
+          return [...range.getClientRects()]
+            .every((r) => (r.top + r.bottom) / 2 < box.bottom && r.right <= box.right + 1);
+        }"""
+    )
+    assert shown, summary.inner_text()
+    context.close()
