@@ -48,7 +48,8 @@
       const box = shape.getBoundingClientRect();
       return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
     };
-    // The nearest shown place in a direction: along that axis first, a step aside costs twice as much.
+    // The nearest shown place in a direction, within 45° of it (more along than aside: ArrowRight from an ankle
+    // never climbs to the shin above it); along that axis first, a step aside costs twice as much.
     const DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
     const nearest = (from, [dx, dy]) => {
       const a = centre(from);
@@ -59,7 +60,7 @@
         const b = centre(shape);
         const along = (b.x - a.x) * dx + (b.y - a.y) * dy;
         const aside = Math.abs((b.x - a.x) * dy) + Math.abs((b.y - a.y) * dx);
-        if (along <= 1) continue;
+        if (along <= 1 || aside > along) continue;
         const score = along + 2 * aside;
         if (score < bestScore) [best, bestScore] = [shape, score];
       }

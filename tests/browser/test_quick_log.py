@@ -348,3 +348,48 @@ def test_long_places_never_hide_how_bad_and_how_long_beside_save(browser, live_s
     )
     assert shown, summary.inner_text()
     context.close()
+
+
+def test_an_arrow_key_moves_within_45_degrees_of_its_direction_or_stays(phone, sign_in):
+    """Every place of the front view and the feet, every arrow: where the focus goes is more that way than aside
+    (ArrowRight from the left ankle once went up to the left shin)."""
+    sign_in("ines")
+    phone.goto("/log/")
+    moves = phone.evaluate(
+        """() => {
+          const centre = (el) => {
+            const r = el.getBoundingClientRect();
+            return [r.x + r.width / 2, r.y + r.height / 2];
+          };
+          const arrows = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+          const moves = [];
+          for (const shape of document.querySelectorAll(".bodymap-view:not([hidden]) .region")) {
+            for (const [key, [dx, dy]] of Object.entries(arrows)) {
+              shape.focus();
+              shape.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+              const to = document.activeElement;
+              if (to === shape) continue;
+              const [a, b] = [centre(shape), centre(to)];
+              const along = (b[0] - a[0]) * dx + (b[1] - a[1]) * dy;
+              const aside = Math.abs((b[0] - a[0]) * dy + (b[1] - a[1]) * dx);
+              moves.push({ from: shape.dataset.location, key, to: to.dataset.location, along, aside });
+            }
+          }
+          return moves;
+        }"""
+    )
+    assert len(moves) > 60  # most places have a neighbour most ways
+    wrong = [m for m in moves if m["along"] <= 0 or m["aside"] > m["along"]]
+    assert not wrong, wrong
+    assert not any(m["from"] == "left:ankle" and m["key"] == "ArrowRight" and m["to"] == "left:shin" for m in moves)
+    # Every place is still reached with the arrows from any other.
+    places = {m["from"] for m in moves}
+    for start in places:
+        reached, todo = {start}, [start]
+        while todo:
+            here = todo.pop()
+            for m in moves:
+                if m["from"] == here and m["to"] not in reached:
+                    reached.add(m["to"])
+                    todo.append(m["to"])
+        assert reached == places, (start, places - reached)
