@@ -216,6 +216,11 @@ class Episode(models.Model):
         return vocab.places(loc.place for loc in self.locations.all())
 
     @property
+    def places_words(self) -> str:
+        """Where it was as one phrase, as the leg map and the Save bar say it: "Left toes, left sole"."""
+        return vocab.places_in_words(self.places)
+
+    @property
     def alarms(self) -> list[str]:
         """Its alarm symptoms and alarming places in the patient's words, for the episode's line on a page."""
         return vocab.alarms_in_words(self.symptoms, [(loc.side, loc.region) for loc in self.locations.all()])
@@ -245,10 +250,6 @@ class EpisodeLocation(models.Model):
     @property
     def place(self) -> vocab.Place:
         return vocab.Place(self.side, self.region)
-
-    @property
-    def label(self) -> str:
-        return self.place.label
 
 
 class CheckIn(models.Model):

@@ -85,3 +85,12 @@ def test_another_patients_checkins_are_not_shown(client, patient, other_patient)
     services.save_checkin(patient=patient, date=dt.date(2026, 3, 9), numbness_today=False, today=dt.date(2026, 3, 9))
     client.force_login(other_patient)
     assert "No numbness this day." not in client.get("/history/").content.decode()
+
+
+def test_an_episodes_places_read_as_the_leg_map_says_them(web, patient):
+    """Toes before sole, one phrase: as the map's read-back, the Save bar and the repeat cards say it (the rows once
+    said "Left sole, Left toes", in the order of the database's codes)."""
+    log(patient, locations=[("left", "sole"), ("right", "saddle"), ("left", "toes")])
+    for path in ("/history/", "/"):
+        page = web.get(path).content.decode()
+        assert "Left toes, left sole, between the legs / around the bottom (right side)" in page, path
