@@ -45,7 +45,7 @@
 
   const hint = document.getElementById("timezone-suggestion");
   if (hint && known(zone) && select.value !== zone) {
-    hint.querySelector("[data-zone]").textContent = zone;
+    hint.querySelector("[data-zone]").textContent = known(zone).textContent;  // as the list names it: "Berlin, Germany"
     hint.hidden = false;
     hint.querySelector("[data-use-zone]").addEventListener("click", () => {
       select.value = zone;

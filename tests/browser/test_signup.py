@@ -1,6 +1,7 @@
 """Sign-up on a phone: its time zone and emergency number are proposed, and an error keeps what was typed."""
 
 import pytest
+from playwright.sync_api import expect
 
 from diary.models import Profile
 from tests.browser import chromium
@@ -84,3 +85,19 @@ def test_an_error_brings_the_first_field_in_error_into_view_with_every_rule(chic
     box = phone.locator("#field-password1").bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] < chromium.PHONE["height"] / 2, box
     assert phone.evaluate("document.activeElement.getAttribute('aria-describedby')") == "password-rules password1-error"
+
+
+def test_settings_offer_the_phones_zone_in_the_lists_words(chicago_phone, live_server):
+    """A patient saved in London whose phone is in Chicago: Settings offers Chicago as its list names it, and one tap
+    chooses it."""
+    from tests.browser.pages import session_cookie
+    from tests.conftest import make_patient
+
+    patient = make_patient("zoe", tz="Europe/London")
+    chicago_phone.context.add_cookies([session_cookie(patient, live_server.url)])
+    chicago_phone.goto("/settings/")
+    hint = chicago_phone.locator("#timezone-suggestion")
+    expect(hint).to_be_visible()
+    assert hint.inner_text().startswith("Your device says Chicago, United States")
+    hint.get_by_role("button", name="Use it").tap()
+    assert chicago_phone.locator("#id_timezone").input_value() == "America/Chicago"
