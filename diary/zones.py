@@ -27,7 +27,7 @@ A4, LETTER = "a4", "letter"
 class Zone:
     name: str  # the IANA name, "America/Chicago"
     country: str  # ISO 3166 code, "US"
-    label: str  # "Chicago, United States (Central)"
+    label: str  # "Chicago, United States – Central (most areas)"
 
     @property
     def region(self) -> str:
@@ -50,7 +50,8 @@ def zones() -> tuple[Zone, ...]:
         if name not in known:
             continue
         place = name.rsplit("/", 1)[-1].replace("_", " ")
-        label = f"{place}, {countries.get(code, code)}" + (f" ({row[3]})" if len(row) > 3 and row[3] else "")
+        # The database's own note on the zone after a dash, not in brackets: its notes have brackets of their own.
+        label = f"{place}, {countries.get(code, code)}" + (f" – {row[3]}" if len(row) > 3 and row[3] else "")
         found.append(Zone(name, code, label))
     return tuple(sorted(found, key=lambda z: (z.region, z.label)))
 

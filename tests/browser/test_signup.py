@@ -55,7 +55,7 @@ def test_the_phones_zone_heads_the_list(chicago_phone, db):
     chicago_phone.goto("/accounts/signup/")
     first = chicago_phone.locator("#id_timezone optgroup").first
     assert first.get_attribute("label") == "This phone"
-    assert first.locator("option").inner_text() == "Chicago, United States (Central (most areas))"
+    assert first.locator("option").inner_text() == "Chicago, United States – Central (most areas)"
     labels = chicago_phone.locator("#id_timezone optgroup").evaluate_all("gs => gs.map((g) => g.label)")
     assert labels[:3] == ["This phone", "Africa", "America"] and "Factory" not in chicago_phone.content()
 

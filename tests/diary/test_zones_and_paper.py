@@ -17,7 +17,7 @@ def test_the_list_holds_places_not_aliases():
     regions = [group for group, _ in zones.zone_choices()]
     assert regions[:3] == ["Africa", "America", "Antarctica"] and regions[-1] == zones.OTHER
     chicago = dict(dict(zones.zone_choices())["America"])["America/Chicago"]
-    assert chicago == "Chicago, United States (Central (most areas))"
+    assert chicago == "Chicago, United States – Central (most areas)"
 
 
 @pytest.mark.parametrize(
