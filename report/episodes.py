@@ -192,7 +192,8 @@ def symptom_rows(episodes: Sequence[EpisodeFacts]) -> list[SymptomRow]:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Episodes that share a trigger, a region and a relief: '8 × walking → left calf (numbness, pain) → rest'."""
+    """Episodes that share a trigger, a region and a relief: '8 × walking → left calf (numbness, pain) → eased by
+    rest'."""
 
     count: int
     trigger: str
@@ -204,7 +205,7 @@ class Cluster:
     @property
     def text(self) -> str:
         felt = f" ({self.felt})" if self.felt else ""
-        return f"{self.count} × {self.trigger} → {self.place}{felt} → eased by {self.relief}"
+        return f"{self.count} × {self.trigger} → {self.place}{felt} → {self.relief}"
 
 
 def _place_words(episodes: Sequence[EpisodeFacts], region: str) -> str:
@@ -253,7 +254,7 @@ def clusters(episodes: Sequence[EpisodeFacts]) -> list[Cluster]:
                     for code, term in vocab.SENSATIONS.items()
                     if felt[code] * 2 >= len(members)
                 ),
-                relief=vocab.RELIEF[relief].label.lower(),
+                relief=phrases.relief_clause([relief]),  # "eased by rest", "passed by itself"
                 dates=phrases.dates_words(e.day for e in members),
             )
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from diary import vocab
@@ -25,8 +25,6 @@ COMPARE_MIN_DAYS = 7  # a comparison needs this many logged days in each period 
 COMPARE_MIN_EPISODES = 3  # … and this many episodes
 RECURRING = 2  # an accompanying symptom in at least this many episodes is named in the summary
 WEEK = 7
-# What eased it, as a clause; the codes whose label does not read after "eased by".
-RELIEF_CLAUSES = {"by_itself": "passed by itself", "nothing": "nothing eased it"}
 
 
 @dataclass(frozen=True)
@@ -68,14 +66,6 @@ def logged_days_words(t: Trends) -> str:
     return f"entries on {t.days_logged} of {vocab.counted(t.days, 'day')}"
 
 
-def relief_clause(codes: Iterable[str]) -> str:
-    """'eased by rest, massage', 'passed by itself', 'nothing eased it'."""
-    chosen = set(codes)
-    eased = [term.label.lower() for code, term in vocab.RELIEF.items() if code in chosen and code not in RELIEF_CLAUSES]
-    clauses = [f"eased by {', '.join(eased)}"] if eased else []
-    return ", ".join(clauses + [clause for code, clause in RELIEF_CLAUSES.items() if code in chosen])
-
-
 def _durations(episodes: Sequence[EpisodeFacts]) -> list[int]:
     return [e.duration_minutes for e in episodes if e.duration_minutes is not None]
 
@@ -85,18 +75,31 @@ def _median_minutes(episodes: Sequence[EpisodeFacts]) -> str:
     return median_words(durations) + " min" if durations else ""
 
 
+def _regions_named(regions: Sequence[str]) -> str:
+    """'the sole', 'the toes and the sole', 'the toes, the sole and the heel', or for more 'the toes, the sole, the heel
+    and 2 others'."""
+    named = [f"the {phrases.region_words(region)}" for region in regions[:3]]
+    if len(regions) > 3:
+        return ", ".join(named) + f" and {vocab.counted(len(regions) - 3, 'other')}"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + f" and {named[-1]}"
+
+
 def regions_words(episodes: Sequence[EpisodeFacts]) -> str:
-    """The regions involved most often, either side: 'the sole (28 of 71), then the top of foot (21)'."""
+    """The regions involved most often, either side: 'the sole (28 of 71), then the top of foot (21)'; a tie is said
+    as a tie: 'the toes and the sole (3 of 6 each)', 'the sole (9 of 12), then the heel and the calf (4 each)'."""
     n = len(episodes)
     counts = Counter(region for e in episodes for region in {r for _, r in e.locations})
     ranked = sorted(counts.items(), key=lambda item: (-item[1], phrases.REGION_ORDER.index(item[0])))
     if not ranked:
         return ""
-    (first, c1), *rest = ranked
-    words = f"the {phrases.region_words(first)} ({c1} of {n})"
-    if rest:
-        second, c2 = rest[0]
-        words += f", then the {phrases.region_words(second)} ({c2})"
+    tiers = [[r for r, c in ranked if c == count] for count in sorted(set(counts.values()), reverse=True)]
+    top, top_count = tiers[0], counts[tiers[0][0]]
+    if len(top) > 1:
+        return f"{_regions_named(top)} ({top_count} of {n} each)"
+    words = f"{_regions_named(top)} ({top_count} of {n})"
+    if len(tiers) > 1:
+        second = tiers[1]
+        words += f", then {_regions_named(second)} ({counts[second[0]]}{' each' if len(second) > 1 else ''})"
     return words
 
 
@@ -134,7 +137,7 @@ def episode_brief(e: EpisodeFacts, now: dt.datetime) -> str:
     if e.symptoms:
         parts.append("with " + ", ".join(_clinical(t) for c, t in vocab.SYMPTOMS.items() if c in e.symptoms))
     if e.relieved_by:
-        parts.append(relief_clause(e.relieved_by))
+        parts.append(phrases.relief_clause(e.relieved_by))
     return ", ".join(parts)
 
 
@@ -163,7 +166,7 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
         parts.append(f"{_most(top.count, n)} after {_clinical(vocab.TRIGGERS[top.code])} ({top.count} of {n})")
     if t.relief:
         top = t.relief[0]
-        parts.append(f"{_most(top.count, n)} {relief_clause([top.code])} ({top.count} of {n})")
+        parts.append(f"{_most(top.count, n)} {phrases.relief_clause([top.code])} ({top.count} of {n})")
     recurring = recurring_symptoms(episodes)
     if recurring:
         said = [f"{_clinical(term)} in {count} of {n}" for term, count in recurring[:3]]

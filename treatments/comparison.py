@@ -446,8 +446,7 @@ def before_span(c: Comparison) -> str:
     begins = _before_begins(c)
     if begins == c.before.first:
         return f"{BEFORE_DAYS // 7} weeks"
-    days = (c.before.last - begins).days + 1
-    return f"{days} day{'' if days == 1 else 's'}"
+    return diary_vocab.counted((c.before.last - begins).days + 1, "day")
 
 
 def _before_what(c: Comparison) -> str:

@@ -267,3 +267,24 @@ def test_a_section_from_an_app_lands_on_page_one_and_later(db, monkeypatch):
     assert first.index("Key numbers") < first.index("Current treatments and changes") < first.index("Patterns flagged")
     assert "Pregabalin 75 mg twice a day since 2 Jan 2026" in first
     assert "Score 5 of 13" in " ".join(rest) and "Score 5 of 13" not in first
+
+
+def facts(*places: tuple[str, str]) -> EpisodeFacts:
+    return EpisodeFacts(id=str(places), start=dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), duration_minutes=5,
+                        severity=3, locations=frozenset(places))  # fmt: skip
+
+
+def test_places_that_tie_are_said_as_a_tie():
+    """Three episodes in the toes and three in the sole are not "the toes (3 of 6), then the sole (3)"."""
+    L, R = "left", "right"
+    six = [facts((L, "toes")), facts((R, "toes")), facts((L, "toes"), (R, "ankle")),
+           facts((L, "sole")), facts((R, "sole")), facts((L, "sole"), (R, "heel"))]  # fmt: skip
+    assert summary.regions_words(six) == "the toes and the sole (3 of 6 each)"
+    twelve = [facts((L, "sole"))] * 5 + [facts((L, "sole"), (L, "heel"))] * 2 + [facts((L, "sole"), (L, "calf"))] * 2
+    twelve += [facts((L, "heel"), (L, "calf"))] * 2 + [facts((R, "knee"))]
+    assert summary.regions_words(twelve) == "the sole (9 of 12), then the heel and the calf (4 each)"
+    assert (
+        summary.regions_words([facts((L, "sole"))] * 2 + [facts((L, "toes"))]) == "the sole (2 of 3), then the toes (1)"
+    )
+    four = [facts((L, r)) for r in ("toes", "sole", "heel", "ankle")]
+    assert summary.regions_words(four) == "the toes, the sole, the heel and 1 other (1 of 4 each)"
