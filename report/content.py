@@ -11,6 +11,7 @@ bundle are all built from one `Report`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,14 +138,15 @@ def previous_period(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     return end - dt.timedelta(days=length - 1), end
 
 
-def flags_in_period(patient: User, first: dt.date, last: dt.date) -> list[Flag]:
-    """Every flag that was live at some point in the period, most serious first; never a withdrawn one."""
-    flags = (
-        Flag.objects.filter(patient=patient, first_seen__lte=last)
-        .filter(Q(last_seen__gte=first) | Q(status__in=ACTIVE))
-        .exclude(resolution=WITHDRAWN)
-    )
-    return sorted(flags, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
+def flags_in_period(patient: User, first: dt.date, last: dt.date, entries: Collection[str] = ()) -> list[Flag]:
+    """Every flag that was live at some point in the period, and every one raised after it about one of its
+    `entries` (episode ids: an entry logged late, a report of a past month), most serious first; never a withdrawn
+    one."""
+    live = Q(first_seen__lte=last) & (Q(last_seen__gte=first) | Q(status__in=ACTIVE))
+    flags = Flag.objects.filter(patient=patient).filter(live | Q(first_seen__gt=last)).exclude(resolution=WITHDRAWN)
+    about = set(entries)
+    kept = [f for f in flags if f.first_seen <= last or about.intersection(f.evidence)]
+    return sorted(kept, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
 def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
@@ -194,7 +196,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
     current = trends.compute(episodes, checkins, start, end)
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
     in_period = [e for e in episodes if start <= e.day <= end]
-    flags = flags_in_period(patient, first, last)
+    flags = flags_in_period(patient, first, last, {e.id for e in in_period})
     evidence = _evidence(patient, zone, {i for f in flags for i in f.evidence}, {e.id: e for e in episodes})
     saved = saved_times(patient, {e.id for e in in_period} | {i for f in flags for i in f.evidence}, zone)
     red = warning.red_flags(in_period, flags, evidence, saved, now=generated, emergency_number=profile.emergency_number)

@@ -288,3 +288,22 @@ def test_places_that_tie_are_said_as_a_tie():
     )
     four = [facts((L, r)) for r in ("toes", "sole", "heel", "ankle")]
     assert summary.regions_words(four) == "the toes, the sole, the heel and 1 other (1 of 4 each)"
+
+
+def test_a_flag_raised_after_the_period_about_an_entry_in_it_is_reported(db):
+    """November's entries, reviewed on 6 December (a report of a past month, entries logged late): the flags they
+    raised belong to November's report; a flag about an entry after the period does not."""
+    patient = make_patient("nov", tz="Europe/London")
+    for day in range(16, 30):
+        if day != 27:
+            log(patient, started_at=at(f"2026-11-{day:02d}"), duration_minutes=10, locations=[("left", "sole")])
+    log(patient, started_at=at("2026-11-27"), duration_minutes=120, symptoms=["bladder_bowel_control", "back_pain"],
+        locations=[("left", "sole"), ("left", "saddle"), ("right", "saddle")])  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 12, 6, 12, tzinfo=dt.UTC), tick=False):
+        review_patient(patient.pk, dt.date(2026, 12, 6))
+    raised = {f.code: f for f in Flag.objects.filter(patient=patient)}
+    assert raised["pattern.persistent"].first_seen == dt.date(2026, 12, 6)  # after the period
+    november = content.build(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert "pattern.persistent" in [p.code for p in november.patterns]
+    early = content.flags_in_period(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 20), entries=["no-such-episode"])
+    assert early == []
