@@ -167,11 +167,16 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
     if t.relief:
         top = t.relief[0]
         parts.append(f"{_most(top.count, n)} {phrases.relief_clause([top.code])} ({top.count} of {n})")
-    recurring = recurring_symptoms(episodes)
-    if recurring:
-        said = [f"{_clinical(term)} in {count} of {n}" for term, count in recurring[:3]]
-        parts.append("also " + ", ".join(said))
+    if also := also_words(episodes):
+        parts.append(also)
     return f"{head}: " + "; ".join(parts) + "."
+
+
+def also_words(episodes: Sequence[EpisodeFacts]) -> str:
+    """The accompanying symptoms that recur, up to three: 'also back pain in 6 of 71, cramps in 3 of 71'."""
+    recurring = recurring_symptoms(episodes)
+    said = [f"{_clinical(term)} in {count} of {len(episodes)}" for term, count in recurring[:3]]
+    return "also " + ", ".join(said) if said else ""
 
 
 def red_flag_sentence(red: Sequence[ReportFlag]) -> str:
@@ -205,10 +210,12 @@ def summary(
         label = f"In the last {recent.days} days ({span_words(recent.first, recent.last)}), as a pattern is flagged"
         sentences.append(describe(label, recent, recent_episodes, now))
         n = len(episodes)
-        sentences.append(
-            f"{whole}, {logged_days_words(current)}: {vocab.counted(n, 'episode')}"
-            + (f", {laterality.describe(episodes)}." if n else ".")
-        )
+        tail = f"{whole}, {logged_days_words(current)}: {vocab.counted(n, 'episode')}"
+        if n:
+            tail += f", {laterality.describe(episodes)}"
+        # What recurs over the whole period, whether or not it did in the last 14 days.
+        also = also_words(episodes) if n >= MIN_EPISODES else ""
+        sentences.append(tail + (f"; {also}" if also else "") + ".")
     else:
         sentences.append(describe(whole, current, episodes, now))
     return " ".join(sentences)

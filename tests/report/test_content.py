@@ -307,3 +307,29 @@ def test_a_flag_raised_after_the_period_about_an_entry_in_it_is_reported(db):
     assert "pattern.persistent" in [p.code for p in november.patterns]
     early = content.flags_in_period(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 20), entries=["no-such-episode"])
     assert early == []
+
+
+def test_with_a_pattern_open_the_whole_periods_sentence_still_names_what_recurs():
+    """Eight left-sole episodes, 1–22 Nov; back pain with the first four (1–4 Nov), none in the last 14 days
+    (9–22 Nov): the whole period's few words still say "back pain in 4 of 8"."""
+    first, last = dt.date(2026, 11, 1), dt.date(2026, 11, 22)
+    days = [1, 2, 3, 4, 12, 15, 18, 21]
+    episodes = [
+        EpisodeFacts(id=str(d), start=dt.datetime(2026, 11, d, 9, tzinfo=UTC), duration_minutes=10, severity=4,
+                     locations=frozenset({("left", "sole")}), symptoms=frozenset({"back_pain"} if d <= 4 else set()))
+        for d in days
+    ]  # fmt: skip
+    current = trends.compute(episodes, {}, first, last)
+    recent = trends.compute([e for e in episodes if e.day >= dt.date(2026, 11, 9)], {}, dt.date(2026, 11, 9), last)
+    said = summary.summary(period=(first, last), current=current, episodes=episodes, red=[], recent=recent,
+                           now=dt.datetime(2026, 11, 23, tzinfo=UTC))  # fmt: skip
+    recent_part, whole_part = said.split(" Over ")
+    assert (
+        recent_part.startswith("In the last 14 days (9–22 Nov 2026), as a pattern is flagged")
+        and "back" not in recent_part
+    )
+    assert (
+        whole_part
+        == "3 weeks (1–22 Nov 2026), entries on 8 of 22 days: 8 episodes, left leg only (all 8); also back pain in 4 "
+        "of 8."
+    )
