@@ -68,10 +68,14 @@ def minutes_words(minutes: int) -> str:
     return f"{hours} h" + (f" {rest} min" if rest else "")
 
 
+def so_far_words(start: dt.datetime, now: dt.datetime) -> str:
+    """'26 h so far': how long an episode with no end had lasted when the report was made."""
+    return f"{minutes_words(int(max((now - start).total_seconds(), 0) // 60))} so far"
+
+
 def still_going_words(start: dt.datetime, now: dt.datetime) -> str:
     """'still going (26 h so far)': an episode with no end, and how long it had lasted when the report was made."""
-    so_far = int(max((now - start).total_seconds(), 0) // 60)
-    return f"still going ({minutes_words(so_far)} so far)"
+    return f"still going ({so_far_words(start, now)})"
 
 
 def region_words(region: str) -> str:

@@ -160,6 +160,8 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
     minutes = _median_minutes(episodes)
     severity = median_severity_words([e.severity for e in episodes])
     parts.append(f"typically {minutes} at {severity} (medians)" if minutes else f"typically {severity} (median)")
+    if going := still_going_words(episodes, now):
+        parts.append(going)
     triggers = [r for r in t.triggers if r.code != "unknown"]
     if triggers:
         top = triggers[0]
@@ -170,6 +172,17 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
     if also := also_words(episodes):
         parts.append(also)
     return f"{head}: " + "; ".join(parts) + "."
+
+
+def still_going_words(episodes: Sequence[EpisodeFacts], now: dt.datetime) -> str:
+    """An episode with no end yet is no "typical" one, and the medians leave it out: '1 still going, since Sat 5 Dec
+    2026 20:00 GMT (8 h 23 min so far)', '2 still going, the latest since …'."""
+    going = [e for e in episodes if e.duration_minutes is None and not e.duration_unknown]
+    if not going:
+        return ""
+    latest = max(going, key=lambda e: e.start)
+    since = f"since {phrases.moment_words(latest.start)} ({phrases.so_far_words(latest.start, now)})"
+    return f"{len(going)} still going, " + ("" if len(going) == 1 else "the latest ") + since
 
 
 def also_words(episodes: Sequence[EpisodeFacts]) -> str:

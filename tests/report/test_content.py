@@ -333,3 +333,24 @@ def test_with_a_pattern_open_the_whole_periods_sentence_still_names_what_recurs(
         == "3 weeks (1–22 Nov 2026), entries on 8 of 22 days: 8 episodes, left leg only (all 8); also back pain in 4 "
         "of 8."
     )
+
+
+def test_an_episode_still_going_is_said_beside_the_typical_ones():
+    """Four finished left-sole episodes (10, 20, 30, 40 min) and a calf episode still going since 20:00 yesterday:
+    the medians are of the finished four, and the one still going is named, with how long so far."""
+    first, last = dt.date(2026, 12, 1), dt.date(2026, 12, 6)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    finished = [
+        EpisodeFacts(id=str(d), start=dt.datetime(2026, 12, d, 9, tzinfo=london), duration_minutes=10 * d,
+                     severity=4, locations=frozenset({("left", "sole")}))
+        for d in (1, 2, 3, 4)
+    ]  # fmt: skip
+    going = EpisodeFacts(id="going", start=dt.datetime(2026, 12, 5, 20, tzinfo=london), duration_minutes=None,
+                         severity=5, locations=frozenset({("left", "calf")}))  # fmt: skip
+    episodes = [*finished, going]
+    said = summary.describe("Over 6 days", trends.compute(episodes, {}, first, last), episodes,
+                            dt.datetime(2026, 12, 6, 4, 23, tzinfo=london))  # fmt: skip
+    assert (
+        "typically 20–30 min at 4/10 (medians); 1 still going, since Sat 5 Dec 2026 20:00 GMT (8 h 23 min so far)"
+        in said
+    )
