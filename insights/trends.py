@@ -233,7 +233,9 @@ def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
 
     parts = Counter(part_of_day(e.start.hour) for e in episodes)
     part, count = parts.most_common(1)[0]
-    if count / n >= MOSTLY:
+    if count == n:
+        said.append(f"Every episode started in the {part}: all {n}.")
+    elif count / n >= MOSTLY:
         said.append(f"Most episodes started in the {part}: {count} of {n}.")
 
     said.append(f"Sides: {laterality.describe(episodes)}.")

@@ -376,3 +376,16 @@ def test_a_diary_edited_every_day_keeps_one_copy_of_its_trends_per_period(web, p
         assert kept() == 2  # the numbers and the drawing of this period, replaced at every change
     web.get("/trends/", {"range": "3m"})
     assert kept() == 4
+
+
+def test_when_every_episode_started_in_one_part_of_the_day_it_says_every():
+    """Five morning episodes are not "most" of five."""
+    from diary.facts import EpisodeFacts
+
+    episodes = [
+        EpisodeFacts(id=str(d), start=dt.datetime(2026, 5, d, 8, tzinfo=dt.UTC), duration_minutes=5, severity=3,
+                     locations=frozenset({("left", "sole")}))
+        for d in range(1, 6)
+    ]  # fmt: skip
+    said = trends.compute(episodes, {}, dt.date(2026, 5, 1), dt.date(2026, 5, 5)).insights
+    assert "Every episode started in the morning: all 5." in said and not any(s.startswith("Most ") for s in said)
