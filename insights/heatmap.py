@@ -20,6 +20,7 @@ from diary import bodymap, vocab
 HEAT_FILLS = ["#eef1f4", "#f6d7bd", "#f0b27f", "#e8843e", "#bd5217"]
 HEAT_INK = ["#1b1f23", "#1b1f23", "#1b1f23", "#1b1f23", "#ffffff"]
 SHADES = range(1, 5)
+CHARACTER_WIDTH = 6.5  # units, a character of the labels' 11-unit DejaVu Sans, on average (digits are 7)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class ShadedShape:
     @property
     def ink(self) -> str:
         return HEAT_INK[self.heat]
+
+    @property
+    def count_below(self) -> bool:
+        """The count on a line of its own, under the label, where "Saddle 12" is wider than its shape (a narrow shape
+        beside another: the two halves of the saddle ran into each other as "Saddle 1Saddle 1"). The label's text is
+        11 units of DejaVu Sans, about 6.5 units a character; the outer thigh's runs up its long strip."""
+        words = len(self.shape.short) + 1 + len(str(self.count))
+        return bool(self.count) and not self.shape.vertical and words * CHARACTER_WIDTH > self.shape.box[2]
 
 
 def heat_level(count: int, most: int) -> int:

@@ -81,3 +81,20 @@ def test_the_legend_gives_each_shade_its_counts():
         (4, "2 episodes"),
     ]
     assert heatmap.heat_legend({}) == []
+
+
+def test_a_count_too_wide_for_its_shape_goes_under_the_label():
+    """The saddle's two halves are 47 units wide: "Saddle 3" (8 characters, about 52 units) would run into the other
+    half, so its count goes on a line of its own; "Sole 28" fits its sole and stays beside it."""
+    svg = str(heatmap.heat_svg({"left:saddle": 3, "right:saddle": 3, "left:sole": 28, "left:ankle": 3}))
+
+    def label(key: str) -> str:
+        found = re.search(rf'data-location="{key}">.*?<text[^>]*>(.*?)</text>', svg)
+        assert found, key
+        return found[1]
+
+    for key in ("left:saddle", "right:saddle"):
+        assert re.fullmatch(r'Saddle<tspan class="count" font-weight="bold" x="[\d.]+" dy="12">3</tspan>', label(key))
+    assert label("left:sole") == 'Sole<tspan class="count" font-weight="bold"> 28</tspan>'
+    assert label("left:ankle") == 'Ankle<tspan class="count" font-weight="bold"> 3</tspan>'  # 7 characters fit 48
+    assert label("right:sole") == "Sole"  # no count, nothing under it
