@@ -40,8 +40,8 @@ def per_logged_week(episodes: int, logged_days: int) -> str:
 
 
 def spread_words(values: Sequence[int], unit: str = "") -> str:
-    """'median 3 (range 2–7)', 'median 5–6 min (range 4–8 min)', '20 min in all 3', or the one value: the median
-    never as a half. Minutes from an hour up are said in hours ('1 h 5 min')."""
+    """'median 3 (range 2–7)', 'median 5–6 min (range 4–8 min)', '20 min in all 3', '10 min and 30 min' for two, or
+    the one value: the median never as a half. Minutes from an hour up are said in hours ('1 h 5 min')."""
     if not values:
         return "–"
     low, high = min(values), max(values)
@@ -53,6 +53,8 @@ def spread_words(values: Sequence[int], unit: str = "") -> str:
         return say(low)
     if low == high:
         return f"{say(low)} in all {len(values)}"
+    if len(values) == 2:  # a median of two is their middle, and their range themselves: say the two
+        return f"{say(low)} and {say(high)}"
     if unit == "min" and high >= 60:
         middle = median_words(values)
         median = phrases.minutes_words(int(middle)) if middle.isdigit() else f"{middle} min"
