@@ -57,7 +57,13 @@ class Ranked:
     code: str
     label: str
     count: int
-    share: float  # of all episodes in the period, 0…1
+    share: float  # of all episodes in the period, 0…1, to three decimals
+
+    @property
+    def percent(self) -> int:
+        """The share in whole per cent, a half rounded up as people count (5 of 8 is 63 %; Python's round() and
+        Django's widthratio say 62)."""
+        return (round(self.share * 1000) + 5) // 10
 
 
 @dataclass(frozen=True)

@@ -389,3 +389,10 @@ def test_when_every_episode_started_in_one_part_of_the_day_it_says_every():
     ]  # fmt: skip
     said = trends.compute(episodes, {}, dt.date(2026, 5, 1), dt.date(2026, 5, 5)).insights
     assert "Every episode started in the morning: all 5." in said and not any(s.startswith("Most ") for s in said)
+
+
+@pytest.mark.parametrize(
+    "count, n, percent", [(5, 8, 63), (1, 8, 13), (29, 200, 15), (1, 3, 33), (2, 3, 67), (8, 8, 100)]
+)
+def test_a_share_in_per_cent_rounds_a_half_up(count, n, percent):
+    assert trends.Ranked("c", "C", count, round(count / n, 3)).percent == percent
