@@ -5,7 +5,7 @@ Forms, API, charts, exports and triage all read this module; the codes are stabl
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -407,6 +407,11 @@ def places_in_words(chosen: Iterable[Place]) -> str:
 def place_label(side: str, region: str) -> str:
     """A place in words: "Left sole" (`Place.label`)."""
     return Place(side, region).label
+
+
+def in_a_list(words: Sequence[str]) -> str:
+    """Words as a list in a sentence: 'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def counted(n: int | float, word: str) -> str:

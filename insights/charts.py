@@ -568,7 +568,7 @@ def peak_hour_words(hours: Sequence[int]) -> str:
     if len(peaks) == 1:
         return f"; most often at {peaks[0]} ({top})"
     if len(peaks) <= 3:
-        return f"; most often at {', '.join(peaks[:-1])} and {peaks[-1]} ({top} each)"
+        return f"; most often at {vocab.in_a_list(peaks)} ({top} each)"
     return f"; {len(peaks)} hours tie for most often ({top} each)"
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from diary.vocab import in_a_list
+
 BOOLEAN = "boolean"  # the one answer type so far: a JSON true or false, "Yes" or "No" on a form
 ANSWER_WORDS = {True: "Yes", False: "No"}
 
@@ -103,16 +105,12 @@ def in_item_order(instrument: Instrument, answers: Mapping[str, object]) -> dict
     return {link_id: answers[link_id] for link_id in instrument.link_ids if link_id in answers}
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
 def cutoffs_cited(instrument: Instrument) -> str:
     """'4 and 7 (Herman et al. 2012)': the cut-offs and who reports them."""
     by_source: dict[Source, list[str]] = {}
     for threshold in instrument.thresholds:
         by_source.setdefault(threshold.source, []).append(str(threshold.at_least))
-    return "; ".join(f"{_and(values)} ({source.short})" for source, values in by_source.items())
+    return "; ".join(f"{in_a_list(values)} ({source.short})" for source, values in by_source.items())
 
 
 def standing(instrument: Instrument, score: int) -> str:
@@ -123,7 +121,7 @@ def standing(instrument: Instrument, score: int) -> str:
     cited = cutoffs_cited(instrument)
     if reached and below:
         reported = f"the cut-offs reported for this questionnaire are {cited}"
-        return f"at or above {_and(reached)} and below {_and(below)}: {reported}"
+        return f"at or above {in_a_list(reached)} and below {in_a_list(below)}: {reported}"
     count = len(instrument.thresholds)
     every = "the cut-off" if count == 1 else "both cut-offs" if count == 2 else "every cut-off"
     return f"{'at or above' if reached else 'below'} {every} reported for this questionnaire, {cited}"

@@ -83,7 +83,7 @@ def _regions_named(regions: Sequence[str]) -> str:
     named = [f"the {phrases.region_words(region)}" for region in regions[:3]]
     if len(regions) > 3:
         return ", ".join(named) + f" and {vocab.counted(len(regions) - 3, 'other')}"
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + f" and {named[-1]}"
+    return vocab.in_a_list(named)
 
 
 def regions_words(episodes: Sequence[EpisodeFacts]) -> str:
