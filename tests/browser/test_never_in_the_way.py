@@ -4,6 +4,7 @@ entry kept offline leaves the form ready for the next; times follow the phone's 
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -162,7 +163,9 @@ def test_times_follow_the_phones_clock(browser, live_server, locale, clock):
     from tests.conftest import make_patient
 
     patient = make_patient("lena", tz="America/Chicago")
-    log(patient, started_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30))
+    now = dt.datetime.now(ZoneInfo("America/Chicago"))
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    log(patient, started_at=midnight + (now - midnight) / 2)  # on Today whatever the hour, even at 00:05 in Chicago
     context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, locale=locale)
     context.add_cookies([session_cookie(patient, live_server.url)])
     page = context.new_page()
