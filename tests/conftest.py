@@ -104,6 +104,14 @@ def make_patient(
     return user
 
 
+def earlier_today(patient: User) -> dt.datetime:
+    """A moment of the patient's today that has passed, whatever the hour: halfway from their midnight to now (an
+    hour ago is yesterday at 00:30, which is when CI may run)."""
+    now = services.clock_of(patient).now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + (now - midnight) / 2
+
+
 def log(
     patient: User,
     started_at: dt.datetime | None = None,

@@ -4,7 +4,6 @@ entry kept offline leaves the form ready for the next; times follow the phone's 
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -160,12 +159,10 @@ def test_an_entry_kept_offline_leaves_the_form_ready_for_the_next(phone, sign_in
 )
 def test_times_follow_the_phones_clock(browser, live_server, locale, clock):
     from tests.browser.pages import session_cookie
-    from tests.conftest import make_patient
+    from tests.conftest import earlier_today, make_patient
 
     patient = make_patient("lena", tz="America/Chicago")
-    now = dt.datetime.now(ZoneInfo("America/Chicago"))
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    log(patient, started_at=midnight + (now - midnight) / 2)  # on Today whatever the hour, even at 00:05 in Chicago
+    log(patient, started_at=earlier_today(patient))  # on Today whatever the hour, even at 00:05 in Chicago
     context = browser.new_context(viewport=chromium.PHONE, base_url=live_server.url, locale=locale)
     context.add_cookies([session_cookie(patient, live_server.url)])
     page = context.new_page()

@@ -4,7 +4,7 @@ import datetime as dt
 
 from diary import services
 from diary.views import HISTORY_PAGE_SIZE
-from tests.conftest import log
+from tests.conftest import earlier_today, log
 
 
 def test_grouped_by_local_day_newest_first(web, patient):
@@ -90,7 +90,7 @@ def test_another_patients_checkins_are_not_shown(client, patient, other_patient)
 def test_an_episodes_places_read_as_the_leg_map_says_them(web, patient):
     """Toes before sole, one phrase: as the map's read-back, the Save bar and the repeat cards say it (the rows once
     said "Left sole, Left toes", in the order of the database's codes)."""
-    log(patient, locations=[("left", "sole"), ("right", "saddle"), ("left", "toes")])
-    for path in ("/history/", "/"):
+    log(patient, earlier_today(patient), locations=[("left", "sole"), ("right", "saddle"), ("left", "toes")])
+    for path in ("/history/", "/"):  # on Today too, so logged today
         page = web.get(path).content.decode()
         assert "Left toes, left sole, between the legs / around the bottom (right side)" in page, path
