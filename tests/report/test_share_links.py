@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from pypdf import PdfReader
 
 from report import sharing
@@ -234,3 +235,14 @@ def test_another_patient_cannot_list_or_revoke_the_link(client, other_patient, s
     client.post(f"/report/share/{shared.link.id}/revoke/")
     shared.link.refresh_from_db()
     assert shared.link.revoked_at is None
+
+
+@time_machine.travel(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+def test_the_links_end_is_said_in_utc_also_to_the_patient_signed_in(web, patient):
+    """The page says "UTC": so it is, also when the patient opens their own link signed in, in London's summer time
+    (it said 13:00 UTC, the local hour)."""
+    link = sharing.create_link(patient=patient, first=FIRST, last=LAST, days=7)
+    assert ShareLink.objects.get().expires_at == dt.datetime(2026, 7, 8, 12, 0, tzinfo=dt.UTC)
+    for viewer in (web, Client()):  # the patient signed in, and a doctor
+        page = viewer.get(f"/share/{link.token}/").content.decode()
+        assert "This link works until <strong>8 Jul 2026 12:00 UTC</strong>" in page
