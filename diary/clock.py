@@ -41,6 +41,26 @@ def span_words(first: dt.date, last: dt.date) -> str:
     return f"{day_words(first)} – {day_words(last)}"
 
 
+def elapsed(since: dt.datetime, until: dt.datetime) -> dt.timedelta:
+    """The real time from `since` to `until`. Python subtracts two times of one zone on the wall clock, which is an
+    hour out across a change of the clocks (00:30 BST to 01:45 GMT is 2 h 15 min, not 1 h 15 min); in UTC it is not.
+    """
+    return until.astimezone(dt.UTC) - since.astimezone(dt.UTC)
+
+
+def after(moment: dt.datetime, length: dt.timedelta) -> dt.datetime:
+    """The instant `length` after `moment`, in `moment`'s zone: really that long, also across a change of the clocks
+    (90 minutes after 00:50 BST on the night they go back is 01:20 GMT, not 02:20 GMT)."""
+    assert moment.tzinfo is not None, "an aware time"
+    return (moment.astimezone(dt.UTC) + length).astimezone(moment.tzinfo)
+
+
+def instant(moment: dt.datetime) -> dt.datetime:
+    """`moment` in UTC: a key that orders times truly (two times of one zone compare on the wall clock, so 01:40 BST
+    comes after 01:10 GMT, which is half an hour later)."""
+    return moment.astimezone(dt.UTC)
+
+
 class LocalTimeError(ValueError):
     """A local time that a DST change makes impossible or ambiguous; the message gives both readings."""
 

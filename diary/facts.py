@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from diary import vocab
-from diary.clock import day_range
+from diary.clock import day_range, instant
 from diary.models import CheckIn, Episode, EpisodeLocation
 
 
@@ -46,6 +46,11 @@ class EpisodeFacts:
     @property
     def day(self) -> dt.date:
         return self.start.date()
+
+    @property
+    def instant(self) -> dt.datetime:
+        """The start in UTC, to order episodes by: `start`'s wall clock repeats an hour when the clocks go back."""
+        return instant(self.start)
 
     @property
     def places(self) -> list[vocab.Place]:

@@ -113,6 +113,9 @@ class LocalDateTimeField(forms.DateTimeField):
 
     clock: Clock | None = None
     label_text = "The time"
+    # An edit's time as it was saved: sent back unchanged, as the form showed it (a datetime-local field has no
+    # offset), it means that instant, also in the hour that repeats when the clocks go back.
+    kept: dt.datetime | None = None
 
     def to_python(self, value: object) -> dt.datetime | None:
         if value in self.empty_values:
@@ -131,6 +134,9 @@ class LocalDateTimeField(forms.DateTimeField):
             moment = read
         if self.clock is None:
             raise RuntimeError("LocalDateTimeField needs the patient's clock to read a time.")
+        kept = self.kept
+        if kept is not None and moment.tzinfo is None and moment == self.clock.local(kept).replace(tzinfo=None):
+            return kept
         try:
             return self.clock.aware(moment, self.label_text)
         except LocalTimeError as e:
@@ -213,13 +219,24 @@ class EpisodeForm(forms.Form):
     # the message below say how much is over, and nothing typed is lost.
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, clock: Clock, date_of_birth: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clock: Clock,
+        date_of_birth: dt.date | None = None,
+        kept_start: dt.datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`kept_start`: an edited episode's start, which its time sent back as shown means."""
         super().__init__(*args, **kwargs)
         self.clock, self.date_of_birth = clock, date_of_birth
         for name, label in (("started_at", "The start time"), ("tapped_at", "The time of the tap")):
             field = self.fields[name]
             assert isinstance(field, LocalDateTimeField)
             field.clock, field.label_text = clock, label
+        started_at = self.fields["started_at"]
+        assert isinstance(started_at, LocalDateTimeField)
+        started_at.kept = kept_start
         self.fields["notes"].widget.attrs.update({"data-max-length": str(MAX_NOTES), "aria-describedby": "notes-count"})
         if self.is_bound:
             self._keep_the_tap()

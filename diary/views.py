@@ -228,7 +228,7 @@ def edit_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse
     if request.method == "POST":
         data = request.POST.copy()
         data["id"] = str(episode.id)
-        form = _episode_form(request, data)
+        form = _episode_form(request, data, kept_start=episode.started_at)
         if form.is_valid():
             return _save_from_form(request, form, "diary/log.html", {"editing": episode})
         return _form_response(request, form, "diary/log.html", {"editing": episode})

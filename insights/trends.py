@@ -265,7 +265,7 @@ def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
 
 def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], first: dt.date, last: dt.date) -> Trends:
     """All trend numbers for the local dates first…last."""
-    episodes = sorted((e for e in episodes if first <= e.day <= last), key=lambda e: (e.start, e.id))
+    episodes = sorted((e for e in episodes if first <= e.day <= last), key=lambda e: (e.instant, e.id))
     calendar = day_states(episodes, checkins, first, last)
     hours = [0] * 24
     for e in episodes:

@@ -49,7 +49,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from diary import vocab
-from diary.clock import day_range, utc_timestamp
+from diary.clock import after, day_range, utc_timestamp
 from diary.facts import EpisodeFacts
 from report import phrases
 from report.content import Report
@@ -249,7 +249,7 @@ class Episode:
         e = self.e
         period = {"start": utc_timestamp(e.start)}
         if e.duration_minutes is not None:
-            period["end"] = utc_timestamp(e.start + dt.timedelta(minutes=e.duration_minutes))
+            period["end"] = utc_timestamp(after(e.start, dt.timedelta(minutes=e.duration_minutes)))
         resource: Json = {
             "resourceType": "Observation",
             "id": self.site.resource_id(kind, value),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diary import vocab
-from diary.clock import day_words
+from diary.clock import day_words, elapsed
 from diary.facts import EpisodeFacts
 from report import phrases
 from triage import detectors, signs
@@ -191,9 +191,9 @@ def screen_words(sign: signs.Sign, facts: EpisodeFacts, saved: Saved | None, eme
 
 def logged_words(facts: EpisodeFacts, saved: Saved | None) -> str:
     """When it was logged, if more than an hour after it began."""
-    if saved is None or saved.created - facts.start <= LATE:
+    if saved is None or elapsed(facts.start, saved.created) <= LATE:
         return ""
-    late_by = int((saved.created - facts.start).total_seconds() // 60)
+    late_by = int(elapsed(facts.start, saved.created).total_seconds() // 60)
     created = saved.created.astimezone(facts.start.tzinfo)
     return f"logged {phrases.moment_words(created)}, {phrases.minutes_words(late_by)} after it began"
 
@@ -257,10 +257,9 @@ def red_flags(
     ]
     for f in flags:
         if f.level != signs.SEE_DOCTOR and not f.sign.per_episode:
-            behind = sorted((evidence[i] for i in f.evidence if i in evidence), key=lambda e: e.start)
             lines = [
                 red_flag_line(f.sign, e, [], saved=saved.get(e.id), now=now, emergency_number=emergency_number)
-                for e in behind
+                for e in _behind(f, evidence)
             ]
             result.append(ReportFlag(f.sign, f, lines, advice=told(f.sign, lines, f.detail)))
     return sorted(
@@ -271,11 +270,12 @@ def red_flags(
 
 def patterns(flags: Sequence[Flag], evidence: Mapping[str, EpisodeFacts]) -> list[ReportFlag]:
     """The pattern flags, each with the episodes behind it (those that still exist)."""
-    return [
-        ReportFlag(f.sign, f, behind=sorted((evidence[i] for i in f.evidence if i in evidence), key=lambda e: e.start))
-        for f in flags
-        if f.level == signs.SEE_DOCTOR
-    ]
+    return [ReportFlag(f.sign, f, behind=_behind(f, evidence)) for f in flags if f.level == signs.SEE_DOCTOR]
+
+
+def _behind(flag: Flag, evidence: Mapping[str, EpisodeFacts]) -> list[EpisodeFacts]:
+    """The episodes behind a flag that still exist, in the order they began."""
+    return sorted((evidence[i] for i in flag.evidence if i in evidence), key=lambda e: e.instant)
 
 
 def marks(red: Sequence[ReportFlag]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from diary import vocab
-from diary.clock import MONTHS, WEEKDAYS, day_words, span_words
+from diary.clock import MONTHS, WEEKDAYS, day_words, elapsed, span_words
 from insights.laterality import EPISODE_WORDS, SHORT, side_of
 
 MAX_DATES = 16  # more dates than this are said as a count and a span
@@ -70,7 +70,7 @@ def minutes_words(minutes: int) -> str:
 
 def so_far_words(start: dt.datetime, now: dt.datetime) -> str:
     """'26 h so far': how long an episode with no end had lasted when the report was made."""
-    return f"{minutes_words(int(max((now - start).total_seconds(), 0) // 60))} so far"
+    return f"{minutes_words(int(max(elapsed(start, now).total_seconds(), 0) // 60))} so far"
 
 
 def still_going_words(start: dt.datetime, now: dt.datetime) -> str:

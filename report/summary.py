@@ -182,7 +182,7 @@ def still_going_words(episodes: Sequence[EpisodeFacts], now: dt.datetime) -> str
     going = [e for e in episodes if e.duration_minutes is None and not e.duration_unknown]
     if not going:
         return ""
-    latest = max(going, key=lambda e: e.start)
+    latest = max(going, key=lambda e: e.instant)
     since = f"since {phrases.moment_words(latest.start)} ({phrases.so_far_words(latest.start, now)})"
     return f"{len(going)} still going, " + ("" if len(going) == 1 else "the latest ") + since
 

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from diary.clock import day_range
+from diary.clock import after, day_range
 from diary.hooks import Band, episode_saved, period_bands
 from diary.models import Episode
 from diary.services import clock_of
@@ -29,7 +29,7 @@ def taken_for(episode: Episode, now: dt.datetime) -> dt.datetime:
     """When a dose "taken for" an episode is dated: now while it goes on, else when it ended (never later than now)."""
     if episode.duration_minutes is None:
         return now
-    return min(now, episode.started_at + dt.timedelta(minutes=episode.duration_minutes))
+    return min(now, after(episode.started_at, dt.timedelta(minutes=episode.duration_minutes)))
 
 
 @receiver(episode_saved, dispatch_uid="treatments.took_something_for_it")

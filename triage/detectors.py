@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from diary import vocab
-from diary.clock import local_date
+from diary.clock import elapsed, local_date
 from diary.facts import EpisodeFacts
 from triage import signs
 from triage.signs import CATALOGUE, Sign
@@ -69,7 +69,7 @@ def lasted(episode: EpisodeFacts, moment: dt.datetime) -> dt.timedelta | None:
         return dt.timedelta(minutes=episode.duration_minutes)
     if episode.duration_unknown:
         return None
-    return max(moment - episode.start, dt.timedelta(0))
+    return max(elapsed(episode.start, moment), dt.timedelta(0))
 
 
 def is_positional(episode: EpisodeFacts, moment: dt.datetime) -> bool:
@@ -93,7 +93,7 @@ def _within(episodes: Iterable[EpisodeFacts], window: tuple[dt.date, dt.date]) -
 
 
 def _ids(episodes: Iterable[EpisodeFacts]) -> tuple[str, ...]:
-    return tuple(e.id for e in sorted(episodes, key=lambda e: (e.start, e.id)))
+    return tuple(e.id for e in sorted(episodes, key=lambda e: (e.instant, e.id)))
 
 
 # --- Emergency and urgent signs: matched on single episodes -------------------------------------------
@@ -147,7 +147,7 @@ def instant_signs(episode: EpisodeFacts) -> list[tuple[Sign, list[str]]]:
 def is_late_entry(sign: Sign, started_at: dt.datetime, saved_at: dt.datetime) -> bool:
     """Logged more than the sign's late-entry threshold after it started (stroke signs: 24 hours)."""
     late = sign.thresholds.get("late_entry")
-    return late is not None and saved_at - started_at > late
+    return late is not None and elapsed(started_at, saved_at) > late
 
 
 def logged_late(sign: Sign, times: Sequence[tuple[dt.datetime, dt.datetime]]) -> bool:
@@ -164,7 +164,7 @@ def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None
     if not hits:
         return None
     labels = list(dict.fromkeys(label for _, found in hits for label in found))
-    first = min(e.start for e, _ in hits)
+    first = min((e for e, _ in hits), key=lambda e: e.instant).start
     return Finding(
         sign.code,
         _ids(e for e, _ in hits),
@@ -195,16 +195,16 @@ def _highest_places(episode: EpisodeFacts) -> str:
 def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:
     """Two episodes in W in both legs, the later (by start) at least two levels higher than the earlier."""
     sign = CATALOGUE["urgent.ascending"]
-    bilateral = sorted((e for e in week if both_legs(e)), key=lambda e: (e.start, e.id))
+    bilateral = sorted((e for e in week if both_legs(e)), key=lambda e: (e.instant, e.id))
     pairs = [
         (earlier, later)
         for i, earlier in enumerate(bilateral)
         for later in bilateral[i + 1 :]
-        if later.start > earlier.start and later.top_level >= earlier.top_level + sign.t("level_rise")
+        if later.instant > earlier.instant and later.top_level >= earlier.top_level + sign.t("level_rise")
     ]
     if not pairs:
         return None
-    low, high = max(pairs, key=lambda p: (p[1].top_level - p[0].top_level, p[1].start))
+    low, high = max(pairs, key=lambda p: (p[1].top_level - p[0].top_level, p[1].instant))
     return Finding(
         sign.code,
         _ids({e.id: e for pair in pairs for e in pair}.values()),
