@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diary import hooks, vocab
-from diary.clock import Clock, day_range, local_date
+from diary.clock import Clock, day_range, day_words, local_date
 from diary.facts import EpisodeFacts, facts_from_episode
 from diary.models import (
     EARLIEST_DAY,
@@ -327,15 +327,8 @@ def save_checkin(
     """
     validate_checkin_date(date, today)
     if not numbness_today:
-        start, end = day_range(date, date, profile_of(patient).zone)
-        logged = patient.episodes.filter(started_at__gte=start, started_at__lt=end).count()
-        if logged:
-            episodes = "1 episode" if logged == 1 else f"{logged} episodes"
-            raise ValidationError(
-                {"numbness_today": f"{date:%-d %b %Y} has {episodes} logged, so it was a day with numbness."}
-            )
-        if earlier_episodes:
-            _refuse_if_an_earlier_episode_covers(patient, date, start)
+        if why := numbness_logged(patient, date, earlier_episodes=earlier_episodes):
+            raise ValidationError({"numbness_today": why})
         if keep_numbness and patient.checkins.filter(date=date, numbness_today=True).exists():
             raise ValidationError(
                 {"numbness_today": f"You noted numbness on {date:%-d %b}; change that day in History if it was wrong."}
@@ -348,23 +341,28 @@ def save_checkin(
     return checkin, created
 
 
-def _refuse_if_an_earlier_episode_covers(patient: User, date: dt.date, start: dt.datetime) -> None:
-    """An episode started before the day (at `start`) that is still going (Today shows it, "Still going since …"),
-    or that lasted into the day, made it a day with numbness."""
+def numbness_logged(patient: User, date: dt.date, *, earlier_episodes: bool = True) -> str:
+    """Why the episodes in the diary make `date` a day with numbness, or "" if none does: one logged that day, or
+    (`earlier_episodes`) one started before it that is still going (Today shows it, "Still going since …") or that
+    lasted into it. "No numbness" is refused for such a day, and Today, the day's page and the shortcut's page
+    don't offer it."""
+    start, end = day_range(date, date, profile_of(patient).zone)
+    logged = patient.episodes.filter(started_at__gte=start, started_at__lt=end).count()
+    if logged:
+        return f"{day_words(date)} has {vocab.counted(logged, 'episode')} logged, so it was a day with numbness."
+    if not earlier_episodes:
+        return ""
     if patient.episodes.filter(ONGOING, started_at__lt=start).exists():
-        raise ValidationError(
-            {
-                "numbness_today": f"An episode is still going, so {date:%-d %b %Y} was a day with numbness. "
-                "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
-            }
+        return (
+            f"An episode is still going, so {day_words(date)} was a day with numbness. "
+            "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
         )
     earlier = patient.episodes.filter(
         started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES), started_at__lt=start
     ).values_list("started_at", "duration_minutes")
     if any(minutes and began + dt.timedelta(minutes=minutes) > start for began, minutes in earlier):
-        raise ValidationError(
-            {"numbness_today": f"An episode that started the day before lasted into {date:%-d %b %Y}."}
-        )
+        return f"An episode that started the day before lasted into {day_words(date)}, so it was a day with numbness."
+    return ""
 
 
 @transaction.atomic

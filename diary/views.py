@@ -69,7 +69,13 @@ def today(request: PatientRequest) -> HttpResponse:
     day, zone = clock.today(), clock.zone
     episodes = started_between(request.user.episodes.prefetch_related("locations"), day, day, zone)
     checkin = request.user.checkins.filter(date=day).first()
-    context = {"day": day, "episodes": episodes, "checkin": checkin, "home": home(request.user, zone, day)}
+    context = {
+        "day": day,
+        "episodes": episodes,
+        "checkin": checkin,
+        "home": home(request.user, zone, day),
+        "numbness_logged": services.numbness_logged(request.user, day),  # then "No numbness today" is not offered
+    }
     return render(request, "diary/today.html", context)
 
 
@@ -304,7 +310,11 @@ def day_view(request: PatientRequest, date: str) -> HttpResponse:
     """One day of the diary, from Today's week or History: what was logged, and the way to fill it in."""
     day = _day_of(request, date)
     clock = services.clock_of(request.user)
-    context = {"item": one_day(request.user, clock.zone, day), "is_today": day == clock.today()}
+    context = {
+        "item": one_day(request.user, clock.zone, day),
+        "is_today": day == clock.today(),
+        "numbness_logged": services.numbness_logged(request.user, day),
+    }
     return render(request, "diary/day.html", context)
 
 
@@ -320,9 +330,9 @@ def day_checkin(request: PatientRequest, date: str) -> HttpResponse:
         return redirect(here)
     try:
         services.save_checkin(patient=request.user, date=day, numbness_today=False, today=_today(request))
-    except ValidationError:
-        # An episode was logged on that day meanwhile (another tab, the queue): the day page shows it.
-        messages.info(request, f"You logged numbness on {day:%-d %b}, so it stays a day with numbness.")
+    except ValidationError as e:
+        # An episode logged on that day meanwhile (another tab, the queue), or one from the day before lasting into it.
+        messages.info(request, " ".join(e.messages))
         return redirect(here)
     messages.success(request, f"Noted: no numbness on {day:%-d %b}.")
     return redirect(_back(request, here))

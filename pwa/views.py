@@ -146,7 +146,8 @@ def no_numbness(request: HttpRequest) -> HttpResponse:
     patient = patient_of(request)
     clock = services.clock_of(patient)
     logged = started_between(patient.episodes.all(), clock.today(), clock.today(), clock.zone).count()
-    return render(request, "pwa/no_numbness.html", {"logged": logged})
+    context = {"logged": logged, "numbness_logged": services.numbness_logged(patient, clock.today())}
+    return render(request, "pwa/no_numbness.html", context)
 
 
 @never_cache

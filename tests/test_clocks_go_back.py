@@ -30,8 +30,8 @@ LONDON = ZoneInfo("Europe/London")
 PERIOD = (dt.date(2026, 10, 20), dt.date(2026, 10, 25))
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dt.UTC)
 
 
 def facts(start: dt.datetime, severity: int = 3, minutes: int | None = 5, id: str = "e") -> EpisodeFacts:

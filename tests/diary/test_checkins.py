@@ -50,7 +50,17 @@ def test_no_numbness_is_neither_offered_nor_taken_while_an_episode_started_befor
     assert not going.ongoing and going.duration_minutes == 13 * 60 + 6
     lasted = api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json")
     assert lasted.status_code == 400
-    assert lasted.json()["numbness_today"] == ["An episode that started the day before lasted into 10 Jun 2026."]
+    why = "An episode that started the day before lasted into 10 Jun 2026, so it was a day with numbness."
+    assert lasted.json()["numbness_today"] == [why]
+    # No page offers what would be refused; each says why instead (Today offered it once the episode had stopped).
+    for path in ("/", "/days/2026-06-10/", "/today/no-numbness/"):
+        page = web.get(path).content.decode()
+        assert "No numbness today" not in page.split("<main")[1] and "No numbness this day" not in page, path
+        assert why in page, path
+    assert "Nothing logged for this day yet" not in web.get("/days/2026-06-10/").content.decode()
+    # Tapped anyway (a page open from before), the day's page says the same.
+    said = web.post("/days/2026-06-10/checkin/", {"answer": "none"}, follow=True).content.decode()
+    assert why in said and not patient.checkins.filter(date=dt.date(2026, 6, 10)).exists()
 
 
 @time_machine.travel(NOW, tick=False)

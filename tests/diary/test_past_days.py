@@ -63,7 +63,7 @@ def test_a_day_with_an_episode_offers_to_add_one_never_to_delete(web, patient):
     # A "no numbness" for it that arrives anyway (another tab, the queue) changes nothing and says why, calmly.
     response = web.post("/days/2026-03-15/checkin/", {"answer": "none"}, follow=True)
     text = response.content.decode()
-    assert "You logged numbness on 15 Mar, so it stays a day with numbness." in text
+    assert "15 Mar 2026 has 1 episode logged, so it was a day with numbness." in text
     assert 'class="message info"' in text and CheckIn.objects.get().numbness_today is True
 
 
