@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 
+from diary.clock import utc_timestamp
 from diary.facts import EpisodeFacts
 from diary.vocab import CODE_SETS
 from report.content import Report
@@ -92,7 +93,7 @@ def checkin_cells(day: dt.date, numbness: bool, timezone: str) -> list[str]:
 def table_csv(episodes: Sequence[EpisodeFacts], checkins: Mapping[dt.date, bool], timezone: str) -> str:
     """The text, BOM first, with a header row: day by day, each day's check-in before its episodes."""
     rows = [(day, 0, "", checkin_cells(day, numbness, timezone)) for day, numbness in checkins.items()]
-    rows += [(e.day, 1, e.start.isoformat(), episode_cells(e, timezone)) for e in episodes]
+    rows += [(e.day, 1, utc_timestamp(e.start), episode_cells(e, timezone)) for e in episodes]  # in time order
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")

@@ -6,7 +6,9 @@ London on Sun 25 Oct 2026: 01:00–02:00 happens twice, first in BST (UTC+1), th
 below is worked out by hand in UTC in its comment.
 """
 
+import csv
 import datetime as dt
+import io
 import re
 import uuid
 from zoneinfo import ZoneInfo
@@ -19,6 +21,7 @@ from diary.clock import after, elapsed, instant
 from diary.facts import EpisodeFacts
 from insights import trends
 from report import content
+from report.csv_export import table_csv
 from report.fhir_export import fhir_bundle
 from tests.conftest import add_treatment, log, make_patient
 from tests.diary.test_log_episode import form_data
@@ -165,3 +168,10 @@ def test_an_episode_in_the_hour_that_repeats_can_be_edited(client, start):
         assert retyped.status_code == 400 and "happened twice" in retyped.content.decode()
     episode.refresh_from_db()
     assert (episode.severity, episode.started_at) == (6, start)
+
+
+def test_the_csv_lists_the_repeated_hours_episodes_in_the_order_they_happened():
+    # 01:40 BST (00:40Z), then 01:10 GMT (01:10Z): sorted on their local text, 01:10 came first.
+    first, second = facts(utc(2026, 10, 25, 0, 40), id="a"), facts(utc(2026, 10, 25, 1, 10), id="b")
+    listed = list(csv.DictReader(io.StringIO(table_csv([first, second], {}, "Europe/London").removeprefix("\ufeff"))))
+    assert [(row["id"], row["local_time"]) for row in listed] == [("a", "01:40"), ("b", "01:10")]
