@@ -14,7 +14,7 @@ from treatments import services, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
 from treatments.models import Course, Dose
-from treatments.overview import stamp, summaries
+from treatments.overview import period_summaries, stamp
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _cards(patient: User, first: dt.date, last: dt.date, today: dt.date) -> list
     if not treatments:
         return []
     cards = []
-    for summary in summaries(patient, today, first=first, last=last, only={t.id for t in treatments}, treatments=every):
+    for summary in period_summaries(patient, first, last, today, {t.id for t in treatments}, every):
         in_period = [c for c in summary.comparisons if c.started_on <= last]
         cards.append(
             Card(summary.treatment, status_words(summary.treatment), in_period[-1] if in_period else None, summary.uses)

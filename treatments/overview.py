@@ -82,6 +82,19 @@ def summaries(
     ]
 
 
+def period_summaries(
+    patient: User,
+    first: dt.date,
+    last: dt.date,
+    today: dt.date,
+    only: Collection[str],
+    treatments: list[TreatmentFacts],
+) -> list[Summary]:
+    """`summaries` for a period (the report's, Trends'): each comparison as it stood on the period's last day, so that
+    no day after the period is counted in it; the uses in the period."""
+    return summaries(patient, min(last, today), first=first, last=last, only=only, treatments=treatments)
+
+
 def stamp(patient: User, zone: dt.tzinfo, diary_stamp: str | None = None) -> str | None:
     """Changes whenever an entry, a treatment (with its courses) or a dose is added, changed or removed: what a
     summary is kept under (with the day it is for); None for a patient with no treatment. Two aggregate queries,

@@ -17,7 +17,7 @@ from diary.clock import day_words
 from treatments import timeline, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
-from treatments.overview import summaries
+from treatments.overview import period_summaries
 from treatments.timeline import Change
 
 
@@ -87,7 +87,7 @@ def section(patient: User, first: dt.date, last: dt.date, today: dt.date) -> Sec
     """Everything the report says of treatments for first…last, in a fixed number of queries (five)."""
     treatments = load_treatments(patient)
     ran = [t for t in treatments if _ran_in(t, first, last)]
-    found = summaries(patient, today, first=first, last=last, only={t.id for t in ran}, treatments=treatments)
+    found = period_summaries(patient, first, last, today, {t.id for t in ran}, treatments)
     comparisons = [
         c
         for s in found
