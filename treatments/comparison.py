@@ -228,7 +228,7 @@ class Comparison:
     rate_ratio_95: tuple[float | None, float | None]
     enough: bool
     other_changes: tuple[WindowChange, ...]
-    missed_days: int  # missed doses logged in the while window
+    missed_days: int  # days of the while window counted (with an entry) on which a missed dose was logged
 
     @property
     def last_day(self) -> dt.date | None:
@@ -298,7 +298,7 @@ def compare_course(
         rate_ratio_95=interval,
         enough=enough,
         other_changes=others,
-        missed_days=sum(during.first <= day <= during.last for day in set(missed)),
+        missed_days=sum(during.first <= day <= during.last and day in diary.logged for day in set(missed)),
     )
 
 
@@ -423,7 +423,7 @@ def window_words(window: Window) -> str:
 def ratio_words(c: Comparison) -> str:
     low, high = c.rate_ratio_95
     if c.before.episodes == 0 and c.during.episodes == 0:
-        return "No episodes before it started nor while taking it."
+        return f"No episodes before {_before_what(c)} nor while taking it."
     if c.rate_ratio is None or low is None:
         return f"No episodes in the {before_span(c)} before, so no ratio: {c.during.episodes} while taking it."
     interval = f"95 % interval {_number(low)} to {_number(high) if high is not None else 'no upper limit'}"
@@ -461,7 +461,9 @@ def headline(c: Comparison) -> str:
             f"({c.before.logged_days} of {MIN_LOGGED_DAYS} days)."
         )
     if c.during.logged_days < MIN_LOGGED_DAYS:
-        return f"Not enough entries yet to compare ({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."
+        # A course that has stopped will not fill up: no "yet".
+        still = "yet " if c.stopped_on is None else "while taking it "
+        return f"Not enough entries {still}to compare ({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."
     return ratio_words(c)
 
 
@@ -494,10 +496,11 @@ def notes(c: Comparison) -> list[str]:
     "while taking", not "because of"."""
     found = []
     if not c.enough and c.during.first > c.during.last:
-        found.append(
-            f"The first {SETTLING_DAYS} days after starting are left out while it settles in: "
-            f"the count starts on {day_words(c.settled_on)}."
-        )
+        settling = f"The first {SETTLING_DAYS} days after starting are left out while it settles in"
+        if c.last_day is not None and c.last_day < c.settled_on:
+            found.append(f"{settling}, and it was stopped within them: no day while taking it is counted.")
+        else:
+            found.append(f"{settling}: the count starts on {day_words(c.settled_on)}.")
     if c.missed_days:
         found.append(f"Missed on {c.missed_days} of the days counted while taking it.")
     if c.other_changes:

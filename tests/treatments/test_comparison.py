@@ -109,6 +109,21 @@ def test_a_course_still_settling_says_when_the_count_starts():
     ]
 
 
+def test_a_course_stopped_early_is_not_said_to_fill_up_later():
+    # Started 2 Mar, last taken 21 Mar (stopped on the 22nd): 6 days counted from 16 Mar, and no more will come.
+    d = diary(quiet=days(BEFORE_FIRST, 56) + days(SETTLED, 10))
+    c = compare(d, t=treatment(course(START, START + dt.timedelta(days=20))))
+    assert (c.during.first, c.during.last, c.during.logged_days) == (SETTLED, START + dt.timedelta(days=19), 6)
+    assert comparison.sentences(c) == ["Not enough entries while taking it to compare (6 of 14 days)."]
+    # Stopped on its tenth day, inside the settling days: no day is counted, and none will be.
+    c = compare(d, t=treatment(course(START, START + dt.timedelta(days=10))))
+    assert comparison.sentences(c) == [
+        "Not enough entries while taking it to compare (0 of 14 days).",
+        "The first 14 days after starting are left out while it settles in, and it was stopped within them: no day "
+        "while taking it is counted.",
+    ]
+
+
 def test_a_stopped_course_ends_on_its_last_day():
     stopped = SETTLED + dt.timedelta(days=20)  # the first day without it
     t = treatment(course(START, stopped))
@@ -167,6 +182,14 @@ def test_no_episodes_on_either_side_gives_no_ratio_and_says_so():
     c = compare(d)
     assert c.enough and c.rate_ratio is None and c.rate_ratio_95 == (None, None)
     assert "No episodes before it started nor while taking it." in comparison.sentences(c)
+    # After a change of dose the days before were days on the old dose, not before it started.
+    change = START + dt.timedelta(days=60)
+    t = treatment(course(START, change), course(change, amount="150"))
+    d = diary(quiet=days(change - dt.timedelta(days=20), 20) + days(change + dt.timedelta(days=SETTLING_DAYS), 20))
+    c = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[-1]
+    assert c.enough and "No episodes before this dose (on 75 mg twice a day) nor while taking it." in (
+        comparison.sentences(c)
+    )
 
 
 def test_the_words_say_while_taking_and_never_because_of():
@@ -261,14 +284,20 @@ def test_a_change_of_dose_is_compared_with_the_weeks_before_it():
     )
 
 
-def test_missed_days_in_the_while_window_are_counted():
+def test_missed_days_among_the_days_counted_while_taking_it_are_said():
+    # Missed the day before the count starts, on its first day and three days later; the diary has entries on the
+    # first two days of the count and on the fifth: of the days counted, one had a missed dose (the day before is
+    # settling, the third day after has no entry and is not counted).
     t = treatment(course(START))
     missed = [SETTLED - dt.timedelta(days=1), SETTLED, SETTLED + dt.timedelta(days=3)]
     doses = [DoseFacts(str(i), "t1", dt.datetime.combine(x, dt.time(12), tzinfo=ZONE), vocab.MISSED, None, None, "")
              for i, x in enumerate(missed)]  # fmt: skip
-    (c,) = comparison.compare_treatment(t, today=TODAY, diary=diary(), changes=[], doses=doses)
-    assert c.missed_days == 2
-    assert "Missed on 2 of the days counted while taking it." in comparison.sentences(c)
+    logged = diary(
+        quiet=[SETTLED - dt.timedelta(days=1), SETTLED, SETTLED + dt.timedelta(days=1), SETTLED + dt.timedelta(days=5)]
+    )
+    (c,) = comparison.compare_treatment(t, today=TODAY, diary=logged, changes=[], doses=doses)
+    assert (c.during.logged_days, c.missed_days) == (3, 1)
+    assert "Missed on 1 of the days counted while taking it." in comparison.sentences(c)
 
 
 def test_a_treatment_taken_as_needed_has_no_comparison_but_a_summary_of_its_uses():
