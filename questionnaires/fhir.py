@@ -63,7 +63,7 @@ def questionnaire_resource(definition: Instrument, site_url: str | None = None) 
         "subjectType": ["Patient"],
         "description": f"{definition.validated_for} Items as published by {definition.items[0].source.citation} "
         f"Scoring: {definition.scoring_source.citation} Cut-offs {cutoffs_cited(definition)}. {citations}",
-        "purpose": f"A {definition.scope}.",
+        "purpose": definition.scope_sentence,
         "copyright": f"{definition.terms_of_use} ({definition.terms_source.url})",
         "item": [instructions, *items],
     }
@@ -119,7 +119,7 @@ def score_resource(
         "note": [
             {
                 "text": f"{response.score} of {definition.max_score}, {standing(definition, response.score)}. "
-                f"Patient-reported; a {definition.scope}. Validated for: {definition.validated_for}"
+                f"Patient-reported; {definition.scope}. Validated for: {definition.validated_for}"
             }
         ],
     }

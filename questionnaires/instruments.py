@@ -73,6 +73,11 @@ class Instrument:
     def item(self, link_id: str) -> Item:
         return next(item for item in self.items if item.link_id == link_id)
 
+    @property
+    def scope_sentence(self) -> str:
+        """`scope` as a sentence of its own: "A screening score for … , not a diagnosis."."""
+        return f"{self.scope[0].upper()}{self.scope[1:]}."
+
 
 def count_scoring_answers(instrument: Instrument, answers: Mapping[str, object]) -> int:
     """One point for each item answered the way that item scores; unscored items count nothing."""

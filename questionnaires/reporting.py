@@ -50,7 +50,7 @@ class ScoreLine:
         else:
             change = change_words(self.change)
             said += f"; first in period {_score(self.earliest)}, change {change} ({self.count} responses)"
-        return f"{said}. Cut-offs {cutoffs_cited(i)}. {i.scope[0].upper()}{i.scope[1:]}."
+        return f"{said}. Cut-offs {cutoffs_cited(i)}. {i.scope_sentence}"
 
 
 def score_lines(patient: User, first: dt.date, last: dt.date) -> list[ScoreLine]:

@@ -119,7 +119,7 @@ def test_answering_shows_the_score_its_meaning_and_that_it_is_not_a_diagnosis(we
         in page
     )
     assert "Talk it over with your doctor or nurse" in page
-    assert 'The <a href="/report/">report for your doctor</a> gives this score' in page  # it does: report/sections.py
+    assert 'The <a href="/report/">report for your doctor</a> gives the latest score in its period' in page
     # The answers are listed back, word for word, with the patient's answer.
     assert "<span>Are your legs and/or feet numb?</span> <strong>Yes</strong>" in page
     assert "<span>Have you ever had an amputation?</span> <strong>No</strong>" in page

@@ -131,6 +131,13 @@ def test_fhir_resources_validate_as_r4b_and_carry_score_identifiers_and_canonica
     assert score["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
     assert score["identifier"][0]["value"] == response["id"] and score["effectiveDateTime"] == response["authored"]
     assert "not a diagnosis" in score["note"][0]["text"]
+    # The scope said once in each, as a sentence of its own or after "Patient-reported;" (it read "a a screening").
+    assert (
+        questionnaire["purpose"] == "A screening score for diabetic neuropathy (validated only in people with "
+        "diabetes), not a diagnosis."
+    )
+    assert "Patient-reported; a screening score for diabetic neuropathy" in score["note"][0]["text"]
+    assert " a a " not in json.dumps(entries).lower()
     assert "loinc" not in json.dumps(entries).lower()  # no LOINC code is known for the MNSI: none is invented
 
 
@@ -147,3 +154,17 @@ def test_each_resource_validates_on_its_own(story):
     for entry in fhir_entries(story, FEB, MAY, "Patient/1"):
         resource = entry["resource"]
         models[resource["resourceType"]].model_validate(resource)
+
+
+def test_an_older_result_page_promises_what_the_report_gives(story, web):
+    """The 2 Feb answers (4/13) are not what a report from February to May gives (7/13 on 31 May, change +3 from 4):
+    the page said the report "gives this score … for any period that includes today"."""
+    older = story.questionnaire_responses.get(score=4)
+    page = web.get(f"/questionnaires/answers/{older.id}/").content.decode()
+    assert "gives this score" not in page
+    assert (
+        "gives the latest score in its period with its answers and, when the period holds more than one, the "
+        "change since the first." in page
+    )
+    [line] = score_lines(story, FEB, MAY)
+    assert (line.latest.score, line.earliest.id, line.change) == (7, older.id, 3)  # what the page now says of it
