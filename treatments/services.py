@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from diary.clock import Clock, day_start, local_date
+from diary.clock import Clock, day_start, day_words, local_date
 from diary.models import Episode
 from diary.services import clock_of
 from treatments import vocab
@@ -255,8 +255,12 @@ def change_dose(
             courses.append(new)
     else:
         if on < last.stopped_on:
+            assert last.last_day is not None
             raise ValidationError(
-                {"started_on": f"It was taken until {last.stopped_on:%-d %b %Y}: start it again from then or later."}
+                {
+                    "started_on": f"It was last taken on {day_words(last.last_day)}: start it again from "
+                    f"{day_words(last.stopped_on)} or later."
+                }
             )
         courses.append(new)
     return _rewrite(patient, treatment, courses)

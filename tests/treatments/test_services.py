@@ -138,6 +138,10 @@ def test_stop_with_a_reason_and_start_again_later(patient):
         services.change_dose(patient=patient, treatment_id=t.id, on=dt.date(2026, 2, 1), dose_amount=Decimal(25),
                              dose_unit="mg", times_per_day=1)  # fmt: skip
     assert refused(error) == {"started_on"}
+    # Stopped on 1 Mar is the first day without it: the treatment's page says "last taken 28 Feb", and so does this.
+    assert error.value.message_dict["started_on"] == [
+        "It was last taken on 28 Feb 2026: start it again from 1 Mar 2026 or later."
+    ]
     services.change_dose(patient=patient, treatment_id=t.id, on=dt.date(2026, 5, 1), dose_amount=Decimal(25),
                          dose_unit="mg", times_per_day=1)  # fmt: skip
     assert [(c.stopped_on, c.stop_reason) for c in t.courses.order_by("started_on")] == [
