@@ -222,6 +222,7 @@ class Comparison:
     started_on: dt.date
     stopped_on: dt.date | None
     before_dose: str  # the dose it replaced, when the course is a change of dose; else empty
+    again: bool  # it was taken before and stopped: the course starts it again
     before: Window
     during: Window
     rate_ratio: float | None
@@ -267,8 +268,18 @@ def compare_course(
     missed: Collection[dt.date] = (),
 ) -> Comparison:
     """The comparison for one course. `changes`: every treatment's (timeline.changes), of which those of other
-    treatments inside either window are named; `missed`: the days this treatment's missed doses were logged."""
-    before = diary.window(course.started_on - dt.timedelta(days=BEFORE_DAYS), course.started_on - dt.timedelta(days=1))
+    treatments inside either window are named; `missed`: the days this treatment's missed doses were logged.
+
+    The before window holds only days of what its words say: after a change of dose, days on the old dose once it
+    had settled in; for a course that starts it again, days without it since it last stopped."""
+    earlier = [c for c in treatment.courses if c.started_on < course.started_on]
+    previous = next((c for c in earlier if c.stopped_on == course.started_on), None)
+    before_first = course.started_on - dt.timedelta(days=BEFORE_DAYS)
+    if previous is not None:
+        before_first = max(before_first, previous.started_on + dt.timedelta(days=SETTLING_DAYS))
+    elif stops := [c.stopped_on for c in earlier if c.stopped_on is not None]:
+        before_first = max(before_first, max(stops))
+    before = diary.window(before_first, course.started_on - dt.timedelta(days=1))
     end = min(today, course.last_day) if course.last_day is not None else today
     during = diary.window(course.started_on + dt.timedelta(days=SETTLING_DAYS), end)
     enough = before.logged_days >= MIN_LOGGED_DAYS and during.logged_days >= MIN_LOGGED_DAYS
@@ -284,7 +295,6 @@ def compare_course(
         for name, window in ((BEFORE, before), (WHILE, during))
         if window.first <= change.day <= window.last
     )
-    previous = next((c for c in treatment.courses if c.stopped_on == course.started_on), None)
     return Comparison(
         treatment_id=treatment.id,
         name=treatment.name,
@@ -292,6 +302,7 @@ def compare_course(
         started_on=course.started_on,
         stopped_on=course.stopped_on,
         before_dose=treatment.dose_words(previous) if previous else "",
+        again=previous is None and bool(earlier),
         before=before,
         during=during,
         rate_ratio=ratio,
@@ -441,16 +452,17 @@ def _before_begins(c: Comparison) -> dt.date:
 
 
 def before_span(c: Comparison) -> str:
-    """How long before the course its compared entries run: "8 weeks" when they reach back to the window's first
-    day, else the days from the first entry in it ("20 days": the diary began, or entries began, inside it)."""
-    begins = _before_begins(c)
-    if begins == c.before.first:
-        return f"{BEFORE_DAYS // 7} weeks"
-    return diary_vocab.counted((c.before.last - begins).days + 1, "day")
+    """How long before the course its compared entries run, from the first entry in the window: "8 weeks" when that
+    is the whole of it, else the days ("20 days": the diary began, or entries began, inside it; or the window starts
+    later, after a change of dose or a stop)."""
+    days = (c.before.last - _before_begins(c)).days + 1
+    return f"{BEFORE_DAYS // 7} weeks" if days == BEFORE_DAYS else diary_vocab.counted(days, "day")
 
 
 def _before_what(c: Comparison) -> str:
-    return f"this dose (on {c.before_dose})" if c.before_dose else "it started"
+    if c.before_dose:
+        return f"this dose (on {c.before_dose})"
+    return "it started again" if c.again else "it started"
 
 
 def headline(c: Comparison) -> str:

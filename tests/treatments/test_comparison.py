@@ -317,3 +317,36 @@ def test_a_treatment_taken_as_needed_has_no_comparison_but_a_summary_of_its_uses
         "Taken 4 times (2 for a logged episode); 3 rated: helped 2 (a lot 1, a little 1), didn't help 1"
     )
     assert comparison.uses(t, []).words == "Not taken"
+
+
+def test_after_a_change_of_dose_the_days_before_are_days_on_the_settled_old_dose():
+    # 75 mg from 2 Mar, 150 mg from 1 May; an entry every day from 1 Jan. The 8 weeks before 1 May reach back to
+    # 6 Mar, when 75 mg had not settled in (and a course started a week after the diary began would reach before
+    # it): the days before are 16 Mar (2 Mar + 14) to 30 Apr, 46 days, all on 75 mg.
+    change = dt.date(2026, 5, 1)
+    t = treatment(course(START, change), course(change, amount="150"))
+    d = diary(quiet=days(dt.date(2026, 1, 1), 151))
+    c = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[-1]
+    assert (c.before.first, c.before.last, c.before.logged_days) == (SETTLED, dt.date(2026, 4, 30), 46)
+    assert c.enough and comparison.sentences(c)[1] == (
+        "In the 46 days before this dose (on 75 mg twice a day) (16 Mar – 30 Apr 2026): 0.00 episodes a logged day "
+        "(0 on 46 logged days)."
+    )
+
+
+def test_a_course_that_starts_it_again_compares_with_the_days_without_it():
+    # Taken 2 Mar – 31 Mar (stopped on 1 Apr), again from 20 Apr: the days before are 1–19 Apr, off it, not the
+    # 8 weeks back to 23 Feb that held the first course; and it "started again".
+    again = dt.date(2026, 4, 20)
+    t = treatment(course(START, dt.date(2026, 4, 1)), course(again))
+    d = diary(quiet=days(dt.date(2026, 1, 1), 151))
+    c = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[-1]
+    assert (c.before.first, c.before.last, c.before_dose, c.again) == (
+        dt.date(2026, 4, 1),
+        dt.date(2026, 4, 19),
+        "",
+        True,
+    )
+    assert comparison.sentences(c)[1].startswith("In the 19 days before it started again (1–19 Apr 2026): ")
+    first = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[0]
+    assert not first.again and comparison.sentences(first)[1].startswith("In the 8 weeks before it started (")
