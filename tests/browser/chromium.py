@@ -13,6 +13,10 @@ from typing import TypedDict
 from playwright.sync_api import Page, ViewportSize
 
 PHONE: ViewportSize = {"width": 390, "height": 844}  # the screen every page is tested and shown on
+# The phone's time zone: where the tests' patients live (tests.conftest.make_patient), not the machine's. On a machine
+# in UTC a phone in London's summer time wrote 23:03 of the day before where the server wrote 00:03 (a context's
+# `timezone_id` still sets another for one test).
+PHONE_ZONE = "Europe/London"
 
 SYSTEM = Path(os.getenv("CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
@@ -38,10 +42,11 @@ class LaunchOptions(TypedDict):
 
     executable_path: str | None
     args: list[str]
+    env: dict[str, str | float | bool]
 
 
 def launch_options() -> LaunchOptions:
-    return {"executable_path": executable(), "args": FLAGS}
+    return {"executable_path": executable(), "args": FLAGS, "env": {**os.environ, "TZ": PHONE_ZONE}}
 
 
 def set_text_size(page: Page, percent: int) -> None:
