@@ -215,6 +215,8 @@ RELIEF = _index(
     Term("by_itself", "Went by itself"),
     Term("nothing", "Nothing helped"),
 )
+# The two answers that are not something that helped, as a clause of a sentence (the report's, Trends').
+RELIEF_CLAUSES = {"by_itself": "passed by itself", "nothing": "nothing eased it"}
 
 # The name of every SNOMED CT concept above, as the exports write it, with where it was verified:
 #   GPS: the SNOMED International Global Patient Set (2020-07-31), ValueSet snomed-intl-gps in the npm package

@@ -574,12 +574,14 @@ def peak_hour_words(hours: Sequence[int]) -> str:
 
 def captions(trends: Trends) -> dict[str, str]:
     per = trends.unit
-    n, buckets = trends.episodes, len(trends.buckets)
-    rate = f"{n / buckets:.1f}".rstrip("0").rstrip(".") if buckets else "0"
+    n = trends.episodes
+    # A rate over the period's days, not its calendar weeks: a 91-day range touches 14 weeks but is 13 long.
+    per_unit = n / trends.days * (7 if per == WEEK else 1) if trends.days else 0
+    rate = f"{per_unit:.1f}".rstrip("0").rstrip(".")
     night = sum(c for h, c in enumerate(trends.hours) if vocab.is_night_hour(h))
     return {
         "frequency": (
-            f"{vocab.counted(n, 'episode')} in {vocab.counted(buckets, per)}: {rate} a {per} on average; "
+            f"{vocab.counted(n, 'episode')} in {vocab.counted(trends.days, 'day')}: {rate} a {per} on average; "
             f"{trends.days_logged} of {vocab.counted(trends.days, 'day')} logged."
         ),
         "calendar": (
@@ -595,7 +597,9 @@ def captions(trends: Trends) -> dict[str, str]:
         "duration": (
             f"Median duration {trends.median_minutes:g} minutes; bars are each {per}'s median."
             if trends.median_minutes is not None
-            else "No finished episodes in this period, so no duration."
+            else "No duration known in this period: each episode is still going or not sure how long."
+            if n
+            else "No episodes in this period, so no duration."
         ),
         "hours": (
             f"{night} of {vocab.counted(n, 'episode')} started at night ({vocab.NIGHT_LABEL}, the solid bars)"

@@ -19,7 +19,7 @@ from insights import laterality
 
 MIN_EPISODES_FOR_INSIGHTS = 5  # fewer than this, and the page says so instead of guessing
 MIN_GROUP = 3  # a comparison needs at least this many episodes on each side
-MOSTLY = 0.5  # "most" means at least half
+MOSTLY = 0.5  # "most" means more than half: half and half is a tie
 DAILY_UP_TO_DAYS = 31  # periods up to this long are charted day by day, longer ones week by week
 DAY, WEEK = "day", "week"
 
@@ -237,23 +237,30 @@ def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
             f"({na} and {nb} episodes)."
         )
 
-    parts = Counter(part_of_day(e.start.hour) for e in episodes)
-    part, count = parts.most_common(1)[0]
+    parts = Counter(part_of_day(e.start.hour) for e in episodes).most_common()
+    part, count = parts[0]
     if count == n:
         said.append(f"Every episode started in the {part}: all {n}.")
-    elif count / n >= MOSTLY:
+    elif count / n > MOSTLY:
         said.append(f"Most episodes started in the {part}: {count} of {n}.")
+    elif parts[1][1] < count:  # the most, but not most of them; a tie says nothing
+        said.append(f"More episodes started in the {part} than at any other time of day: {count} of {n}.")
 
     said.append(f"Sides: {laterality.describe(episodes)}.")
 
     if trends.relief:
         top = trends.relief[0]
-        said.append(f"“{top.label}” was noted as helping in {top.count} of {n} episodes.")
+        if top.code in vocab.RELIEF_CLAUSES:  # "Nothing helped" and "Went by itself" are not things that helped
+            said.append(f"Asked what eased it, the answer most often was “{top.label}”: {top.count} of {n} episodes.")
+        else:
+            said.append(f"“{top.label}” was noted as helping in {top.count} of {n} episodes.")
 
     if trends.days >= 14 and n >= 2 * MIN_EPISODES_FOR_INSIGHTS:
         middle = trends.first + dt.timedelta(days=trends.days // 2)
         early = sum(e.day < middle for e in episodes)
-        said.append(f"{early} episodes in the first half of the period, {n - early} in the second half.")
+        said.append(
+            f"{vocab.counted(early, 'episode')} in the first half of the period, {n - early} in the second half."
+        )
 
     if trends.days_not_logged:
         said.append(

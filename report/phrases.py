@@ -138,12 +138,10 @@ def short_label(term: vocab.Term) -> str:
 
 
 # What eased it, as a clause; the codes whose label does not read after "eased by".
-RELIEF_CLAUSES = {"by_itself": "passed by itself", "nothing": "nothing eased it"}
-
-
 def relief_clause(codes: Iterable[str]) -> str:
     """'eased by rest, massage', 'passed by itself', 'nothing eased it': the summary's and the clusters' words."""
     chosen = set(codes)
-    eased = [term.label.lower() for code, term in vocab.RELIEF.items() if code in chosen and code not in RELIEF_CLAUSES]
+    clauses_of = vocab.RELIEF_CLAUSES
+    eased = [term.label.lower() for code, term in vocab.RELIEF.items() if code in chosen and code not in clauses_of]
     clauses = [f"eased by {', '.join(eased)}"] if eased else []
-    return ", ".join(clauses + [clause for code, clause in RELIEF_CLAUSES.items() if code in chosen])
+    return ", ".join(clauses + [clause for code, clause in clauses_of.items() if code in chosen])

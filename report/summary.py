@@ -262,8 +262,13 @@ def alarm_answers(episodes: Sequence[EpisodeFacts]) -> str:
 def key_numbers(t: Trends, episodes: Sequence[EpisodeFacts]) -> list[KeyNumber]:
     n = len(episodes)
     durations = _durations(episodes)
-    going = n - len(durations)
+    going = sum(e.ongoing for e in episodes)
+    unknown = sum(e.duration_unknown for e in episodes)  # over, not sure how long: not "still going"
     rate = per_logged_week(n, t.days_logged)
+    if durations:
+        duration = spread_words(durations, "min")
+    else:
+        duration = "none finished" if going == n > 0 else "none known" if n else "no episodes"
     return [
         KeyNumber(
             "Entries",
@@ -275,8 +280,12 @@ def key_numbers(t: Trends, episodes: Sequence[EpisodeFacts]) -> list[KeyNumber]:
         KeyNumber("Sides", laterality.describe(episodes)),
         KeyNumber(
             "Duration",
-            spread_words(durations, "min") if durations else "none finished",
-            f"{going} still going" if going else "",
+            duration,
+            ", ".join(
+                part
+                for part in (f"{going} still going" if going else "", f"{unknown} not sure how long" if unknown else "")
+                if part
+            ),
         ),
         KeyNumber(f"Severity of numbness ({vocab.SEVERITY_RANGE_LABEL})", spread_words([e.severity for e in episodes])),
     ]

@@ -86,7 +86,7 @@ def test_four_weeks_of_a_hand_checked_diary(db):
     assert len(t.buckets) == 28  # four weeks are charted day by day
     assert t.insights == [
         "Episodes after sitting lasted 5 min on median, after crossed legs 11 min (5 and 4 episodes).",
-        "Most episodes started in the morning: 5 of 10.",
+        "More episodes started in the morning than at any other time of day: 5 of 10.",  # half is not most
         "Sides: mostly left (8 of 10), right only 1, both 1.",
         "“Changing position” was noted as helping in 7 of 10 episodes.",
         "5 episodes in the first half of the period, 5 in the second half.",
