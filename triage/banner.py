@@ -48,7 +48,7 @@ def banner(patient: User, emergency_number: str) -> Banner | None:
     top = open_flags[0]
     saves = saves_of(patient, top.evidence)
     alert_url = None
-    if top.sign.instant and saves:
+    if top.sign.instant and top.sign.per_episode and saves:  # a screen is one episode's: none for a pattern
         newest = max(saves, key=lambda i: saves[i][0])
         alert_url = reverse("episode-alert", args=[newest])
     return Banner(advice=for_flag(top, emergency_number, saves), count=len(open_flags), top=top, alert_url=alert_url)

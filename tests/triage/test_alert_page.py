@@ -90,6 +90,20 @@ def test_an_urgent_banner_links_its_screen_without_a_call_button(web, patient):
     assert f'href="/alert/{injury.id}/"' in page
 
 
+def test_an_urgent_pattern_banner_links_no_episodes_screen(web, patient):
+    """Climbing in both legs over a week is urgent but no one episode's: no episode's screen shows it (/alert/
+    answered with a way back to Today), so the banner offers the Flags page only."""
+    now = dt.datetime.now(dt.UTC)
+    log(patient, now - dt.timedelta(days=3), locations=[("left", "toes"), ("right", "toes")])
+    later = log(patient, now - dt.timedelta(hours=2), locations=[("left", "calf"), ("right", "calf")])
+    review_patient(patient.pk)
+    assert patient.flags.filter(code="urgent.ascending", status="open").exists()
+    page = web.get("/").content.decode()
+    assert 'class="flag-banner level-urgent"' in page and 'href="/flags/"' in page
+    assert "/alert/" not in page and "What to do today" not in page
+    assert web.get(f"/alert/{later.id}/").status_code == 302  # what the banner linked to
+
+
 def test_without_open_flags_the_banner_says_nothing_is_open(web, patient):
     assert "nothing open" in web.get("/").content.decode()
 
