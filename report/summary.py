@@ -155,7 +155,9 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
         return f"{head}: {vocab.counted(n, 'episode')}{sides}, too few to call anything typical: {listed}."
     rate = per_logged_week(n, t.days_logged)
     parts = [
-        f"{n} episodes on {t.days_with_numbness} days" + (f" ({rate} per logged week)" if rate else ""),
+        # Days with an episode: a "numbness, yes" check-in alone is a day with numbness but holds none of them.
+        f"{n} episodes on {vocab.counted(len({e.day for e in episodes}), 'day')}"
+        + (f" ({rate} per logged week)" if rate else ""),
         f"{laterality.describe(episodes)}",
         f"most often {regions_words(episodes)}",
     ]

@@ -67,3 +67,15 @@ def test_one_episode_in_a_half_is_one_episode():
     # 1 in the first half of 5–18 Jan (before the 12th), 9 in the second.
     numbers, words = said([episode(5, 9)] + [episode(12 + i % 7, 8 + i) for i in range(9)])
     assert "1 episode in the first half of the period, 9 in the second half." in words
+
+
+def test_episodes_are_said_on_the_days_they_happened():
+    # 5 episodes on 5 and 6 Jan (3 and 2), and "numbness, yes" check-ins on 7–9 Jan with no episode: 5 days with
+    # numbness, but the 5 episodes were on 2 of them.
+    from report.summary import describe
+
+    episodes = [episode(5, h) for h in (8, 12, 16)] + [episode(6, h) for h in (9, 13)]
+    numbers = trends.compute(episodes, {dt.date(2026, 1, d): True for d in (7, 8, 9)}, FIRST, dt.date(2026, 1, 18))
+    assert numbers.days_with_numbness == 5
+    now = dt.datetime(2026, 1, 19, 12, tzinfo=LONDON)
+    assert "5 episodes on 2 days" in describe("Over 2 weeks", numbers, episodes, now)
