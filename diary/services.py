@@ -354,14 +354,19 @@ def numbness_logged(patient: User, date: dt.date, *, earlier_episodes: bool = Tr
         return ""
     if patient.episodes.filter(ONGOING, started_at__lt=start).exists():
         return (
-            f"An episode is still going, so {day_words(date)} was a day with numbness. "
+            f"An episode is still going, so {day_words(date)} can't be noted as a day without numbness. "
             "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
         )
     earlier = patient.episodes.filter(
         started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES), started_at__lt=start
     ).values_list("started_at", "duration_minutes")
     if any(minutes and began + dt.timedelta(minutes=minutes) > start for began, minutes in earlier):
-        return f"An episode that started the day before lasted into {day_words(date)}, so it was a day with numbness."
+        # Not "a day with numbness": the calendar counts an episode on the day it started, and shows this one as not
+        # logged; it only can't be a day without numbness.
+        return (
+            f"An episode that started the day before lasted into {day_words(date)}, so it can't be noted as a day "
+            "without numbness."
+        )
     return ""
 
 
