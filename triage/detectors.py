@@ -302,6 +302,9 @@ def detect_escalating(recent: Sequence[EpisodeFacts], baseline: Sequence[Episode
             "severity_rise": sign.t("severity_rise"),
             "rate_recent": round(float(rate_recent), 2),
             "rate_baseline": round(float(rate_baseline), 2),
+            # The ratio itself, from the exact rates: the two rounded rates alone can read under the threshold
+            # (0.57 against 0.29 is exactly 2×: 8 in 14 days against 8 in 28).
+            "rate_times": round(float(rate_recent / rate_baseline), 2),
             "rate_ratio": sign.t("rate_ratio"),
             "median_recent": _number(median_recent),
             "median_baseline": _number(median_baseline),

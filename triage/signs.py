@@ -398,7 +398,7 @@ CATALOGUE: dict[str, Sign] = {
                 "before.",
                 "severity": "Mean severity {mean_recent} now against {mean_baseline} before "
                 "(a rise of {severity_rise} or more is the threshold).",
-                "rate": "{rate_recent} episodes a day now against {rate_baseline} before "
+                "rate": "{rate_recent} episodes a day now against {rate_baseline} before: {rate_times:g}× as many "
                 "({rate_ratio}× or more is the threshold).",
                 "duration": "Median duration {median_recent} minutes now against {median_baseline} before "
                 "({duration_ratio}× and {min_median_minutes} minutes or more is the threshold).",
@@ -523,6 +523,8 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
         values["longest"] = duration_words(detail["longest_minutes"])
     if "episodes" in detail:  # "1 episode", not "1 episode(s)"
         values["episodes_counted"] = vocab.counted(detail["episodes"], "episode")
+    if "rate_times" not in detail and detail.get("rate_baseline"):  # a flag saved before its detail had the ratio
+        values["rate_times"] = round(detail["recent"] * BASELINE_DAYS / (detail["baseline"] * RECENT_DAYS), 2)
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]
 
 

@@ -197,6 +197,23 @@ def test_escalating_on_rate_exactly_double():
     assert escalating([3] * 5, [3] * 4).detail["why"] == ["counts", "rate"]
 
 
+def test_escalating_rate_words_meet_the_threshold_they_name():
+    # 8 in the last 14 days against 8 in the 28 before: 0.571 and 0.286 a day, exactly 2×. Rounded alone, 0.57 is
+    # less than 2 × 0.29; the sentence says the ratio the rule compared.
+    from triage.signs import explain
+
+    found = escalating([3] * 8, [3] * 8)
+    words = explain("pattern.escalating", found.detail)
+    assert "0.57 episodes a day now against 0.29 before: 2× as many (2× or more is the threshold)." in words
+    # A flag saved before the detail had the ratio says it too, from its counts.
+    older = {k: v for k, v in found.detail.items() if k != "rate_times"}
+    assert explain("pattern.escalating", older) == words
+    five_against_four = explain("pattern.escalating", escalating([3] * 5, [3] * 4).detail)  # 5/14 ÷ 4/28 = 2.5
+    assert "0.36 episodes a day now against 0.14 before: 2.5× as many (2× or more is the threshold)." in (
+        five_against_four
+    )
+
+
 def test_escalating_on_duration_double_and_at_least_ten_minutes():
     assert escalating([3] * 4, [3] * 5, recent_minutes=10, baseline_minutes=5).detail["why"] == ["counts", "duration"]
     assert escalating([3] * 4, [3] * 5, recent_minutes=9, baseline_minutes=5) is None  # not double
