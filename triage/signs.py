@@ -378,7 +378,9 @@ CATALOGUE: dict[str, Sign] = {
             "repositioning.",
             sources=("nhs-pins-and-needles", "002", "004", "001"),
             reasons={
-                "days": "Numbness on {days} of the last {window_days} days ({min_days} or more is the threshold).",
+                "days": "Numbness on {days} of the last {window_days} days, not counting episodes brought on by a "
+                f"position that moving eased within {POSITIONAL_MAX.seconds // 60} minutes "
+                "({min_days} or more is the threshold).",
                 "long": "Episodes of {min_minutes} minutes or more that moving did not ease: {long_episodes} "
                 "(the longest {longest}; an episode still going counts until the review).",
             },

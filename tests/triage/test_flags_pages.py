@@ -28,7 +28,10 @@ def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
     page = web.get("/flags/").content.decode()
     assert "Numbness after an injury" in page
     assert "5 episodes in the last 14 days with: An injury or fall." in page
-    assert "Numbness on 5 of the last 14 days (5 or more is the threshold)." in page
+    assert (
+        "Numbness on 5 of the last 14 days, not counting episodes brought on by a position that moving eased within "
+        "15 minutes (5 or more is the threshold)." in page
+    )
     assert f"/episodes/{flagged[0].id}/edit/" in page
     based_on = page[page.index("Based on: ") : page.index("Background reading: ")]
     assert 'href="https://www.health.harvard.edu/decision_guide/numbness-or-tingling"' in based_on
