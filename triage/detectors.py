@@ -181,8 +181,11 @@ def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None
 # --- Patterns -------------------------------------------------------------------------------------
 
 
-def _level_name(level: int) -> str:
-    return " or ".join(t.label.lower() for t in vocab.REGIONS.values() if t.level == level)
+def _regions_logged(episodes: Iterable[EpisodeFacts], level: int) -> str:
+    """The regions these episodes logged at `level` or above, in words ("buttock or front of thigh"): what the patient
+    marked, not every region of that level (which named "between the legs" to a patient who never marked it)."""
+    logged = {p.region for e in episodes for p in e.places if (vocab.REGIONS[p.region].level or 0) >= level}
+    return " or ".join(t.label.lower() for code, t in vocab.REGIONS.items() if code in logged)
 
 
 def _highest_places(episode: EpisodeFacts) -> str:
@@ -332,8 +335,8 @@ def detect_spreading(recent: Sequence[EpisodeFacts], baseline: Sequence[EpisodeF
             "why": ["levels"],
             "recent_level": recent_level,
             "baseline_level": baseline_level,
-            "recent_region": _level_name(recent_level),
-            "baseline_region": _level_name(baseline_level),
+            "recent_region": _regions_logged(reaching, recent_level),
+            "baseline_region": _regions_logged(baseline, baseline_level),
             "recent_episodes": len(reaching),
         },
     )

@@ -239,6 +239,16 @@ def test_spreading_two_levels_higher_in_two_recent_episodes():
     assert finding(before + ankle, "pattern.spreading") is None
 
 
+def test_spreading_names_the_places_logged_not_every_region_of_their_level():
+    # The heel before; the buttock twice now (level 7, with the front of the thigh, the groin and the saddle). The
+    # reason names what was marked: it said "the buttock or groin or inner thigh or between the legs / around the
+    # bottom" to a patient who never marked the saddle, and "the sole or heel or top of foot" before.
+    before = [ep(20, where=[("left", "heel")])]
+    buttock = [ep(3, where=[("left", "buttock")]), ep(1, where=[("left", "buttock"), ("left", "calf")])]
+    found = finding(before + buttock, "pattern.spreading")
+    assert (found.detail["recent_region"], found.detail["baseline_region"]) == ("buttock", "heel")
+
+
 def test_spreading_needs_two_recent_episodes_at_that_level():
     before = [ep(20, where=[("left", "toes")])]
     one_high = [ep(3, where=[("left", "thigh_front")]), ep(1, where=[("left", "toes")])]
