@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from triage import services, signs
 from triage.models import STATUSES, Flag
-from triage.presenters import flag_record
+from triage.presenters import flag_records
 from web.api import KeyedViewSet
 from web.http import patient_of
 
@@ -28,13 +28,17 @@ class SourceRecord(serializers.Serializer[Any]):
 
 
 class FlagRecord(serializers.Serializer[Any]):
-    """The JSON of one flag (`triage.presenters.flag_record` plus its id); used to describe the API."""
+    """The JSON of one flag (`triage.presenters.flag_records`); used to describe the API."""
 
     id = serializers.IntegerField()
     code = serializers.ChoiceField(choices=sorted(signs.CATALOGUE))
-    level = serializers.ChoiceField(choices=list(signs.LEVEL_LABELS))
+    level = serializers.ChoiceField(
+        choices=list(signs.LEVEL_LABELS), help_text="the level of the advice, as the pages show it"
+    )
     status = serializers.ChoiceField(choices=list(STATUSES))
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="the advice's title: a stroke sign logged late is one that has passed")
+    message = serializers.CharField(help_text="what to do, in the patient's words")
+    call = serializers.BooleanField(help_text="whether the advice is to call the emergency number now")
     evidence = serializers.ListField(child=serializers.UUIDField(), help_text="ids of the episodes behind it")
     detail = serializers.DictField(help_text="the numbers that made it fire")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="those numbers in plain sentences")
@@ -69,11 +73,11 @@ class FlagViewSet(KeyedViewSet):
             if bad := [s for s in statuses if s not in STATUSES]:
                 raise ValidationError({"status": f"Expected one of {', '.join(STATUSES)}; got {bad[0]!r}."})
             flags = flags.filter(status__in=statuses)
-        return Response([flag_record(f) | {"id": f.id} for f in flags])
+        return Response(flag_records(patient_of(request), flags))
 
     @extend_schema(parameters=[FLAG_ID], responses=FlagRecord)
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        return Response(flag_record(self._get(request, pk)) | {"id": int(pk or "")})
+        return Response(flag_records(patient_of(request), [self._get(request, pk)])[0])
 
     @extend_schema(parameters=[FLAG_ID], request=None, responses=FlagRecord)
     @action(detail=True, methods=["post"])
@@ -81,7 +85,7 @@ class FlagViewSet(KeyedViewSet):
         flag = self._get(request, pk)
         services.acknowledge(flag)
         flag.refresh_from_db()
-        return Response(flag_record(flag) | {"id": flag.id})
+        return Response(flag_records(patient_of(request), [flag])[0])
 
     def _get(self, request: Request, pk: str | None) -> Flag:
         try:

@@ -171,6 +171,9 @@ def test_every_surface_says_the_same_for_one_stroke_sign(
         path, _, anchor = pushed["url"].partition("#flag-")
         said["push"] = flag_on_page(clients[by_push.pk].get(path).content.decode(), anchor)
         said["report"] = report(by_mail)
+        [record] = web.get("/api/v1/flags/").json()  # an app reading the API shows what the pages show
+        said["API"] = Said(record["level"], record["title"], record["message"])
+        assert record["call"] is (expected.level == "emergency")
 
     for surface, words in said.items():
         assert words.level == expected.level and words.title == expected.title, surface

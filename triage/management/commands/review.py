@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from triage.presenters import flag_record
+from triage.presenters import flag_records
 from triage.review import review_patient
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except ValueError as e:
             raise CommandError(f"--as-of: expected YYYY-MM-DD, got {as_of!r}.") from e
         result = review_patient(patient.pk, day, dry_run=dry_run)
-        flags = [flag_record(f) for f in result.flags]
+        flags = flag_records(patient, result.flags)
         if as_json:
             self.stdout.write(json.dumps({"flags": flags}, indent=2, ensure_ascii=False))
             return
