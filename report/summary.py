@@ -14,7 +14,7 @@ from diary import vocab
 from diary.clock import span_words
 from diary.facts import EpisodeFacts
 from insights import laterality, trends
-from insights.trends import Trends, median_severity_words, median_words
+from insights.trends import Ranked, Trends, median_severity_words, median_words
 from report import phrases
 from report.flags import ReportFlag, duration_words
 from triage import signs
@@ -167,15 +167,25 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
     if going := still_going_words(episodes, now):
         parts.append(going)
     triggers = [r for r in t.triggers if r.code != "unknown"]
-    if triggers:
-        top = triggers[0]
-        parts.append(f"{_most(top.count, n)} after {_clinical(vocab.TRIGGERS[top.code])} ({top.count} of {n})")
+    if triggers:  # a tie is said as a tie: "after sitting and standing (2 of 5 each)"
+        top = _tied_first(triggers)
+        doing = vocab.in_a_list([_clinical(vocab.TRIGGERS[r.code]) for r in top])
+        parts.append(f"{_most(top[0].count, n)} after {doing} ({_of(top, n)})")
     if t.relief:
-        top = t.relief[0]
-        parts.append(f"{_most(top.count, n)} {phrases.relief_clause([top.code])} ({top.count} of {n})")
+        top = _tied_first(t.relief)
+        parts.append(f"{_most(top[0].count, n)} {phrases.relief_clause([r.code for r in top])} ({_of(top, n)})")
     if also := also_words(episodes):
         parts.append(also)
     return f"{head}: " + "; ".join(parts) + "."
+
+
+def _tied_first(ranked: Sequence[Ranked]) -> list[Ranked]:
+    """The first of a ranking and every one as often."""
+    return [r for r in ranked if r.count == ranked[0].count]
+
+
+def _of(tied: Sequence[Ranked], n: int) -> str:
+    return f"{tied[0].count} of {n}" + (" each" if len(tied) > 1 else "")
 
 
 def still_going_words(episodes: Sequence[EpisodeFacts], now: dt.datetime) -> str:

@@ -79,3 +79,20 @@ def test_episodes_are_said_on_the_days_they_happened():
     assert numbers.days_with_numbness == 5
     now = dt.datetime(2026, 1, 19, 12, tzinfo=LONDON)
     assert "5 episodes on 2 days" in describe("Over 2 weeks", numbers, episodes, now)
+
+
+def test_the_report_says_a_tie_of_what_brought_it_on_and_eased_it_as_a_tie():
+    # 5 episodes: after sitting 2, standing 2, walking 1; eased by rest 2, massage 2, warmth 1.
+    from report.summary import describe
+
+    doing = ["sitting", "sitting", "standing", "standing", "walking"]
+    eased = ["rest", "rest", "massage", "massage", "warmth"]
+    episodes = [
+        EpisodeFacts(str(i), dt.datetime(2026, 1, 5 + i, 9, tzinfo=LONDON), 10, 4, frozenset({("left", "sole")}),
+                     triggers=frozenset({doing[i]}), relieved_by=frozenset({eased[i]}))
+        for i in range(5)
+    ]  # fmt: skip
+    numbers = trends.compute(episodes, {}, FIRST, dt.date(2026, 1, 18))
+    words = describe("Over 2 weeks", numbers, episodes, dt.datetime(2026, 1, 19, tzinfo=LONDON))
+    assert "(2 of 5 each)" in words and "most often after sitting (2 of 5)" not in words, words
+    assert "most often eased by rest, massage (2 of 5 each)" in words, words
