@@ -34,10 +34,11 @@ def moment_words(moment: dt.datetime) -> str:
 
 
 def length_words(days: int) -> str:
-    """'13 weeks' from 14 days up, otherwise '9 days'."""
-    if days >= 14:
-        return f"{round(days / 7)} weeks"
-    return f"{days} day{'s' if days != 1 else ''}"
+    """'13 weeks' for whole weeks from 14 days up, otherwise '9 days', '18 days' (never rounded: 18 days are not
+    '3 weeks', and the period before the same length is 18 days too)."""
+    if days >= 14 and days % 7 == 0:
+        return f"{days // 7} weeks"
+    return vocab.counted(days, "day")
 
 
 def dates_words(days: Iterable[dt.date]) -> str:

@@ -72,7 +72,7 @@ def test_an_empty_period_says_so():
     t = trends.compute([], {dt.date(2026, 1, 1): False}, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     now = dt.datetime(2026, 4, 1, tzinfo=UTC)
     text = summary.summary(period=(t.first, t.last), current=t, episodes=[], red=[], recent=None, now=now)
-    assert text == "Over 13 weeks (1 Jan – 31 Mar 2026), entries on 1 of 90 days: no episodes."
+    assert text == "Over 90 days (1 Jan – 31 Mar 2026), entries on 1 of 90 days: no episodes."
 
 
 def test_medians_of_an_even_number_of_scores_are_said_as_a_range():
@@ -332,7 +332,7 @@ def test_with_a_pattern_open_the_whole_periods_sentence_still_names_what_recurs(
     )
     assert (
         whole_part
-        == "3 weeks (1–22 Nov 2026), entries on 8 of 22 days: 8 episodes, left leg only (all 8); also back pain in 4 "
+        == "22 days (1–22 Nov 2026), entries on 8 of 22 days: 8 episodes, left leg only (all 8); also back pain in 4 "
         "of 8."
     )
 

@@ -180,7 +180,7 @@ def test_an_open_pattern_flag_makes_the_summary_describe_the_last_14_days_and_sa
         "In the last 14 days (2–15 Jun 2026), as a pattern is flagged, entries on 3 of 14 days: 3 episodes "
         "(mostly right (2 of 3), left only 1), too few to call anything typical: Wed 3 Jun 2026 18:00 CEST"
     )
-    assert "Over 3 weeks (19 May – 11 Jun 2026), entries on 8 of 24 days: 8 episodes" in story.summary
+    assert "Over 24 days (19 May – 11 Jun 2026), entries on 8 of 24 days: 8 episodes" in story.summary
     quiet = told["one-sided-left-foot"]
     assert quiet.flags == [] and quiet.summary.startswith("Over ")
 
@@ -249,7 +249,7 @@ def test_a_comparison_counts_logged_days_only_with_the_numbers_behind_it(db):
     story = tell("gap-then-return", days=30)
     comparison = story.report.comparison
     assert comparison.shown
-    assert "Compared with the 4 weeks before (18 Apr – 16 May 2026), counting logged days only:" in story.first
+    assert "Compared with the 29 days before (18 Apr – 16 May 2026), counting logged days only:" in story.first
     assert comparison.lines == [
         "Episodes per logged week: 14.0 (20 on 10 logged days) against 7.0 (9 on 9 logged days)",
         "Median severity: 4–5/10 against 3/10",

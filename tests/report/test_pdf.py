@@ -77,7 +77,7 @@ def test_page_one_reads_in_the_clinicians_order(desk_worker_pdf):
     order = [
         "Petra Novak",
         "Date of birth: 2 Apr 1961",
-        "Diary period: 25 Jan – 27 Feb 2026 (5 weeks,",
+        "Diary period: 25 Jan – 27 Feb 2026 (34 days,",
         "the diary began 25 Jan 2026",
         "Known conditions: Back or spine problems",
         report.summary,
@@ -103,7 +103,7 @@ def test_key_numbers_show_no_comparison_without_enough_earlier_entries(desk_work
     assert f"Episodes {len(diary['episodes'])}" in numbers
     assert "per logged week:" not in numbers
     assert (
-        "No comparison with the 5 weeks before (22 Dec 2025 – 24 Jan 2026): entries on 0 days in the period "
+        "No comparison with the 34 days before (22 Dec 2025 – 24 Jan 2026): entries on 0 days in the period "
         "before (7 needed)." in numbers
     )
 
