@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from diary import vocab
-from diary.clock import duration_words
+from diary.clock import day_words, duration_words
 from diary.hooks import AlertSource
 
 EMERGENCY, URGENT, SEE_DOCTOR = "emergency", "urgent", "see_doctor"
@@ -201,7 +201,8 @@ def _t(**values: Any) -> MappingProxyType[str, Any]:
     return MappingProxyType(values)
 
 
-_EPISODE_REASON = {"matched": "{episodes_counted} in the last {window_days} days with: {matched}."}
+# Dated, not "in the last 14 days": an emergency or urgent flag stays open until it is read, long after that.
+_EPISODE_REASON = {"matched": "{episodes_counted} with: {matched} ({started})."}
 
 CATALOGUE: dict[str, Sign] = {
     s.code: s
@@ -525,6 +526,11 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
         values["longest"] = duration_words(detail["longest_minutes"])
     if "episodes" in detail:  # "1 episode", not "1 episode(s)"
         values["episodes_counted"] = vocab.counted(detail["episodes"], "episode")
+    if "first_started" in detail:  # "started 20 Feb 2026", "the first started 20 Feb 2026"
+        first = day_words(dt.date.fromisoformat(detail["first_started"][:10]))
+        values["started"] = f"started {first}" if detail.get("episodes") == 1 else f"the first started {first}"
+    else:  # a flag saved before its detail had the date
+        values["started"] = f"in the {RECENT_DAYS} days before it was seen"
     if "rate_times" not in detail and detail.get("rate_baseline"):  # a flag saved before its detail had the ratio
         values["rate_times"] = round(detail["recent"] * BASELINE_DAYS / (detail["baseline"] * RECENT_DAYS), 2)
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]

@@ -102,7 +102,7 @@ def test_with_other_evidence_the_flag_stays_open_and_is_recounted(patient):
     assert (flag.status, flag.resolution) == ("open", "")
     assert flag.evidence == [str(second.id)]
     assert (flag.detail["episodes"], flag.detail["matched"]) == (1, "Face drooping on one side")
-    assert flag.reasons == ["1 episode in the last 14 days with: Face drooping on one side."]
+    assert flag.reasons == ["1 episode with: Face drooping on one side (started 28 Feb 2026)."]  # the one left
 
 
 def test_an_unread_flag_outside_the_window_drops_a_deleted_episode_from_its_evidence(patient):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from diary.clock import day_words
 from tests.conftest import log
 from triage.review import review_patient
 
@@ -19,6 +20,10 @@ def flagged(patient):
     return episodes
 
 
+def patient_zone(episodes):
+    return episodes[0].patient.profile.zone
+
+
 def test_today_shows_a_banner_when_a_flag_is_open(web, flagged):
     page = web.get("/").content.decode()
     assert "2 warning signs to read" in page  # urgent.injury and pattern.persistent
@@ -27,7 +32,8 @@ def test_today_shows_a_banner_when_a_flag_is_open(web, flagged):
 def test_flags_page_shows_message_numbers_episodes_and_sources(web, flagged):
     page = web.get("/flags/").content.decode()
     assert "Numbness after an injury" in page
-    assert "5 episodes in the last 14 days with: An injury or fall." in page
+    first = day_words(timezone.localtime(flagged[-1].started_at, patient_zone(flagged)).date())  # five days ago
+    assert f"5 episodes with: An injury or fall (the first started {first})." in page
     assert (
         "Numbness on 5 of the last 14 days, not counting episodes brought on by a position that moving eased within "
         "15 minutes (5 or more is the threshold)." in page
@@ -68,7 +74,8 @@ def test_flags_api_lists_and_acknowledges(api, patient, flagged):
     listed = api.get("/api/v1/flags/", {"status": "open"}).json()
     assert sorted(f["code"] for f in listed) == ["pattern.persistent", "urgent.injury"]
     injury = next(f for f in listed if f["code"] == "urgent.injury")
-    assert injury["reasons"] == ["5 episodes in the last 14 days with: An injury or fall."]
+    first = day_words(timezone.localtime(flagged[-1].started_at, patient_zone(flagged)).date())
+    assert injury["reasons"] == [f"5 episodes with: An injury or fall (the first started {first})."]
     acked = api.post(f"/api/v1/flags/{injury['id']}/acknowledge/").json()
     assert acked["status"] == "acknowledged"
 

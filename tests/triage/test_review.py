@@ -164,7 +164,7 @@ def test_one_email_when_a_flag_opens_not_one_per_review(patient, django_capture_
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["alice@example.org"] and "Swollen leg" in message.subject
-    assert "1 episode in the last 14 days with: Leg swollen." in message.body
+    assert "1 episode with: Leg swollen (started 28 Feb 2026)." in message.body
     assert "not a diagnosis" in message.body
     assert message.body.index("See a doctor today.") < message.body.index("Why:")  # action first
     assert "- Deep vein thrombosis (DVT) (NHS): https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in message.body
