@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from diary import vocab
-from diary.clock import elapsed, local_date
+from diary.clock import day_words, elapsed, local_date
 from diary.facts import EpisodeFacts
 from triage import signs
 from triage.signs import CATALOGUE, Sign
@@ -218,8 +218,8 @@ def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:
             "to_level": high.top_level,
             "from_region": _highest_places(low),
             "to_region": _highest_places(high),
-            "from_started": f"{low.start:%d %b %H:%M}",
-            "to_started": f"{high.start:%d %b %H:%M}",
+            "from_started": f"{day_words(low.start.date())} {low.start:%H:%M}",  # "6 Mar 2026 23:30"
+            "to_started": f"{day_words(high.start.date())} {high.start:%H:%M}",
         },
     )
 

@@ -189,8 +189,8 @@ def test_ascending_names_the_places_logged_at_the_top_of_each_episode():
     assert found.detail["from_region"] == "left toes and right toes"
     assert found.detail["to_region"] == saddle
     assert found.sign.reasons["climbing"].format(**found.detail, number="112") == (
-        f"In the last 7 days numbness on both sides went from the left toes and right toes (25 Feb 09:00) up to "
-        f"the {saddle} (28 Feb 18:30)."
+        f"In the last 7 days numbness on both sides went from the left toes and right toes (25 Feb 2026 09:00) up to "
+        f"the {saddle} (28 Feb 2026 18:30)."
     )
 
 
