@@ -246,6 +246,7 @@ def detect_persistent(recent: Sequence[EpisodeFacts], moment: dt.datetime) -> Fi
             "window_days": signs.RECENT_DAYS,
             "min_days": sign.t("min_days"),
             "long_episodes": len(long),
+            "long_going": sum(e.ongoing for e in long),
             "longest_minutes": max((int(known[e.id].total_seconds() // 60) for e in long), default=0),
             "min_minutes": sign.t("min_minutes"),
         },

@@ -383,7 +383,7 @@ CATALOGUE: dict[str, Sign] = {
                 f"position that moving eased within {POSITIONAL_MAX.seconds // 60} minutes "
                 "({min_days} or more is the threshold).",
                 "long": "Episodes of {min_minutes} minutes or more that moving did not ease: {long_episodes} "
-                "(the longest {longest}; an episode still going counts until the review).",
+                "(the longest {longest}{going}).",
             },
             thresholds=_t(min_minutes=30, min_days=5),
         ),
@@ -531,6 +531,8 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
         values["started"] = f"started {first}" if detail.get("episodes") == 1 else f"the first started {first}"
     else:  # a flag saved before its detail had the date
         values["started"] = f"in the {RECENT_DAYS} days before it was seen"
+    # Said only when one of the long episodes is still going (a flag saved before says it as it did).
+    values["going"] = "; an episode still going counts until the review" if detail.get("long_going", 1) else ""
     if "rate_times" not in detail and detail.get("rate_baseline"):  # a flag saved before its detail had the ratio
         values["rate_times"] = round(detail["recent"] * BASELINE_DAYS / (detail["baseline"] * RECENT_DAYS), 2)
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]

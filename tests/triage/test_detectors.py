@@ -171,6 +171,11 @@ def test_persistent_long_episode_not_eased_by_moving(minutes, relief, fires):
     assert (found is not None) == fires
     if fires:
         assert found.detail["why"] == ["long"] and found.detail["longest_minutes"] == (minutes or (3 * 24 + 12) * 60)
+        # "an episode still going counts until the review" is said when one is, and only then.
+        from triage.signs import explain
+
+        [words] = explain("pattern.persistent", found.detail)
+        assert ("an episode still going counts until the review" in words) is (minutes is None), words
 
 
 # --- pattern.escalating -------------------------------------------------------------------------
