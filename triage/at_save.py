@@ -27,9 +27,11 @@ from triage import detectors, review
 from triage.models import ACTIVE, Flag, PatientReview
 from triage.signs import Sign
 
-# What a save or a delete may do to a flag; the rest ("resolved", recounts) is the review's.
+# What a save or a delete may do to a flag: open, withdraw, recount an open one it names; the rest ("resolved") is the
+# review's.
 OPENING = ("opened", "reopened", "updated")
 WITHDRAWING = "withdrawn"
+RECOUNTING = "updated"  # an open emergency or urgent flag that keeps other episodes: its evidence and numbers recounted
 
 
 def _lock(patient: User) -> dt.date | None:
@@ -79,11 +81,21 @@ def reconcile_saved(
     active = {code: live[code] for code in found if code in live} | naming
     evidence = _named(patient, naming.values(), profile.zone)
     changes = review.plan(active, findings, patient.pk, today, now, evidence)
-    return _write([c for c in changes if (c.code in found and c.action in OPENING) or c.action == WITHDRAWING])
+    return _write(
+        [
+            c
+            for c in changes
+            if (c.code in found and c.action in OPENING)
+            or c.action == WITHDRAWING
+            or (c.code in naming and c.action == RECOUNTING)
+        ]
+    )
 
 
 def reconcile_deleted(patient: User, episode_id: str, now: dt.datetime) -> list[review.Change]:
-    """Withdraw the live flags that rested on the deleted episode alone. Returns the changes written."""
+    """Withdraw the live flags that rested on the deleted episode alone, and recount the open emergency and urgent
+    ones that rest on others too: evidence never names a deleted episode, even before the review runs (or when the
+    workers are down). Returns the changes written."""
     live = list(Flag.objects.filter(patient=patient, status__in=ACTIVE))
     naming = {f.code: f for f in live if episode_id in f.evidence}
     if not naming:
@@ -95,7 +107,7 @@ def reconcile_deleted(patient: User, episode_id: str, now: dt.datetime) -> list[
         return []
     evidence = _named(patient, naming.values(), profile.zone)
     changes = review.plan(naming, [], patient.pk, today, now, evidence)
-    return _write([c for c in changes if c.action == WITHDRAWING])
+    return _write([c for c in changes if c.action in (WITHDRAWING, RECOUNTING)])
 
 
 def _named(patient: User, flags: Iterable[Flag], zone: dt.tzinfo) -> dict[str, EpisodeFacts]:

@@ -270,3 +270,27 @@ def test_the_email_for_a_stroke_sign_added_to_an_old_episode_gives_the_late_advi
     (email,) = [m for m in mail.outbox if "stroke" in m.subject]
     assert email.subject == "Numbness Diary: Signs of a stroke that have passed"
     assert "Call 112 now" not in email.body
+
+
+def test_a_delete_recounts_an_open_flag_at_once_before_any_review(patient):
+    """Two stroke signs; one is deleted. The review that follows a save (after the commit, by a worker) is not run
+    here, as when the workers are down: the flag is recounted by the delete itself, and names no deleted episode."""
+    kept = log(patient, started_at=days_ago(1, 9), symptoms=["speech_difficulty"])
+    gone = stroke(patient, 1)
+    flag = only_flag(patient)
+    assert sorted(flag.evidence) == sorted([str(kept.id), str(gone.id)]) and flag.detail["episodes"] == 2
+    services.delete_episode(patient=patient, episode_id=gone.id)
+    flag.refresh_from_db()
+    assert (flag.status, flag.evidence) == ("open", [str(kept.id)])
+    assert flag.reasons == ["1 episode with: Slurred or difficult speech (started 28 Feb 2026)."]
+
+
+def test_an_edit_that_takes_a_sign_away_recounts_the_flag_it_leaves_open(patient):
+    """The same by an edit: the face droop is corrected away from one of the two; the other keeps the flag open."""
+    kept = log(patient, started_at=days_ago(1, 9), symptoms=["speech_difficulty"])
+    edited = stroke(patient, 1)
+    services.save_episode(patient=patient, episode_id=edited.id, started_at=edited.started_at, duration_minutes=5,
+                          severity=3, locations=[("left", "sole")])  # fmt: skip
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("open", [str(kept.id)])
+    assert flag.reasons == ["1 episode with: Slurred or difficult speech (started 28 Feb 2026)."]
