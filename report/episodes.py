@@ -77,12 +77,21 @@ def duration_words(e: EpisodeFacts) -> str:
     return "still going" if e.duration_minutes is None else phrases.minutes_words(e.duration_minutes)
 
 
+def time_words(moment: dt.datetime) -> str:
+    """'09:10'; with the zone on a day the clocks change ('01:30 BST', '01:30 GMT'), when a time can happen twice or
+    the hours either side of the change differ."""
+    midnight = dt.datetime.combine(moment.date(), dt.time(0), tzinfo=moment.tzinfo)
+    next_midnight = dt.datetime.combine(moment.date() + dt.timedelta(days=1), dt.time(0), tzinfo=moment.tzinfo)
+    changes = midnight.utcoffset() != next_midnight.utcoffset()
+    return f"{moment:%H:%M} {phrases.zone_name(moment)}" if changes else f"{moment:%H:%M}"
+
+
 def episode_row(e: EpisodeFacts, mark: str = "") -> EpisodeRow:
     return EpisodeRow(
         facts=e,
         mark=mark,
         date=f"{WEEKDAYS[e.start.weekday()]} {e.start.day:02d} {MONTHS[e.start.month - 1]}",
-        time=f"{e.start:%H:%M}",
+        time=time_words(e.start),
         duration=duration_words(e),
         severity=str(e.severity),
         places=phrases.places_short(e.places),

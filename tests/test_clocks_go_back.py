@@ -175,3 +175,13 @@ def test_the_csv_lists_the_repeated_hours_episodes_in_the_order_they_happened():
     first, second = facts(utc(2026, 10, 25, 0, 40), id="a"), facts(utc(2026, 10, 25, 1, 10), id="b")
     listed = list(csv.DictReader(io.StringIO(table_csv([first, second], {}, "Europe/London").removeprefix("\ufeff"))))
     assert [(row["id"], row["local_time"]) for row in listed] == [("a", "01:40"), ("b", "01:10")]
+
+
+def test_the_episode_table_says_which_01_30_on_the_night_the_clocks_go_back():
+    # 01:30 BST (00:30Z) and 01:30 GMT (01:30Z) are two rows of 25 Oct; a day without a change has no zone.
+    from report.episodes import episode_row
+
+    rows = [episode_row(facts(utc(2026, 10, 25, 0, 30))), episode_row(facts(utc(2026, 10, 25, 1, 30)))]
+    assert [(row.date, row.time) for row in rows] == [("Sun 25 Oct", "01:30 BST"), ("Sun 25 Oct", "01:30 GMT")]
+    assert episode_row(facts(utc(2026, 10, 24, 8, 10))).time == "09:10"
+    assert episode_row(facts(utc(2026, 3, 29, 9, 10))).time == "10:10 BST"  # the day the clocks go forward
