@@ -22,7 +22,15 @@
     else window.addEventListener("load", () => resolve(), { once: true });
   });
   const ready = "serviceWorker" in navigator && worker
-    ? loaded.then(() => navigator.serviceWorker.register(worker, { scope: "/" })).then(() => navigator.serviceWorker.ready)
+    ? loaded.then(() => navigator.serviceWorker.register(worker, { scope: "/" }))
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        // An active worker that does not control this page claims it when asked (see the worker's "message").
+        if (!navigator.serviceWorker.controller && registration.active) {
+          registration.active.postMessage({ type: "claim" });
+        }
+        return registration;
+      })
     : Promise.reject(new Error("no service worker in this browser"));
   ready.catch(() => {});  // the pages work without it
   window.DiaryApp = { ready };

@@ -31,6 +31,14 @@ async function activate() {
   await self.clients.claim();
 }
 
+// A page can be left uncontrolled by an active worker: one whose load was already under way when the worker
+// claimed its clients (signing in while the worker installs from the login page), or one reloaded past the
+// worker (Shift+reload). Such a page asks, and is claimed, so its offline queue and bar work without a second
+// visit.
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;

@@ -152,6 +152,20 @@ def test_a_page_kept_before_a_deploy_opens_offline_with_todays_scripts_and_style
     until(page, lambda: patient.episodes.exists())
 
 
+def test_a_page_loaded_past_the_active_worker_is_claimed_by_it(app_phone, server):
+    # A page the worker does not control while it is active: as when signing in while the worker installs from the
+    # login page (Today's load was under way when it claimed its clients: CI once waited 30 s for control there),
+    # or after Shift+reload, which bypasses the worker and is the one we can make happen on purpose.
+    page = app_phone
+    sign_in(page, "tove")
+    cdp = page.context.new_cdp_session(page)
+    with page.expect_navigation():
+        cdp.send("Page.reload", {"ignoreCache": True})
+    page.wait_for_load_state("load")
+    # The page asks the worker, which claims it: without that it would wait for the next visit.
+    until(page, lambda: page.evaluate("!!navigator.serviceWorker.controller"))
+
+
 def test_background_sync_sends_the_queue_without_a_page_open(app_phone, server):
     page = app_phone
     patient = sign_in(page, "pia")
