@@ -249,8 +249,9 @@ class EpisodeForm(forms.Form):
             return
         when = self.fields["when"]
         assert isinstance(when, forms.ChoiceField)
+        phone = self._phone_zone(tapped)
         when.choices = [
-            (code, f"{label} ({tapped - dt.timedelta(minutes=MINUTES_AGO.get(code, 0)):%H:%M})")
+            (code, f"{label} ({(tapped - dt.timedelta(minutes=MINUTES_AGO.get(code, 0))).astimezone(phone):%H:%M})")
             if code == "now" or code in MINUTES_AGO
             else (code, label)
             for code, label in WHEN_CHOICES
@@ -259,6 +260,14 @@ class EpisodeForm(forms.Form):
             data = self.data.copy()
             data["started_at"] = f"{self.clock.local(tapped):%Y-%m-%dT%H:%M}"
             self.data = data
+
+    def _phone_zone(self, tapped: dt.datetime) -> dt.tzinfo:
+        """The zone the phone's clock read in: the patient's when the tap's offset is theirs then, so that "1 hour
+        ago" on the night the clocks go back reads as the clock did an hour before; else the tap's own offset."""
+        local = self.clock.local(tapped)
+        zone = local.tzinfo if local.utcoffset() == tapped.utcoffset() else tapped.tzinfo
+        assert zone is not None
+        return zone
 
     def _tapped_at(self) -> dt.datetime | None:
         """The phone's time of the tap, with its own offset, if the form carried a readable one."""

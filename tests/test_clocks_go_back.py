@@ -185,3 +185,21 @@ def test_the_episode_table_says_which_01_30_on_the_night_the_clocks_go_back():
     assert [(row.date, row.time) for row in rows] == [("Sun 25 Oct", "01:30 BST"), ("Sun 25 Oct", "01:30 GMT")]
     assert episode_row(facts(utc(2026, 10, 24, 8, 10))).time == "09:10"
     assert episode_row(facts(utc(2026, 3, 29, 9, 10))).time == "10:10 BST"  # the day the clocks go forward
+
+
+def test_the_log_forms_minutes_ago_read_as_the_clock_did_then(web):
+    # Tapped at 01:10 GMT (01:10Z), the second 01:10. An hour before is 00:10Z, which London's clocks read as 01:10
+    # BST; 15 minutes before is 00:55Z, 01:55 BST; 10 minutes before is 01:00Z, 01:00 GMT.
+    with time_machine.travel(utc(2026, 10, 25, 1, 11), tick=False):
+        response = web.post("/log/", form_data(tapped_at="2026-10-25T01:10:00+00:00", severity=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    labels = dict(re.findall(r'value="(now|\d+)" id="id_when_\d"[^>]*>\s*([^<]+?)\s*</label>', page))
+    assert labels == {
+        "now": "Just now (01:10)",
+        "5": "5 min ago (01:05)",
+        "10": "10 min ago (01:00)",
+        "15": "15 min ago (01:55)",
+        "30": "30 min ago (01:40)",
+        "60": "1 hour ago (01:10)",
+    }

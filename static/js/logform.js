@@ -133,14 +133,15 @@
     event.formData.set("tapped_at", now);
     if (tapped) tapped.value = now;  // every later reading of this form (a retry, a plain post) means the same tap
   });
-  // "Just now (14:05)" in the phone's habits ("2:05 PM"): the kept tap's wall-clock time, minus the minutes.
+  // "Just now (14:05)" in the phone's habits ("2:05 PM"): the phone's clock at the kept tap, minus the minutes
+  // of real time (on the night the clocks go back, an hour before 01:10 GMT is 01:10 BST).
   if (tapped && tapped.value) {
-    const wall = new Date(`${tapped.value.slice(0, 16)}:00Z`);
+    const moment = new Date(tapped.value);
     for (const input of form.querySelectorAll("input[name=when]")) {
       const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
       const text = wording(input);
-      if (Number.isNaN(ago) || Number.isNaN(wall.getTime()) || !text) continue;
-      const time = localDate(new Date(wall.getTime() - ago * 60000).toISOString(), "time");
+      if (Number.isNaN(ago) || Number.isNaN(moment.getTime()) || !text) continue;
+      const time = localDate(isoLocal(new Date(moment.getTime() - ago * 60000)), "time");
       text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
     }
   }

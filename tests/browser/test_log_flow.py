@@ -72,6 +72,28 @@ def test_an_error_is_shown_next_to_the_field(phone, sign_in):
     assert not Episode.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_minutes_ago_read_as_the_phones_clock_did_then(phone, sign_in):
+    # A form sent back keeps the tap: here 01:10 GMT on the night London's clocks go back (01:10Z). The phone (in
+    # London) writes each choice's time itself: 15 minutes before is 00:55Z, which its clock read as 01:55 BST, and
+    # an hour before is 00:10Z, 01:10 BST.
+    sign_in("gwen")
+    phone.goto("/log/")
+    phone.locator("input[name=tapped_at]").evaluate("(input) => { input.value = '2026-10-25T01:10:00+00:00'; }")
+    phone.locator(".chips.severity label", has_text="5").first.click()
+    phone.click("button:has-text('Save')")  # no place marked: the server sends the form back with the tap kept
+    phone.locator("#locations-error").wait_for()
+    labels = [phone.locator(f"label:has(#id_when_{n})").inner_text().strip() for n in range(6)]
+    assert labels == [  # in this phone's habits (en-US)
+        "Just now (1:10 AM)",
+        "5 min ago (1:05 AM)",
+        "10 min ago (1:00 AM)",
+        "15 min ago (1:55 AM)",
+        "30 min ago (1:40 AM)",
+        "1 hour ago (1:10 AM)",
+    ]
+
+
 def test_pages_fit_the_phone_width(phone, sign_in):
     sign_in("pia")
     for path in ("/", "/log/", "/history/", "/trends/", "/flags/", "/report/", "/settings/"):
