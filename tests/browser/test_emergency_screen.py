@@ -24,6 +24,9 @@ def test_slurred_speech_shows_the_emergency_screen(phone, sign_in):
     assert phone.get_by_text("You logged: Slurred or difficult speech.").is_visible()
     box = phone.locator(".alert-screen").bounding_box()
     assert box["y"] < 200 and box["height"] > 500  # fills the screen, above anything else
+    # "Not a diagnosis" and "saved" are read on the first screen, above the tabs, not after a scroll.
+    disclaimer = phone.locator(".alert-screen .disclaimer").bounding_box()
+    assert disclaimer["y"] + disclaimer["height"] <= phone.locator("nav.tabs").bounding_box()["y"]
     episode = patient.episodes.get()
     assert episode.symptoms == ["speech_difficulty"]
     assert [(loc.side, loc.region) for loc in episode.locations.all()] == [("right", "shin")]
