@@ -91,6 +91,17 @@ def test_history_lists_the_days_with_nothing_logged_as_links(web, patient):
     assert 'id="day-2026-03-17"' in page and '<a href="/days/2026-03-17/">' in page
 
 
+@travel
+def test_a_gap_of_eight_days_lists_seven_and_names_the_one_left_in_the_singular(web, patient):
+    patient.date_joined = at(9)
+    patient.save()
+    log(patient, started_at=at(18, 9))
+    log(patient, started_at=at(9))  # nothing logged 10 to 17 March: 8 days, 7 of them listed
+    text = " ".join(strip_tags(web.get("/history/").content.decode()).split())
+    assert "Nothing logged on 8 days" in text
+    assert "and 1 earlier day, back to 10 Mar 2026: choose it with From and To." in text
+
+
 def test_gaps_between_the_days_of_a_page():
     day = dt.date(2026, 3, 1)
     days = [HistoryDay(day + dt.timedelta(days=9), []), HistoryDay(day + dt.timedelta(days=5), [])]
