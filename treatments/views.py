@@ -119,7 +119,8 @@ def change_dose(request: PatientRequest, treatment_id: uuid.UUID) -> HttpRespons
     initial: dict[str, Any] = {"started_on": today}
     if facts.courses:
         last = facts.courses[-1]
-        initial |= {"dose_amount": last.dose_amount, "dose_unit": last.dose_unit, "times_per_day": last.times_per_day}
+        amount = vocab.amount_number(last.dose_amount) if last.dose_amount is not None else None
+        initial |= {"dose_amount": amount, "dose_unit": last.dose_unit, "times_per_day": last.times_per_day}
     form = ChangeDoseForm(request.POST or None, initial=initial, schedule=treatment.schedule)
     if request.method == "POST" and form.is_valid():
         try:

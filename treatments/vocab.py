@@ -137,9 +137,14 @@ def suggestion_for_name(name: str) -> Suggestion | None:
     return next((s for s in SUGGESTIONS.values() if s.name.casefold() == wanted or s.code == wanted), None)
 
 
+def amount_number(amount: Decimal) -> str:
+    """75, 0.5, 1000: the number as a patient writes it (stored with four decimal places: 75.0000)."""
+    return f"{amount.normalize():f}"
+
+
 def amount_words(amount: Decimal, unit: str) -> str:
     """75 mg, 0.5 mg, 1 tablet, 2 tablets: a dose as a patient writes it."""
-    number = f"{amount.normalize():f}"
+    number = amount_number(amount)
     found = UNITS.get(unit)
     if found is None:
         return number

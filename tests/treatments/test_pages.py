@@ -79,6 +79,13 @@ def test_change_the_dose_stop_and_start_again_from_the_pages(web, patient):
     assert "Stopped" in text(web.get("/treatments/"))
 
 
+@pytest.mark.parametrize("amount", ["75", "0.5", "1000"])
+def test_the_new_dose_form_starts_from_the_dose_as_the_patient_wrote_it(web, patient, amount):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1), dose_amount=amount)
+    page = text(web.get(f"/treatments/{t.id}/dose/"))
+    assert f'name="dose_amount" value="{amount}"' in page  # not the stored "75.0000", nor "1E+3"
+
+
 def test_a_missed_day_and_the_edit_and_delete_pages(web, patient):
     t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
     web.post(f"/treatments/{t.id}/missed/", {"day": "2026-06-08"})
