@@ -48,8 +48,8 @@ class ScoreLine:
         if self.change is None:
             said += " (the only response in the period)"
         else:
-            change = change_words(self.change)
-            said += f"; first in period {_score(self.earliest)}, change {change} ({self.count} responses)"
+            change = f"change {change_words(self.change)}" if self.change else change_words(self.change)  # "no change"
+            said += f"; first in period {_score(self.earliest)}, {change} ({self.count} responses)"
         return f"{said}. Cut-offs {cutoffs_cited(i)}. {i.scope_sentence}"
 
 

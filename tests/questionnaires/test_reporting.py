@@ -64,6 +64,13 @@ def test_a_fall_is_written_with_a_minus_sign(patient):
     assert "5/13 on 10 Apr 2026; first in period 8/13 on 10 Feb 2026, change −3 (2 responses)." in line.sentence
 
 
+def test_the_same_score_again_is_said_as_no_change(patient):
+    answer(patient, at(2026, 2, 10), yes={1, 2})  # 2 + 2 = 4
+    answer(patient, at(2026, 4, 10), yes={1, 3})  # 2 + 2 = 4
+    [line] = score_lines(patient, FEB, MAY)
+    assert "4/13 on 10 Apr 2026; first in period 4/13 on 10 Feb 2026, no change (2 responses)." in line.sentence
+
+
 def test_no_response_in_the_period_no_line(story):
     assert score_lines(story, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
     assert answer_sheets(story, dt.date(2026, 4, 1), dt.date(2026, 4, 30)) == []
