@@ -86,6 +86,18 @@ def test_the_new_dose_form_starts_from_the_dose_as_the_patient_wrote_it(web, pat
     assert f'name="dose_amount" value="{amount}"' in page  # not the stored "75.0000", nor "1E+3"
 
 
+def test_a_stopped_treatments_page_points_to_no_button_it_no_longer_shows(web, patient):
+    every_day = add_treatment(patient, started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1))
+    when_needed = add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1),
+                                dose_amount="400", schedule=vocab.AS_NEEDED)  # fmt: skip
+    page = text(web.get(f"/treatments/{every_day.id}/"))
+    assert "Log a missed day" not in page  # the form is for a treatment taken now
+    assert "Taken every day of a course." in page and "log a day you missed above" not in page
+    page = text(web.get(f"/treatments/{when_needed.id}/"))
+    assert "Took it now" not in page  # nor on Today
+    assert "None logged." in page and 'tap "Took it"' not in page
+
+
 def test_a_missed_day_and_the_edit_and_delete_pages(web, patient):
     t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
     web.post(f"/treatments/{t.id}/missed/", {"day": "2026-06-08"})
