@@ -80,9 +80,8 @@ def _legs_words(counts: SideCounts) -> str:
     present = sorted((s for s in ORDER if counts.of(s)), key=lambda s: (-counts.of(s), ORDER.index(s)))
     top = present[0]
     if len(present) == 1:
-        if top == BOTH:
-            return "both legs in the 1 episode" if n == 1 else f"both legs in all {n}"
-        return f"{EPISODE_WORDS[top]} ({'the 1 episode' if n == 1 else f'all {n}'})"
+        every = {1: "the 1 episode", 2: "both episodes"}.get(n, f"all {n}")
+        return f"both legs in {every}" if top == BOTH else f"{EPISODE_WORDS[top]} ({every})"
     rest = ", ".join(f"{_REST[s]} {counts.of(s)}" for s in present[1:])
     if counts.of(top) * 2 > n:
         return f"mostly {_MOSTLY[top]} ({counts.of(top)} of {n}), {rest}"

@@ -52,7 +52,7 @@ def spread_words(values: Sequence[int], unit: str = "") -> str:
     if len(values) == 1:
         return say(low)
     if low == high:
-        return f"{say(low)} in all {len(values)}"
+        return f"{say(low)} in {'both' if len(values) == 2 else f'all {len(values)}'}"
     if len(values) == 2:  # a median of two is their middle, and their range themselves: say the two
         return f"{say(low)} and {say(high)}"
     if unit == "min" and high >= 60:

@@ -28,6 +28,8 @@ def episodes(*places: set[tuple[str, str]]) -> list[EpisodeFacts]:
         (SideCounts(right=1), "right leg only (the 1 episode)"),
         (SideCounts(both=3), "both legs in all 3"),
         (SideCounts(both=1), "both legs in the 1 episode"),
+        (SideCounts(both=2), "both legs in both episodes"),  # not "in all 2"
+        (SideCounts(right=2), "right leg only (both episodes)"),
         (SideCounts(left=4, right=4), "alternating: left only 4, right only 4"),
         (SideCounts(left=9, both=3), "mostly left (9 of 12), both 3"),
         (SideCounts(left=3, right=9), "mostly right (9 of 12), left only 3"),

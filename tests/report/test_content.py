@@ -82,6 +82,7 @@ def test_medians_of_an_even_number_of_scores_are_said_as_a_range():
     assert summary.spread_words([5, 6, 4, 8], "min") == "median 5–6 min (range 4–8 min)"
     assert summary.spread_words([30, 95, 40], "min") == "median 40 min (range 30 min to 1 h 35 min)"
     assert summary.spread_words([20, 20, 20], "min") == "20 min in all 3"
+    assert summary.spread_words([20, 20], "min") == "20 min in both" and summary.spread_words([3, 3]) == "3 in both"
     assert summary.spread_words([30, 10], "min") == "10 min and 30 min"  # two: no median, no range, the two
     assert summary.spread_words([6, 3]) == "3 and 6"
 
