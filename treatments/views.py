@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diary.clock import Clock
 from diary.services import clock_of
-from treatments import services, vocab
+from treatments import cards, services, vocab
 from treatments.facts import TreatmentFacts, load_treatments, treatment_facts
 from treatments.forms import (
     AddTreatmentForm,
@@ -136,7 +136,7 @@ def change_dose(request: PatientRequest, treatment_id: uuid.UUID) -> HttpRespons
             verb = "New dose" if current else "Started again"
             messages.success(request, f"{verb}: {treatment.name} {latest.dose_words} from {latest.started_on:%-d %b}.")
             return redirect("treatment", treatment.id)
-    context = {"treatment": treatment, "form": form, "current": current, "facts": facts}
+    context = {"treatment": treatment, "form": form, "current": current, "status": cards.status_words(facts)}
     return render(request, "treatments/change_dose.html", context, status=400 if form.errors else 200)
 
 

@@ -76,7 +76,14 @@ def test_change_the_dose_stop_and_start_again_from_the_pages(web, patient):
     assert last is not None and last.stopped_on == dt.date(2026, 6, 10)  # the first day without it
     page = text(web.get(f"/treatments/{t.id}/"))
     assert "Stopped: last taken 9 Jun 2026 (side effects)." in page and "Start again" in page
-    assert "Stopped" in text(web.get("/treatments/"))
+    listed = text(web.get("/treatments/"))
+    assert "Stopped" in listed and "stopped: last taken 9 Jun 2026 (150 mg twice a day)" in listed  # as on its page
+
+
+def test_the_new_dose_page_says_the_dose_taken_now(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    page = text(web.get(f"/treatments/{t.id}/dose/"))
+    assert "Now: 75 mg twice a day since 1 Jan 2026." in page  # as the Treatments page and Trends' card say it
 
 
 @pytest.mark.parametrize("amount", ["75", "0.5", "1000"])

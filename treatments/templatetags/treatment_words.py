@@ -19,6 +19,12 @@ def dose_of(treatment: TreatmentFacts, course: CourseFacts) -> str:
 
 
 @register.filter
+def status(treatment: TreatmentFacts) -> str:
+    """ "75 mg twice a day since 3 Jan 2026", "stopped: last taken 5 Mar 2026 (75 mg twice a day)"."""
+    return cards.status_words(treatment)
+
+
+@register.filter
 def stop_reason(code: str) -> str:
     term = vocab.STOP_REASONS.get(code)
     return term.label if term else ""
