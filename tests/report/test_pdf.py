@@ -243,3 +243,30 @@ def test_export_report_command(persistent, tmp_path):
     assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     entries = json.loads((tmp_path / "r.fhir").read_text())["entry"]
     assert sum(e["resource"]["resourceType"] == "Observation" for e in entries) >= len(diary["episodes"])
+
+
+def test_a_tables_citation_never_stands_alone_at_the_top_of_a_page():
+    # The questionnaire's answers and their citation (report/_answers.html) after a block of some height. The first
+    # height (to the point) at which the citation no longer fits on page 1 is where it would stand alone on page 2:
+    # there it goes over with the table's last row.
+    from weasyprint import CSS, HTML
+
+    from report.pdf import STYLESHEET
+
+    rows = "".join(f"<tr><td>{n}. Question {n}?</td><td>No</td><td>0</td></tr>" for n in range(1, 16))
+
+    def pdf_pages(above: int) -> list[str]:
+        html = (
+            f'<div class="report"><div style="height:{above}pt"></div><table class="rp-answers"><thead><tr>'
+            f"<th>Item</th><th>Answer</th><th>Point</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<p class="sources">Items: PhenX Toolkit. Scoring: University of Michigan.</p></div>'
+        )
+        return pages(HTML(string=html).write_pdf(stylesheets=[CSS(filename=STYLESHEET)]))
+
+    low, high = 0, 1200  # the citation is on page 1 after `low` points, not after `high`
+    assert "Items:" in pdf_pages(low)[0] and "Items:" not in pdf_pages(high)[0]
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if "Items:" in pdf_pages(middle)[0] else (low, middle)
+    second = pdf_pages(high)[1]
+    assert "Items:" in second and "15. Question 15?" in second, second
