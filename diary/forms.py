@@ -22,7 +22,9 @@ from diary.clock import Clock, LocalTimeError
 from diary.models import (
     DEFAULT_EMERGENCY_NUMBER,
     DURATION_TOO_LONG,
+    EARLIEST_START,
     EMERGENCY_NUMBERS,
+    LAST_QUERY_DAY,
     MAX_DURATION_MINUTES,
     MAX_NOTES,
     Episode,
@@ -64,6 +66,13 @@ MINUTES_MESSAGES = {
     "min_value": "The minutes can't be below 0.",
     "max_value": DURATION_TOO_LONG,
 }
+
+
+def validate_tapped_at(value: dt.datetime) -> None:
+    """The phone's time of the tap on Save: since 2000 (a start counted back from an earlier one would be before it)
+    and before the year 3000, so that minutes back from it and its time on the patient's clock are times at all."""
+    if value < EARLIEST_START or value.date() > LAST_QUERY_DAY:
+        validate_started_at(value)
 
 
 def alarm_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -158,7 +167,7 @@ class EpisodeForm(forms.Form):
 
     id = forms.UUIDField(widget=forms.HiddenInput)
     when = forms.ChoiceField(label="When did it start?", choices=WHEN_CHOICES, widget=forms.RadioSelect, initial="now")
-    tapped_at = LocalDateTimeField(required=False, widget=forms.HiddenInput)
+    tapped_at = LocalDateTimeField(required=False, widget=forms.HiddenInput, validators=[validate_tapped_at])
     started_at = LocalDateTimeField(
         label="Date and time",
         required=False,
@@ -274,9 +283,12 @@ class EpisodeForm(forms.Form):
         text = str(self.data.get("tapped_at") or "")
         try:
             moment = parse_datetime(text)
-        except ValueError:
+            if moment is None or moment.tzinfo is None:
+                return None
+            validate_tapped_at(moment)
+        except (ValueError, ValidationError):
             return None
-        return moment if moment is not None and moment.tzinfo is not None else None
+        return moment
 
     def clean_notes(self) -> str:
         notes: str = self.cleaned_data["notes"]

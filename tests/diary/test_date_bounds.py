@@ -104,6 +104,22 @@ def test_an_episode_start_at_the_ends_of_the_calendar_is_a_400_on_the_api_and_th
     assert not Episode.objects.exists()
 
 
+@pytest.mark.parametrize("when", ["now", "5", "earlier"])
+@pytest.mark.parametrize(
+    "tapped", ["0001-01-01", "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00-05:00", "9999-12-31T23:59:59-05:00"]
+)
+def test_a_tap_on_save_at_the_ends_of_the_calendar_is_a_400_on_the_form(web, zone, when, tapped):
+    """The phone's time of the tap ("Just now", "5 min ago" count back from it) is a date the patient gave too."""
+    form = {"id": str(uuid.uuid4()), "when": when, "tapped_at": tapped, "duration": "5", "severity": "3"}
+    response = web.post("/log/", form | {"locations": ["left:sole"]})
+    assert response.status_code == 400
+    if when != "earlier":
+        page = response.content.decode()
+        error = page[page.index('id="when-error"') :][:300]
+        assert "The start time can&#x27;t be" in error
+    assert not Episode.objects.exists()
+
+
 @pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "9999-12-31"])
 def test_a_date_of_birth_at_the_ends_of_the_calendar_is_a_400(token_api, zone, day):
     response = token_api.patch("/api/v1/profile/", {"date_of_birth": day}, format="json")
