@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from diary.models import MAX_NOTES
+from diary.models import MAX_NOTES, validate_query_day
 from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
@@ -145,7 +145,7 @@ class ChangeDoseForm(DoseFields):
 
 
 class StopForm(forms.Form):
-    last_day = forms.DateField(label="Last day you took it", widget=DATE)
+    last_day = forms.DateField(label="Last day you took it", widget=DATE, validators=[validate_query_day])
     stop_reason = forms.ChoiceField(label="Why?", choices=choices(vocab.STOP_REASONS), widget=forms.RadioSelect)
 
     RENAMED = {"stopped_on": "last_day"}

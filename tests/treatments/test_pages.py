@@ -105,6 +105,14 @@ def test_a_stopped_treatments_page_points_to_no_button_it_no_longer_shows(web, p
     assert "None logged." in page and 'tap "Took it"' not in page
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_last_day_at_the_ends_of_the_calendar_is_shown_beside_it_and_stops_nothing(web, patient, day):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    response = web.post(f"/treatments/{t.id}/stop/", {"last_day": day, "stop_reason": "side_effects"})
+    assert response.status_code == 400 and 'class="field invalid" id="field-last_day"' in response.content.decode()
+    assert t.courses.get().stopped_on is None
+
+
 def test_a_missed_day_and_the_edit_and_delete_pages(web, patient):
     t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
     web.post(f"/treatments/{t.id}/missed/", {"day": "2026-06-08"})
