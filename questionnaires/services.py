@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from diary.clock import Clock, local_date
-from diary.models import CLOCK_SKEW, EARLIEST_DAY
+from diary.models import CLOCK_SKEW, EARLIEST_DAY, EARLIEST_START
 from diary.services import clock_of, profile_of
 from diary.today import diary_start
 from questionnaires.instruments import Instrument, answer_problems, in_item_order
@@ -35,10 +35,13 @@ def validate_completed_at(completed_at: dt.datetime, *, patient: User, clock: Cl
     began (sign-up, or an earlier imported entry). An import keeps answers from before this account."""
     if completed_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"completed_at": "The completion time can't be in the future."})
+    too_early = ValidationError({"completed_at": f"The completion time can't be before {EARLIEST_DAY:%-d %B %Y}."})
+    if completed_at < EARLIEST_START:  # before 2000 in every zone: checked first, as year 1 has no local date here
+        raise too_early
     day = local_date(completed_at, clock.zone)
     birth = profile_of(patient).date_of_birth
     if day < EARLIEST_DAY:
-        raise ValidationError({"completed_at": f"The completion time can't be before {EARLIEST_DAY:%-d %B %Y}."})
+        raise too_early
     if birth is not None and day < birth:
         raise ValidationError(
             {"completed_at": f"The completion time can't be before your date of birth ({birth:%-d %B %Y})."}

@@ -79,6 +79,11 @@ def test_a_time_without_offset_is_read_on_the_patients_clock(api, patient):
             "completed_at",
             ["The completion time can't be before your diary began (11 April 2026)."],
         ),
+        (
+            {"completed_at": "0001-01-01T00:00:00+05:00"},
+            "completed_at",
+            ["The completion time can't be before 1 January 2000."],
+        ),
         ({"completed_at": "soon"}, "completed_at", None),
         ({"completed_at": None}, "completed_at", None),
     ],
