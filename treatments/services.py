@@ -368,20 +368,22 @@ def save_dose(
         "episode": episode,
         "effect": effect,
     }
-    problems: dict[str, Any] = dose_problems(
-        name=treatment.name,
-        schedule=treatment.schedule,
-        courses=list(treatment.courses.all()),
-        day=local_date(taken_at, clock.zone),
-        status=status,
-        effect=effect,
-    )
     dose_id = dose_id or uuid.uuid4()
     candidate = Dose(id=dose_id, **values)
+    problems: dict[str, Any] = {}
     try:
         candidate.full_clean(exclude=["treatment", "episode", "id"], validate_unique=False, validate_constraints=False)
     except ValidationError as e:
-        problems = e.message_dict | problems
+        problems = e.message_dict
+    if "taken_at" not in problems:  # a time outside the model's bounds may have no local date (year 1 has none)
+        problems |= dose_problems(
+            name=treatment.name,
+            schedule=treatment.schedule,
+            courses=list(treatment.courses.all()),
+            day=local_date(taken_at, clock.zone),
+            status=status,
+            effect=effect,
+        )
     if problems:
         raise ValidationError(problems)
     dose = Dose.objects.select_for_update().filter(id=dose_id).select_related("treatment").first()

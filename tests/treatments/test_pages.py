@@ -150,6 +150,14 @@ def test_one_tap_on_today_logs_a_dose_by_its_id_once_and_answers_the_queue_in_js
     assert "Noted: Ibuprofen at 13:00." in text(web.get("/"))
 
 
+@pytest.mark.parametrize("taken_at", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_tap_at_the_ends_of_the_calendar_is_refused_and_logs_nothing(web, patient, ibuprofen, taken_at):
+    tap = {"id": str(uuid.uuid4()), "taken_at": taken_at}
+    reply = web.post(f"/treatments/{ibuprofen.id}/took/", tap, HTTP_ACCEPT="application/json")
+    assert reply.status_code == 400 and reply.json()["errors"][0].startswith("The time can't be")
+    assert not Dose.objects.exists()
+
+
 def test_did_it_help_is_asked_once_on_today_an_hour_after(web, patient, ibuprofen):
     services.save_dose(
         patient=patient, dose_id=None, treatment_id=ibuprofen.id, taken_at=NOW - dt.timedelta(minutes=30)
