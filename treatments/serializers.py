@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from diary.clock import Clock, row_times, utc_timestamp
 from diary.models import MAX_NOTES
-from diary.serializers import LocalDateTimeField, StrictCharField, StrictUUIDField
+from diary.serializers import LocalDateTimeField, StrictCharField, StrictIntegerField, StrictUUIDField
 from diary.vocab import choices
 from treatments import services, vocab
 from treatments.facts import CourseFacts
@@ -103,7 +103,7 @@ class CourseSerializer(serializers.Serializer[Any]):
     )
     dose_amount = AmountField(help_text="the dose at each time, in dose_unit; required for a medication or supplement")
     dose_unit = serializers.ChoiceField(choices=list(vocab.UNITS), allow_blank=True, required=False, default="")
-    times_per_day = serializers.IntegerField(
+    times_per_day = StrictIntegerField(
         min_value=1,
         max_value=vocab.MAX_TIMES_PER_DAY,
         allow_null=True,

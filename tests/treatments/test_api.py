@@ -115,6 +115,14 @@ def test_post_creates_and_delete_removes_with_its_doses(api, patient):
             {"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 9}]},
             "times_per_day",
         ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": "2"}]},
+            "times_per_day",
+        ),
+        (
+            {"courses": [{"started_on": "2026-03-01", "dose_amount": 75, "dose_unit": "mg", "times_per_day": 2.0}]},
+            "times_per_day",
+        ),
         ({"courses": []}, "courses"),
         ({"name": " "}, "name"),
         ({"kind": "potion"}, "kind"),
