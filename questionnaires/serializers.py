@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diary.clock import Clock, utc_timestamp
-from diary.serializers import LocalDateTimeField
+from diary.serializers import CodeField, LocalDateTimeField
 from questionnaires import fhir, services
 from questionnaires.instruments import VERSIONS, Instrument, answer_problems, in_item_order, instrument
 from questionnaires.models import QuestionnaireResponse
@@ -66,7 +66,7 @@ class QuestionnaireResponseSerializer(serializers.Serializer[Any]):
 
     id = serializers.UUIDField(read_only=True)
     questionnaire = serializers.ChoiceField(choices=QUESTIONNAIRES, help_text="the instrument's id")
-    version = serializers.ChoiceField(choices=KNOWN_VERSIONS, help_text="the version of the instrument answered")
+    version = CodeField(choices=KNOWN_VERSIONS, help_text="the version of the instrument answered")
     completed_at = LocalDateTimeField(
         label_text="The completion time",
         help_text="ISO 8601; without an offset, read in the patient's time zone. Not in the future, and not before "

@@ -73,6 +73,7 @@ def test_a_time_without_offset_is_read_on_the_patients_clock(api, patient):
         ({"answers": [True] * 15}, "answers", ['Expected an object of answers, one per item, such as {"1": true}.']),
         ({"questionnaire": "phq-9"}, "questionnaire", ['"phq-9" is not a valid choice.']),
         ({"version": "2.0"}, "version", ['"2.0" is not a valid choice.']),
+        ({"version": 1.0}, "version", ['"1.0" is not a valid choice.']),
         ({"completed_at": "2026-06-10T12:30:00Z"}, "completed_at", ["The completion time can't be in the future."]),
         (
             {"completed_at": "2026-04-10T10:00:00Z"},
