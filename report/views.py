@@ -8,9 +8,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,17 +103,25 @@ def _zone_of(patient_id: int) -> str:
     return Profile.objects.filter(user_id=patient_id).values_list("timezone", flat=True).first() or ""
 
 
+def _problems(form: forms.Form) -> str:
+    """A refused form's errors in one line, each after the name of its field ("end: The end date is before…")."""
+    return " ".join(
+        " ".join(map(str, errors)) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(map(str, errors))}"
+        for name, errors in form.errors.items()
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def download(request: PatientRequest, what: str) -> HttpResponse:
     """GET: any format. POST (the report page's form): the PDF with the patient's questions on page 1."""
     form, period = _period(request)
-    if what not in FORMATS or period is None:
-        return HttpResponse("Unknown format or period.", status=400, content_type="text/plain")
+    if what not in FORMATS:
+        return HttpResponse("Unknown format.", status=400, content_type="text/plain")
     questions = QuestionsForm(request.POST or None)
-    if request.method == "POST" and not questions.is_valid():
-        problems = " ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in questions.errors.items())
-        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    if period is None or (request.method == "POST" and not questions.is_valid()):
+        refused = form if period is None else questions
+        return HttpResponse(_problems(refused), status=400, content_type="text/plain; charset=utf-8")
     text = questions.cleaned_data["questions"] if request.method == "POST" else ""
     report = content.build(request.user, *period, questions=text)
     paper = request.POST.get("paper") or request.GET.get("paper")

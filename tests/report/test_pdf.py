@@ -232,6 +232,19 @@ def test_downloads_are_the_patients_own_and_the_pdf_carries_the_questions(client
     assert diary["episodes"][0]["id"] not in client.get(f"/report/download/csv/?{query}").content.decode("utf-8-sig")
 
 
+@pytest.mark.parametrize(
+    "query, said",
+    [
+        ({"start": "2026-03-01", "end": "2026-01-01"}, "end: The end date is before the start date."),
+        ({"start": "2026-01-01", "end": "1 Mar"}, "end: Enter a valid date."),
+        ({"range": "5y"}, "range: Select a valid choice."),
+    ],
+)
+def test_a_download_of_a_bad_period_says_which_field_is_wrong(web, query, said):
+    response = web.get("/report/download/csv/", query)
+    assert response.status_code == 400 and said in response.content.decode()
+
+
 def test_export_report_command(persistent, tmp_path):
     patient, diary = persistent
     for fmt in ("pdf", "csv", "fhir"):
