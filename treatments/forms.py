@@ -12,7 +12,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
 
+from diary.clock import Clock
+from diary.forms import LocalDateTimeField
 from diary.models import MAX_NOTES, validate_query_day
 from diary.vocab import choices
 from treatments import vocab
@@ -173,7 +176,14 @@ class EffectForm(forms.Form):
 
 
 class TookForm(forms.Form):
-    """Today's one tap: the dose's id (a new one per tap) and, from the phone, the moment of the tap."""
+    """Today's one tap: the dose's id (a new one per tap) and, from the phone, the moment of the tap (one without an
+    offset is read on the patient's `clock`)."""
 
     id = forms.UUIDField()
-    taken_at = forms.DateTimeField(required=False)
+    taken_at = LocalDateTimeField(required=False)
+
+    def __init__(self, data: QueryDict, *, clock: Clock) -> None:
+        super().__init__(data)
+        taken_at = self.fields["taken_at"]
+        assert isinstance(taken_at, LocalDateTimeField)
+        taken_at.clock = clock

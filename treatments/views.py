@@ -221,7 +221,7 @@ def _refused(request: PatientRequest, error: ValidationError) -> HttpResponse:
 @require_POST
 def took_it(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse:
     """Today's one tap for a treatment taken when needed; through the offline queue, by the dose's client UUID."""
-    form = TookForm(request.POST)
+    form = TookForm(request.POST, clock=clock_of(request.user))
     try:
         treatment = _treatment(request, treatment_id)
         if not form.is_valid():

@@ -158,6 +158,18 @@ def test_a_tap_at_the_ends_of_the_calendar_is_refused_and_logs_nothing(web, pati
     assert not Dose.objects.exists()
 
 
+def test_a_tap_time_the_clocks_skipped_is_refused_with_both_readings(web, patient, ibuprofen):
+    """A time without an offset is read on the patient's clock, refused as everywhere when the clocks skip it."""
+    tap = {"id": str(uuid.uuid4()), "taken_at": "2026-03-29T01:30"}
+    reply = web.post(f"/treatments/{ibuprofen.id}/took/", tap, HTTP_ACCEPT="application/json")
+    assert reply.status_code == 400
+    assert reply.json()["errors"] == [
+        "The time 2026-03-29 01:30 does not exist in Europe/London: the clocks went forward then. It is either "
+        "00:30 GMT (2026-03-29T00:30+00:00) or 02:30 BST (2026-03-29T02:30+01:00); give one of those."
+    ]
+    assert not Dose.objects.exists()
+
+
 def test_did_it_help_is_asked_once_on_today_an_hour_after(web, patient, ibuprofen):
     services.save_dose(
         patient=patient, dose_id=None, treatment_id=ibuprofen.id, taken_at=NOW - dt.timedelta(minutes=30)
