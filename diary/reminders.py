@@ -22,14 +22,19 @@ log = logging.getLogger(__name__)
 STILL_GOING_AFTER = dt.timedelta(hours=12)
 # Older "still going" episodes (an import, a diary left for weeks) get no nudge: it would come too late to help.
 STILL_GOING_NUDGE_WINDOW = dt.timedelta(days=3)
+# Beat checks every ten minutes (config/celery.py), and a minute for a late run: a check with less than this left of
+# the patient's day is that day's last one.
+NEXT_CHECK = dt.timedelta(minutes=11)
 
 
 def is_due(profile: Profile, now: dt.datetime) -> bool:
-    """Past their reminder time today (local), and not yet reminded today."""
+    """Past their reminder time today (local), or at the day's last check (a reminder at 23:55 would otherwise fall
+    between the check at 23:50 and the next day's at 00:00), and not yet reminded today."""
     if profile.reminder_time is None:
         return False
     local = now.astimezone(profile.zone)
-    return local.time() >= profile.reminder_time and profile.reminder_sent_on != local.date()
+    last_check = local_date(now + NEXT_CHECK, profile.zone) != local.date()
+    return (local.time() >= profile.reminder_time or last_check) and profile.reminder_sent_on != local.date()
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> int:

@@ -1,6 +1,7 @@
 """The daily reminder email: at the patient's local time, once a day, not after they logged."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core import mail
@@ -38,3 +39,19 @@ def test_not_sent_when_the_patient_already_checked_in(db):
         )
         assert send_due_reminders() == 0
     assert mail.outbox == []
+
+
+def test_a_reminder_in_the_last_minutes_of_the_day_comes_at_the_days_last_check_not_never(db):
+    # Beat checks every ten minutes: at 23:50 and then 00:00, when it is already the next day. A reminder set for
+    # 23:55 comes at 23:50, the day's last check, rather than on no day at all.
+    make_patient("nell", tz="Europe/London", reminder_time=dt.time(23, 55))
+    london = ZoneInfo("Europe/London")
+    sent = []
+    for night in range(2):
+        for check in (dt.time(23, 40), dt.time(23, 50), dt.time(0, 0), dt.time(0, 10)):
+            day = dt.date(2026, 6, 10 + night + (check.hour == 0))
+            moment = dt.datetime.combine(day, check, tzinfo=london)
+            with time_machine.travel(moment, tick=False):
+                if send_due_reminders():
+                    sent.append(moment)
+    assert [f"{m:%d %b %H:%M}" for m in sent] == ["10 Jun 23:50", "11 Jun 23:50"]
