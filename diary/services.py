@@ -393,13 +393,23 @@ def update_profile(*, patient: User, **values: Any) -> Profile:
 def change_settings(*, patient: User, **values: Any) -> Profile:
     """The patient's own change of their profile (Settings, the API). A move to another time zone brings that zone's
     usual emergency number, unless the number was one of the patient's own (not the old zone's usual one, or a new
-    one given with the move); and it asks for a review, whose flags then say their days and times in the new zone."""
+    one given with the move); and it asks for a review, whose flags then say their days and times in the new zone.
+    A reminder time chosen, or a move, after that time of day has passed comes first the next day."""
     profile = profile_of(patient)
     # As stored: a ModelForm of the profile (Settings) has already written the new values on this instance.
-    old_zone, old_number = Profile.objects.values_list("timezone", "emergency_number").get(pk=profile.pk)
+    old_zone, old_number, old_reminder = Profile.objects.values_list(
+        "timezone", "emergency_number", "reminder_time"
+    ).get(pk=profile.pk)
     moved = values.get("timezone", old_zone) != old_zone
     if moved and old_number == default_emergency_number(old_zone) == values.get("emergency_number", old_number):
         values["emergency_number"] = default_emergency_number(values["timezone"])
+    reminder = values.get("reminder_time", old_reminder)
+    if reminder is not None and (moved or reminder != old_reminder):
+        # A reminder time that has passed today where the patient now is starts tomorrow: the next check would
+        # otherwise send it at once, at an hour they did not choose.
+        now = Profile(timezone=values.get("timezone", old_zone)).clock.now()
+        if now.time() >= reminder:
+            values["reminder_sent_on"] = now.date()
     profile = update_profile(patient=patient, **values)
     if moved:
         hooks.diary_changed.send(sender=Profile, patient=patient)

@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from diary.reminders import send_due_reminders
@@ -55,3 +56,58 @@ def test_a_reminder_in_the_last_minutes_of_the_day_comes_at_the_days_last_check_
                 if send_due_reminders():
                     sent.append(moment)
     assert [f"{m:%d %b %H:%M}" for m in sent] == ["10 Jun 23:50", "11 Jun 23:50"]
+
+
+LONDON, TOKYO = ZoneInfo("Europe/London"), ZoneInfo("Asia/Tokyo")
+
+
+def at(day: int, hour: int, minute: int = 0, zone: ZoneInfo = LONDON) -> dt.datetime:
+    return dt.datetime(2026, 6, day, hour, minute, tzinfo=zone)
+
+
+def reminded(moment: dt.datetime) -> bool:
+    """Beat's check at that moment: whether it sent a reminder."""
+    with time_machine.travel(moment, tick=False):
+        return send_due_reminders() == 1
+
+
+def change_reminder(patient, moment: dt.datetime, **changes) -> None:
+    """The patient changes their settings at that moment, through the API as through Settings."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(get_user_model().objects.get(pk=patient.pk))  # as a request loads it: fresh
+    with time_machine.travel(moment, tick=False):
+        assert api.patch("/api/v1/profile/", changes, format="json").status_code == 200
+
+
+def test_a_reminder_time_chosen_after_it_has_passed_today_starts_tomorrow_not_at_once(client, db):
+    patient = make_patient("rosa", tz="Europe/London")
+    client.force_login(patient)
+    form = {"timezone": "Europe/London", "emergency_number": "999", "email": patient.email, "reminder_time": "08:00"}
+    with time_machine.travel(at(10, 15), tick=False):
+        assert client.post("/settings/", form).status_code == 302
+    assert not reminded(at(10, 15, 10))  # not at ten past three, an hour nobody chose
+    assert not reminded(at(10, 23, 50))
+    assert reminded(at(11, 8, 0))
+
+
+def test_a_reminder_moved_earlier_than_now_waits_for_tomorrow_and_one_moved_later_comes_today(db):
+    patient = make_patient("rosa", tz="Europe/London", reminder_time=dt.time(21, 0))
+    change_reminder(patient, at(10, 15), reminder_time="08:00")
+    assert not reminded(at(10, 15, 10))
+    assert reminded(at(11, 8, 0))
+    change_reminder(patient, at(11, 15), reminder_time="21:00")  # already reminded today: not twice
+    assert not reminded(at(11, 21, 0))
+    change_reminder(patient, at(12, 7), reminder_time="21:00")
+    change_reminder(patient, at(12, 7, 30), reminder_time="22:00")  # not yet reminded today: at the new time
+    assert not reminded(at(12, 21, 0))
+    assert reminded(at(12, 22, 0))
+
+
+def test_a_move_to_a_zone_where_the_reminder_time_has_passed_waits_for_it_there(db):
+    patient = make_patient("rosa", tz="Europe/London", reminder_time=dt.time(9, 0))
+    change_reminder(patient, at(10, 8), timezone="Asia/Tokyo")  # 16:00 in Tokyo: its 09:00 has passed
+    assert not reminded(at(10, 16, 10, TOKYO))
+    assert not reminded(at(11, 8, 50, TOKYO))
+    assert reminded(at(11, 9, 0, TOKYO))
