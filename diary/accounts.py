@@ -148,8 +148,11 @@ def end_tokens(patient: User) -> int:
 
 @transaction.atomic
 def sign_out_everywhere(patient: User) -> tuple[int, int]:
-    """End every session (each browser signed in) and every API token of the patient: (sessions, tokens)."""
-    return services.end_sessions(patient), end_tokens(patient)
+    """End every session (each browser signed in) and every API token of the patient: (sessions, tokens); apps end
+    what the devices keep (`hooks.signed_out_everywhere`)."""
+    ended = services.end_sessions(patient), end_tokens(patient)
+    hooks.signed_out_everywhere.send(sender=User, patient=patient)
+    return ended
 
 
 @receiver(post_save, sender=User, dispatch_uid="diary.password_changed")

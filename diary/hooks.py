@@ -30,6 +30,8 @@ here and fills the slots.
 - `password_changed(sender=User, patient=…)` is sent whenever an account's password is set anew, on every path
   (the change form, the reset link, the admin, `set_password` and save anywhere, `manage.py changepassword`):
   the diary ends the patient's API tokens on it (`diary/accounts.py`); another app may end what it keeps too.
+- `signed_out_everywhere(sender=User, patient=…)` is sent when the patient signs out everywhere (Settings), once their
+  sessions and API tokens are ended: an app ends what a signed-in device of theirs keeps (pwa: its notifications).
 - Interchange sections: an app that keeps rows of its own in the patient's diary (treatments, doses,
   questionnaire responses) registers a `Section` (`add_section`, from its `ready()`): the interchange
   format's export writes its keys, and the import validates them with the rest of the file and writes
@@ -69,6 +71,7 @@ diary_changed = Signal()
 alert_page = Signal()
 period_marks = Signal()
 password_changed = Signal()
+signed_out_everywhere = Signal()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The notifier's receivers: the diary's notices go out by push, and logging out turns notifications off for
-this device, so that the next person on the phone gets none of them."""
+this device (signing out everywhere, on every device of the patient), so that the next person on the phone gets none
+of them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from diary.hooks import Notice, devices, devices_offered, tell_patient
+from diary.hooks import Notice, devices, devices_offered, signed_out_everywhere, tell_patient
 from pwa.models import PushSubscription
 
 SESSION_KEY = "push_endpoint"
@@ -20,6 +21,11 @@ def unsubscribe_on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs
     endpoint = request.session.get(SESSION_KEY)
     if user is not None and endpoint:
         PushSubscription.objects.filter(patient=user, endpoint=endpoint).delete()
+
+
+@receiver(signed_out_everywhere, dispatch_uid="pwa.unsubscribe_everywhere")
+def unsubscribe_everywhere(sender: Any, patient: Any, **kwargs: Any) -> None:
+    PushSubscription.objects.filter(patient=patient).delete()
 
 
 @receiver(devices, dispatch_uid="pwa.devices")

@@ -166,6 +166,21 @@ def test_logging_out_turns_notifications_off_for_this_device(web, patient):
     ]
 
 
+def test_signing_out_everywhere_turns_notifications_off_on_every_device_of_the_patient_only(
+    web, patient, other_patient
+):
+    post_json(web, "/push/subscribe/", subscription_json("https://fcm.googleapis.com/fcm/send/this-phone"))
+    for who, phone in ((patient, "lost-phone"), (other_patient, "bobs-phone")):
+        PushSubscription.objects.create(
+            patient=who, endpoint=f"https://fcm.googleapis.com/fcm/send/{phone}", p256dh="x", auth="y"
+        )
+    web.post("/settings/sign-out-everywhere/")
+    # The lost phone, signed out, gets no more of the patient's notifications; their reminders go by email again.
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [
+        "https://fcm.googleapis.com/fcm/send/bobs-phone"
+    ]
+
+
 def test_a_bad_subscription_names_the_field_and_saves_nothing(web):
     good = subscription_json()
     cases = {
