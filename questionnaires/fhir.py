@@ -46,6 +46,12 @@ def identifier_system(kind: str, site_url: str | None = None) -> str:
     return f"{site(site_url)}/fhir/id/{kind}"
 
 
+def questionnaire_id(definition: Instrument, site_url: str | None = None) -> str:
+    """The Questionnaire's id, a UUID from its canonical and version: its bundle entry's `urn:uuid:` names it, and
+    two installations (each its own canonical) never give theirs the same id."""
+    return str(uuid.uuid5(NAMESPACE, f"{canonical(definition, site_url)}|{definition.version}"))
+
+
 def questionnaire_resource(definition: Instrument, site_url: str | None = None) -> dict[str, Any]:
     instructions = {"linkId": "instructions", "type": "display", "text": definition.instructions}
     items = [
@@ -55,7 +61,7 @@ def questionnaire_resource(definition: Instrument, site_url: str | None = None) 
     citations = " ".join(source.citation for source in definition.citations)
     return {
         "resourceType": "Questionnaire",
-        "id": f"{definition.id}-{definition.version}".replace("_", "-"),
+        "id": questionnaire_id(definition, site_url),
         "url": canonical(definition, site_url),
         "version": definition.version,
         "title": definition.title,
@@ -138,8 +144,8 @@ def entries(
             continue
         key = (definition.id, definition.version)
         if key not in questionnaires:
-            full_url = f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{canonical(definition, site_url)}|{definition.version}')}"
-            questionnaires[key] = {"fullUrl": full_url, "resource": questionnaire_resource(definition, site_url)}
+            resource = questionnaire_resource(definition, site_url)
+            questionnaires[key] = {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
         score = score_resource(response, definition, patient_ref, site_url)
         found.append(
             {

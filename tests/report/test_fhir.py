@@ -29,7 +29,8 @@ from report.fhir_export import (
     fhir_transaction,
     validate,
 )
-from tests.conftest import REPO, log, make_patient
+from tests.conftest import REPO, add_treatment, log, make_patient
+from tests.questionnaires.conftest import answer
 from tests.report.fhir_profiles import Definitions, ProfileChecker
 from triage.review import review_patient
 
@@ -110,6 +111,19 @@ def story(db):
 def bundle(story) -> Json:
     report, _ = story
     return fhir_bundle(report)
+
+
+@pytest.fixture
+def answered(story):
+    """The same week, with pregabalin taken since February and the MNSI answered on 7 March: the report's treatment
+    and questionnaire resources beside the episodes."""
+    report, ids = story
+    patient = User.objects.get(pk=report.patient_id)
+    add_treatment(patient, started_on=dt.date(2026, 2, 1), ingredient="pregabalin")
+    with time_machine.travel(NOW, tick=False):
+        answer(patient, dt.datetime(2026, 3, 7, 15, 0, tzinfo=dt.UTC), yes=[1, 2, 3])
+        report = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 10))
+    return report, ids
 
 
 def resources(bundle: Json, kind: str) -> list[Json]:
@@ -245,6 +259,17 @@ def test_ids_differ_between_installations_while_the_rows_uuids_stay(story):
         "value": ids["walk"],
     }
     assert episode_observation(there, ids["walk"])["identifier"][0]["system"].startswith("https://clinic-b.example/")
+
+
+def test_every_full_url_is_a_uuid_urn_the_questionnaire_too(answered):
+    """A `urn:uuid:` names a UUID (RFC 4122): "urn:uuid:mnsi-history-1.0" is no URI a server resolves."""
+    report, _ = answered
+    for bundle in (fhir_bundle(report), fhir_transaction(report)):
+        kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
+        assert {"Questionnaire", "QuestionnaireResponse", "MedicationStatement"} <= kinds
+        for entry in bundle["entry"]:
+            scheme, _, value = entry["fullUrl"].rpartition(":")
+            assert scheme == "urn:uuid" and str(uuid.UUID(value)) == value, entry["fullUrl"]
 
 
 def test_issued_is_when_the_entry_was_logged(bundle, story):
