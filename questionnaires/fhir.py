@@ -52,6 +52,12 @@ def questionnaire_id(definition: Instrument, site_url: str | None = None) -> str
     return str(uuid.uuid5(NAMESPACE, f"{canonical(definition, site_url)}|{definition.version}"))
 
 
+def resource_id(kind: str, response: QuestionnaireResponse, site_url: str | None = None) -> str:
+    """The id of a response's resource, a UUID from its identifier: the same on every export, and different between
+    installations (each its own canonical) holding one diary, whose responses keep their UUIDs across an import."""
+    return str(uuid.uuid5(NAMESPACE, f"{identifier_system(kind, site_url)}/{response.id}"))
+
+
 def questionnaire_resource(definition: Instrument, site_url: str | None = None) -> dict[str, Any]:
     instructions = {"linkId": "instructions", "type": "display", "text": definition.instructions}
     items = [
@@ -81,7 +87,7 @@ def response_resource(
     authored = utc_timestamp(response.completed_at)
     return {
         "resourceType": "QuestionnaireResponse",
-        "id": str(response.id),
+        "id": resource_id("questionnaire-response", response, site_url),
         "identifier": {"system": identifier_system("questionnaire-response", site_url), "value": str(response.id)},
         "questionnaire": f"{canonical(definition, site_url)}|{definition.version}",
         "status": "completed",
@@ -106,7 +112,7 @@ def score_resource(
     """The total score, derived from the response; its note says where the score stands and what it is for."""
     return {
         "resourceType": "Observation",
-        "id": str(uuid.uuid5(NAMESPACE, f"{response.id}:score")),
+        "id": resource_id("questionnaire-score", response, site_url),
         "identifier": [{"system": identifier_system("questionnaire-score", site_url), "value": str(response.id)}],
         "status": "final",
         "category": [SURVEY],
@@ -121,7 +127,7 @@ def score_resource(
         "issued": utc_timestamp(response.created_at),
         "performer": [{"reference": patient_ref}],
         "valueQuantity": {"value": response.score, "unit": "score", "system": UCUM, "code": "{score}"},
-        "derivedFrom": [{"reference": f"urn:uuid:{response.id}"}],
+        "derivedFrom": [{"reference": f"urn:uuid:{resource_id('questionnaire-response', response, site_url)}"}],
         "note": [
             {
                 "text": f"{response.score} of {definition.max_score}, {standing(definition, response.score)}. "
@@ -146,12 +152,9 @@ def entries(
         if key not in questionnaires:
             resource = questionnaire_resource(definition, site_url)
             questionnaires[key] = {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
-        score = score_resource(response, definition, patient_ref, site_url)
-        found.append(
-            {
-                "fullUrl": f"urn:uuid:{response.id}",
-                "resource": response_resource(response, definition, patient_ref, site_url),
-            }
-        )
-        found.append({"fullUrl": f"urn:uuid:{score['id']}", "resource": score})
+        for resource in (
+            response_resource(response, definition, patient_ref, site_url),
+            score_resource(response, definition, patient_ref, site_url),
+        ):
+            found.append({"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource})
     return [*questionnaires.values(), *found]

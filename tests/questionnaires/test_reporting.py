@@ -115,10 +115,11 @@ def test_fhir_resources_validate_as_r4b_and_carry_score_identifiers_and_canonica
     assert "freely available; permission not required" in questionnaire["copyright"]
 
     response, score = entries[-2]["resource"], entries[-1]["resource"]
+    latest = story.questionnaire_responses.latest("completed_at")
     assert response["questionnaire"] == "https://diary.example.org/fhir/Questionnaire/mnsi-history|1.0"
     assert response["identifier"] == {
         "system": "https://diary.example.org/fhir/id/questionnaire-response",
-        "value": response["id"],
+        "value": str(latest.id),
     }
     assert response["authored"] == "2026-06-01T04:30:00Z" and response["subject"] == {"reference": patient_ref}
     assert [i["answer"][0]["valueBoolean"] for i in response["item"][:3]] == [True, True, True]
@@ -136,7 +137,8 @@ def test_fhir_resources_validate_as_r4b_and_carry_score_identifiers_and_canonica
         }
     ]
     assert score["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
-    assert score["identifier"][0]["value"] == response["id"] and score["effectiveDateTime"] == response["authored"]
+    assert entries[-2]["fullUrl"] == f"urn:uuid:{response['id']}"
+    assert score["identifier"][0]["value"] == str(latest.id) and score["effectiveDateTime"] == response["authored"]
     assert "not a diagnosis" in score["note"][0]["text"]
     # The scope said once in each, as a sentence of its own or after "Patient-reported;" (it read "a a screening").
     assert (

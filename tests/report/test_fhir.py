@@ -272,6 +272,27 @@ def test_every_full_url_is_a_uuid_urn_the_questionnaire_too(answered):
             assert scheme == "urn:uuid" and str(uuid.UUID(value)) == value, entry["fullUrl"]
 
 
+def test_the_questionnaires_ids_differ_between_installations_too(answered):
+    """Two installations holding one diary (exported from one, imported into the other, response ids and all) never
+    give a Questionnaire, a QuestionnaireResponse or its score the same id: a server holding both would put one
+    installation's resource in place of the other's."""
+    report, _ = answered
+    here = fhir_bundle(report, Installation("https://clinic-a.example/fhir"))
+    there = fhir_bundle(report, Installation("https://clinic-b.example/fhir"))
+    kinds = {"Questionnaire", "QuestionnaireResponse", "Observation"}
+
+    def ids(bundle: Json) -> set[tuple[str, str]]:
+        return {(e["resource"]["resourceType"], e["resource"]["id"]) for e in bundle["entry"]}
+
+    assert {kind for kind, _ in ids(here)} >= kinds
+    assert not ids(here) & ids(there)
+    [row] = User.objects.get(pk=report.patient_id).questionnaire_responses.all()
+    [response] = resources(here, "QuestionnaireResponse")
+    assert response["identifier"]["value"] == str(row.id)  # the row's UUID stays, as the identifier's value
+    [score] = [o for o in resources(here, "Observation") if o["identifier"][0]["value"] == str(row.id)]
+    assert score["derivedFrom"] == [{"reference": f"urn:uuid:{response['id']}"}]
+
+
 def test_issued_is_when_the_entry_was_logged(bundle, story):
     _, ids = story
     assert episode_observation(bundle, ids["headache"])["issued"] == "2026-03-03T18:05:00Z"  # two hours after
