@@ -190,9 +190,10 @@ def body_site(places: list[vocab.Place]) -> Json:
 
 
 def limb_site(sides: set[str]) -> Json:
-    """The lower limb on these sides (both, when unknown)."""
+    """The lower limb on these sides; with no side when none is known (no leg marked), in the words as in the code."""
     codings = [_snomed(vocab.LOWER_LIMB_SNOMED)] + ([lateral(vocab.LOWER_LIMB_SNOMED, sides)] if sides else [])
-    return {"coding": codings, "text": "both legs" if len(sides) != 1 else f"{next(iter(sides))} leg"}
+    words = "both legs" if len(sides) > 1 else f"{next(iter(sides))} leg" if sides else "leg, side not marked"
+    return {"coding": codings, "text": words}
 
 
 def _severity_band(score: int) -> Json:

@@ -371,6 +371,26 @@ def test_saddle_numbness_is_the_perineum_never_the_legs(bundle, story):
     assert saddle["status"] == "preliminary" and "end" not in saddle["effectivePeriod"]  # still going
 
 
+def test_weak_legs_with_only_the_saddle_marked_are_not_said_to_be_both_legs(db):
+    """The patient ticked "Leg or legs weak" and marked only the saddle area: which leg the diary does not say, so
+    the weakness is at the lower limb with no laterality, in its coding and in its words alike."""
+    patient = make_patient("ines", tz="America/Chicago")
+    logged(
+        patient,
+        dt.datetime(2026, 3, 9, 15, 0, tzinfo=dt.UTC),
+        duration_minutes=30,
+        symptoms=["leg_weakness"],
+        locations=[("left", "saddle")],
+    )
+    with time_machine.travel(NOW, tick=False):
+        bundle = fhir_bundle(content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 10)))
+    [weak] = [
+        o for o in resources(bundle, "Observation") if (SNOMED, "713514005") in codes(o.get("valueCodeableConcept", {}))
+    ]
+    assert codes(weak["bodySite"]) == {(SNOMED, "61685007")}  # lower limb, no side
+    assert "both" not in weak["bodySite"]["text"]
+
+
 def test_red_flags_are_flags_pointing_at_their_findings(bundle):
     refs = by_ref(bundle)
     flags = {f["code"]["coding"][0]["code"]: f for f in resources(bundle, "Flag")}
