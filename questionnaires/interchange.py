@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from diary import hooks
-from diary.interchange import record_errors
+from diary.interchange import InterchangeError, record_errors
 from diary.serializers import StrictUUIDField
 from questionnaires import services
 from questionnaires.models import QuestionnaireResponse
@@ -52,15 +53,18 @@ def validate(records: Mapping[str, Sequence[Any]], context: hooks.ImportContext)
 
 
 def write(patient: User, valid: list[dict[str, Any]]) -> None:
-    for data in valid:
-        services.save_response(
-            patient=patient,
-            response_id=data["id"],
-            instrument=data["instrument"],
-            completed_at=data["completed_at"],
-            answers=data["answers"],
-            live=False,
-        )
+    for index, data in enumerate(valid):
+        try:
+            services.save_response(
+                patient=patient,
+                response_id=data["id"],
+                instrument=data["instrument"],
+                completed_at=data["completed_at"],
+                answers=data["answers"],
+                live=False,
+            )
+        except ValidationError as e:  # e.g. against a date of birth that the file's profile brought
+            raise InterchangeError(record_errors(f"{KEY}[{index}] (id {data['id']})", e.message_dict)) from e
 
 
 SECTION = hooks.Section(keys=(KEY,), export=export, validate=validate, write=write)

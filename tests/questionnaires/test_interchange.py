@@ -143,3 +143,23 @@ def test_the_date_of_birth_bounds_an_imported_answer(db):
         f"questionnaire_responses[0] (id {RESPONSE_ID}): completed_at: "
         "The completion time can't be before your date of birth (1 May 2010)."
     ]
+
+
+def test_a_date_of_birth_in_the_file_bounds_its_answers_and_a_refusal_names_the_record(db):
+    import datetime as dt
+
+    patient = make_patient()
+    doc = document(record(completed_at="2009-06-01T09:00:00Z"))
+    doc["profile"] |= {"date_of_birth": "2010-05-01"}
+    with pytest.raises(InterchangeError) as error:
+        import_diary(patient=patient, document=doc)
+    assert error.value.problems == [
+        f"questionnaire_responses[0] (id {RESPONSE_ID}): completed_at: "
+        "The completion time can't be before your date of birth (1 May 2010)."
+    ]
+    patient.profile.refresh_from_db()
+    assert patient.profile.date_of_birth is None and not QuestionnaireResponse.objects.exists()
+    doc["profile"]["date_of_birth"] = "2009-05-01"
+    import_diary(patient=patient, document=doc)
+    patient.profile.refresh_from_db()
+    assert patient.profile.date_of_birth == dt.date(2009, 5, 1) and QuestionnaireResponse.objects.count() == 1
