@@ -222,7 +222,10 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
     created = replaced = 0
     with transaction.atomic():
         if valid.profile:
-            services.update_profile(patient=patient, **valid.profile)
+            try:
+                services.update_profile(patient=patient, **valid.profile)
+            except ValidationError as e:  # the profile's own checks: a date of birth after today in its zone
+                raise InterchangeError(flatten_errors(e.message_dict, "profile")) from e
         today = services.clock_of(patient).today()
         for index, data in enumerate(episodes):
             try:

@@ -139,6 +139,17 @@ def test_bad_documents_are_rejected_whole(db, doc, expected):
     assert not Episode.objects.exists() and not CheckIn.objects.exists()
 
 
+def test_a_date_of_birth_after_today_in_the_files_time_zone_is_named(db, time_machine):
+    time_machine.move_to(dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC), tick=False)  # 5 Dec, 23:00 in Pago Pago
+    patient = make_patient()
+    doc = document(timezone="Pacific/Pago_Pago", date_of_birth="2026-12-06")
+    with pytest.raises(InterchangeError) as caught:
+        import_diary(patient=patient, document=doc)
+    assert caught.value.problems == ["profile.date_of_birth: The date of birth can't be in the future."]
+    patient.profile.refresh_from_db()
+    assert (patient.profile.timezone, patient.profile.date_of_birth) == ("Europe/London", None)
+
+
 def test_an_id_owned_by_another_account_is_refused(db):
     doc = document(episode_json(id="7f1c1d0e-35f4-4d8e-9a59-3d1c1b5a0c11"))
     import_diary(patient=make_patient("alice"), document=doc)
