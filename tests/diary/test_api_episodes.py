@@ -175,3 +175,23 @@ def test_openapi_schema_and_docs_are_served(api):
     assert schema.status_code == 200
     assert "/api/v1/episodes/{id}/" in schema.json()["paths"]
     assert api.get("/api/v1/docs/").status_code == 200
+
+
+def test_a_replay_a_day_later_of_an_unchanged_entry_leaves_it_as_saved(api, patient, time_machine):
+    # The offline queue, or a client's retry, sends an entry the server already has. A stroke sign logged at once is
+    # judged by when it was saved: resent unchanged the next day, it must not read as entered a day late.
+    started = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    body = episode_json(id=str(uuid.uuid4()), started_at=started.isoformat(), symptoms=["speech_difficulty"])
+    time_machine.move_to(started + dt.timedelta(minutes=5), tick=False)
+    first = api.post(url(), body, format="json")
+    saved = Episode.objects.values_list("created_at", "updated_at").get()
+
+    time_machine.move_to(started + dt.timedelta(days=1), tick=False)
+    again = api.post(url(), body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert Episode.objects.values_list("created_at", "updated_at").get() == saved
+    [flag] = api.get("/api/v1/flags/").json()
+    assert (flag["code"], flag["level"]) == ("emergency.stroke_signs", "emergency")  # not "see a doctor today"
+
+    changed = api.post(url(), body | {"severity": 7}, format="json")  # a change is saved, and dated, as an edit
+    assert changed.status_code == 200 and Episode.objects.get().updated_at == started + dt.timedelta(days=1)

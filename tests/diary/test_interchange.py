@@ -1,5 +1,6 @@
 """The interchange format: lossless round trips, all-or-nothing imports, the two commands."""
 
+import datetime as dt
 import io
 import json
 import uuid
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from diary.interchange import FORMAT, InterchangeError, dumps, export_diary, import_diary
 from diary.models import CheckIn, Episode
-from tests.conftest import VIGNETTES, episode_json, load_vignette, make_patient, vignette_id
+from tests.conftest import VIGNETTES, episode_json, load_vignette, log, make_patient, vignette_id
 
 
 def document(*episodes, checkins=(), **profile) -> dict[str, Any]:
@@ -66,6 +67,30 @@ def test_reimporting_replaces_instead_of_duplicating(db):
     summary = import_diary(patient=patient, document=doc)
     assert (summary.episodes_created, summary.episodes_replaced) == (0, 1)
     assert Episode.objects.count() == 1
+
+
+def test_reimporting_an_unchanged_episode_keeps_when_it_was_saved(db, time_machine):
+    """The report and the warning signs judge a stroke sign by when it was saved: a backup imported again days later
+    must not make a sign logged at once read as one entered over 24 h late."""
+    from report import content
+
+    patient = make_patient()
+    started = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    time_machine.move_to(started + dt.timedelta(minutes=5), tick=False)
+    log(patient, started_at=started, duration_minutes=20, severity=8, symptoms=["speech_difficulty"])
+    backup = json.loads(dumps(export_diary(patient)))
+    saved = Episode.objects.values_list("created_at", "updated_at").get()
+
+    time_machine.move_to(started + dt.timedelta(days=3), tick=False)
+    summary = import_diary(patient=patient, document=backup)
+    assert (summary.episodes_created, summary.episodes_replaced) == (0, 1)
+    assert Episode.objects.values_list("created_at", "updated_at").get() == saved
+    [line] = content.build(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 30)).red_flags[0].lines
+    assert line.screen == "the app showed its emergency screen (call 112 now) on saving"
+
+    backup["episodes"][0]["severity"] = 6  # a changed episode is saved again, as any edit is
+    import_diary(patient=patient, document=backup)
+    assert Episode.objects.values_list("updated_at", flat=True).get() > saved[1]
 
 
 @pytest.mark.parametrize(
