@@ -422,10 +422,20 @@ def remove_app(request: PatientRequest, digest: str) -> HttpResponse:
 @login_required
 @require_POST
 def sign_out_everywhere(request: PatientRequest) -> HttpResponse:
-    """Every browser signed in (this one too) and every app with a token loses access at once."""
-    accounts.sign_out_everywhere(request.user)
+    """Every browser signed in (this one too) and every app with a token loses access at once, and every device its
+    notifications (`hooks.signed_out_everywhere`)."""
+    patient = request.user
+    accounts.sign_out_everywhere(patient)
+    # Reminders go by push, else by email (`hooks.tell`): with no device left and no address, they go nowhere.
+    stranded = services.profile_of(patient).reminder_time is not None and not patient.email
     logout(request)
-    messages.success(request, "You are signed out everywhere: every browser and every app. Sign in again here.")
+    message = (
+        "You are signed out everywhere: every browser and every app, and notifications are off on every device. "
+        "Sign in again here, and turn notifications on again in Settings on the phones you keep."
+    )
+    if stranded:
+        message += " Until then your daily reminder has nowhere to go: it needs notifications on or an email address."
+    messages.success(request, message)
     return redirect("login")
 
 

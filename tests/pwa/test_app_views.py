@@ -1,5 +1,6 @@
 """The service worker, the manifest, the offline page, the shortcut's landing page and turning push on and off."""
 
+import datetime as dt
 import json
 import re
 import struct
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 
+from diary import services
 from pwa import shell, views
 from pwa.models import PushSubscription
 from tests.pwa.pushservice import Browser, b64url
@@ -174,11 +176,24 @@ def test_signing_out_everywhere_turns_notifications_off_on_every_device_of_the_p
         PushSubscription.objects.create(
             patient=who, endpoint=f"https://fcm.googleapis.com/fcm/send/{phone}", p256dh="x", auth="y"
         )
-    web.post("/settings/sign-out-everywhere/")
-    # The lost phone, signed out, gets no more of the patient's notifications; their reminders go by email again.
+    services.change_settings(patient=patient, reminder_time=dt.time(21, 0))
+    patient.email = ""
+    patient.save(update_fields=["email"])
+    page = web.post("/settings/sign-out-everywhere/", follow=True).content.decode()
+    # The lost phone, signed out, gets no more of the patient's notifications; their reminders, with no email address
+    # to go to, go nowhere until they turn notifications on again, and the page says so.
     assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [
         "https://fcm.googleapis.com/fcm/send/bobs-phone"
     ]
+    assert "notifications are off on every device" in page
+    assert "your daily reminder has nowhere to go: it needs notifications on or an email address" in page
+
+
+def test_signing_out_everywhere_says_nothing_of_a_reminder_that_has_an_email_address(web, patient):
+    services.change_settings(patient=patient, reminder_time=dt.time(21, 0))
+    assert patient.email  # the reminder goes by email
+    page = web.post("/settings/sign-out-everywhere/", follow=True).content.decode()
+    assert "notifications are off on every device" in page and "nowhere to go" not in page
 
 
 def test_a_bad_subscription_names_the_field_and_saves_nothing(web):
