@@ -259,10 +259,15 @@ class EpisodeForm(forms.Form):
         when = self.fields["when"]
         assert isinstance(when, forms.ChoiceField)
         phone = self._phone_zone(tapped)
-        when.choices = [
-            (code, f"{label} ({(tapped - dt.timedelta(minutes=MINUTES_AGO.get(code, 0))).astimezone(phone):%H:%M})")
+        moments = {
+            code: (tapped - dt.timedelta(minutes=MINUTES_AGO.get(code, 0))).astimezone(phone)
+            for code, _ in WHEN_CHOICES
             if code == "now" or code in MINUTES_AGO
-            else (code, label)
+        }
+        # Choices that straddle a change of the clocks each say their zone: "01:10 BST", "01:10 GMT".
+        shown = "%H:%M %Z" if len({m.utcoffset() for m in moments.values()}) > 1 else "%H:%M"
+        when.choices = [
+            (code, f"{label} ({moments[code]:{shown}})") if code in moments else (code, label)
             for code, label in WHEN_CHOICES
         ]
         if not self.data.get("started_at") and isinstance(self.data, QueryDict):

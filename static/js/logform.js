@@ -135,13 +135,21 @@
   });
   // "Just now (14:05)" in the phone's habits ("2:05 PM"): the phone's clock at the kept tap, minus the minutes
   // of real time (on the night the clocks go back, an hour before 01:10 GMT is 01:10 BST).
+  // When the choices straddle a change of the clocks, each says its zone ("01:10 BST", "01:10 GMT"), as the server's do.
   if (tapped && tapped.value) {
     const moment = new Date(tapped.value);
+    const choices = [];
     for (const input of form.querySelectorAll("input[name=when]")) {
       const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
       const text = wording(input);
       if (Number.isNaN(ago) || Number.isNaN(moment.getTime()) || !text) continue;
-      const time = localDate(isoLocal(new Date(moment.getTime() - ago * 60000)), "time");
+      choices.push({ text, at: new Date(moment.getTime() - ago * 60000) });
+    }
+    const zoned = new Set(choices.map(({ at }) => at.getTimezoneOffset())).size > 1;
+    const zone = (at) => new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(at)
+      .find((part) => part.type === "timeZoneName").value;
+    for (const { text, at } of choices) {
+      const time = localDate(isoLocal(at), "time") + (zoned ? ` ${zone(at)}` : "");
       text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
     }
   }
