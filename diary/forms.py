@@ -17,7 +17,7 @@ from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 
-from diary import hooks, picker, vocab, zones
+from diary import hooks, picker, reminders, vocab, zones
 from diary.clock import Clock, LocalTimeError
 from diary.models import (
     DEFAULT_EMERGENCY_NUMBER,
@@ -506,11 +506,8 @@ class ProfileForm(ProfileFormBase):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if (
-            data.get("reminder_time")
-            and not data.get("email")
-            and "email" not in self.errors
-            and not hooks.has_devices(self.instance.user_id)
+        if "email" not in self.errors and reminders.nowhere_to_go(
+            self.instance.user_id, data.get("reminder_time"), data.get("email")
         ):
             # Only offer what this server has: without push configured, the page says notifications are not set up.
             other = ", or notifications turned on for this phone" if hooks.can_offer_devices() else ""

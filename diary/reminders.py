@@ -27,6 +27,12 @@ STILL_GOING_NUDGE_WINDOW = dt.timedelta(days=3)
 NEXT_CHECK = dt.timedelta(minutes=11)
 
 
+def nowhere_to_go(patient_id: int, reminder_time: dt.time | None, email: str | None) -> bool:
+    """A daily reminder that can reach nobody: set, with no email address and no device with notifications on (a
+    reminder goes by push, else by email: `hooks.tell`)."""
+    return reminder_time is not None and not email and not hooks.has_devices(patient_id)
+
+
 def is_due(profile: Profile, now: dt.datetime) -> bool:
     """Past their reminder time today (local), or at the day's last check (a reminder at 23:55 would otherwise fall
     between the check at 23:50 and the next day's at 00:00), and not yet reminded today."""

@@ -216,13 +216,16 @@ def _replace_or_insert(
     if existing.patient_id != patient.pk:
         raise NotYours(NO_SUCH_EPISODE)  # the transaction rolls back: the check-in above is not kept
     existing.patient = patient  # the caller's, with its profile: the receivers read the patient's clock
-    before = facts_from_episode(existing, zone)
+    kept = list(existing.locations.all())
+    before = facts_from_episode(existing, zone, kept)
     day_before = local_date(existing.started_at, zone)
-    if _same_episode(existing, values, places):
+    if before.locations == {(p.side, p.region) for p in places} and all(
+        getattr(existing, name) == value for name, value in values.items()
+    ):
         # A retry, the offline queue's replay or a file imported again, with nothing changed: the row is left as it
-        # was saved. Its updated_at is when the patient last changed it, which the late-entry rule reads: a stroke
+        # was saved. Its updated_at is when the server last took a change, which the late-entry rule reads: a stroke
         # sign logged at once, replayed a day later, must not read as entered a day late.
-        return _saved(existing, list(existing.locations.all()), False, before, extra, announce)
+        return _saved(existing, kept, False, before, extra, announce)
     for name, value in values.items():
         setattr(existing, name, value)
     existing.save()  # the values were validated above, on the new instance
@@ -233,12 +236,6 @@ def _replace_or_insert(
     if day_before != checkin.date:  # moved to another day: the day it left may have no episode now
         _unmark_if_no_episode_left(patient, day_before, zone)
     return _saved(existing, places, False, before, extra, announce)
-
-
-def _same_episode(existing: Episode, values: dict[str, Any], places: list[EpisodeLocation]) -> bool:
-    """Whether saving `values` and `places` would leave the stored episode as it is."""
-    same_places = {(p.side, p.region) for p in existing.locations.all()} == {(p.side, p.region) for p in places}
-    return same_places and all(getattr(existing, name) == value for name, value in values.items())
 
 
 def _saved(

@@ -25,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import accounts, hooks, picker, quicklog, services
+from diary import accounts, hooks, picker, quicklog, reminders, services
 from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days, one_day, with_gaps
@@ -426,8 +426,7 @@ def sign_out_everywhere(request: PatientRequest) -> HttpResponse:
     notifications (`hooks.signed_out_everywhere`)."""
     patient = request.user
     accounts.sign_out_everywhere(patient)
-    # Reminders go by push, else by email (`hooks.tell`): with no device left and no address, they go nowhere.
-    stranded = services.profile_of(patient).reminder_time is not None and not patient.email
+    stranded = reminders.nowhere_to_go(patient.pk, services.profile_of(patient).reminder_time, patient.email)
     logout(request)
     message = (
         "You are signed out everywhere: every browser and every app, and notifications are off on every device. "
