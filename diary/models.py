@@ -130,6 +130,9 @@ class Profile(models.Model):
     )
     reminder_time = models.TimeField(null=True, blank=True)
     reminder_sent_on = models.DateField(null=True, blank=True, help_text="local date of the last reminder")
+    reminder_starts_on = models.DateField(
+        null=True, blank=True, help_text="the first local date a reminder may go: the next day, when it was chosen late"
+    )
     date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
 
     def __str__(self) -> str:

@@ -35,10 +35,13 @@ def nowhere_to_go(patient_id: int, reminder_time: dt.time | None, email: str | N
 
 def is_due(profile: Profile, now: dt.datetime) -> bool:
     """Past their reminder time today (local), or at the day's last check (a reminder at 23:55 would otherwise fall
-    between the check at 23:50 and the next day's at 00:00), and not yet reminded today."""
+    between the check at 23:50 and the next day's at 00:00), not yet reminded today, and not on the day a time that
+    had already passed was chosen (`reminder_starts_on`)."""
     if profile.reminder_time is None:
         return False
     local = now.astimezone(profile.zone)
+    if profile.reminder_starts_on is not None and local.date() < profile.reminder_starts_on:
+        return False
     last_check = local_date(now + NEXT_CHECK, profile.zone) != local.date()
     return (local.time() >= profile.reminder_time or last_check) and profile.reminder_sent_on != local.date()
 

@@ -394,7 +394,8 @@ def update_profile(*, patient: User, **values: Any) -> Profile:
     for name, value in values.items():
         setattr(profile, name, value)
     profile.full_clean(exclude=["user"])
-    profile.save()
+    # Only these fields: a reminder sent meanwhile (`reminder_sent_on`, claimed by Beat) is not written back as unsent.
+    profile.save(update_fields=list(values) or None)
     return profile
 
 
@@ -414,10 +415,9 @@ def change_settings(*, patient: User, **values: Any) -> Profile:
     reminder = values.get("reminder_time", old_reminder)
     if reminder is not None and (moved or reminder != old_reminder):
         # A reminder time that has passed today where the patient now is starts tomorrow: the next check would
-        # otherwise send it at once, at an hour they did not choose.
+        # otherwise send it at once, at an hour they did not choose. One still ahead comes today, unless one came today.
         now = Profile(timezone=values.get("timezone", old_zone)).clock.now()
-        if now.time() >= reminder:
-            values["reminder_sent_on"] = now.date()
+        values["reminder_starts_on"] = now.date() + dt.timedelta(days=1) if now.time() >= reminder else None
     profile = update_profile(patient=patient, **values)
     if moved:
         hooks.diary_changed.send(sender=Profile, patient=patient)

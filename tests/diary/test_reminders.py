@@ -111,3 +111,30 @@ def test_a_move_to_a_zone_where_the_reminder_time_has_passed_waits_for_it_there(
     assert not reminded(at(10, 16, 10, TOKYO))
     assert not reminded(at(11, 8, 50, TOKYO))
     assert reminded(at(11, 9, 0, TOKYO))
+
+
+def test_a_time_that_had_passed_then_moved_later_the_same_day_comes_at_the_later_time(db):
+    # At 15:00 a 09:00 reminder waits for tomorrow; moved to 20:00 five minutes later, it is still ahead today.
+    patient = make_patient("rosa", tz="Europe/London")
+    change_reminder(patient, at(10, 15), reminder_time="09:00")
+    change_reminder(patient, at(10, 15, 5), reminder_time="20:00")
+    assert not reminded(at(10, 19, 50))
+    assert reminded(at(10, 20, 0))
+    assert not reminded(at(11, 9, 0))  # the 20:00 one, every day now
+    assert reminded(at(11, 20, 0))
+
+
+def test_settings_saved_while_the_reminder_goes_out_do_not_make_it_unsent(db):
+    # A Settings request has loaded the profile; Beat sends that evening's reminder; then the request saves a new
+    # emergency number. The stale copy must not write the reminder back as not sent: no second one that evening.
+    from diary import services
+
+    patient = make_patient("rosa", tz="Europe/London", reminder_time=dt.time(21, 0))
+    request_user = get_user_model().objects.get(pk=patient.pk)
+    assert request_user.profile.reminder_sent_on is None  # as the request read it
+    assert reminded(at(10, 21, 0))
+    with time_machine.travel(at(10, 21, 5), tick=False):
+        services.change_settings(patient=request_user, emergency_number="112")
+    assert not reminded(at(10, 21, 10))
+    assert len(mail.outbox) == 1
+    assert reminded(at(11, 21, 0))
