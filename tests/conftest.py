@@ -197,11 +197,14 @@ def episode_json(**overrides: Any) -> dict[str, Any]:
 
 
 def scripts_run_by(page: str) -> list[str]:
-    """The scripts an HTML page runs, in order, each bundle's one by one: "timezone" for js/timezone.js."""
+    """The scripts an HTML page runs, in order, each bundle's one by one: "timezone" for js/timezone.js. A data block
+    (`<script type="application/json">`, the log page's warning signs) runs nothing."""
     from web.scripts import names_in
 
     names = []
     for tag in re.findall(r"<script\b[^>]*>", page):
+        if 'type="application/json"' in tag:
+            continue
         src = re.search(r'src="/static/(js/[\w/-]+\.js)"', tag)
         assert src, tag
         names += names_in(src.group(1)) or [src.group(1).removeprefix("js/").removesuffix(".js")]

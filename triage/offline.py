@@ -3,7 +3,8 @@
 Generated from the catalogue (`triage/signs.py`) and the vocabulary, never written twice: each sign's rule
 (the codes and places that fire it, "both legs", "together", "unless"), its words in the order the detectors
 write them (`detectors._own_match`), its advice (`advice.advise`: the message with "{number}" left for the
-phone to fill in, and the late-entry advice of stroke signs) and its sources. `static/js/instant.js` evaluates
+phone to fill in, and the late-entry advice of stroke signs) and its sources. The log page carries it (`embedded`);
+`/app/signs.json` serves it too, for a log page kept offline from before it did. `static/js/instant.js` evaluates
 it; tests/browser/test_instant_parity.py runs one list of cases through both evaluations.
 """
 
@@ -14,6 +15,9 @@ import hashlib
 import json
 from functools import cache
 from typing import Any
+
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 
 from diary import vocab
 from triage import signs
@@ -91,6 +95,13 @@ def instant_catalogue() -> dict[str, Any]:
 def document() -> str:
     """The catalogue as the phone gets it: compact JSON, the same bytes for the same catalogue."""
     return json.dumps(instant_catalogue(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@cache
+def embedded() -> SafeString:
+    """The catalogue inside the log page (`{% instant_signs %}`): the page needs no request for it when it opens,
+    and has it with no connection and no service worker. The same data as `document()`, escaped for a script element."""
+    return json_script(instant_catalogue(), "instant-signs")
 
 
 def version() -> str:

@@ -1,10 +1,10 @@
 // The phone's own check of the instant warning signs (DESIGN §5), for an entry kept offline: the catalogue's
-// emergency and urgent signs come as data (/app/signs.json, made from triage/signs.py by triage/offline.py, and
-// kept by the service worker with the app shell); when the server could not take an entry, offline.js asks
-// here, and an entry that matches a sign gets the same warning screen as the server's (triage/alert.html), with
-// the tap-to-call link to the patient's number that this page keeps. The entry stays queued and is sent later:
-// the flag opens when it reaches the server. window.DiaryWarnings.evaluate is the rule itself, which
-// tests/browser/test_instant_parity.py runs against the Python one.
+// emergency and urgent signs come as data inside the log page (made from triage/signs.py by triage/offline.py;
+// also served as /app/signs.json, which the service worker keeps with the app shell); when the server could not
+// take an entry, offline.js asks here, and an entry that matches a sign gets the same warning screen as the
+// server's (triage/alert.html), with the tap-to-call link to the patient's number that this page keeps. The entry
+// stays queued and is sent later: the flag opens when it reaches the server. window.DiaryWarnings.evaluate is the
+// rule itself, which tests/browser/test_instant_parity.py runs against the Python one.
 (() => {
   "use strict";
 
@@ -89,10 +89,22 @@
   const form = document.querySelector(".log-form");
   if (!screenTemplate || !signTemplate || !form) return;
   const number = screenTemplate.dataset.number;
-  // Read when the page opens, online or from the worker's copy, so that it is there when the network is not.
-  const catalogue = fetch(screenTemplate.dataset.signs, { credentials: "same-origin" })
-    .then((response) => (response.ok ? response.json() : null))
-    .catch(() => null);
+  // The catalogue comes inside the page (triage/offline.py), read the first time an entry is kept offline: the page
+  // asks nothing of the network for it, and has it with no connection. A log page kept offline from before it came
+  // with the page names /app/signs.json instead, read when the page opens, online or from the worker's copy.
+  const inPage = document.getElementById("instant-signs");
+  let read = null;
+  const catalogue = () => {
+    if (!read) {
+      read = inPage
+        ? Promise.resolve().then(() => JSON.parse(inPage.textContent)).catch(() => null)
+        : fetch(screenTemplate.dataset.signs, { credentials: "same-origin" })
+          .then((response) => (response.ok ? response.json() : null))
+          .catch(() => null);
+    }
+    return read;
+  };
+  if (!inPage) catalogue();
 
   const fill = (element, selector, text) => { element.querySelector(selector).textContent = text; };
   const sources = (section, hit) => {
@@ -162,7 +174,7 @@
   // offline.js asks when the server could not take an entry: the answer says whether a warning screen is shown.
   form.addEventListener("diary:kept-offline", (event) => {
     const { entry: kept } = event.detail;
-    event.detail.shown = catalogue.then((data) => {
+    event.detail.shown = catalogue().then((data) => {
       if (!data) return false;
       const entry = entryOf(kept.fields, kept.queuedAt);
       const hits = evaluate(data, entry, number);

@@ -6,13 +6,14 @@ from the warning screen; and "None of these" stored."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Route
 
 from diary import services
 from diary.models import Episode
@@ -261,3 +262,51 @@ def test_none_of_these_excludes_the_alarm_questions_and_is_stored(phone, sign_in
     phone.wait_for_url(on_today)
     episode = patient.episodes.get()
     assert episode.alarm_answered and episode.symptoms == []
+
+
+def test_a_log_page_cut_off_after_it_opened_warns_from_the_signs_it_carries(phone, sign_in):
+    # No service worker (the phone fixture) and no request for the signs when the page opens: the catalogue is in
+    # the page, so the phone's own check works on a first visit cut off before Save, and the page asks nothing more.
+    asked: list[str] = []
+    phone.on("request", lambda request: asked.append(urlparse(request.url).path))
+    sign_in("noor")
+    phone.goto("/log/")
+    phone.wait_for_load_state("networkidle")
+    assert "/log/" in asked and "/app/signs.json" not in asked
+    phone.context.set_offline(True)
+    fill_basics(phone)
+    tick_alarm(phone, "Can't control bladder or bowel")
+    phone.click("button.log-save")
+    phone.get_by_role("heading", name="Act now").wait_for()
+    sign = CATALOGUE["emergency.spinal_cord"]
+    assert phone.locator(".alert-screen").get_by_role("heading", name=sign.title).is_visible()
+    assert "/app/signs.json" not in asked
+
+
+def test_a_log_page_kept_from_before_the_signs_came_with_it_still_reads_them(phone, sign_in):
+    # A log page the worker kept before this version has no catalogue in it, only the address of /app/signs.json on
+    # its template: today's script reads them from there when the page opens, as that version did.
+    sign_in("omar")
+
+    def as_kept_before(route: Route) -> None:
+        if route.request.method != "GET":
+            route.continue_()  # the Save
+            return
+        response = route.fetch()
+        old = re.sub(
+            r'<script id="instant-signs" type="application/json">.*?</script>\s*<template id="offline-warning"',
+            '<template id="offline-warning" data-signs="/app/signs.json"',
+            response.text(),
+            flags=re.S,
+        )
+        route.fulfill(response=response, body=old)
+
+    phone.route("**/log/", as_kept_before)
+    phone.goto("/log/")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("#instant-signs").count() == 0
+    phone.context.set_offline(True)
+    fill_basics(phone)
+    tick_alarm(phone, "Chest pain")
+    phone.click("button.log-save")
+    phone.get_by_role("heading", name="Act now").wait_for()

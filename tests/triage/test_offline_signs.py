@@ -1,5 +1,6 @@
-"""The instant signs as data for the phone (/app/signs.json): made from the catalogue, kept by the service worker
-with the app shell under the shell's version, and read by the log page, which keeps the patient's number."""
+"""The instant signs as data for the phone: made from the catalogue, carried inside the log page (which keeps the
+patient's number too), and served as /app/signs.json, kept by the service worker with the app shell under the
+shell's version, for a log page kept offline from before the page carried them."""
 
 from __future__ import annotations
 
@@ -54,10 +55,14 @@ def test_the_service_worker_keeps_them_with_the_shell_under_its_version(client, 
     assert worker_config(client)["version"] != config["version"]  # a new catalogue, a new shell
 
 
-def test_the_log_page_keeps_the_warning_screen_and_the_patients_number(web, patient):
+def test_the_log_page_keeps_the_warning_screen_the_signs_and_the_patients_number(web, patient):
     patient.profile.emergency_number = "000"
     patient.profile.save()
     page = web.get("/log/").content.decode()
-    assert '<template id="offline-warning" data-signs="/app/signs.json" data-number="000">' in page
+    assert '<template id="offline-warning" data-number="000">' in page
+    # The signs come inside the page: the same catalogue as /app/signs.json, escaped for a script element.
+    found = re.search(r'<script id="instant-signs" type="application/json">(.*?)</script>', page, re.S)
+    assert found and "<" not in found.group(1)
+    assert json.loads(found.group(1)) == web.get("/app/signs.json").json() == json.loads(offline.document())
     assert "instant" in scripts_run_by(page)
     assert "offline-warning" not in web.get("/").content.decode()
