@@ -161,9 +161,12 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
         f"{laterality.describe(episodes)}",
         f"most often {regions_words(episodes)}",
     ]
-    minutes = _median_minutes(episodes)
-    severity = median_severity_words([e.severity for e in episodes])
-    parts.append(f"typically {minutes} at {severity} (medians)" if minutes else f"typically {severity} (median)")
+    # The typical ones are the finished ones: an episode still going is named apart, outside both medians.
+    finished = [e for e in episodes if not e.ongoing]
+    if finished:
+        minutes = _median_minutes(finished)
+        severity = median_severity_words([e.severity for e in finished])
+        parts.append(f"typically {minutes} at {severity} (medians)" if minutes else f"typically {severity} (median)")
     if going := still_going_words(episodes, now):
         parts.append(going)
     triggers = [r for r in t.triggers if r.code != "unknown"]

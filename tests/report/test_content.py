@@ -357,3 +357,22 @@ def test_an_episode_still_going_is_said_beside_the_typical_ones():
         "typically 20–30 min at 4/10 (medians); 1 still going, since Sat 5 Dec 2026 20:00 GMT (8 h 23 min so far)"
         in said
     )
+
+
+def test_the_typical_severity_leaves_out_an_episode_still_going():
+    """Four finished left-sole episodes of 10 min at 2, 2, 3 and 3/10, and one still going at 9/10: the typical
+    ones are 10 min at 2–3/10 (the median of the four), not 3/10 (the median of all five, the one still going
+    counted); the one still going is named beside them with its own severity left to the key numbers."""
+    first, last = dt.date(2026, 3, 1), dt.date(2026, 3, 28)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    episodes = [
+        EpisodeFacts(id=str(d), start=dt.datetime(2026, 3, d, 9, tzinfo=london), duration_minutes=10,
+                     severity=severity, locations=frozenset({("left", "sole")}))
+        for d, severity in ((1, 2), (2, 2), (3, 3), (4, 3))
+    ]  # fmt: skip
+    going = EpisodeFacts(id="going", start=dt.datetime(2026, 3, 5, 9, tzinfo=london), duration_minutes=None,
+                         severity=9, locations=frozenset({("left", "sole")}))  # fmt: skip
+    episodes.append(going)
+    said = summary.describe("Over 4 weeks", trends.compute(episodes, {}, first, last), episodes,
+                            dt.datetime(2026, 3, 5, 11, tzinfo=london))  # fmt: skip
+    assert "typically 10 min at 2–3/10 (medians); 1 still going, since Thu 5 Mar 2026 09:00 GMT (2 h so far)" in said
