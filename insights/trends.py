@@ -250,7 +250,11 @@ def insights(trends: Trends, episodes: Sequence[EpisodeFacts]) -> list[str]:
 
     if trends.relief:
         top = trends.relief[0]
-        if top.code in vocab.RELIEF_CLAUSES:  # "Nothing helped" and "Went by itself" are not things that helped
+        tied = [r for r in trends.relief if r.count == top.count]  # all answers, each in vocabulary order
+        if top.code in vocab.RELIEF_CLAUSES and len(tied) > 1:  # a tie of them: neither was the answer most often
+            labels = vocab.in_a_list([f"“{r.label}”" for r in tied])
+            said.append(f"Asked what eased it, the answers most often were {labels}: {top.count} of {n} episodes each.")
+        elif top.code in vocab.RELIEF_CLAUSES:  # "Nothing helped" and "Went by itself" are not things that helped
             said.append(f"Asked what eased it, the answer most often was “{top.label}”: {top.count} of {n} episodes.")
         else:
             said.append(f"“{top.label}” was noted as helping in {top.count} of {n} episodes.")

@@ -42,6 +42,18 @@ def test_nothing_helped_is_not_said_to_have_helped():
     assert not any("noted as helping" in w for w in words), words
 
 
+def test_a_tie_of_answers_that_are_no_relief_is_said_as_a_tie():
+    # 6 episodes, 3 "Went by itself" and 3 "Nothing helped": neither was the answer most often.
+    episodes = [episode(5 + i, 9, relief=("by_itself",)) for i in range(3)] + [
+        episode(10 + i, 9, relief=("nothing",)) for i in range(3)
+    ]
+    numbers, words = said(episodes)
+    assert (
+        "Asked what eased it, the answers most often were “Went by itself” and “Nothing helped”: 3 of 6 episodes "
+        "each." in words
+    ), words
+
+
 def test_durations_nobody_knows_are_not_episodes_still_going():
     # 5 episodes, all over, none with a known length: no median, none "still going".
     episodes = [episode(5 + i, 9, minutes=None, unknown=True) for i in range(5)]
