@@ -217,12 +217,23 @@ class Cluster:
         return f"{self.count} × {self.trigger} → {self.place}{felt} → {self.relief}"
 
 
+SIDE_KINDS = {  # the sides a region was numb on in one episode, in the order a cluster names them
+    frozenset({"left"}): "left only",
+    frozenset({"right"}): "right only",
+    frozenset({"left", "right"}): "both sides",
+}
+
+
 def _place_words(episodes: Sequence[EpisodeFacts], region: str) -> str:
-    """'left calf', 'calf on both sides', or 'calf (either side)' when the episodes differ."""
+    """'left calf', 'calf on both sides', or when the episodes differ 'calf (either side)' (left alone and right
+    alone) or what they were: 'calf (left only or both sides)'."""
     where = phrases.region_words(region)
     sides = {frozenset(side for side, r in e.locations if r == region) for e in episodes}
     if len(sides) > 1:
-        return f"{where} (either side)"
+        if all(len(s) == 1 for s in sides):
+            return f"{where} (either side)"
+        kinds = [words for key, words in SIDE_KINDS.items() if key in sides]
+        return f"{where} ({', '.join(kinds[:-1])} or {kinds[-1]})"
     only = next(iter(sides))
     return f"{where} on both sides" if len(only) == 2 else f"{next(iter(only))} {where}"
 

@@ -12,6 +12,7 @@ from diary.facts import EpisodeFacts
 from diary.interchange import import_diary
 from insights import trends
 from report import content, sections, summary
+from report import episodes as tables
 from report.pdf import render_pdf, report_context
 from tests.conftest import FIXTURE_VIGNETTES, load_vignette, log, make_patient
 from tests.report.test_page_one import pages
@@ -376,3 +377,23 @@ def test_the_typical_severity_leaves_out_an_episode_still_going():
     said = summary.describe("Over 4 weeks", trends.compute(episodes, {}, first, last), episodes,
                             dt.datetime(2026, 3, 5, 11, tzinfo=london))  # fmt: skip
     assert "typically 10 min at 2–3/10 (medians); 1 still going, since Thu 5 Mar 2026 09:00 GMT (2 h so far)" in said
+
+
+def test_a_cluster_on_one_leg_and_on_both_never_says_either_side():
+    """Nine episodes in the left shin alone and three in both shins, each after standing and passing by itself: the
+    shin was never numb on the right alone, so the cluster is not "shin (either side)" but "shin (left only or both
+    sides)"; left alone and right alone is "either side"."""
+    L, R = "left", "right"
+
+    def standing(i: int, *places: tuple[str, str]) -> EpisodeFacts:
+        return EpisodeFacts(id=str(i), start=at("2026-04-01") + dt.timedelta(days=i), duration_minutes=10,
+                            severity=3, locations=frozenset(places), triggers=frozenset({"standing"}),
+                            relieved_by=frozenset({"by_itself"}))  # fmt: skip
+
+    mostly_left = [standing(i, (L, "shin")) for i in range(9)]
+    mostly_left += [standing(9 + i, (L, "shin"), (R, "shin")) for i in range(3)]
+    assert [c.text for c in tables.clusters(mostly_left)] == [
+        "12 × standing → shin (left only or both sides) → passed by itself"
+    ]
+    alternating = [standing(i, (L if i % 2 else R, "shin")) for i in range(4)]
+    assert [c.text for c in tables.clusters(alternating)] == ["4 × standing → shin (either side) → passed by itself"]
