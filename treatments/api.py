@@ -50,7 +50,7 @@ class WindowRecord(serializers.Serializer[Any]):
 
 
 class ChangeRecord(serializers.Serializer[Any]):
-    window = serializers.ChoiceField(choices=["before", "while"])
+    window = serializers.ChoiceField(choices=["before", "settling", "while"])
     date = serializers.DateField()
     treatment_id = serializers.UUIDField()
     name = serializers.CharField()

@@ -11,7 +11,7 @@ RR = p / (1 − p) · T_b / T_w. It is the interval R's `poisson.test(c(a, b), c
 exact for the small counts a diary holds, zero included (where a log-normal approximation has none).
 
 The words say "while taking", never "because of", and name every other treatment that started, stopped or
-changed dose inside either window.
+changed dose inside either window or in the settling days between them.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ SETTLING_DAYS = 14  # days after a start left out while the treatment settles in
 BEFORE_DAYS = 56  # the before window: up to eight weeks
 MIN_LOGGED_DAYS = 14  # logged days each window needs before the two are compared
 CONFIDENCE = 0.95
-BEFORE, WHILE = "before", "while"
+BEFORE, SETTLING, WHILE = "before", "settling", "while"
+WINDOW_WORDS = {BEFORE: "before", SETTLING: "in the settling days", WHILE: "while"}
 
 
 # --- The exact interval ------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ class Diary:
 
 @dataclass(frozen=True)
 class WindowChange:
-    window: str  # BEFORE or WHILE
+    window: str  # BEFORE, SETTLING (the settling days between the two windows) or WHILE
     change: Change
 
     def as_json(self) -> dict[str, str]:
@@ -268,7 +269,8 @@ def compare_course(
     missed: Collection[dt.date] = (),
 ) -> Comparison:
     """The comparison for one course. `changes`: every treatment's (timeline.changes), of which those of other
-    treatments inside either window are named; `missed`: the days this treatment's missed doses were logged.
+    treatments inside either window or the settling days between them are named; `missed`: the days this
+    treatment's missed doses were logged.
 
     The before window holds only days of what its words say: after a change of dose, days on the old dose once it
     had settled in; for a course that starts it again, days without it since it last stopped."""
@@ -288,12 +290,17 @@ def compare_course(
         if enough
         else (None, (None, None))
     )
+    windows = (
+        (BEFORE, before.first, before.last),
+        (SETTLING, course.started_on, min(during.first - dt.timedelta(days=1), end)),
+        (WHILE, during.first, during.last),
+    )
     others = tuple(
         WindowChange(name, change)
         for change in changes
         if change.treatment_id != treatment.id
-        for name, window in ((BEFORE, before), (WHILE, during))
-        if window.first <= change.day <= window.last
+        for name, first, last in windows
+        if first <= change.day <= last
     )
     return Comparison(
         treatment_id=treatment.id,
@@ -516,7 +523,9 @@ def notes(c: Comparison) -> list[str]:
     if c.missed_days:
         found.append(f"Missed on {c.missed_days} of the days counted while taking it.")
     if c.other_changes:
-        named = "; ".join(f"{w.change.words} on {day_words(w.change.day)} ({w.window})" for w in c.other_changes)
+        named = "; ".join(
+            f"{w.change.words} on {day_words(w.change.day)} ({WINDOW_WORDS[w.window]})" for w in c.other_changes
+        )
         found.append(f"Other treatments changed in these weeks: {named}.")
     if c.enough:
         found.append(f"This compares days while taking {c.name} with days before; it does not show that {c.name} "

@@ -350,3 +350,32 @@ def test_a_course_that_starts_it_again_compares_with_the_days_without_it():
     assert comparison.sentences(c)[1].startswith("In the 19 days before it started again (1–19 Apr 2026): ")
     first = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[0]
     assert not first.again and comparison.sentences(first)[1].startswith("In the 8 weeks before it started (")
+
+
+def test_another_treatment_started_in_the_settling_days_is_named():
+    """Pregabalin from 2 Mar (counted from 16 Mar); Vitamin B12 started the same day and insoles on 15 Mar, the last
+    settling day: both are taken all through the days counted while taking pregabalin and on none of the days before,
+    so the comparison names them, as it does a change the day before it started or on the first day counted."""
+    t = treatment(course(START))
+
+    def other(tid: str, name: str, started: dt.date) -> TreatmentFacts:
+        return TreatmentFacts(tid, name, vocab.DEVICE, "", vocab.REGULAR, (CourseFacts(started),))
+
+    others = [
+        other("t2", "Vitamin B12", START),
+        other("t3", "Insoles", SETTLED - dt.timedelta(days=1)),
+        other("t4", "Brace", START - dt.timedelta(days=1)),
+        other("t5", "TENS", SETTLED),
+    ]
+    c = compare(diary(), t, changes=timeline.changes([t, *others]))
+    assert [(w.window, w.change.name) for w in c.other_changes] == [
+        ("before", "Brace"),
+        ("settling", "Vitamin B12"),
+        ("settling", "Insoles"),
+        ("while", "TENS"),
+    ]
+    assert comparison.notes(c)[-1] == (
+        "Other treatments changed in these weeks: Brace started (every day) on 1 Mar 2026 (before); Vitamin B12 "
+        "started (every day) on 2 Mar 2026 (in the settling days); Insoles started (every day) on 15 Mar 2026 (in the "
+        "settling days); TENS started (every day) on 16 Mar 2026 (while)."
+    )
