@@ -231,6 +231,7 @@ class Comparison:
     enough: bool
     other_changes: tuple[WindowChange, ...]
     missed_days: int  # days of the while window counted (with an entry) on which a missed dose was logged
+    counted_to: dt.date | None = None  # a past period's last day, when the while window stops there, course going on
 
     @property
     def last_day(self) -> dt.date | None:
@@ -267,10 +268,12 @@ def compare_course(
     diary: Diary,
     changes: Sequence[Change],
     missed: Collection[dt.date] = (),
+    past_period: bool = False,
 ) -> Comparison:
     """The comparison for one course. `changes`: every treatment's (timeline.changes), of which those of other
     treatments inside either window or the settling days between them are named; `missed`: the days this
-    treatment's missed doses were logged.
+    treatment's missed doses were logged; `past_period`: `today` is the last day of a period that ended before
+    today, so that a while window cut there, before the course's last day, says so rather than "yet".
 
     The before window holds only days of what its words say: after a change of dose, days on the old dose once it
     had settled in; for a course that starts it again, days without it since it last stopped."""
@@ -317,6 +320,7 @@ def compare_course(
         enough=enough,
         other_changes=others,
         missed_days=sum(during.first <= day <= during.last and day in diary.logged for day in set(missed)),
+        counted_to=today if past_period and (course.last_day is None or course.last_day > today) else None,
     )
 
 
@@ -327,14 +331,17 @@ def compare_treatment(
     diary: Diary,
     changes: Sequence[Change],
     doses: Sequence[DoseFacts] = (),
+    past_period: bool = False,
 ) -> list[Comparison]:
     """A comparison per course of a regular treatment that has started by today, oldest first; none for one
-    taken as needed (see `uses`)."""
+    taken as needed (see `uses`). `past_period`: as `compare_course`'s."""
     if treatment.as_needed:
         return []
     missed = {d.day for d in doses if d.treatment_id == treatment.id and d.status == vocab.MISSED}
     return [
-        compare_course(treatment, course, today=today, diary=diary, changes=changes, missed=missed)
+        compare_course(
+            treatment, course, today=today, diary=diary, changes=changes, missed=missed, past_period=past_period
+        )
         for course in treatment.courses
         if course.started_on <= today
     ]
@@ -480,6 +487,11 @@ def headline(c: Comparison) -> str:
             f"({c.before.logged_days} of {MIN_LOGGED_DAYS} days)."
         )
     if c.during.logged_days < MIN_LOGGED_DAYS:
+        if c.counted_to is not None:  # a past period's: its count stopped on the period's last day, not today
+            return (
+                f"Not enough entries by {day_words(c.counted_to)} to compare "
+                f"({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."
+            )
         # A course that has stopped will not fill up: no "yet".
         still = "yet " if c.stopped_on is None else "while taking it "
         return f"Not enough entries {still}to compare ({c.during.logged_days} of {MIN_LOGGED_DAYS} days)."

@@ -52,10 +52,11 @@ def summaries(
     only: Collection[str] | None = None,
     treatments: list[TreatmentFacts] | None = None,
     doses: list[DoseFacts] | None = None,
+    past_period: bool = False,
 ) -> list[Summary]:
     """Each treatment (those with ids in `only`, if given) with its comparisons as of `today`, and its uses on the
     local dates first…last (default: all of them up to today). Every other treatment's changes are read, so that
-    a comparison names them."""
+    a comparison names them. `past_period`: `today` is the last day of a period that ended before today."""
     treatments = load_treatments(patient) if treatments is None else treatments
     wanted = [t for t in treatments if only is None or t.id in only]
     zone = clock_of(patient).zone
@@ -75,7 +76,9 @@ def summaries(
     return [
         Summary(
             treatment=t,
-            comparisons=comparison.compare_treatment(t, today=today, diary=diary, changes=changes, doses=doses),
+            comparisons=comparison.compare_treatment(
+                t, today=today, diary=diary, changes=changes, doses=doses, past_period=past_period
+            ),
             uses=comparison.uses(t, in_period) if t.as_needed else None,
         )
         for t in wanted
@@ -92,7 +95,10 @@ def period_summaries(
 ) -> list[Summary]:
     """`summaries` for a period (the report's, Trends'): each comparison as it stood on the period's last day, so that
     no day after the period is counted in it; the uses in the period."""
-    return summaries(patient, min(last, today), first=first, last=last, only=only, treatments=treatments)
+    as_of = min(last, today)
+    return summaries(
+        patient, as_of, first=first, last=last, only=only, treatments=treatments, past_period=as_of < today
+    )
 
 
 def stamp(patient: User, zone: dt.tzinfo, diary_stamp: str | None = None) -> str | None:

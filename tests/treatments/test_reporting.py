@@ -191,3 +191,22 @@ def test_a_past_periods_comparison_counts_no_day_after_it(patient, web):
     (now,) = reporting.section(patient, march[0], TODAY, TODAY).comparisons
     assert (now.during.last, now.during.logged_days, now.during.episodes) == (TODAY, 115, 45 + 70 * 3)
     assert now.rate_ratio is not None and now.rate_ratio > 1
+
+
+def test_a_past_periods_card_says_not_enough_by_its_last_day_not_yet(patient, web):
+    """One episode a day from 1 Jan; pregabalin from 1 Apr, still taken; gabapentin from 1 Apr, stopped on 1 May (last
+    taken 30 Apr). Trends for 1–20 Apr counts 15–20 Apr while taking each: 6 of 14 days. Neither is 'not enough yet'
+    (today, 10 Jun, pregabalin has 56 days counted and its own page compares it), nor, for gabapentin, 'not enough
+    while taking it' (it had 16 such days by 30 Apr): the count stopped on the period's last day."""
+    day = dt.date(2026, 1, 1)
+    while day < TODAY:
+        log(patient, dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC))
+        day += dt.timedelta(days=1)
+    pregabalin = add_treatment(patient, started_on=dt.date(2026, 4, 1))
+    add_treatment(patient, "Gabapentin", started_on=dt.date(2026, 4, 1), stopped_on=dt.date(2026, 5, 1))
+    trends = web.get("/trends/?range=custom&start=2026-04-01&end=2026-04-20").content.decode()
+    cards = trends[trends.index('class="treatment-cards"') : trends.index('id="often"')]
+    assert cards.count("Not enough entries by 20 Apr 2026 to compare (6 of 14 days).") == 2
+    assert "entries yet" not in cards and "while taking it to compare" not in cards
+    (today,) = summaries(patient, TODAY, only={str(pregabalin.id)})[0].comparisons
+    assert today.enough and today.during.logged_days == 56
