@@ -93,6 +93,19 @@ def test_the_new_dose_form_starts_from_the_dose_as_the_patient_wrote_it(web, pat
     assert f'name="dose_amount" value="{amount}"' in page  # not the stored "75.0000", nor "1E+3"
 
 
+def test_a_missed_day_is_listed_as_the_day_without_a_time_nobody_gave(web, patient):
+    """A missed day is kept as a dose at noon (the comparison counts days): the page lists "Mon 8 Jun · Missed", not
+    "Mon 8 Jun, 12:00", as if one dose at noon had been missed; a dose taken keeps its time."""
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    web.post(f"/treatments/{t.id}/missed/", {"day": "2026-06-08"})
+    services.save_dose(patient=patient, dose_id=None, treatment_id=t.id, taken_at=NOW - dt.timedelta(hours=3))
+    doses = text(web.get(f"/treatments/{t.id}/")).split('class="dose-list"')[1]
+    assert re.search(r'<span class="dose-when"><time [^>]*data-format="short-day">Mon 8 Jun</time></span> '
+                     r'<span class="dose-what">Missed</span>', doses)  # fmt: skip
+    assert "12:00" not in re.sub(r'datetime="[^"]*"', "", doses)
+    assert 'data-format="moment">Wed 10 Jun, 10:00</time></span> <span class="dose-what">75 mg' in doses
+
+
 def test_a_stopped_treatments_page_points_to_no_button_it_no_longer_shows(web, patient):
     every_day = add_treatment(patient, started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1))
     when_needed = add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1),
