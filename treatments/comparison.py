@@ -523,9 +523,21 @@ def window_titles(c: Comparison) -> tuple[str, str]:
 
 
 def notes(c: Comparison) -> list[str]:
-    """What the reader must know beside the numbers: settling days, missed days, other changes, and that it is
-    "while taking", not "because of"."""
+    """What the reader must know beside the numbers: settling days (the old dose's, when they leave too few days
+    before a new one), missed days, other changes, and that it is "while taking", not "because of"."""
     found = []
+    settling_cut = bool(c.before_dose) and c.before.first > c.started_on - dt.timedelta(days=BEFORE_DAYS)
+    if not c.enough and c.before.logged_days < MIN_LOGGED_DAYS and settling_cut:
+        # The old dose's settling days are left out of the days before: fewer are counted than were logged on it.
+        only = (
+            f"Before this dose, only days on {c.before_dose} once it had settled in (its first {SETTLING_DAYS} days "
+            "left out) are counted"
+        )
+        if c.before.first > c.before.last:
+            taken = (c.started_on - c.before.first).days + SETTLING_DAYS
+            found.append(f"{only}: it was taken for {diary_vocab.counted(taken, 'day')}, so none is.")
+        else:
+            found.append(f"{only}: from {day_words(c.before.first)}.")
     if not c.enough and c.during.first > c.during.last:
         settling = f"The first {SETTLING_DAYS} days after starting are left out while it settles in"
         if c.last_day is not None and c.last_day < c.settled_on:

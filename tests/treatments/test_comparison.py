@@ -379,3 +379,28 @@ def test_another_treatment_started_in_the_settling_days_is_named():
         "started (every day) on 2 Mar 2026 (in the settling days); Insoles started (every day) on 15 Mar 2026 (in the "
         "settling days); TENS started (every day) on 16 Mar 2026 (while)."
     )
+
+
+def test_before_a_new_dose_the_words_say_that_only_the_settled_days_of_the_old_one_count():
+    """75 mg from 1 May, an entry every day. Changed to 150 mg on 21 May: the days before are 15–20 May (1 May + 14),
+    6 of the 20 logged on 75 mg; changed on 8 May instead: 75 mg was taken for 7 days, all settling, and no day before
+    is counted, though 7 were logged. The headline's count is of days counted, and a note says which those are."""
+    first = dt.date(2026, 5, 1)
+    d = diary(quiet=days(first, 40))
+    for change, counted, note in (
+        (dt.date(2026, 5, 21), 6, "Before this dose, only days on 75 mg twice a day once it had settled in (its first "
+                                  "14 days left out) are counted: from 15 May 2026."),
+        (dt.date(2026, 5, 8), 0, "Before this dose, only days on 75 mg twice a day once it had settled in (its first "
+                                 "14 days left out) are counted: it was taken for 7 days, so none is."),
+    ):  # fmt: skip
+        t = treatment(course(first, change), course(change, amount="150"))
+        c = comparison.compare_treatment(t, today=TODAY, diary=d, changes=timeline.changes([t]))[-1]
+        assert comparison.headline(c) == (
+            f"Not enough entries before this dose (on 75 mg twice a day) to compare ({counted} of 14 days)."
+        )
+        assert note in comparison.notes(c)
+    # Eight weeks on the old dose, settled: the window is the 8 weeks, and no note is needed.
+    t = treatment(course(dt.date(2026, 1, 1), first), course(first, amount="150"))
+    c = comparison.compare_treatment(t, today=TODAY, diary=diary(quiet=days(first - dt.timedelta(days=5), 5)),
+                                     changes=[])[-1]  # fmt: skip
+    assert not any(n.startswith("Before this dose") for n in comparison.notes(c))
