@@ -106,6 +106,13 @@ def test_a_missed_day_is_listed_as_the_day_without_a_time_nobody_gave(web, patie
     assert 'data-format="moment">Wed 10 Jun, 10:00</time></span> <span class="dose-what">75 mg' in doses
 
 
+def test_the_list_says_nothing_is_taken_now_not_nothing_yet_when_all_have_stopped(web, patient):
+    assert "Nothing yet." in text(web.get("/treatments/"))
+    add_treatment(patient, started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 3, 1))
+    page = text(web.get("/treatments/"))
+    assert "Nothing yet." not in page and "Nothing now." in page and "stopped: last taken 28 Feb 2026" in page
+
+
 def test_a_stopped_treatments_page_points_to_no_button_it_no_longer_shows(web, patient):
     every_day = add_treatment(patient, started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1))
     when_needed = add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1),
