@@ -93,8 +93,11 @@ def caption(trend: Trend) -> str:
     i = trend.instrument
     latest = trend.latest
     if latest is None:
-        before = f" The latest was {trend.before.said} on {date_words(trend.before.day)}." if trend.before else ""
-        return f"No answers in this period.{before}"
+        if trend.before is None:
+            return "No answers in this period."
+        # "before it": an answer after a past period may be the latest.
+        before = trend.before
+        return f"No answers in this period. The latest before it was {before.said} on {date_words(before.day)}."
     count = len(trend.scores)
     said = f"{count} answer{'' if count == 1 else 's'} in this period"
     if trend.change is not None and trend.earliest is not None:

@@ -230,8 +230,18 @@ def test_trends_draws_the_scores_with_the_cut_offs_labelled_and_a_table(web, pat
 def test_trends_of_a_period_without_answers_names_the_latest_before_it(web, patient, diary):
     answer(patient, NOW - dt.timedelta(days=30), yes={1, 2})
     page = text(web.get("/trends/?range=2w"))
-    assert "No answers in this period. The latest was 4 of 13 on 11 May 2026." in page
+    assert "No answers in this period. The latest before it was 4 of 13 on 11 May 2026." in page
     assert 'class="chart-svg scores"' not in page and "Answer the questions again" in page
+
+
+def test_a_past_period_without_answers_does_not_call_the_one_before_it_the_latest(web, patient, diary):
+    """Answered on 11 Apr (3 of 13) and 9 Jun (6 of 13); Trends for 1–20 May has none: the one before it is 3 of 13
+    on 11 Apr, but the latest is 6 of 13, on 9 Jun."""
+    answer(patient, NOW - dt.timedelta(days=60), yes={1})
+    answer(patient, NOW - dt.timedelta(days=1), yes={1, 2, 3, 5})
+    page = text(web.get("/trends/?range=custom&start=2026-05-01&end=2026-05-20"))
+    assert "No answers in this period. The latest before it was 3 of 13 on 11 Apr 2026." in page
+    assert "The latest was" not in page
 
 
 def test_trends_invites_to_answer_when_never_answered(web):
