@@ -20,10 +20,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from diary import vocab
-from diary.clock import day_words, span_words
+from diary.clock import day_start, day_words, span_words
 from diary.coverage import diary_state
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
-from diary.models import Episode, Profile
+from diary.models import MAX_DURATION_MINUTES, ONGOING, Episode, Profile
 from diary.services import profile_of
 from insights import heatmap, trends
 from insights.trends import Trends
@@ -149,6 +149,24 @@ def flags_in_period(patient: User, first: dt.date, last: dt.date, entries: Colle
     return sorted(kept, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
+def carried_into(patient: User, zone: dt.tzinfo, first: dt.date, now: dt.datetime) -> list[EpisodeFacts]:
+    """The episodes that began before the period's first day and were still numb in it: still going, or lasting
+    past its first midnight (an episode lasts 24 h at most, `MAX_DURATION_MINUTES`). The counts, medians and the
+    episode table keep to the episodes begun in the period; their red flags are the period's too (`red_flags`), so that
+    an emergency still going is not left out of a report because it began the day before. One whose duration nobody
+    knows is not counted as lasting into it."""
+    begin = day_start(first, zone)
+    if begin > now:
+        return []
+    recent = Q(started_at__gte=begin - dt.timedelta(minutes=MAX_DURATION_MINUTES))
+    rows = Episode.objects.filter(patient=patient, started_at__lt=begin).filter(ONGOING | recent)
+    found = [facts_from_episode(e, zone) for e in rows.prefetch_related("locations")]
+    return sorted(
+        (e for e in found if e.ongoing or e.instant + dt.timedelta(minutes=e.duration_minutes or 0) > begin),
+        key=lambda e: e.instant,
+    )
+
+
 def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
     """Facts for every evidence id, loading (in one query) only those outside the loaded range."""
     missing = ids - known.keys()
@@ -196,10 +214,14 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
     current = trends.compute(episodes, checkins, start, end)
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
     in_period = [e for e in episodes if start <= e.day <= end]
-    flags = flags_in_period(patient, first, last, {e.id for e in in_period})
+    carried = carried_into(patient, zone, start, generated)
+    entries = {e.id for e in in_period} | {e.id for e in carried}
+    flags = flags_in_period(patient, first, last, entries)
     evidence = _evidence(patient, zone, {i for f in flags for i in f.evidence}, {e.id: e for e in episodes})
-    saved = saved_times(patient, {e.id for e in in_period} | {i for f in flags for i in f.evidence}, zone)
-    red = warning.red_flags(in_period, flags, evidence, saved, now=generated, emergency_number=profile.emergency_number)
+    saved = saved_times(patient, entries | {i for f in flags for i in f.evidence}, zone)
+    red = warning.red_flags(
+        in_period, flags, evidence, saved, now=generated, emergency_number=profile.emergency_number, carried=carried
+    )
     window = recent_window(flags, start, end, last)
     recent = trends.compute(episodes, checkins, *window) if window else None
     return Report(

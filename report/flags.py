@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from diary import vocab
@@ -51,12 +51,14 @@ class RedFlagLine:
     ticked: str  # every symptom ticked, the patient's words with the clinical term beside them
     logged: str  # '' or 'logged Sat 13 Jun 2026 10:30 BST, 25 h after it began'
     screen: str  # the warning screen the app showed when it was saved
+    before: str = ""  # 'began before this period': an episode still numb in it, begun the day or more before
 
     @property
     def parts(self) -> list[str]:
         return [
             part
             for part in (
+                self.before,
                 self.where,
                 self.duration,
                 f"severity {self.severity}",
@@ -236,15 +238,18 @@ def red_flags(
     *,
     now: dt.datetime,
     emergency_number: str,
+    carried: Sequence[EpisodeFacts] = (),
 ) -> list[ReportFlag]:
     """Emergency and urgent signs, most serious first: each episode in the period that matches one, and any live
-    urgent pattern flag (numbness climbing both legs) with the episodes behind it."""
+    urgent pattern flag (numbness climbing both legs) with the episodes behind it. `carried`: episodes that began
+    before the period and were still numb in it (`content.carried_into`): a sign of theirs is a red flag of the
+    period too, its line saying that it began before."""
     by_code = {f.code: f for f in flags}
     hits: dict[str, list[RedFlagLine]] = {}
-    for e in in_period:
+    for e, before in [*((e, "began before this period") for e in carried), *((e, "") for e in in_period)]:
         for sign, found in detectors.instant_signs(e):
             line = red_flag_line(sign, e, found, saved=saved.get(e.id), now=now, emergency_number=emergency_number)
-            hits.setdefault(sign.code, []).append(line)
+            hits.setdefault(sign.code, []).append(replace(line, before=before))
 
     def told(sign: signs.Sign, lines: Sequence[RedFlagLine], detail: dict[str, Any] | None = None) -> Advice:
         times = [(line.facts.start, saved[line.facts.id].updated) for line in lines if line.facts.id in saved]

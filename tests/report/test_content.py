@@ -397,3 +397,40 @@ def test_a_cluster_on_one_leg_and_on_both_never_says_either_side():
     ]
     alternating = [standing(i, (L if i % 2 else R, "shin")) for i in range(4)]
     assert [c.text for c in tables.clusters(alternating)] == ["4 × standing → shin (either side) → passed by itself"]
+
+
+def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag(db):
+    """Saddle numbness with loss of bladder control began on Mon 1 Jun 2026 at 22:00 BST, logged at once, still going;
+    another episode began at 23:30 and lasted an hour, past midnight. A report of 2–15 Jun made on 3 Jun at 10:00:
+    both were numb in the period, so the cauda equina sign is its red flag, each line saying it began before the
+    period; the summary opens with it, and nothing says "No red flags". An episode over by the evening of 1 Jun is not
+    carried into the period; nor is a 23:00 one whose duration nobody knows. The counts keep to 2–15 Jun: no episode."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    patient = make_patient("ida", tz="Europe/London")
+    on_1_june = dt.datetime(2026, 6, 1, 22, 0, tzinfo=london)
+    with time_machine.travel(on_1_june + dt.timedelta(minutes=2), tick=False):
+        log(patient, started_at=on_1_june - dt.timedelta(hours=12), duration_minutes=20, severity=4,
+            symptoms=["bladder_bowel_control"], locations=[("left", "saddle")])  # 10:00, over by 10:20  # fmt: skip
+        log(patient, started_at=on_1_june, duration_minutes=None, severity=7, symptoms=["bladder_bowel_control"],
+            locations=[("left", "saddle"), ("right", "saddle")])  # fmt: skip
+    with time_machine.travel(on_1_june + dt.timedelta(hours=1, minutes=35), tick=False):
+        log(patient, started_at=on_1_june + dt.timedelta(hours=1, minutes=30), duration_minutes=60, severity=5,
+            symptoms=["bladder_bowel_control"], locations=[("right", "saddle")])  # fmt: skip
+        unknown = log(patient, started_at=on_1_june + dt.timedelta(hours=1), duration_minutes=None,
+                      symptoms=["bladder_bowel_control"], locations=[("left", "saddle")])  # fmt: skip
+        unknown.duration_unknown = True
+        unknown.save(update_fields=["duration_unknown"])
+    with time_machine.travel(dt.datetime(2026, 6, 3, 10, 0, tzinfo=london), tick=False):
+        report = content.build(patient, dt.date(2026, 6, 2), dt.date(2026, 6, 15))
+    [spine] = report.red_flags
+    assert spine.code == "emergency.spinal_cord"
+    assert [line.when for line in spine.lines] == ["Mon 1 Jun 2026 22:00 BST", "Mon 1 Jun 2026 23:30 BST"]
+    first, second = spine.lines
+    assert first.text.startswith("Mon 1 Jun 2026 22:00 BST · began before this period · saddle (perineal) area")
+    assert first.duration == "still going (36 h so far)"
+    assert second.duration == "1 h" and second.before == "began before this period"
+    assert report.summary.startswith("Red flag: emergency — ")
+    assert "(1 Jun 2026, still going)." in report.summary
+    assert report.episodes == [] and report.rows == []
+    first_page = pages(render_pdf(report))[0]
+    assert "No red flags" not in first_page and "began before this period" in first_page
