@@ -595,7 +595,7 @@ def captions(trends: Trends) -> dict[str, str]:
             else "No severity to show: no episodes in this period."
         ),
         "duration": (
-            f"Median duration {trends.median_minutes:g} minutes; bars are each {per}'s median."
+            f"Median duration {trends.median_duration}; bars are each {per}'s median."
             if trends.median_minutes is not None
             else "No duration known in this period: each episode is still going or not sure how long."
             if n

@@ -87,6 +87,7 @@ class Trends:
     insights: list[str] = field(default_factory=list)
     unit: str = WEEK  # how the charts bucket the period: by DAY (short periods) or by WEEK
     buckets: list[Week] = field(default_factory=list)  # the weeks, or one entry per day (days_in_range=1)
+    median_duration: str = "–"  # in words, as the report says it: '10 min', or the two middle values '10–15 min'
 
     @property
     def days_not_logged(self) -> int:
@@ -292,6 +293,7 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
         days_with_numbness=sum(s == NUMBNESS for _, s in calendar),
         mean_severity=_mean([e.severity for e in episodes]),
         median_minutes=_median(_durations(episodes)),
+        median_duration=f"{median_words(_durations(episodes))} min" if _durations(episodes) else "–",
         weeks=by_week,
         calendar=calendar,
         severities=[(e.start, e.severity) for e in episodes],

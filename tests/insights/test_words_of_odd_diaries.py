@@ -108,3 +108,27 @@ def test_the_report_says_a_tie_of_what_brought_it_on_and_eased_it_as_a_tie():
     words = describe("Over 2 weeks", numbers, episodes, dt.datetime(2026, 1, 19, tzinfo=LONDON))
     assert "(2 of 5 each)" in words and "most often after sitting (2 of 5)" not in words, words
     assert "most often eased by rest, massage (2 of 5 each)" in words, words
+
+
+def test_trends_and_the_report_say_a_median_duration_alike():
+    # Four episodes of 5, 10, 15 and 20 min: the median is between 10 and 15; the report's Duration, Trends' key number
+    # and its chart caption all say it as the two middle values ("10–15 min"), not one "12.5 min" and the other a range.
+    episodes = [episode(5 + i, 9, minutes=m) for i, m in enumerate((5, 10, 15, 20))]
+    numbers, _ = said(episodes)
+    duration = next(k for k in key_numbers(numbers, episodes) if k.label == "Duration")
+    assert duration.value.startswith("median 10–15 min")
+    assert numbers.median_duration == "10–15 min"
+    assert captions(numbers)["duration"].startswith("Median duration 10–15 min;")
+    one, _ = said([episode(5, 9, minutes=7)])
+    assert one.median_duration == "7 min" and said([])[0].median_duration == "–"
+
+
+def test_the_trends_page_says_the_median_duration_as_the_report_does(client, db):
+    from tests.conftest import log, make_patient
+
+    patient = make_patient("tess", tz="Europe/London")
+    for minutes in (5, 10, 15, 20):
+        log(patient, duration_minutes=minutes)
+    client.force_login(patient)
+    page = client.get("/trends/").content.decode()
+    assert "<dt>Median duration</dt><dd>10–15 min</dd>" in page
