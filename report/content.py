@@ -23,7 +23,7 @@ from diary import vocab
 from diary.clock import day_start, day_words, span_words
 from diary.coverage import diary_state
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
-from diary.models import MAX_DURATION_MINUTES, ONGOING, Episode, Profile
+from diary.models import MAX_DURATION_MINUTES, Episode, Profile
 from diary.services import profile_of
 from insights import heatmap, trends
 from insights.trends import Trends
@@ -151,15 +151,16 @@ def flags_in_period(patient: User, first: dt.date, last: dt.date, entries: Colle
 
 def carried_into(patient: User, zone: dt.tzinfo, first: dt.date, now: dt.datetime) -> list[EpisodeFacts]:
     """The episodes that began before the period's first day and were still numb in it: still going, or lasting
-    past its first midnight (an episode lasts 24 h at most, `MAX_DURATION_MINUTES`). The counts, medians and the
-    episode table keep to the episodes begun in the period; their red flags are the period's too (`red_flags`), so that
-    an emergency still going is not left out of a report because it began the day before. One whose duration nobody
-    knows is not counted as lasting into it."""
+    past its first midnight. An episode lasts 24 h at most (`MAX_DURATION_MINUTES`: ending one caps it there), so only
+    those begun in the 24 h before count, a "still going" one too: one left still going since March is not numb in
+    June. The counts, medians and the episode table keep to the episodes begun in the period; their red flags are the
+    period's too (`red_flags`), so that an emergency still going is not left out of a report because it began the day
+    before. One whose duration nobody knows is not counted as lasting into it."""
     begin = day_start(first, zone)
     if begin > now:
         return []
-    recent = Q(started_at__gte=begin - dt.timedelta(minutes=MAX_DURATION_MINUTES))
-    rows = Episode.objects.filter(patient=patient, started_at__lt=begin).filter(ONGOING | recent)
+    since = begin - dt.timedelta(minutes=MAX_DURATION_MINUTES)
+    rows = Episode.objects.filter(patient=patient, started_at__lt=begin, started_at__gte=since)
     found = [facts_from_episode(e, zone) for e in rows.prefetch_related("locations")]
     return sorted(
         (e for e in found if e.ongoing or e.instant + dt.timedelta(minutes=e.duration_minutes or 0) > begin),

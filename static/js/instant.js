@@ -89,22 +89,30 @@
   const form = document.querySelector(".log-form");
   if (!screenTemplate || !signTemplate || !form) return;
   const number = screenTemplate.dataset.number;
-  // The catalogue comes inside the page (triage/offline.py), read the first time an entry is kept offline: the page
-  // asks nothing of the network for it, and has it with no connection. A log page kept offline from before it came
-  // with the page names /app/signs.json instead, read when the page opens, online or from the worker's copy.
+  // The signs are read the first time an entry is kept offline, never when the page opens (a page open asks nothing
+  // of the network for them). The worker's copy of /app/signs.json comes first: it is local (no network, it cannot
+  // hang), and it is the copy the worker keeps with today's scripts, which run a log page it kept (sw.js,
+  // currentFiles), as this check did before the page carried the signs. The page's own copy (triage/offline.py) is
+  // next: for a first visit with no worker yet, and for a copy this script cannot read. A log page kept from before
+  // it carried the signs has only the address: it reads them when it opens, online or from the worker's copy.
   const inPage = document.getElementById("instant-signs");
-  let read = null;
-  const catalogue = () => {
-    if (!read) {
-      read = inPage
-        ? Promise.resolve().then(() => JSON.parse(inPage.textContent)).catch(() => null)
-        : fetch(screenTemplate.dataset.signs, { credentials: "same-origin" })
-          .then((response) => (response.ok ? response.json() : null))
-          .catch(() => null);
+  const address = screenTemplate.dataset.signs;
+  const fetched = inPage ? null : fetch(address, { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : null))
+    .catch(() => null);
+  const copies = async () => {
+    const found = [];
+    try {
+      const kept = window.caches && address ? await window.caches.match(address) : null;
+      if (kept) found.push(await kept.json());
+    } catch (e) { /* no copy kept by the worker, or one that does not read */ }
+    if (inPage) {
+      try { found.push(JSON.parse(inPage.textContent)); } catch (e) { /* then the worker's copy alone */ }
+    } else {
+      found.push(await fetched);
     }
-    return read;
+    return found.filter(Boolean);
   };
-  if (!inPage) catalogue();
 
   const fill = (element, selector, text) => { element.querySelector(selector).textContent = text; };
   const sources = (section, hit) => {
@@ -174,13 +182,19 @@
   // offline.js asks when the server could not take an entry: the answer says whether a warning screen is shown.
   form.addEventListener("diary:kept-offline", (event) => {
     const { entry: kept } = event.detail;
-    event.detail.shown = catalogue().then((data) => {
-      if (!data) return false;
+    event.detail.shown = copies().then((all) => {
       const entry = entryOf(kept.fields, kept.queuedAt);
-      const hits = evaluate(data, entry, number);
-      if (!hits.length) return false;
-      show(data, hits, entry, kept.id);
-      return true;
+      for (const data of all) {
+        try {
+          const hits = evaluate(data, entry, number);
+          if (!hits.length) return false;
+          show(data, hits, entry, kept.id);
+          return true;
+        } catch (e) {
+          // A copy of another shape than this script reads: the next one.
+        }
+      }
+      return false;
     });
   });
 })();

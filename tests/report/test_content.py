@@ -404,10 +404,14 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
     another episode began at 23:30 and lasted an hour, past midnight. A report of 2–15 Jun made on 3 Jun at 10:00:
     both were numb in the period, so the cauda equina sign is its red flag, each line saying it began before the
     period; the summary opens with it, and nothing says "No red flags". An episode over by the evening of 1 Jun is not
-    carried into the period; nor is a 23:00 one whose duration nobody knows. The counts keep to 2–15 Jun: no episode."""
+    carried into the period; nor is a 23:00 one whose duration nobody knows, nor one left "still going" since 30 May
+    (an episode lasts 24 h at most). The counts keep to 2–15 Jun: no episode."""
     london = zoneinfo.ZoneInfo("Europe/London")
     patient = make_patient("ida", tz="Europe/London")
     on_1_june = dt.datetime(2026, 6, 1, 22, 0, tzinfo=london)
+    with time_machine.travel(on_1_june - dt.timedelta(days=2), tick=False):
+        log(patient, started_at=on_1_june - dt.timedelta(days=2, minutes=5), duration_minutes=None,
+            symptoms=["bladder_bowel_control"], locations=[("right", "saddle")])  # never ended  # fmt: skip
     with time_machine.travel(on_1_june + dt.timedelta(minutes=2), tick=False):
         log(patient, started_at=on_1_june - dt.timedelta(hours=12), duration_minutes=20, severity=4,
             symptoms=["bladder_bowel_control"], locations=[("left", "saddle")])  # 10:00, over by 10:20  # fmt: skip

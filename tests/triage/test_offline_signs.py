@@ -59,7 +59,8 @@ def test_the_log_page_keeps_the_warning_screen_the_signs_and_the_patients_number
     patient.profile.emergency_number = "000"
     patient.profile.save()
     page = web.get("/log/").content.decode()
-    assert '<template id="offline-warning" data-number="000">' in page
+    # The address stays on the template: a script of the version before, run on this page, reads the signs there.
+    assert '<template id="offline-warning" data-signs="/app/signs.json" data-number="000">' in page
     # The signs come inside the page: the same catalogue as /app/signs.json, escaped for a script element.
     found = re.search(r'<script id="instant-signs" type="application/json">(.*?)</script>', page, re.S)
     assert found and "<" not in found.group(1)
