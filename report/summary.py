@@ -161,10 +161,11 @@ def describe(label: str, t: Trends, episodes: Sequence[EpisodeFacts], now: dt.da
         f"{laterality.describe(episodes)}",
         f"most often {regions_words(episodes)}",
     ]
-    # The typical ones are the finished ones: an episode still going is named apart, outside both medians.
+    # The typical ones are the finished ones: an episode still going is named apart, outside both medians. A typical
+    # duration is said when most of them have one: a duration known for 2 of 8 says nothing typical.
     finished = [e for e in episodes if not e.ongoing]
     if finished:
-        minutes = _median_minutes(finished)
+        minutes = _median_minutes(finished) if 2 * len(_durations(finished)) > len(finished) else ""
         severity = median_severity_words([e.severity for e in finished])
         parts.append(f"typically {minutes} at {severity} (medians)" if minutes else f"typically {severity} (median)")
     if going := still_going_words(episodes, now):

@@ -293,7 +293,8 @@ def test_a_log_page_kept_from_before_the_signs_came_with_it_still_reads_them(pho
             route.continue_()  # the Save
             return
         response = route.fetch()
-        old = re.sub(r'<script id="instant-signs" type="application/json">.*?</script>', "", response.text(), flags=re.S)
+        signs = r'<script id="instant-signs" type="application/json">.*?</script>'
+        old = re.sub(signs, "", response.text(), flags=re.S)
         route.fulfill(response=response, body=old)
 
     phone.route("**/log/", as_kept_before)

@@ -438,3 +438,23 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
     assert report.episodes == [] and report.rows == []
     first_page = pages(render_pdf(report))[0]
     assert "No red flags" not in first_page and "began before this period" in first_page
+
+
+def test_a_typical_duration_is_said_only_when_most_finished_episodes_have_one():
+    """Eight finished left-sole episodes at 3/10, two of 5 min and six nobody knows how long: the median duration
+    rests on two of eight, so "typically" says the score alone. With five of the eight known it says both."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    first, last = dt.date(2026, 3, 1), dt.date(2026, 3, 28)
+    now = dt.datetime(2026, 3, 28, 12, tzinfo=london)
+
+    def ep(d: int, minutes: int | None) -> EpisodeFacts:
+        start = dt.datetime(2026, 3, d, 9, tzinfo=london)
+        sole = frozenset({("left", "sole")})
+        return EpisodeFacts(str(d), start, minutes, 3, sole, duration_unknown=minutes is None)
+
+    few_known = [ep(1, 5), ep(2, 5)] + [ep(d, None) for d in range(3, 9)]
+    said = summary.describe("Over 4 weeks", trends.compute(few_known, {}, first, last), few_known, now)
+    assert "typically 3/10 (median)" in said and "min at" not in said
+    most_known = [ep(d, 5) for d in range(1, 6)] + [ep(d, None) for d in range(6, 9)]
+    said = summary.describe("Over 4 weeks", trends.compute(most_known, {}, first, last), most_known, now)
+    assert "typically 5 min at 3/10 (medians)" in said
