@@ -190,7 +190,10 @@ def delete_treatment(request: PatientRequest, treatment_id: uuid.UUID) -> HttpRe
         messages.success(request, f"Deleted {treatment.name} and everything logged with it.")
         return redirect("treatments")
     uses = treatment.doses.count()
-    return render(request, "treatments/confirm_delete.html", {"treatment": treatment, "uses": uses})
+    # "Stop it instead" only for one taken now: a stopped one has nothing to stop (the stop page would say so).
+    stoppable = treatment_facts(treatment).current is not None
+    context = {"treatment": treatment, "uses": uses, "stoppable": stoppable}
+    return render(request, "treatments/confirm_delete.html", context)
 
 
 @login_required

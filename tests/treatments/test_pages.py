@@ -268,3 +268,11 @@ def test_settings_leads_to_the_treatments_and_the_diarys_templates_name_nothing_
     assert 'href="/treatments/"' in text(web.get("/settings/"))
     for path in sorted((REPO / "templates" / "diary").glob("*.html")):
         assert "treatment" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+def test_the_delete_page_offers_to_stop_only_a_treatment_taken_now(web, patient):
+    taken = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    stopped = add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1))
+    assert "Stop it instead" in text(web.get(f"/treatments/{taken.id}/delete/"))
+    page = text(web.get(f"/treatments/{stopped.id}/delete/"))
+    assert "Stop it instead" not in page and "Delete Ibuprofen" in page
