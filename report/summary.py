@@ -214,7 +214,8 @@ def red_flag_sentence(red: Sequence[ReportFlag]) -> str:
     """'Red flags: emergency — possible cauda equina syndrome or cord compression (12 Jun 2026, still going).'"""
     items = []
     for item in red:
-        when = item.dates + (", still going" if item.still_going else "")
+        before = ", began before this period" if any(line.before for line in item.lines) else ""
+        when = item.dates + before + (", still going" if item.still_going else "")
         items.append(f"{item.level_label.lower()} — {item.title[:1].lower()}{item.title[1:]} ({when})")
     return f"Red flag{'s' if len(red) > 1 else ''}: " + "; ".join(items) + ". Details below."
 

@@ -434,7 +434,7 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
     assert first.duration == "still going (36 h so far)"
     assert second.duration == "1 h" and second.before == "began before this period"
     assert report.summary.startswith("Red flag: emergency — ")
-    assert "(1 Jun 2026, still going)." in report.summary
+    assert "(1 Jun 2026, began before this period, still going). Details below." in report.summary
     assert report.episodes == [] and report.rows == []
     first_page = pages(render_pdf(report))[0]
     assert "No red flags" not in first_page and "began before this period" in first_page
