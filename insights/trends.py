@@ -284,6 +284,7 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
         hours[e.start.hour] += 1
     unit = unit_for(first, last)
     by_week = weeks(episodes, calendar, first, last)
+    durations = _durations(episodes)
     trends = Trends(
         first=first,
         last=last,
@@ -292,8 +293,8 @@ def compute(episodes: Sequence[EpisodeFacts], checkins: dict[dt.date, bool], fir
         days_logged=sum(s != NOT_LOGGED for _, s in calendar),
         days_with_numbness=sum(s == NUMBNESS for _, s in calendar),
         mean_severity=_mean([e.severity for e in episodes]),
-        median_minutes=_median(_durations(episodes)),
-        median_duration=f"{median_words(_durations(episodes))} min" if _durations(episodes) else "–",
+        median_minutes=_median(durations),
+        median_duration=f"{median_words(durations)} min" if durations else "–",
         weeks=by_week,
         calendar=calendar,
         severities=[(e.start, e.severity) for e in episodes],

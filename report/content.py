@@ -11,7 +11,7 @@ bundle are all built from one `Report`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,23 +149,26 @@ def flags_in_period(patient: User, first: dt.date, last: dt.date, entries: Colle
     return sorted(kept, key=lambda f: (signs.LEVEL_ORDER[f.level], f.first_seen, f.code))
 
 
-def carried_into(patient: User, zone: dt.tzinfo, first: dt.date, now: dt.datetime) -> list[EpisodeFacts]:
+def carried_into(
+    episodes: Sequence[EpisodeFacts], first: dt.date, zone: dt.tzinfo, now: dt.datetime
+) -> list[EpisodeFacts]:
     """The episodes that began before the period's first day and were still numb in it: still going, or lasting
     past its first midnight. An episode lasts 24 h at most (`MAX_DURATION_MINUTES`: ending one caps it there), so only
     those begun in the 24 h before count, a "still going" one too: one left still going since March is not numb in
     June. The counts, medians and the episode table keep to the episodes begun in the period; their red flags are the
     period's too (`red_flags`), so that an emergency still going is not left out of a report because it began the day
-    before. One whose duration nobody knows is not counted as lasting into it."""
+    before. One whose duration nobody knows is not counted as lasting into it. `episodes`: those loaded for the
+    report, which reach back over the period before, and so over the day before."""
     begin = day_start(first, zone)
     if begin > now:
         return []
     since = begin - dt.timedelta(minutes=MAX_DURATION_MINUTES)
-    rows = Episode.objects.filter(patient=patient, started_at__lt=begin, started_at__gte=since)
-    found = [facts_from_episode(e, zone) for e in rows.prefetch_related("locations")]
-    return sorted(
-        (e for e in found if e.ongoing or e.instant + dt.timedelta(minutes=e.duration_minutes or 0) > begin),
-        key=lambda e: e.instant,
-    )
+    return [
+        e
+        for e in episodes
+        if since <= e.instant < begin
+        and (e.ongoing or e.instant + dt.timedelta(minutes=e.duration_minutes or 0) > begin)
+    ]
 
 
 def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, EpisodeFacts]) -> dict[str, EpisodeFacts]:
@@ -215,7 +218,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
     current = trends.compute(episodes, checkins, start, end)
     earlier = trends.compute(episodes, checkins, earlier_first, earlier_last)
     in_period = [e for e in episodes if start <= e.day <= end]
-    carried = carried_into(patient, zone, start, generated)
+    carried = carried_into(episodes, start, zone, generated)
     entries = {e.id for e in in_period} | {e.id for e in carried}
     flags = flags_in_period(patient, first, last, entries)
     evidence = _evidence(patient, zone, {i for f in flags for i in f.evidence}, {e.id: e for e in episodes})

@@ -27,6 +27,7 @@ STATUS_WORDS = {
     "acknowledged": "read by the patient",
     "resolved": "no longer present",
 }
+BEGAN_BEFORE = "began before this period"  # a red-flag line of an episode carried into the period
 LATE = dt.timedelta(hours=1)  # logged later than this after it began: the line says when
 
 
@@ -246,7 +247,7 @@ def red_flags(
     period too, its line saying that it began before."""
     by_code = {f.code: f for f in flags}
     hits: dict[str, list[RedFlagLine]] = {}
-    for e, before in [*((e, "began before this period") for e in carried), *((e, "") for e in in_period)]:
+    for e, before in [*((e, BEGAN_BEFORE) for e in carried), *((e, "") for e in in_period)]:
         for sign, found in detectors.instant_signs(e):
             line = red_flag_line(sign, e, found, saved=saved.get(e.id), now=now, emergency_number=emergency_number)
             hits.setdefault(sign.code, []).append(replace(line, before=before))

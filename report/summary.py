@@ -16,7 +16,7 @@ from diary.facts import EpisodeFacts
 from insights import laterality, trends
 from insights.trends import Ranked, Trends, median_severity_words, median_words
 from report import phrases
-from report.flags import ReportFlag, duration_words
+from report.flags import BEGAN_BEFORE, ReportFlag, duration_words
 from triage import signs
 
 MIN_EPISODES = trends.MIN_EPISODES_FOR_INSIGHTS  # fewer than this: each episode is listed, nothing is "typical"
@@ -214,7 +214,7 @@ def red_flag_sentence(red: Sequence[ReportFlag]) -> str:
     """'Red flags: emergency — possible cauda equina syndrome or cord compression (12 Jun 2026, still going).'"""
     items = []
     for item in red:
-        before = ", began before this period" if any(line.before for line in item.lines) else ""
+        before = f", {BEGAN_BEFORE}" if any(line.before for line in item.lines) else ""
         when = item.dates + before + (", still going" if item.still_going else "")
         items.append(f"{item.level_label.lower()} — {item.title[:1].lower()}{item.title[1:]} ({when})")
     return f"Red flag{'s' if len(red) > 1 else ''}: " + "; ".join(items) + ". Details below."

@@ -3,9 +3,10 @@
 Generated from the catalogue (`triage/signs.py`) and the vocabulary, never written twice: each sign's rule
 (the codes and places that fire it, "both legs", "together", "unless"), its words in the order the detectors
 write them (`detectors._own_match`), its advice (`advice.advise`: the message with "{number}" left for the
-phone to fill in, and the late-entry advice of stroke signs) and its sources. The log page carries it (`embedded`);
-`/app/signs.json` serves it too, for a log page kept offline from before it did. `static/js/instant.js` evaluates
-it; tests/browser/test_instant_parity.py runs one list of cases through both evaluations.
+phone to fill in, and the late-entry advice of stroke signs) and its sources. `/app/signs.json` serves it and the
+service worker keeps it with the app shell; the log page carries it too (`embedded`), for a first visit with no
+worker yet. `static/js/instant.js` reads the worker's copy first, then the page's, when an entry is kept offline, and
+evaluates it; tests/browser/test_instant_parity.py runs one list of cases through both evaluations.
 """
 
 from __future__ import annotations

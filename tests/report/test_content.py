@@ -426,6 +426,8 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
         unknown.save(update_fields=["duration_unknown"])
     with time_machine.travel(dt.datetime(2026, 6, 3, 10, 0, tzinfo=london), tick=False):
         report = content.build(patient, dt.date(2026, 6, 2), dt.date(2026, 6, 15))
+        one_day = content.build(patient, dt.date(2026, 6, 2), dt.date(2026, 6, 2))  # the shortest period: the same
+    assert [len(r.lines) for r in one_day.red_flags] == [2]
     [spine] = report.red_flags
     assert spine.code == "emergency.spinal_cord"
     assert [line.when for line in spine.lines] == ["Mon 1 Jun 2026 22:00 BST", "Mon 1 Jun 2026 23:30 BST"]
