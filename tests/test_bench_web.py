@@ -65,6 +65,17 @@ def test_each_figure_is_the_median_of_its_runs_on_its_own():
     assert (row["performance"], row["tbt"], row["style"], row["other"], row["main"]) == (98, 90, 300, 800, 1100)
 
 
+def test_a_multiple_of_login_is_taken_round_by_round():
+    """Load that slowed Log in round 2 and both pages in round 3: round by round Log is 1.2x Login twice and 1.9x
+    once, median 1.2; the ratio of the two medians (1,900 over 1,000) would say 1.9."""
+    login = [report(1, 0, {"other": ms}) for ms in (1000, 1000, 1600)]
+    log = [report(1, 0, {"other": ms}) for ms in (1200, 1900, 1920)]
+    log[1]["main_thread_cpu"] = {"other": 150.0}  # the trace's processor time, 1.5x Login's in that round only
+    assert web.paired_ratios(log, login, "main") == [1.2, 1.9, 1.2]
+    assert web.paired_ratios(log, login, "cpu") == [1.0, 1.5, 1.0]
+    assert web.median_figures(log)["main"] / web.median_figures(login)["main"] == 1.9
+
+
 def test_the_targets_a_page_misses_are_named():
     fine = web.figures(report(0.99, 120, {"other": 1000}))
     assert web.missed("Log", fine, 1.2) == []
