@@ -60,7 +60,7 @@ class Report:
     comparison: Comparison
     red_flags: list[ReportFlag]
     patterns: list[ReportFlag]
-    episodes: list[EpisodeFacts]
+    episodes: list[EpisodeFacts]  # begun in the period: the counts, the medians and the episode table
     rows: list[tables.EpisodeRow]
     saved: dict[str, Saved]
     checkins: dict[dt.date, bool]
@@ -71,6 +71,9 @@ class Report:
     conditions: list[str]
     questions: str = ""
     sections: list[Section] = field(default_factory=list)
+    # Begun in the 24 h before the period, still numb in it (`carried_into`) and behind a red flag: not counted, but
+    # cited, as the flag's lines in the PDF and as Observations its Flag points at in the FHIR bundle.
+    carried: list[EpisodeFacts] = field(default_factory=list)
 
     @property
     def flags(self) -> list[ReportFlag]:
@@ -267,4 +270,5 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         # The apps' sections cover the period asked for up to today, not only the days between the first and last
         # entry: a treatment started or a questionnaire answered after the last episode is still the latest news.
         sections=sections(patient, first, max(first, min(last, generated.date())), generated.date()),
+        carried=[e for e in carried if any(line.facts.id == e.id for flag in red for line in flag.lines)],
     )

@@ -502,7 +502,7 @@ def resources(report: Report, site: Installation | None = None) -> Bundle:
     device = bundle.add(app, app["identifier"][0])
     episodes: dict[str, str] = {}
     findings: dict[str, list[str]] = {}
-    for e in report.episodes:
+    for e in [*report.carried, *report.episodes]:  # a red flag carried into the period cites its episode too
         start = len(bundle.entries)
         episodes[e.id] = Episode(bundle, e, patient).observation()
         findings[e.id] = [f"urn:uuid:{r['id']}" for r, _ in bundle.entries[start:-1]]

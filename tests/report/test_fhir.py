@@ -413,6 +413,45 @@ def test_red_flags_are_flags_pointing_at_their_findings(bundle):
     assert issues["emergency.spinal_cord"]["severity"] == "high"
 
 
+def test_a_red_flag_carried_from_the_day_before_cites_its_episode(db):
+    """Saddle numbness with retention began at 23:00 on 9 Mar in Chicago, still going, and another episode over by
+    noon that day; a report of 10–16 Mar made on 10 Mar at 09:00. The report's red flag is the first episode (it
+    began before the period and is still numb in it): the bundle has its Observation, which the Flag, the
+    DetectedIssue and the rule's Provenance cite, and the bundle is still valid R4B. The one over by noon is not in
+    the bundle: it is neither counted nor behind a flag."""
+    patient = make_patient("jun", tz="America/Chicago")
+    earlier = logged(patient, dt.datetime(2026, 3, 9, 16, 0, tzinfo=dt.UTC), duration_minutes=15, severity=3)
+    going = logged(
+        patient,
+        dt.datetime(2026, 3, 10, 4, 0, tzinfo=dt.UTC),  # 23:00 CDT on 9 Mar in Chicago
+        duration_minutes=None,
+        severity=7,
+        symptoms=["urinary_retention"],
+        locations=[("left", "saddle"), ("right", "saddle")],
+    )
+    with time_machine.travel(NOW, tick=False):
+        report = content.build(patient, dt.date(2026, 3, 10), dt.date(2026, 3, 16))
+    assert report.episodes == [] and [e.id for e in report.carried] == [going]
+    bundle = fhir_bundle(report)
+    Bundle.model_validate(bundle)
+    episode = episode_observation(bundle, going)
+    assert episode["effectivePeriod"] == {"start": "2026-03-10T04:00:00Z"}
+    assert earlier not in json.dumps(bundle)
+    refs = by_ref(bundle)
+    reference = next(url for url, resource in refs.items() if resource is episode)
+    [flag] = resources(bundle, "Flag")
+    assert flag["code"]["coding"][0]["code"] == "emergency.spinal_cord"
+    supporting = {x["valueReference"]["reference"] for x in episode["extension"] if "supportingInfo" in x["url"]}
+    details = {x["valueReference"]["reference"] for x in flag["extension"]}
+    assert details and details <= supporting  # its findings: the retention and the saddle area, in the bundle
+    assert all(refs[d]["resourceType"] == "Observation" for d in details)
+    [issue] = [i for i in resources(bundle, "DetectedIssue") if i["code"] == flag["code"]]
+    assert [d["reference"] for d in issue["evidence"][0]["detail"]] == [reference]
+    assert "began before this period" in issue["detail"]
+    rule = next(p for p in resources(bundle, "Provenance") if p.get("policy"))
+    assert rule["entity"] == [{"role": "source", "what": {"reference": reference}}]
+
+
 def test_triggers_and_relief_use_the_igs_value_sets_where_they_have_a_code(bundle, story):
     def members(name: str) -> set[str]:
         vs = json.loads((VENDOR / f"ValueSet-{name}.json").read_text())
