@@ -54,11 +54,22 @@ class ReviewResult:
         return sum(c.action == action for c in self.changes)
 
 
-def _supporting(flag: Flag, evidence: dict[str, EpisodeFacts]) -> list[EpisodeFacts]:
-    """The flag's evidence episodes that still exist and, for a per-episode sign, still match it."""
-    kept = [evidence[i] for i in flag.evidence if i in evidence]
+def _recount(flag: Flag, supporting: list[EpisodeFacts]) -> detectors.Finding | None:
+    """The flag's sign found again on `supporting`, the episodes it rests on as they are now, wherever the window
+    is: a per-episode sign on those that match it; numbness climbing both legs (the one urgent sign found over
+    several episodes) where two of them still climb. None when they no longer make it."""
     if flag.sign.per_episode:
-        kept = [e for e in kept if detectors.matched(flag.sign, e)]
+        return detectors.detect_instant(flag.sign, supporting)
+    return detectors.detect_ascending(supporting)
+
+
+def _supporting(flag: Flag, evidence: dict[str, EpisodeFacts]) -> list[EpisodeFacts]:
+    """The flag's evidence episodes that still exist and, for an emergency or urgent sign, still make it: an episode
+    edited so that it no longer matches, or no longer climbs above the other, is not evidence any more."""
+    kept = [evidence[i] for i in flag.evidence if i in evidence]
+    if flag.sign.instant:
+        found = _recount(flag, kept)
+        kept = [e for e in kept if found and e.id in found.evidence]
     return kept
 
 
@@ -115,7 +126,7 @@ def plan(
             action = "unchanged"  # stays open until the patient has read it
             if supporting is not None and [e.id for e in supporting] != flag.evidence:
                 # Some of its episodes were deleted or corrected: keep the rest, recount.
-                recount = detectors.detect_instant(flag.sign, supporting) if flag.sign.per_episode else None
+                recount = _recount(flag, supporting)
                 flag.evidence = [e.id for e in supporting]
                 flag.detail = recount.detail if recount else flag.detail
                 action = "updated"

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 
 from diary import services
+from diary.models import Episode
 from report import content
 from tests.conftest import log
 from triage.models import Flag, PatientReview
@@ -135,6 +136,64 @@ def test_a_pattern_that_still_holds_keeps_its_other_evidence(patient):
     flag = only_flag(patient)
     assert (flag.status, flag.detail["days"], len(flag.evidence)) == ("open", 5, 5)
     assert str(episodes[0].id) not in flag.evidence
+
+
+def both(region: str) -> list[tuple[str, str]]:
+    return [("left", region), ("right", region)]
+
+
+def climbing(patient: User, *regions: str) -> list[Episode]:
+    """Episodes in both legs on consecutive days, ending yesterday, at these places: the review finds numbness
+    climbing both legs when one is two levels above an earlier one."""
+    episodes = [
+        log(patient, started_at=days_ago(len(regions) - i), duration_minutes=10, locations=both(region))
+        for i, region in enumerate(regions)
+    ]
+    review_patient(patient.pk)
+    return episodes
+
+
+@pytest.mark.parametrize("acknowledged", [False, True])
+def test_numbness_climbing_both_legs_corrected_away_is_withdrawn(patient, acknowledged):
+    """Toes on Friday, then the knees on Saturday: numbness climbing both legs (levels 1 to 5). The knees were a
+    slip of the finger, corrected to the toes: the two no longer climb, so the urgent flag was a mistake and is
+    withdrawn, read or not; it does not stay open telling the patient to be seen today."""
+    toes, knees = climbing(patient, "toes", "knee")
+    flag = only_flag(patient)
+    assert (flag.code, flag.status, flag.detail["to_level"]) == ("urgent.ascending", "open", 5)
+    if acknowledged:
+        acknowledge(flag)
+    services.save_episode(patient=patient, episode_id=knees.id, started_at=knees.started_at, duration_minutes=10,
+                          severity=knees.severity, locations=both("toes"))  # fmt: skip
+    review_patient(patient.pk)
+    flag = only_flag(patient)
+    assert (flag.status, flag.resolution) == ("resolved", "withdrawn")
+    assert flag.evidence == [str(toes.id), str(knees.id)]  # both still exist; they just no longer climb
+
+
+def test_numbness_climbing_both_legs_with_its_top_deleted_is_withdrawn_at_once(patient):
+    """The knees' entry is deleted: what is left, the toes, climbs nowhere. The delete withdraws the flag itself,
+    before any review, so no page says "from the toes to the knees" about an entry that is gone."""
+    _, knees = climbing(patient, "toes", "knee")
+    services.delete_episode(patient=patient, episode_id=knees.id)
+    flag = only_flag(patient)
+    assert (flag.status, flag.resolution) == ("resolved", "withdrawn")
+    assert str(knees.id) not in flag.evidence
+
+
+def test_numbness_climbing_both_legs_still_climbing_after_a_delete_is_recounted(patient):
+    """Toes, ankles, then the knees: the ankles' entry is deleted. Toes to knees still climbs four levels, so the
+    flag stays open, resting on those two, and says so; after a week, unread, it stays open on the same two."""
+    toes, ankles, knees = climbing(patient, "toes", "ankle", "knee")
+    assert only_flag(patient).evidence == [str(toes.id), str(ankles.id), str(knees.id)]
+    services.delete_episode(patient=patient, episode_id=ankles.id)
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("open", [str(toes.id), str(knees.id)])
+    assert (flag.detail["from_level"], flag.detail["to_level"]) == (1, 5)
+    with time_machine.travel(NOW + dt.timedelta(days=9), tick=False):
+        review_patient(patient.pk)  # both have left W: not found again, but unread and still climbing
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("open", [str(toes.id), str(knees.id)])
 
 
 def test_history_never_names_a_deleted_episode(patient):
