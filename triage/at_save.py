@@ -59,7 +59,11 @@ def reconcile_saved(
     `hits_before`: `detectors.instant_signs` of the episode and of `before`, when the caller has them already."""
     matched = [sign for sign, _ in (detectors.instant_signs(episode) if hits is None else hits)]
     if not matched and (
-        before is None or not (detectors.instant_signs(before) if hits_before is None else hits_before)
+        before is None
+        or (
+            not (detectors.instant_signs(before) if hits_before is None else hits_before)
+            and not detectors.both_legs(before)  # it may be one of numbness climbing both legs
+        )
     ):
         return []  # nothing alarming, before or now: no query at all
     profile = profile_of(patient)
@@ -74,10 +78,9 @@ def reconcile_saved(
         recent = load_facts(patient, profile.zone, first_of_r, today)
         findings = [f for sign in matched if (f := detectors.detect_instant(sign, recent)) is not None]
     found = {f.code for f in findings}
-    # Flags of signs this episode no longer matches that name it: withdrawn if nothing else holds them up.
-    naming = {
-        code: f for code, f in live.items() if code not in found and f.sign.per_episode and episode.id in f.evidence
-    }
+    # Flags of signs this episode no longer matches (or, numbness climbing both legs, no longer climbs with) that
+    # name it: withdrawn if nothing else holds them up.
+    naming = {code: f for code, f in live.items() if code not in found and f.sign.instant and episode.id in f.evidence}
     active = {code: live[code] for code in found if code in live} | naming
     evidence = _named(patient, naming.values(), profile.zone)
     changes = review.plan(active, findings, patient.pk, today, now, evidence)
