@@ -233,6 +233,7 @@ def import_diary(*, patient: User, document: dict[str, Any]) -> ImportSummary:
                     patient=patient,
                     episode_id=data["id"],
                     announce=False,
+                    from_file=True,
                     **EpisodeSerializer.service_arguments(data),
                 )
             except ValidationError as e:

@@ -184,6 +184,10 @@ class Episode(models.Model):
     alarm_answered = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # An entry that came in an imported file (`diary/interchange.py`): when it was logged is not known (created_at is
+    # the import's time), and no warning screen was shown for a version saved from a file. The report says so.
+    logged_from_file = models.BooleanField(default=False, editable=False)  # an import created it
+    saved_from_file = models.BooleanField(default=False, editable=False)  # its last change came from an import
     # When the patient was nudged about this episode still going (diary/reminders.py): once per episode.
     still_going_nudged_at = models.DateTimeField(null=True, blank=True, editable=False)
 

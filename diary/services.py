@@ -125,6 +125,7 @@ def save_episode(
     duration_unknown: bool = False,
     announce: bool = True,
     extra: Mapping[str, Any] | None = None,
+    from_file: bool = False,
 ) -> SavedEpisode:
     """Create or replace one episode by its id (idempotent), with its locations and implied check-in.
 
@@ -134,6 +135,7 @@ def save_episode(
     answered the alarm questions (the form and the API: ticked one, or chose "none of these"). `extra`: the log
     form's posted data, handed to `hooks.episode_saved` for the fields of the apps' `log` slot.
     `duration_unknown`: it is over and the patient doesn't know how long it lasted (no minutes then; not ongoing).
+    `from_file`: the save comes from an imported file (`Episode.logged_from_file`, `saved_from_file`).
     """
     if duration_unknown and duration_minutes is not None:
         raise ValidationError({"duration_minutes": "Give the minutes or say you are not sure, not both."})
@@ -161,7 +163,7 @@ def save_episode(
     profile = profile_of(patient)
     zone = profile.zone
     validate_start_for_patient(values["started_at"], zone=zone, date_of_birth=profile.date_of_birth)
-    episode = Episode(id=episode_id, patient=patient, **values)
+    episode = Episode(id=episode_id, patient=patient, logged_from_file=from_file, saved_from_file=from_file, **values)
     # No uniqueness check here: a save of an id that exists replaces it below. No constraint check either: the
     # model's one (a duration not known has no minutes) is checked above, by field, and Django would ask the
     # database about it in a query and two savepoints of its own on every save.
@@ -228,6 +230,7 @@ def _replace_or_insert(
         return _saved(existing, kept, False, before, extra, announce)
     for name, value in values.items():
         setattr(existing, name, value)
+    existing.saved_from_file = episode.saved_from_file  # who changed it last; who created it stays
     existing.save()  # the values were validated above, on the new instance
     existing.locations.all().delete()
     for place in places:

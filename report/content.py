@@ -185,9 +185,14 @@ def _evidence(patient: User, zone: dt.tzinfo, ids: set[str], known: dict[str, Ep
 
 
 def saved_times(patient: User, ids: set[str], zone: dt.tzinfo) -> dict[str, Saved]:
-    """When each episode was first saved and last changed, in one query."""
-    rows = Episode.objects.filter(patient=patient, id__in=ids).values_list("id", "created_at", "updated_at")
-    return {str(i): Saved(created.astimezone(zone), updated.astimezone(zone)) for i, created, updated in rows}
+    """When each episode was first saved and last changed, and whether from an imported file, in one query."""
+    rows = Episode.objects.filter(patient=patient, id__in=ids).values_list(
+        "id", "created_at", "updated_at", "logged_from_file", "saved_from_file"
+    )
+    return {
+        str(i): Saved(created.astimezone(zone), updated.astimezone(zone), logged, saved)
+        for i, created, updated, logged, saved in rows
+    }
 
 
 def recent_window(flags: list[Flag], first: dt.date, last: dt.date, asked: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -33,10 +33,13 @@ LATE = dt.timedelta(hours=1)  # logged later than this after it began: the line 
 
 @dataclass(frozen=True)
 class Saved:
-    """When an episode was first saved and last changed (the database's created_at and updated_at)."""
+    """When an episode was first saved and last changed (the database's created_at and updated_at), and whether an
+    imported file created it or changed it last (`Episode.logged_from_file`, `saved_from_file`)."""
 
     created: dt.datetime
     updated: dt.datetime
+    logged_from_file: bool = False
+    saved_from_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,11 +182,13 @@ def ticked_words(symptoms: Iterable[str]) -> str:
 def screen_words(sign: signs.Sign, facts: EpisodeFacts, saved: Saved | None, emergency_number: str) -> str:
     """The warning screen the save showed for this sign, by triage's late-entry rule judged from the last save.
 
-    Every way an entry is saved (the log form, the API, the phone's offline queue) shows it; see docs/report.md
-    for entries that came in an imported file.
+    Every way an entry is saved (the log form, the API, the phone's offline queue) shows it; an imported file does
+    not, and a version saved from one says so.
     """
     if saved is None:
         return ""
+    if saved.saved_from_file:
+        return f"saved from an imported file {phrases.moment_words(_local(saved.updated, facts))}: no warning screen"
     told = advise(sign, emergency_number, [(facts.start, saved.updated)])
     if told.call:
         return f"the app showed its emergency screen (call {emergency_number} now) on saving"
@@ -192,13 +197,17 @@ def screen_words(sign: signs.Sign, facts: EpisodeFacts, saved: Saved | None, eme
     return "the app showed its urgent screen (see a doctor today) on saving"
 
 
+def _local(moment: dt.datetime, facts: EpisodeFacts) -> dt.datetime:
+    return moment.astimezone(facts.start.tzinfo)
+
+
 def logged_words(facts: EpisodeFacts, saved: Saved | None) -> str:
-    """When it was logged, if more than an hour after it began."""
-    if saved is None or elapsed(facts.start, saved.created) <= LATE:
+    """When it was logged, if more than an hour after it began; nothing for an entry an imported file created (when
+    the patient logged it is not known: the file's time would read as a late entry)."""
+    if saved is None or saved.logged_from_file or elapsed(facts.start, saved.created) <= LATE:
         return ""
-    late_by = int(elapsed(facts.start, saved.created).total_seconds() // 60)
-    created = saved.created.astimezone(facts.start.tzinfo)
-    return f"logged {phrases.moment_words(created)}, {phrases.minutes_words(late_by)} after it began"
+    late_by = phrases.minutes_words(int(elapsed(facts.start, saved.created).total_seconds() // 60))
+    return f"logged {phrases.moment_words(_local(saved.created, facts))}, {late_by} after it began"
 
 
 def duration_words(facts: EpisodeFacts, now: dt.datetime) -> str:

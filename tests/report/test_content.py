@@ -3,6 +3,7 @@ lines, patterns with their episodes' dates, the accompanying symptoms and cluste
 
 import datetime as dt
 import re
+import uuid
 import zoneinfo
 
 import pytest
@@ -440,6 +441,51 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
     assert report.episodes == [] and report.rows == []
     first_page = pages(render_pdf(report))[0]
     assert "No red flags" not in first_page and "began before this period" in first_page
+
+
+def test_an_entry_from_an_imported_file_is_not_said_to_be_logged_late_nor_warned_on_saving(db):
+    """A backup from another phone holds slurred speech on Tue 10 Nov 2026 at 09:00 (London); it is imported on Fri
+    13 Nov at 10:00. When the patient logged it is not known and the import showed no warning screen, so its red-flag
+    line says neither "logged 13 Nov …, 3 days after it began" nor "the app showed its … screen", but that it was
+    saved from an imported file. Saddle numbness logged in the app at once on 11 Nov and then changed by the same
+    file keeps its on-time logging (no "logged" part), and was last saved from the file. Edited in the app on 14 Nov,
+    the speech entry was then saved with the urgent screen (entered over 24 h later), as any edit is."""
+    from diary import services
+    from diary.interchange import export_diary
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    patient = make_patient("lena", tz="Europe/London")
+    with time_machine.travel(dt.datetime(2026, 11, 11, 8, 5, tzinfo=london), tick=False):
+        log(patient, started_at=dt.datetime(2026, 11, 11, 8, 0, tzinfo=london), duration_minutes=20,
+            symptoms=["saddle_numbness"], locations=[("left", "saddle")])  # fmt: skip
+    backup = export_diary(patient)
+    backup["episodes"][0]["notes"] = "Written on my old phone"
+    speech = str(uuid.uuid4())
+    backup["episodes"].append(
+        {"id": speech, "started_at": "2026-11-10T09:00:00Z", "duration_minutes": 15, "ongoing": False, "severity": 5,
+         "locations": [{"side": "left", "region": "calf"}], "sensations": ["numbness"], "triggers": [],
+         "symptoms": ["speech_difficulty"], "relieved_by": [], "alarm_answered": True, "notes": ""}
+    )  # fmt: skip
+    with time_machine.travel(dt.datetime(2026, 11, 13, 10, 0, tzinfo=london), tick=False):
+        import_diary(patient=patient, document=backup)
+        report = content.build(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    lines = {red.code: red.lines for red in report.red_flags}
+    [speech_line], [saddle_line] = lines["emergency.stroke_signs"], lines["emergency.spinal_cord"]
+    from_file = "saved from an imported file Fri 13 Nov 2026 10:00 GMT: no warning screen"
+    assert (speech_line.logged, speech_line.screen) == ("", from_file)
+    assert (saddle_line.logged, saddle_line.screen) == ("", from_file)
+    assert "logged" not in speech_line.text and "showed" not in speech_line.text
+
+    with time_machine.travel(dt.datetime(2026, 11, 14, 9, 0, tzinfo=london), tick=False):
+        services.save_episode(patient=patient, episode_id=uuid.UUID(speech), started_at=dt.datetime(2026, 11, 10, 9, 0,
+                              tzinfo=dt.UTC), duration_minutes=15, severity=6, locations=[("left", "calf")],
+                              symptoms=["speech_difficulty"])  # fmt: skip
+        red = content.build(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 30)).red_flags
+    [speech_line] = next(r.lines for r in red if r.code == "emergency.stroke_signs")
+    assert speech_line.logged == ""  # still not known
+    assert speech_line.screen == (
+        "the app showed its urgent screen (see a doctor today) on saving, as it was entered over 24 h later"
+    )
 
 
 def test_a_typical_duration_is_said_only_when_most_finished_episodes_have_one():

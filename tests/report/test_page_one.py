@@ -3,8 +3,9 @@
 half-point medians, an ongoing red flag said to be still going with its side, no comparison against too few
 logged days, and every page carrying the patient's name, date of birth, period and page number.
 
-Each story is imported (at the moment `logged`, in its own zone), reviewed as of 15 June 2026 and reported for
-the 90 days up to it at 09:49 in the patient's zone, unless a test asks for another period.
+Each story's entries are logged through the API at the moment `logged`, in its own zone (its profile and check-ins
+imported), reviewed as of 15 June 2026 and reported for the 90 days up to it at 09:49 in the patient's zone, unless a
+test asks for another period.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 import time_machine
 from django.db import transaction
 from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from diary.interchange import import_diary
 from report import content
@@ -64,14 +66,21 @@ def at(zone: str, day: dt.date, time: str) -> dt.datetime:
 
 
 def tell(name: str, *, logged: str = "09:49", now: str = "09:49", days: int = 90) -> Story:
-    """Import the story when the patient logged it, review it, and make the PDF at `now` on the review date."""
+    """Log the story's entries in the app when the patient logged them, review it, and make the PDF at `now` on the
+    review date. (An entry that came in an imported file is said to have: no "logged" time, no warning screen.)"""
     vignette = load_vignette(DIARIES / f"{name}.json")
-    zone = vignette["diary"]["profile"]["timezone"]
+    diary = vignette["diary"]
+    zone = diary["profile"]["timezone"]
     with time_machine.travel(at(zone, REVIEW, logged), tick=False):
         patient = make_patient(name[:30], tz=zone, date_of_birth=BORN)
         patient.first_name, patient.last_name = "Ada", name.title().replace("-", "")[:20]
         patient.save()
-        import_diary(patient=patient, document=vignette["diary"])
+        import_diary(patient=patient, document=diary | {"episodes": []})  # the profile and the check-ins
+        client = APIClient()
+        client.force_authenticate(patient)
+        for episode in diary["episodes"]:
+            saved = client.put(f"/api/v1/episodes/{episode['id']}/", episode, format="json")
+            assert saved.status_code in (200, 201), saved.content
     with time_machine.travel(at(zone, REVIEW, now), tick=False):
         review_patient(patient.pk, REVIEW)
         report = content.build(patient, REVIEW - dt.timedelta(days=days - 1), REVIEW)
