@@ -171,15 +171,22 @@ INSTANT: dict[str, Callable[[Ep], bool]] = {
 # Pattern signs: each reads the whole review.
 
 
-def ascending(rv: Review) -> bool:
-    """Two episodes in W that both involve both legs, the later (by start) reaching a level ≥ the earlier's + 2."""
+def climbing(rv: Review) -> list[Ep]:
+    """The episodes of W in a pair that climbs: both in both legs, the later (by start, in real time: a wall clock
+    can go back) at a level ≥ the earlier's + 2."""
     both = sorted((ep for ep in rv.w if both_legs(ep)), key=lambda ep: ep.start.astimezone(dt.UTC))
-    return any(
-        level(later) >= level(earlier) + 2
+    pairs = [
+        (earlier, later)
         for i, earlier in enumerate(both)
         for later in both[i + 1 :]
-        if later.start.astimezone(dt.UTC) > earlier.start.astimezone(dt.UTC)  # a wall clock can go back
-    )
+        if later.start.astimezone(dt.UTC) > earlier.start.astimezone(dt.UTC) and level(later) >= level(earlier) + 2
+    ]
+    return [ep for ep in both if any(ep is a or ep is b for a, b in pairs)]
+
+
+def ascending(rv: Review) -> bool:
+    """Two episodes in W that both involve both legs, the later (by start) reaching a level ≥ the earlier's + 2."""
+    return bool(climbing(rv))
 
 
 def persistent(rv: Review) -> bool:
@@ -275,3 +282,12 @@ def signs(
     rv = Review(tuple(episodes), frozenset(conditions), zone, on, moment)
     fired = {code for code, test in INSTANT.items() if any(test(ep) for ep in rv.r)}
     return fired | {code for code, test in PATTERNS.items() if test(rv)}
+
+
+def matching(code: str, episodes: Iterable[Ep], zone: zoneinfo.ZoneInfo, on: dt.date, moment: dt.datetime) -> list[Ep]:
+    """The episodes an emergency or urgent sign rests on as of D: those in R that have it; for numbness climbing
+    both legs, those in W of a pair that climbs."""
+    rv = Review(tuple(episodes), frozenset(), zone, on, moment)
+    if code == "urgent.ascending":
+        return climbing(rv)
+    return [ep for ep in rv.r if INSTANT[code](ep)]

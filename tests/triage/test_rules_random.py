@@ -4,14 +4,17 @@ Each seed makes one diary biased towards the table's edges: entries on the dates
 begin and end, starts at 21:59/22:00 and 05:59/06:00 local, durations of 14–16 and 29–31 minutes, ongoing ones
 that reached 15 or 30 minutes exactly at the review moment, both legs or one, levels one or two apart, walking
 eased by rest, one-sided back pain, the conditions, now and then an alarm symptom; in zones whose clocks change,
-reviewed on and around the change. Two layers:
+reviewed on and around the change (at 01:00, at midnight, by half an hour). Three layers:
 
-- the detectors on the diary's facts, for many seeds (fast, no database);
+- the detectors on the diary's facts, for many seeds (fast, no database), a third of them reviewed after D;
 - the whole path for fewer: each entry saved through `diary.services.save_episode` with the clock held at the
   review moment (the patient's today is D, so the flags a save opens follow the review's own window), then
-  `review_patient(pk, D)`: the open flags must be exactly the signs the oracle finds.
+  `review_patient(pk, D)`: the open flags must be exactly the signs the oracle finds (and, for half as many
+  reviewed a few days after D, the findings);
+- the flags' lifecycle: reviews over the following weeks, new entries, some flags read.
 
-TRIAGE_RANDOM_SEEDS and TRIAGE_RANDOM_PURE_SEEDS set how many diaries each layer checks.
+TRIAGE_RANDOM_PURE_SEEDS (3000), TRIAGE_RANDOM_SEEDS (80) and TRIAGE_RANDOM_LIFE_SEEDS (30) set how many diaries
+each layer checks.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import zoneinfo
 from dataclasses import dataclass, replace
 
 import pytest
+from django.contrib.auth.models import User
 from time_machine import TimeMachineFixture
 
 from diary import services, vocab
@@ -33,8 +37,9 @@ from tests.conftest import make_patient
 from tests.triage import oracle
 from tests.triage.oracle import Ep
 from triage import detectors
-from triage.models import OPEN, Flag
+from triage.models import ACKNOWLEDGED, OPEN, Flag
 from triage.review import review_patient
+from triage.services import acknowledge
 
 DB_SEEDS = range(int(os.environ.get("TRIAGE_RANDOM_SEEDS", "80")))
 PURE_SEEDS = range(int(os.environ.get("TRIAGE_RANDOM_PURE_SEEDS", "3000")))
@@ -264,26 +269,98 @@ def test_the_diaries_reach_every_sign() -> None:
     assert all(n < len(PURE_SEEDS) for n in fired.values())
 
 
+def _save_one(patient: User, ep: Ep) -> None:
+    """An entry saved the way every writer saves one, now."""
+    services.save_episode(
+        patient=patient,
+        episode_id=uuid.uuid4(),
+        started_at=ep.start,
+        duration_minutes=ep.minutes,
+        severity=ep.severity,
+        locations=sorted(ep.locations),
+        sensations=sorted(ep.sensations),
+        triggers=sorted(ep.triggers),
+        symptoms=sorted(ep.symptoms),
+        relieved_by=sorted(ep.relieved_by),
+    )
+
+
+def _save(diary: Diary, seed: int) -> User:
+    """A patient with the diary's zone and conditions, its entries saved now."""
+    patient = make_patient(f"r{seed}", tz=diary.zone.key, conditions=list(diary.conditions))
+    for ep in diary.episodes:
+        _save_one(patient, ep)
+    return patient
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", DB_SEEDS)
 def test_saved_and_reviewed_diaries_raise_exactly_the_tables_flags(seed: int, time_machine: TimeMachineFixture) -> None:
     diary = make_diary(seed)
-    patient = make_patient(f"r{seed}", tz=diary.zone.key, conditions=list(diary.conditions))
     time_machine.move_to(diary.now, tick=False)
+    patient = _save(diary, seed)
     assert services.clock_of(patient).today() == diary.on
-    for ep in diary.episodes:
-        services.save_episode(
-            patient=patient,
-            episode_id=uuid.uuid4(),
-            started_at=ep.start,
-            duration_minutes=ep.minutes,
-            severity=ep.severity,
-            locations=sorted(ep.locations),
-            sensations=sorted(ep.sensations),
-            triggers=sorted(ep.triggers),
-            symptoms=sorted(ep.symptoms),
-            relieved_by=sorted(ep.relieved_by),
-        )
     result = review_patient(patient.pk, diary.on)
     assert {f.code for f in result.findings} == diary.expected()
     assert set(Flag.objects.filter(patient=patient, status=OPEN).values_list("code", flat=True)) == diary.expected()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", DB_SEEDS[: len(DB_SEEDS) // 2])
+def test_a_review_as_of_an_earlier_day_finds_the_tables_signs(seed: int, time_machine: TimeMachineFixture) -> None:
+    """D one to three days back: ongoing entries last until the end of D, and entries after D are not read. (The
+    flags are not compared: the saves opened theirs as of the patient's today.)"""
+    diary = make_diary(seed, today=False)
+    time_machine.move_to(diary.now, tick=False)
+    patient = _save(diary, seed)
+    assert services.clock_of(patient).today() > diary.on
+    assert {f.code for f in review_patient(patient.pk, diary.on, dry_run=True).findings} == diary.expected()
+
+
+LIFE_SEEDS = range(int(os.environ.get("TRIAGE_RANDOM_LIFE_SEEDS", "30")))
+URGENT = {*oracle.INSTANT, "urgent.ascending"}  # stay open until read; read, they resolve when nothing matches
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", LIFE_SEEDS)
+def test_flags_open_stay_reopen_and_resolve_as_the_table_says_over_the_weeks_after(
+    seed: int, time_machine: TimeMachineFixture
+) -> None:
+    """The diary of a seed, then a review every day or few for six weeks, a new entry now and then, and the patient
+    reading some open flags. DESIGN §5's lifecycle: a sign found opens its flag; an emergency or urgent flag stays
+    open until read, and once read resolves when no episode in R matches, and opens again when a new episode matches
+    it; a pattern flag resolves when a review no longer finds it."""
+    diary = make_diary(seed)
+    rng = random.Random(-seed - 1)
+    time_machine.move_to(diary.now, tick=False)
+    patient = _save(diary, seed)
+    episodes = [(ep, 0) for ep in diary.episodes]  # each with the step it was logged at
+    live: dict[str, tuple[str, int]] = {}  # code: (status, the step it was read at)
+    now, day = diary.now, diary.on
+    for step in range(10):
+        if step:
+            day += dt.timedelta(days=rng.choice((1, 1, 2, 3, 5, 7)))
+            now = _real(day, rng.choice(("00:20", "08:00", "22:30", "23:59")), diary.zone, 0)
+            time_machine.move_to(now, tick=False)
+            for _ in range(rng.choice((0, 0, 1, 2))):
+                ep = _episode(rng, _plus(now, -rng.randrange(1, 120), diary.zone), rng.choice(DURATIONS), 5)
+                _save_one(patient, ep)
+                episodes.append((ep, step))
+        review_patient(patient.pk)
+        diary_now = [ep for ep, _ in episodes]
+        found = oracle.signs(diary_now, diary.conditions, diary.zone, day, now)
+        for code in set(live) - found:
+            if not (code in URGENT and live[code][0] == OPEN):
+                del live[code]  # read, or a pattern: resolved
+        for code in found:
+            status, read_at = live.get(code, (OPEN, step))
+            behind = oracle.matching(code, diary_now, diary.zone, day, now) if code in URGENT else []
+            if status == ACKNOWLEDGED and any(n > read_at for ep, n in episodes if any(ep is b for b in behind)):
+                status = OPEN  # a new entry matches it again
+            live[code] = (status, read_at)
+        flags = Flag.objects.filter(patient=patient, status__in=(OPEN, ACKNOWLEDGED))
+        assert {f.code: f.status for f in flags} == {code: status for code, (status, _) in live.items()}, step
+        for flag in flags:
+            if flag.status == OPEN and rng.random() < 0.5:
+                assert acknowledge(flag)
+                live[flag.code] = (ACKNOWLEDGED, step)
