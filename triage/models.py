@@ -32,6 +32,9 @@ class Flag(models.Model):
         choices=[("", "Not resolved"), (CLEARED, "Cleared"), (WITHDRAWN, "Withdrawn: entry corrected")],
     )
     evidence = models.JSONField(default=list, help_text="ids of the episodes behind it")
+    # What the patient read: an emergency or urgent flag opened again by an entry that is then deleted or corrected
+    # away goes back to read when all it rests on is in here (`review.plan`).
+    read_evidence = models.JSONField(default=list, blank=True, help_text="ids of the episodes behind it when read")
     detail = models.JSONField(default=dict, help_text="the numbers that made it fire")
     notified_at = models.DateTimeField(null=True, blank=True)
 

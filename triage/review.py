@@ -73,6 +73,17 @@ def _supporting(flag: Flag, evidence: dict[str, EpisodeFacts]) -> list[EpisodeFa
     return kept
 
 
+def _read_again(flag: Flag, now: dt.datetime) -> bool:
+    """An emergency or urgent flag opened again by an entry that was then deleted or corrected away, now resting only
+    on episodes the patient had read, is read again: it opened again for that entry alone. True when it was."""
+    if flag.status != OPEN or not flag.sign.instant or not flag.read_evidence:
+        return False
+    if not set(flag.evidence) <= set(flag.read_evidence):
+        return False
+    flag.status, flag.acknowledged_at = ACKNOWLEDGED, flag.acknowledged_at or now
+    return True
+
+
 def plan(
     active: dict[str, Flag],
     findings: list[detectors.Finding],
@@ -111,6 +122,8 @@ def plan(
             action = "reopened"
             flag.status, flag.acknowledged_at, flag.notified_at = OPEN, None, None
         flag.evidence, flag.detail, flag.last_seen = ids, detail, max(flag.last_seen, as_of)
+        if _read_again(flag, now):
+            action = "updated"
         changes.append(Change(finding.code, action, flag))
     found = {f.code for f in findings}
     for code, flag in active.items():
@@ -130,6 +143,7 @@ def plan(
                 flag.evidence = [e.id for e in supporting]
                 flag.detail = recount.detail if recount else flag.detail
                 action = "updated"
+                _read_again(flag, now)
             changes.append(Change(code, action, flag))
         else:
             flag.status, flag.resolution, flag.resolved_at = RESOLVED, CLEARED, now

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 
 from triage import signs
@@ -16,7 +17,7 @@ def acknowledge(flag: Flag) -> bool:
     """The patient has read it. Conditional update: a repeated tap changes nothing."""
     return bool(
         Flag.objects.filter(id=flag.id, patient_id=flag.patient_id, status=OPEN).update(
-            status=ACKNOWLEDGED, acknowledged_at=timezone.now()
+            status=ACKNOWLEDGED, acknowledged_at=timezone.now(), read_evidence=F("evidence")
         )
     )
 

@@ -354,3 +354,27 @@ def test_an_edit_that_takes_a_sign_away_recounts_the_flag_it_leaves_open(patient
     flag = only_flag(patient)
     assert (flag.status, flag.evidence) == ("open", [str(kept.id)])
     assert flag.reasons == ["1 episode with: Slurred or difficult speech (started 28 Feb 2026)."]
+
+
+@COMMITTED
+@pytest.mark.parametrize("correction", ["deleted", "edited"])
+def test_a_read_flag_reopened_by_an_entry_corrected_away_is_read_again(patient, correction):
+    """A stroke sign, read; a new entry with a face droop opens the flag again; the entry was a mistake and is removed
+    (or the droop unticked). The flag still rests on the first entry, which the patient has read: it is read again,
+    not open telling them to call now (DESIGN §5: a read flag opens again when a new or edited episode matches it;
+    after the correction none does), and no message goes after it."""
+    first = stroke(patient, 3)
+    acknowledge(only_flag(patient))
+    mistake = stroke(patient, 0)
+    assert only_flag(patient).status == "open"
+    mail.outbox.clear()  # the review after the save told them: the entry was there then
+    if correction == "deleted":
+        services.delete_episode(patient=patient, episode_id=mistake.id)
+    else:
+        services.save_episode(patient=patient, episode_id=mistake.id, started_at=mistake.started_at, duration_minutes=5,
+                              severity=3, locations=[("left", "sole")])  # fmt: skip
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("acknowledged", [str(first.id)])
+    review_patient(patient.pk)
+    assert only_flag(patient).status == "acknowledged"
+    assert mail.outbox == []
