@@ -74,6 +74,7 @@ def reconcile_saved(
     live = {f.code: f for f in Flag.objects.filter(patient=patient, status__in=ACTIVE)}
     first_of_r = detectors.Windows.ending(today).recent[0]
     findings: list[detectors.Finding] = []
+    recent: list[EpisodeFacts] = []
     if matched and first_of_r <= episode.day <= today:
         recent = load_facts(patient, profile.zone, first_of_r, today)
         findings = [f for sign in matched if (f := detectors.detect_instant(sign, recent)) is not None]
@@ -82,7 +83,8 @@ def reconcile_saved(
     # name it: withdrawn if nothing else holds them up.
     naming = {code: f for code, f in live.items() if code not in found and f.sign.instant and episode.id in f.evidence}
     active = {code: live[code] for code in found if code in live} | naming
-    evidence = _named(patient, naming.values(), profile.zone)
+    # What the flags name (an unread one found again keeps its episodes the window has left) and what R holds.
+    evidence = _named(patient, active.values(), profile.zone) | {e.id: e for e in recent}
     changes = review.plan(active, findings, patient.pk, today, now, evidence)
     return _write(
         [

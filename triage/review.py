@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -84,6 +85,19 @@ def _read_again(flag: Flag, now: dt.datetime) -> bool:
     return True
 
 
+def _held(
+    flag: Flag, ids: list[str], detail: dict[str, Any], evidence: dict[str, EpisodeFacts]
+) -> tuple[list[str], dict[str, Any]]:
+    """An unread emergency or urgent flag found again keeps the episodes it rested on that still make it, those the
+    window has left too (unread, it stays open on them): else a new one, corrected away, would withdraw it. Its
+    evidence and numbers are then counted over both; as found where it keeps nothing more."""
+    held = [e for e in _supporting(flag, evidence) if e.id not in ids]
+    if not held or any(i not in evidence for i in ids):
+        return ids, detail
+    recount = _recount(flag, held + [evidence[i] for i in ids])
+    return (list(recount.evidence), recount.detail) if recount else (ids, detail)
+
+
 def plan(
     active: dict[str, Flag],
     findings: list[detectors.Finding],
@@ -94,8 +108,8 @@ def plan(
 ) -> list[Change]:
     """What the review does to each live flag, without writing: the same plan serves --dry-run.
 
-    `evidence` holds the facts of every episode that live flags name and that still exists
-    (None: assume they all exist and still match, as before corrections were tracked).
+    `evidence` holds the facts of every episode that live flags name and that still exists, and of those the
+    findings name (None: assume they all exist and still match, as before corrections were tracked).
     """
     changes = []
     for finding in findings:
@@ -114,6 +128,8 @@ def plan(
             )
             changes.append(Change(finding.code, "opened", flag))
             continue
+        if flag.status == OPEN and finding.sign.instant and evidence is not None:
+            ids, detail = _held(flag, ids, detail, evidence)
         action = "unchanged"
         if (flag.evidence, flag.detail) != (ids, detail) or flag.last_seen < as_of:
             action = "updated"
@@ -250,7 +266,8 @@ def _plan_one(loaded: _Loaded, patient: User, now: dt.datetime) -> ReviewResult:
     last = loaded.last_dates.get(pid)
     moment = detectors.review_moment(day, loaded.zones[pid], now)
     findings = detectors.review(loaded.recent[pid], day, profile_of(patient).conditions, moment)
-    changes = plan(loaded.live[pid], findings, pid, day, now, loaded.evidence[pid])
+    named = loaded.evidence[pid] | {e.id: e for e in loaded.recent[pid]}  # and what the findings name
+    changes = plan(loaded.live[pid], findings, pid, day, now, named)
     changes += prune_history(loaded.history[pid], set(loaded.evidence[pid]))
     return ReviewResult(pid, day, findings, changes, backdated=last is not None and day < last)
 

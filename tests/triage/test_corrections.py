@@ -378,3 +378,28 @@ def test_a_read_flag_reopened_by_an_entry_corrected_away_is_read_again(patient, 
     review_patient(patient.pk)
     assert only_flag(patient).status == "acknowledged"
     assert mail.outbox == []
+
+
+@COMMITTED
+@pytest.mark.parametrize("correction", ["deleted", "edited"])
+def test_an_unread_flag_past_the_window_keeps_its_entry_when_a_new_one_is_corrected_away(patient, correction):
+    """An injury 16 days ago opened a flag the patient never read: it stays open past R, on that entry. A new injury
+    entry (a mistake) joins it, and is removed (or its injury unticked). The flag still rests on the first entry,
+    which still matches and was never read: it stays open on it (DESIGN §5: unread, it stays open until the patient
+    reads it; a correction withdraws only the flags that rested on the corrected entry alone)."""
+    with time_machine.travel(NOW - dt.timedelta(days=16), tick=False):
+        first = log(patient, started_at=days_ago(16), triggers=["injury"])
+    assert review_patient(patient.pk).findings == []  # outside R now
+    assert only_flag(patient).status == "open"
+    mistake = log(patient, started_at=days_ago(0), triggers=["injury"])
+    assert only_flag(patient).evidence == [str(first.id), str(mistake.id)]
+    if correction == "deleted":
+        services.delete_episode(patient=patient, episode_id=mistake.id)
+    else:
+        services.save_episode(patient=patient, episode_id=mistake.id, started_at=mistake.started_at, duration_minutes=5,
+                              severity=3, locations=[("left", "sole")])  # fmt: skip
+    flag = only_flag(patient)
+    assert (flag.status, flag.resolution, flag.evidence) == ("open", "", [str(first.id)])
+    review_patient(patient.pk)
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence, flag.detail["episodes"]) == ("open", [str(first.id)], 1)
