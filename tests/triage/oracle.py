@@ -171,10 +171,10 @@ INSTANT: dict[str, Callable[[Ep], bool]] = {
 # Pattern signs: each reads the whole review.
 
 
-def climbing(rv: Review) -> list[Ep]:
-    """The episodes of W in a pair that climbs: both in both legs, the later (by start, in real time: a wall clock
-    can go back) at a level ≥ the earlier's + 2."""
-    both = sorted((ep for ep in rv.w if both_legs(ep)), key=lambda ep: ep.start.astimezone(dt.UTC))
+def climbing(episodes: Iterable[Ep]) -> list[Ep]:
+    """The episodes among these in a pair that climbs: both in both legs, the later (by start, in real time: a
+    wall clock can go back) at a level ≥ the earlier's + 2."""
+    both = sorted((ep for ep in episodes if both_legs(ep)), key=lambda ep: ep.start.astimezone(dt.UTC))
     pairs = [
         (earlier, later)
         for i, earlier in enumerate(both)
@@ -186,7 +186,7 @@ def climbing(rv: Review) -> list[Ep]:
 
 def ascending(rv: Review) -> bool:
     """Two episodes in W that both involve both legs, the later (by start) reaching a level ≥ the earlier's + 2."""
-    return bool(climbing(rv))
+    return bool(climbing(rv.w))
 
 
 def persistent(rv: Review) -> bool:
@@ -288,6 +288,12 @@ def matching(code: str, episodes: Iterable[Ep], zone: zoneinfo.ZoneInfo, on: dt.
     """The episodes an emergency or urgent sign rests on as of D: those in R that have it; for numbness climbing
     both legs, those in W of a pair that climbs."""
     rv = Review(tuple(episodes), frozenset(), zone, on, moment)
+    return still_matching(code, rv.w if code == "urgent.ascending" else rv.r)
+
+
+def still_matching(code: str, episodes: Iterable[Ep]) -> list[Ep]:
+    """Those of these episodes that make an emergency or urgent sign, whatever their dates (the corrections: a flag
+    keeps the episodes it rests on that still match it, and is withdrawn when none do)."""
     if code == "urgent.ascending":
-        return climbing(rv)
-    return [ep for ep in rv.r if INSTANT[code](ep)]
+        return climbing(episodes)
+    return [ep for ep in episodes if INSTANT[code](ep)]

@@ -25,7 +25,7 @@ import os
 import random
 import uuid
 import zoneinfo
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pytest
 from django.contrib.auth.models import User
@@ -269,11 +269,11 @@ def test_the_diaries_reach_every_sign() -> None:
     assert all(n < len(PURE_SEEDS) for n in fired.values())
 
 
-def _save_one(patient: User, ep: Ep) -> None:
-    """An entry saved the way every writer saves one, now."""
+def _save_one(patient: User, ep: Ep, episode_id: uuid.UUID | None = None) -> None:
+    """An entry saved the way every writer saves one, now (`episode_id`: an edit of that one)."""
     services.save_episode(
         patient=patient,
-        episode_id=uuid.uuid4(),
+        episode_id=episode_id or uuid.uuid4(),
         started_at=ep.start,
         duration_minutes=ep.minutes,
         severity=ep.severity,
@@ -321,46 +321,86 @@ LIFE_SEEDS = range(int(os.environ.get("TRIAGE_RANDOM_LIFE_SEEDS", "30")))
 URGENT = {*oracle.INSTANT, "urgent.ascending"}  # stay open until read; read, they resolve when nothing matches
 
 
+@dataclass
+class Live:
+    """A live flag as the table has it: the entries it rests on (emergency and urgent signs), and those it rested on
+    when the patient read it (None: unread)."""
+
+    behind: set[uuid.UUID] = field(default_factory=set)
+    read: set[uuid.UUID] | None = None
+
+    @property
+    def status(self) -> str:
+        """Read, unless it rests on an entry the patient had not read behind it: a new one, or one edited so that it
+        matches now. (DESIGN: it opens again "when a new or edited episode matches it"; an edit of an entry it
+        already rested on, which still matches, is read as not opening it again, as the engine does: see the
+        report. An entry corrected away no longer counts: the flag is read again.)"""
+        return ACKNOWLEDGED if self.read is not None and self.behind <= self.read else OPEN
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", LIFE_SEEDS)
 def test_flags_open_stay_reopen_and_resolve_as_the_table_says_over_the_weeks_after(
     seed: int, time_machine: TimeMachineFixture
 ) -> None:
-    """The diary of a seed, then a review every day or few for six weeks, a new entry now and then, and the patient
-    reading some open flags. DESIGN §5's lifecycle: a sign found opens its flag; an emergency or urgent flag stays
-    open until read, and once read resolves when no episode in R matches, and opens again when a new episode matches
-    it; a pattern flag resolves when a review no longer finds it."""
+    """The diary of a seed, then a review every day or few for six weeks: now and then a new entry, one edited or
+    deleted, and the patient reading some open flags. DESIGN §5's lifecycle: a sign found opens its flag; an
+    emergency or urgent flag stays open until read, and once read resolves when no episode in R matches, and opens
+    again when a new or edited episode matches it; a pattern flag resolves when a review no longer finds it; a flag
+    whose every episode was deleted, or edited so it no longer matches, is withdrawn (an unread one too)."""
     diary = make_diary(seed)
     rng = random.Random(-seed - 1)
     time_machine.move_to(diary.now, tick=False)
-    patient = _save(diary, seed)
-    episodes = [(ep, 0) for ep in diary.episodes]  # each with the step it was logged at
-    live: dict[str, tuple[str, int]] = {}  # code: (status, the step it was read at)
+    patient = make_patient(f"r{seed}", tz=diary.zone.key, conditions=list(diary.conditions))
+    entries: dict[uuid.UUID, Ep] = {}
+    for ep in diary.episodes:
+        entries[key := uuid.UUID(int=rng.getrandbits(128), version=4)] = ep
+        _save_one(patient, ep, key)
+    live: dict[str, Live] = {}
     now, day = diary.now, diary.on
     for step in range(10):
         if step:
             day += dt.timedelta(days=rng.choice((1, 1, 2, 3, 5, 7)))
             now = _real(day, rng.choice(("00:20", "08:00", "22:30", "23:59")), diary.zone, 0)
             time_machine.move_to(now, tick=False)
-            for _ in range(rng.choice((0, 0, 1, 2))):
-                ep = _episode(rng, _plus(now, -rng.randrange(1, 120), diary.zone), rng.choice(DURATIONS), 5)
-                _save_one(patient, ep)
-                episodes.append((ep, step))
+        for _ in range(rng.choice((0, 0, 1, 2)) if step else 0):
+            entries[key := uuid.UUID(int=rng.getrandbits(128), version=4)] = _episode(
+                rng, _plus(now, -rng.randrange(1, 120), diary.zone), 5, 5
+            )
+            _save_one(patient, entries[key], key)
+        if entries and rng.random() < 0.3:  # a correction: deleted, or saved again with other answers
+            key = rng.choice(sorted(entries))
+            if rng.random() < 0.4:
+                assert services.delete_episode(patient=patient, episode_id=key)
+                del entries[key]
+            else:
+                old = entries[key]
+                entries[key] = replace(_episode(rng, old.start, old.minutes, old.severity), locations=old.locations)
+                if rng.random() < 0.5:
+                    entries[key] = replace(entries[key], locations=_episode(rng, old.start, 5, 5).locations)
+                _save_one(patient, entries[key], key)
         review_patient(patient.pk)
-        diary_now = [ep for ep, _ in episodes]
-        found = oracle.signs(diary_now, diary.conditions, diary.zone, day, now)
+        by_entry = {id(ep): key for key, ep in entries.items()}
+        found = oracle.signs(entries.values(), diary.conditions, diary.zone, day, now)
         for code in set(live) - found:
-            if not (code in URGENT and live[code][0] == OPEN):
-                del live[code]  # read, or a pattern: resolved
+            flag = live[code]
+            if code in URGENT:  # the entries it rested on that are still there and still match it
+                kept = [entries[k] for k in flag.behind if k in entries]
+                flag.behind = {by_entry[id(ep)] for ep in oracle.still_matching(code, kept)}
+            if code not in URGENT or flag.status == ACKNOWLEDGED or not flag.behind:
+                # resolved: a pattern no longer found, or a read flag nothing in R matches; or withdrawn: every entry
+                # it rested on was deleted or corrected (an unread one too)
+                del live[code]
         for code in found:
-            status, read_at = live.get(code, (OPEN, step))
-            behind = oracle.matching(code, diary_now, diary.zone, day, now) if code in URGENT else []
-            if status == ACKNOWLEDGED and any(n > read_at for ep, n in episodes if any(ep is b for b in behind)):
-                status = OPEN  # a new entry matches it again
-            live[code] = (status, read_at)
+            flag = live.setdefault(code, Live())
+            behind = oracle.matching(code, entries.values(), diary.zone, day, now) if code in URGENT else []
+            if code in URGENT and flag.status == OPEN:  # unread, it keeps what it rested on, the window left or not
+                kept = oracle.still_matching(code, [entries[k] for k in flag.behind if k in entries])
+                behind = oracle.still_matching(code, {id(ep): ep for ep in [*kept, *behind]}.values())
+            flag.behind = {by_entry[id(ep)] for ep in behind}
         flags = Flag.objects.filter(patient=patient, status__in=(OPEN, ACKNOWLEDGED))
-        assert {f.code: f.status for f in flags} == {code: status for code, (status, _) in live.items()}, step
-        for flag in flags:
-            if flag.status == OPEN and rng.random() < 0.5:
-                assert acknowledge(flag)
-                live[flag.code] = (ACKNOWLEDGED, step)
+        assert {f.code: f.status for f in flags} == {code: flag.status for code, flag in live.items()}, step
+        for f in flags:
+            if f.status == OPEN and rng.random() < 0.5:
+                assert acknowledge(f)
+                live[f.code].read = set(live[f.code].behind)
