@@ -88,9 +88,12 @@ def _read_again(flag: Flag, now: dt.datetime) -> bool:
 def _held(
     flag: Flag, ids: list[str], detail: dict[str, Any], evidence: dict[str, EpisodeFacts]
 ) -> tuple[list[str], dict[str, Any]]:
-    """An unread emergency or urgent flag found again keeps the episodes it rested on that still make it, those the
-    window has left too (unread, it stays open on them): else a new one, corrected away, would withdraw it. Its
-    evidence and numbers are then counted over both; as found where it keeps nothing more."""
+    """An unread emergency or urgent sign matched on single episodes, found again, keeps the episodes it rested on
+    that still match, those the window has left too (unread, it stays open on them): else a new one, corrected away,
+    would withdraw it. Its evidence and numbers are then counted over both; as found where it keeps nothing more.
+    Numbness climbing both legs is as found: its words say "in the last 7 days", of one climb within W."""
+    if not flag.sign.per_episode:
+        return ids, detail
     held = [e for e in _supporting(flag, evidence) if e.id not in ids]
     if not held or any(i not in evidence for i in ids):
         return ids, detail
@@ -133,12 +136,16 @@ def plan(
         action = "unchanged"
         if (flag.evidence, flag.detail) != (ids, detail) or flag.last_seen < as_of:
             action = "updated"
-        # An acknowledged emergency or urgent flag opens again when a new or edited episode matches it.
-        if flag.status == ACKNOWLEDGED and finding.sign.instant and set(ids) - set(flag.evidence):
-            action = "reopened"
-            flag.status, flag.acknowledged_at, flag.notified_at = OPEN, None, None
+        # An acknowledged emergency or urgent flag opens again when a new or edited episode matches it. What the
+        # patient read stays read only while it still matches: an episode corrected away and then made to match
+        # again (another sign ticked) is new to them.
+        if flag.status == ACKNOWLEDGED and finding.sign.instant:
+            flag.read_evidence = [i for i in flag.read_evidence if i in flag.evidence]
+            if set(ids) - set(flag.evidence):
+                action = "reopened"
+                flag.status, flag.acknowledged_at, flag.notified_at = OPEN, None, None
         flag.evidence, flag.detail, flag.last_seen = ids, detail, max(flag.last_seen, as_of)
-        if _read_again(flag, now):
+        if action != "reopened" and _read_again(flag, now):
             action = "updated"
         changes.append(Change(finding.code, action, flag))
     found = {f.code for f in findings}

@@ -403,3 +403,44 @@ def test_an_unread_flag_past_the_window_keeps_its_entry_when_a_new_one_is_correc
     review_patient(patient.pk)
     flag = only_flag(patient)
     assert (flag.status, flag.evidence, flag.detail["episodes"]) == ("open", [str(first.id)], 1)
+
+
+@COMMITTED
+def test_a_read_entry_corrected_away_and_then_given_another_sign_opens_the_flag_again(patient):
+    """Slurred speech three days ago and a face droop yesterday, read. The droop is unticked (a mistake), then arm
+    weakness is ticked on that entry: an edited episode that matches opens a read flag again (DESIGN §5), though the
+    entry was among those read, for what it says now is new to the patient. It stays open after the next review."""
+    first = log(patient, started_at=days_ago(3), symptoms=["speech_difficulty"])
+    edited = stroke(patient, 1)
+    acknowledge(only_flag(patient))
+
+    def edit(symptoms: list[str]) -> None:
+        services.save_episode(patient=patient, episode_id=edited.id, started_at=edited.started_at, duration_minutes=5,
+                              severity=3, locations=[("left", "sole")], symptoms=symptoms)  # fmt: skip
+
+    edit([])
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("acknowledged", [str(first.id)])
+    edit(["arm_weakness"])
+    flag = only_flag(patient)
+    assert (flag.status, flag.evidence) == ("open", [str(first.id), str(edited.id)])
+    review_patient(patient.pk)
+    assert only_flag(patient).status == "open"
+
+
+def test_numbness_climbing_both_legs_found_again_speaks_of_the_climb_within_the_week(patient):
+    """Unread, numbness climbing both legs from the toes (9 days ago) to the knees (8 days ago) stays open after the
+    week. Then the shins (2 days ago) and the buttocks (today): found again, its words ("in the last 7 days …") are of
+    that climb, from the shins to the buttocks, not from the toes 9 days ago."""
+    toes = log(patient, started_at=days_ago(9), duration_minutes=10, locations=both("toes"))
+    knees = log(patient, started_at=days_ago(8), duration_minutes=10, locations=both("knee"))
+    with time_machine.travel(NOW - dt.timedelta(days=8), tick=False):
+        review_patient(patient.pk)
+    assert only_flag(patient).evidence == [str(toes.id), str(knees.id)]
+    shins = log(patient, started_at=days_ago(2), duration_minutes=10, locations=both("shin"))
+    top = log(patient, started_at=days_ago(0, 9), duration_minutes=10, locations=both("buttock"))
+    review_patient(patient.pk)
+    flag = only_flag(patient)
+    assert flag.status == "open"
+    assert (flag.detail["from_level"], flag.detail["to_level"]) == (4, 7)
+    assert flag.evidence == [str(shins.id), str(top.id)]

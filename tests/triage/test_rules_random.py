@@ -334,7 +334,7 @@ class Live:
         """Read, unless it rests on an entry the patient had not read behind it: a new one, or one edited so that it
         matches now. (DESIGN: it opens again "when a new or edited episode matches it"; an edit of an entry it
         already rested on, which still matches, is read as not opening it again, as the engine does: see the
-        report. An entry corrected away no longer counts: the flag is read again.)"""
+        report. An entry corrected away no longer counts: the flag is read again; made to match again, it is new.)"""
         return ACKNOWLEDGED if self.read is not None and self.behind <= self.read else OPEN
 
 
@@ -394,9 +394,13 @@ def test_flags_open_stay_reopen_and_resolve_as_the_table_says_over_the_weeks_aft
         for code in found:
             flag = live.setdefault(code, Live())
             behind = oracle.matching(code, entries.values(), diary.zone, day, now) if code in URGENT else []
-            if code in URGENT and flag.status == OPEN:  # unread, it keeps what it rested on, the window left or not
+            if code in URGENT and flag.status == OPEN and code != "urgent.ascending":
+                # Unread, it keeps what it rested on, the window left or not (a sign of single entries: numbness
+                # climbing both legs speaks of one climb "in the last 7 days").
                 kept = oracle.still_matching(code, [entries[k] for k in flag.behind if k in entries])
                 behind = oracle.still_matching(code, {id(ep): ep for ep in [*kept, *behind]}.values())
+            if flag.read is not None and flag.status == ACKNOWLEDGED:
+                flag.read &= flag.behind  # an entry read, corrected away and made to match again is new to them
             flag.behind = {by_entry[id(ep)] for ep in behind}
         flags = Flag.objects.filter(patient=patient, status__in=(OPEN, ACKNOWLEDGED))
         assert {f.code: f.status for f in flags} == {code: flag.status for code, flag in live.items()}, step
