@@ -243,7 +243,8 @@ class Episode:
         self.bundle, self.e, self.patient = bundle, e, patient
         self.site = bundle.site
         saved = bundle.report.saved.get(e.id)
-        self.issued = utc_timestamp(saved.created) if saved else None
+        # When it was logged; not known of an entry an imported file created (its created_at is the import's).
+        self.issued = utc_timestamp(saved.created) if saved and not saved.logged_from_file else None
 
     def skeleton(self, kind: str, value: str) -> Json:
         """What every SymptomObservation of the episode has: identifier, status, category, code, patient, times."""

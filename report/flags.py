@@ -183,12 +183,14 @@ def screen_words(sign: signs.Sign, facts: EpisodeFacts, saved: Saved | None, eme
     """The warning screen the save showed for this sign, by triage's late-entry rule judged from the last save.
 
     Every way an entry is saved (the log form, the API, the phone's offline queue) shows it; an imported file does
-    not, and a version saved from one says so.
+    not. Of an entry last changed by a file, which screen an earlier save showed, if any, is not known: it says
+    where the entry came from instead.
     """
     if saved is None:
         return ""
     if saved.saved_from_file:
-        return f"saved from an imported file {phrases.moment_words(_local(saved.updated, facts))}: no warning screen"
+        how = "came in" if saved.logged_from_file else "last changed by"
+        return f"{how} an imported file {phrases.moment_words(_local(saved.updated, facts))}"
     told = advise(sign, emergency_number, [(facts.start, saved.updated)])
     if told.call:
         return f"the app showed its emergency screen (call {emergency_number} now) on saving"

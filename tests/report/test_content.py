@@ -14,6 +14,7 @@ from diary.interchange import import_diary
 from insights import trends
 from report import content, sections, summary
 from report import episodes as tables
+from report.fhir_export import fhir_bundle
 from report.pdf import render_pdf, report_context
 from tests.conftest import FIXTURE_VIGNETTES, load_vignette, log, make_patient
 from tests.report.test_page_one import pages
@@ -446,18 +447,19 @@ def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag
 def test_an_entry_from_an_imported_file_is_not_said_to_be_logged_late_nor_warned_on_saving(db):
     """A backup from another phone holds slurred speech on Tue 10 Nov 2026 at 09:00 (London); it is imported on Fri
     13 Nov at 10:00. When the patient logged it is not known and the import showed no warning screen, so its red-flag
-    line says neither "logged 13 Nov …, 3 days after it began" nor "the app showed its … screen", but that it was
-    saved from an imported file. Saddle numbness logged in the app at once on 11 Nov and then changed by the same
-    file keeps its on-time logging (no "logged" part), and was last saved from the file. Edited in the app on 14 Nov,
-    the speech entry was then saved with the urgent screen (entered over 24 h later), as any edit is."""
+    line says neither "logged 13 Nov …, 3 days after it began" nor "the app showed its … screen", but that it came
+    in an imported file. Saddle numbness logged in the app at once on 11 Nov and then changed by the same file keeps
+    its on-time logging (no "logged" part); which screen its first save showed is not said of a version the file
+    wrote: it was last changed by the file. Edited in the app on 14 Nov, the speech entry was then saved with the
+    urgent screen (entered over 24 h later), as any edit is."""
     from diary import services
     from diary.interchange import export_diary
 
     london = zoneinfo.ZoneInfo("Europe/London")
     patient = make_patient("lena", tz="Europe/London")
     with time_machine.travel(dt.datetime(2026, 11, 11, 8, 5, tzinfo=london), tick=False):
-        log(patient, started_at=dt.datetime(2026, 11, 11, 8, 0, tzinfo=london), duration_minutes=20,
-            symptoms=["saddle_numbness"], locations=[("left", "saddle")])  # fmt: skip
+        saddle = str(log(patient, started_at=dt.datetime(2026, 11, 11, 8, 0, tzinfo=london), duration_minutes=20,
+                         symptoms=["saddle_numbness"], locations=[("left", "saddle")]).id)  # fmt: skip
     backup = export_diary(patient)
     backup["episodes"][0]["notes"] = "Written on my old phone"
     speech = str(uuid.uuid4())
@@ -471,10 +473,15 @@ def test_an_entry_from_an_imported_file_is_not_said_to_be_logged_late_nor_warned
         report = content.build(patient, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     lines = {red.code: red.lines for red in report.red_flags}
     [speech_line], [saddle_line] = lines["emergency.stroke_signs"], lines["emergency.spinal_cord"]
-    from_file = "saved from an imported file Fri 13 Nov 2026 10:00 GMT: no warning screen"
-    assert (speech_line.logged, speech_line.screen) == ("", from_file)
-    assert (saddle_line.logged, saddle_line.screen) == ("", from_file)
-    assert "logged" not in speech_line.text and "showed" not in speech_line.text
+    at = "an imported file Fri 13 Nov 2026 10:00 GMT"
+    assert (speech_line.logged, speech_line.screen) == ("", f"came in {at}")
+    # Logged in the app at once, which showed its screen then; what the file changed was saved without one.
+    assert (saddle_line.logged, saddle_line.screen) == ("", f"last changed by {at}")
+    assert "logged" not in speech_line.text and "showed" not in speech_line.text + saddle_line.text
+    resources = [entry["resource"] for entry in fhir_bundle(report)["entry"]]
+    observations = {r["identifier"][0]["value"]: r for r in resources if r["resourceType"] == "Observation"}
+    assert "issued" not in observations[speech]  # when it was logged is not known
+    assert observations[saddle]["issued"] == "2026-11-11T08:05:00Z"
 
     with time_machine.travel(dt.datetime(2026, 11, 14, 9, 0, tzinfo=london), tick=False):
         services.save_episode(patient=patient, episode_id=uuid.UUID(speech), started_at=dt.datetime(2026, 11, 10, 9, 0,
