@@ -337,7 +337,8 @@ def main() -> None:
         )
     print(f"  main: main-thread work in ms (Lighthouse's wall-clock time, with its 4x CPU slowdown) and its breakdown; "
           f"cpu: the processor time of the same tasks, x4, from Lighthouse's trace (it does not grow with the "
-          f"machine's load); x: as a multiple of {BASELINE}'s in the same round, the median of the rounds; "
+          f"machine's load); x: as a multiple of {BASELINE}'s in the same round, the median of the rounds (not main "
+          f"over {BASELINE}'s main, medians of their own); "
           f"load average {load_after:.1f} at the end")  # fmt: skip
     print(f"  x over the {RUNS} rounds, lowest–highest: " + "; ".join(spreads))
     print(f"  targets: performance >= {TARGETS['performance']}, accessibility and best practices 100, TBT <= "
