@@ -3,6 +3,17 @@
 from django.db import migrations, models
 
 
+def old_code_may_insert(apps, schema_editor):
+    """On PostgreSQL the columns keep a default of false in the database (not in the model: `web.rows.Insert` writes
+    every column): a web process or worker of the release before, still running while this one is deployed, inserts
+    episodes without them, and must not fail."""
+    if schema_editor.connection.vendor == 'postgresql':
+        schema_editor.execute(
+            'ALTER TABLE diary_episode ALTER COLUMN logged_from_file SET DEFAULT false, '
+            'ALTER COLUMN saved_from_file SET DEFAULT false'
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +31,5 @@ class Migration(migrations.Migration):
             name='saved_from_file',
             field=models.BooleanField(default=False, editable=False),
         ),
+        migrations.RunPython(old_code_may_insert, migrations.RunPython.noop),
     ]

@@ -4,6 +4,13 @@ from django.db import migrations, models
 from django.db.models import F
 
 
+def old_code_may_insert(apps, schema_editor):
+    """On PostgreSQL the column keeps a default of [] in the database: a worker of the release before, still running
+    while this one is deployed, opens flags without it, and must not fail."""
+    if schema_editor.connection.vendor == 'postgresql':
+        schema_editor.execute("ALTER TABLE triage_flag ALTER COLUMN read_evidence SET DEFAULT '[]'::jsonb")
+
+
 def read_as_they_stand(apps, schema_editor):
     """A flag read before this field existed was read on the episodes it rests on now: were a new entry to open it
     again and then be removed, it goes back to read (`triage.review._read_again`)."""
@@ -23,5 +30,6 @@ class Migration(migrations.Migration):
             name='read_evidence',
             field=models.JSONField(blank=True, default=list, help_text='ids of the episodes behind it when read'),
         ),
+        migrations.RunPython(old_code_may_insert, migrations.RunPython.noop),
         migrations.RunPython(read_as_they_stand, migrations.RunPython.noop),
     ]
