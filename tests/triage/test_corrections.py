@@ -356,6 +356,15 @@ def test_an_edit_that_takes_a_sign_away_recounts_the_flag_it_leaves_open(patient
     assert flag.reasons == ["1 episode with: Slurred or difficult speech (started 28 Feb 2026)."]
 
 
+def correct(patient: User, mistake: Episode, correction: str) -> None:
+    """The entry logged by mistake is deleted, or edited to a plain one (what was alarming in it unticked)."""
+    if correction == "deleted":
+        services.delete_episode(patient=patient, episode_id=mistake.id)
+    else:
+        services.save_episode(patient=patient, episode_id=mistake.id, started_at=mistake.started_at, duration_minutes=5,
+                              severity=3, locations=[("left", "sole")])  # fmt: skip
+
+
 @COMMITTED
 @pytest.mark.parametrize("correction", ["deleted", "edited"])
 def test_a_read_flag_reopened_by_an_entry_corrected_away_is_read_again(patient, correction):
@@ -368,11 +377,7 @@ def test_a_read_flag_reopened_by_an_entry_corrected_away_is_read_again(patient, 
     mistake = stroke(patient, 0)
     assert only_flag(patient).status == "open"
     mail.outbox.clear()  # the review after the save told them: the entry was there then
-    if correction == "deleted":
-        services.delete_episode(patient=patient, episode_id=mistake.id)
-    else:
-        services.save_episode(patient=patient, episode_id=mistake.id, started_at=mistake.started_at, duration_minutes=5,
-                              severity=3, locations=[("left", "sole")])  # fmt: skip
+    correct(patient, mistake, correction)
     flag = only_flag(patient)
     assert (flag.status, flag.evidence) == ("acknowledged", [str(first.id)])
     review_patient(patient.pk)
@@ -393,11 +398,7 @@ def test_an_unread_flag_past_the_window_keeps_its_entry_when_a_new_one_is_correc
     assert only_flag(patient).status == "open"
     mistake = log(patient, started_at=days_ago(0), triggers=["injury"])
     assert only_flag(patient).evidence == [str(first.id), str(mistake.id)]
-    if correction == "deleted":
-        services.delete_episode(patient=patient, episode_id=mistake.id)
-    else:
-        services.save_episode(patient=patient, episode_id=mistake.id, started_at=mistake.started_at, duration_minutes=5,
-                              severity=3, locations=[("left", "sole")])  # fmt: skip
+    correct(patient, mistake, correction)
     flag = only_flag(patient)
     assert (flag.status, flag.resolution, flag.evidence) == ("open", "", [str(first.id)])
     review_patient(patient.pk)
