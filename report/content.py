@@ -234,6 +234,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
     red = warning.red_flags(
         in_period, flags, evidence, saved, now=generated, emergency_number=profile.emergency_number, carried=carried
     )
+    marks = warning.marks(red)  # every episode behind a red flag, with its level
     window = recent_window(flags, start, end, last)
     recent = trends.compute(episodes, checkins, *window) if window else None
     return Report(
@@ -263,7 +264,7 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         red_flags=red,
         patterns=warning.patterns(flags, evidence),
         episodes=in_period,
-        rows=tables.rows(in_period, warning.marks(red)),
+        rows=tables.rows(in_period, marks),
         saved=saved,
         checkins={day: value for day, value in checkins.items() if start <= day <= end},
         symptoms=tables.symptom_rows(in_period),
@@ -275,5 +276,5 @@ def build(patient: User, first: dt.date, last: dt.date, now: dt.datetime | None 
         # The apps' sections cover the period asked for up to today, not only the days between the first and last
         # entry: a treatment started or a questionnaire answered after the last episode is still the latest news.
         sections=sections(patient, first, max(first, min(last, generated.date())), generated.date()),
-        carried=[e for e in carried if any(line.facts.id == e.id for flag in red for line in flag.lines)],
+        carried=[e for e in carried if e.id in marks],  # behind a red flag
     )

@@ -418,9 +418,11 @@ def test_a_red_flag_carried_from_the_day_before_cites_its_episode(db):
     noon that day; a report of 10–16 Mar made on 10 Mar at 09:00. The report's red flag is the first episode (it
     began before the period and is still numb in it): the bundle has its Observation, which the Flag, the
     DetectedIssue and the rule's Provenance cite, and the bundle is still valid R4B. The one over by noon is not in
-    the bundle: it is neither counted nor behind a flag."""
+    the bundle: it is neither counted nor behind a flag; nor is one that lasted past midnight with no sign."""
     patient = make_patient("jun", tz="America/Chicago")
     earlier = logged(patient, dt.datetime(2026, 3, 9, 16, 0, tzinfo=dt.UTC), duration_minutes=15, severity=3)
+    # 23:30 CDT on 9 Mar for an hour, past midnight into the period, with no warning sign: not behind a flag.
+    plain = logged(patient, dt.datetime(2026, 3, 10, 4, 30, tzinfo=dt.UTC), duration_minutes=60, severity=2)
     going = logged(
         patient,
         dt.datetime(2026, 3, 10, 4, 0, tzinfo=dt.UTC),  # 23:00 CDT on 9 Mar in Chicago
@@ -436,7 +438,7 @@ def test_a_red_flag_carried_from_the_day_before_cites_its_episode(db):
     Bundle.model_validate(bundle)
     episode = episode_observation(bundle, going)
     assert episode["effectivePeriod"] == {"start": "2026-03-10T04:00:00Z"}
-    assert earlier not in json.dumps(bundle)
+    assert earlier not in json.dumps(bundle) and plain not in json.dumps(bundle)
     refs = by_ref(bundle)
     reference = next(url for url, resource in refs.items() if resource is episode)
     [flag] = resources(bundle, "Flag")
