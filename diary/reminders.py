@@ -65,7 +65,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             continue
         email = hooks.Email(
             profile.user.email,
-            f"{settings.APP_NAME}: how are your legs today?",
+            f"{settings.APP_NAME}: time for your diary entry",  # as the push says: a lock screen may show it
             "You asked for a daily reminder. Log any numbness, or tap “No numbness today”:\n\n"
             f"{settings.SITE_URL}/\n\nYou can change or turn off this reminder in Settings.",
         )

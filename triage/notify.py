@@ -1,5 +1,8 @@
 """One message to the patient when a flag opens, never one per review: by push to the devices where they
-turned notifications on (no health details on a lock screen), by email otherwise."""
+turned notifications on (no health details on a lock screen), by email otherwise.
+
+An email's subject is shown on a lock screen too (a mail app's notification, an inbox's list): it says how soon to
+read the message, never what it is about. The sign, the advice and the reasons are in its body."""
 
 from __future__ import annotations
 
@@ -17,6 +20,13 @@ from triage.advice import for_flag, saves_of
 from triage.models import OPEN, Flag
 
 log = logging.getLogger(__name__)
+
+# The subject of a flag's email by the level shown (advice.Advice.level): how soon, and nothing of health.
+SUBJECTS = {
+    signs.EMERGENCY: "Please read this now",
+    signs.URGENT: "Please read this today",
+    signs.SEE_DOCTOR: "There is something in your diary to read",
+}
 
 
 def new_flags(flag_ids: list[int]) -> int:
@@ -56,7 +66,7 @@ def _tell(flag: Flag, emergency_number: str) -> bool:
         "site_url": settings.SITE_URL,
         "app_name": settings.APP_NAME,
     }
-    subject = f"{settings.APP_NAME}: {said.title}"
+    subject = f"{settings.APP_NAME}: {SUBJECTS[said.level]}"
     email = hooks.Email(flag.patient.email, subject, render_to_string("triage/flag_email.txt", context))
     notice = hooks.Notice(hooks.SOMETHING_TO_READ, f"{reverse('flags')}#flag-{flag.id}")
     return hooks.tell(flag.patient_id, notice, email)

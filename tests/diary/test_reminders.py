@@ -23,6 +23,7 @@ def test_sent_once_at_the_local_reminder_time(db):
         assert send_due_reminders() == 0
     assert [m.to for m in mail.outbox] == [["aiko@example.org"]]
     assert "No numbness today" in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Numbness Diary: time for your diary entry"  # what a lock screen may show
     with time_machine.travel(TOKYO_EVENING + dt.timedelta(hours=1), tick=False):
         assert send_due_reminders() == 1  # 21:05: now "later" is due
     with time_machine.travel(TOKYO_EVENING + dt.timedelta(days=1), tick=False):

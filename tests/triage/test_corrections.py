@@ -287,8 +287,10 @@ def test_stroke_signs_logged_late_get_the_urgent_screen(
         review_patient(patient.pk)
     assert patient.flags.get(code="emergency.stroke_signs").level == "emergency"  # the flag is the same
     # The email when the flag opens gives the same advice as the save screen.
-    (email,) = [m for m in mail.outbox if "stroke" in m.subject]
-    assert email.subject == f"Numbness Diary: {title}"
+    (email,) = [m for m in mail.outbox if "stroke" in m.body]
+    assert f"noticed something in what you logged: {title} (" in email.body
+    assert email.subject == {"emergency": "Numbness Diary: Please read this now",
+                             "urgent": "Numbness Diary: Please read this today"}[level]  # fmt: skip
     advice = email.body.split("\n\n")[2]
     assert advice.startswith("Call 112 now" if level == "emergency" else "See a doctor today"), advice
 
@@ -327,8 +329,9 @@ def test_the_email_for_a_stroke_sign_added_to_an_old_episode_gives_the_late_advi
             locations=[("left", "calf")], sensations=["numbness"], symptoms=["facial_droop"],
         )  # fmt: skip
         review_patient(patient.pk)
-    (email,) = [m for m in mail.outbox if "stroke" in m.subject]
-    assert email.subject == "Numbness Diary: Signs of a stroke that have passed"
+    (email,) = [m for m in mail.outbox if "stroke" in m.body]
+    assert "noticed something in what you logged: Signs of a stroke that have passed (" in email.body
+    assert email.subject == "Numbness Diary: Please read this today"  # see a doctor today, not call now
     assert "Call 112 now" not in email.body
 
 

@@ -108,10 +108,13 @@ def test_a_review_right_after_the_save_finds_the_same_flags_unchanged_and_tells_
         result = review_patient(patient.pk)
     assert {c.code: c.action for c in result.changes} == dict.fromkeys(opened, "unchanged")
     assert {f.code: (f.evidence, f.detail) for f in patient.flags.all()} == opened
-    assert sorted(m.subject for m in mail.outbox) == [
-        "Numbness Diary: Numbness after an injury",
-        "Numbness Diary: Possible signs of a stroke",
-    ]
+    # What each is about is in the body; the subject, which a lock screen shows, says only how soon to read it.
+    assert sorted((m.subject, m.body.split("\n\n")[1]) for m in mail.outbox) == [
+        ("Numbness Diary: Please read this now",
+         "Your Numbness Diary noticed something in what you logged: Possible signs of a stroke (Emergency)."),
+        ("Numbness Diary: Please read this today",
+         "Your Numbness Diary noticed something in what you logged: Numbness after an injury (See a doctor today)."),
+    ]  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         review_patient(patient.pk)  # told once: a second review sends nothing
     assert len(mail.outbox) == 2

@@ -163,11 +163,27 @@ def test_one_email_when_a_flag_opens_not_one_per_review(patient, django_capture_
         review_patient(patient.pk, AS_OF)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["alice@example.org"] and "Swollen leg" in message.subject
+    assert message.to == ["alice@example.org"]
+    # A mail app shows the subject on a lock screen: how soon to read it, not what it is about.
+    assert message.subject == "Numbness Diary: Please read this today"
+    assert "Swollen leg" in message.body
     assert "1 episode with: Leg swollen (started 28 Feb 2026)." in message.body
     assert "not a diagnosis" in message.body
     assert message.body.index("See a doctor today.") < message.body.index("Why:")  # action first
     assert "- Deep vein thrombosis (DVT) (NHS): https://www.nhs.uk/conditions/deep-vein-thrombosis-dvt/" in message.body
+
+
+def test_a_pattern_flags_email_says_on_its_subject_only_that_there_is_something_to_read(
+    patient, django_capture_on_commit_callbacks
+):
+    for n in (0, 2, 4, 6, 8):
+        at(patient, days_before(n))
+    with django_capture_on_commit_callbacks(execute=True):
+        review_patient(patient.pk, AS_OF)
+    [message] = mail.outbox
+    assert patient.flags.get().level == "see_doctor"
+    assert message.subject == "Numbness Diary: There is something in your diary to read"
+    assert "Talk to your doctor" in message.body
 
 
 def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):
