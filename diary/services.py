@@ -250,6 +250,7 @@ def _saved(
     announce: bool,
 ) -> SavedEpisode:
     """Tell the apps (`episode_saved`: their alerts, their rows from the form) and the review (`diary_changed`)."""
+    _forget_no_numbness_it_lasted_into(episode)
     episode.keep_locations(places)
     alerts = hooks.alerts_for_saved_episode(episode, created, before, extra)
     if announce:
@@ -271,6 +272,30 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
     hooks.diary_changed.send(sender=Episode, patient=patient)
     return True
+
+
+def days_lasted_into(episode: Episode, zone: dt.tzinfo, now: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """The first and the last of the days after the one an episode started on that it lasted into, or is still
+    going in (until `now`); None if it was over by the next midnight (one ending at midnight is) or has no known
+    end. The rule by which `numbness_logged` refuses "no numbness" for a day, seen from the episode."""
+    if episode.ongoing:
+        end = now
+    elif episode.duration_minutes:
+        end = episode.started_at + dt.timedelta(minutes=episode.duration_minutes)
+    else:
+        return None
+    first = local_date(episode.started_at, zone) + dt.timedelta(days=1)
+    last = local_date(end - dt.timedelta(microseconds=1), zone)
+    return (first, last) if first <= last else None
+
+
+def _forget_no_numbness_it_lasted_into(episode: Episode) -> None:
+    """A "no numbness" noted for a day this episode lasted into is contradicted by it: the day becomes "not logged"
+    (the calendar counts an episode on the day it started), as if the episode had been logged before the check-in,
+    which `numbness_logged` would then have refused. The day it started on has the save's own check-in."""
+    days = days_lasted_into(episode, profile_of(episode.patient).zone, timezone.now())
+    if days is not None:
+        episode.patient.checkins.filter(date__range=days, numbness_today=False).delete()
 
 
 def _unmark_if_no_episode_left(patient: User, day: dt.date, zone: dt.tzinfo) -> None:
@@ -357,7 +382,8 @@ def numbness_logged(patient: User, date: dt.date, *, earlier_episodes: bool = Tr
     (`earlier_episodes`) one started before it that is still going (Today shows it, "Still going since …") or that
     lasted into it. "No numbness" is refused for such a day, and Today, the day's page and the shortcut's page
     don't offer it."""
-    start, end = day_range(date, date, profile_of(patient).zone)
+    zone = profile_of(patient).zone
+    start, end = day_range(date, date, zone)
     logged = patient.episodes.filter(started_at__gte=start, started_at__lt=end).count()
     if logged:
         return f"{day_words(date)} has {vocab.counted(logged, 'episode')} logged, so it was a day with numbness."
@@ -369,9 +395,12 @@ def numbness_logged(patient: User, date: dt.date, *, earlier_episodes: bool = Tr
             "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
         )
     earlier = patient.episodes.filter(
-        started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES), started_at__lt=start
-    ).values_list("started_at", "duration_minutes")
-    if any(minutes and began + dt.timedelta(minutes=minutes) > start for began, minutes in earlier):
+        started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES),
+        started_at__lt=start,
+        duration_minutes__isnull=False,
+    ).only("started_at", "duration_minutes", "duration_unknown")
+    now = timezone.now()
+    if any((days := days_lasted_into(e, zone, now)) and days[0] <= date <= days[1] for e in earlier):
         # Not "a day with numbness": the calendar counts an episode on the day it started, and shows this one as not
         # logged; it only can't be a day without numbness.
         return (

@@ -1,11 +1,12 @@
 """Daily check-ins: "no numbness today" is told apart from "not logged"."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
 
-from diary import interchange
+from diary import interchange, services
 from diary.models import CheckIn
 from tests.conftest import log
 
@@ -74,6 +75,59 @@ def test_no_numbness_is_taken_for_a_day_an_earlier_episode_ended_before(api, pat
     # From 22:00 to 23:30 the evening before (London): over before midnight, so today was clear.
     log(patient, started_at=NOW - dt.timedelta(hours=15), duration_minutes=90)
     assert api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json").status_code == 201
+
+
+LATE_EVENING = dt.datetime(2026, 6, 9, 22, 0, tzinfo=dt.UTC)  # 23:00 in London (BST)
+JUNE = [dt.date(2026, 6, day) for day in (10, 11, 12)]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ongoing", "taken_back"),
+    [
+        (59, False, []),  # over at 23:59
+        (60, False, []),  # over at midnight: the 10th was clear
+        (61, False, JUNE[:1]),  # to 00:01 on the 10th
+        (24 * 60, False, JUNE[:1]),  # the longest an episode lasts: to 23:00 on the 10th
+        (None, True, JUNE),  # still going on the 20th
+        (None, False, []),  # over, how long not known
+    ],
+)
+def test_an_episode_logged_into_days_noted_without_numbness_takes_those_notes_back(
+    api, patient, minutes, ongoing, taken_back
+):
+    """'No numbness' is refused for a day an earlier episode lasted into; an episode logged after the note (for days
+    it lasted into) takes the note back, by the same rule: the days become "not logged", as the calendar counts an
+    episode on the day it started."""
+    with time_machine.travel(dt.datetime(2026, 6, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        for day in JUNE:
+            assert api.put(f"/api/v1/checkins/{day}/", {"numbness_today": False}, format="json").status_code == 201
+        services.save_episode(
+            patient=patient, episode_id=uuid.uuid4(), started_at=LATE_EVENING, duration_minutes=minutes,
+            duration_unknown=minutes is None and not ongoing, severity=4, locations=[("left", "sole")],
+        )  # fmt: skip
+        left = sorted(patient.checkins.filter(numbness_today=False).values_list("date", flat=True))
+        assert left == [day for day in JUNE if day not in taken_back]
+        # One rule: a day the save took the note back from is one "no numbness" is refused for now, and only such.
+        assert [day for day in JUNE if services.numbness_logged(patient, day)] == taken_back
+        assert patient.checkins.get(date=dt.date(2026, 6, 9)).numbness_today  # the day it started, as any save
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_edit_that_makes_an_episode_last_past_midnight_takes_back_the_next_days_no_numbness(web, api, patient):
+    episode = log(patient, started_at=LATE_EVENING, duration_minutes=45)
+    assert api.put("/api/v1/checkins/2026-06-10/", {"numbness_today": False}, format="json").status_code == 201
+    assert "You noted: no numbness this day." in web.get("/days/2026-06-10/").content.decode()
+    record = api.get(f"/api/v1/episodes/{episode.id}/").json()
+    longer = api.put(f"/api/v1/episodes/{episode.id}/", record | {"duration_minutes": 90}, format="json")
+    assert longer.status_code == 200
+    assert not patient.checkins.filter(date=dt.date(2026, 6, 10)).exists()
+    page = web.get("/days/2026-06-10/").content.decode().replace("&#x27;", "'")
+    assert "You noted: no numbness this day." not in page
+    assert "An episode that started the day before lasted into 10 Jun 2026" in page
+    # A day with numbness noted is not touched.
+    services.save_checkin(patient=patient, date=dt.date(2026, 6, 8), numbness_today=True, today=NOW.date())
+    log(patient, started_at=LATE_EVENING - dt.timedelta(days=2), duration_minutes=120)
+    assert patient.checkins.get(date=dt.date(2026, 6, 8)).numbness_today
 
 
 @time_machine.travel(NOW, tick=False)
