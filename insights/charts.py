@@ -216,7 +216,9 @@ def _links(size: Size, buckets: Sequence[Week], href: Href | None) -> list[str] 
 
 
 def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[tuple[dt.date, str]]) -> list[str]:
-    """A dashed line in the bucket in which each warning sign first fired."""
+    """A dashed line in the bucket in which each warning sign first fired, drawn over the bars (a sign fires on a
+    day with an episode, so its bar is there to hide a line under it) and let through to them: a tap on it is a
+    tap on the bar's link."""
     slot = size.plot_width / max(1, len(buckets))
     span = dt.timedelta(days=1 if unit == DAY else 7)
     parts = []
@@ -226,7 +228,8 @@ def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[
                 x = size.left + slot * (i + 0.5)
                 parts.append(
                     f'<line class="flag-mark" x1="{x:.1f}" x2="{x:.1f}" y1="{size.top}" '
-                    f'y2="{size.top + size.plot_height}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3">'
+                    f'y2="{size.top + size.plot_height}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3" '
+                    'pointer-events="none">'
                     f"<title>{escape(title)}, first seen {_short(day)}</title></line>"
                 )
     return parts
@@ -348,8 +351,8 @@ def frequency_chart(
     title = f"Episodes per {per}" + (", and below, " + ", ".join(b["title"] for b in bands) if bands else "")
     parts = [_open(size, title, hrefs is not None, "frequency", height)]
     parts.append(_axes(size, y_max, f"episodes / {per}", _slot_labels(size, bucket_ticks(buckets, first))))
-    parts += _flag_marks(size, buckets, unit, marks)  # under the bars, which stay tappable
     parts += _bars(size, values, titles, y_max, hrefs=hrefs, outlined=partial)
+    parts += _flag_marks(size, buckets, unit, marks)
     if buckets and bands:
         span = dt.timedelta(days=1 if unit == DAY else 7)
         parts += _bands(size, buckets, unit, first or buckets[0].start, last or buckets[-1].start + span, bands)

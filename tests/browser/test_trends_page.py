@@ -52,6 +52,12 @@ def test_demo_trends_draw_every_chart(phone, db):
     mean = phone.locator("#chart-severity polyline.mean")
     assert mean.bounding_box()["width"] > 200  # the weekly mean line is drawn across the chart
     assert phone.locator("#chart-frequency line.flag-mark").count() >= 1  # open flags marked where they fired
+    mark = phone.locator("#chart-frequency line.flag-mark").first
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    middle = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+    # Drawn over the bars, it lets a tap through to the column's link under it.
+    assert phone.evaluate("([x, y]) => !!document.elementFromPoint(x, y).closest('a.bar-link')", middle)
     assert phone.locator(".flag-marks li[data-flag-date]").count() >= 1
     assert phone.locator(".heatmap .heat-4").count() >= 1  # the most involved place is shaded darkest
     for view in ("front", "back", "feet"):  # each view of the legs, the calves on the back among them

@@ -132,6 +132,19 @@ def test_web_bars_link_to_history_only_when_wide_enough_to_tap():
     assert 'class="bar-link"' not in narrow and 'role="img"' in narrow  # a picture, not a group of links
 
 
+def test_a_warning_signs_line_is_drawn_over_the_bars_and_lets_taps_through_to_them():
+    data = period(dt.date(2026, 3, 1), dt.date(2026, 3, 14), every_days=1)
+    fired = dt.date(2026, 3, 5)  # a day with an episode: its bar is as tall as the line, or taller
+    svg = charts.frequency_chart(
+        data.buckets, data.unit, href=lambda b: f"/history/?from={b.start}", marks=[(fired, "Swollen leg")]
+    )
+    line = re.search(r'<line class="flag-mark" x1="([\d.]+)"[^>]*>', svg)
+    assert line and 'pointer-events="none"' in line.group(0)
+    bar = re.search(r'<a href="/history/\?from=2026-03-05".*?<rect class="bar" x="([\d.]+)"[^>]*width="([\d.]+)"', svg)
+    assert bar and float(bar[1]) < float(line[1]) < float(bar[1]) + float(bar[2])  # across that day's bar
+    assert svg.index('class="flag-mark"') > svg.rindex('class="bar')  # drawn after (over) every bar
+
+
 def test_the_report_calendar_of_a_few_days_is_drawn_as_wide_as_a_quarters():
     """Printed at one width, a calendar of one day would otherwise blow its squares and text up to a page."""
     day = period(dt.date(2026, 6, 15), dt.date(2026, 6, 15))
