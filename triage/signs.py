@@ -382,7 +382,9 @@ CATALOGUE: dict[str, Sign] = {
                 "days": "Numbness on {days} of the last {window_days} days, not counting episodes brought on by a "
                 f"position that moving eased within {POSITIONAL_MAX.seconds // 60} minutes "
                 "({min_days} or more is the threshold).",
-                "long": "Episodes of {min_minutes} minutes or more that moving did not ease: {long_episodes} "
+                # "Not logged as eased": the rule counts an episode whose relief was left unanswered too, and the
+                # patient never said that moving did not help.
+                "long": "Episodes of {min_minutes} minutes or more not logged as eased by moving: {long_episodes} "
                 "(the longest {longest}{going}).",
             },
             thresholds=_t(min_minutes=30, min_days=5),

@@ -222,6 +222,10 @@ def test_withdrawn_flags_never_reach_the_report(patient):
     [pattern] = content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns
     assert pattern.code == "pattern.persistent"
     assert "the longest 45 minutes" in " ".join(pattern.reasons)  # never "45 minutes" as a bare number of minutes
+    # Nothing was logged for what helped: the reason doesn't say that moving did not.
+    assert "Episodes of 30 minutes or more not logged as eased by moving: 7 (the longest 45 minutes)." in (
+        pattern.reasons
+    )
     Flag.objects.filter(patient=patient).update(status="resolved", resolution=WITHDRAWN)
     assert content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns == []
     Flag.objects.filter(patient=patient).update(resolution="")
