@@ -1,12 +1,14 @@
 """The treatments' HTML forms: add one on one short screen, change the dose, stop, edit, a missed day, an effect.
 
 The rules are the services' (`treatments.services`), so the forms, the API and the import say the same; a form
-only shows each problem beside its field.
+only shows each problem beside its field. The stop form words its own: it asks for the last day taken, the services
+for the first day without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +16,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict
 
-from diary.clock import Clock
+from diary.clock import Clock, day_words
 from diary.forms import LocalDateTimeField
-from diary.models import MAX_NOTES, validate_query_day
+from diary.models import MAX_NOTES
 from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
@@ -148,10 +150,41 @@ class ChangeDoseForm(DoseFields):
 
 
 class StopForm(forms.Form):
-    last_day = forms.DateField(label="Last day you took it", widget=DATE, validators=[validate_query_day])
-    stop_reason = forms.ChoiceField(label="Why?", choices=choices(vocab.STOP_REASONS), widget=forms.RadioSelect)
+    """The last day taken, as the patient counts: a course keeps the day after it, the first day without it, so the
+    form words its refusals itself (the service's name a stop date this form never shows)."""
+
+    last_day = forms.DateField(
+        label="Last day you took it", widget=DATE, error_messages={"required": "Give the last day you took it."}
+    )
+    stop_reason = forms.ChoiceField(
+        label="Why?",
+        choices=choices(vocab.STOP_REASONS),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you stopped it."},
+    )
 
     RENAMED = {"stopped_on": "last_day"}
+
+    def __init__(self, *args: Any, courses: Sequence[CourseFacts], today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.courses = courses  # oldest first, the last one going on
+        self.today = today
+
+    def clean_last_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["last_day"]
+        started = self.courses[-1].started_on
+        if day < started:
+            before = self.courses[-2] if len(self.courses) > 1 else None
+            if before is None:
+                since = "you started it"
+            elif before.stopped_on == started:
+                since = "this dose started"
+            else:
+                since = "you started it again"
+            raise ValidationError(f"The last day you took it can't be before {since} ({day_words(started)}).")
+        if day > self.today:
+            raise ValidationError("The last day you took it can't be in the future.")
+        return day
 
     def stopped_on(self) -> dt.date:
         """The first day without it, as a course keeps it."""

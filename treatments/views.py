@@ -147,7 +147,8 @@ def stop_treatment(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResp
     if facts.current is None:
         messages.error(request, f"{treatment.name} is stopped already.")
         return redirect("treatment", treatment.id)
-    form = StopForm(request.POST or None, initial={"last_day": clock_of(request.user).today()})
+    today = clock_of(request.user).today()
+    form = StopForm(request.POST or None, initial={"last_day": today}, courses=facts.courses, today=today)
     if request.method == "POST" and form.is_valid():
         try:
             services.stop_treatment(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -276,3 +277,59 @@ def test_the_delete_page_offers_to_stop_only_a_treatment_taken_now(web, patient)
     assert "Stop it instead" in text(web.get(f"/treatments/{taken.id}/delete/"))
     page = text(web.get(f"/treatments/{stopped.id}/delete/"))
     assert "Stop it instead" not in page and "Delete Ibuprofen" in page
+
+
+def field_error(response, field: str) -> str:
+    """What is shown beside a field (its messages, joined in one paragraph; the test fails when it shows none)."""
+    html = response.content.decode()
+    found: list[str] = re.findall(rf"<p class=\"error\" id=\"{field}-error\">(.*?)</p>", html, re.S)
+    assert len(found) == 1, found
+    return found[0].replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize(
+    "last_day, message",
+    [
+        ("2025-12-31", "The last day you took it can't be before you started it (1 Jan 2026)."),
+        ("0001-01-01", "The last day you took it can't be before you started it (1 Jan 2026)."),
+        ("2026-06-11", "The last day you took it can't be in the future."),
+        ("9999-12-31", "The last day you took it can't be in the future."),
+    ],
+)
+def test_the_stop_form_words_its_refusal_as_the_last_day_taken_not_the_first_day_without(web, patient, last_day,
+                                                                                          message):  # fmt: skip
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    response = web.post(f"/treatments/{t.id}/stop/", {"last_day": last_day, "stop_reason": "side_effects"})
+    assert response.status_code == 400 and field_error(response, "last_day") == message
+    assert "stop date" not in text(response) and t.courses.get().stopped_on is None
+
+
+def test_the_stop_form_names_the_dose_or_the_restart_its_last_day_is_before(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    services.change_dose(patient=patient, treatment_id=t.id, on=dt.date(2026, 6, 1), dose_amount=Decimal("150"),
+                         dose_unit="mg", times_per_day=2)  # fmt: skip
+    response = web.post(f"/treatments/{t.id}/stop/", {"last_day": "2026-05-31", "stop_reason": "side_effects"})
+    message = "The last day you took it can't be before this dose started (1 Jun 2026)."
+    assert field_error(response, "last_day") == message
+    again = add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), stopped_on=dt.date(2026, 2, 1))
+    services.change_dose(patient=patient, treatment_id=again.id, on=dt.date(2026, 3, 1), dose_amount=Decimal("75"),
+                         dose_unit="mg", times_per_day=2)  # fmt: skip
+    response = web.post(f"/treatments/{again.id}/stop/", {"last_day": "2026-02-28", "stop_reason": "side_effects"})
+    assert field_error(response, "last_day") == (
+        "The last day you took it can't be before you started it again (1 Mar 2026)."
+    )
+
+
+@pytest.mark.parametrize("last_day", ["2026-01-01", "2026-06-10"])  # the day it started (one day taken), today
+def test_a_course_can_stop_after_its_first_day_or_today(web, patient, last_day):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    response = web.post(f"/treatments/{t.id}/stop/", {"last_day": last_day, "stop_reason": "side_effects"})
+    assert response.status_code == 302
+    assert t.courses.get().stopped_on == dt.date.fromisoformat(last_day) + dt.timedelta(days=1)
+
+
+def test_the_stop_form_asks_for_what_it_lacks_in_its_words(web, patient):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    response = web.post(f"/treatments/{t.id}/stop/", {"last_day": ""})
+    assert field_error(response, "last_day") == "Give the last day you took it."
+    assert field_error(response, "stop_reason") == "Choose why you stopped it."
