@@ -22,20 +22,36 @@ from diary.models import MAX_NOTES
 from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
-from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_NAME, validate_amount
+from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_AMOUNT, MAX_NAME, validate_amount
 
 TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
 SUGGESTIONS_LIST = "treatment-suggestions"  # the <datalist> of names (templates/treatments/_suggestions.html)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class AmountField(forms.DecimalField):
+    """A dose's amount, one message for any bad one: its range is checked before Django counts its digits, which
+    within the range only decimal places can exceed (1e9 is "more than 100,000", not also "no more than 8 digits")."""
+
+    def validate(self, value: Decimal) -> None:
+        super().validate(value)
+        if value not in self.empty_values:
+            validate_amount(value)
+
+
 def _amount() -> forms.DecimalField:
-    return forms.DecimalField(
+    places = f"Give the dose with at most {AMOUNT_PLACES} decimal places."
+    return AmountField(
         label="Dose",
         required=False,
         max_digits=AMOUNT_DIGITS,
         decimal_places=AMOUNT_PLACES,
-        validators=[validate_amount],
+        error_messages={
+            "invalid": "Give the dose as a number, for example 75 or 0.5.",
+            "max_digits": places,  # only a tiny dose has too many digits once the range is checked (1e-15)
+            "max_decimal_places": places,
+            "max_whole_digits": f"The dose can't be more than {MAX_AMOUNT:,}.",
+        },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
     )
 

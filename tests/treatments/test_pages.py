@@ -333,3 +333,49 @@ def test_the_stop_form_asks_for_what_it_lacks_in_its_words(web, patient):
     response = web.post(f"/treatments/{t.id}/stop/", {"last_day": ""})
     assert field_error(response, "last_day") == "Give the last day you took it."
     assert field_error(response, "stop_reason") == "Choose why you stopped it."
+
+
+TOO_MUCH = "The dose can't be more than 100,000."
+NOT_A_NUMBER = "Give the dose as a number, for example 75 or 0.5."
+PLACES = "Give the dose with at most 4 decimal places."
+
+
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("1e9", TOO_MUCH),  # not also Django's "no more than 8 digits before the decimal point"
+        ("123456789", TOO_MUCH),
+        ("1e400", TOO_MUCH),
+        ("9" * 300, TOO_MUCH),
+        ("100000.00001", TOO_MUCH),
+        ("-1e400", "The dose must be more than 0."),
+        ("0", "The dose must be more than 0."),
+        ("-0", "The dose must be more than 0."),
+        ("0.00001", PLACES),
+        ("1e-15", PLACES),  # 15 digits in all: the same sentence, not "no more than 12 digits in total"
+        ("0." + "1" * 300, PLACES),
+        ("nan", NOT_A_NUMBER),
+        ("inf", NOT_A_NUMBER),
+        ("1,5", NOT_A_NUMBER),
+        ("💊", NOT_A_NUMBER),
+        ("x" * 5000, NOT_A_NUMBER),
+    ],
+)
+def test_a_dose_out_of_bounds_gets_one_message_of_its_own_on_every_form_asking_it(web, patient, amount, message):
+    add = {"name": "Pregabalin", "schedule": "regular", "dose_unit": "mg", "times_per_day": "2",
+           "started_on": "2026-06-01", "dose_amount": amount}  # fmt: skip
+    response = web.post("/treatments/add/", add)
+    assert response.status_code == 400 and field_error(response, "dose_amount") == message
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    dose = {"dose_amount": amount, "dose_unit": "mg", "times_per_day": "2", "started_on": "2026-06-01"}
+    response = web.post(f"/treatments/{t.id}/dose/", dose)
+    assert response.status_code == 400 and field_error(response, "dose_amount") == message
+    assert Treatment.objects.get() == t and t.courses.count() == 1
+
+
+@pytest.mark.parametrize("amount", ["100000", "0.0001", " 7 "])
+def test_a_dose_at_its_bounds_is_taken(web, patient, amount):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    dose = {"dose_amount": amount, "dose_unit": "mg", "times_per_day": "2", "started_on": "2026-06-01"}
+    assert web.post(f"/treatments/{t.id}/dose/", dose).status_code == 302
+    assert t.courses.get(started_on=dt.date(2026, 6, 1)).dose_amount == Decimal(amount.strip())
