@@ -18,7 +18,7 @@ from django.http import QueryDict
 
 from diary.clock import Clock, day_words
 from diary.forms import LocalDateTimeField
-from diary.models import MAX_NOTES
+from diary.models import EARLIEST_DAY, MAX_NOTES
 from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
@@ -217,7 +217,19 @@ class DetailsForm(forms.Form):
 
 
 class MissedDayForm(forms.Form):
-    day = forms.DateField(label="Day you missed it", widget=DATE)
+    """A small form on the treatment's page, whose refusal is shown above the page: each names the day it asks."""
+
+    day = forms.DateField(
+        label="Day you missed it",
+        widget=DATE,
+        error_messages={"required": "Give the day you missed it.", "invalid": "Give the day you missed it as a date."},
+    )
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        if day < EARLIEST_DAY:  # kept as a dose at noon that day, whose time the service would name
+            raise ValidationError(f"The day you missed it can't be before {EARLIEST_DAY:%-d %B %Y}.")
+        return day
 
 
 class EffectForm(forms.Form):

@@ -379,3 +379,17 @@ def test_a_dose_at_its_bounds_is_taken(web, patient, amount):
     dose = {"dose_amount": amount, "dose_unit": "mg", "times_per_day": "2", "started_on": "2026-06-01"}
     assert web.post(f"/treatments/{t.id}/dose/", dose).status_code == 302
     assert t.courses.get(started_on=dt.date(2026, 6, 1)).dose_amount == Decimal(amount.strip())
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        ("0001-01-01", "The day you missed it can't be before 1 January 2000."),  # not "the time", which it never asks
+        ("", "Give the day you missed it."),  # shown above the page, far from the field: not "This field is required."
+        ("2026-06-11", "That day hasn't come yet."),
+    ],
+)
+def test_a_missed_day_refused_says_so_in_the_forms_words(web, patient, day, message):
+    t = add_treatment(patient, started_on=dt.date(2026, 1, 1))
+    page = text(web.post(f"/treatments/{t.id}/missed/", {"day": day}, follow=True)).replace("&#x27;", "'")
+    assert f"<span>{message}</span>" in page and not Dose.objects.exists()
