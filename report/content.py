@@ -90,6 +90,11 @@ class Report:
         return span_words(self.first, self.last)
 
     @property
+    def asked_for(self) -> str:
+        """The period asked for, in the same words: '1 – 31 Jan 2026'."""
+        return span_words(*self.requested)
+
+    @property
     def logged(self) -> str:
         """'entries on 39 of 91 days'."""
         return summary.logged_days_words(self.trends)
@@ -103,7 +108,7 @@ class Report:
     def running_head(self) -> str:
         """What every page carries: name, date of birth and the period."""
         born = f"born {day_words(self.date_of_birth)}" if self.date_of_birth else "date of birth not given"
-        period = self.period if self.has_entries else span_words(*self.requested)
+        period = self.period if self.has_entries else self.asked_for
         return f"{self.patient_name} · {born} · diary {period}"
 
     @property

@@ -8,6 +8,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 
 from diary.facts import EpisodeFacts
 from diary.interchange import import_diary
@@ -201,8 +202,6 @@ def test_the_accompanying_symptom_table(db):
 def test_the_alarm_key_and_the_running_head_say_only_what_is_there(db):
     """The "⚠ an alarm question" key stands under a table with a ⚠ row only; a patient who gave no date of birth is
     "date of birth not given" on every page, never "born not given"."""
-    from django.template.loader import render_to_string
-
     patient = make_patient("t", tz="Europe/London")
     log(patient, started_at=at("2026-03-02"), symptoms=["back_pain"])
     quiet = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
@@ -242,6 +241,32 @@ def test_charts_start_at_the_diarys_first_entry_not_at_the_start_of_the_period_a
     for chart in (charts["frequency"], charts["severity"]):
         labels = re.findall(r'text-anchor="middle"[^>]*>(\d\d \w\w\w)</text>', chart)
         assert labels == ["08 Jan", "12 Jan"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        (
+            (dt.date(2026, 1, 8), dt.date(2026, 1, 15)),
+            "<strong>8–15 Jan 2026</strong> (8 days, entries on 2 of 8 days)</dd>",
+        ),
+        (
+            (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+            '<strong>8–15 Jan 2026</strong> (8 days, entries on 2 of 8 days)<span class="rp-note">; asked for '
+            "1–31 Jan 2026, the diary began 8 Jan 2026, nothing logged after 15 Jan 2026</span>",
+        ),
+        (
+            (dt.date(2026, 1, 8), dt.date(2026, 1, 20)),
+            '<strong>8–15 Jan 2026</strong> (8 days, entries on 2 of 8 days)<span class="rp-note">; asked for '
+            "8–20 Jan 2026, nothing logged after 15 Jan 2026</span>",
+        ),
+    ],
+)
+def test_the_diary_period_says_why_it_is_shorter_than_the_period_asked_for(patient, asked, said):
+    log(patient, started_at=at("2026-01-08"))
+    log(patient, started_at=at("2026-01-15"))
+    page = render_to_string("report/_body.html", report_context(content.build(patient, *asked)))
+    assert f"<dt>Diary period</dt><dd>{said}" in page
 
 
 def test_the_generation_time_is_in_the_patients_zone(db):

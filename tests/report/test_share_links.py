@@ -37,7 +37,7 @@ def test_a_valid_link_shows_the_report_without_an_account_and_logs_it(client, sh
     assert page.status_code == 200
     text = page.content.decode()
     assert "desk chair" in text and "outside the period" not in text
-    assert "1 Jan 2026 – 31 Mar 2026" in text
+    assert "1 Jan – 31 Mar 2026" in text
     assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
     pdf = client.get(f"/share/{shared.token}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -229,9 +229,11 @@ def test_a_share_period_starts_no_earlier_than_the_first_entry(patient):
     assert before.first == dt.date(2025, 1, 1)
 
 
-def test_another_patient_cannot_list_or_revoke_the_link(client, other_patient, shared):
+def test_another_patient_cannot_list_or_revoke_the_link(client, patient, other_patient, shared):
+    client.force_login(patient)
+    assert "1 Jan – 31 Mar 2026" in client.get("/report/").content.decode()  # the owner's list shows it
     client.force_login(other_patient)
-    assert "1 Jan 2026 – 31 Mar 2026" not in client.get("/report/").content.decode()
+    assert "1 Jan – 31 Mar 2026" not in client.get("/report/").content.decode()
     client.post(f"/report/share/{shared.link.id}/revoke/")
     shared.link.refresh_from_db()
     assert shared.link.revoked_at is None
