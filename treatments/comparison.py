@@ -451,14 +451,17 @@ def ratio_words(c: Comparison) -> str:
         return f"No episodes before {_before_what(c)} nor while taking it."
     if c.rate_ratio is None or low is None:
         return f"No episodes in the {before_span(c)} before, so no ratio: {c.during.episodes} while taking it."
+    # The reading first, in words a patient reads; then the numbers behind it, and the ratio a physician weighs.
     interval = f"95 % interval {_number(low)} to {_number(high) if high is not None else 'no upper limit'}"
+    during, before = _number(c.during.per_day or 0), _number(c.before.per_day or 0)
     if high is not None and high < 1:
-        reading = "fewer episodes a day while taking it"
+        said = f"Fewer episodes a logged day while taking it: {during}, against {before} before"
     elif low > 1:
-        reading = "more episodes a day while taking it"
+        said = f"More episodes a logged day while taking it: {during}, against {before} before"
     else:
-        reading = "no clear difference (the interval includes 1)"
-    return f"Episodes a logged day while taking it ÷ before: {_number(c.rate_ratio)} ({interval}): {reading}."
+        said = f"No clear difference in episodes a logged day: {during} while taking it, {before} before"
+        interval += ", which includes 1"
+    return f"{said} (ratio while ÷ before {_number(c.rate_ratio)}, {interval})."
 
 
 def _before_begins(c: Comparison) -> dt.date:

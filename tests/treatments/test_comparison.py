@@ -208,8 +208,8 @@ def test_the_words_say_while_taking_and_never_because_of():
         "median severity 6/10, median duration 20 min."
     )
     assert words[2] == (
-        "Episodes a logged day while taking it ÷ before: 0.36 (95 % interval 0.17 to 0.70): fewer episodes a day "
-        "while taking it."
+        "Fewer episodes a logged day while taking it: 0.40, against 1.11 before (ratio while ÷ before 0.36, "
+        "95 % interval 0.17 to 0.70)."
     )
     assert words[-1] == (
         "This compares days while taking Pregabalin with days before; it does not show that Pregabalin caused the "
@@ -248,7 +248,19 @@ def test_an_interval_across_one_is_no_clear_difference_and_a_half_median_is_a_ra
     c = compare(d)
     words = comparison.sentences(c)
     assert "median severity 5–6/10" in words[1]
-    assert words[2].endswith("no clear difference (the interval includes 1).")
+    assert words[2].startswith("No clear difference in episodes a logged day: 0.21 while taking it, 0.29 before (")
+    assert words[2].endswith(", which includes 1).")
+
+
+def test_more_episodes_while_taking_it_leads_with_the_reading_then_the_rates():
+    before = days(BEFORE_FIRST, 36)
+    c = compare(diary([episode(x) for x in before[:6] + days(SETTLED, 30)], before[6:]))
+    assert (c.before.episodes, c.before.logged_days, c.during.episodes, c.during.logged_days) == (6, 36, 30, 30)
+    words = comparison.ratio_words(c)
+    assert words.startswith(
+        "More episodes a logged day while taking it: 1.00, against 0.17 before (ratio while ÷ before 6.00, 95 % interval "
+    )
+    assert "which includes 1" not in words
 
 
 def test_other_treatments_changed_inside_either_window_are_named():
