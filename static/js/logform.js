@@ -5,7 +5,7 @@
 // count back; count the notes against their limit.
 (() => {
   "use strict";
-  const { isoLocal, labelOf, localDate, sentence, uuid4 } = window.DiaryUtil;
+  const { characters, isoLocal, labelOf, localDate, sentence, uuid4 } = window.DiaryUtil;
   // A chip's words: the text after its input in the label, `<label class="chip"><input …>Just now (14:05)</label>`.
   const wording = (input) => {
     const label = input.closest("label");
@@ -163,7 +163,7 @@
     const number = (n) => n.toLocaleString();
     let state = "";
     const countNotes = () => {
-      const n = notes.value.length;
+      const n = characters(notes.value);
       const over = n - limit;
       const now = over > 0 ? "over" : n >= limit * 0.9 ? "near" : "";
       count.textContent = over > 0

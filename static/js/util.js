@@ -1,5 +1,5 @@
 // What several page scripts share, as window.DiaryUtil: the CSRF token, a time written with the phone's
-// UTC offset, the words of a form's choices, and a new entry's id. Loaded first (deferred scripts run in
+// UTC offset, the words of a form's choices, a new entry's id, and a text's length as the server counts it. Loaded first (deferred scripts run in
 // document order).
 (() => {
   "use strict";
@@ -44,6 +44,10 @@
     const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   };
+
+  // How many characters a text has as the server counts them (Python's len: code points). A string's length counts
+  // UTF-16 code units, two for "🦶" or any other character beyond the first 65,536, so 1,500 feet read as 3,000.
+  const characters = (text) => Array.from(text).length;
 
   // Dates and times in the phone's habits: the 12- or 24-hour clock and the order of day and month come
   // from the browser's locale; the words stay English, as the rest of the page ("Wednesday 2 December" or
@@ -96,5 +100,5 @@
     return formatterOf(kind).format(moment);
   };
 
-  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4, localDate };
+  window.DiaryUtil = { csrfToken, clockTime, isoLocal, labelOf, sentence, uuid4, localDate, characters };
 })();

@@ -70,6 +70,38 @@ def test_the_notes_say_how_much_is_left_and_never_cut(phone, sign_in):
     assert "error" in (count.get_attribute("class") or "") and notes.get_attribute("aria-invalid") == "true"
 
 
+def test_the_notes_count_characters_as_the_server_does(phone, sign_in):
+    """A 🦶 is one character to the patient and to the server (two UTF-16 code units to a string's length): 1,500 of
+    them are saved without a word against them, and 2,100 are 100 too many in the counter and in the server's reply."""
+    patient = sign_in("nico")
+    phone.goto("/log/")
+    region(phone, "left:knee").tap()
+    phone.locator(".chips.severity label", has_text="3").tap()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
+    phone.locator(".more-details summary").tap()
+    notes, count = phone.locator("textarea[name=notes]"), phone.locator("#notes-count")
+    notes.fill("🦶" * 1498)
+    notes.press_sequentially("🦶🦶")  # typed, as well as pasted
+    assert count.inner_text() == "1,500 of 2,000 characters."
+    assert "error" not in (count.get_attribute("class") or "") and notes.get_attribute("aria-invalid") is None
+    phone.locator("button.log-save").tap()
+    phone.locator(".just-saved").wait_for()
+    assert patient.episodes.get().notes == "🦶" * 1500
+
+    phone.goto("/log/")
+    region(phone, "left:knee").tap()
+    phone.locator(".chips.severity label", has_text="3").tap()
+    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
+    phone.locator(".more-details summary").tap()
+    notes.fill("🦶" * 2100)
+    too_many = "2,100 of 2,000 characters: 100 too many. Shorten the notes to save them."
+    assert count.inner_text() == too_many
+    phone.locator("button.log-save").tap()
+    phone.get_by_text("Notes can be up to 2,000 characters; these have 2,100.").wait_for()
+    assert notes.input_value() == "🦶" * 2100 and count.inner_text() == too_many  # the page and the server agree
+    assert patient.episodes.count() == 1
+
+
 def test_a_forgotten_day_is_filled_in_from_todays_week(phone, sign_in):
     patient = sign_in("dora")
     patient.date_joined -= dt.timedelta(days=10)
