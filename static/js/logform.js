@@ -1,5 +1,5 @@
 // Log form: show the date field only for "Earlier" and the minutes field only for "Other"; keep the
-// one-line summary next to Save and the alarm block's state line true; keep "None of these" and the alarm
+// summary next to Save and the alarm block's state line true; keep "None of these" and the alarm
 // questions apart; ask once, in the Save bar, about a place alarming by itself (the saddle) when it is the
 // entry's only alarming thing; stamp the moment of the tap on Save, from which "just now" and "5 min ago"
 // count back; count the notes against their limit.
@@ -47,15 +47,23 @@
     if (summary) {
       const places = checked("locations").map(labelOf);
       const [severity] = checked("severity");
-      // The short answers first and the places last: a long place ("Between the legs / around the bottom (right
-      // side)") is what the line's end cuts, never "How long?" (the places are also under the map).
-      const parts = [
+      // The short answers first, each whole, and the places last, on one line that ends in an ellipsis when it is
+      // too long (.log-summary .places): a long place ("Between the legs / around the bottom (right side)") is
+      // what is cut, never "How long?", at any text size (the places are also under the map).
+      const answers = [
         severity ? `${severity.value}/${severityMax}` : "How bad?",
         duration ? durationText(duration) : "How long?",
       ];
-      if (when && when.value !== "now") parts.push(labelOf(when).toLowerCase());
-      parts.push(places.length ? placesText(places) : "Where?");
-      summary.textContent = parts.join(" · ");
+      if (when && when.value !== "now") answers.push(labelOf(when).toLowerCase());
+      const piece = (kind, text) => {
+        const span = document.createElement("span");
+        span.className = kind;
+        span.textContent = text;
+        return span;
+      };
+      summary.textContent = "";
+      for (const answer of answers) summary.append(piece("answer", `${answer} ·`), " ");
+      summary.append(piece("places", places.length ? placesText(places) : "Where?"));
     }
     if (alarmState) {
       const alarms = checked("alarm_symptoms").map(labelOf);

@@ -316,10 +316,42 @@ def test_alarm_questions_are_visible_and_open_on_one_tap(phone, sign_in):
     assert block.locator("[data-alarm-state]").inner_text() == f"Ticked: {weak}"
 
 
+# Whether these words of the summary beside Save are on screen whole: inside the summary's box, and not where an
+# ellipsis is drawn (the end of the last line of a box that cuts its text, as at 200 % text "How long…" once was).
+WHOLE = """(el, words) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode();
+  while (node && !node.textContent.includes(words)) node = walker.nextNode();
+  if (!node) return `"${words}" is not in "${el.textContent}"`;
+  const range = document.createRange();
+  range.setStart(node, node.textContent.indexOf(words));
+  range.setEnd(node, node.textContent.indexOf(words) + words.length);
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+  const ellipsis = document.createElement("canvas").getContext("2d");
+  for (let box = node.parentElement; box && el.contains(box); box = box.parentElement) {
+    const style = getComputedStyle(box);
+    const outer = box.getBoundingClientRect();
+    ellipsis.font = style.font;
+    const cut = style.textOverflow === "ellipsis" &&
+      (box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1);
+    const line = parseFloat(style.lineHeight);
+    for (const r of rects) {
+      // a line's middle inside the box (a glyph's box reaches past a tight line height)
+      if ((r.top + r.bottom) / 2 > outer.bottom || r.right > outer.right + 1) return `"${words}" is outside the box`;
+      const last = (r.top + r.bottom) / 2 + line > outer.bottom;
+      if (cut && last && r.right + ellipsis.measureText("\u2026").width > outer.right + 1) {
+        return `"${words}" is cut by the ellipsis`;
+      }
+    }
+  }
+  return "";
+}"""
+
+
 @pytest.mark.parametrize("text", [100, 200])
 def test_long_places_never_hide_how_bad_and_how_long_beside_save(browser, live_server, text):
     """The summary beside Save ends in an ellipsis when it is too long: what it cuts is the places (shown under the
-    map too), not the answers still missing."""
+    map too), not the answers still missing, at 100 % and 200 % text on a 390 px phone."""
     from tests.browser.pages import session_cookie
     from tests.conftest import make_patient
 
@@ -329,24 +361,24 @@ def test_long_places_never_hide_how_bad_and_how_long_beside_save(browser, live_s
     phone = context.new_page()
     chromium.set_text_size(phone, text)
     phone.goto("/log/")
+    summary = phone.locator("[data-log-summary]")
+    assert summary.inner_text() == "How bad? · How long? · Where?"
+    for words in ("How bad?", "How long?", "Where?"):  # nothing chosen: it all fits, at 200 % too
+        assert summary.evaluate(WHOLE, words) == ""
+
     for place in ("right:groin", "right:saddle", "left:saddle"):
         region(phone, place, "front").tap()
     phone.locator(".chips.severity label", has_text="5").tap()
-    summary = phone.locator("[data-log-summary]")
     assert summary.inner_text().startswith("5/10 · How long? · ")
-    shown = summary.evaluate(
-        """(el) => {
-          const range = document.createRange();
-          const node = el.firstChild;
-          range.setStart(node, 0);
-          range.setEnd(node, node.textContent.indexOf("How long?") + "How long?".length);
-          const box = el.getBoundingClientRect();
-          // each line of those words has its middle inside the box (a glyph's box reaches past a tight line height)
-          return [...range.getClientRects()]
-            .every((r) => (r.top + r.bottom) / 2 < box.bottom && r.right <= box.right + 1);
-        }"""
-    )
-    assert shown, summary.inner_text()
+    for words in ("5/10", "How long?"):
+        assert summary.evaluate(WHOLE, words) == ""
+
+    phone.locator(".chips.when label", has_text="30 min ago").tap()
+    assert summary.inner_text().startswith("5/10 · How long? · 30 min ago · ")
+    for words in ("5/10", "How long?", "30 min ago"):
+        assert summary.evaluate(WHOLE, words) == ""
+    save = phone.locator("button.log-save").bounding_box()
+    assert save is not None and save["y"] + save["height"] <= chromium.PHONE["height"]
     context.close()
 
 
