@@ -296,7 +296,9 @@ class EpisodeForm(forms.Form):
         return moment
 
     def clean_notes(self) -> str:
-        notes: str = self.cleaned_data["notes"]
+        # A browser sends each line break of the box as CR LF (HTML's form submission), where the patient and the
+        # counter (logform.js) see one character: a break is kept as one, as the API sends it.
+        notes: str = self.cleaned_data["notes"].replace("\r\n", "\n")
         if len(notes) > MAX_NOTES:
             raise ValidationError(
                 f"Notes can be up to {MAX_NOTES:,} characters; these have {len(notes):,}. "

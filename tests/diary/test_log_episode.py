@@ -232,3 +232,13 @@ def test_a_phone_clock_far_ahead_is_said_next_to_when_it_started(web, patient):
 def test_a_number_left_in_others_box_is_not_what_was_chosen(web, patient):
     response = web.post("/log/", form_data(duration="15", duration_custom="99999"))
     assert response.status_code == 302 and patient.episodes.get().duration_minutes == 15
+
+
+def test_a_line_break_in_the_notes_is_one_character_as_the_counter_says(web, patient):
+    """A browser sends a box's line breaks as CR LF; the counter (logform.js) sees one character for each, and so
+    does the server: 1,991 characters and 9 line breaks are 2,000, and are kept with plain line breaks."""
+    typed = "\n".join(["x" * 199] * 10) + "x"
+    assert len(typed) == 2000
+    response = web.post("/log/", form_data(notes=typed.replace("\n", "\r\n")))
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert patient.episodes.get().notes == typed
