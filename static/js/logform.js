@@ -62,6 +62,7 @@
         return span;
       };
       summary.textContent = "";
+      summary.classList.add("pieces");  // no longer the page's one sentence, clamped to two lines (app.css)
       for (const answer of answers) summary.append(piece("answer", `${answer} ·`), " ");
       summary.append(piece("places", places.length ? placesText(places) : "Where?"));
     }

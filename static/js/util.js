@@ -1,6 +1,6 @@
 // What several page scripts share, as window.DiaryUtil: the CSRF token, a time written with the phone's
-// UTC offset, the words of a form's choices, a new entry's id, and a text's length as the server counts it. Loaded first (deferred scripts run in
-// document order).
+// UTC offset, the words of a form's choices, a new entry's id, and a text's length as the server counts it.
+// Loaded first (deferred scripts run in document order).
 (() => {
   "use strict";
 
