@@ -258,7 +258,8 @@ def test_more_episodes_while_taking_it_leads_with_the_reading_then_the_rates():
     assert (c.before.episodes, c.before.logged_days, c.during.episodes, c.during.logged_days) == (6, 36, 30, 30)
     words = comparison.ratio_words(c)
     assert words.startswith(
-        "More episodes a logged day while taking it: 1.00, against 0.17 before (ratio while ÷ before 6.00, 95 % interval "
+        "More episodes a logged day while taking it: 1.00, against 0.17 before (ratio while ÷ before 6.00, 95 % "
+        "interval "
     )
     assert "which includes 1" not in words
 
