@@ -36,6 +36,7 @@ from diary.models import (
     validate_started_at,
     validate_timezone,
 )
+from web.forms import TextBox
 
 DURATION_CHOICES = [
     ("1", "1 min"),
@@ -226,7 +227,7 @@ class EpisodeForm(forms.Form):
     relieved_by = code_field(vocab.RELIEF, "What helped?")
     # No maxlength on the box: a browser would cut a longer paste without a word. The counter (logform.js) and
     # the message below say how much is over, and nothing typed is lost.
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = TextBox(label="Notes", required=False)
 
     def __init__(
         self,
@@ -296,9 +297,7 @@ class EpisodeForm(forms.Form):
         return moment
 
     def clean_notes(self) -> str:
-        # A browser sends each line break of the box as CR LF (HTML's form submission), where the patient and the
-        # counter (logform.js) see one character: a break is kept as one, as the API sends it.
-        notes: str = self.cleaned_data["notes"].replace("\r\n", "\n")
+        notes: str = self.cleaned_data["notes"]  # a line break one character, as the counter counts it (TextBox)
         if len(notes) > MAX_NOTES:
             raise ValidationError(
                 f"Notes can be up to {MAX_NOTES:,} characters; these have {len(notes):,}. "

@@ -6,15 +6,13 @@ from django import forms
 
 from report import sharing
 from report.models import MAX_QUESTIONS
+from web.forms import TextBox
 
 
 class QuestionsForm(forms.Form):
-    questions = forms.CharField(
-        label="Questions for my doctor (optional, printed on page 1)",
-        required=False,
-        max_length=MAX_QUESTIONS,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_QUESTIONS}),
-    )
+    questions = TextBox(
+        label="Questions for my doctor (optional, printed on page 1)", required=False, max_length=MAX_QUESTIONS
+    )  # the box's maxlength: Django's, from max_length
 
 
 class ShareForm(QuestionsForm):

@@ -23,6 +23,7 @@ from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
 from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_AMOUNT, MAX_NAME, validate_amount
+from web.forms import TextBox
 
 TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
 SUGGESTIONS_LIST = "treatment-suggestions"  # the <datalist> of names (templates/treatments/_suggestions.html)
@@ -125,9 +126,7 @@ class AddTreatmentForm(DoseFields):
         label="How do you take it?", choices=choices(vocab.SCHEDULES), widget=forms.RadioSelect, initial=vocab.REGULAR
     )
     started_on = forms.DateField(label="Since", widget=DATE)
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    notes = TextBox(label="Notes", required=False, max_length=MAX_NOTES, rows=2)
     field_order = ["name", "kind", "schedule", "dose_amount", "dose_unit", "times_per_day", "started_on", "notes"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -211,9 +210,7 @@ class StopForm(forms.Form):
 class DetailsForm(forms.Form):
     name = forms.CharField(label="Name", max_length=MAX_NAME, widget=forms.TextInput(attrs={"list": SUGGESTIONS_LIST}))
     kind = forms.ChoiceField(label="What is it?", choices=choices(vocab.KINDS), widget=forms.RadioSelect)
-    notes = forms.CharField(
-        label="Notes", required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = TextBox(label="Notes", required=False, max_length=MAX_NOTES)
 
 
 class MissedDayForm(forms.Form):
