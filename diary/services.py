@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diary import hooks, vocab
-from diary.clock import Clock, day_range, day_words, local_date
+from diary.clock import Clock, day_range, day_words, instant, local_date
 from diary.facts import EpisodeFacts, facts_from_episode
 from diary.models import (
     EARLIEST_DAY,
@@ -39,6 +39,7 @@ class SavedEpisode:
     episode: Episode
     created: bool
     alerts: list[hooks.Alert] = field(default_factory=list)
+    taken_back: list[dt.date] = field(default_factory=list)  # days whose "no numbness" the save took back
 
 
 def profile_of(patient: User) -> Profile:
@@ -250,19 +251,20 @@ def _saved(
     announce: bool,
 ) -> SavedEpisode:
     """Tell the apps (`episode_saved`: their alerts, their rows from the form) and the review (`diary_changed`)."""
-    _forget_no_numbness_it_lasted_into(episode)
+    taken_back = _forget_no_numbness_it_lasted_into(episode)
     episode.keep_locations(places)
     alerts = hooks.alerts_for_saved_episode(episode, created, before, extra)
     if announce:
         hooks.diary_changed.send(sender=Episode, patient=episode.patient)
-    return SavedEpisode(episode=episode, created=created, alerts=alerts)
+    return SavedEpisode(episode=episode, created=created, alerts=alerts, taken_back=taken_back)
 
 
 @transaction.atomic
 def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     """Delete the patient's episode. The check-in its save implied goes with the day's last episode: a day is then
     "not logged" again, not "numbness noted" on the word of an episode that is gone (an Undo right after a save
-    leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one)."""
+    leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one; so
+    does a later day whose "no numbness" the save took back, the episode having lasted into it)."""
     started_at = Episode.objects.filter(patient=patient, id=episode_id).values_list("started_at", flat=True).first()
     if started_at is None:
         return False
@@ -274,28 +276,43 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     return True
 
 
-def days_lasted_into(episode: Episode, zone: dt.tzinfo, now: dt.datetime) -> tuple[dt.date, dt.date] | None:
+def days_lasted_into(
+    episode: Episode, zone: dt.tzinfo, now: dt.datetime, *, longest: int | None = None
+) -> tuple[dt.date, dt.date] | None:
     """The first and the last of the days after the one an episode started on that it lasted into, or is still
-    going in (until `now`); None if it was over by the next midnight (one ending at midnight is) or has no known
-    end. The rule by which `numbness_logged` refuses "no numbness" for a day, seen from the episode."""
+    going in (until `now`, or `longest` minutes after it started if sooner); None if it was over by the next
+    midnight (one ending at midnight is) or has no known end. The rule by which `numbness_logged` refuses "no
+    numbness" for a day, seen from the episode. Minutes are added on the UTC clock, not the wall clock: an episode
+    of 24 hours from 00:30 on the day the clocks go back ends at 23:30 that day."""
+    started = instant(episode.started_at)
     if episode.ongoing:
-        end = now
+        end = now if longest is None else min(now, started + dt.timedelta(minutes=longest))
     elif episode.duration_minutes:
-        end = episode.started_at + dt.timedelta(minutes=episode.duration_minutes)
+        end = started + dt.timedelta(minutes=episode.duration_minutes)
     else:
         return None
-    first = local_date(episode.started_at, zone) + dt.timedelta(days=1)
+    first = local_date(started, zone) + dt.timedelta(days=1)
     last = local_date(end - dt.timedelta(microseconds=1), zone)
     return (first, last) if first <= last else None
 
 
-def _forget_no_numbness_it_lasted_into(episode: Episode) -> None:
+def _forget_no_numbness_it_lasted_into(episode: Episode) -> list[dt.date]:
     """A "no numbness" noted for a day this episode lasted into is contradicted by it: the day becomes "not logged"
     (the calendar counts an episode on the day it started), as if the episode had been logged before the check-in,
-    which `numbness_logged` would then have refused. The day it started on has the save's own check-in."""
-    days = days_lasted_into(episode, profile_of(episode.patient).zone, timezone.now())
-    if days is not None:
-        episode.patient.checkins.filter(date__range=days, numbness_today=False).delete()
+    which `numbness_logged` would then have refused. The day it started on has the save's own check-in.
+
+    A note is deleted, not refused: so an episode still going counts for the longest an episode lasts (24 hours,
+    as ending it caps it), not to today. One left "still going" since March must not wipe every "no numbness" since;
+    "no numbness" stays refused for those days while it is still going."""
+    zone = profile_of(episode.patient).zone
+    days = days_lasted_into(episode, zone, timezone.now(), longest=MAX_DURATION_MINUTES)
+    if days is None:
+        return []
+    notes = episode.patient.checkins.filter(date__range=days, numbness_today=False)
+    taken_back = sorted(notes.values_list("date", flat=True))
+    if taken_back:
+        notes.delete()
+    return taken_back
 
 
 def _unmark_if_no_episode_left(patient: User, day: dt.date, zone: dt.tzinfo) -> None:
@@ -395,7 +412,7 @@ def numbness_logged(patient: User, date: dt.date, *, earlier_episodes: bool = Tr
             "If it has stopped, tap “It stopped now” on Today, or edit it with its duration."
         )
     earlier = patient.episodes.filter(
-        started_at__gte=start - dt.timedelta(minutes=MAX_DURATION_MINUTES),
+        started_at__gte=instant(start) - dt.timedelta(minutes=MAX_DURATION_MINUTES),  # 24 h on the clock, not the wall
         started_at__lt=start,
         duration_minutes__isnull=False,
     ).only("started_at", "duration_minutes", "duration_unknown")

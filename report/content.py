@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from diary import vocab
-from diary.clock import day_start, day_words, span_words
+from diary.clock import day_start, day_words, instant, span_words
 from diary.coverage import diary_state
 from diary.facts import EpisodeFacts, facts_from_episode, load_checkins, load_facts
 from diary.models import MAX_DURATION_MINUTES, Episode, Profile
@@ -170,7 +170,7 @@ def carried_into(
     begin = day_start(first, zone)
     if begin > now:
         return []
-    since = begin - dt.timedelta(minutes=MAX_DURATION_MINUTES)
+    since = instant(begin) - dt.timedelta(minutes=MAX_DURATION_MINUTES)  # 24 h on the clock, also when it changes
     return [
         e
         for e in episodes

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+import zoneinfo
 
 import pytest
 import time_machine
@@ -9,6 +10,7 @@ import time_machine
 from diary import interchange, services
 from diary.models import CheckIn
 from tests.conftest import log
+from tests.diary.test_log_episode import form_data
 
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -82,18 +84,21 @@ JUNE = [dt.date(2026, 6, day) for day in (10, 11, 12)]
 
 
 @pytest.mark.parametrize(
-    ("minutes", "ongoing", "taken_back"),
+    ("minutes", "ongoing", "taken_back", "refused"),
     [
-        (59, False, []),  # over at 23:59
-        (60, False, []),  # over at midnight: the 10th was clear
-        (61, False, JUNE[:1]),  # to 00:01 on the 10th
-        (24 * 60, False, JUNE[:1]),  # the longest an episode lasts: to 23:00 on the 10th
-        (None, True, JUNE),  # still going on the 20th
-        (None, False, []),  # over, how long not known
+        (59, False, [], []),  # over at 23:59
+        (60, False, [], []),  # over at midnight: the 10th was clear
+        (61, False, JUNE[:1], JUNE[:1]),  # to 00:01 on the 10th
+        (24 * 60, False, JUNE[:1], JUNE[:1]),  # the longest an episode lasts: to 23:00 on the 10th
+        # Still going on the 20th: "no numbness" is refused for every day since, but a note is taken back only
+        # for the longest an episode lasts (as ending it caps it): one forgotten as "still going" since March must
+        # not wipe every "no numbness" since.
+        (None, True, JUNE[:1], JUNE),
+        (None, False, [], []),  # over, how long not known
     ],
 )
 def test_an_episode_logged_into_days_noted_without_numbness_takes_those_notes_back(
-    api, patient, minutes, ongoing, taken_back
+    api, patient, minutes, ongoing, taken_back, refused
 ):
     """'No numbness' is refused for a day an earlier episode lasted into; an episode logged after the note (for days
     it lasted into) takes the note back, by the same rule: the days become "not logged", as the calendar counts an
@@ -101,15 +106,39 @@ def test_an_episode_logged_into_days_noted_without_numbness_takes_those_notes_ba
     with time_machine.travel(dt.datetime(2026, 6, 20, 12, 0, tzinfo=dt.UTC), tick=False):
         for day in JUNE:
             assert api.put(f"/api/v1/checkins/{day}/", {"numbness_today": False}, format="json").status_code == 201
-        services.save_episode(
+        saved = services.save_episode(
             patient=patient, episode_id=uuid.uuid4(), started_at=LATE_EVENING, duration_minutes=minutes,
             duration_unknown=minutes is None and not ongoing, severity=4, locations=[("left", "sole")],
         )  # fmt: skip
         left = sorted(patient.checkins.filter(numbness_today=False).values_list("date", flat=True))
-        assert left == [day for day in JUNE if day not in taken_back]
-        # One rule: a day the save took the note back from is one "no numbness" is refused for now, and only such.
-        assert [day for day in JUNE if services.numbness_logged(patient, day)] == taken_back
+        assert left == [day for day in JUNE if day not in taken_back] and saved.taken_back == taken_back
+        # One rule: a day the save took the note back from is one "no numbness" is refused for now.
+        assert [day for day in JUNE if services.numbness_logged(patient, day)] == refused
         assert patient.checkins.get(date=dt.date(2026, 6, 9)).numbness_today  # the day it started, as any save
+
+
+@pytest.mark.parametrize(
+    ("started", "taken_back"),
+    [
+        # The clocks go back at 02:00 on 25 Oct 2026: 24 hours from 00:30 end at 23:30 the same day.
+        (dt.datetime(2026, 10, 25, 0, 30), []),  # noqa: DTZ001 - a wall-clock time in the patient's zone
+        # They go forward at 01:00 on 29 Mar 2026: 24 hours from 23:30 on the 28th end at 00:30 on the 30th.
+        (dt.datetime(2026, 3, 28, 23, 30), [dt.date(2026, 3, 29), dt.date(2026, 3, 30)]),  # noqa: DTZ001
+    ],
+)
+def test_the_days_an_episode_lasted_into_are_counted_on_the_clock_not_the_calendar(api, patient, started, taken_back):
+    london = zoneinfo.ZoneInfo("Europe/London")  # the patient's zone
+    assert patient.profile.zone == london
+    after = [started.date() + dt.timedelta(days=n) for n in (1, 2)]
+    with time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        for day in after:
+            assert api.put(f"/api/v1/checkins/{day}/", {"numbness_today": False}, format="json").status_code == 201
+        saved = services.save_episode(
+            patient=patient, episode_id=uuid.uuid4(), started_at=started.replace(tzinfo=london),
+            duration_minutes=24 * 60, severity=4, locations=[("left", "sole")],
+        )  # fmt: skip
+        assert saved.taken_back == taken_back
+        assert [day for day in after if services.numbness_logged(patient, day)] == taken_back
 
 
 @time_machine.travel(NOW, tick=False)
@@ -124,6 +153,11 @@ def test_an_edit_that_makes_an_episode_last_past_midnight_takes_back_the_next_da
     page = web.get("/days/2026-06-10/").content.decode().replace("&#x27;", "'")
     assert "You noted: no numbness this day." not in page
     assert "An episode that started the day before lasted into 10 Jun 2026" in page
+    # Logged on the form, the page it goes back to says so.
+    services.save_checkin(patient=patient, date=dt.date(2026, 6, 5), numbness_today=False, today=NOW.date())
+    data = form_data(when="earlier", started_at="2026-06-04T23:30", duration="custom", duration_custom="60")
+    page = web.post("/log/", data, follow=True).content.decode()
+    assert "It lasted into 5 Jun 2026, so “no numbness” noted there is taken back." in page
     # A day with numbness noted is not touched.
     services.save_checkin(patient=patient, date=dt.date(2026, 6, 8), numbness_today=True, today=NOW.date())
     log(patient, started_at=LATE_EVENING - dt.timedelta(days=2), duration_minutes=120)

@@ -430,6 +430,19 @@ def test_a_cluster_on_one_leg_and_on_both_never_says_either_side():
     assert [c.text for c in tables.clusters(alternating)] == ["4 × standing → shin (either side) → passed by itself"]
 
 
+def test_an_episode_carried_over_the_night_the_clocks_go_forward_is_counted_on_the_clock():
+    """From 23:30 GMT on Sat 28 Mar 2026 for 24 hours: to 00:30 BST on Mon 30 Mar, the clocks having gone forward on
+    the 29th. It was numb in a period that begins on the 30th: the 24 hours looked back are the clock's, not the
+    wall's (00:00 on the 29th, which would leave it out)."""
+    london = zoneinfo.ZoneInfo("Europe/London")
+    start = dt.datetime(2026, 3, 28, 23, 30, tzinfo=london)
+    night = EpisodeFacts(id="n", start=start, duration_minutes=24 * 60, severity=3,
+                         locations=frozenset({("left", "sole")}))  # fmt: skip
+    now = dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)
+    assert content.carried_into([night], dt.date(2026, 3, 30), london, now) == [night]
+    assert content.carried_into([night], dt.date(2026, 3, 31), london, now) == []
+
+
 def test_an_emergency_still_going_from_the_day_before_the_period_is_its_red_flag(db):
     """Saddle numbness with loss of bladder control began on Mon 1 Jun 2026 at 22:00 BST, logged at once, still going;
     another episode began at 23:30 and lasted an hour, past midnight. A report of 2–15 Jun made on 3 Jun at 10:00:
