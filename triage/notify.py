@@ -1,8 +1,9 @@
 """One message to the patient when a flag opens, never one per review: by push to the devices where they
 turned notifications on (no health details on a lock screen), by email otherwise.
 
-An email's subject is shown on a lock screen too (a mail app's notification, an inbox's list): it says how soon to
-read the message, never what it is about. The sign, the advice and the reasons are in its body."""
+An email's subject is shown on a lock screen too (a mail app's notification, an inbox's list), and so are the first
+words of its body: both say how soon to read the message, never what it is about. The sign, the advice and the
+reasons follow, after the opening paragraph."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def _tell(flag: Flag, emergency_number: str) -> bool:
         "not_a_diagnosis": signs.NOT_A_DIAGNOSIS,
         "site_url": settings.SITE_URL,
         "app_name": settings.APP_NAME,
+        "how_soon": SUBJECTS[said.level],
     }
     subject = f"{settings.APP_NAME}: {SUBJECTS[said.level]}"
     email = hooks.Email(flag.patient.email, subject, render_to_string("triage/flag_email.txt", context))

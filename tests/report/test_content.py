@@ -253,12 +253,12 @@ def test_charts_start_at_the_diarys_first_entry_not_at_the_start_of_the_period_a
         (
             (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
             '<strong>8–15 Jan 2026</strong> (8 days, entries on 2 of 8 days)<span class="rp-note">; asked for '
-            "1–31 Jan 2026, the diary began 8 Jan 2026, nothing logged after 15 Jan 2026</span>",
+            "1–31 Jan 2026, first entry 8 Jan 2026, last entry 15 Jan 2026</span>",
         ),
         (
             (dt.date(2026, 1, 8), dt.date(2026, 1, 20)),
             '<strong>8–15 Jan 2026</strong> (8 days, entries on 2 of 8 days)<span class="rp-note">; asked for '
-            "8–20 Jan 2026, nothing logged after 15 Jan 2026</span>",
+            "8–20 Jan 2026, last entry 15 Jan 2026</span>",
         ),
     ],
 )

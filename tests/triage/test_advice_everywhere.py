@@ -120,7 +120,10 @@ def email_says(subject: str, body: str) -> Said:
     # The subject, which a mail app shows on a lock screen, says how soon, not what: the title is in the body.
     assert subject == {"emergency": "Numbness Diary: Please read this now",
                        "urgent": "Numbness Diary: Please read this today"}[level]  # fmt: skip
-    return Said(level, title, body.split("\n\n")[2].strip())  # the third paragraph: the advice itself
+    # What a mail app previews, the opening, says how soon, not what: the title is below it.
+    opening = body.split("\n\n")[1]
+    assert opening.startswith(subject.removeprefix("Numbness Diary: ")) and title not in opening
+    return Said(level, title, body.split("\n\n")[3].strip())  # the fourth paragraph: the advice itself
 
 
 def report(patient) -> Said:

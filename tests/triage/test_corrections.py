@@ -291,7 +291,7 @@ def test_stroke_signs_logged_late_get_the_urgent_screen(
     assert f"noticed something in what you logged: {title} (" in email.body
     assert email.subject == {"emergency": "Numbness Diary: Please read this now",
                              "urgent": "Numbness Diary: Please read this today"}[level]  # fmt: skip
-    advice = email.body.split("\n\n")[2]
+    advice = email.body.split("\n\n")[3]
     assert advice.startswith("Call 112 now" if level == "emergency" else "See a doctor today"), advice
 
 

@@ -109,7 +109,7 @@ def test_a_review_right_after_the_save_finds_the_same_flags_unchanged_and_tells_
     assert {c.code: c.action for c in result.changes} == dict.fromkeys(opened, "unchanged")
     assert {f.code: (f.evidence, f.detail) for f in patient.flags.all()} == opened
     # What each is about is in the body; the subject, which a lock screen shows, says only how soon to read it.
-    assert sorted((m.subject, m.body.split("\n\n")[1]) for m in mail.outbox) == [
+    assert sorted((m.subject, m.body.split("\n\n")[2]) for m in mail.outbox) == [
         ("Numbness Diary: Please read this now",
          "Your Numbness Diary noticed something in what you logged: Possible signs of a stroke (Emergency)."),
         ("Numbness Diary: Please read this today",

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
@@ -183,7 +184,11 @@ def test_a_pattern_flags_email_says_on_its_subject_only_that_there_is_something_
     [message] = mail.outbox
     assert patient.flags.get().level == "see_doctor"
     assert message.subject == "Numbness Diary: There is something in your diary to read"
-    assert "Talk to your doctor" in message.body
+    assert message.body.split("\n\n")[1] == (  # what a mail app previews: how soon, and where, not what
+        "There is something in your diary to read. It is about something you logged; it follows here, and is on the "
+        f"Flags page too: {settings.SITE_URL}/flags/"
+    )
+    assert "Numbness that keeps coming back or lasts (Talk to your doctor)" in message.body
 
 
 def test_nightly_candidates_are_patients_with_activity_or_live_flags(db):
