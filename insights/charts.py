@@ -218,7 +218,8 @@ def _links(size: Size, buckets: Sequence[Week], href: Href | None) -> list[str] 
 def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[tuple[dt.date, str]]) -> list[str]:
     """A dashed line in the bucket in which each warning sign first fired, drawn over the bars (a sign fires on a
     day with an episode, so its bar is there to hide a line under it) and let through to them: a tap on it is a
-    tap on the bar's link."""
+    tap on the bar's link. A wider line of the background's colour runs under it, so that it stands apart from the bar
+    it crosses by more than its hue (red on blue is about 1:1 in luminance)."""
     slot = size.plot_width / max(1, len(buckets))
     span = dt.timedelta(days=1 if unit == DAY else 7)
     parts = []
@@ -226,10 +227,11 @@ def _flag_marks(size: Size, buckets: Sequence[Week], unit: str, marks: Sequence[
         for i, bucket in enumerate(buckets):
             if bucket.start <= day < bucket.start + span:
                 x = size.left + slot * (i + 0.5)
+                bottom = size.top + size.plot_height
+                at = f'x1="{x:.1f}" x2="{x:.1f}" y1="{size.top}" y2="{bottom}" pointer-events="none"'
                 parts.append(
-                    f'<line class="flag-mark" x1="{x:.1f}" x2="{x:.1f}" y1="{size.top}" '
-                    f'y2="{size.top + size.plot_height}" stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3" '
-                    'pointer-events="none">'
+                    f'<line class="flag-mark-halo" {at} stroke="#ffffff" stroke-width="4.5"/>'
+                    f'<line class="flag-mark" {at} stroke="#b3261e" stroke-width="1.5" stroke-dasharray="4 3">'
                     f"<title>{escape(title)}, first seen {_short(day)}</title></line>"
                 )
     return parts

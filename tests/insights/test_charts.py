@@ -140,6 +140,9 @@ def test_a_warning_signs_line_is_drawn_over_the_bars_and_lets_taps_through_to_th
     )
     line = re.search(r'<line class="flag-mark" x1="([\d.]+)"[^>]*>', svg)
     assert line and 'pointer-events="none"' in line.group(0)
+    # Under it, a wider line of the background: apart from the bar by more than hue.
+    assert re.search(r'<line class="flag-mark-halo" [^>]*pointer-events="none" stroke="#ffffff" stroke-width="4.5"/>'
+                     r'<line class="flag-mark"', svg)  # fmt: skip
     bar = re.search(r'<a href="/history/\?from=2026-03-05".*?<rect class="bar" x="([\d.]+)"[^>]*width="([\d.]+)"', svg)
     assert bar and float(bar[1]) < float(line[1]) < float(bar[1]) + float(bar[2])  # across that day's bar
     assert svg.index('class="flag-mark"') > svg.rindex('class="bar')  # drawn after (over) every bar
