@@ -375,8 +375,8 @@ CATALOGUE: dict[str, Sign] = {
             clinical_title="Persistent or prolonged paraesthesia",
             message="Book an appointment with your doctor and bring this diary. Numbness on most days, or numbness "
             "that lasts half an hour or more and does not ease when you move, is worth a check.",
-            rationale="Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not relieved by "
-            "repositioning.",
+            rationale="Persistent paraesthesia: frequent non-positional episodes or prolonged episodes not recorded as "
+            "relieved by repositioning.",
             sources=("nhs-pins-and-needles", "002", "004", "001"),
             reasons={
                 "days": "Numbness on {days} of the last {window_days} days, not counting episodes brought on by a "

@@ -225,6 +225,7 @@ def test_withdrawn_flags_never_reach_the_report(patient):
     assert "Episodes of 30 minutes or more not logged as eased by moving: 7 (the longest 45 minutes)." in (
         pattern.reasons
     )
+    assert pattern.sign.rationale.endswith("prolonged episodes not recorded as relieved by repositioning.")
     Flag.objects.filter(patient=patient).update(status="resolved", resolution=WITHDRAWN)
     assert content.build(patient, dt.date(2026, 2, 1), dt.date(2026, 2, 28)).patterns == []
     Flag.objects.filter(patient=patient).update(resolution="")
