@@ -1,7 +1,10 @@
 """web.forms.TextBox: a line break is one character, as the box shows and counts it. A browser posts each break as
 CR LF, so a text at a box's limit, on several lines, is taken on every form with a box, and kept with LF breaks."""
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -9,6 +12,8 @@ from diary.models import MAX_NOTES
 from report.models import MAX_QUESTIONS, ShareLink
 from treatments.models import Treatment
 from web.forms import TextBox
+
+NOW = dt.datetime(2026, 6, 10, 12, tzinfo=dt.UTC)
 
 
 def posted_at(limit: int) -> str:
@@ -27,13 +32,16 @@ def test_a_break_is_one_character_and_the_limit_counts_it_so():
     assert TextBox(required=False).clean("") == ""
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_questions_for_the_doctor_at_their_limit_are_taken(web):
     questions = posted_at(MAX_QUESTIONS)
-    web.post("/report/share/", {"first": "2026-01-01", "last": "2026-03-31", "days": "30", "questions": questions})
+    data = {"first": "2026-01-01", "last": "2026-03-31", "days": "30", "questions": questions}
+    assert web.post("/report/share/", data).status_code == 302
     link = ShareLink.objects.get()
     assert link.questions == questions.replace("\r\n", "\n") and len(link.questions) == MAX_QUESTIONS
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_treatments_notes_at_their_limit_are_taken(web):
     notes = posted_at(MAX_NOTES)
     data = {"name": "Pregabalin", "schedule": "regular", "dose_amount": "75", "dose_unit": "mg", "times_per_day": "2"}
