@@ -25,6 +25,9 @@ from treatments import vocab
 MAX_NAME = 80
 MAX_AMOUNT = Decimal("100000")
 AMOUNT_DIGITS, AMOUNT_PLACES = 12, 4
+# Said by the form and the API alike where a dose has more decimal places (or, once its range is checked, digits)
+# than are kept: 1e-15 as much as 0.00001.
+TOO_PRECISE = f"Give the dose with at most {AMOUNT_PLACES} decimal places."
 
 
 def validate_name(value: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +19,7 @@ from treatments.models import (
     AMOUNT_DIGITS,
     AMOUNT_PLACES,
     MAX_NAME,
+    TOO_PRECISE,
     Course,
     Dose,
     Treatment,
@@ -72,7 +74,9 @@ def dose_record(dose: Dose) -> dict[str, Any]:
 
 @extend_schema_field({"type": "number", "nullable": True, "minimum": 0, "exclusiveMinimum": True, "maximum": 100000})
 class AmountField(serializers.DecimalField):
-    """A dose as a JSON number above 0, at most four decimal places (a string or a boolean is refused)."""
+    """A dose as a JSON number above 0, at most four decimal places (a string or a boolean is refused). Its range is
+    checked before DRF counts its digits, so 1e9 is "more than 100,000" as on the form, not "no more than 8 digits
+    before the decimal point"."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
@@ -82,12 +86,19 @@ class AmountField(serializers.DecimalField):
             required=False,
             default=None,
             validators=[validate_amount],
+            error_messages={"max_digits": TOO_PRECISE, "max_decimal_places": TOO_PRECISE},
             **kwargs,
         )
 
     def to_internal_value(self, data: object) -> Decimal:
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             self.fail("invalid")
+        number = Decimal(repr(data))
+        if number.is_finite():  # JSON has no NaN: a float that is not finite is DRF's to refuse
+            try:
+                validate_amount(number)
+            except DjangoValidationError as e:
+                raise serializers.ValidationError(e.messages) from e
         value: Decimal = super().to_internal_value(data)
         return value
 

@@ -137,6 +137,24 @@ def test_bad_treatments_are_a_400_naming_the_field(api, patient, change, field):
     assert not Treatment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("amount", "said"),
+    [
+        (123456789, "The dose can't be more than 100,000."),
+        (1e9, "The dose can't be more than 100,000."),
+        (0.00001, "Give the dose with at most 4 decimal places."),
+        (1e-15, "Give the dose with at most 4 decimal places."),
+    ],
+)
+def test_a_bad_dose_amount_gets_one_message_the_form_gives_too(api, patient, amount, said):
+    """The range before the digits: DRF's "no more than 8 digits before the decimal point" was the API's answer."""
+    course = {"started_on": "2026-03-01", "dose_amount": amount, "dose_unit": "mg", "times_per_day": 2}
+    response = api.put(f"/api/v1/treatments/{uuid.uuid4()}/", treatment_json(courses=[course]), format="json")
+    assert response.status_code == 400
+    assert response.json()["courses"] == {"0": {"dose_amount": [said]}}
+    assert not Treatment.objects.exists()
+
+
 @pytest.fixture
 def ibuprofen(api):
     courses = [{"started_on": "2026-03-01", "dose_amount": 400, "dose_unit": "mg"}]
