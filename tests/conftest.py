@@ -112,6 +112,18 @@ def earlier_today(patient: User) -> dt.datetime:
     return midnight + (now - midnight) / 2
 
 
+def migrated_to(target: tuple[str, str]) -> Any:
+    """Migrate the test database to `target` (an app and a migration) and return its models as they were then
+    (`apps.get_model`), for a test of a migration that carries data."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
 def log(
     patient: User,
     started_at: dt.datetime | None = None,

@@ -6,10 +6,8 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-from tests.conftest import make_patient
+from tests.conftest import make_patient, migrated_to
 
 BEFORE, AFTER = ("diary", "0014_episode_from_file"), ("diary", "0015_notes_one_character_line_breaks")
 
@@ -17,18 +15,13 @@ BEFORE, AFTER = ("diary", "0014_episode_from_file"), ("diary", "0015_notes_one_c
 @pytest.mark.django_db(transaction=True)
 def test_notes_saved_with_a_browsers_line_breaks_keep_one_character_each_and_their_last_save():
     patient = make_patient()
-    executor = MigrationExecutor(connection)
-    executor.migrate([BEFORE])
-    Episode = executor.loader.project_state([BEFORE]).apps.get_model("diary", "Episode")
+    Episode = migrated_to(BEFORE).get_model("diary", "Episode")
     start = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
     common = {"patient_id": patient.pk, "started_at": start, "duration_minutes": 5, "severity": 3}
     posted = Episode.objects.create(id=uuid.uuid4(), notes="after the walk\r\nthen better\r", **common)
     plain = Episode.objects.create(id=uuid.uuid4(), notes="one line", **common)
     saved = dict(Episode.objects.values_list("id", "updated_at"))
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([AFTER])
-    Episode = executor.loader.project_state([AFTER]).apps.get_model("diary", "Episode")
+    Episode = migrated_to(AFTER).get_model("diary", "Episode")
     assert dict(Episode.objects.values_list("id", "notes")) == {
         posted.id: "after the walk\nthen better\n",
         plain.id: "one line",
