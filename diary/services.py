@@ -263,8 +263,9 @@ def _saved(
 def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     """Delete the patient's episode. The check-in its save implied goes with the day's last episode: a day is then
     "not logged" again, not "numbness noted" on the word of an episode that is gone (an Undo right after a save
-    leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one; so
-    does a later day whose "no numbness" the save took back, the episode having lasted into it)."""
+    leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one; a later
+    day whose "no numbness" the save took back, the episode having lasted into it, stays "not logged": nothing keeps
+    the note)."""
     started_at = Episode.objects.filter(patient=patient, id=episode_id).values_list("started_at", flat=True).first()
     if started_at is None:
         return False
