@@ -78,7 +78,7 @@ def test_page_one_reads_in_the_clinicians_order(desk_worker_pdf):
         "Petra Novak",
         "Date of birth: 2 Apr 1961",
         "Diary period: 25 Jan – 27 Feb 2026 (34 days,",
-        "the diary began 25 Jan 2026",
+        "first entry 25 Jan 2026",
         "Known conditions: Back or spine problems",
         report.summary,
         "Red flags",
