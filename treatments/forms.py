@@ -22,7 +22,7 @@ from diary.models import EARLIEST_DAY, MAX_NOTES
 from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
-from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_AMOUNT, MAX_NAME, TOO_PRECISE, validate_amount
+from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_NAME, TOO_PRECISE, validate_amount
 from web.forms import TextBox
 
 TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
@@ -49,8 +49,7 @@ def _amount() -> forms.DecimalField:
         error_messages={
             "invalid": "Give the dose as a number, for example 75 or 0.5.",
             "max_digits": TOO_PRECISE,  # only a tiny dose has too many digits once the range is checked (1e-15)
-            "max_decimal_places": TOO_PRECISE,
-            "max_whole_digits": f"The dose can't be more than {MAX_AMOUNT:,}.",
+            "max_decimal_places": TOO_PRECISE,  # (more than 8 whole digits is out of range: validate_amount says so)
         },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
     )

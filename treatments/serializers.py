@@ -85,7 +85,6 @@ class AmountField(serializers.DecimalField):
             allow_null=True,
             required=False,
             default=None,
-            validators=[validate_amount],
             error_messages={"max_digits": TOO_PRECISE, "max_decimal_places": TOO_PRECISE},
             **kwargs,
         )
