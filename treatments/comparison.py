@@ -454,10 +454,9 @@ def ratio_words(c: Comparison) -> str:
     # The reading first, in words a patient reads; then the numbers behind it, and the ratio a physician weighs.
     interval = f"95 % interval {_number(low)} to {_number(high) if high is not None else 'no upper limit'}"
     during, before = _number(c.during.per_day or 0), _number(c.before.per_day or 0)
-    if high is not None and high < 1:
-        said = f"Fewer episodes a logged day while taking it: {during}, against {before} before"
-    elif low > 1:
-        said = f"More episodes a logged day while taking it: {during}, against {before} before"
+    if (high is not None and high < 1) or low > 1:
+        fewer_or_more = "Fewer" if low < 1 else "More"
+        said = f"{fewer_or_more} episodes a logged day while taking it: {during}, against {before} before"
     else:
         said = f"No clear difference in episodes a logged day: {during} while taking it, {before} before"
         interval += ", which includes 1"
