@@ -74,11 +74,15 @@ def test_the_notes_count_characters_as_the_server_does(phone, sign_in):
     """A 🦶 is one character to the patient and to the server (two UTF-16 code units to a string's length): 1,500 of
     them are saved without a word against them, and 2,100 are 100 too many in the counter and in the server's reply."""
     patient = sign_in("nico")
-    phone.goto("/log/")
-    region(phone, "left:knee").tap()
-    phone.locator(".chips.severity label", has_text="3").tap()
-    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
-    phone.locator(".more-details summary").tap()
+
+    def an_entry_with_notes_open() -> None:
+        phone.goto("/log/")
+        region(phone, "left:knee").tap()
+        phone.locator(".chips.severity label", has_text="3").tap()
+        phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
+        phone.locator(".more-details summary").tap()
+
+    an_entry_with_notes_open()
     notes, count = phone.locator("textarea[name=notes]"), phone.locator("#notes-count")
     notes.fill("🦶" * 1498)
     notes.press_sequentially("🦶🦶")  # typed, as well as pasted
@@ -88,11 +92,7 @@ def test_the_notes_count_characters_as_the_server_does(phone, sign_in):
     phone.locator(".just-saved").wait_for()
     assert patient.episodes.get().notes == "🦶" * 1500
 
-    phone.goto("/log/")
-    region(phone, "left:knee").tap()
-    phone.locator(".chips.severity label", has_text="3").tap()
-    phone.locator(".chips.duration label").filter(has_text=re.compile(r"^5 min$")).tap()
-    phone.locator(".more-details summary").tap()
+    an_entry_with_notes_open()
     notes.fill("🦶" * 2100)
     too_many = "2,100 of 2,000 characters: 100 too many. Shorten the notes to save them."
     assert count.inner_text() == too_many
