@@ -65,6 +65,22 @@ def asked_period(patient: User, clock: Clock, form: TrendRangeForm) -> Period:
     return Period(first, last, f"{patient.pk}:{clock.zone}:{first}:{last}", diary.stamp)
 
 
+def page_period(patient: User, clock: Clock, query: Mapping[str, str]) -> tuple[TrendRangeForm, Period | None]:
+    """The period a page's query asks for (None: the form has a problem to show), and its period picker's form.
+
+    The picker's "Choose dates" asks for a custom period with no dates yet: the page shows the default range, and
+    the form holds its dates for the patient to change. (The API still says that a custom period needs both.)
+    """
+    today = clock.today()
+    if query.get("range") == trends.CUSTOM and not query.get("start") and not query.get("end"):
+        default = period_form({}, today)
+        default.is_valid()
+        shown = asked_period(patient, clock, default)
+        query = {"range": trends.CUSTOM, "start": shown.first.isoformat(), "end": shown.last.isoformat()}
+    form = period_form(query, today)
+    return (form, asked_period(patient, clock, form)) if form.is_valid() else (form, None)
+
+
 def load_trends(patient: User, zone: dt.tzinfo, first: dt.date, last: dt.date) -> trends.Trends:
     """Trends for a patient's local dates first…last, in a fixed number of queries."""
     episodes = facts.load_facts(patient, zone, first, last)

@@ -27,11 +27,10 @@ def _history_link(last: dt.date, unit: str) -> charts.Href:
 @login_required
 def trends_page(request: PatientRequest) -> HttpResponse:
     clock = services.clock_of(request.user)
-    form = periods.period_form(request.GET, clock.today())
+    form, period = periods.page_period(request.user, clock, request.GET)
     context = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
-    if not form.is_valid():
+    if period is None:
         return render(request, "insights/trends.html", context, status=400)
-    period = periods.asked_period(request.user, clock, form)
     data = periods.trends_of(request.user, clock.zone, period)
     marks = hooks.marks_for(request.user, data.first, data.last)
     bands = hooks.bands_for(request.user, data.first, data.last)

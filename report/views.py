@@ -36,12 +36,8 @@ FORMATS = {"pdf", "csv", "fhir", "fhir-transaction"}
 
 def _period(request: PatientRequest) -> tuple[TrendRangeForm, tuple[dt.date, dt.date] | None]:
     """The period asked for (default: the last 3 months), or the invalid form."""
-    clock = clock_of(request.user)
-    form = periods.period_form(request.GET, clock.today())
-    if not form.is_valid():
-        return form, None
-    period = periods.asked_period(request.user, clock, form)
-    return form, (period.first, period.last)
+    form, period = periods.page_period(request.user, clock_of(request.user), request.GET)
+    return form, None if period is None else (period.first, period.last)
 
 
 def download_response(report: content.Report, what: str, paper: str = "a4") -> HttpResponse:

@@ -282,6 +282,42 @@ def test_page_rejects_a_bad_period_with_a_message(web):
     assert "The end date is before the start date." in response.content.decode()
 
 
+def date_fields(page: str) -> dict[str, str]:
+    """The period picker's date fields and their values ({} when the page does not draw them)."""
+    return dict(re.findall(r'<input type="date" name="(start|end)" value="([^"]*)"', page))
+
+
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize("path", ["/trends/", "/report/"])
+def test_the_date_fields_are_drawn_once_asked_for_holding_the_period_shown(web, patient, path):
+    """A phone draws a date field's parts at every load: Trends and Report draw them only after "Choose dates",
+    filled with the period on the screen (the last 3 months, from the diary's first entry), or with a custom
+    period's dates, or beside a problem with them."""
+    services.save_checkin(patient=patient, date=dt.date(2026, 1, 10), numbness_today=False, today=dt.date(2026, 3, 20))
+    named = web.get(path, {"range": "1y"}).content.decode()
+    assert date_fields(named) == {} and 'href="?range=custom"' in named
+    assert 'aria-current="true">1 year<' in named
+
+    choosing = web.get(path, {"range": "custom"})
+    page = choosing.content.decode()
+    assert choosing.status_code == 200
+    assert date_fields(page) == {"start": "2026-01-10", "end": "2026-03-20"}  # 3 months, from the first entry
+    assert 'aria-current="true">Choose dates<' in page and "10 Jan – 20 Mar 2026" in page
+    assert "Give both dates" not in page
+
+    custom = web.get(path, {"range": "custom", "start": "2026-02-01", "end": "2026-02-28"}).content.decode()
+    assert date_fields(custom) == {"start": "2026-02-01", "end": "2026-02-28"} and "1–28 Feb 2026" in custom
+
+    one_date = web.get(path, {"range": "custom", "start": "2026-02-01"})
+    assert one_date.status_code == 400 and date_fields(one_date.content.decode())["start"] == "2026-02-01"
+    assert "Give both dates of a custom period." in one_date.content.decode()
+
+
+def test_the_api_still_asks_for_both_dates_of_a_custom_period(api):
+    response = api.get("/api/v1/trends/", {"range": "custom"})
+    assert response.status_code == 400 and "Give both dates" in str(response.json())
+
+
 def test_another_patients_trends_are_not_shown(client, patient, other_patient):
     bulk_diary(patient, 5)
     client.force_login(other_patient)
