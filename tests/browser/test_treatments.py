@@ -63,6 +63,19 @@ def test_add_a_treatment_take_it_from_today_in_one_tap_and_see_it_on_trends(phon
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_dose_refused_keeps_its_box_beside_the_unit(phone: Page, sign_in):
+    """The message over a refused dose pushed its box down beside the unit's: the two boxes stay on one line."""
+    sign_in("ulla")
+    phone.goto("/treatments/add/")
+    phone.fill("#id_name", "Ibuprofen")
+    phone.fill("#id_dose_amount", "99999999999")
+    phone.click("button:has-text('Save')")
+    expect(phone.locator("#dose_amount-error")).to_contain_text("can't be more than 100,000")
+    dose, unit = (phone.locator(box).bounding_box() for box in ("#id_dose_amount", "#id_dose_unit"))
+    assert dose and unit and dose["x"] < unit["x"]  # side by side
+    assert abs(dose["y"] + dose["height"] - unit["y"] - unit["height"]) <= 1, (dose, unit)
+
+
 def test_a_use_tapped_offline_is_queued_and_sent_once_by_its_id(app_phone, server):
     phone = app_phone
     patient = sign_in_served(phone, "ollie")
