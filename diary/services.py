@@ -264,8 +264,8 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     """Delete the patient's episode. The check-in its save implied goes with the day's last episode: a day is then
     "not logged" again, not "numbness noted" on the word of an episode that is gone (an Undo right after a save
     leaves the day as it was before, or unasked where the patient had said "no numbness" and then logged one; a later
-    day whose "no numbness" the save took back, the episode having lasted into it, stays "not logged": nothing keeps
-    the note)."""
+    day whose "no numbness" the save took back, the episode having lasted into it, gets it again from the Undo:
+    `give_back_no_numbness`)."""
     started_at = Episode.objects.filter(patient=patient, id=episode_id).values_list("started_at", flat=True).first()
     if started_at is None:
         return False
@@ -275,6 +275,23 @@ def delete_episode(*, patient: User, episode_id: uuid.UUID) -> bool:
     hooks.episode_deleted.send(sender=Episode, patient=patient, episode_id=episode_id)
     hooks.diary_changed.send(sender=Episode, patient=patient)
     return True
+
+
+@transaction.atomic
+def give_back_no_numbness(*, patient: User, days: Sequence[dt.date]) -> list[dt.date]:
+    """ "No numbness" noted again, after an Undo, for the days whose note the undone save took back
+    (`SavedEpisode.taken_back`): each day that has no check-in by now and that no other episode makes a day with
+    numbness. Returns the days given back."""
+    given_back = [
+        day
+        for day in sorted(set(days))
+        if not patient.checkins.filter(date=day).exists() and not numbness_logged(patient, day)
+    ]
+    if given_back:
+        notes = (CheckIn(patient=patient, date=day, numbness_today=False) for day in given_back)
+        CheckIn.objects.bulk_create(notes, ignore_conflicts=True)  # a note written meanwhile stays as it is
+        hooks.diary_changed.send(sender=CheckIn, patient=patient)
+    return given_back
 
 
 def days_lasted_into(

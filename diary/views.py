@@ -25,7 +25,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import accounts, hooks, picker, quicklog, reminders, services, vocab
+from diary import accounts, hooks, picker, quicklog, reminders, services, taken_back, vocab
 from diary.clock import day_words, duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days, one_day, with_gaps
@@ -165,6 +165,7 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     if not saved.created and not saved.alerts:
         messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
     if saved.taken_back:
+        taken_back.remember(request, saved)
         days = vocab.in_a_list([day_words(day) for day in saved.taken_back])
         messages.info(request, f"It lasted into {days}, so “no numbness” noted there is taken back.")
     if wants_json(request):
@@ -251,8 +252,8 @@ def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespon
     if request.method == "POST":
         if request.POST.get("undo"):
             # Undo from the "saved" confirmation: back to the page it was shown on.
-            services.delete_episode(patient=request.user, episode_id=episode.id)
-            messages.success(request, "Undone: that episode is no longer in your diary.")
+            given_back = taken_back.delete_giving_back(request, episode.id)
+            messages.success(request, f"Undone: that episode is no longer in your diary.{given_back}")
             return redirect(_back(request, reverse("today")))
         kept = episode_record(episode)
         services.delete_episode(patient=request.user, episode_id=episode.id)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import services as diary_services
+from diary import taken_back
 from diary.facts import facts_from_episode
 from diary.services import profile_of
 from triage import detectors, offline, services, signs
@@ -109,8 +109,8 @@ def remove_logged_by_mistake(request: PatientRequest, episode_id: uuid.UUID) -> 
     the warning signs that rested on this entry alone."""
     episode = get_object_or_404(request.user.episodes, id=episode_id)
     resting = [f.id for f in request.user.flags.filter(status__in=ACTIVE) if str(episode.id) in f.evidence]
-    diary_services.delete_episode(patient=request.user, episode_id=episode.id)
+    given_back = taken_back.delete_giving_back(request, episode.id)
     withdrawn = request.user.flags.filter(id__in=resting, resolution=WITHDRAWN).count()
     said = " The warning it raised is withdrawn." if withdrawn else ""
-    messages.success(request, f"Removed: that entry is no longer in your diary.{said}")
+    messages.success(request, f"Removed: that entry is no longer in your diary.{said}{given_back}")
     return redirect("today")

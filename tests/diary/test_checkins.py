@@ -164,6 +164,58 @@ def test_an_edit_that_makes_an_episode_last_past_midnight_takes_back_the_next_da
     assert patient.checkins.get(date=dt.date(2026, 6, 8)).numbness_today
 
 
+@time_machine.travel(dt.datetime(2026, 6, 5, 0, 0, tzinfo=dt.UTC), tick=False)  # 01:00 on 5 Jun in London
+@pytest.mark.parametrize("removal", ["undo", "logged by mistake"])
+def test_removing_the_entry_right_after_gives_back_the_no_numbness_its_save_took_back(web, patient, removal):
+    """Worked by hand: "no numbness" noted for 3 Jun and for today, 5 Jun; an episode from 23:30 last night for an
+    hour takes back today's. Its Undo, or "Logged by mistake?" on the warning screen its saddle numbness raises,
+    right after gives it back, and the page says so; 3 Jun's was never touched."""
+    for day in (3, 5):
+        services.save_checkin(
+            patient=patient, date=dt.date(2026, 6, day), numbness_today=False, today=dt.date(2026, 6, 5)
+        )
+    alarming = {"alarm_symptoms": ["saddle_numbness"]} if removal == "logged by mistake" else {}
+    data = form_data(when="earlier", started_at="2026-06-04T23:30", duration="custom", duration_custom="60")
+    web.post("/log/", data | alarming)
+    assert not patient.checkins.filter(date=dt.date(2026, 6, 5)).exists()
+
+    if removal == "undo":
+        page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+        said = "Undone: that episode is no longer in your diary."
+    else:
+        page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
+        said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
+    assert f"{said} “No numbness” is noted again for 5 Jun 2026." in page
+    notes = dict(patient.checkins.values_list("date", "numbness_today"))
+    assert notes == {dt.date(2026, 6, 3): False, dt.date(2026, 6, 5): False}
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("since", ["numbness noted there", "another episode lasts into it"])
+def test_only_the_entry_whose_save_took_them_back_gives_them_back_and_only_to_a_day_without_numbness(
+    web, patient, since
+):
+    """Another entry's Undo gives nothing back; nor does the entry's own once 5 Jun has numbness noted, or another
+    episode (from 4 Jun 22:00 for three hours) makes it a day with numbness."""
+    services.save_checkin(patient=patient, date=dt.date(2026, 6, 5), numbness_today=False, today=NOW.date())
+    taker = form_data(when="earlier", started_at="2026-06-04T23:30", duration="custom", duration_custom="60")
+    web.post("/log/", taker)
+    other = form_data(when="earlier", started_at="2026-06-03T08:00")
+    web.post("/log/", other)
+    page = web.post(f"/episodes/{other['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+    assert "Undone: that episode is no longer in your diary." in page and "noted again" not in page
+    assert not patient.checkins.filter(date=dt.date(2026, 6, 5)).exists()
+
+    if since == "numbness noted there":
+        services.save_checkin(patient=patient, date=dt.date(2026, 6, 5), numbness_today=True, today=NOW.date())
+    else:
+        log(patient, started_at=dt.datetime(2026, 6, 4, 22, tzinfo=dt.UTC), duration_minutes=180)
+    page = web.post(f"/episodes/{taker['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+    assert "Undone: that episode is no longer in your diary." in page and "noted again" not in page
+    kept = list(patient.checkins.filter(date=dt.date(2026, 6, 5)).values_list("numbness_today", flat=True))
+    assert kept == ([True] if since == "numbness noted there" else [])
+
+
 @time_machine.travel(NOW, tick=False)
 def test_api_put_by_date_is_idempotent(api, patient):
     first = api.put("/api/v1/checkins/2026-06-09/", {"numbness_today": False}, format="json")
