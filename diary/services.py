@@ -282,14 +282,15 @@ def give_back_no_numbness(*, patient: User, days: Sequence[dt.date]) -> list[dt.
     """ "No numbness" noted again, after an Undo, for the days whose note the undone save took back
     (`SavedEpisode.taken_back`): each day that has no check-in by now and that no other episode makes a day with
     numbness. Returns the days given back."""
-    given_back = [
-        day
-        for day in sorted(set(days))
-        if not patient.checkins.filter(date=day).exists() and not numbness_logged(patient, day)
-    ]
+    given_back = []
+    for day in sorted(set(days)):
+        if numbness_logged(patient, day):
+            continue
+        # A day with a check-in by now keeps it, also one written by another request meanwhile.
+        _, created = CheckIn.objects.get_or_create(patient=patient, date=day, defaults={"numbness_today": False})
+        if created:
+            given_back.append(day)
     if given_back:
-        notes = (CheckIn(patient=patient, date=day, numbness_today=False) for day in given_back)
-        CheckIn.objects.bulk_create(notes, ignore_conflicts=True)  # a note written meanwhile stays as it is
         hooks.diary_changed.send(sender=CheckIn, patient=patient)
     return given_back
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.db import transaction
+
 from diary import services, vocab
 from diary.clock import day_words
 from web.http import PatientRequest
@@ -15,12 +17,15 @@ TAKEN_BACK = "taken_back"  # {"episode": its id, "days": ISO dates}: the last sa
 
 
 def remember(request: PatientRequest, saved: services.SavedEpisode) -> None:
-    """Keep the days this save took "no numbness" back from, in place of an earlier save's."""
+    """Keep the days this save took "no numbness" back from; a save that took none forgets an earlier save's."""
     if saved.taken_back:
         days = [day.isoformat() for day in saved.taken_back]
         request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": days}
+    else:
+        request.session.pop(TAKEN_BACK, None)
 
 
+@transaction.atomic
 def delete_giving_back(request: PatientRequest, episode_id: uuid.UUID) -> str:
     """Delete the patient's episode; if it is the one whose save took notes back, give them back. Returns the
     sentence that says so ("" when nothing was given back)."""

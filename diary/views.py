@@ -164,8 +164,8 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     back = _back(request, reverse("today"))
     if not saved.created and not saved.alerts:
         messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
+    taken_back.remember(request, saved)
     if saved.taken_back:
-        taken_back.remember(request, saved)
         days = vocab.in_a_list([day_words(day) for day in saved.taken_back])
         messages.info(request, f"It lasted into {days}, so “no numbness” noted there is taken back.")
     if wants_json(request):

@@ -1,7 +1,8 @@
 """Periods of a patient's diary: the period a request asks for, its trend numbers and the Trends page's drawings.
 
 The Trends page, the trends API and the report read the period from a query string the same way
-(`period_form`, then `asked_period`). The numbers (`trends_of`) and the page's charts, tables and
+(`period_form`, then `asked_period`); the two pages through `page_period`, whose "Choose dates" (a custom
+period with no dates yet) shows the default range. The numbers (`trends_of`) and the page's charts, tables and
 body map (`drawing_of`) are computed once per state of the diary: the cache key holds the patient,
 time zone, period and the diary's stamp (counts and latest changes of episodes and check-ins), so
 any save, edit or deletion computes afresh. A cache that does not answer (Redis down) costs only
@@ -71,13 +72,12 @@ def page_period(patient: User, clock: Clock, query: Mapping[str, str]) -> tuple[
     The picker's "Choose dates" asks for a custom period with no dates yet: the page shows the default range, and
     the form holds its dates for the patient to change. (The API still says that a custom period needs both.)
     """
-    today = clock.today()
     if query.get("range") == trends.CUSTOM and not query.get("start") and not query.get("end"):
-        default = period_form({}, today)
+        default = period_form({}, clock.today())
         default.is_valid()
         shown = asked_period(patient, clock, default)
         query = {"range": trends.CUSTOM, "start": shown.first.isoformat(), "end": shown.last.isoformat()}
-    form = period_form(query, today)
+    form = period_form(query, clock.today())  # read after the default's: never a day before it, at midnight
     return (form, asked_period(patient, clock, form)) if form.is_valid() else (form, None)
 
 

@@ -69,7 +69,7 @@ def report_page(request: PatientRequest) -> HttpResponse:
 def _page(request: PatientRequest, share_form: ShareForm | None = None) -> HttpResponse:
     """The Report page; `share_form`: the link form as posted, when it is shown again with its problem."""
     form, period = _period(request)
-    context: dict[str, Any] = {"form": form, "ranges": trends.RANGES}
+    context: dict[str, Any] = {"form": form, "ranges": trends.RANGES, "choice": form.data.get("range")}
     context["links"] = request.user.share_links.prefetch_related("accesses")
     context["new_share_url"] = request.session.pop("new_share_url", None)
     if period is None:

@@ -88,6 +88,7 @@ def diary_for_pages(username: str = "pages") -> tuple[User, list[Page]]:
         Page("day", f"/days/{quiet:%Y-%m-%d}/"),
         Page("day-with-episodes", f"/days/{today - dt.timedelta(days=3):%Y-%m-%d}/"),
         Page("trends", "/trends/"),
+        Page("trends-choose-dates", "/trends/?range=custom"),  # the period's From and To fields
         Page("flags", "/flags/"),
         Page("emergency", f"/alert/{alarming.id}/"),
         Page("report", "/report/"),

@@ -62,7 +62,6 @@ def test_add_a_treatment_take_it_from_today_in_one_tap_and_see_it_on_trends(phon
     assert errors == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_dose_refused_keeps_its_box_beside_the_unit(phone: Page, sign_in):
     """The message over a refused dose pushed its box down beside the unit's: the two boxes stay on one line."""
     sign_in("ulla")
@@ -76,6 +75,7 @@ def test_a_dose_refused_keeps_its_box_beside_the_unit(phone: Page, sign_in):
     assert abs(dose["y"] + dose["height"] - unit["y"] - unit["height"]) <= 1, (dose, unit)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_use_tapped_offline_is_queued_and_sent_once_by_its_id(app_phone, server):
     phone = app_phone
     patient = sign_in_served(phone, "ollie")

@@ -191,25 +191,23 @@ def test_removing_the_entry_right_after_gives_back_the_no_numbness_its_save_took
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("since", ["numbness noted there", "another episode lasts into it"])
-def test_only_the_entry_whose_save_took_them_back_gives_them_back_and_only_to_a_day_without_numbness(
-    web, patient, since
-):
-    """Another entry's Undo gives nothing back; nor does the entry's own once 5 Jun has numbness noted, or another
-    episode (from 4 Jun 22:00 for three hours) makes it a day with numbness."""
+@pytest.mark.parametrize("since", ["numbness noted there", "another episode lasts into it", "another entry saved"])
+def test_no_numbness_is_given_back_to_a_day_with_numbness_nor_after_another_save(web, patient, since):
+    """The entry's Undo gives nothing back once 5 Jun has numbness noted, or another episode (from 4 Jun 22:00 for
+    three hours) makes it a day with numbness, or another entry was saved since (its save is the last one: its own
+    Undo gives nothing back either)."""
     services.save_checkin(patient=patient, date=dt.date(2026, 6, 5), numbness_today=False, today=NOW.date())
     taker = form_data(when="earlier", started_at="2026-06-04T23:30", duration="custom", duration_custom="60")
     web.post("/log/", taker)
-    other = form_data(when="earlier", started_at="2026-06-03T08:00")
-    web.post("/log/", other)
-    page = web.post(f"/episodes/{other['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
-    assert "Undone: that episode is no longer in your diary." in page and "noted again" not in page
-    assert not patient.checkins.filter(date=dt.date(2026, 6, 5)).exists()
-
     if since == "numbness noted there":
         services.save_checkin(patient=patient, date=dt.date(2026, 6, 5), numbness_today=True, today=NOW.date())
-    else:
+    elif since == "another episode lasts into it":
         log(patient, started_at=dt.datetime(2026, 6, 4, 22, tzinfo=dt.UTC), duration_minutes=180)
+    else:
+        other = form_data(when="earlier", started_at="2026-06-03T08:00")
+        web.post("/log/", other)
+        page = web.post(f"/episodes/{other['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+        assert "Undone: that episode is no longer in your diary." in page and "noted again" not in page
     page = web.post(f"/episodes/{taker['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
     assert "Undone: that episode is no longer in your diary." in page and "noted again" not in page
     kept = list(patient.checkins.filter(date=dt.date(2026, 6, 5)).values_list("numbness_today", flat=True))

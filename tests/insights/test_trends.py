@@ -311,6 +311,7 @@ def test_the_date_fields_are_drawn_once_asked_for_holding_the_period_shown(web, 
     one_date = web.get(path, {"range": "custom", "start": "2026-02-01"})
     assert one_date.status_code == 400 and date_fields(one_date.content.decode())["start"] == "2026-02-01"
     assert "Give both dates of a custom period." in one_date.content.decode()
+    assert 'aria-current="true">Choose dates<' in one_date.content.decode()
 
 
 def test_the_api_still_asks_for_both_dates_of_a_custom_period(api):
