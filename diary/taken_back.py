@@ -16,13 +16,19 @@ from web.http import PatientRequest
 TAKEN_BACK = "taken_back"  # {"episode": its id, "days": ISO dates}: the last save's only
 
 
-def remember(request: PatientRequest, saved: services.SavedEpisode) -> None:
-    """Keep the days this save took "no numbness" back from; a save that took none forgets an earlier save's."""
-    if saved.taken_back:
-        days = [day.isoformat() for day in saved.taken_back]
-        request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": days}
-    else:
+def _on(days: list[dt.date]) -> str:
+    return vocab.in_a_list([day_words(day) for day in days])
+
+
+def remember(request: PatientRequest, saved: services.SavedEpisode) -> str:
+    """Keep the days this save took "no numbness" back from (a save that took none forgets an earlier save's), and
+    return the sentence the next page says of them ("" when it took none)."""
+    if not saved.taken_back:
         request.session.pop(TAKEN_BACK, None)
+        return ""
+    days = [day.isoformat() for day in saved.taken_back]
+    request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": days}
+    return f"It lasted into {_on(saved.taken_back)}, so “no numbness” noted there is taken back."
 
 
 @transaction.atomic
@@ -38,4 +44,4 @@ def delete_giving_back(request: PatientRequest, episode_id: uuid.UUID) -> str:
     given = services.give_back_no_numbness(patient=request.user, days=days)
     if not given:
         return ""
-    return f" “No numbness” is noted again for {vocab.in_a_list([day_words(day) for day in given])}."
+    return f" “No numbness” is noted again for {_on(given)}."

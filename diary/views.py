@@ -25,8 +25,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from diary import accounts, hooks, picker, quicklog, reminders, services, taken_back, vocab
-from diary.clock import day_words, duration_words, local_date, started_between
+from diary import accounts, hooks, picker, quicklog, reminders, services, taken_back
+from diary.clock import duration_words, local_date, started_between
 from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNumbnessForm, ProfileForm, SignupForm
 from diary.history import history_days, one_day, with_gaps
 from diary.interchange import dumps, export_diary
@@ -164,10 +164,8 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     back = _back(request, reverse("today"))
     if not saved.created and not saved.alerts:
         messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
-    taken_back.remember(request, saved)
-    if saved.taken_back:
-        days = vocab.in_a_list([day_words(day) for day in saved.taken_back])
-        messages.info(request, f"It lasted into {days}, so “no numbness” noted there is taken back.")
+    if said := taken_back.remember(request, saved):
+        messages.info(request, said)
     if wants_json(request):
         # The offline queue's reply: it goes to the warning screen when there is one.
         return JsonResponse(
