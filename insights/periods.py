@@ -69,10 +69,11 @@ def asked_period(patient: User, clock: Clock, form: TrendRangeForm) -> Period:
 def page_period(patient: User, clock: Clock, query: Mapping[str, str]) -> tuple[TrendRangeForm, Period | None]:
     """The period a page's query asks for (None: the form has a problem to show), and its period picker's form.
 
-    The picker's "Choose dates" asks for a custom period with no dates yet: the page shows the default range, and
-    the form holds its dates for the patient to change. (The API still says that a custom period needs both.)
+    The picker's "Choose dates" (a link: no date fields in its query) asks for a custom period with no dates yet:
+    the page shows the default range, and the form holds its dates for the patient to change. The form sent with
+    both fields emptied is asked for both, as the API asks.
     """
-    if query.get("range") == trends.CUSTOM and not query.get("start") and not query.get("end"):
+    if query.get("range") == trends.CUSTOM and "start" not in query and "end" not in query:
         default = period_form({}, clock.today())
         default.is_valid()
         shown = asked_period(patient, clock, default)

@@ -313,6 +313,10 @@ def test_the_date_fields_are_drawn_once_asked_for_holding_the_period_shown(web, 
     assert "Give both dates of a custom period." in one_date.content.decode()
     assert 'aria-current="true">Choose dates<' in one_date.content.decode()
 
+    emptied = web.get(path, {"range": "custom", "start": "", "end": ""})  # the form sent with both fields cleared
+    assert emptied.status_code == 400 and date_fields(emptied.content.decode()) == {"start": "", "end": ""}
+    assert "Give both dates of a custom period." in emptied.content.decode()
+
 
 def test_the_api_still_asks_for_both_dates_of_a_custom_period(api):
     response = api.get("/api/v1/trends/", {"range": "custom"})
