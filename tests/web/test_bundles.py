@@ -132,7 +132,7 @@ def test_the_scripts_log_runs_in_their_order_once_joined(client, patient):
     client.force_login(patient)
     assert scripts_run_by(client.get("/log/").content.decode()) == [
         *["util", "queue", "pwa", "localtime"],  # the head: every page
-        *["offline", "undo", "bodymap", "logform", "focus"],  # the body: every page's, then Log's own
+        *["offline", "undo", "bodymap", "logform", "focus"],  # then every page's, then Log's own
         "instant",  # then its slots': the offline warning screen, which triage adds to Log
     ]
     assert len(bundles_on(client.get("/log/").content.decode())) == 2
@@ -146,7 +146,7 @@ def test_a_slots_scripts_join_the_file_of_each_page_that_names_the_slot(client, 
     client.force_login(patient)
     assert scripts_run_by(client.get("/").content.decode())[4:] == ["offline", "undo", "timezone"]
     settings_page = scripts_run_by(client.get("/settings/").content.decode())
-    assert settings_page[-4:] == ["offline", "undo", "timezone", "focus"] and settings_page.count("focus") == 1
+    assert settings_page[4:8] == ["offline", "undo", "timezone", "focus"] and settings_page.count("focus") == 1
     assert (*scripts.PAGE_SCRIPTS, "timezone") in scripts.used()  # no template names this list: Today's slot does
     with pytest.raises(ValueError, match="is not a script of js/"):
         scripts.add_to_slot("today", ["no such"])

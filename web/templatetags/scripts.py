@@ -1,6 +1,6 @@
 """{% scripts "util" "queue" %}: one deferred script tag loading js/util.js then js/queue.js, joined into one file
-(web/scripts.py); {% page_scripts "logform" slots="log log_form" %}: the same, after the scripts every page's body runs
-and before those of the parts apps put in the page's slots."""
+(web/scripts.py); {% page_scripts "logform" slots="log log_form" %}: the same, after the scripts every page runs
+and before those of the parts apps put in the page's slots, blocking the first frame as the head's scripts do."""
 
 from __future__ import annotations
 
@@ -24,4 +24,6 @@ def scripts(*names: str, **attributes: str) -> SafeString:
 
 @register.simple_tag
 def page_scripts(*names: str, slots: str = "") -> SafeString:
-    return scripts(*bundles.page(names, slots))
+    """The page's scripts, in the head: run once the page is parsed and before its first frame is drawn, so that
+    what they change is in the first layout (templates/base.html)."""
+    return scripts(*bundles.page(names, slots), blocking="render")
