@@ -381,7 +381,7 @@ def _back_leg() -> tuple[dict[str, list[Point]], dict[str, list[Point]]]:
     return regions, {"heel": heel, "sole": sole}
 
 
-# --- the foot inset: tops of both feet and both soles, toes up, left foot on the left -----------
+# --- the foot inset: tops of both feet and both soles, toes up, big toes to the middle --------
 
 FOOT_BOX = 56
 FOOT_LENGTH = 140
@@ -558,59 +558,24 @@ def _leg_view(
     return View(name, title, LEGS_WIDTH, LEGS_HEIGHT, shapes, drawn_parts, labels)
 
 
-def feet_view(side_by_side: bool = False) -> View:
-    """Tops of both feet above their soles (the log form's inset beside the legs), or beside them."""
-    foot = _left_foot()
-    second = (FEET_WIDTH, 18.0) if side_by_side else (0.0, 18.0 + 16 + FOOT_LENGTH + 44)
-    panels = [
-        ("Tops of the feet", 0.0, 18.0, ("toes", "top_of_foot")),
-        ("Soles", second[0], second[1], ("sole", "heel")),
-    ]
-    shapes: list[Shape] = []
-    drawn: list[Drawn] = []
-    captions: list[tuple[float, float, str]] = []
-    side_labels: list[tuple[float, float, str]] = []
-    for caption, left, top, regions in panels:
-        captions.append((left + FEET_WIDTH / 2, top - 6, caption))
-        left_x, right_x = left + 4.0, left + FEET_WIDTH - 4.0 - FOOT_BOX
-        for side, x0, mirrored in (("left", left_x, False), ("right", right_x, True)):
-            for region, points in foot.items():
-                local = _mirror(points, FOOT_BOX) if mirrored else list(points)
-                outline = [(x0 + x, top + y) for x, y in local]
-                if region in regions and region in vocab.REGIONS:
-                    cx, cy = _centre(outline)
-                    if region == "toes":
-                        cy += 8
-                    shapes.append(Shape(side, region, _d(outline), _box(outline), (cx, cy)))
-                elif region == "toes":
-                    # The toes' undersides, shown on the soles.
-                    drawn.append(Drawn(_d(outline), vocab.Place(side, "toes").key))
-            side_labels.append((x0 + FOOT_BOX / 2, top + FOOT_LENGTH + 14, vocab.SIDES[side].label))
-    order = {"toes": 0, "top_of_foot": 1, "sole": 2, "heel": 3}
-    shapes.sort(key=lambda s: (order[s.region], s.side != "left"))
-    width = 2 * FEET_WIDTH if side_by_side else FEET_WIDTH
-    height = int(max(box[1] + box[3] for box in (s.box for s in shapes))) + 22
-    return View("feet", "Feet", width, height, shapes, drawn, side_labels, captions)
-
-
 FOOT_PANELS = {  # name: (title, the foot drawn on the viewer's left, the regions tapped there)
     "tops": ("Tops of the feet", "right", ("toes", "top_of_foot")),
-    "soles": ("Soles", "left", ("sole", "heel")),
+    "soles": ("Soles, from behind", "left", ("sole", "heel")),
 }
 
 
-def foot_panel(name: str) -> View:
-    """Both feet in one panel, toes up: the tops as seen facing the patient (their right foot on the viewer's
-    left) or the soles as seen from behind (their left foot on the left). Each foot's big toe is towards the
-    middle, so the two panels are mirror images with their side labels swapped."""
-    title, near, regions = FOOT_PANELS[name]
+def _feet(name: str, left: float, top: float) -> tuple[list[Shape], list[Drawn], list[tuple[float, float, str]]]:
+    """One panel's two feet, toes up, from (left, top): the tops as seen facing the patient (their right foot on the
+    viewer's left, as on the front view of the legs) or the soles as seen from behind (their left foot on the left,
+    as on the back view). Each foot's big toe is towards the middle, so the two panels are mirror images with their
+    side labels swapped. Every drawing of the feet is made here: the log form's, Trends' and the report's."""
+    _, near, regions = FOOT_PANELS[name]
     far = "left" if near == "right" else "right"
     foot = _left_foot()  # big toe on its right: the foot nearest the viewer's left, big toe to the middle
     shapes: list[Shape] = []
     drawn: list[Drawn] = []
     side_labels: list[tuple[float, float, str]] = []
-    top = 4.0
-    for side, x0, mirrored in ((near, 4.0, False), (far, FEET_WIDTH - 4.0 - FOOT_BOX, True)):
+    for side, x0, mirrored in ((near, left + 4.0, False), (far, left + FEET_WIDTH - 4.0 - FOOT_BOX, True)):
         for region, points in foot.items():
             local = _mirror(points, FOOT_BOX) if mirrored else list(points)
             outline = [(x0 + x, top + y) for x, y in local]
@@ -622,8 +587,34 @@ def foot_panel(name: str) -> View:
             elif region == "toes":  # the toes' undersides, shown on the soles
                 drawn.append(Drawn(_d(outline), vocab.Place(side, "toes").key))
         side_labels.append((x0 + FOOT_BOX / 2, top + FOOT_LENGTH + 14, vocab.SIDES[side].label))
-    height = int(top + FOOT_LENGTH + 20)
-    return View(name, title, FEET_WIDTH, height, shapes, drawn, side_labels)
+    return shapes, drawn, side_labels
+
+
+def feet_view(side_by_side: bool = False) -> View:
+    """Tops of both feet above their soles (the log form's inset beside the legs), or beside them (Trends)."""
+    second = (FEET_WIDTH, 18.0) if side_by_side else (0.0, 18.0 + 16 + FOOT_LENGTH + 44)
+    shapes: list[Shape] = []
+    drawn: list[Drawn] = []
+    captions: list[tuple[float, float, str]] = []
+    side_labels: list[tuple[float, float, str]] = []
+    for name, (left, top) in (("tops", (0.0, 18.0)), ("soles", second)):
+        captions.append((left + FEET_WIDTH / 2, top - 6, FOOT_PANELS[name][0]))
+        panel_shapes, panel_drawn, panel_labels = _feet(name, left, top)
+        shapes += panel_shapes
+        drawn += panel_drawn
+        side_labels += panel_labels
+    order = {"toes": 0, "top_of_foot": 1, "sole": 2, "heel": 3}
+    shapes.sort(key=lambda s: (order[s.region], s.box[0]))  # each panel's feet as drawn, from the viewer's left
+    width = 2 * FEET_WIDTH if side_by_side else FEET_WIDTH
+    height = int(max(box[1] + box[3] for box in (s.box for s in shapes))) + 22
+    return View("feet", "Feet", width, height, shapes, drawn, side_labels, captions)
+
+
+def foot_panel(name: str) -> View:
+    """Both feet of one panel in a view of their own (the report's): the tops facing the patient, or the soles from
+    behind (`_feet`)."""
+    shapes, drawn, side_labels = _feet(name, 0.0, 4.0)
+    return View(name, FOOT_PANELS[name][0], FEET_WIDTH, int(4.0 + FOOT_LENGTH + 20), shapes, drawn, side_labels)
 
 
 def views() -> list[View]:

@@ -110,3 +110,28 @@ def test_the_word_on_each_shape_is_part_of_its_accessible_name():
         for shape in view.shapes:
             assert shape.short.lower() in shape.label.lower(), shape.key
             assert shape.label.startswith(vocab.SIDES[shape.side].label + " ")
+
+
+def centre_x(view: bodymap.View, key: str) -> float:
+    x, _, width, _ = next(shape.box for shape in view.shapes if shape.key == key)
+    return x + width / 2
+
+
+@pytest.mark.parametrize("side_by_side", [False, True])  # the log form's inset, and Trends'
+def test_the_feet_are_drawn_as_the_legs_beside_them_the_tops_facing_the_patient_the_soles_from_behind(side_by_side):
+    """Beside the front of the legs (the patient's right leg on the viewer's left) a drawing of the tops of the feet
+    with the left foot on the left put one foot on two sides of one screen: a tap on "the same side" in both marked
+    the other foot. The tops face the patient as the front does, the soles are seen from behind as the back is, and
+    the caption of the soles says so; the report draws the same feet."""
+    front, back, _ = bodymap.views()
+    feet = bodymap.feet_view(side_by_side=side_by_side)
+    for view, region in ((front, "shin"), (feet, "toes"), (feet, "top_of_foot")):
+        assert centre_x(view, f"right:{region}") < centre_x(view, f"left:{region}"), (view.name, region)
+    for view, region in ((back, "calf"), (feet, "sole"), (feet, "heel")):
+        assert centre_x(view, f"left:{region}") < centre_x(view, f"right:{region}"), (view.name, region)
+    assert [caption for _, _, caption in feet.captions] == ["Tops of the feet", "Soles, from behind"]
+    for name in ("tops", "soles"):  # the report's panels: the same feet, each on the same side
+        panel = bodymap.foot_panel(name)
+        for region in {shape.region for shape in panel.shapes}:
+            right_first = [centre_x(v, f"right:{region}") < centre_x(v, f"left:{region}") for v in (feet, panel)]
+            assert right_first[0] == right_first[1], (name, region)
