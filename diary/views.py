@@ -31,8 +31,8 @@ from diary.forms import DeleteAccountForm, EpisodeForm, HistoryFilterForm, NoNum
 from diary.history import history_days, one_day, with_gaps
 from diary.interchange import dumps, export_diary
 from diary.models import EARLIEST_DAY, MAX_DURATION_MINUTES, MAX_NOTES
-from diary.serializers import EpisodeSerializer, episode_record
-from diary.templatetags.just_saved import JUST_DELETED, JUST_SAVED, RESTORE_WITHIN
+from diary.serializers import EpisodeSerializer
+from diary.templatetags.just_saved import JUST_DELETED, JUST_SAVED, RESTORE_WITHIN, keep_for_undo
 from diary.today import diary_start, home
 from web import throttles
 from web.http import NotYours, PatientRequest, wants_json
@@ -253,10 +253,9 @@ def delete_episode(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespon
             given_back = taken_back.delete_giving_back(request, episode.id)
             messages.success(request, f"Undone: that episode is no longer in your diary.{given_back}")
             return redirect(_back(request, reverse("today")))
-        kept = episode_record(episode)
-        services.delete_episode(patient=request.user, episode_id=episode.id)
         # The next page says "Episode deleted" with Undo for a few seconds (templatetags/just_saved.py).
-        request.session[JUST_DELETED] = {"record": kept, "at": timezone.now().isoformat(), "shown": False}
+        keep_for_undo(request, episode)
+        services.delete_episode(patient=request.user, episode_id=episode.id)
         return redirect(_back(request, reverse("history")))
     context = {"episode": episode, "next": _back(request, "")}
     return render(request, "diary/episode_confirm_delete.html", context)

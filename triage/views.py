@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from diary import taken_back
 from diary.facts import facts_from_episode
 from diary.services import profile_of
+from diary.templatetags.just_saved import keep_for_undo
 from triage import detectors, offline, services, signs
 from triage.advice import Advice, advise
 from triage.models import ACTIVE, OPEN, RESOLVED, WITHDRAWN
@@ -106,8 +107,10 @@ def episode_alert(request: PatientRequest, episode_id: uuid.UUID) -> HttpRespons
 @require_POST
 def remove_logged_by_mistake(request: PatientRequest, episode_id: uuid.UUID) -> HttpResponse:
     """ "Logged by mistake? Remove this entry" on a warning screen: the ordinary delete, which withdraws at once
-    the warning signs that rested on this entry alone."""
-    episode = get_object_or_404(request.user.episodes, id=episode_id)
+    the warning signs that rested on this entry alone, with the same Undo on the next page (the entry may have been
+    right but for one box ticked by mistake; brought back, it brings its warning back too)."""
+    episode = get_object_or_404(request.user.episodes.prefetch_related("locations"), id=episode_id)
+    keep_for_undo(request, episode)
     resting = [f.id for f in request.user.flags.filter(status__in=ACTIVE) if str(episode.id) in f.evidence]
     given_back = taken_back.delete_giving_back(request, episode.id)
     withdrawn = request.user.flags.filter(id__in=resting, resolution=WITHDRAWN).count()

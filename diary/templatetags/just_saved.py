@@ -7,14 +7,25 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from diary import vocab
+from diary.models import Episode
+from diary.serializers import episode_record
+from web.http import PatientRequest
 
 register = template.Library()
 
 JUST_SAVED = "just_saved"  # the session key diary.views sets after a new episode is saved
 JUST_DELETED = "just_deleted"  # the deleted episode's record, kept for Undo (diary.views.restore_episode)
 RESTORE_WITHIN = dt.timedelta(minutes=5)  # the note offers Undo for 10 s; a slow tap on it still counts
+
+
+def keep_for_undo(request: PatientRequest, episode: Episode) -> None:
+    """Keep a copy of an episode about to be deleted (its locations prefetched), for the Undo of the next page's
+    "Episode deleted" note: the Delete button's, and a warning screen's "Logged by mistake? Remove this entry"."""
+    kept = episode_record(episode)
+    request.session[JUST_DELETED] = {"record": kept, "at": timezone.now().isoformat(), "shown": False}
 
 
 @register.inclusion_tag("diary/_just_saved.html", takes_context=True)

@@ -139,6 +139,19 @@ def test_removing_the_only_entry_withdraws_the_flag_at_once(frozen, web, patient
     assert not patient.episodes.exists()
 
 
+def test_an_entry_removed_from_its_warning_screen_can_be_brought_back_with_its_warning(frozen, web, patient):
+    """One box ticked by mistake is no reason to lose the rest of the entry for good: the removal offers the same
+    Undo as a delete, and the entry comes back whole, its warning screen with it."""
+    episode = log(patient, started_at=hours_ago(1), severity=6, symptoms=["saddle_numbness"])
+    page = web.post(f"/alert/{episode.id}/remove/", follow=True).content.decode()
+    assert "Episode deleted." in page and 'action="/episodes/restore/"' in page
+    restored = web.post("/episodes/restore/", {"next": "/"})
+    assert restored["Location"] == f"/alert/{episode.id}/?sign=emergency.spinal_cord"  # its warning screen again
+    back = patient.episodes.get()
+    assert (back.id, back.severity, back.symptoms) == (episode.id, 6, ["saddle_numbness"])
+    assert [f.code for f in patient.flags.filter(status="open")] == ["emergency.spinal_cord"]
+
+
 def test_removing_one_of_two_entries_keeps_the_flag_for_the_other(frozen, web, patient):
     kept = log(patient, started_at=hours_ago(20), symptoms=["fainting"])
     mistake = log(patient, started_at=hours_ago(1), symptoms=["fainting"])
