@@ -182,17 +182,27 @@ def detect_instant(sign: Sign, recent: Sequence[EpisodeFacts]) -> Finding | None
 
 
 def _regions_logged(episodes: Iterable[EpisodeFacts], level: int) -> str:
-    """The regions these episodes logged at `level` or above, in words ("buttock or front of thigh"): what the patient
-    marked, not every region of that level (which named "between the legs" to a patient who never marked it)."""
+    """The regions these episodes logged at `level` or above, in words ("the buttock or the front of thigh"): what the
+    patient marked, not every region of that level (which named "between the legs" to a patient who never marked it)."""
     logged = {p.region for e in episodes for p in e.places if (vocab.REGIONS[p.region].level or 0) >= level}
-    return " or ".join(t.label.lower() for code, t in vocab.REGIONS.items() if code in logged)
+    return " or ".join(_named(code) for code in vocab.REGIONS if code in logged)
+
+
+def _named(region: str) -> str:
+    """A region as a sentence names it: "the front of thigh"; the saddle, part of neither leg, without an article
+    ("between the legs / around the bottom")."""
+    label = vocab.REGIONS[region].label.lower()
+    return label if region in vocab.MIDLINE_REGIONS else f"the {label}"
 
 
 def _highest_places(episode: EpisodeFacts) -> str:
-    """The places an episode logged at its highest level, in words: "left front of thigh and right buttock" (the
-    places themselves, not every region of that level)."""
-    words = [p.label.lower() for p in episode.places if vocab.REGIONS[p.region].level == episode.top_level]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """The places an episode logged at its highest level, as a sentence names them: "the left front of thigh and
+    the right buttock" (the places themselves, not every region of that level); the saddle, part of neither leg,
+    without an article: "between the legs / around the bottom (right side)"."""
+    top = [p for p in episode.places if vocab.REGIONS[p.region].level == episode.top_level]
+    return vocab.in_a_list(
+        [p.label.lower() if p.region in vocab.MIDLINE_REGIONS else f"the {p.label.lower()}" for p in top]
+    )  # the place's side in its label: "the left calf", "between the legs / around the bottom (left side)"
 
 
 def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:

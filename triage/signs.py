@@ -362,8 +362,8 @@ CATALOGUE: dict[str, Sign] = {
             "polyneuropathy or myelopathy.",
             sources=("nhs-gbs", "wales-gbs", "004"),
             reasons={
-                "climbing": "In the last {window_days} days numbness on both sides went from the {from_region} "
-                "({from_started}) up to the {to_region} ({to_started}).",
+                "climbing": "In the last {window_days} days numbness on both sides went from {from_region} on "
+                "{from_started} up to {to_region} on {to_started}.",
             },
             thresholds=_t(level_rise=2),
             pattern=True,
@@ -427,8 +427,8 @@ CATALOGUE: dict[str, Sign] = {
             rationale=f"Proximal extension of the numb area compared with the preceding {BASELINE_DAYS} days.",
             sources=("nhs-pins-and-needles", "000", "001"),
             reasons={
-                "levels": "{recent_episodes} episodes in the last {recent_days} days reached the {recent_region}; "
-                "in the {baseline_days} days before, the highest was the {baseline_region}.",
+                "levels": "{recent_episodes} episodes in the last {recent_days} days reached {recent_region}; "
+                "in the {baseline_days} days before, the highest was {baseline_region}.",
             },
             thresholds=_t(min_baseline=1, min_recent=2, level_rise=2),
         ),

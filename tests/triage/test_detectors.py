@@ -11,7 +11,7 @@ from typing import TypedDict, Unpack
 import pytest
 
 from diary.facts import EpisodeFacts
-from triage import detectors
+from triage import detectors, signs
 
 AS_OF = dt.date(2026, 3, 1)
 ZONE = zoneinfo.ZoneInfo("Europe/London")
@@ -239,7 +239,7 @@ def test_spreading_two_levels_higher_in_two_recent_episodes():
     calf = [ep(3, where=[("left", "calf")]), ep(1, where=[("left", "toes"), ("left", "shin")])]  # level 4
     found = finding(before + calf, "pattern.spreading")
     assert (found.detail["recent_level"], found.detail["baseline_level"]) == (4, 2)
-    assert found.detail["recent_region"] == "shin or calf"
+    assert found.detail["recent_region"] == "the shin or the calf"
     ankle = [ep(3, where=[("left", "ankle")]), ep(1, where=[("left", "ankle")])]  # level 3: one short
     assert finding(before + ankle, "pattern.spreading") is None
 
@@ -251,7 +251,13 @@ def test_spreading_names_the_places_logged_not_every_region_of_their_level():
     before = [ep(20, where=[("left", "heel")])]
     buttock = [ep(3, where=[("left", "buttock")]), ep(1, where=[("left", "buttock"), ("left", "calf")])]
     found = finding(before + buttock, "pattern.spreading")
-    assert (found.detail["recent_region"], found.detail["baseline_region"]) == ("buttock", "heel")
+    assert (found.detail["recent_region"], found.detail["baseline_region"]) == ("the buttock", "the heel")
+    saddle = [ep(3, where=[("left", "saddle")]), ep(1, where=[("left", "buttock")])]
+    found = finding(before + saddle, "pattern.spreading")
+    assert signs.explain(found.sign.code, found.detail) == [  # "reached the between the legs", before
+        "2 episodes in the last 14 days reached the buttock or between the legs / around the bottom; in the 28 days "
+        "before, the highest was the heel."
+    ]
 
 
 def test_spreading_needs_two_recent_episodes_at_that_level():

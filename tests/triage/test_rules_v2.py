@@ -186,12 +186,17 @@ def test_ascending_names_the_places_logged_at_the_top_of_each_episode():
         "urgent.ascending",
     )
     saddle = vocab.place_label("right", "saddle").lower()
-    assert found.detail["from_region"] == "left toes and right toes"
-    assert found.detail["to_region"] == saddle
+    assert found.detail["from_region"] == "the left toes and the right toes"
+    assert found.detail["to_region"] == saddle  # part of neither leg: no "the" (it read "up to the between the legs")
     assert found.sign.reasons["climbing"].format(**found.detail, number="112") == (
-        f"In the last 7 days numbness on both sides went from the left toes and right toes (25 Feb 2026 09:00) up to "
-        f"the {saddle} (28 Feb 2026 18:30)."
+        "In the last 7 days numbness on both sides went from the left toes and the right toes on 25 Feb 2026 09:00 "
+        "up to between the legs / around the bottom (right side) on 28 Feb 2026 18:30."
     )
+    thigh = finding(
+        [ep(4, 9, where=BOTH("toes")), ep(1, 18, 30, where=[("left", "thigh_front"), ("right", "knee")])],
+        "urgent.ascending",
+    )
+    assert thigh.detail["to_region"] == "the left front of thigh"
 
 
 def test_ascending_is_not_checked_on_a_single_saved_episode():
