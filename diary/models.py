@@ -228,6 +228,12 @@ class Episode(models.Model):
         return vocab.places_in_words(self.places)
 
     @property
+    def other_symptoms(self) -> list[str]:
+        """The symptoms ticked that are not alarm signs ("Cramps"): the episode's line says them too, as the report's
+        "Also ticked" does, so the patient sees on the page what the physician will read."""
+        return [code for code in self.symptoms if code not in vocab.ALARM_SYMPTOMS]
+
+    @property
     def alarms(self) -> list[str]:
         """Its alarm symptoms and alarming places in the patient's words, for the episode's line on a page."""
         return vocab.alarms_in_words(self.symptoms, [(loc.side, loc.region) for loc in self.locations.all()])

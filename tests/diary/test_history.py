@@ -1,6 +1,7 @@
 """History: episodes grouped by local day, newest first, with a date range and pages."""
 
 import datetime as dt
+import re
 
 from diary import services
 from diary.views import HISTORY_PAGE_SIZE
@@ -94,3 +95,15 @@ def test_an_episodes_places_read_as_the_leg_map_says_them(web, patient):
     for path in ("/history/", "/"):  # on Today too, so logged today
         page = web.get(path).content.decode()
         assert "Left toes, left sole, between the legs / around the bottom (right side)" in page, path
+
+
+def test_an_episodes_line_says_every_symptom_ticked_as_the_report_does(web, patient):
+    """ "Cramps" ticked under "Other symptoms" was in the edit form, the export and the report's "Also ticked", and on
+    no page's line: the patient could not see what the physician would read. Alarm signs keep their own line."""
+    started = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    episode = log(patient, started_at=started, symptoms=["cramps", "leg_swollen"], relieved_by=["walking_around"])
+    for path in ("/history/", "/days/2026-03-10/"):
+        line = re.search(r'<article class="episode.*?</article>', web.get(path).content.decode(), re.S).group()
+        assert "Helped: Walking around · Also: Cramps</small>" in line, path
+        assert "Leg swollen" in line.split("</small>")[1]  # the alarm sign's line, not "Also"
+    assert episode.other_symptoms == ["cramps"]
