@@ -283,3 +283,24 @@ def test_a_tables_citation_never_stands_alone_at_the_top_of_a_page():
         low, high = (middle, high) if "Items:" in pdf_pages(middle)[0] else (low, middle)
     second = pdf_pages(high)[1]
     assert "Items:" in second and "15. Question 15?" in second, second
+
+
+def test_the_episode_tables_column_headings_stand_over_its_rows_on_every_page(db):
+    """The headings repeat in the top margin of each page of the table, but on its first page they stood there too,
+    over the section's title: they are in the flow there, under the title and legend, over the first row. (The
+    margin's text is read in pypdf's layout mode: its plain mode leaves page margins out.)"""
+    patient = make_patient("tabitha")
+    start = dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC)
+    for n in range(80):  # more rows than one page holds
+        log(patient, started_at=start + dt.timedelta(hours=19 * n), notes="x")
+    report = content.build(patient, FIRST, LAST)
+    laid_out = [
+        " ".join(p.extract_text(extraction_mode="layout").split())
+        for p in PdfReader(io.BytesIO(render_pdf(report))).pages
+    ]
+    heading = " ".join(report.table_heading.split())
+    table = laid_out[next(i for i, page in enumerate(laid_out) if "All episodes (" in page) :]
+    assert len(table) >= 2 and [page.count(heading) for page in table] == [1] * len(table)
+    assert table[0].index("All episodes (") < table[0].index("Sev: severity") < table[0].index(heading)
+    assert table[0].index(heading) < table[0].index("Thu 01 Jan 09:00")
+    assert all(page.startswith(heading) for page in table[1:])  # the margin's, over the page's rows
