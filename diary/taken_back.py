@@ -1,16 +1,17 @@
-"""The "no numbness" notes that saving an episode took back (it lasted into those days), kept in the session for
-the entry's Undo and for "Logged by mistake? Remove this entry" on its warning screen: removing the entry right
-after gives them back (`services.give_back_no_numbness`)."""
+"""The "no numbness" notes that saving an episode took back (the day it started on, or days it lasted into), kept in
+the session for the entry's Undo and for "Logged by mistake? Remove this entry" on its warning screen: removing the
+entry right after gives them back (`services.give_back_no_numbness`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from diary import services, vocab
-from diary.clock import day_words
+from diary.clock import day_words, local_date
 from web.http import PatientRequest
 
 TAKEN_BACK = "taken_back"  # {"episode": its id, "days": ISO dates}: the last save's only
@@ -20,15 +21,28 @@ def _on(days: list[dt.date]) -> str:
     return vocab.in_a_list([day_words(day) for day in days])
 
 
-def remember(request: PatientRequest, saved: services.SavedEpisode) -> str:
-    """Keep the days this save took "no numbness" back from (a save that took none forgets an earlier save's), and
-    return the sentence the next page says of them ("" when it took none)."""
-    if not saved.taken_back:
+def noted_none_on(patient: User, started_at: dt.datetime) -> dt.date | None:
+    """The day an episode starting then starts on, when the patient noted "no numbness" for it: saving the episode
+    makes it a day with numbness (`remember` is told, so that an Undo gives the note back)."""
+    day = local_date(started_at, services.clock_of(patient).zone)
+    return day if patient.checkins.filter(date=day, numbness_today=False).exists() else None
+
+
+def remember(request: PatientRequest, saved: services.SavedEpisode, started_on: dt.date | None = None) -> str:
+    """Keep the days this save took "no numbness" back from: `started_on`, the day it started on if it had one
+    (`noted_none_on`, asked before the save), and the days it lasted into (a save that took none forgets an earlier
+    save's); return the sentences the next page says of them ("" when it took none)."""
+    days = sorted({*saved.taken_back, *([started_on] if started_on else [])})
+    if not days:
         request.session.pop(TAKEN_BACK, None)
         return ""
-    days = [day.isoformat() for day in saved.taken_back]
-    request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": days}
-    return f"It lasted into {_on(saved.taken_back)}, so “no numbness” noted there is taken back."
+    request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": [day.isoformat() for day in days]}
+    said = []
+    if started_on:
+        said.append(f"“No numbness” noted for {_on([started_on])} is taken back: this episode started then.")
+    if saved.taken_back:
+        said.append(f"It lasted into {_on(saved.taken_back)}, so “no numbness” noted there is taken back.")
+    return " ".join(said)
 
 
 @transaction.atomic

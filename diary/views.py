@@ -141,12 +141,14 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
         return render(request, template, _log_context(corrected, request) | context | {"region_removed": True})
     if asked:
         return render(request, template, _log_context(form, request) | context | {"region_question": True})
+    arguments = form.service_arguments(timezone.now())
+    started_on = taken_back.noted_none_on(request.user, arguments["started_at"])  # before the save replaces it
     try:
         saved = services.save_episode(
             patient=request.user,
             episode_id=form.cleaned_data["id"],
             extra=form.data,  # the fields of the apps' `log` slot (diary/hooks.py)
-            **form.service_arguments(timezone.now()),
+            **arguments,
         )
     except NotYours:
         raise Http404(services.NO_SUCH_EPISODE) from None
@@ -164,7 +166,7 @@ def _save_from_form(request: PatientRequest, form: EpisodeForm, template: str, c
     back = _back(request, reverse("today"))
     if not saved.created and not saved.alerts:
         messages.success(request, "Changes saved.")  # said where the patient goes back to (by script or not)
-    if said := taken_back.remember(request, saved):
+    if said := taken_back.remember(request, saved, started_on):
         messages.info(request, said)
     if wants_json(request):
         # The offline queue's reply: it goes to the warning screen when there is one.

@@ -190,6 +190,31 @@ def test_removing_the_entry_right_after_gives_back_the_no_numbness_its_save_took
     assert notes == {dt.date(2026, 6, 3): False, dt.date(2026, 6, 5): False}
 
 
+@time_machine.travel(dt.datetime(2026, 6, 5, 12, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize("removal", ["undo", "logged by mistake"])
+def test_an_episode_logged_on_a_day_noted_no_numbness_takes_the_note_back_and_its_removal_gives_it_back(
+    web, patient, removal
+):
+    """Worked by hand: "no numbness" noted for 3 Jun, then an episode logged at 10:00 that day (the day page's "Log
+    an episode on this day"). The day has numbness now, and the page says whose note went; the entry's Undo, or
+    "Logged by mistake?" on its warning screen, right after, notes "no numbness" again (it left the day "not
+    logged", the patient's own answer gone)."""
+    services.save_checkin(patient=patient, date=dt.date(2026, 6, 3), numbness_today=False, today=dt.date(2026, 6, 5))
+    alarming = {"alarm_symptoms": ["saddle_numbness"]} if removal == "logged by mistake" else {}
+    data = form_data(when="earlier", started_at="2026-06-03T10:00")
+    page = web.post("/log/", data | alarming, follow=True).content.decode()
+    assert patient.checkins.get(date=dt.date(2026, 6, 3)).numbness_today
+    if removal == "undo":  # the note is said on the page the save lands on (a warning screen says only its warning)
+        assert "“No numbness” noted for 3 Jun 2026 is taken back: this episode started then." in page
+        page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+        said = "Undone: that episode is no longer in your diary."
+    else:
+        page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
+        said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
+    assert f"{said} “No numbness” is noted again for 3 Jun 2026." in page and "is taken back" not in page
+    assert dict(patient.checkins.values_list("date", "numbness_today")) == {dt.date(2026, 6, 3): False}
+
+
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("since", ["numbness noted there", "another episode lasts into it", "another entry saved"])
 def test_no_numbness_is_given_back_to_a_day_with_numbness_nor_after_another_save(web, patient, since):
