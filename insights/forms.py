@@ -30,6 +30,8 @@ class TrendRangeForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
+        for name in ("start", "end"):  # the phone's date picker offers no day after today (the form refuses one)
+            self.fields[name].widget.attrs["max"] = today.isoformat()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

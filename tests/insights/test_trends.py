@@ -304,6 +304,7 @@ def test_the_date_fields_are_drawn_once_asked_for_holding_the_period_shown(web, 
     assert date_fields(page) == {"start": "2026-01-10", "end": "2026-03-20"}  # 3 months, from the first entry
     assert 'aria-current="true">Choose dates<' in page and "10 Jan – 20 Mar 2026" in page
     assert "Give both dates" not in page
+    assert len(re.findall(r'<input type="date" name="(?:start|end)"[^>]*max="2026-03-20"', page)) == 2  # no future
 
     custom = web.get(path, {"range": "custom", "start": "2026-02-01", "end": "2026-02-28"}).content.decode()
     assert date_fields(custom) == {"start": "2026-02-01", "end": "2026-02-28"} and "1–28 Feb 2026" in custom
