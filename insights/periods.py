@@ -31,7 +31,7 @@ from insights.forms import TrendRangeForm
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 5  # bump when the numbers, their labels or their drawings change shape
+CACHE_VERSION = 6  # bump when the numbers, their labels or their drawings change shape
 CACHE_SECONDS = 24 * 3600
 
 # The query parameters of a period: the pages name custom dates start/end, the API from/to.
