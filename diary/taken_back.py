@@ -30,11 +30,15 @@ def noted_none_on(patient: User, started_at: dt.datetime) -> dt.date | None:
 
 def remember(request: PatientRequest, saved: services.SavedEpisode, started_on: dt.date | None = None) -> str:
     """Keep the days this save took "no numbness" back from: `started_on`, the day it started on if it had one
-    (`noted_none_on`, asked before the save), and the days it lasted into (a save that took none forgets an earlier
-    save's); return the sentences the next page says of them ("" when it took none)."""
+    (`noted_none_on`, asked before the save), and the days it lasted into (a save of another entry that took none
+    forgets an earlier save's); return the sentences the next page says of them ("" when it took none). Every save
+    from a page calls it: the log form's and the Undo of a delete."""
     days = sorted({*saved.taken_back, *([started_on] if started_on else [])})
     if not days:
-        request.session.pop(TAKEN_BACK, None)
+        # A retry of the same entry (a double tap, the offline queue's replay after a lost reply) finds the notes
+        # gone already: the first save's days stay for its Undo. Another entry's save forgets them.
+        if (request.session.get(TAKEN_BACK) or {}).get("episode") != str(saved.episode.id):
+            request.session.pop(TAKEN_BACK, None)
         return ""
     request.session[TAKEN_BACK] = {"episode": str(saved.episode.id), "days": [day.isoformat() for day in days]}
     said = []

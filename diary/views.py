@@ -281,19 +281,23 @@ def restore_episode(request: PatientRequest) -> HttpResponse:
     try:
         if serializer.errors:
             raise ValidationError(str(serializer.errors))
-        saved = services.save_episode(
-            patient=request.user,
-            episode_id=serializer.validated_data["id"],
-            **EpisodeSerializer.service_arguments(serializer.validated_data),
-        )
+        arguments = EpisodeSerializer.service_arguments(serializer.validated_data)
+        started_on = taken_back.noted_none_on(request.user, arguments["started_at"])  # before the save replaces it
+        saved = services.save_episode(patient=request.user, episode_id=serializer.validated_data["id"], **arguments)
     except (ValidationError, NotYours):
         messages.error(request, "That episode could not be brought back: log it again if you need it.")
         return redirect(_back(request, reverse("history")))
     del request.session[JUST_DELETED]
+    # Back in the diary, it takes back again the "no numbness" its removal gave back, says so, and a second
+    # removal gives it back again.
+    said = taken_back.remember(request, saved, started_on)
     alert_url = hooks.alert_page_for(saved.episode.id, [a["code"] for a in saved.alerts]) if saved.alerts else None
+    if not alert_url:
+        messages.success(request, "Undone: the episode is back in your diary.")
+    if said:
+        messages.info(request, said)
     if alert_url:  # it brings its warning sign back with it, and the screen that says what to do
         return redirect(alert_url)
-    messages.success(request, "Undone: the episode is back in your diary.")
     return redirect(_back(request, reverse("history")))
 
 

@@ -196,23 +196,36 @@ def test_an_episode_logged_on_a_day_noted_no_numbness_takes_the_note_back_and_it
     web, patient, removal
 ):
     """Worked by hand: "no numbness" noted for 3 Jun, then an episode logged at 10:00 that day (the day page's "Log
-    an episode on this day"). The day has numbness now, and the page says whose note went; the entry's Undo, or
-    "Logged by mistake?" on its warning screen, right after, notes "no numbness" again (it left the day "not
-    logged", the patient's own answer gone)."""
+    an episode on this day"), sent twice (a double tap: the second finds the note gone already). The day has
+    numbness now, and the page the save lands on (Today, or the warning screen) says whose note went; the entry's
+    Undo, or "Logged by mistake?" on its warning screen, notes "no numbness" again (it left the day "not logged",
+    the patient's own answer gone). Brought back by the delete's Undo, the entry takes the note back once more, and
+    removing it again gives it back again."""
     services.save_checkin(patient=patient, date=dt.date(2026, 6, 3), numbness_today=False, today=dt.date(2026, 6, 5))
     alarming = {"alarm_symptoms": ["saddle_numbness"]} if removal == "logged by mistake" else {}
     data = form_data(when="earlier", started_at="2026-06-03T10:00")
     page = web.post("/log/", data | alarming, follow=True).content.decode()
-    assert patient.checkins.get(date=dt.date(2026, 6, 3)).numbness_today
-    if removal == "undo":  # the note is said on the page the save lands on (a warning screen says only its warning)
-        assert "“No numbness” noted for 3 Jun 2026 is taken back: this episode started then." in page
-        page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
-        said = "Undone: that episode is no longer in your diary."
-    else:
-        page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
-        said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
-    assert f"{said} “No numbness” is noted again for 3 Jun 2026." in page and "is taken back" not in page
+    taken = "“No numbness” noted for 3 Jun 2026 is taken back: this episode started then."
+    assert taken in page and patient.checkins.get(date=dt.date(2026, 6, 3)).numbness_today
+    web.post("/log/", data | alarming)  # the same entry again: nothing more to take back, the Undo's days kept
+
+    def remove() -> str:
+        if removal == "undo":
+            page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
+            said = "Undone: that episode is no longer in your diary."
+        else:
+            page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
+            said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
+        assert f"{said} “No numbness” is noted again for 3 Jun 2026." in page and taken not in page
+        return page
+
+    remove()
     assert dict(patient.checkins.values_list("date", "numbness_today")) == {dt.date(2026, 6, 3): False}
+    if removal == "logged by mistake":  # its Undo is the delete's
+        assert taken in web.post("/episodes/restore/", follow=True).content.decode()
+        assert patient.checkins.get(date=dt.date(2026, 6, 3)).numbness_today
+        remove()
+        assert dict(patient.checkins.values_list("date", "numbness_today")) == {dt.date(2026, 6, 3): False}
 
 
 @time_machine.travel(NOW, tick=False)
