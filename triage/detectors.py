@@ -185,14 +185,13 @@ def _regions_logged(episodes: Iterable[EpisodeFacts], level: int) -> str:
     """The regions these episodes logged at `level` or above, in words ("the buttock or the front of thigh"): what the
     patient marked, not every region of that level (which named "between the legs" to a patient who never marked it)."""
     logged = {p.region for e in episodes for p in e.places if (vocab.REGIONS[p.region].level or 0) >= level}
-    return " or ".join(_named(code) for code in vocab.REGIONS if code in logged)
+    return " or ".join(_named(term.label.lower(), code) for code, term in vocab.REGIONS.items() if code in logged)
 
 
-def _named(region: str) -> str:
-    """A region as a sentence names it: "the front of thigh"; the saddle, part of neither leg, without an article
-    ("between the legs / around the bottom")."""
-    label = vocab.REGIONS[region].label.lower()
-    return label if region in vocab.MIDLINE_REGIONS else f"the {label}"
+def _named(words: str, region: str) -> str:
+    """A region or a place as a sentence names it: "the front of thigh", "the left calf"; the saddle, part of
+    neither leg, without an article ("between the legs / around the bottom (left side)")."""
+    return words if region in vocab.MIDLINE_REGIONS else f"the {words}"
 
 
 def _highest_places(episode: EpisodeFacts) -> str:
@@ -200,9 +199,7 @@ def _highest_places(episode: EpisodeFacts) -> str:
     the right buttock" (the places themselves, not every region of that level); the saddle, part of neither leg,
     without an article: "between the legs / around the bottom (right side)"."""
     top = [p for p in episode.places if vocab.REGIONS[p.region].level == episode.top_level]
-    return vocab.in_a_list(
-        [p.label.lower() if p.region in vocab.MIDLINE_REGIONS else f"the {p.label.lower()}" for p in top]
-    )  # the place's side in its label: "the left calf", "between the legs / around the bottom (left side)"
+    return vocab.in_a_list([_named(p.label.lower(), p.region) for p in top])
 
 
 def detect_ascending(week: Sequence[EpisodeFacts]) -> Finding | None:

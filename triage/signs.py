@@ -520,6 +520,11 @@ CATALOGUE: dict[str, Sign] = {
 }
 
 
+# The details that name places or regions, each with its articles ("the left calf"; the saddle has none).
+REGION_WORDS = ("from_region", "to_region", "recent_region", "baseline_region")
+_ARTICLELESS = tuple(vocab.REGIONS[code].label.lower() for code in vocab.MIDLINE_REGIONS)
+
+
 def explain(code: str, detail: dict[str, Any]) -> list[str]:
     """The plain sentences that say why a flag fired, from the numbers in its detail."""
     sign_ = CATALOGUE[code]
@@ -535,6 +540,9 @@ def explain(code: str, detail: dict[str, Any]) -> list[str]:
         values["started"] = f"in the {RECENT_DAYS} days before it was seen"
     # Said only when one of the long episodes is still going (a flag saved before says it as it did).
     values["going"] = "; an episode still going counts until the review" if detail.get("long_going", 1) else ""
+    for key in REGION_WORDS:  # a flag saved before its places had their articles: "left toes and right toes"
+        if (words := detail.get(key)) and not words.startswith(("the ", *_ARTICLELESS)):
+            values[key] = f"the {words}"
     if "rate_times" not in detail and detail.get("rate_baseline"):  # a flag saved before its detail had the ratio
         values["rate_times"] = round(detail["recent"] * BASELINE_DAYS / (detail["baseline"] * RECENT_DAYS), 2)
     return [sign_.reasons[key].format(**values) for key in detail.get("why", []) if key in sign_.reasons]

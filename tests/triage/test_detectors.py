@@ -260,6 +260,32 @@ def test_spreading_names_the_places_logged_not_every_region_of_their_level():
     ]
 
 
+def test_a_reason_saved_before_places_had_their_articles_reads_as_it_did():
+    """A flag's detail is kept: one saved before reads "left toes and right toes", and its sentence keeps "the"."""
+    old = {
+        "why": ["levels"],
+        "recent_episodes": 2,
+        "recent_region": "buttock or front of thigh",
+        "baseline_region": "heel",
+    }
+    assert signs.explain("pattern.spreading", old) == [
+        "2 episodes in the last 14 days reached the buttock or front of thigh; in the 28 days before, the highest was "
+        "the heel."
+    ]
+    climbing = {
+        "why": ["climbing"],
+        "window_days": 7,
+        "from_region": "left toes and right toes",
+        "from_started": "25 Feb 2026 09:00",
+        "to_region": "between the legs / around the bottom (right side)",
+        "to_started": "28 Feb 2026 18:30",
+    }
+    assert signs.explain("urgent.ascending", climbing) == [
+        "In the last 7 days numbness on both sides went from the left toes and right toes on 25 Feb 2026 09:00 up to "
+        "between the legs / around the bottom (right side) on 28 Feb 2026 18:30."
+    ]
+
+
 def test_spreading_needs_two_recent_episodes_at_that_level():
     before = [ep(20, where=[("left", "toes")])]
     one_high = [ep(3, where=[("left", "thigh_front")]), ep(1, where=[("left", "toes")])]
