@@ -33,8 +33,9 @@ from django.template.utils import get_app_template_dirs
 
 FOLDER = "js/bundle/"
 JOIN = "_"  # never in a script's name, and kept as it is in a URL
-# Every page's body runs these before its own scripts (templates/base.html): the offline queue's sender, and the
-# "Episode saved … Undo" countdown, which does nothing on a page without that note.
+# Every page runs these before its own scripts, in the file its `{% page_scripts %}` loads after the head's
+# (templates/base.html): the offline queue's sender, and the "Episode saved … Undo" countdown, which does nothing on
+# a page without that note.
 PAGE_SCRIPTS = ("offline", "undo")
 
 # The scripts of the parts other apps put in a page (diary/hooks.py's slots, `fill_slot(..., scripts=...)`), by slot:
@@ -68,8 +69,8 @@ def add_to_slot(slot: str, names: Sequence[str]) -> None:
 
 
 def page(names: Sequence[str], slots: str = "") -> tuple[str, ...]:
-    """What a page's body runs, in order: the scripts every page runs, the page's own, then its slots' (`slots`:
-    their names, separated by spaces), each script once."""
+    """What a page's `{% page_scripts %}` runs, in order: the scripts every page runs, the page's own, then its
+    slots' (`slots`: their names, separated by spaces), each script once."""
     extra = [name for slot in slots.split() for name in SLOT_SCRIPTS.get(slot, [])]
     return tuple(dict.fromkeys((*PAGE_SCRIPTS, *names, *extra)))
 

@@ -138,6 +138,16 @@ def test_the_scripts_log_runs_in_their_order_once_joined(client, patient):
     assert len(bundles_on(client.get("/log/").content.decode())) == 2
 
 
+def test_a_pages_scripts_load_in_its_head_and_run_before_its_first_frame(client, patient):
+    """Fetched while the page is parsed, and run before it is first drawn: what they change (the leg map's buttons,
+    the Save bar) is in the first layout, not a second and third after it (docs/benchmarks.md, 7 Dec, night)."""
+    client.force_login(patient)
+    for path in ("/", "/log/", "/trends/", "/accounts/password/"):
+        head = client.get(path).content.decode().split("</head>")[0]
+        tags = re.findall(r"<script src=[^>]*>", head)
+        assert len(tags) == 2 and all('defer blocking="render"' in tag for tag in tags), (path, tags)
+
+
 def test_a_slots_scripts_join_the_file_of_each_page_that_names_the_slot(client, patient, monkeypatch):
     monkeypatch.setattr(scripts, "SLOT_SCRIPTS", {})
     scripts.add_to_slot("today", ["timezone"])
@@ -147,6 +157,7 @@ def test_a_slots_scripts_join_the_file_of_each_page_that_names_the_slot(client, 
     assert scripts_run_by(client.get("/").content.decode())[4:] == ["offline", "undo", "timezone"]
     settings_page = scripts_run_by(client.get("/settings/").content.decode())
     assert settings_page[4:8] == ["offline", "undo", "timezone", "focus"] and settings_page.count("focus") == 1
+    assert settings_page[-1] == "push"  # a partial's own tag, in the body: after the head's two files
     assert (*scripts.PAGE_SCRIPTS, "timezone") in scripts.used()  # no template names this list: Today's slot does
     with pytest.raises(ValueError, match="is not a script of js/"):
         scripts.add_to_slot("today", ["no such"])
