@@ -209,7 +209,7 @@ def test_an_episode_logged_on_a_day_noted_no_numbness_takes_the_note_back_and_it
     assert taken in page and patient.checkins.get(date=dt.date(2026, 6, 3)).numbness_today
     web.post("/log/", data | alarming)  # the same entry again: nothing more to take back, the Undo's days kept
 
-    def remove() -> str:
+    def remove() -> None:
         if removal == "undo":
             page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
             said = "Undone: that episode is no longer in your diary."
@@ -217,7 +217,6 @@ def test_an_episode_logged_on_a_day_noted_no_numbness_takes_the_note_back_and_it
             page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
             said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
         assert f"{said} “No numbness” is noted again for 3 Jun 2026." in page and taken not in page
-        return page
 
     remove()
     assert dict(patient.checkins.values_list("date", "numbness_today")) == {dt.date(2026, 6, 3): False}

@@ -103,7 +103,7 @@ def test_an_episodes_line_says_every_symptom_ticked_as_the_report_does(web, pati
     started = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
     episode = log(patient, started_at=started, symptoms=["cramps", "leg_swollen"], relieved_by=["walking_around"])
     for path in ("/history/", "/days/2026-03-10/"):
-        line = re.search(r'<article class="episode.*?</article>', web.get(path).content.decode(), re.S).group()
+        line = re.findall(r'<article class="episode.*?</article>', web.get(path).content.decode(), re.S)[0]
         assert "Helped: Walking around · Also: Cramps</small>" in line, path
         assert "Leg swollen" in line.split("</small>")[1]  # the alarm sign's line, not "Also"
     assert episode.other_symptoms == ["cramps"]
