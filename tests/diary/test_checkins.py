@@ -164,6 +164,16 @@ def test_an_edit_that_makes_an_episode_last_past_midnight_takes_back_the_next_da
     assert patient.checkins.get(date=dt.date(2026, 6, 8)).numbness_today
 
 
+def remove_right_after(web, episode_id: str, removal: str) -> tuple[str, str]:
+    """The entry just saved taken out by its Undo or by "Logged by mistake?" on its warning screen: what the page
+    says first, and the page."""
+    if removal == "undo":
+        page = web.post(f"/episodes/{episode_id}/delete/", {"undo": "1"}, follow=True).content.decode()
+        return "Undone: that episode is no longer in your diary.", page
+    page = web.post(f"/alert/{episode_id}/remove/", follow=True).content.decode()
+    return "Removed: that entry is no longer in your diary. The warning it raised is withdrawn.", page
+
+
 @time_machine.travel(dt.datetime(2026, 6, 5, 0, 0, tzinfo=dt.UTC), tick=False)  # 01:00 on 5 Jun in London
 @pytest.mark.parametrize("removal", ["undo", "logged by mistake"])
 def test_removing_the_entry_right_after_gives_back_the_no_numbness_its_save_took_back(web, patient, removal):
@@ -179,12 +189,7 @@ def test_removing_the_entry_right_after_gives_back_the_no_numbness_its_save_took
     web.post("/log/", data | alarming)
     assert not patient.checkins.filter(date=dt.date(2026, 6, 5)).exists()
 
-    if removal == "undo":
-        page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
-        said = "Undone: that episode is no longer in your diary."
-    else:
-        page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
-        said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
+    said, page = remove_right_after(web, data["id"], removal)
     assert f"{said} “No numbness” is noted again for 5 Jun 2026." in page
     notes = dict(patient.checkins.values_list("date", "numbness_today"))
     assert notes == {dt.date(2026, 6, 3): False, dt.date(2026, 6, 5): False}
@@ -210,12 +215,7 @@ def test_an_episode_logged_on_a_day_noted_no_numbness_takes_the_note_back_and_it
     web.post("/log/", data | alarming)  # the same entry again: nothing more to take back, the Undo's days kept
 
     def remove() -> None:
-        if removal == "undo":
-            page = web.post(f"/episodes/{data['id']}/delete/", {"undo": "1"}, follow=True).content.decode()
-            said = "Undone: that episode is no longer in your diary."
-        else:
-            page = web.post(f"/alert/{data['id']}/remove/", follow=True).content.decode()
-            said = "Removed: that entry is no longer in your diary. The warning it raised is withdrawn."
+        said, page = remove_right_after(web, data["id"], removal)
         assert f"{said} “No numbness” is noted again for 3 Jun 2026." in page and taken not in page
 
     remove()
