@@ -103,6 +103,40 @@
     if (event.target.name === "duration_custom") sync();
   });
   form.addEventListener("reset", () => setTimeout(sync, 0));
+
+  // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
+  // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
+  // carries that moment with the phone's UTC offset. A form the server sent back with an error keeps
+  // the first tap's moment (and says it: "Just now (14:05)").
+  const tapped = form.querySelector("input[name=tapped_at]");
+  form.addEventListener("formdata", (event) => {
+    if (event.formData.get("tapped_at")) return;
+    const now = isoLocal(new Date());
+    event.formData.set("tapped_at", now);
+    if (tapped) tapped.value = now;  // every later reading of this form (a retry, a plain post) means the same tap
+  });
+  // "Just now (14:05)" in the phone's habits ("2:05 PM"): the phone's clock at the kept tap, minus the minutes
+  // of real time (on the night the clocks go back, an hour before 01:10 GMT is 01:10 BST).
+  // When the choices straddle a change of the clocks, each says its zone ("01:10 BST", "01:10 GMT"), as the server's do.
+  // Before the first sync(): the Save bar's summary says the chosen choice's words, in the same habits.
+  if (tapped && tapped.value) {
+    const moment = new Date(tapped.value);
+    const choices = [];
+    for (const input of form.querySelectorAll("input[name=when]")) {
+      const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
+      const text = wording(input);
+      if (Number.isNaN(ago) || Number.isNaN(moment.getTime()) || !text) continue;
+      choices.push({ text, at: new Date(moment.getTime() - ago * 60000) });
+    }
+    const zoned = new Set(choices.map(({ at }) => at.getTimezoneOffset())).size > 1;
+    const zone = (at) => new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(at)
+      .find((part) => part.type === "timeZoneName").value;
+    for (const { text, at } of choices) {
+      const time = localDate(isoLocal(at), "time") + (zoned ? ` ${zone(at)}` : "");
+      text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
+    }
+  }
+
   sync();
 
   // Before anything sends the entry (offline.js queues it on "submit"): capture runs first on the form itself.
@@ -129,38 +163,6 @@
       ask(false);
       if (summary) summary.textContent = `Removed: ${regionCheck.dataset.words}. Mark where it was, then Save.`;
     }, true);
-  }
-
-  // "Just now" and "5 min ago" count back from the tap on Save, not from whenever a queued entry
-  // reaches the server: every way of reading the form (the offline queue's FormData, a plain post)
-  // carries that moment with the phone's UTC offset. A form the server sent back with an error keeps
-  // the first tap's moment (and says it: "Just now (14:05)").
-  const tapped = form.querySelector("input[name=tapped_at]");
-  form.addEventListener("formdata", (event) => {
-    if (event.formData.get("tapped_at")) return;
-    const now = isoLocal(new Date());
-    event.formData.set("tapped_at", now);
-    if (tapped) tapped.value = now;  // every later reading of this form (a retry, a plain post) means the same tap
-  });
-  // "Just now (14:05)" in the phone's habits ("2:05 PM"): the phone's clock at the kept tap, minus the minutes
-  // of real time (on the night the clocks go back, an hour before 01:10 GMT is 01:10 BST).
-  // When the choices straddle a change of the clocks, each says its zone ("01:10 BST", "01:10 GMT"), as the server's do.
-  if (tapped && tapped.value) {
-    const moment = new Date(tapped.value);
-    const choices = [];
-    for (const input of form.querySelectorAll("input[name=when]")) {
-      const ago = input.value === "now" ? 0 : parseInt(input.value, 10);
-      const text = wording(input);
-      if (Number.isNaN(ago) || Number.isNaN(moment.getTime()) || !text) continue;
-      choices.push({ text, at: new Date(moment.getTime() - ago * 60000) });
-    }
-    const zoned = new Set(choices.map(({ at }) => at.getTimezoneOffset())).size > 1;
-    const zone = (at) => new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(at)
-      .find((part) => part.type === "timeZoneName").value;
-    for (const { text, at } of choices) {
-      const time = localDate(isoLocal(at), "time") + (zoned ? ` ${zone(at)}` : "");
-      text.textContent = text.textContent.replace(/\([^)]*\)$/, `(${time})`);
-    }
   }
 
   // The notes: how many characters of the limit, and a plain message once over it (nothing is cut).

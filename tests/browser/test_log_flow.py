@@ -114,3 +114,19 @@ def test_every_showing_of_a_new_log_form_gets_a_new_id(phone, sign_in):
     assert again != shown
     phone.goto(phone.url)
     assert phone.input_value("input[name=id]") not in (shown, again)
+
+
+def test_the_save_bar_says_the_chosen_time_as_its_choice_does(phone, sign_in):
+    # A form sent back keeps the tap (13:54 GMT) and each choice says its time in the phone's habits (en-US); the Save
+    # bar repeats the chosen one's words, and said them in the server's 24-hour form ("5 min ago (13:49)") when it was
+    # written before the choices were.
+    sign_in("hana")
+    phone.goto("/log/")
+    phone.locator("input[name=tapped_at]").evaluate("(input) => { input.value = '2026-01-12T13:54:00+00:00'; }")
+    phone.locator("label:has(#id_when_1)").click()  # 5 min ago
+    phone.locator(".chips.severity label", has_text="5").first.click()
+    phone.click("button:has-text('Save')")  # no place marked: sent back
+    phone.locator("#locations-error").wait_for()
+    assert phone.locator("label:has(#id_when_1)").inner_text().strip() == "5 min ago (1:49 PM)"
+    summary = phone.locator("[data-log-summary]").inner_text()
+    assert "5 min ago (1:49 pm)" in summary and "13:49" not in summary
