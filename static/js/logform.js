@@ -54,7 +54,8 @@
         severity ? `${severity.value}/${severityMax}` : "How bad?",
         duration ? durationText(duration) : "How long?",
       ];
-      if (when && when.value !== "now") answers.push(labelOf(when).toLowerCase());
+      // "5 min ago (4:47 PM)": the words in lower case, the time as the choice says it.
+      if (when && when.value !== "now") answers.push(labelOf(when).replace(/^[^(]*/, (words) => words.toLowerCase()));
       const piece = (kind, text) => {
         const span = document.createElement("span");
         span.className = kind;

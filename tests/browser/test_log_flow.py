@@ -129,4 +129,4 @@ def test_the_save_bar_says_the_chosen_time_as_its_choice_does(phone, sign_in):
     phone.locator("#locations-error").wait_for()
     assert phone.locator("label:has(#id_when_1)").inner_text().strip() == "5 min ago (1:49 PM)"
     summary = phone.locator("[data-log-summary]").inner_text()
-    assert "5 min ago (1:49 pm)" in summary and "13:49" not in summary
+    assert "5 min ago (1:49 PM)" in summary and "13:49" not in summary
