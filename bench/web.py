@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "bench" / "web" / "node_modules" / ".bin" / "lighthouse"
 RESULTS = ROOT / "bench" / "results" / "web"
-# Per page: five, as Lighthouse's guide to variability (docs/variability.md) advises; each figure is the median.
+# Per page: five, as the guide to variability in Lighthouse's own repository advises; each figure is the median.
 RUNS = int(os.getenv("LIGHTHOUSE_RUNS", "5"))
 # LIGHTHOUSE_PAGES=Log,Trends measures only those (and Login, the baseline): for a quick look while working.
 ONLY = {name.strip().lower() for name in os.getenv("LIGHTHOUSE_PAGES", "").split(",") if name.strip()}
