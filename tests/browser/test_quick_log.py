@@ -235,6 +235,22 @@ def test_every_region_is_a_target_of_at_least_44_px(phone, sign_in):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def test_the_leg_map_is_drawn_at_its_own_size_so_every_label_has_one_size(phone, sign_in):
+    # A unit of the drawing is a CSS pixel on a 390 px phone (app.css, .bodymap-grid): the legs and the feet share one
+    # scale, so their labels are one font size, not two a hair apart (each a font lookup more: docs/benchmarks.md).
+    sign_in("una")
+    phone.goto("/log/")
+    sizes = phone.evaluate(
+        """() => [...document.querySelectorAll('[data-bodymap] .region text')]
+            .filter((text) => text.getClientRects().length)
+            .map((text) => {
+              const matrix = text.getScreenCTM();
+              return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(matrix.a, matrix.b);
+            })"""
+    )
+    assert len(sizes) > 20 and set(sizes) == {10.5}
+
+
 def test_the_form_still_posts_without_javascript(browser, live_server, django_user_model):
     from tests.conftest import make_patient
 
