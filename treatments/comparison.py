@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from diary import vocab as diary_vocab
 from diary.clock import day_words, minutes_label, span_words
-from treatments import vocab
+from treatments import spans, vocab
 from treatments.facts import CourseFacts, DoseFacts, TreatmentFacts
 from treatments.timeline import Change
 
@@ -235,7 +235,7 @@ class Comparison:
 
     @property
     def last_day(self) -> dt.date | None:
-        return None if self.stopped_on is None else self.stopped_on - dt.timedelta(days=1)
+        return spans.last_day(self)
 
     @property
     def settled_on(self) -> dt.date:

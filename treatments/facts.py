@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 
 from diary.clock import day_range
-from treatments import vocab
+from treatments import spans, vocab
 from treatments.models import Course, Dose, Treatment
 
 
@@ -30,10 +30,7 @@ class CourseFacts:
 
     @property
     def last_day(self) -> dt.date | None:
-        return None if self.stopped_on is None else self.stopped_on - dt.timedelta(days=1)
-
-    def covers(self, day: dt.date) -> bool:
-        return self.started_on <= day and (self.stopped_on is None or day < self.stopped_on)
+        return spans.last_day(self)
 
     def same_dose(self, other: CourseFacts) -> bool:
         return (self.dose_amount, self.dose_unit, self.times_per_day) == (
@@ -44,26 +41,11 @@ class CourseFacts:
 
     @classmethod
     def of(cls, course: Course) -> CourseFacts:
-        return cls(
-            course.started_on,
-            course.stopped_on,
-            course.dose_amount,
-            course.dose_unit,
-            course.times_per_day,
-            course.stop_reason,
-        )
+        return cls(**{field.name: getattr(course, field.name) for field in fields(cls)})
 
     def row(self, treatment: Treatment | None = None) -> Course:
         """The course as a row of `treatment` (unsaved), to validate or to save."""
-        return Course(
-            treatment=treatment,
-            started_on=self.started_on,
-            stopped_on=self.stopped_on,
-            dose_amount=self.dose_amount,
-            dose_unit=self.dose_unit,
-            times_per_day=self.times_per_day,
-            stop_reason=self.stop_reason,
-        )
+        return Course(treatment=treatment, **{field.name: getattr(self, field.name) for field in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -92,7 +74,7 @@ class TreatmentFacts:
         return vocab.dose_words(course.dose_amount, course.dose_unit, self.schedule, course.times_per_day)
 
     def course_on(self, day: dt.date) -> CourseFacts | None:
-        return next((c for c in self.courses if c.covers(day)), None)
+        return next((c for c in self.courses if spans.covers(c, day)), None)
 
 
 @dataclass(frozen=True)

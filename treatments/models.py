@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from diary.models import CLOCK_SKEW, EARLIEST_DAY, EARLIEST_START, MAX_NOTES, Episode
 from diary.vocab import choices
-from treatments import vocab
+from treatments import spans, vocab
 
 MAX_NAME = 80
 MAX_AMOUNT = Decimal("100000")
@@ -132,7 +132,7 @@ class Course(models.Model):
     @property
     def last_day(self) -> dt.date | None:
         """The last day on this course, or None while it goes on."""
-        return None if self.stopped_on is None else self.stopped_on - dt.timedelta(days=1)
+        return spans.last_day(self)
 
 
 class Dose(models.Model):

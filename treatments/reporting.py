@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from diary.clock import day_words
-from treatments import timeline, vocab
+from treatments import spans, timeline, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
 from treatments.overview import period_summaries
@@ -80,7 +80,7 @@ def current_on(treatments: list[TreatmentFacts], day: dt.date) -> list[Current]:
 
 
 def _ran_in(t: TreatmentFacts, first: dt.date, last: dt.date) -> bool:
-    return any(c.started_on <= last and (c.last_day is None or c.last_day >= first) for c in t.courses)
+    return any(spans.ran_within(c, first, last) for c in t.courses)
 
 
 def section(patient: User, first: dt.date, last: dt.date, today: dt.date) -> Section:
@@ -88,12 +88,7 @@ def section(patient: User, first: dt.date, last: dt.date, today: dt.date) -> Sec
     treatments = load_treatments(patient)
     ran = [t for t in treatments if _ran_in(t, first, last)]
     found = period_summaries(patient, first, last, today, {t.id for t in ran}, treatments)
-    comparisons = [
-        c
-        for s in found
-        for c in s.comparisons
-        if c.enough and c.started_on <= last and (c.last_day is None or c.last_day >= first)
-    ]
+    comparisons = [c for s in found for c in s.comparisons if c.enough and spans.ran_within(c, first, last)]
     return Section(
         first=first,
         last=last,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -127,14 +128,7 @@ class CourseSerializer(serializers.Serializer[Any]):
 
     @staticmethod
     def course_data(data: dict[str, Any]) -> CourseFacts:
-        return CourseFacts(
-            started_on=data["started_on"],
-            stopped_on=data["stopped_on"],
-            dose_amount=data["dose_amount"],
-            dose_unit=data["dose_unit"],
-            times_per_day=data["times_per_day"],
-            stop_reason=data["stop_reason"],
-        )
+        return CourseFacts(**{field.name: data[field.name] for field in fields(CourseFacts)})
 
 
 class TreatmentSerializer(serializers.Serializer[Any]):
@@ -179,7 +173,7 @@ class TreatmentSerializer(serializers.Serializer[Any]):
     @staticmethod
     def service_arguments(data: dict[str, Any]) -> dict[str, Any]:
         """The validated data as keyword arguments of `services.save_treatment`."""
-        as_given = {name: data[name] for name in ("name", "kind", "schedule", "ingredient", "notes")}
+        as_given = {name: data[name] for name in services.TREATMENT_FIELDS}
         return as_given | {"courses": [CourseSerializer.course_data(c) for c in data["courses"]]}
 
 

@@ -22,15 +22,14 @@ from django.utils import timezone
 
 from diary.clock import Clock, day_start, day_words, local_date
 from diary.models import Episode
-from diary.services import clock_of
-from treatments import vocab
+from diary.services import NO_SUCH_EPISODE, clock_of
+from treatments import spans, vocab
 from treatments.facts import CourseFacts
 from treatments.models import Course, Dose, Treatment
 from web.http import NotYours
 
 NO_SUCH_TREATMENT = "No such treatment."  # for another patient's too: the two answers never differ
 NO_SUCH_DOSE = "No such dose."
-NO_SUCH_EPISODE = "No such episode."
 NAMESPACE = uuid.UUID("5d1f3c52-8e0b-4a3e-9c55-0f4d2b7a6e31")  # ids made from a treatment and a day or an episode
 
 
@@ -129,6 +128,10 @@ def _owned_treatment(patient: User, treatment_id: uuid.UUID | str, *, lock: bool
     return found
 
 
+# What a treatment is besides its courses: the arguments of `save_treatment` that its own row holds.
+TREATMENT_FIELDS = ("name", "kind", "schedule", "ingredient", "notes")
+
+
 @transaction.atomic
 def save_treatment(
     *,
@@ -203,7 +206,7 @@ def _check_doses_fit(treatment: Treatment, courses: Sequence[CourseFacts], sched
         raise ValidationError({"schedule": "Missed days are logged for it: only a treatment taken every day has them."})
     for taken_at in missed:
         day = local_date(taken_at, clock.zone)
-        if not any(c.started_on <= day and (c.stopped_on is None or day < c.stopped_on) for c in courses):
+        if not any(spans.covers(c, day) for c in courses):
             raise ValidationError({"courses": f"A missed day is logged on {day:%-d %b %Y}, outside every course."})
 
 
@@ -212,16 +215,9 @@ def _current_courses(treatment: Treatment) -> list[CourseFacts]:
 
 
 def _rewrite(patient: User, treatment: Treatment, courses: list[CourseFacts]) -> Saved:
-    return save_treatment(
-        patient=patient,
-        treatment_id=treatment.id,
-        name=treatment.name,
-        kind=treatment.kind,
-        schedule=treatment.schedule,
-        ingredient=treatment.ingredient,
-        notes=treatment.notes,
-        courses=courses,
-    )
+    """Save `treatment` again as it is, with `courses` in place of its own."""
+    kept = {field: getattr(treatment, field) for field in TREATMENT_FIELDS}
+    return save_treatment(patient=patient, treatment_id=treatment.id, courses=courses, **kept)
 
 
 @transaction.atomic
@@ -328,7 +324,7 @@ def dose_problems(
     elif status == vocab.MISSED:
         if schedule != vocab.REGULAR:
             problems["status"] = f"{name} is taken when needed: only a treatment taken every day is missed."
-        elif not any(c.started_on <= day and (c.stopped_on is None or day < c.stopped_on) for c in courses):
+        elif not any(spans.covers(c, day) for c in courses):
             problems["taken_at"] = f"{name} was not being taken on {day:%-d %b %Y}."
     if effect and status != vocab.TAKEN:
         problems["effect"] = "Only a dose taken can have an effect: this one was missed."
