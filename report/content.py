@@ -114,7 +114,7 @@ class Report:
     @property
     def any_alarm_symptom(self) -> bool:
         """Whether a row of the symptoms table is an alarm question's, and so carries the ⚠ its key explains."""
-        return any(row.alarm for row in self.symptoms)
+        return any(row.term.alarm for row in self.symptoms)
 
     @property
     def page_one_sections(self) -> list[Section]:

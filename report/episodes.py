@@ -183,10 +183,6 @@ class SymptomRow:
     of: int
     dates: str
 
-    @property
-    def alarm(self) -> bool:
-        return self.term.alarm
-
 
 def symptom_rows(episodes: Sequence[EpisodeFacts]) -> list[SymptomRow]:
     """Every accompanying symptom ticked in the period: how many episodes, and on which dates; most often first."""

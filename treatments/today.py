@@ -34,16 +34,10 @@ class OneTap:
 
 
 @dataclass(frozen=True)
-class Question:
-    dose: Dose
-    name: str
-
-
-@dataclass(frozen=True)
 class TodayCard:
     has_treatments: bool
     taps: list[OneTap]
-    questions: list[Question]
+    questions: list[Dose]  # uses to ask "did it help?" about, with their treatment
     undoable: list[Dose]  # uses tapped in the last few minutes, which Today offers to take back
 
     @property
@@ -73,7 +67,7 @@ def one_taps(patient: User) -> list[OneTap]:
     ]
 
 
-def ask_about(patient: User, now: dt.datetime) -> list[Question]:
+def ask_about(patient: User, now: dt.datetime) -> list[Dose]:
     """The uses to ask about now, each marked as asked (so it is offered once); oldest first."""
     due = (
         Dose.objects.filter(
@@ -89,7 +83,7 @@ def ask_about(patient: User, now: dt.datetime) -> list[Question]:
     )
     doses = [d for d in due if d.treatment.as_needed or d.episode_id is not None]
     marked = Dose.objects.filter(id__in=[d.id for d in doses], effect_asked_at__isnull=True).update(effect_asked_at=now)
-    return [Question(d, d.treatment.name) for d in doses] if marked else []
+    return doses if marked else []
 
 
 def today_card(patient: User) -> TodayCard:

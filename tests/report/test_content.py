@@ -188,7 +188,7 @@ def test_the_accompanying_symptom_table(db):
     log(patient, started_at=at("2026-03-04"), symptoms=["back_pain"])
     log(patient, started_at=at("2026-03-09"))
     report = content.build(patient, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-    rows = [(r.term.label, r.term.clinical, r.count, r.of, r.dates, r.alarm) for r in report.symptoms]
+    rows = [(r.term.label, r.term.clinical, r.count, r.of, r.dates, r.term.alarm) for r in report.symptoms]
     assert rows == [
         ("Back pain", "", 2, 3, "2, 4 Mar 2026", False),
         ("Can't pee, or can't empty the bladder", "urinary retention", 1, 3, "2 Mar 2026", True),
