@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -34,9 +34,10 @@ from diary.serializers import (
     validate_episode,
 )
 from web import throttles
-from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
-from web.http import patient_of
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.http import found, patient_of
 from web.parsers import BoundedJSONParser
+from web.viewsets import KeyedViewSet, SavedByIdViewSet, saves
 
 RANGE_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="first local date, inclusive (either may be left out)"),
@@ -46,6 +47,7 @@ RANGE_PARAMETERS = [
 
 EPISODE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the episode's UUID")
 CHECKIN_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="a local date")
+NO_CHECKIN = "No check-in that day."
 
 
 def date_param(request: Request, name: str) -> dt.date | None:
@@ -72,19 +74,31 @@ EpisodePage = page_of("EpisodePage", EpisodeSerializer(many=True), "episodes", "
 
 
 @extend_schema(tags=["episodes"])
-class EpisodeViewSet(KeyedViewSet):
+@extend_schema_view(
+    create=saves(
+        EpisodeSerializer, EpisodeSaveResponse, description="Create an episode; send an `id` to make retries safe."
+    ),
+    update=saves(
+        EpisodeSerializer,
+        EpisodeSaveResponse,
+        EPISODE_ID,
+        description="Create or replace the episode with this id. Sending it twice leaves one episode.",
+    ),
+    partial_update=extend_schema(
+        parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse
+    ),
+)
+class EpisodeViewSet(SavedByIdViewSet[Episode]):
     """Episodes by id. PUT creates or replaces (idempotent): clients generate the UUID."""
 
     serializer_class = EpisodeSerializer
+    missing = services.NO_SUCH_EPISODE
 
-    def _episodes(self, request: Request) -> QuerySet[Episode]:
+    def _rows(self, request: Request) -> QuerySet[Episode]:
         return patient_of(request).episodes.prefetch_related("locations")
 
-    def _get(self, request: Request, id: str | None) -> Episode:
-        try:
-            return self._episodes(request).get(id=uuid.UUID(str(id)))
-        except (ValueError, Episode.DoesNotExist):
-            raise Http404(services.NO_SUCH_EPISODE) from None
+    def _record(self, row: Episode) -> dict[str, Any]:
+        return episode_record(row)
 
     def _save(self, request: Request, episode_id: uuid.UUID | None, data: Any) -> Response:
         # Token and session callers alike: a time without offset is read on the patient's clock.
@@ -103,7 +117,7 @@ class EpisodeViewSet(KeyedViewSet):
     def list(self, request: Request) -> Response:
         zone = services.clock_of(patient_of(request)).zone  # explicit: a token caller has no activated zone
         first, last = date_param(request, "from"), date_param(request, "to")
-        episodes = started_between(self._episodes(request).order_by("-started_at", "id"), first, last, zone)
+        episodes = started_between(self._rows(request).order_by("-started_at", "id"), first, last, zone)
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(episodes, request, view=self)
         return paginator.get_paginated_response(EpisodeSerializer(page, many=True).data)
@@ -112,35 +126,13 @@ class EpisodeViewSet(KeyedViewSet):
     def retrieve(self, request: Request, id: str | None = None) -> Response:
         return Response(EpisodeSerializer(self._get(request, id)).data)
 
-    @extend_schema(request=EpisodeSerializer, responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse})
-    def create(self, request: Request) -> Response:
-        """Create an episode; send an `id` to make retries safe."""
-        return self._save(request, None, request.data)
-
-    @extend_schema(
-        parameters=[EPISODE_ID],
-        request=EpisodeSerializer,
-        responses={200: EpisodeSaveResponse, 201: EpisodeSaveResponse},
-    )
-    def update(self, request: Request, id: str | None = None) -> Response:
-        """Create or replace the episode with this id. Sending it twice leaves one episode."""
-        try:
-            episode_id = uuid.UUID(str(id))
-        except ValueError:
-            raise Http404(services.NO_SUCH_EPISODE) from None
-        return self._save(request, episode_id, request.data)
-
-    @extend_schema(parameters=[EPISODE_ID], request=EpisodeSerializer(partial=True), responses=EpisodeSaveResponse)
-    def partial_update(self, request: Request, id: str | None = None) -> Response:
-        episode = self._get(request, id)
-        if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": "Expected a JSON object."})
-        merged = episode_record(episode) | dict(request.data)
+    def _merged(self, row: Episode, request: Request) -> dict[str, Any]:
+        merged = super()._merged(row, request)
         if "duration_minutes" in request.data and "ongoing" not in request.data:
             merged["ongoing"] = request.data["duration_minutes"] is None
         if {"duration_minutes", "ongoing"} & set(request.data) and "duration_unknown" not in request.data:
             merged["duration_unknown"] = False  # a duration given, or "still going", is no longer "not sure"
-        return self._save(request, episode.id, merged)
+        return merged
 
     @extend_schema(parameters=[EPISODE_ID])
     def destroy(self, request: Request, id: str | None = None) -> Response:
@@ -174,16 +166,10 @@ class CheckInViewSet(KeyedViewSet):
 
     @extend_schema(parameters=[CHECKIN_DATE])
     def retrieve(self, request: Request, date: str | None = None) -> Response:
-        checkin = patient_of(request).checkins.filter(date=self._date(date)).first()
-        if checkin is None:
-            raise Http404("No check-in that day.")
+        checkin = found(patient_of(request).checkins.filter(date=self._date(date)), NO_CHECKIN)
         return Response(CheckInSerializer(checkin).data)
 
-    @extend_schema(
-        parameters=[CHECKIN_DATE],
-        request=CheckInAnswerSerializer,
-        responses={200: CheckInSerializer, 201: CheckInSerializer},
-    )
+    @saves(CheckInAnswerSerializer, CheckInSerializer, CHECKIN_DATE)
     def update(self, request: Request, date: str | None = None) -> Response:
         day = self._date(date)
         serializer = CheckInAnswerSerializer(data=request.data)
@@ -199,7 +185,7 @@ class CheckInViewSet(KeyedViewSet):
     @extend_schema(parameters=[CHECKIN_DATE])
     def destroy(self, request: Request, date: str | None = None) -> Response:
         if not services.delete_checkin(patient=patient_of(request), date=self._date(date)):
-            raise Http404("No check-in that day.")
+            raise Http404(NO_CHECKIN)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

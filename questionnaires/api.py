@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -21,8 +20,9 @@ from questionnaires import services
 from questionnaires.instruments import VERSIONS
 from questionnaires.models import QuestionnaireResponse
 from questionnaires.serializers import QUESTIONNAIRES, InstrumentSerializer, QuestionnaireResponseSerializer
-from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
-from web.http import patient_of
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.http import found, path_uuid, patient_of
+from web.viewsets import KeyedViewSet, saves
 
 RESPONSE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the response's UUID")
 QUESTIONNAIRE = OpenApiParameter("questionnaire", OpenApiTypes.STR, enum=QUESTIONNAIRES, description="an instrument id")
@@ -52,12 +52,6 @@ class QuestionnaireResponseViewSet(KeyedViewSet):
     def _responses(self, request: Request) -> QuerySet[QuestionnaireResponse]:
         return patient_of(request).questionnaire_responses.all()
 
-    def _id(self, id: str | None) -> uuid.UUID:
-        try:
-            return uuid.UUID(str(id))
-        except ValueError:
-            raise Http404(services.NO_SUCH_RESPONSE) from None
-
     @extend_schema(parameters=[QUESTIONNAIRE, *RANGE_PARAMETERS, *PAGE_PARAMETERS], responses=ResponsePage)
     def list(self, request: Request) -> Response:
         """Responses completed on the local dates `from`…`to` (either may be left out), latest first."""
@@ -79,19 +73,14 @@ class QuestionnaireResponseViewSet(KeyedViewSet):
 
     @extend_schema(parameters=[RESPONSE_ID], responses=QuestionnaireResponseSerializer)
     def retrieve(self, request: Request, id: str | None = None) -> Response:
-        response = self._responses(request).filter(id=self._id(id)).first()
-        if response is None:
-            raise Http404(services.NO_SUCH_RESPONSE)
+        response_id = path_uuid(id, services.NO_SUCH_RESPONSE)
+        response = found(self._responses(request).filter(id=response_id), services.NO_SUCH_RESPONSE)
         return Response(QuestionnaireResponseSerializer(response).data)
 
-    @extend_schema(
-        parameters=[RESPONSE_ID],
-        request=QuestionnaireResponseSerializer,
-        responses={200: QuestionnaireResponseSerializer, 201: QuestionnaireResponseSerializer},
-    )
+    @saves(QuestionnaireResponseSerializer, QuestionnaireResponseSerializer, RESPONSE_ID)
     def update(self, request: Request, id: str | None = None) -> Response:
         """Create or replace the response with this id. Sending it twice leaves one response."""
-        response_id = self._id(id)
+        response_id = path_uuid(id, services.NO_SUCH_RESPONSE)
         patient = patient_of(request)
         context = {"clock": clock_of(patient), "patient": patient, "live": True}
         serializer = QuestionnaireResponseSerializer(data=request.data, context=context)
@@ -109,6 +98,7 @@ class QuestionnaireResponseViewSet(KeyedViewSet):
 
     @extend_schema(parameters=[RESPONSE_ID])
     def destroy(self, request: Request, id: str | None = None) -> Response:
-        if not services.delete_response(patient=patient_of(request), response_id=self._id(id)):
+        response_id = path_uuid(id, services.NO_SUCH_RESPONSE)
+        if not services.delete_response(patient=patient_of(request), response_id=response_id):
             raise Http404(services.NO_SUCH_RESPONSE)
         return Response(status=status.HTTP_204_NO_CONTENT)

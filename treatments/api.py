@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,18 +22,12 @@ from treatments import services, timeline
 from treatments.models import Dose, Treatment
 from treatments.overview import summary_of
 from treatments.serializers import DoseSerializer, TreatmentSerializer, treatment_record
-from web.api import PAGE_PARAMETERS, KeyedViewSet, StrictLimitOffsetPagination, page_of
-from web.http import patient_of
+from web.api import PAGE_PARAMETERS, StrictLimitOffsetPagination, page_of
+from web.http import path_uuid, patient_of
+from web.viewsets import KeyedViewSet, SavedByIdViewSet, saves
 
 TREATMENT_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the treatment's UUID")
 DOSE_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="the dose's UUID")
-
-
-def _uuid(value: str | None, missing: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404(missing) from None
 
 
 # --- What the comparison route answers (for the schema; the body is `Comparison.as_json`) -------------------
@@ -106,19 +100,37 @@ DosePage = page_of("DosePage", DoseSerializer(many=True), "doses", "newest first
 
 
 @extend_schema(tags=["treatments"])
-class TreatmentViewSet(KeyedViewSet):
+@extend_schema_view(
+    create=saves(
+        TreatmentSerializer,
+        TreatmentSerializer,
+        description="Add a treatment with its courses; send an `id` to make retries safe.",
+    ),
+    update=saves(
+        TreatmentSerializer,
+        TreatmentSerializer,
+        TREATMENT_ID,
+        description="Create or replace the treatment with this id, and all of its courses. "
+        "Sending it twice leaves one.",
+    ),
+    partial_update=extend_schema(
+        parameters=[TREATMENT_ID],
+        request=TreatmentSerializer(partial=True),
+        responses=TreatmentSerializer,
+        description="Change some fields; `courses`, when given, replaces every course.",
+    ),
+)
+class TreatmentViewSet(SavedByIdViewSet[Treatment]):
     """What the patient takes or does for it, with its courses. PUT creates or replaces (idempotent)."""
 
     serializer_class = TreatmentSerializer
+    missing = services.NO_SUCH_TREATMENT
 
-    def _treatments(self, request: Request) -> QuerySet[Treatment]:
+    def _rows(self, request: Request) -> QuerySet[Treatment]:
         return Treatment.objects.filter(patient=patient_of(request)).prefetch_related("courses")
 
-    def _get(self, request: Request, id: str | None) -> Treatment:
-        found = self._treatments(request).filter(id=_uuid(id, services.NO_SUCH_TREATMENT)).first()
-        if found is None:
-            raise Http404(services.NO_SUCH_TREATMENT)
-        return found
+    def _record(self, row: Treatment) -> dict[str, Any]:
+        return treatment_record(row)
 
     def _save(self, request: Request, treatment_id: uuid.UUID | None, data: Any) -> Response:
         patient = patient_of(request)
@@ -134,33 +146,11 @@ class TreatmentViewSet(KeyedViewSet):
 
     @extend_schema(responses=TreatmentSerializer(many=True))
     def list(self, request: Request) -> Response:
-        return Response(TreatmentSerializer(self._treatments(request).order_by("name", "id"), many=True).data)
-
-    @extend_schema(request=TreatmentSerializer, responses={200: TreatmentSerializer, 201: TreatmentSerializer})
-    def create(self, request: Request) -> Response:
-        """Add a treatment with its courses; send an `id` to make retries safe."""
-        return self._save(request, None, request.data)
+        return Response(TreatmentSerializer(self._rows(request).order_by("name", "id"), many=True).data)
 
     @extend_schema(parameters=[TREATMENT_ID], responses=TreatmentSerializer)
     def retrieve(self, request: Request, id: str | None = None) -> Response:
         return Response(TreatmentSerializer(self._get(request, id)).data)
-
-    @extend_schema(
-        parameters=[TREATMENT_ID],
-        request=TreatmentSerializer,
-        responses={200: TreatmentSerializer, 201: TreatmentSerializer},
-    )
-    def update(self, request: Request, id: str | None = None) -> Response:
-        """Create or replace the treatment with this id, and all of its courses. Sending it twice leaves one."""
-        return self._save(request, _uuid(id, services.NO_SUCH_TREATMENT), request.data)
-
-    @extend_schema(parameters=[TREATMENT_ID], request=TreatmentSerializer(partial=True), responses=TreatmentSerializer)
-    def partial_update(self, request: Request, id: str | None = None) -> Response:
-        """Change some fields; `courses`, when given, replaces every course."""
-        treatment = self._get(request, id)
-        if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": "Expected a JSON object."})
-        return self._save(request, treatment.id, treatment_record(treatment) | dict(request.data))
 
     @extend_schema(parameters=[TREATMENT_ID])
     def destroy(self, request: Request, id: str | None = None) -> Response:
@@ -221,10 +211,10 @@ class DoseViewSet(KeyedViewSet):
         page = paginator.paginate_queryset(doses, request, view=self)
         return paginator.get_paginated_response(DoseSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[DOSE_ID], request=DoseSerializer, responses={200: DoseSerializer, 201: DoseSerializer})
+    @saves(DoseSerializer, DoseSerializer, DOSE_ID)
     def update(self, request: Request, id: str | None = None) -> Response:
         """Create or replace the dose with this id. Sending it twice leaves one dose."""
-        dose_id = _uuid(id, services.NO_SUCH_DOSE)
+        dose_id = path_uuid(id, services.NO_SUCH_DOSE)
         patient = patient_of(request)
         serializer = DoseSerializer(data=request.data, context={"clock": clock_of(patient)})
         serializer.is_valid(raise_exception=True)
@@ -235,6 +225,6 @@ class DoseViewSet(KeyedViewSet):
 
     @extend_schema(parameters=[DOSE_ID])
     def destroy(self, request: Request, id: str | None = None) -> Response:
-        if not services.delete_dose(patient=patient_of(request), dose_id=_uuid(id, services.NO_SUCH_DOSE)):
+        if not services.delete_dose(patient=patient_of(request), dose_id=path_uuid(id, services.NO_SUCH_DOSE)):
             raise Http404(services.NO_SUCH_DOSE)
         return Response(status=status.HTTP_204_NO_CONTENT)

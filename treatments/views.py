@@ -31,16 +31,14 @@ from treatments.forms import (
 )
 from treatments.models import Dose, Treatment
 from treatments.overview import summary_of
-from web.http import NotYours, PatientRequest, wants_json
+from web.http import NotYours, PatientRequest, found, wants_json
 
 RECENT_DOSES = 20
 
 
 def _treatment(request: PatientRequest, treatment_id: uuid.UUID) -> Treatment:
-    found = Treatment.objects.filter(patient=request.user, id=treatment_id).prefetch_related("courses").first()
-    if found is None:
-        raise Http404(services.NO_SUCH_TREATMENT)
-    return found
+    treatments = Treatment.objects.filter(patient=request.user, id=treatment_id).prefetch_related("courses")
+    return found(treatments, services.NO_SUCH_TREATMENT)
 
 
 def _back(request: PatientRequest, default: str) -> str:
@@ -268,9 +266,10 @@ def rate_effect(request: PatientRequest, dose_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def delete_dose(request: PatientRequest, dose_id: uuid.UUID) -> HttpResponse:
-    dose = Dose.objects.filter(treatment__patient=request.user, id=dose_id).select_related("treatment").first()
-    if dose is None:
-        raise Http404(services.NO_SUCH_DOSE)
+    dose = found(
+        Dose.objects.filter(treatment__patient=request.user, id=dose_id).select_related("treatment"),
+        services.NO_SUCH_DOSE,
+    )
     services.delete_dose(patient=request.user, dose_id=dose.id)
     messages.success(request, f"Removed: {dose.treatment.name} at {clock_of(request.user).local(dose.taken_at):%H:%M}.")
     return redirect(_back(request, reverse("treatment", args=[dose.treatment_id])))

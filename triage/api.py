@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from triage import services, signs
 from triage.models import STATUSES, Flag
 from triage.presenters import flag_records
-from web.api import KeyedViewSet
 from web.http import patient_of
+from web.viewsets import KeyedViewSet
 
 FLAG_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -129,14 +129,6 @@ PAGE_PARAMETERS = [
     OpenApiParameter(p["name"], p["schema"], OpenApiParameter.QUERY, description=p["description"])
     for p in StrictLimitOffsetPagination().get_schema_operation_parameters(None)
 ]
-
-
-class KeyedViewSet(viewsets.ViewSet):
-    """The patient's rows by a key (`lookup_field`: "id" unless a view says otherwise). Any key reaches the view,
-    which answers a JSON 404 for a malformed one: the router's own pattern would let Django answer an HTML 404."""
-
-    lookup_field = "id"
-    lookup_value_regex = "[^/]+"
 
 
 def page_of(name: str, results: serializers.BaseSerializer[Any], rows: str, order: str) -> type[Any]:
