@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class DiaryConfig(AppConfig):
     name = "diary"
-    verbose_name = "Diary"
 
     def ready(self) -> None:
         from diary import accounts  # noqa: F401 - a new password ends the API tokens

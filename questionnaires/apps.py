@@ -5,7 +5,6 @@ class QuestionnairesConfig(AppConfig):
     """Validated instruments (DESIGN §9; the MNSI first): definitions, responses, scores."""
 
     name = "questionnaires"
-    verbose_name = "Questionnaires"
 
     def ready(self) -> None:
         from diary import hooks

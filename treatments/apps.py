@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class TreatmentsConfig(AppConfig):
     name = "treatments"
-    verbose_name = "Treatments"
 
     def ready(self) -> None:
         from diary import hooks

@@ -3,7 +3,6 @@ from django.apps import AppConfig
 
 class TriageConfig(AppConfig):
     name = "triage"
-    verbose_name = "Triage"
 
     def ready(self) -> None:
         from diary import hooks
