@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from diary.clock import day_words
 from diary.services import clock_of
 from insights.periods import remembered
-from treatments import services, spans, vocab
+from treatments import services, vocab
 from treatments.comparison import Comparison, Uses
 from treatments.facts import TreatmentFacts, load_treatments
 from treatments.models import Course, Dose
@@ -49,7 +49,7 @@ def trends_cards(
 
 def _cards(patient: User, first: dt.date, last: dt.date, today: dt.date) -> list[Card]:
     every = load_treatments(patient)
-    treatments = [t for t in every if any(spans.ran_within(c, first, last) for c in t.courses)]
+    treatments = [t for t in every if t.ran_within(first, last)]
     if not treatments:
         return []
     cards = []

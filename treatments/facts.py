@@ -76,6 +76,10 @@ class TreatmentFacts:
     def course_on(self, day: dt.date) -> CourseFacts | None:
         return next((c for c in self.courses if spans.covers(c, day)), None)
 
+    def ran_within(self, first: dt.date, last: dt.date) -> bool:
+        """Whether a course of it covers any day of first…last."""
+        return any(spans.ran_within(c, first, last) for c in self.courses)
+
 
 @dataclass(frozen=True)
 class DoseFacts:

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from diary.clock import utc_timestamp
-from treatments import vocab
+from treatments import spans, vocab
 from treatments.facts import CourseFacts
 from treatments.models import Treatment
 
@@ -179,9 +179,7 @@ def resources(
     for treatment in treatments:
         courses = [CourseFacts.of(c) for c in sorted(treatment.courses.all(), key=lambda c: c.started_on)]
         for course, following in zip(courses, [*courses[1:], None], strict=True):
-            if (last is not None and course.started_on > last) or (
-                first is not None and course.last_day is not None and course.last_day < first
-            ):
+            if not spans.ran_within(course, first or dt.date.min, last or dt.date.max):
                 continue
             resource_type, body = _resource_for(treatment, course, following, patient_reference, site)
             kind = {"MedicationStatement": "medication-statement", "DeviceUseStatement": "device-use-statement"}.get(

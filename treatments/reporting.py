@@ -79,14 +79,10 @@ def current_on(treatments: list[TreatmentFacts], day: dt.date) -> list[Current]:
     return found
 
 
-def _ran_in(t: TreatmentFacts, first: dt.date, last: dt.date) -> bool:
-    return any(spans.ran_within(c, first, last) for c in t.courses)
-
-
 def section(patient: User, first: dt.date, last: dt.date, today: dt.date) -> Section:
     """Everything the report says of treatments for first…last, in a fixed number of queries (five)."""
     treatments = load_treatments(patient)
-    ran = [t for t in treatments if _ran_in(t, first, last)]
+    ran = [t for t in treatments if t.ran_within(first, last)]
     found = period_summaries(patient, first, last, today, {t.id for t in ran}, treatments)
     comparisons = [c for s in found for c in s.comparisons if c.enough and spans.ran_within(c, first, last)]
     return Section(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from diary.hooks import Band, BandSpan
 from treatments import vocab
 from treatments.facts import TreatmentFacts
+from treatments.spans import ran_within
 
 STARTED, STOPPED, CHANGED = "started", "stopped", "changed"
 
@@ -91,9 +92,9 @@ def bands(
     for t in treatments:
         spans: list[BandSpan] = []
         for course in t.courses:
-            end = course.last_day
-            if course.started_on > last or (end is not None and end < first):
+            if not ran_within(course, first, last):
                 continue
+            end = course.last_day
             spans.append(
                 {
                     "first": course.started_on,
