@@ -23,6 +23,7 @@ from diary.vocab import choices
 from treatments import vocab
 from treatments.facts import CourseFacts
 from treatments.models import AMOUNT_DIGITS, AMOUNT_PLACES, MAX_NAME, TOO_PRECISE, validate_amount
+from treatments.services import TREATMENT_FIELDS
 from web.forms import TextBox
 
 TIMES_CHOICES = [(str(n), str(n)) for n in range(1, vocab.MAX_TIMES_PER_DAY + 1)]
@@ -145,14 +146,8 @@ class AddTreatmentForm(DoseFields):
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            "name": data["name"],
-            "kind": data["kind"],
-            "schedule": data["schedule"],
-            "ingredient": data["ingredient"],
-            "notes": data["notes"],
-            "courses": [CourseFacts(started_on=data["started_on"], **self.dose())],
-        }
+        as_given = {name: data[name] for name in TREATMENT_FIELDS}
+        return as_given | {"courses": [CourseFacts(started_on=data["started_on"], **self.dose())]}
 
 
 class ChangeDoseForm(DoseFields):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -214,10 +214,10 @@ def _current_courses(treatment: Treatment) -> list[CourseFacts]:
     return [CourseFacts.of(c) for c in treatment.courses.order_by("started_on")]
 
 
-def _rewrite(patient: User, treatment: Treatment, courses: list[CourseFacts]) -> Saved:
-    """Save `treatment` again as it is, with `courses` in place of its own."""
+def _rewrite(patient: User, treatment: Treatment, courses: list[CourseFacts], **changes: str) -> Saved:
+    """Save `treatment` again with `courses` in place of its own, and any of its own fields in `changes`."""
     kept = {field: getattr(treatment, field) for field in TREATMENT_FIELDS}
-    return save_treatment(patient=patient, treatment_id=treatment.id, courses=courses, **kept)
+    return save_treatment(patient=patient, treatment_id=treatment.id, courses=courses, **(kept | changes))
 
 
 @transaction.atomic
@@ -247,7 +247,7 @@ def change_dose(
         if on == last.started_on:
             courses[-1] = new
         else:
-            courses[-1] = CourseFacts(last.started_on, on, last.dose_amount, last.dose_unit, last.times_per_day)
+            courses[-1] = replace(last, stopped_on=on, stop_reason="")
             courses.append(new)
     else:
         if on < last.stopped_on:
@@ -272,7 +272,7 @@ def stop_treatment(*, patient: User, treatment_id: uuid.UUID | str, stopped_on: 
         raise ValidationError({"stopped_on": f"It is stopped already (from {last.stopped_on:%-d %b %Y})."})
     if reason not in vocab.STOP_REASONS:
         raise ValidationError({"stop_reason": "Choose why it stopped."})
-    courses[-1] = CourseFacts(last.started_on, stopped_on, last.dose_amount, last.dose_unit, last.times_per_day, reason)
+    courses[-1] = replace(last, stopped_on=stopped_on, stop_reason=reason)
     _refuse(courses[-1], treatment, patient)
     return _rewrite(patient, treatment, courses)
 
@@ -291,15 +291,8 @@ def update_details(*, patient: User, treatment_id: uuid.UUID | str, name: str, k
     treatment = _owned_treatment(patient, treatment_id, lock=True)
     suggestion = vocab.suggestion_for_name(name)
     ingredient = suggestion.code if suggestion else ("" if name != treatment.name else treatment.ingredient)
-    return save_treatment(
-        patient=patient,
-        treatment_id=treatment.id,
-        name=name,
-        kind=kind,
-        schedule=treatment.schedule,
-        ingredient=ingredient,
-        notes=notes,
-        courses=_current_courses(treatment),
+    return _rewrite(
+        patient, treatment, _current_courses(treatment), name=name, kind=kind, ingredient=ingredient, notes=notes
     )
 
 
