@@ -37,7 +37,7 @@ class OneTap:
 class TodayCard:
     has_treatments: bool
     taps: list[OneTap]
-    questions: list[Dose]  # uses to ask "did it help?" about, with their treatment
+    to_ask: list[Dose]  # uses to ask "did it help?" about, with their treatment
     undoable: list[Dose]  # uses tapped in the last few minutes, which Today offers to take back
 
     @property
@@ -102,6 +102,6 @@ def today_card(patient: User) -> TodayCard:
         if taps
         else []
     )
-    questions = ask_about(patient, now)
-    has_treatments = bool(taps or questions) or Treatment.objects.filter(patient=patient).exists()
-    return TodayCard(has_treatments, taps, questions, undoable)
+    to_ask = ask_about(patient, now)
+    has_treatments = bool(taps or to_ask) or Treatment.objects.filter(patient=patient).exists()
+    return TodayCard(has_treatments, taps, to_ask, undoable)

@@ -50,9 +50,9 @@ def _back(request: PatientRequest, default: str) -> str:
 
 @login_required
 def treatments_page(request: PatientRequest) -> HttpResponse:
-    found = load_treatments(request.user)
-    current = [t for t in found if t.current is not None]
-    stopped = [t for t in found if t.current is None]
+    every = load_treatments(request.user)
+    current = [t for t in every if t.current is not None]
+    stopped = [t for t in every if t.current is None]
     return render(request, "treatments/list.html", {"current": current, "stopped": stopped})
 
 
