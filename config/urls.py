@@ -45,18 +45,18 @@ def schema_view(name: str, **options: Any) -> Callable[..., HttpResponse]:
     return lazily
 
 
-# /api/v1/: the patient's rows by key (a ViewSet each; basename: the prefix without its plural "s"), then the rest.
+# /api/v1/: the patient's rows by key (a ViewSet each, its routes named "<basename>-list" and "<basename>-detail"),
+# then the rest.
 router = SimpleRouter()
-for prefix, viewset in {
-    "episodes": diary_api.EpisodeViewSet,
-    "checkins": diary_api.CheckInViewSet,
-    "flags": triage_api.FlagViewSet,
-    "questionnaires": questionnaires_api.QuestionnaireViewSet,
-    "questionnaire-responses": questionnaires_api.QuestionnaireResponseViewSet,
-    "treatments": treatments_api.TreatmentViewSet,
-    "doses": treatments_api.DoseViewSet,
-}.items():
-    router.register(prefix, viewset, basename=prefix.rstrip("s"))
+router.register("episodes", diary_api.EpisodeViewSet, basename="episode")
+router.register("checkins", diary_api.CheckInViewSet, basename="checkin")
+router.register("flags", triage_api.FlagViewSet, basename="flag")
+router.register("questionnaires", questionnaires_api.QuestionnaireViewSet, basename="questionnaire")
+router.register(
+    "questionnaire-responses", questionnaires_api.QuestionnaireResponseViewSet, basename="questionnaire-response"
+)
+router.register("treatments", treatments_api.TreatmentViewSet, basename="treatment")
+router.register("doses", treatments_api.DoseViewSet, basename="dose")
 
 api_urlpatterns = [
     *router.urls,

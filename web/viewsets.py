@@ -39,6 +39,11 @@ class SavedByIdViewSet(KeyedViewSet, Generic[Row]):
 
     missing: str
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not isinstance(getattr(cls, "missing", None), str):
+            raise TypeError(f"{cls.__name__} names no `missing`: the words of its 404 for an id it does not find")
+
     def _rows(self, request: Request) -> QuerySet[Row]:
         raise NotImplementedError
 

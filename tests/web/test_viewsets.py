@@ -61,3 +61,12 @@ def test_another_patients_row_is_answered_as_a_missing_one_by_every_method(bob_a
             assert answer.status_code == 404, (path, method)
         row.refresh_from_db()
         assert row.notes.startswith("as "), path
+
+
+def test_a_viewset_saved_by_id_must_name_the_words_of_its_404():
+    from web.viewsets import SavedByIdViewSet
+
+    with pytest.raises(TypeError, match="names no `missing`"):
+        type("Forgetful", (SavedByIdViewSet,), {})
+    named = type("Named", (SavedByIdViewSet,), {"missing": "No such thing."})
+    assert named.missing == "No such thing."
