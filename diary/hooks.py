@@ -193,13 +193,16 @@ class Alert(TypedDict):
 def alerts_for_saved_episode(
     episode: Any, created: bool, before: Any = None, extra: Mapping[str, Any] | None = None
 ) -> list[Alert]:
-    alerts: list[Alert] = []
-    for _receiver, response in episode_saved.send(
-        sender=type(episode), episode=episode, created=created, before=before, extra=extra
-    ):
+    return _joined(episode_saved, type(episode), episode=episode, created=created, before=before, extra=extra)
+
+
+def _joined(signal: Signal, sender: Any, **arguments: Any) -> list[Any]:
+    """What the receivers of `signal` answered, joined into one list (a receiver may answer None: nothing to add)."""
+    found: list[Any] = []
+    for _receiver, response in signal.send(sender=sender, **arguments):
         if isinstance(response, list):
-            alerts.extend(response)
-    return alerts
+            found.extend(response)
+    return found
 
 
 def alert_page_for(episode_id: uuid.UUID, codes: list[str]) -> str | None:
@@ -220,10 +223,7 @@ class Mark(TypedDict):
 
 
 def marks_for(patient: Any, first: dt.date, last: dt.date) -> list[Mark]:
-    marks: list[Mark] = []
-    for _receiver, response in period_marks.send(sender=type(patient), patient=patient, first=first, last=last):
-        if isinstance(response, list):
-            marks.extend(response)
+    marks: list[Mark] = _joined(period_marks, type(patient), patient=patient, first=first, last=last)
     return sorted(marks, key=lambda m: (m["date"], m["title"]))
 
 
@@ -251,11 +251,7 @@ class Band(TypedDict):
 
 
 def bands_for(patient: Any, first: dt.date, last: dt.date) -> list[Band]:
-    bands: list[Band] = []
-    for _receiver, response in period_bands.send(sender=type(patient), patient=patient, first=first, last=last):
-        if isinstance(response, list):
-            bands.extend(response)
-    return bands
+    return _joined(period_bands, type(patient), patient=patient, first=first, last=last)
 
 
 # What a message to a patient is about: its notifier words the lock screen for each, saying nothing of health.

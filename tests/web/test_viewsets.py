@@ -67,6 +67,11 @@ def test_a_viewset_saved_by_id_must_name_the_words_of_its_404():
     from web.viewsets import SavedByIdViewSet
 
     with pytest.raises(TypeError, match="names no `missing`"):
-        type("Forgetful", (SavedByIdViewSet,), {})
-    named = type("Named", (SavedByIdViewSet,), {"missing": "No such thing."})
-    assert named.missing == "No such thing."
+
+        class Forgetful(SavedByIdViewSet[Episode]):
+            pass
+
+    class Named(SavedByIdViewSet[Episode]):
+        missing = "No such thing."
+
+    assert Named.missing == "No such thing."
