@@ -6,8 +6,6 @@ import base64
 import json
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 
 
@@ -22,6 +20,10 @@ def b64url(data: bytes) -> str:
 
 
 def generate() -> VapidKeys:
+    # Imported here: only a new pair needs it, and it costs every process's start about 10 ms of CPU.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     key = ec.generate_private_key(ec.SECP256R1())
     public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return VapidKeys(public=b64url(public), private=b64url(key.private_numbers().private_value.to_bytes(32, "big")))

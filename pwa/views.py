@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from diary import hooks, services
 from diary.clock import started_between
-from pwa import push, shell
+from pwa import shell
 from pwa.forms import SubscriptionForm, UnsubscribeForm
 from pwa.middleware import HEADER as PATIENT_HEADER
 from pwa.models import PushSubscription
@@ -72,7 +72,7 @@ def worker_config() -> dict[str, object]:
         "session_url": reverse("app-session"),
         "queue_script": static("js/queue.js"),
         "icon": static("icons/icon-192.png"),
-        "notification_title": push.TITLE,
+        "notification_title": settings.APP_NAME,
     }
 
 

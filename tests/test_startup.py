@@ -15,11 +15,13 @@ from celery.schedules import crontab
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Each is imported where it is needed: the PDF, FHIR, push, the schema generator, Celery and the cache's client.
+# Each is imported where it is needed: the PDF, FHIR, push and a new VAPID key pair, the schema generator, Celery
+# and the cache's client.
 HEAVY = (
     "weasyprint",
     "fhir.resources",
     "pywebpush",
+    "cryptography",
     "drf_spectacular.generators",
     "celery",
     "kombu",
