@@ -12,11 +12,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from diary.clock import Clock
 from diary.services import clock_of
+from diary.templatetags.moments import at
 from treatments import cards, services, vocab
 from treatments.facts import TreatmentFacts, load_treatments, treatment_facts
 from treatments.forms import (
@@ -240,8 +242,8 @@ def took_it(request: PatientRequest, treatment_id: uuid.UUID) -> HttpResponse:
         return JsonResponse(
             {"id": str(saved.row.id), "created": saved.created, "next": _back(request, reverse("today"))}
         )
-    local = clock_of(request.user).local(saved.row.taken_at)
-    messages.success(request, f"Noted: {treatment.name} at {local:%H:%M}.")
+    # The time as every page writes one, in the phone's habits (localtime.js), not the server's 24-hour clock.
+    messages.success(request, format_html("Noted: {} at {}.", treatment.name, at(saved.row.taken_at, "time")))
     return redirect(_back(request, reverse("today")))
 
 
@@ -271,5 +273,5 @@ def delete_dose(request: PatientRequest, dose_id: uuid.UUID) -> HttpResponse:
         services.NO_SUCH_DOSE,
     )
     services.delete_dose(patient=request.user, dose_id=dose.id)
-    messages.success(request, f"Removed: {dose.treatment.name} at {clock_of(request.user).local(dose.taken_at):%H:%M}.")
+    messages.success(request, format_html("Removed: {} at {}.", dose.treatment.name, at(dose.taken_at, "time")))
     return redirect(_back(request, reverse("treatment", args=[dose.treatment_id])))

@@ -122,3 +122,19 @@ def test_a_use_the_phone_cannot_keep_and_whose_answer_is_lost_is_saved_once_when
     phone.click("button:has-text('Took Ibuprofen')")
     until(phone, lambda: phone.locator(".took-last").count() == 1)
     assert Dose.objects.count() == 1
+
+
+def test_the_message_after_an_undo_says_the_time_as_the_button_did(phone: Page, sign_in):
+    # The phone's habits (en-US here: "3:52 PM") in the message too; it said the server's 24-hour "15:52".
+    patient = sign_in("vera")
+    add_treatment(patient, "Ibuprofen", started_on=dt.date(2026, 1, 1), schedule="as_needed", times_per_day=None)
+    phone.goto("/")
+    phone.locator("button:has-text('Took Ibuprofen')").tap()
+    undo = phone.locator(".took-undo button")
+    undo.wait_for()
+    said = re.fullmatch(r"Undo: Ibuprofen at (\d{1,2}:\d\d [AP]M)", undo.inner_text())
+    assert said, undo.inner_text()
+    undo.click()
+    message = phone.locator(".message.success", has_text="Removed:")
+    expect(message).to_have_text(f"Removed: Ibuprofen at {said.group(1)}.")
+    assert Dose.objects.count() == 0

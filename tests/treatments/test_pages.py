@@ -168,7 +168,8 @@ def test_one_tap_on_today_logs_a_dose_by_its_id_once_and_answers_the_queue_in_js
     assert future.status_code == 400 and Dose.objects.count() == 1
     plain = web.post(f"/treatments/{ibuprofen.id}/took/", {"id": str(uuid.uuid4())})
     assert plain.status_code == 302 and Dose.objects.count() == 2
-    assert "Noted: Ibuprofen at 13:00." in text(web.get("/"))
+    noted = 'Noted: Ibuprofen at <time datetime="2026-06-10T13:00" data-format="time">13:00</time>.'
+    assert noted in text(web.get("/"))  # the message too says the time in the phone's habits
 
 
 @pytest.mark.parametrize("taken_at", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
